@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "concertd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "concertd", targets: ["concertd"]),
+        .executable(name: "concertctl", targets: ["concertctl"]),
+        .library(name: "ConcertCore", targets: ["ConcertCore"]),
+        .library(name: "ConcertProtocol", targets: ["ConcertProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "ConcertCore",
+            dependencies: [
+                "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "ConcertProtocol"),
+        .executableTarget(
+            name: "concertd",
+            dependencies: [
+                "ConcertCore",
+                "ConcertProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "concertctl",
+            dependencies: [
+                "ConcertProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ConcertCoreTests",
+            dependencies: ["ConcertCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
+    ]
+)
+
+// Settings shared by every target, applied in one place.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+    ]
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// One message in the outbox: a reminder, or a notice (confirmation, change, cancellation, new concert, test).
+///
+/// `scheduled → sending → sent`, or `→ retrying → … → failed`, or `skipped` with a reason.
+public struct Delivery: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var subscriptionID: String
+    public var concertID: String
+    public var concertRevision: Int
+    public var kind: Kind
+    /// For reminders, how long before the concert; zero for notices.
+    public var offset: ReminderOffset
+    public var due: Date
+    /// No attempt is made after this moment (a reminder's concert start).
+    public var deadline: Date?
+    public var state: State
+    public var reason: SkipReason?
+    public var attempts: Int
+    public var nextAttempt: Date?
+    public var lastError: String?
+    /// Travels with the message (webhook-id header, email Message-ID) so a receiver can drop a repeat.
+    public var idempotencyKey: String
+    /// For change notices, the facts before the change (JSON).
+    public var detail: String?
+    public var createdAt: Date
+    public var finishedAt: Date?
+
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case reminder
+        case confirmation
+        case change
+        case cancellation
+        case newConcert = "new_concert"
+        case test
+    }
+
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case scheduled, sending, sent, retrying, failed, skipped
+    }
+
+    /// Why a delivery was skipped; the raw values are stable and shown to users.
+    public enum SkipReason: String, Codable, Sendable, CaseIterable {
+        /// The concert was cancelled.
+        case cancelled
+        /// The concert changed; this reminder was replaced by one of the new revision.
+        case revised
+        /// The subscription was removed.
+        case removed
+        /// The subscription was paused.
+        case paused
+        /// The subscription was disabled (for example after 410 Gone).
+        case disabled
+        /// It became due only after its concert had started (the daemon was down, or retries ran out of time).
+        case missed
+        /// A later reminder of the same concert was due at the same time, so only that one was sent.
+        case superseded
+        /// The same channel is subscribed twice; the other subscription's message was sent.
+        case duplicate
+    }
+
+    static let columns = """
+        id, subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at, deadline_at, state,
+        reason, attempts, next_attempt_at, last_error, idempotency_key, detail, created_at, finished_at
+        """
+
+    init(row: Row) {
+        id = row["id"]
+        subscriptionID = row["subscription_id"]
+        concertID = row["concert_id"]
+        concertRevision = row["concert_revision"]
+        kind = Kind(rawValue: row["kind"]) ?? .reminder
+        offset = ReminderOffset(seconds: row["offset_seconds"])
+        due = Date(millis: row["due_at"])
+        deadline = (row["deadline_at"] as Int64?).map(Date.init(millis:))
+        state = State(rawValue: row["state"]) ?? .scheduled
+        reason = (row["reason"] as String?).flatMap(SkipReason.init(rawValue:))
+        attempts = row["attempts"]
+        nextAttempt = (row["next_attempt_at"] as Int64?).map(Date.init(millis:))
+        lastError = row["last_error"]
+        idempotencyKey = row["idempotency_key"]
+        detail = row["detail"]
+        createdAt = Date(millis: row["created_at"])
+        finishedAt = (row["finished_at"] as Int64?).map(Date.init(millis:))
+    }
+}

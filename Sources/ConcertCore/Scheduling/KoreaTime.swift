@@ -1,0 +1,169 @@
+import Foundation
+
+/// Korea Standard Time: UTC+09:00, no daylight saving time since 1988.
+///
+/// A fixed offset rather than the `Asia/Seoul` zone, so that results never depend on the
+/// machine's time zone database or its `TZ`.
+public enum KoreaTime {
+    public static let offsetSeconds = 9 * 3600
+    public static let timeZone = TimeZone(secondsFromGMT: offsetSeconds)!
+
+    public static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }()
+
+    /// `2019-10-29T14:00:00+09:00`.
+    public static func iso8601(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d+09:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// The calendar day in Korea on which `date` falls.
+    public static func localDate(of date: Date) -> LocalDate {
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)
+    }
+
+    /// Hour and minute in Korea.
+    public static func timeOfDay(_ date: Date) -> (hour: Int, minute: Int) {
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        return (c.hour!, c.minute!)
+    }
+
+    /// A moment as users and the catalog write it.
+    public enum Moment: Hashable, Sendable {
+        case instant(Date)
+        case date(LocalDate)
+    }
+
+    /// Parses `2019-10-29`, `2019-10-29T14:00`, `2019-10-29T14:00:30`, each optionally followed by
+    /// `Z` or an offset such as `+09:00`. A time without an offset is Korea time.
+    public static func parseMoment(_ text: String) -> Moment? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        let dateEnd = s.index(s.startIndex, offsetBy: min(10, s.count))
+        guard let date = LocalDate(String(s[..<dateEnd])) else { return nil }
+        var rest = s[dateEnd...]
+        if rest.isEmpty { return .date(date) }
+        guard rest.first == "T" || rest.first == " " else { return nil }
+        rest = rest.dropFirst()
+        let parts = rest.prefix { $0.isNumber || $0 == ":" }
+        let zone = rest.dropFirst(parts.count)
+        let fields = parts.split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count == 2 || fields.count == 3,
+            fields.allSatisfy({ $0.count == 2 }),
+            let hour = Int(fields[0]), let minute = Int(fields[1]),
+            hour < 24, minute < 60
+        else { return nil }
+        let second = fields.count == 3 ? Int(fields[2]) ?? 99 : 0
+        guard second < 60 else { return nil }
+        let offset: Int
+        if zone.isEmpty {
+            offset = offsetSeconds
+        } else if zone == "Z" {
+            offset = 0
+        } else {
+            let sign: Int
+            switch zone.first {
+            case "+": sign = 1
+            case "-": sign = -1
+            default: return nil
+            }
+            let hm = zone.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
+            guard hm.count == 2, hm.allSatisfy({ $0.count == 2 }), let oh = Int(hm[0]), let om = Int(hm[1]),
+                oh < 24, om < 60
+            else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+        }
+        let seconds = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return .instant(Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}
+
+/// A calendar date without a time, as Korea's calendar shows it.
+public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses an ISO date (`2019-10-27`) and rejects dates the calendar does not have.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m), d >= 1, d <= LocalDate.daysIn(month: m, year: y)
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = LocalDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil).
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public init(daysSinceEpoch z0: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch + days) }
+
+    /// Midnight at the start of this day in Korea.
+    public var startInKorea: Date {
+        Date(timeIntervalSince1970: TimeInterval(daysSinceEpoch * 86_400 - KoreaTime.offsetSeconds))
+    }
+
+    /// `hour`:`minute` on this day in Korea.
+    public func inKorea(hour: Int, minute: Int = 0) -> Date {
+        startInKorea.addingTimeInterval(TimeInterval(hour * 3600 + minute * 60))
+    }
+
+    /// 0 = Sunday … 6 = Saturday.
+    public var weekday: Int { ((daysSinceEpoch % 7) + 7 + 4) % 7 }
+
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
+}

@@ -1,0 +1,82 @@
+/// How long before a concert a reminder goes out: `7d`, `1d`, `3h`, `30m`, `90s`.
+public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public var seconds: Int
+
+    public init(seconds: Int) {
+        self.seconds = seconds
+    }
+
+    /// The offsets used when a subscription names none.
+    public static let defaults: [ReminderOffset] = [.init(seconds: 7 * 86_400), .init(seconds: 86_400), .init(seconds: 3600)]
+
+    /// The longest offset accepted: a year.
+    public static let maximum = ReminderOffset(seconds: 366 * 86_400)
+
+    /// Parses one offset such as `7d`; `nil` for anything else.
+    public init?(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let unit = trimmed.last, let value = Int(trimmed.dropLast()), value > 0, value <= 1_000_000 else {
+            return nil
+        }
+        let multiplier: Int
+        switch unit {
+        case "d": multiplier = 86_400
+        case "h": multiplier = 3600
+        case "m": multiplier = 60
+        case "s": multiplier = 1
+        default: return nil
+        }
+        self.init(seconds: value * multiplier)
+        guard self <= Self.maximum else { return nil }
+    }
+
+    /// Parses a comma-separated list (`7d,1d,1h`), largest first, without repeats.
+    public static func parseList(_ text: String) throws(OffsetListError) -> [ReminderOffset] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        var offsets: Set<ReminderOffset> = []
+        for item in items {
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let offset = ReminderOffset(trimmed) else {
+                throw OffsetListError(
+                    text: text,
+                    reason: trimmed.isEmpty
+                        ? "an empty item"
+                        : "'\(trimmed)' is not an offset: write a whole number followed by d, h, m or s (7d, 1d, 3h, 30m, 90s), at most 366d"
+                )
+            }
+            offsets.insert(offset)
+        }
+        return offsets.sorted(by: >)
+    }
+
+    /// The shortest exact spelling: `7d`, `36h`, `90s`.
+    public var description: String {
+        if seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
+        if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+
+    public static func < (lhs: ReminderOffset, rhs: ReminderOffset) -> Bool { lhs.seconds < rhs.seconds }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let offset = ReminderOffset(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad offset"))
+        }
+        self = offset
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+public struct OffsetListError: Error, CustomStringConvertible, Sendable {
+    public var text: String
+    public var reason: String
+    public var description: String { "invalid --before list '\(text)': \(reason)" }
+}
+
+import Foundation

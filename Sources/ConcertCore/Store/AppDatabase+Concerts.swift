@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Stores the catalog's concerts: new ones are added, changed ones updated (a new revision
+    /// when time, venue or status change), and catalog concerts missing from the file cancelled.
+    /// Concerts changed through concertctl keep their admin version. Reminders and notices
+    /// follow in the same transaction.
+    @discardableResult
+    public func importCatalog(_ catalog: Catalog, now: Date) throws -> ConcertChanges {
+        try writer.write { db in
+            var changes = ConcertChanges()
+            var stored = try Self.storedConcerts(db).reduce(into: [String: StoredConcert]()) { $0[$1.concert.id] = $1 }
+            for concert in catalog.concerts {
+                if let existing = stored.removeValue(forKey: concert.id) {
+                    if existing.origin == .admin {
+                        if existing.concert != concert { changes.keptAdminVersion.append(concert.id) }
+                        continue
+                    }
+                    try Self.update(db, from: existing, to: concert, origin: .catalog, now: now, changes: &changes)
+                } else {
+                    try Self.insert(db, concert, origin: .catalog, now: now)
+                    changes.added.append(concert.id)
+                    try Outbox.concertAdded(db, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1), now: now)
+                }
+            }
+            for existing in stored.values where existing.origin == .catalog && existing.concert.status == .scheduled {
+                var cancelled = existing.concert
+                cancelled.status = .cancelled
+                cancelled.notes.append("Removed from the catalog file; treated as cancelled.")
+                try Self.update(db, from: existing, to: cancelled, origin: .catalog, now: now, changes: &changes)
+            }
+            return changes
+        }
+    }
+
+    /// Adds a concert through concertctl.
+    public func addConcert(_ concert: Concert, now: Date) throws {
+        try writer.write { db in
+            if try Self.storedConcert(db, id: concert.id) != nil {
+                throw StoreError(.conflict, "a concert with id '\(concert.id)' already exists")
+            }
+            try Self.insert(db, concert, origin: .admin, now: now)
+            try Outbox.concertAdded(db, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now)
+        }
+    }
+
+    /// Changes a concert through concertctl (reschedule, new venue, cancellation). From then on a
+    /// catalog reload keeps this version.
+    @discardableResult
+    public func changeConcert(id: String, now: Date, _ change: (inout Concert) throws -> Void) throws -> ConcertChanges {
+        try writer.write { db in
+            guard let existing = try Self.storedConcert(db, id: id) else {
+                throw StoreError(.notFound, "no concert with id '\(id)'")
+            }
+            var concert = existing.concert
+            try change(&concert)
+            var changes = ConcertChanges()
+            try Self.update(db, from: existing, to: concert, origin: .admin, now: now, changes: &changes)
+            return changes
+        }
+    }
+
+    public func concerts() throws -> [StoredConcert] {
+        try writer.read { db in try Self.storedConcerts(db) }
+    }
+
+    public func concert(id: String) throws -> StoredConcert? {
+        try writer.read { db in try Self.storedConcert(db, id: id) }
+    }
+
+    static func storedConcerts(_ db: Database) throws -> [StoredConcert] {
+        try Row.fetchAll(db, sql: "SELECT id, origin, revision, body FROM concert ORDER BY starts_at, id")
+            .map(StoredConcert.init(row:))
+    }
+
+    static func storedConcert(_ db: Database, id: String) throws -> StoredConcert? {
+        try Row.fetchOne(db, sql: "SELECT id, origin, revision, body FROM concert WHERE id = ?", arguments: [id])
+            .map(StoredConcert.init(row:))
+    }
+
+    static func storedConcerts(_ db: Database, inCities cities: [String]) throws -> [StoredConcert] {
+        let marks = databaseQuestionMarks(count: cities.count)
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT c.id, c.origin, c.revision, c.body, c.starts_at FROM concert c
+                JOIN concert_city cc ON cc.concert_id = c.id
+                WHERE cc.city_id IN (\(marks)) ORDER BY c.starts_at, c.id
+                """,
+            arguments: StatementArguments(cities)
+        ).map(StoredConcert.init(row:))
+    }
+
+    private static func insert(_ db: Database, _ concert: Concert, origin: StoredConcert.Origin, now: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO concert (id, origin, revision, status, starts_at, ends_at, reminder_deadline,
+                    time_announced, body, created_at, updated_at)
+                VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                concert.id, origin.rawValue, concert.status.rawValue, concert.schedule.start.millis,
+                concert.schedule.end.millis, concert.schedule.reminderDeadline.millis,
+                concert.schedule.isTimeAnnounced, try encode(concert), now.millis, now.millis,
+            ])
+        for city in concert.cities {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO concert_city (city_id, concert_id) VALUES (?, ?)", arguments: [city, concert.id])
+        }
+    }
+
+    private static func update(
+        _ db: Database, from existing: StoredConcert, to concert: Concert, origin: StoredConcert.Origin,
+        now: Date, changes: inout ConcertChanges
+    ) throws {
+        guard existing.concert != concert || existing.origin != origin else { return }
+        let revised = existing.concert.announcedFacts != concert.announcedFacts
+        let revision = revised ? existing.revision + 1 : existing.revision
+        try db.execute(
+            sql: """
+                UPDATE concert SET origin = ?, revision = ?, status = ?, starts_at = ?, ends_at = ?,
+                    reminder_deadline = ?, time_announced = ?, body = ?, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                origin.rawValue, revision, concert.status.rawValue, concert.schedule.start.millis,
+                concert.schedule.end.millis, concert.schedule.reminderDeadline.millis,
+                concert.schedule.isTimeAnnounced, try encode(concert), now.millis, concert.id,
+            ])
+        if existing.concert.cities != concert.cities {
+            try db.execute(sql: "DELETE FROM concert_city WHERE concert_id = ?", arguments: [concert.id])
+            for city in concert.cities {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO concert_city (city_id, concert_id) VALUES (?, ?)",
+                    arguments: [city, concert.id])
+            }
+        }
+        let updated = StoredConcert(concert: concert, origin: origin, revision: revision)
+        if !revised {
+            if existing.concert != concert { changes.updated.append(concert.id) }
+            return
+        }
+        if concert.status == .cancelled && existing.concert.status == .scheduled {
+            changes.cancelled.append(concert.id)
+            try Outbox.concertCancelled(db, concert: updated, now: now)
+        } else {
+            changes.revised.append(concert.id)
+            try Outbox.concertRevised(db, from: existing, to: updated, now: now)
+        }
+    }
+
+    private static func encode(_ concert: Concert) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(concert), as: UTF8.self)
+    }
+}

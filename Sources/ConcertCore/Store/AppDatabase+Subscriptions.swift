@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+/// A subscription to create: everything but the id, state and creation time.
+public struct NewSubscription: Sendable, Hashable {
+    public var channel: ChannelAddress
+    public var cities: [String]
+    public var offsets: [ReminderOffset]
+    public var language: Language
+    public var label: String?
+
+    public init(
+        channel: ChannelAddress, cities: [String], offsets: [ReminderOffset] = ReminderOffset.defaults,
+        language: Language = .ko, label: String? = nil
+    ) {
+        self.channel = channel
+        self.cities = cities
+        self.offsets = offsets
+        self.language = language
+        self.label = label
+    }
+}
+
+extension AppDatabase {
+    /// Stores a subscription and plans its reminders in one transaction.
+    ///
+    /// Unless `confirm` is false, a confirmation naming the next concert is queued for now.
+    /// Returns the subscription and that next concert, if any.
+    public func createSubscription(
+        _ new: NewSubscription, now: Date, confirm: Bool = true, id: String = Subscription.makeID()
+    ) throws -> (Subscription, nextConcert: StoredConcert?) {
+        try writer.write { db in
+            let subscription = Subscription(
+                id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
+                label: new.label, createdAt: now)
+            try Self.insert(db, subscription)
+            let next = try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
+            return (subscription, next)
+        }
+    }
+
+    public func subscription(id: String) throws -> Subscription? {
+        try writer.read { db in try Self.subscription(db, id: id) }
+    }
+
+    /// Subscriptions not removed, optionally only those of one city, oldest first.
+    public func subscriptions(city: String? = nil, includeRemoved: Bool = false) throws -> [Subscription] {
+        try writer.read { db in
+            var sql = "SELECT s.* FROM subscription s"
+            var arguments: StatementArguments = []
+            var conditions: [String] = []
+            if let city {
+                sql += " JOIN subscription_city sc ON sc.subscription_id = s.id"
+                conditions.append("sc.city_id = ?")
+                arguments += [city]
+            }
+            if !includeRemoved { conditions.append("s.state <> 'removed'") }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            sql += " ORDER BY s.created_at, s.id"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.subscription(row:))
+        }
+    }
+
+    /// Pauses, resumes, disables or removes a subscription. Pending messages of a subscription
+    /// that stops are skipped with that reason (history is kept); one that becomes active again
+    /// has its reminders planned anew from `now` on.
+    @discardableResult
+    public func setSubscriptionState(
+        id: String, to state: Subscription.State, reason: String? = nil, now: Date
+    ) throws -> Subscription {
+        try writer.write { db in
+            guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
+                throw StoreError(.notFound, "no subscription with id '\(id)'")
+            }
+            let previous = subscription.state
+            subscription.state = state
+            subscription.stateReason = reason
+            try db.execute(
+                sql: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?",
+                arguments: [state.rawValue, reason, now.millis, id])
+            switch state {
+            case .active:
+                if previous != .active {
+                    _ = try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: false)
+                }
+            case .paused:
+                try Outbox.skipPending(db, subscriptionID: id, reason: .paused, now: now)
+            case .disabled:
+                try Outbox.skipPending(db, subscriptionID: id, reason: .disabled, now: now)
+            case .removed:
+                try Outbox.skipPending(db, subscriptionID: id, reason: .removed, now: now)
+            }
+            return subscription
+        }
+    }
+
+    static func insert(_ db: Database, _ subscription: Subscription) throws {
+        var format: String?
+        var secret: String?
+        if case .webhook(_, let f, let s) = subscription.channel {
+            format = f
+            secret = s
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang,
+                    label, state, state_reason, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                subscription.id, subscription.channel.kind, subscription.channel.target, format, secret,
+                subscription.channel.destination, subscription.cities.joined(separator: ","),
+                subscription.offsets.map { String($0.seconds) }.joined(separator: ","),
+                subscription.language.rawValue, subscription.label, subscription.state.rawValue,
+                subscription.stateReason, subscription.createdAt.millis, subscription.createdAt.millis,
+            ])
+        for city in subscription.cities {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)",
+                arguments: [city, subscription.id])
+        }
+    }
+
+    static func subscription(_ db: Database, id: String) throws -> Subscription? {
+        try Row.fetchOne(db, sql: "SELECT * FROM subscription WHERE id = ?", arguments: [id]).map(subscription(row:))
+    }
+
+    static func subscription(row: Row) -> Subscription {
+        let cities = (row["cities"] as String).split(separator: ",").map(String.init)
+        let channel: ChannelAddress
+        let target: String = row["target"]
+        if row["channel"] == "email" {
+            channel = .email(target)
+        } else {
+            channel = .webhook(url: target, format: row["format"] ?? "generic", secret: row["secret"])
+        }
+        let offsets = (row["offsets"] as String).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init)
+        return Subscription(
+            id: row["id"], channel: channel, cities: cities, offsets: offsets,
+            language: Language(rawValue: row["lang"]) ?? .ko, label: row["label"],
+            state: Subscription.State(rawValue: row["state"]) ?? .active, stateReason: row["state_reason"],
+            createdAt: Date(millis: row["created_at"]))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+/// The one SQLite database of concertd: concerts, subscriptions, the delivery outbox and its attempts.
+///
+/// Owns the writer and runs the migrations when it opens. Every logical change is one
+/// transaction (one `write` block), so a crash never leaves half of one behind.
+public final class AppDatabase: Sendable {
+    /// The GRDB writer: a `DatabasePool` in WAL mode for files, a `DatabaseQueue` in tests.
+    public let writer: any DatabaseWriter
+
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    ///
+    /// Refuses a database written by a newer concertd, naming the migrations it does not know.
+    public static func open(path: String) throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(5)
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the database at \(path): \(error)")
+        }
+        do {
+            return try AppDatabase(pool)
+        } catch var error as StoreError {
+            error.message = "\(path): \(error.message)"
+            throw error
+        }
+    }
+
+    /// An empty in-memory database, for tests and previews.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: Configuration()))
+    }
+
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        let migrator = SchemaMigrations.migrator
+        let (superseded, unknown) = try writer.read { db -> (Bool, [String]) in
+            let superseded = try migrator.hasBeenSuperseded(db)
+            let applied = try migrator.appliedIdentifiers(db)
+            return (superseded, applied.subtracting(migrator.migrations).sorted())
+        }
+        if superseded {
+            throw StoreError(
+                .newerSchema,
+                "the database was written by a newer concertd (schema \(migrator.migrations.count + unknown.count) "
+                    + "with migrations \(unknown.joined(separator: ", ")); this concertd knows schema "
+                    + "\(migrator.migrations.count). Refusing to start: run the newer concertd, or restore a backup")
+        }
+        try migrator.migrate(writer)
+        try writer.write { db in
+            try db.execute(sql: "PRAGMA user_version = \(migrator.migrations.count)")
+        }
+    }
+
+    /// The schema version: the number of migrations applied.
+    public func schemaVersion() throws -> Int {
+        try writer.read { db in try SchemaMigrations.migrator.appliedIdentifiers(db).count }
+    }
+}
+
+/// A store failure with a stable code and a message that says what to do.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        case cannotOpen = "database_unavailable"
+        case newerSchema = "database_newer_than_code"
+        case notFound = "not_found"
+        case conflict = "conflict"
+        case invalid = "invalid"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+
+/// The outbox's planning side: which delivery rows exist for which subscription and concert.
+///
+/// Each function runs inside the caller's transaction, so a subscription, a concert change and
+/// the rows they imply are committed together or not at all.
+enum Outbox {
+    /// Stable per row and readable: `sub-k3m9q2xw7d.busan-2019.r1.reminder.86400`.
+    static func idempotencyKey(
+        subscriptionID: String, concertID: String, revision: Int, kind: Delivery.Kind, offset: ReminderOffset
+    ) -> String {
+        "\(subscriptionID).\(concertID).r\(revision).\(kind.rawValue).\(offset.seconds)"
+    }
+
+    /// Inserts one delivery row, due at `due`. A row of the same identity that was skipped because
+    /// its subscription was paused or disabled comes back to life; any other existing row is kept.
+    static func insertDelivery(
+        _ db: Database, subscriptionID: String, concert: StoredConcert, kind: Delivery.Kind,
+        offset: ReminderOffset = ReminderOffset(seconds: 0), due: Date, deadline: Date?, detail: String? = nil,
+        now: Date
+    ) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
+                    deadline_at, state, next_attempt_at, idempotency_key, detail, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)
+                ON CONFLICT (subscription_id, concert_id, concert_revision, kind, offset_seconds) WHERE kind <> 'test'
+                DO UPDATE SET state = 'scheduled', reason = NULL, due_at = excluded.due_at,
+                    next_attempt_at = excluded.next_attempt_at, deadline_at = excluded.deadline_at, finished_at = NULL
+                WHERE delivery.state = 'skipped' AND delivery.reason IN ('paused', 'disabled')
+                """)
+        let key = idempotencyKey(
+            subscriptionID: subscriptionID, concertID: concert.concert.id, revision: concert.revision, kind: kind,
+            offset: offset)
+        try statement.execute(arguments: [
+            subscriptionID, concert.concert.id, concert.revision, kind.rawValue, offset.seconds, due.millis,
+            deadline?.millis, due.millis, key, detail, now.millis,
+        ])
+    }
+
+    /// Plans a subscription's reminders for every concert of its cities whose reminders fall after
+    /// `after`, and queues a confirmation naming the next concert when `confirm` is set.
+    /// Returns that next concert.
+    @discardableResult
+    static func planSubscription(
+        _ db: Database, _ subscription: Subscription, after: Date, now: Date, confirm: Bool
+    ) throws -> StoredConcert? {
+        let concerts = try AppDatabase.storedConcerts(db, inCities: subscription.cities)
+        for stored in concerts {
+            try planReminders(db, subscription: subscription, concert: stored, after: after, now: now)
+        }
+        let next = concerts.first {
+            $0.concert.status == .scheduled && $0.concert.schedule.reminderDeadline > now
+        }
+        if confirm, let next {
+            try insertDelivery(
+                db, subscriptionID: subscription.id, concert: next, kind: .confirmation, due: now,
+                deadline: next.concert.schedule.reminderDeadline, now: now)
+        }
+        return next
+    }
+
+    /// Plans the reminders of one subscription for one concert, leaving out offsets already sent
+    /// for an earlier revision of the concert.
+    static func planReminders(
+        _ db: Database, subscription: Subscription, concert: StoredConcert, after: Date, now: Date
+    ) throws {
+        let planned = ReminderPlanner.reminders(
+            for: concert.concert, offsets: subscription.offsets, after: after, now: now)
+        guard !planned.isEmpty else { return }
+        let alreadySent = Set(
+            try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT offset_seconds FROM delivery
+                    WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND state IN ('sent', 'sending')
+                    """,
+                arguments: [subscription.id, concert.concert.id]))
+        for reminder in planned where !alreadySent.contains(reminder.offset.seconds) {
+            try insertDelivery(
+                db, subscriptionID: subscription.id, concert: concert, kind: .reminder, offset: reminder.offset,
+                due: reminder.due, deadline: concert.concert.schedule.reminderDeadline, now: now)
+        }
+    }
+
+    /// Active subscriptions of any of `cities`.
+    static func activeSubscriptions(_ db: Database, inCities cities: [String]) throws -> [Subscription] {
+        guard !cities.isEmpty else { return [] }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM subscription WHERE state = 'active' AND id IN (
+                    SELECT subscription_id FROM subscription_city WHERE city_id IN (\(databaseQuestionMarks(count: cities.count))))
+                ORDER BY created_at, id
+                """,
+            arguments: StatementArguments(cities)
+        ).map(AppDatabase.subscription(row:))
+    }
+
+    /// A concert new to the store: its subscribers are told once and their reminders planned.
+    static func concertAdded(_ db: Database, concert: StoredConcert, now: Date) throws {
+        guard concert.concert.status == .scheduled, concert.concert.schedule.reminderDeadline > now else { return }
+        for subscription in try activeSubscriptions(db, inCities: concert.concert.cities) {
+            try planReminders(db, subscription: subscription, concert: concert, after: now, now: now)
+            try insertDelivery(
+                db, subscriptionID: subscription.id, concert: concert, kind: .newConcert, due: now,
+                deadline: concert.concert.schedule.reminderDeadline, now: now)
+        }
+    }
+
+    /// A concert whose time or venue changed: pending reminders of the old revision are skipped,
+    /// reminders are planned for the new one (offsets already sent are not sent again), and
+    /// subscribers who already heard of the concert get one change notice.
+    static func concertRevised(_ db: Database, from old: StoredConcert, to new: StoredConcert, now: Date) throws {
+        try skipPending(db, concertID: new.concert.id, belowRevision: new.revision, reason: .revised, now: now)
+        let detail = changeDetail(old.concert)
+        for subscription in try activeSubscriptions(db, inCities: new.concert.cities) {
+            try planReminders(db, subscription: subscription, concert: new, after: now, now: now)
+            if try hasHeard(db, subscriptionID: subscription.id, concertID: new.concert.id) {
+                try insertDelivery(
+                    db, subscriptionID: subscription.id, concert: new, kind: .change, due: now,
+                    deadline: new.concert.schedule.reminderDeadline, detail: detail, now: now)
+            }
+        }
+    }
+
+    /// A cancelled concert: pending messages are skipped and subscribers who already heard of it are told.
+    static func concertCancelled(_ db: Database, concert: StoredConcert, now: Date) throws {
+        try skipPending(db, concertID: concert.concert.id, belowRevision: Int.max, reason: .cancelled, now: now)
+        for subscription in try activeSubscriptions(db, inCities: concert.concert.cities)
+        where try hasHeard(db, subscriptionID: subscription.id, concertID: concert.concert.id) {
+            try insertDelivery(
+                db, subscriptionID: subscription.id, concert: concert, kind: .cancellation, due: now,
+                deadline: concert.concert.schedule.reminderDeadline, now: now)
+        }
+    }
+
+    /// Whether a message about the concert already reached (or is reaching) the subscription.
+    static func hasHeard(_ db: Database, subscriptionID: String, concertID: String) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM delivery WHERE subscription_id = ? AND concert_id = ?
+                    AND state IN ('sent', 'sending') AND kind <> 'test')
+                """,
+            arguments: [subscriptionID, concertID]) ?? false
+    }
+
+    static func skipPending(_ db: Database, subscriptionID: String, reason: Delivery.SkipReason, now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
+                WHERE subscription_id = ? AND state IN ('scheduled', 'retrying')
+                """,
+            arguments: [reason.rawValue, now.millis, subscriptionID])
+    }
+
+    static func skipPending(
+        _ db: Database, concertID: String, belowRevision: Int, reason: Delivery.SkipReason, now: Date
+    ) throws {
+        try db.execute(
+            sql: """
+                UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
+                WHERE concert_id = ? AND concert_revision < ? AND state IN ('scheduled', 'retrying')
+                """,
+            arguments: [reason.rawValue, now.millis, concertID, belowRevision])
+    }
+
+    /// The facts of a concert before a change, for the change notice.
+    static func changeDetail(_ concert: Concert) -> String {
+        struct Before: Encodable {
+            var start: String
+            var end: String
+            var timeAnnounced: Bool
+            var venue: LocalizedText?
+            enum CodingKeys: String, CodingKey {
+                case start, end, venue
+                case timeAnnounced = "time_announced"
+            }
+        }
+        let before = Before(
+            start: concert.schedule.startString, end: concert.schedule.endString,
+            timeAnnounced: concert.schedule.isTimeAnnounced, venue: concert.venue)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(before)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

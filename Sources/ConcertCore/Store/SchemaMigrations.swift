@@ -1,0 +1,95 @@
+import GRDB
+
+/// The schema, as named append-only migrations. A shipped migration is never edited: add a new one.
+///
+/// Times are integer milliseconds since 1970 (UTC).
+enum SchemaMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-concerts-subscriptions-outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE concert (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        origin TEXT NOT NULL CHECK (origin IN ('catalog', 'admin')),
+                        revision INTEGER NOT NULL DEFAULT 1,
+                        status TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled')),
+                        starts_at INTEGER NOT NULL,
+                        ends_at INTEGER NOT NULL,
+                        reminder_deadline INTEGER NOT NULL,
+                        time_announced INTEGER NOT NULL,
+                        body TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE concert_city (
+                        city_id TEXT NOT NULL,
+                        concert_id TEXT NOT NULL REFERENCES concert(id) ON DELETE CASCADE,
+                        PRIMARY KEY (city_id, concert_id)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE subscription (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+                        target TEXT NOT NULL,
+                        format TEXT,
+                        secret TEXT,
+                        destination TEXT NOT NULL,
+                        cities TEXT NOT NULL,
+                        offsets TEXT NOT NULL,
+                        lang TEXT NOT NULL CHECK (lang IN ('ko', 'en')),
+                        label TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('active', 'paused', 'disabled', 'removed')),
+                        state_reason TEXT,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE subscription_city (
+                        city_id TEXT NOT NULL,
+                        subscription_id TEXT NOT NULL REFERENCES subscription(id) ON DELETE CASCADE,
+                        PRIMARY KEY (city_id, subscription_id)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE delivery (
+                        id INTEGER PRIMARY KEY,
+                        subscription_id TEXT NOT NULL REFERENCES subscription(id),
+                        concert_id TEXT NOT NULL REFERENCES concert(id),
+                        concert_revision INTEGER NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN
+                            ('reminder', 'confirmation', 'change', 'cancellation', 'new_concert', 'test')),
+                        offset_seconds INTEGER NOT NULL DEFAULT 0,
+                        due_at INTEGER NOT NULL,
+                        deadline_at INTEGER,
+                        state TEXT NOT NULL CHECK (state IN
+                            ('scheduled', 'sending', 'sent', 'retrying', 'failed', 'skipped')),
+                        reason TEXT,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER,
+                        last_error TEXT,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        detail TEXT,
+                        created_at INTEGER NOT NULL,
+                        finished_at INTEGER
+                    );
+                    CREATE UNIQUE INDEX delivery_identity
+                        ON delivery(subscription_id, concert_id, concert_revision, kind, offset_seconds)
+                        WHERE kind <> 'test';
+                    CREATE INDEX delivery_pending ON delivery(next_attempt_at)
+                        WHERE state IN ('scheduled', 'retrying');
+                    CREATE INDEX delivery_sending ON delivery(id) WHERE state = 'sending';
+                    CREATE INDEX delivery_by_concert ON delivery(concert_id, state);
+
+                    CREATE TABLE attempt (
+                        delivery_id INTEGER NOT NULL REFERENCES delivery(id) ON DELETE CASCADE,
+                        number INTEGER NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        finished_at INTEGER,
+                        outcome TEXT NOT NULL,
+                        detail TEXT,
+                        PRIMARY KEY (delivery_id, number)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+}

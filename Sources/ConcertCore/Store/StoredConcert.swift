@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+/// A concert as the database holds it: the concert, where it came from and its revision.
+public struct StoredConcert: Sendable, Hashable {
+    public var concert: Concert
+    /// `catalog` when it comes from the catalog file; `admin` once added or changed through concertctl,
+    /// after which a reload of the catalog no longer overwrites it.
+    public var origin: Origin
+    /// Rises by one each time the announced facts (time, venue, cancellation) change.
+    public var revision: Int
+
+    public enum Origin: String, Sendable {
+        case catalog
+        case admin
+    }
+
+    init(row: Row) throws {
+        let body: String = row["body"]
+        concert = try JSONDecoder().decode(Concert.self, from: Data(body.utf8))
+        origin = Origin(rawValue: row["origin"]) ?? .catalog
+        revision = row["revision"]
+    }
+
+    init(concert: Concert, origin: Origin, revision: Int) {
+        self.concert = concert
+        self.origin = origin
+        self.revision = revision
+    }
+}
+
+/// What one import of the catalog (or one admin change) did to the stored concerts.
+public struct ConcertChanges: Sendable, Hashable {
+    /// Concerts that were not stored before.
+    public var added: [String] = []
+    /// Concerts whose time, venue or status changed: a new revision.
+    public var revised: [String] = []
+    /// Concerts whose other details (title, speaker, notes) changed, in place.
+    public var updated: [String] = []
+    /// Concerts cancelled, including catalog concerts removed from the file.
+    public var cancelled: [String] = []
+    /// Concerts that came from the catalog but were changed through concertctl, so the file's
+    /// version of them is not applied.
+    public var keptAdminVersion: [String] = []
+
+    public var isEmpty: Bool { added.isEmpty && revised.isEmpty && updated.isEmpty && cancelled.isEmpty }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Someone who wants reminders of the concerts of some cities, by email or on a chat channel.
+public struct Subscription: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var channel: ChannelAddress
+    public var cities: [String]
+    public var offsets: [ReminderOffset]
+    public var language: Language
+    public var label: String?
+    public var state: State
+    /// Why the subscription is paused, disabled or removed.
+    public var stateReason: String?
+    public var createdAt: Date
+
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case active
+        case paused
+        /// Turned off by concertd itself, for example after a webhook answered 410 Gone.
+        case disabled
+        case removed
+    }
+
+    public init(
+        id: String, channel: ChannelAddress, cities: [String], offsets: [ReminderOffset],
+        language: Language, label: String? = nil, state: State = .active, stateReason: String? = nil,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.channel = channel
+        self.cities = cities
+        self.offsets = offsets
+        self.language = language
+        self.label = label
+        self.state = state
+        self.stateReason = stateReason
+        self.createdAt = createdAt
+    }
+
+    /// A new random id such as `sub-k3m9q2xw7d`.
+    public static func makeID() -> String {
+        "sub-" + RandomID.make(length: 10)
+    }
+}
+
+/// Lowercase base-32 random identifiers (no 0/1/l/o, so they read aloud well).
+public enum RandomID {
+    static let alphabet = Array("23456789abcdefghijkmnpqrstuvwxyz")
+
+    public static func make(length: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}
