@@ -1,0 +1,35 @@
+# concertd — the front door. `make run` and `make test` are all a new machine needs.
+SWIFT ?= swift
+# Test suites must never hang CI: the whole `swift test` run is bounded.
+TEST_TIMEOUT ?= 1200
+
+.PHONY: all deps deps-test build release run test clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh run
+
+deps-test:
+	@scripts/ensure-deps.sh test
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Runs the daemon in the foreground with its embedded defaults: the database in
+# $XDG_STATE_HOME/concertd (~/.local/state/concertd), the control socket in
+# $XDG_RUNTIME_DIR/concertd (/tmp/concertd-$UID when unset), the shipped catalog.
+run: deps
+	$(SWIFT) build --product concertd
+	$$($(SWIFT) build --show-bin-path)/concertd --catalog etc/concertd/concerts.json5 $(ARGS)
+
+# The whole test suite: unit tests and the end-to-end tests of the real binaries.
+test: deps-test
+	$(SWIFT) build --build-tests
+	timeout $(TEST_TIMEOUT) $(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build
