@@ -32,10 +32,19 @@ let package = Package(
             ]
         ),
         .target(name: "ConcertProtocol"),
+        .target(
+            name: "ConcertDaemon",
+            dependencies: [
+                "ConcertCore",
+                "ConcertProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "concertd",
             dependencies: [
                 "ConcertCore",
+                "ConcertDaemon",
                 "ConcertProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,6 +62,10 @@ let package = Package(
             dependencies: ["ConcertCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
+        .testTarget(
+            name: "ConcertDaemonTests",
+            dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol"]
+        ),
     ]
 )
 
