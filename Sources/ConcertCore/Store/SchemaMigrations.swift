@@ -6,7 +6,7 @@ import GRDB
 enum SchemaMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-concerts-subscriptions-outbox") { db in
+        migrator.registerMigration("v1-concerts-subscriptions") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE concert (
@@ -49,7 +49,11 @@ enum SchemaMigrations {
                         subscription_id TEXT NOT NULL REFERENCES subscription(id) ON DELETE CASCADE,
                         PRIMARY KEY (city_id, subscription_id)
                     ) WITHOUT ROWID;
-
+                    """)
+        }
+        migrator.registerMigration("v2-delivery-outbox") { db in
+            try db.execute(
+                sql: """
                     CREATE TABLE delivery (
                         id INTEGER PRIMARY KEY,
                         subscription_id TEXT NOT NULL REFERENCES subscription(id),
