@@ -57,7 +57,7 @@ extension AppDatabase {
             if !includeRemoved { conditions.append("s.state <> 'removed'") }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY s.created_at, s.id"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.subscription(row:))
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { Self.subscription(row: $0) }
         }
     }
 
@@ -122,23 +122,27 @@ extension AppDatabase {
     }
 
     static func subscription(_ db: Database, id: String) throws -> Subscription? {
-        try Row.fetchOne(db, sql: "SELECT * FROM subscription WHERE id = ?", arguments: [id]).map(subscription(row:))
+        try Row.fetchOne(db, sql: "SELECT * FROM subscription WHERE id = ?", arguments: [id]).map {
+            subscription(row: $0)
+        }
     }
 
-    static func subscription(row: Row) -> Subscription {
-        let cities = (row["cities"] as String).split(separator: ",").map(String.init)
+    /// Decodes a subscription row; `prefix` is prepended to every column name (for joined queries).
+    static func subscription(row: Row, prefix: String = "") -> Subscription {
+        let cities = (row[prefix + "cities"] as String).split(separator: ",").map(String.init)
         let channel: ChannelAddress
-        let target: String = row["target"]
-        if row["channel"] == "email" {
+        let target: String = row[prefix + "target"]
+        if row[prefix + "channel"] == "email" {
             channel = .email(target)
         } else {
-            channel = .webhook(url: target, format: row["format"] ?? "generic", secret: row["secret"])
+            channel = .webhook(url: target, format: row[prefix + "format"] ?? "generic", secret: row[prefix + "secret"])
         }
-        let offsets = (row["offsets"] as String).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init)
+        let offsets = (row[prefix + "offsets"] as String).split(separator: ",").compactMap { Int($0) }
+            .map(ReminderOffset.init)
         return Subscription(
-            id: row["id"], channel: channel, cities: cities, offsets: offsets,
-            language: Language(rawValue: row["lang"]) ?? .ko, label: row["label"],
-            state: Subscription.State(rawValue: row["state"]) ?? .active, stateReason: row["state_reason"],
-            createdAt: Date(millis: row["created_at"]))
+            id: row[prefix + "id"], channel: channel, cities: cities, offsets: offsets,
+            language: Language(rawValue: row[prefix + "lang"]) ?? .ko, label: row[prefix + "label"],
+            state: Subscription.State(rawValue: row[prefix + "state"]) ?? .active,
+            stateReason: row[prefix + "state_reason"], createdAt: Date(millis: row[prefix + "created_at"]))
     }
 }

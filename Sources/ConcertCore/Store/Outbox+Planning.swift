@@ -95,7 +95,7 @@ enum Outbox {
                 ORDER BY created_at, id
                 """,
             arguments: StatementArguments(cities)
-        ).map(AppDatabase.subscription(row:))
+        ).map { AppDatabase.subscription(row: $0) }
     }
 
     /// A concert new to the store: its subscribers are told once and their reminders planned.

@@ -94,6 +94,48 @@ enum SchemaMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v3-running-counters") { db in
+            // Counts kept by triggers so that `status` never counts rows (COUNT(*) over millions of
+            // deliveries takes hundreds of milliseconds).
+            try db.execute(
+                sql: """
+                    CREATE INDEX subscription_by_target ON subscription(target);
+                    CREATE INDEX delivery_retrying ON delivery(subscription_id, concert_id) WHERE state = 'retrying';
+
+                    CREATE TABLE counter (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    INSERT INTO counter (name, value)
+                        SELECT 'delivery.' || state, COUNT(*) FROM delivery GROUP BY state;
+                    INSERT INTO counter (name, value)
+                        SELECT 'subscription.' || state, COUNT(*) FROM subscription GROUP BY state;
+
+                    CREATE TRIGGER delivery_counted_insert AFTER INSERT ON delivery BEGIN
+                        INSERT INTO counter (name, value) VALUES ('delivery.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    CREATE TRIGGER delivery_counted_update AFTER UPDATE OF state ON delivery
+                    WHEN OLD.state <> NEW.state BEGIN
+                        UPDATE counter SET value = value - 1 WHERE name = 'delivery.' || OLD.state;
+                        INSERT INTO counter (name, value) VALUES ('delivery.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    CREATE TRIGGER delivery_counted_delete AFTER DELETE ON delivery BEGIN
+                        UPDATE counter SET value = value - 1 WHERE name = 'delivery.' || OLD.state;
+                    END;
+                    CREATE TRIGGER subscription_counted_insert AFTER INSERT ON subscription BEGIN
+                        INSERT INTO counter (name, value) VALUES ('subscription.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    CREATE TRIGGER subscription_counted_update AFTER UPDATE OF state ON subscription
+                    WHEN OLD.state <> NEW.state BEGIN
+                        UPDATE counter SET value = value - 1 WHERE name = 'subscription.' || OLD.state;
+                        INSERT INTO counter (name, value) VALUES ('subscription.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    """)
+        }
         return migrator
     }
 }
