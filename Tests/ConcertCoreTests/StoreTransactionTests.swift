@@ -65,3 +65,35 @@ import Testing
         #expect(try database.subscription(id: subscription.id) == subscription)
     }
 }
+
+@Suite struct BulkImportTests {
+    @Test func bulkImportPlansTheSameRemindersAsOneByOne() throws {
+        let now = Fixtures.korea("2019-10-01T00:00")
+        let single = try AppDatabase.inMemory()
+        let bulk = try AppDatabase.inMemory()
+        for database in [single, bulk] { try database.importCatalog(Fixtures.catalog, now: now) }
+        let news = [
+            NewSubscription(channel: .email("a@example.org"), cities: ["gongju", "buyeo"]),
+            NewSubscription(channel: .webhook(url: "https://h.example.org/x", format: "slack", secret: nil),
+                            cities: ["sejong", "daegu"], offsets: try ReminderOffset.parseList("3h,2d"), language: .en),
+        ]
+        for new in news { _ = try single.createSubscription(new, now: now, confirm: false) }
+        let imported = try bulk.importSubscriptions(news, now: now)
+        #expect(imported.count == 2)
+        func plan(_ database: AppDatabase) throws -> [String] {
+            try database.writer.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.target, d.concert_id, d.offset_seconds, d.due_at, d.deadline_at, d.state
+                        FROM delivery d JOIN subscription s ON s.id = d.subscription_id ORDER BY 1, 2, 3
+                        """
+                ).map { "\($0)" }
+            }
+        }
+        #expect(try plan(single) == plan(bulk))
+        #expect(try plan(bulk).count == 3 + 2 + 2)
+        #expect(try bulk.counters()["delivery.scheduled"] == 7)
+        #expect(try bulk.counters()["subscription.active"] == 2)
+    }
+}

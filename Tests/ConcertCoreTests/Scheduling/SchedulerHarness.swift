@@ -31,7 +31,7 @@ final class SchedulerHarness: @unchecked Sendable {
         scheduler = DeliveryScheduler(
             database: self.database, catalog: Fixtures.catalog,
             channels: ["webhook": webhook, "email": email], clock: clock, limits: limits, retry: retry,
-            queue: queue, timer: timer, random: { 0.5 }, logger: Logger(label: "test"))
+            queue: queue, timer: timer, random: { 0.5 }, logger: .quiet)
     }
 
     /// Waits until the scheduler's queue has run everything submitted so far, twice (a verdict
@@ -80,4 +80,9 @@ final class SchedulerHarness: @unchecked Sendable {
             }
         }
     }
+}
+
+extension Logger {
+    /// A logger that drops everything, so expected warnings do not clutter test output.
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 }

@@ -46,7 +46,7 @@ import Testing
         let channel = RecordingChannel()
         let scheduler = DeliveryScheduler(
             database: database, catalog: Fixtures.catalog, channels: ["email": channel], clock: clock,
-            logger: Logger(label: "test"))
+            logger: .quiet)
         try scheduler.start()
         #expect(channel.messages.isEmpty)
         let started = Date()
