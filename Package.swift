@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "StoreScale", dependencies: ["ConcertCore"], path: "Benchmarks/StoreScale"),
         .testTarget(
             name: "ConcertCoreTests",
             dependencies: ["ConcertCore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -156,6 +156,11 @@ extension AppDatabase {
     @discardableResult
     public func importSubscriptions(_ subscriptions: [NewSubscription], now: Date) throws -> [Subscription] {
         try writer.write { db in
+            // A large import touches index pages all over the file: with SQLite's default 2 MiB
+            // cache it spills dirty pages to the WAL mid-transaction, dozens per subscription.
+            let defaultCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(defaultCache)") }
             let concerts = try Self.storedConcerts(db)
             var concertsByCity: [String: [StoredConcert]] = [:]
             for stored in concerts where stored.concert.status == .scheduled {

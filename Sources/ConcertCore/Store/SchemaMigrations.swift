@@ -70,7 +70,7 @@ enum SchemaMigrations {
                         attempts INTEGER NOT NULL DEFAULT 0,
                         next_attempt_at INTEGER,
                         last_error TEXT,
-                        idempotency_key TEXT NOT NULL UNIQUE,
+                        idempotency_key TEXT NOT NULL,
                         detail TEXT,
                         created_at INTEGER NOT NULL,
                         finished_at INTEGER
