@@ -52,7 +52,9 @@ extension ConfigurationDraft {
             if c.mailFrom == nil {
                 problem("mail_from_name", "mail_from_name needs mail_from")
             } else if c.mailFrom?.displayName != nil {
-                problem(amongKeys: ["mail_from_name", "mail_from"], "mail_from already has a display name; keep one of the two")
+                problem(
+                    amongKeys: ["mail_from_name", "mail_from"],
+                    "mail_from already has a display name; keep one of the two")
             }
         }
         if c.unsubscribeURLTemplate != nil && c.unsubscribeMailto == nil {

@@ -46,7 +46,8 @@ public struct ConfigurationLoader: Sendable {
             ])
         }
         guard let contents = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(problems: [ConfigurationProblem(file: path, message: "the file is not UTF-8 text")])
+            throw ConfigurationError(problems: [ConfigurationProblem(file: path, message: "the file is not UTF-8 text")]
+            )
         }
         return parse(contents: contents, file: path)
     }
@@ -178,7 +179,9 @@ public struct ConfigurationLoader: Sendable {
 
     static func reason(_ error: any Error) -> String {
         let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let underlying, underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+        if let underlying, underlying.domain == NSPOSIXErrorDomain,
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
             return String(cString: strerror(code.rawValue))
         }
         if (error as NSError).domain == NSCocoaErrorDomain {

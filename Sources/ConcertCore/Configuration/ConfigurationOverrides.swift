@@ -73,7 +73,8 @@ extension ConfigurationDraft {
         for (flag, value, isPath) in overrides.keyedValues {
             guard var value, let key = DaemonConfiguration.keys.first(where: { $0.flag == flag }) else { continue }
             if isPath && !value.isEmpty && !value.hasPrefix("/") {
-                value = URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true))
+                value =
+                    URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true))
                     .standardizedFileURL.path
             }
             origins[key.name] = Origin(flag: flag)

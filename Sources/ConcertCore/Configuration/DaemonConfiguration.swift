@@ -3,7 +3,7 @@ import Logging
 
 /// Everything an administrator can set, each field with its built-in default.
 ///
-/// The file's key is named after each field (`maxInFlight` ← `max_in_flight`); the shipped
+/// Each field's comment starts with its key in the file (`max_in_flight` sets `maxInFlight`); the shipped
 /// `etc/concertd/concertd.conf` lists every key, commented out, with this default, and a test
 /// keeps the two in step. Precedence: command-line flags, then the file, then these defaults
 /// (``ConfigurationResolver``). An optional field left `nil` means "decide at run time", as its

@@ -12,6 +12,7 @@ public struct DefaultPaths: Sendable, Equatable {
     public var socketPath: String
     /// The catalog file: `$CONFIGURATION_DIRECTORY/concerts.json5` under systemd, else `/etc/concertd/concerts.json5`.
     public var catalogPath: String
+    /// The configuration file: `$CONFIGURATION_DIRECTORY/concertd.conf` under systemd, else `/etc/concertd/concertd.conf`.
     public var configPath: String
     /// The message templates: `templates` in the same configuration directory as the catalog.
     public var templatesDirectory: String

@@ -91,7 +91,8 @@ public struct SMTPURL: Sendable, Hashable, CustomStringConvertible {
         }
         self.host = host
         if let portText {
-            guard portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText), (1...65_535).contains(port)
+            guard portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText),
+                (1...65_535).contains(port)
             else {
                 throw ConfigurationValueError("the port '\(portText)' is not a number from 1 to 65535")
             }
