@@ -9,7 +9,9 @@ import Foundation
 ///   without its password, any other scheme without its user information, path or query;
 /// - Standard Webhooks signing secrets (`whsec_…`), Telegram bot tokens (`123456:AA…`),
 ///   `Bearer` tokens and `sig=`, `token=`, `key=`, `secret=`, `password=` parameters;
-/// - every known secret (the SMTP password, a subscription's URL and secret) wherever it appears.
+/// - every known secret (the SMTP password, a subscription's URL and secret) wherever it appears;
+///   for a known URL, also each token-like part of its path and query, in case a message quotes
+///   the URL in pieces.
 public struct SecretRedactor: Sendable {
     /// Secrets hidden wherever they appear, longest first so that none is partly revealed.
     public private(set) var knownSecrets: [String] = []
@@ -25,8 +27,9 @@ public struct SecretRedactor: Sendable {
 
     /// Adds a secret to hide from now on; an empty string is ignored.
     public mutating func register(_ secret: String) {
-        guard !secret.isEmpty, !knownSecrets.contains(secret) else { return }
-        knownSecrets.append(secret)
+        for part in Self.hiddenParts(of: secret) where !knownSecrets.contains(part) {
+            knownSecrets.append(part)
+        }
         knownSecrets.sort { $0.count > $1.count }
     }
 
@@ -35,7 +38,7 @@ public struct SecretRedactor: Sendable {
     public func redact(_ text: String, alsoHiding extra: [String] = []) -> String {
         var result = Self.maskURLs(in: text)
         result = Self.maskPatterns(in: result)
-        let secrets = (knownSecrets + extra.filter { !$0.isEmpty }).sorted { $0.count > $1.count }
+        let secrets = (knownSecrets + extra.flatMap(Self.hiddenParts)).sorted { $0.count > $1.count }
         for secret in secrets {
             result = result.replacingOccurrences(of: secret, with: Secret.placeholder)
             if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), encoded != secret {
@@ -71,6 +74,19 @@ public struct SecretRedactor: Sendable {
         }
     }
 
+    /// A secret and, when it is a URL, the token-like parts of its path and query: segments and
+    /// values of at least 8 characters that contain a digit or are at least 20 long.
+    static func hiddenParts(of secret: String) -> [String] {
+        guard !secret.isEmpty else { return [] }
+        guard secret.contains("://"), let components = URLComponents(string: secret) else { return [secret] }
+        let segments = components.path.split(separator: "/").map(String.init)
+        let values = (components.queryItems ?? []).compactMap(\.value)
+        let tokens = (segments + values).filter { part in
+            part.count >= 8 && (part.count >= 20 || part.contains(where: \.isNumber))
+        }
+        return [secret] + tokens
+    }
+
     /// Replaces each URL found in free text by ``mask(url:)``.
     static func maskURLs(in text: String) -> String {
         guard text.contains("://") else { return text }
@@ -103,12 +119,21 @@ public struct SecretRedactor: Sendable {
     /// Masks secrets recognisable by their shape.
     static func maskPatterns(in text: String) -> String {
         var result = text
-        result.replace(#/whsec_[A-Za-z0-9+\/=_-]+/#, with: "whsec_***")
-        result.replace(#/\b[0-9]{5,}:[A-Za-z0-9_-]{30,}/#, with: Secret.placeholder)
-        result.replace(#/(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+\/=-]+/#) { match in "\(match.output.1) ***" }
-        result.replace(
-            #/(?i)\b(sig|signature|token|key|secret|password|passwd|access_token|api_key|apikey)=[^&\s"']+/#
-        ) { match in "\(match.output.1)=***" }
+        // Each pattern only runs when its cheap marker is present: this is on every log line.
+        if result.contains("whsec_") {
+            result.replace(#/whsec_[A-Za-z0-9+\/=_-]+/#, with: "whsec_***")
+        }
+        if result.contains(":") {
+            result.replace(#/[0-9]{5,}:[A-Za-z0-9_-]{30,}/#, with: Secret.placeholder)
+        }
+        if result.range(of: "bearer", options: .caseInsensitive) != nil {
+            result.replace(#/(?i)\b(bearer)\s+[A-Za-z0-9._~+\/=-]+/#) { match in "\(match.output.1) ***" }
+        }
+        if result.contains("=") {
+            result.replace(
+                #/(?i)\b(sig|signature|token|key|secret|password|passwd|access_token|api_key|apikey)=[^&\s"']+/#
+            ) { match in "\(match.output.1)=***" }
+        }
         return result
     }
 }
