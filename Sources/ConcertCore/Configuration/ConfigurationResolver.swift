@@ -55,36 +55,3 @@ public struct ConfigurationResolver: Sendable {
             .standardizedFileURL.path
     }
 }
-
-/// The configuration in force and where it came from.
-public struct ResolvedConfiguration: Sendable, Hashable {
-    public var configuration: DaemonConfiguration
-    /// The configuration file read, or `nil` when there was none and only defaults and flags apply.
-    public var file: String?
-    /// Every path decided, from the configuration or the defaults.
-    public var paths: ResolvedPaths
-
-    public init(configuration: DaemonConfiguration, file: String?, paths: ResolvedPaths) {
-        self.configuration = configuration
-        self.file = file
-        self.paths = paths
-    }
-}
-
-/// The paths the daemon uses, each from its key or flag when set, else from ``DefaultPaths``.
-public struct ResolvedPaths: Sendable, Hashable {
-    public var stateDirectory: String
-    public var socketPath: String
-    public var catalogPath: String
-    public var templatesDirectory: String
-
-    /// The SQLite database inside the state directory.
-    public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("concertd.sqlite3") }
-
-    public init(_ configuration: DaemonConfiguration, defaults: DefaultPaths) {
-        stateDirectory = configuration.stateDirectory ?? defaults.stateDirectory
-        socketPath = configuration.socketPath ?? defaults.socketPath
-        catalogPath = configuration.catalogPath ?? defaults.catalogPath
-        templatesDirectory = configuration.templatesDirectory ?? defaults.templatesDirectory
-    }
-}
