@@ -6,17 +6,15 @@ import Testing
 @testable import ConcertDaemon
 
 /// Lines written by a handler under test.
-final class CapturedLines: Sendable {
-    private let lines = LockedValue<[String]>([])
+final class CapturedLines: @unchecked Sendable {
+    // @unchecked: `lines` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var lines: [String] = []
 
-    var all: [String] { lines.value }
+    var all: [String] { lock.withLock { lines } }
 
     var sink: @Sendable (String) -> Void {
-        { [lines] line in
-            var current = lines.value
-            current.append(line)
-            lines.value = current
-        }
+        { line in self.lock.withLock { self.lines.append(line) } }
     }
 }
 
