@@ -17,33 +17,39 @@ import Logging
 /// - Message and metadata pass through a ``SecretRedactor`` first: a secret that slips into a
 ///   log call is still masked.
 ///
-/// Bootstrap it from the executable only:
-/// `LoggingSystem.bootstrap { DaemonLogHandler(label: $0, redaction: redaction) }`.
+/// Bootstrap it from the executable only, with settings that a reload updates:
+/// `LoggingSystem.bootstrap { DaemonLogHandler(label: $0, settings: settings) }`.
 public struct DaemonLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
-    private let redaction: LogRedaction
+    private let settings: LogSettings
+    /// A level set on one logger (`logger.logLevel = .debug`); otherwise the shared one applies.
+    private var ownLevel: Logger.Level?
     private let journal: Bool
     private let write: @Sendable (String) -> Void
 
     /// - Parameters:
-    ///   - redaction: the secrets to mask, shared by every handler and updated on reload.
+    ///   - settings: the level and the secrets to mask, shared by every handler and updated on reload.
     ///   - environment: where `JOURNAL_STREAM` is read.
     ///   - write: where lines go; standard error by default (tests capture them).
     public init(
         label: String,
-        redaction: LogRedaction = LogRedaction(),
+        settings: LogSettings = LogSettings(),
         environment: [String: String] = ProcessInfo.processInfo.environment,
         metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider,
         write: @escaping @Sendable (String) -> Void = DaemonLogHandler.writeToStandardError
     ) {
         self.label = label
-        self.redaction = redaction
+        self.settings = settings
         self.journal = Self.stderrIsJournal(environment: environment)
         self.metadataProvider = metadataProvider
         self.write = write
+    }
+
+    public var logLevel: Logger.Level {
+        get { ownLevel ?? settings.level }
+        set { ownLevel = newValue }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -57,7 +63,7 @@ public struct DaemonLogHandler: LogHandler {
         if let own = event.metadata { merged.merge(own) { _, new in new } }
         let line = Self.format(
             level: event.level, label: label, message: event.message.description, metadata: merged,
-            timestamp: journal ? nil : Date(), journal: journal, redactor: redaction.redactor)
+            timestamp: journal ? nil : Date(), journal: journal, redactor: settings.redactor)
         write(line + "\n")
     }
 

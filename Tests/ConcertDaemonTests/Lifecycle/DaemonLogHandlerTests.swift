@@ -59,12 +59,12 @@ struct DaemonLogHandlerTests {
 
     @Test func secretsInMessagesAndMetadataAreMasked() {
         let captured = CapturedLines()
-        let redaction = LogRedaction()
+        let settings = LogSettings()
         let logger = Logger(label: "concertd") {
             DaemonLogHandler(
-                label: $0, redaction: redaction, environment: [:], metadataProvider: nil, write: captured.sink)
+                label: $0, settings: settings, environment: [:], metadataProvider: nil, write: captured.sink)
         }
-        redaction.update(SecretRedactor(knownSecrets: ["hunter2-smtp"]))
+        settings.redactor = SecretRedactor(knownSecrets: ["hunter2-smtp"])
         logger.error(
             "AUTH failed with hunter2-smtp",
             metadata: ["url": "https://hooks.slack.com/services/T0AAAA/B0BBBB/XXXXXXXXXXXXXXXXXXXX"])
@@ -72,5 +72,24 @@ struct DaemonLogHandlerTests {
         #expect(line.contains("AUTH failed with <redacted>"))
         #expect(line.contains("url=https://hooks.slack.com/services/***"))
         #expect(!line.contains("hunter2-smtp") && !line.contains("XXXXXXXXXXXXXXXXXXXX"))
+    }
+
+    @Test func aReloadedLogLevelAppliesToLoggersAlreadyMade() {
+        let captured = CapturedLines()
+        let settings = LogSettings(level: .info)
+        let logger = Logger(label: "concertd") {
+            DaemonLogHandler(
+                label: $0, settings: settings, environment: [:], metadataProvider: nil, write: captured.sink)
+        }
+        logger.debug("hidden at info")
+        var configuration = DaemonConfiguration()
+        configuration.logLevel = .debug
+        settings.apply(configuration)
+        logger.debug("shown at debug")
+        var quiet = logger
+        quiet.logLevel = .error  // a level set on one logger is its own
+        quiet.warning("hidden for this logger")
+        #expect(captured.all.count == 1)
+        #expect(captured.all.first?.contains("shown at debug") == true)
     }
 }
