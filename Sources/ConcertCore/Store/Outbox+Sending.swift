@@ -356,7 +356,7 @@ extension AppDatabase {
             else {
                 throw StoreError(.notFound, "subscription '\(subscriptionID)' has no concert to talk about")
             }
-            let key = "test.\(subscriptionID).\(RandomID.make(length: 12))"
+            let key = "test_\(subscriptionID)_\(RandomID.make(length: 12))"
             try db.execute(
                 sql: """
                     INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
