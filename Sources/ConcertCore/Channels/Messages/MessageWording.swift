@@ -65,12 +65,13 @@ enum MessageWording {
         }
     }
 
-    /// `ZED 이명주 대표` / `Lee Myeong-ju (CEO, ZED)`.
+    /// `ZED 이명주 대표` / `Lee Myeong-ju, CEO, ZED`.
     static func speaker(_ speaker: Speaker, in language: Language) -> String {
         switch language {
         case .ko:
             [speaker.affiliation.ko, speaker.name.ko, speaker.role.ko].filter { !$0.isEmpty }.joined(separator: " ")
-        case .en: "\(speaker.name.en) (\(speaker.role.en), \(speaker.affiliation.en))"
+        case .en:
+            [speaker.name.en, speaker.role.en, speaker.affiliation.en].filter { !$0.isEmpty }.joined(separator: ", ")
         }
     }
 
