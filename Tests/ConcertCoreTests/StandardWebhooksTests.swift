@@ -12,13 +12,19 @@ import Testing
         #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
     }
 
-    @Test func secretWithoutPrefixSignsLikeTheReferenceLibraries() throws {
+    @Test func secretWithoutPrefixOrPaddingSignsLikeTheReferenceLibraries() throws {
         let body = Data("{}".utf8)
         let withPrefix = try StandardWebhooks.signature(
             id: "a", timestamp: 1, body: body, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         let without = try StandardWebhooks.signature(
             id: "a", timestamp: 1, body: body, secret: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(withPrefix == without)
+        let key = Data((1...32).map { UInt8($0) }).base64EncodedString()
+        #expect(key.hasSuffix("="))
+        let padded = try StandardWebhooks.signature(id: "a", timestamp: 1, body: body, secret: "whsec_" + key)
+        let unpadded = try StandardWebhooks.signature(
+            id: "a", timestamp: 1, body: body, secret: "whsec_" + key.trimmingCharacters(in: ["="]))
+        #expect(padded == unpadded)
     }
 
     /// Every generic request of the goldens (Korean and English), re-signed with the current time, is

@@ -26,7 +26,7 @@ public enum StandardWebhooks {
 
     /// Why `secret` cannot sign webhooks, or `nil` when it can. The reason never quotes the secret.
     ///
-    /// The `whsec_` prefix may be left out, as the specification's reference libraries allow.
+    /// The `whsec_` prefix and base64 padding may be left out, as the specification's reference libraries allow.
     public static func problem(withSecret secret: String) -> String? {
         switch decodeKey(secret) {
         case .success: nil
@@ -60,7 +60,9 @@ public enum StandardWebhooks {
     }
 
     static func decodeKey(_ secret: String) -> Result<Data, WebhookFormatError> {
-        let encoded = secret.hasPrefix(secretPrefix) ? String(secret.dropFirst(secretPrefix.count)) : secret
+        var encoded = secret.hasPrefix(secretPrefix) ? String(secret.dropFirst(secretPrefix.count)) : secret
+        // Like the reference libraries, accept base64 whose `=` padding was left out.
+        encoded += String(repeating: "=", count: (4 - encoded.count % 4) % 4)
         guard let key = Data(base64Encoded: encoded) else {
             return .failure(.invalidSecret("the secret is not `whsec_` followed by base64"))
         }
