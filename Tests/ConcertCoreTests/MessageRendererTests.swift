@@ -136,6 +136,7 @@ import Testing
         let misnamed = MessageRenderer(directory: directory).problems
         #expect(misnamed.count == 1)
         #expect(misnamed.first?.reason.contains("<kind>.<ko|en>.mustache") == true)
+        #expect(misnamed.first?.reason.contains("built-in") == false)
 
         let missing = MessageRenderer(directory: directory + "/nope").problems
         #expect(missing.count == 1)

@@ -20,7 +20,7 @@ public final class MessageRenderer: Sendable {
     /// Loads the templates of `directory` (built-in ones when `nil`), logging each problem as a warning.
     public init(directory: String?, logger: Logger? = nil) {
         var problems: [TemplateProblem] = []
-        var sources: [String: (text: String, file: String)] = [:]
+        var sources: [String: Source] = [:]
         if let directory {
             sources = Self.read(directory: directory, problems: &problems)
         }
@@ -31,18 +31,15 @@ public final class MessageRenderer: Sendable {
                 case .success(let template):
                     templates[name] = template
                     continue
-                case .failure(let problem):
+                case .failure(var problem):
+                    problem.reason += Self.fallbackNote
                     problems.append(problem)
                 }
             }
             templates[name] = Self.builtIn[name]
         }
         self.templates = templates
-        self.problems = problems.map {
-            var problem = $0
-            if problem.file.hasSuffix(".mustache") { problem.reason += "; the built-in text is used instead" }
-            return problem
-        }
+        self.problems = problems
         for problem in self.problems {
             logger?.warning("message template not used: \(problem)", metadata: ["file": "\(problem.file)"])
         }
@@ -84,9 +81,11 @@ public final class MessageRenderer: Sendable {
         return compiled
     }()
 
-    private static func read(directory: String, problems: inout [TemplateProblem]) -> [String: (
-        text: String, file: String
-    )] {
+    private typealias Source = (text: String, file: String)
+
+    private static let fallbackNote = "; the built-in text is used instead"
+
+    private static func read(directory: String, problems: inout [TemplateProblem]) -> [String: Source] {
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -96,7 +95,7 @@ public final class MessageRenderer: Sendable {
                     file: directory, reason: "cannot read the template directory; the built-in texts are used"))
             return [:]
         }
-        var sources: [String: (text: String, file: String)] = [:]
+        var sources: [String: Source] = [:]
         let known = Set(fileNames)
         for entry in entries.sorted() where entry.hasSuffix(".mustache") {
             let path = (directory as NSString).appendingPathComponent(entry)
@@ -108,7 +107,7 @@ public final class MessageRenderer: Sendable {
             }
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else {
-                problems.append(TemplateProblem(file: path, reason: "cannot be read as UTF-8 text"))
+                problems.append(TemplateProblem(file: path, reason: "cannot be read as UTF-8 text" + fallbackNote))
                 continue
             }
             sources[entry] = (text, path)
@@ -116,7 +115,7 @@ public final class MessageRenderer: Sendable {
         return sources
     }
 
-    /// Trims every line, turns runs of blank lines into one and drops blank lines at both ends.
+    /// Drops spaces at line ends, turns runs of blank lines into one and drops blank lines at both ends.
     static func tidy(_ rendered: String) -> String {
         var lines: [Substring] = []
         for line in rendered.replacingOccurrences(of: "\r\n", with: "\n").split(
