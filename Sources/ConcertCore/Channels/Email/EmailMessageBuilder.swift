@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writes one outbound message as a complete Internet message (RFC 5322 with MIME), ready for an
-/// SMTP transport: 7-bit ASCII bytes, CRLF line breaks, no line longer than 998 octets.
+/// SMTP transport: 7-bit ASCII bytes, CRLF line breaks, lines within 78 characters (only an
+/// unbreakable token, such as an unsubscribe URI, makes a header line longer, never beyond 998).
 ///
 /// The message is `multipart/mixed`: a `multipart/alternative` of the plain text and the HTML,
 /// then the concert as an iCalendar attachment (`concert.ics`, see ``ICalendar``). Subject and

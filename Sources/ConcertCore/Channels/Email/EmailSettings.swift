@@ -60,6 +60,9 @@ public struct EmailSettings: Sendable, Hashable {
         guard template.lowercased().hasPrefix("https://") else {
             return "it must start with https:// (RFC 8058 one-click unsubscribing is https only)"
         }
+        guard template.utf8.count <= 900 else {
+            return "it is longer than 900 characters, too long for a header line (998 at most)"
+        }
         guard template.contains(subscriptionPlaceholder) else {
             return "it must contain \(subscriptionPlaceholder) so that each subscriber gets their own link"
         }
