@@ -15,3 +15,10 @@ public struct EmailContent: Sendable, Hashable {
         self.html = html
     }
 }
+
+extension EmailContent {
+    /// The email words of a rendered message: its subject, its body as text, its HTML.
+    public init(_ rendered: RenderedMessage) {
+        self.init(subject: rendered.subject, text: rendered.body, html: rendered.html)
+    }
+}
