@@ -15,7 +15,7 @@ extension ConcertCtl {
                 let out = context.output
                 out.line("concertd \(status.version) (protocol \(status.protocolVersion)), up \(Display.duration(seconds: status.uptimeSeconds))")
                 let clock = status.clock
-                out.line("clock          \(clock.now)\(clock.shifted ? "  SHIFTED, rate \(clock.rate)x" : "")")
+                out.line("clock          \(clock.now)\(clock.shifted ? "  SHIFTED, rate \(Display.number(clock.rate))x" : "")")
                 out.line("concerts       \(Display.counts(status.counts.concerts))")
                 out.line("subscriptions  \(Display.counts(status.counts.subscriptions))")
                 out.line("deliveries     \(Display.counts(status.counts.deliveries))")

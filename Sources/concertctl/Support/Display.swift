@@ -32,6 +32,11 @@ enum Display {
         return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 
+    /// `60` rather than `60.0`; `0.5` stays `0.5`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
     static func plural(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
