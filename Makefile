@@ -28,8 +28,7 @@ run: deps
 
 # The whole test suite: unit tests and the end-to-end tests of the real binaries.
 test: deps-test
-	$(SWIFT) build --build-tests
-	timeout $(TEST_TIMEOUT) $(SWIFT) test --skip-build
+	timeout $(TEST_TIMEOUT) $(SWIFT) test
 
 clean:
 	rm -rf .build
