@@ -82,7 +82,8 @@ struct ControlServerTests {
         defer { running.stop() }
         let (first, second) = try await offPool {
             let client = try RawControlClient(path: running.path)
-            client.send(Array(#"{"jsonrpc":"2.0","id":1,"method":"st"#.utf8) + [0xFF, 0xFE] + Array(#"atus"}"#.utf8) + [10])
+            client.send(
+                Array(#"{"jsonrpc":"2.0","id":1,"method":"st"#.utf8) + [0xFF, 0xFE] + Array(#"atus"}"#.utf8) + [10])
             let first = try client.readReply()
             try client.send(ControlMethods.status, NoParams(), id: 2)
             return (first, try client.readReply())
@@ -358,7 +359,9 @@ func runAsUser(uid: Int, gid: Int, socket: String) throws -> String {
         """
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-    process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "/usr/bin/python3", "-c", script, socket]
+    process.arguments = [
+        "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "/usr/bin/python3", "-c", script, socket,
+    ]
     let output = Pipe()
     process.standardOutput = output
     try process.run()
