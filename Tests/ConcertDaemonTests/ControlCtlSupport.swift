@@ -126,12 +126,15 @@ func runCtl(_ arguments: [String], environment: [String: String] = [:]) async ->
     }
 }
 
-/// Runs the built `concertctl` binary, which sits beside this test executable.
-func runCtlBinary(_ arguments: [String], environment: [String: String] = [:]) throws -> CtlRun {
-    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+/// Runs the built `concertctl` binary, which sits beside this test executable (or `executable`,
+/// such as `setpriv` running it as another user).
+func runCtlBinary(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws
+    -> CtlRun
+{
+    let ctl = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("concertctl")
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? ctl
     process.arguments = arguments
     process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
     let output = Pipe()

@@ -269,6 +269,40 @@ struct ConcertCtlBinaryTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(1)))
+struct ConcertCtlPermissionTests {
+    /// The built binary, and whether user `nobody` can run it where this checkout lives.
+    static let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("concertctl").path
+    static var othersCanRunBinary: Bool {
+        var path = binary
+        while path != "/" && !path.isEmpty {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IXOTH != 0 else { return false }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return getuid() == 0
+    }
+
+    @Test(.enabled(if: othersCanRunBinary, "needs root and a checkout that user nobody can enter"))
+    func aUserOutsideTheControlGroupIsRefusedWithExit1() async throws {
+        let daemon = try CtlServer()
+        defer { daemon.stop() }
+        // Open the file-system lock on purpose, so the peer check is what refuses.
+        chmod(daemon.socket.directory, 0o755)
+        chmod(daemon.path, 0o666)
+        let executable = Self.binary
+        let run = try await offPool {
+            try runCtlBinary(
+                ["--reuid=65534", "--regid=65534", "--clear-groups", executable, "status", "--socket", daemon.path],
+                executable: "/usr/bin/setpriv")
+        }
+        #expect(run.status == 1)
+        #expect(run.error.contains("permission denied: only root, the daemon's user and the control group"))
+        #expect(run.error.contains("[permission_denied]"))
+    }
+}
+
 /// Accepts one connection, reads one line and answers with `reply`: a daemon of another version.
 final class OneShotServer: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
