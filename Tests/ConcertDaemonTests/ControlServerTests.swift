@@ -224,6 +224,18 @@ struct ControlServerTests {
         try await waitUntil { running.server.connectionCount == 0 }
     }
 
+    @Test func aClientLeavingWhileItsRequestIsHandledDoesNotHurtTheServer() async throws {
+        let running = try RunningControlServer()
+        defer { running.stop() }
+        try await offPool {
+            let client = try RawControlClient(path: running.path)
+            try client.send(ControlMethods.test, SubscriptionIDParams(id: "slow-200"), id: 1)
+        }
+        try await waitUntil { running.handler.methods == ["test"] }
+        #expect(try await running.stillAnswers())
+        try await waitUntil { running.server.connectionCount == 0 }
+    }
+
     @Test(.enabled(if: getuid() == 0, "runs a client as another user and gives the socket to another group"))
     func aPeerThatIsNotRootTheDaemonUserOrInTheGroupIsRefused() async throws {
         let running = try RunningControlServer(controlGroup: 4242)
