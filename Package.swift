@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
         .testTarget(
             name: "ConcertDaemonTests",
-            dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl"]
+            dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd"]
         ),
     ]
 )

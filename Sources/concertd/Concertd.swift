@@ -66,6 +66,7 @@ extension Concertd {
             let settings = LogSettings()
             LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, settings: settings) }
             let logger = Logger(label: "concertd")
+            let signals = SignalHandling(logger: logger)
             let daemon: Daemon
             do {
                 daemon = try Daemon.start(
@@ -75,8 +76,8 @@ extension Concertd {
                 FileHandle.standardError.write(Data("concertd: refusing to start:\n\(error.description)\n".utf8))
                 throw ExitCode(78)  // EX_CONFIG: the unit does not restart on it
             }
-            SignalHandling.install(daemon: daemon, logger: logger)
-            dispatchMain()
+            signals.attach(daemon)
+            withExtendedLifetime(signals) { dispatchMain() }
         }
     }
 

@@ -26,6 +26,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var retry: RetryPolicy
     private var started = false
     private var stopping = false
+    /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
+    /// sender stops) are not recorded; their rows stay `sending` and the next start sends them again.
+    private var finished = false
     private var inFlight = 0
     private var inFlightByDestination: [String: Int] = [:]
     private var results: [DeliveryResult] = []
@@ -130,6 +133,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         return queue.sync {
             drained = nil
             flush()
+            finished = true
             if inFlight > 0 {
                 logger.warning(
                     "stopping with sends in flight; they will be sent again at the next start",
@@ -299,6 +303,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// A verdict arrived: decide the row's next state, and flush all verdicts that arrive
     /// meanwhile in one transaction.
     private func completed(_ item: ClaimedDelivery, _ outcome: DeliveryOutcome) {
+        guard !finished else { return }
         results.append(resolve(item, outcome, now: clock.now()))
         if !flushScheduled {
             flushScheduled = true
