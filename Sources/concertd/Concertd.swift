@@ -105,7 +105,9 @@ extension Concertd {
             if let catalogPath {
                 do {
                     let catalog = try CatalogLoader().load(path: catalogPath)
-                    print("catalog: \(catalogPath) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)")
+                    print(
+                        "catalog: \(catalogPath) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
+                    )
                 } catch {
                     problems += error.description.split(separator: "\n").map(String.init)
                 }

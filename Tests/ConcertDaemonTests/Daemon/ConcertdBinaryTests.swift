@@ -13,8 +13,10 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
-        process.environment = ["HOME": directory, "CONFIGURATION_DIRECTORY": directory + "/etc", "PATH": "/usr/bin:/bin"]
-            .merging(environment) { $1 }
+        process.environment = [
+            "HOME": directory, "CONFIGURATION_DIRECTORY": directory + "/etc", "PATH": "/usr/bin:/bin",
+        ]
+        .merging(environment) { $1 }
         let error = Pipe()
         process.standardError = error
         process.standardOutput = FileHandle.nullDevice
@@ -28,7 +30,8 @@ import Testing
         let receiver = try DatagramReceiver()
         let (process, _) = try launch(
             [
-                "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state", "--socket", socket.path,
+                "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state", "--socket",
+                socket.path,
                 "--clock-start", "2019-10-20T00:00+09:00",
             ],
             environment: ["NOTIFY_SOCKET": receiver.notifySocket], directory: socket.directory)
@@ -52,8 +55,10 @@ import Testing
         let config = socket.directory + "/bad.conf"
         try "max_in_flight = many\n".write(toFile: config, atomically: true, encoding: .utf8)
         let (process, error) = try launch(
-            ["--config", config, "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state",
-             "--socket", socket.path],
+            [
+                "--config", config, "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state",
+                "--socket", socket.path,
+            ],
             environment: [:], directory: socket.directory)
         let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -69,7 +74,8 @@ import Testing
         let config = socket.directory + "/check.conf"
         try "colour = blue\nretry_max = forever\n".write(toFile: config, atomically: true, encoding: .utf8)
         let (bad, badError) = try launch(
-            ["check-config", config, "--catalog", TestDaemon.catalogPath], environment: [:], directory: socket.directory)
+            ["check-config", config, "--catalog", TestDaemon.catalogPath], environment: [:], directory: socket.directory
+        )
         let problems = String(decoding: badError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         bad.waitUntilExit()
         #expect(bad.terminationStatus == 78)

@@ -36,11 +36,13 @@ import Testing
         #expect(cities?.count == 16)
         #expect(cities?.first { $0["id"] as? String == "buyeo" }?["concerts"] as? [String] == ["gongju-buyeo-2019"])
         let upcoming = try json(await ctl(daemon, "concerts", "--json"))["concerts"] as? [[String: Any]]
-        #expect(upcoming?.map { $0["id"] as? String } == [
-            "incheon-2019", "gimhae-2019", "bucheon-2019", "siheung-2019", "suyeong-2019", "changwon-2019",
-            "suwon-2019", "goyang-2019",
-        ])
-        let all = try json(await ctl(daemon, "concerts", "--all", "--city", "세종", "--json"))["concerts"]
+        #expect(
+            upcoming?.map { $0["id"] as? String } == [
+                "incheon-2019", "gimhae-2019", "bucheon-2019", "siheung-2019", "suyeong-2019", "changwon-2019",
+                "suwon-2019", "goyang-2019",
+            ])
+        let all =
+            try json(await ctl(daemon, "concerts", "--all", "--city", "세종", "--json"))["concerts"]
             as? [[String: Any]]
         #expect(all?.first?["start"] as? String == "2019-10-27")
         #expect(all?.first?["time_announced"] as? Bool == false)
@@ -50,7 +52,8 @@ import Testing
         let daemon = try TestDaemon()
         defer { daemon.remove() }
         let url = "https://hooks.slack.com/services/T0001/B0002/SECRETTOKEN"
-        let subscribed = await ctl(daemon, "subscribe", "부산", "--webhook", url, "--before", "1d,1h", "--quiet", "--json")
+        let subscribed = await ctl(
+            daemon, "subscribe", "부산", "--webhook", url, "--before", "1d,1h", "--quiet", "--json")
         #expect(subscribed.status == 0, "\(subscribed.error)")
         let id = try #require(try json(subscribed)["id"] as? String)
         let listed = await ctl(daemon, "subscriptions", "--json")
@@ -105,11 +108,16 @@ import Testing
         defer { daemon.remove() }
         let client = try RawControlClient(path: daemon.socketPath)
         try client.send(ControlMethods.subscribe, SubscribeParams(cities: ["busan"], email: "a@b"), id: 1)
-        guard case .failure(let email) = try client.readReply().outcome else { throw TestClientError(description: "accepted") }
+        guard case .failure(let email) = try client.readReply().outcome else {
+            throw TestClientError(description: "accepted")
+        }
         #expect(email.field == "email" && email.message.contains("domain"))
         try client.send(
-            ControlMethods.subscribe, SubscribeParams(cities: ["busan"], email: "a@example.org", before: ["soon"]), id: 2)
-        guard case .failure(let before) = try client.readReply().outcome else { throw TestClientError(description: "accepted") }
+            ControlMethods.subscribe, SubscribeParams(cities: ["busan"], email: "a@example.org", before: ["soon"]),
+            id: 2)
+        guard case .failure(let before) = try client.readReply().outcome else {
+            throw TestClientError(description: "accepted")
+        }
         #expect(before.field == "before" && before.message.contains("'soon'"))
     }
 
@@ -141,15 +149,17 @@ import Testing
         let daemon = try TestDaemon()
         defer { daemon.remove() }
         _ = await ctl(daemon, "subscribe", "daegu", "--email", "a@example.org", "--lang", "en", "--quiet")
-        _ = await ctl(daemon, "subscribe", "sejong", "--webhook", "http://127.0.0.1:9/x", "--format", "slack", "--quiet")
+        _ = await ctl(
+            daemon, "subscribe", "sejong", "--webhook", "http://127.0.0.1:9/x", "--format", "slack", "--quiet")
         let run = await ctl(daemon, "preview", "--from", "2019-10-20T00:00", "--to", "2019-10-27T00:00", "--json")
         #expect(run.status == 0, "\(run.error)")
         let reminders = try #require(try json(run)["reminders"] as? [[String: Any]])
-        #expect(reminders.map { "\($0["concert"]!) \($0["offset"]!) \($0["due"]!)" } == [
-            "sejong-2019 7d 2019-10-20T09:00:00+09:00",
-            "daegu-2019 7d 2019-10-22T14:00:00+09:00",
-            "sejong-2019 1d 2019-10-26T09:00:00+09:00",
-        ])
+        #expect(
+            reminders.map { "\($0["concert"]!) \($0["offset"]!) \($0["due"]!)" } == [
+                "sejong-2019 7d 2019-10-20T09:00:00+09:00",
+                "daegu-2019 7d 2019-10-22T14:00:00+09:00",
+                "sejong-2019 1d 2019-10-26T09:00:00+09:00",
+            ])
         #expect((reminders[1]["subject"] as? String)?.contains("in 7 days") == true)
         #expect((reminders[2]["body"] as? String)?.contains("시간 미정") == true)
     }
@@ -158,11 +168,14 @@ import Testing
         let daemon = try TestDaemon()
         defer { daemon.remove() }
         // Port 9 (discard) is closed here: the connection is refused.
-        let id = try json(await ctl(daemon, "subscribe", "busan", "--webhook", "http://127.0.0.1:9/x", "--quiet", "--json"))["id"] as? String
+        let id =
+            try json(await ctl(daemon, "subscribe", "busan", "--webhook", "http://127.0.0.1:9/x", "--quiet", "--json"))[
+                "id"] as? String
         let run = await ctl(daemon, "test", try #require(id), "--json")
         #expect(run.status == 1)
         #expect(run.output.contains("\"delivered\" : false"))
-        let failed = try json(await ctl(daemon, "deliveries", "--state", "failed", "--json"))["deliveries"] as? [[String: Any]]
+        let failed =
+            try json(await ctl(daemon, "deliveries", "--state", "failed", "--json"))["deliveries"] as? [[String: Any]]
         #expect(failed?.first?["kind"] as? String == "test")
     }
 
@@ -170,7 +183,8 @@ import Testing
         let daemon = try TestDaemon()
         defer { daemon.remove() }
         _ = await ctl(daemon, "subscribe", "busan", "--email", "a@example.org", "--quiet")
-        let id = try #require((try json(await ctl(daemon, "upcoming", "--json"))["deliveries"] as? [[String: Any]])?.first?["id"] as? Int)
+        let id = try #require(
+            (try json(await ctl(daemon, "upcoming", "--json"))["deliveries"] as? [[String: Any]])?.first?["id"] as? Int)
         let run = await ctl(daemon, "retry", String(id))
         #expect(run.status == 1)
         #expect(run.error.contains("has not failed"))

@@ -100,9 +100,11 @@ import Testing
         try original.write(toFile: path, atomically: true, encoding: .utf8)
         let daemon = try TestDaemon(catalog: path)
         defer { daemon.remove() }
-        try original.replacingOccurrences(of: #"start: "2019-12-10T14:00+09:00""#, with: #"start: "2019-12-11T14:00+09:00""#)
-            .replacingOccurrences(of: #"end: "2019-12-10T16:00+09:00""#, with: #"end: "2019-12-11T16:00+09:00""#)
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(
+            of: #"start: "2019-12-10T14:00+09:00""#, with: #"start: "2019-12-11T14:00+09:00""#
+        )
+        .replacingOccurrences(of: #"end: "2019-12-10T16:00+09:00""#, with: #"end: "2019-12-11T16:00+09:00""#)
+        .write(toFile: path, atomically: true, encoding: .utf8)
         let summary = try daemon.daemon.reload()
         #expect(summary.changes.revised == ["goyang-2019"])
         #expect(try daemon.daemon.database.concert(id: "goyang-2019")?.revision == 2)
