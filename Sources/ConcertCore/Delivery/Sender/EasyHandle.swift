@@ -30,6 +30,8 @@ final class EasyHandle {
 
     var stage = SMTPStage.connect
     var lastReply: [UInt8] = []
+    /// libcurl sent QUIT after a failure: the server's "221 Bye" must not hide the reply that mattered.
+    var quitting = false
     static let lastReplyLimit = 512
 
     init?() {
@@ -63,6 +65,7 @@ final class EasyHandle {
         uploadOffset = 0
         stage = .connect
         lastReply.removeAll(keepingCapacity: true)
+        quitting = false
         errorBuffer[0] = 0
     }
 
@@ -107,13 +110,18 @@ final class EasyHandle {
         let line = UnsafeRawBufferPointer(start: bytes, count: count)
         switch type {
         case CURLINFO_HEADER_IN:
+            guard !quitting else { return }
             if stage == .connect { stage = .greeting }
             var end = count
             while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             lastReply.removeAll(keepingCapacity: true)
             lastReply.append(contentsOf: line[0..<min(end, Self.lastReplyLimit)])
         case CURLINFO_HEADER_OUT:
-            if let started = SMTPStage.started(byCommand: line) { stage = started }
+            if let started = SMTPStage.started(byCommand: line) {
+                stage = started
+            } else if line.starts(with: "QUIT".utf8) {
+                quitting = true
+            }
         default:
             break
         }
