@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (as root) or names (otherwise) what `make run` and `make test` need on Debian 12.
-#   scripts/ensure-deps.sh run    build and run: libcurl and SQLite headers, pkg-config
+#   scripts/ensure-deps.sh run    build and run: libcurl, libcrypto (OpenSSL) and SQLite headers, pkg-config
 #   scripts/ensure-deps.sh test   the above, plus the Python test peers (aiosmtpd, standardwebhooks, icalendar)
 set -euo pipefail
 mode=${1:-run}
@@ -8,6 +8,7 @@ mode=${1:-run}
 missing_apt=()
 pkg-config --version >/dev/null 2>&1 || missing_apt+=(pkg-config)
 pkg-config --exists libcurl 2>/dev/null || missing_apt+=(libcurl4-openssl-dev)
+pkg-config --exists libcrypto 2>/dev/null || missing_apt+=(libssl-dev)
 [ -f /usr/include/sqlite3.h ] || missing_apt+=(libsqlite3-dev)
 if [ "$mode" = test ]; then
     command -v python3 >/dev/null 2>&1 || missing_apt+=(python3 python3-pip)

@@ -1,12 +1,26 @@
 import ArgumentParser
 import ConcertProtocol
 
+/// `concertctl`: manage a running concertd over its control socket.
 @main
-struct ConcertCtl: ParsableCommand {
+struct ConcertCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "concertctl",
         abstract: "Control a running concertd over its Unix domain socket.",
-        discussion: "The control commands arrive with the control-socket work; this build knows the protocol version only.",
-        version: "concertctl 0.1.0 (protocol \(ProtocolVersion.current))"
+        discussion: """
+            concertctl talks to the daemon's control socket: --socket PATH, else $CONCERTD_SOCKET, else \
+            /run/concertd/control.sock when it exists, else $XDG_RUNTIME_DIR/concertd/control.sock, else \
+            /tmp/concertd-<uid>/control.sock. --json prints the daemon's answer as one JSON document; the names \
+            are documented in docs/control-protocol.md.
+
+            Exit status: 0 success, 1 the daemon refused (its message on standard error), 64 usage error, \
+            69 the daemon could not be reached.
+            """,
+        version: "concertctl 0.1.0 (protocol \(ProtocolVersion.current))",
+        subcommands: [
+            Status.self, Cities.self, Concerts.self, Concert.self, Subscribe.self, Subscriptions.self,
+            Unsubscribe.self, Pause.self, Resume.self, Upcoming.self, Deliveries.self, Retry.self, Test.self,
+            Preview.self, Reload.self,
+        ]
     )
 }

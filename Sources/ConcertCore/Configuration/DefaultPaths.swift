@@ -12,7 +12,10 @@ public struct DefaultPaths: Sendable, Equatable {
     public var socketPath: String
     /// The catalog file: `$CONFIGURATION_DIRECTORY/concerts.json5` under systemd, else `/etc/concertd/concerts.json5`.
     public var catalogPath: String
+    /// The configuration file: `$CONFIGURATION_DIRECTORY/concertd.conf` under systemd, else `/etc/concertd/concertd.conf`.
     public var configPath: String
+    /// The message templates: `templates` in the same configuration directory as the catalog.
+    public var templatesDirectory: String
 
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("concertd.sqlite3") }
 
@@ -35,6 +38,7 @@ public struct DefaultPaths: Sendable, Equatable {
         let configDirectory = Self.firstPath(environment["CONFIGURATION_DIRECTORY"]) ?? "/etc/concertd"
         catalogPath = "\(configDirectory)/concerts.json5"
         configPath = "\(configDirectory)/concertd.conf"
+        templatesDirectory = "\(configDirectory)/templates"
     }
 
     /// systemd passes several directories colon-separated; the first one is ours.

@@ -51,6 +51,7 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
 
     /// The shortest exact spelling: `7d`, `36h`, `90s`.
     public var description: String {
+        if seconds == 0 { return "0s" }
         if seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
         if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
         if seconds % 60 == 0 { return "\(seconds / 60)m" }

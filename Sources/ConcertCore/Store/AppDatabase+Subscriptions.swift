@@ -57,7 +57,7 @@ extension AppDatabase {
             if !includeRemoved { conditions.append("s.state <> 'removed'") }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY s.created_at, s.id"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.subscription(row:))
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { Self.subscription(row: $0) }
         }
     }
 
@@ -122,23 +122,111 @@ extension AppDatabase {
     }
 
     static func subscription(_ db: Database, id: String) throws -> Subscription? {
-        try Row.fetchOne(db, sql: "SELECT * FROM subscription WHERE id = ?", arguments: [id]).map(subscription(row:))
+        try Row.fetchOne(db, sql: "SELECT * FROM subscription WHERE id = ?", arguments: [id]).map {
+            subscription(row: $0)
+        }
     }
 
-    static func subscription(row: Row) -> Subscription {
-        let cities = (row["cities"] as String).split(separator: ",").map(String.init)
+    /// Decodes a subscription row; `prefix` is prepended to every column name (for joined queries).
+    static func subscription(row: Row, prefix: String = "") -> Subscription {
+        let cities = (row[prefix + "cities"] as String).split(separator: ",").map(String.init)
         let channel: ChannelAddress
-        let target: String = row["target"]
-        if row["channel"] == "email" {
+        let target: String = row[prefix + "target"]
+        if row[prefix + "channel"] == "email" {
             channel = .email(target)
         } else {
-            channel = .webhook(url: target, format: row["format"] ?? "generic", secret: row["secret"])
+            channel = .webhook(url: target, format: row[prefix + "format"] ?? "generic", secret: row[prefix + "secret"])
         }
-        let offsets = (row["offsets"] as String).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init)
+        let offsets = (row[prefix + "offsets"] as String).split(separator: ",").compactMap { Int($0) }
+            .map(ReminderOffset.init)
         return Subscription(
-            id: row["id"], channel: channel, cities: cities, offsets: offsets,
-            language: Language(rawValue: row["lang"]) ?? .ko, label: row["label"],
-            state: Subscription.State(rawValue: row["state"]) ?? .active, stateReason: row["state_reason"],
-            createdAt: Date(millis: row["created_at"]))
+            id: row[prefix + "id"], channel: channel, cities: cities, offsets: offsets,
+            language: Language(rawValue: row[prefix + "lang"]) ?? .ko, label: row[prefix + "label"],
+            state: Subscription.State(rawValue: row[prefix + "state"]) ?? .active,
+            stateReason: row[prefix + "state_reason"], createdAt: Date(millis: row[prefix + "created_at"]))
+    }
+}
+
+extension AppDatabase {
+    /// Stores many subscriptions and plans their reminders in one transaction, without
+    /// confirmation messages: the bulk path of `concertctl subscribe --from`.
+    ///
+    /// Uses reused prepared statements and computes each concert's reminder plan once per set
+    /// of offsets, so a million subscriptions import in well under a minute.
+    @discardableResult
+    public func importSubscriptions(_ subscriptions: [NewSubscription], now: Date) throws -> [Subscription] {
+        try writer.write { db in
+            // A large import touches index pages all over the file: with SQLite's default 2 MiB
+            // cache it spills dirty pages to the WAL mid-transaction, dozens per subscription.
+            let defaultCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(defaultCache)") }
+            let concerts = try Self.storedConcerts(db)
+            var concertsByCity: [String: [StoredConcert]] = [:]
+            for stored in concerts where stored.concert.status == .scheduled {
+                for city in stored.concert.cities { concertsByCity[city, default: []].append(stored) }
+            }
+            let insertSubscription = try db.makeStatement(
+                sql: """
+                    INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang,
+                        label, state, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
+                    """)
+            let insertCity = try db.makeStatement(
+                sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)")
+            let insertDelivery = try db.makeStatement(
+                sql: """
+                    INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
+                        deadline_at, state, next_attempt_at, idempotency_key, created_at)
+                    VALUES (?, ?, ?, 'reminder', ?, ?, ?, 'scheduled', ?, ?, ?)
+                    """)
+            var plans: [String: [ReminderPlanner.PlannedReminder]] = [:]
+            var stored: [Subscription] = []
+            stored.reserveCapacity(subscriptions.count)
+            let nowMillis = now.millis
+            for new in subscriptions {
+                let subscription = Subscription(
+                    id: Subscription.makeID(), channel: new.channel, cities: new.cities, offsets: new.offsets,
+                    language: new.language, label: new.label, createdAt: now)
+                var format: String?
+                var secret: String?
+                if case .webhook(_, let f, let s) = new.channel {
+                    format = f
+                    secret = s
+                }
+                let offsetsText = new.offsets.map { String($0.seconds) }.joined(separator: ",")
+                try insertSubscription.execute(arguments: [
+                    subscription.id, new.channel.kind, new.channel.target, format, secret, new.channel.destination,
+                    new.cities.joined(separator: ","), offsetsText, new.language.rawValue, new.label, nowMillis,
+                    nowMillis,
+                ])
+                var seen: Set<String> = []
+                for city in new.cities {
+                    try insertCity.execute(arguments: [city, subscription.id])
+                    for concert in concertsByCity[city] ?? [] where seen.insert(concert.concert.id).inserted {
+                        let planKey = "\(concert.concert.id)|\(offsetsText)"
+                        let plan = plans[planKey] ?? {
+                            let computed = ReminderPlanner.reminders(
+                                for: concert.concert, offsets: new.offsets, after: now, now: now)
+                            plans[planKey] = computed
+                            return computed
+                        }()
+                        let deadline = concert.concert.schedule.reminderDeadline.millis
+                        for reminder in plan {
+                            let key = Outbox.idempotencyKey(
+                                subscriptionID: subscription.id, concertID: concert.concert.id,
+                                revision: concert.revision, kind: .reminder, offset: reminder.offset)
+                            let due = reminder.due.millis
+                            try insertDelivery.execute(arguments: [
+                                subscription.id, concert.concert.id, concert.revision, reminder.offset.seconds, due,
+                                deadline, due, key, nowMillis,
+                            ])
+                        }
+                    }
+                }
+                stored.append(subscription)
+            }
+            return stored
+        }
     }
 }

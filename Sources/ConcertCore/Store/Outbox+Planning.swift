@@ -6,11 +6,12 @@ import GRDB
 /// Each function runs inside the caller's transaction, so a subscription, a concert change and
 /// the rows they imply are committed together or not at all.
 enum Outbox {
-    /// Stable per row and readable: `sub-k3m9q2xw7d.busan-2019.r1.reminder.86400`.
+    /// Stable per row and readable: `sub-k3m9q2xw7d_busan-2019_r1_reminder_86400`. No dots: a
+    /// Standard Webhooks `webhook-id` must not contain one; every character is valid in a Message-ID.
     static func idempotencyKey(
         subscriptionID: String, concertID: String, revision: Int, kind: Delivery.Kind, offset: ReminderOffset
     ) -> String {
-        "\(subscriptionID).\(concertID).r\(revision).\(kind.rawValue).\(offset.seconds)"
+        "\(subscriptionID)_\(concertID)_r\(revision)_\(kind.rawValue)_\(offset.seconds)"
     }
 
     /// Inserts one delivery row, due at `due`. A row of the same identity that was skipped because
@@ -95,7 +96,7 @@ enum Outbox {
                 ORDER BY created_at, id
                 """,
             arguments: StatementArguments(cities)
-        ).map(AppDatabase.subscription(row:))
+        ).map { AppDatabase.subscription(row: $0) }
     }
 
     /// A concert new to the store: its subscribers are told once and their reminders planned.

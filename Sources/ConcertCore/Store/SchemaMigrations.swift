@@ -6,7 +6,7 @@ import GRDB
 enum SchemaMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-concerts-subscriptions-outbox") { db in
+        migrator.registerMigration("v1-concerts-subscriptions") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE concert (
@@ -49,7 +49,11 @@ enum SchemaMigrations {
                         subscription_id TEXT NOT NULL REFERENCES subscription(id) ON DELETE CASCADE,
                         PRIMARY KEY (city_id, subscription_id)
                     ) WITHOUT ROWID;
-
+                    """)
+        }
+        migrator.registerMigration("v2-delivery-outbox") { db in
+            try db.execute(
+                sql: """
                     CREATE TABLE delivery (
                         id INTEGER PRIMARY KEY,
                         subscription_id TEXT NOT NULL REFERENCES subscription(id),
@@ -66,7 +70,7 @@ enum SchemaMigrations {
                         attempts INTEGER NOT NULL DEFAULT 0,
                         next_attempt_at INTEGER,
                         last_error TEXT,
-                        idempotency_key TEXT NOT NULL UNIQUE,
+                        idempotency_key TEXT NOT NULL,
                         detail TEXT,
                         created_at INTEGER NOT NULL,
                         finished_at INTEGER
@@ -88,6 +92,48 @@ enum SchemaMigrations {
                         detail TEXT,
                         PRIMARY KEY (delivery_id, number)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v3-running-counters") { db in
+            // Counts kept by triggers so that `status` never counts rows (COUNT(*) over millions of
+            // deliveries takes hundreds of milliseconds).
+            try db.execute(
+                sql: """
+                    CREATE INDEX subscription_by_target ON subscription(target);
+                    CREATE INDEX delivery_retrying ON delivery(subscription_id, concert_id) WHERE state = 'retrying';
+
+                    CREATE TABLE counter (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    INSERT INTO counter (name, value)
+                        SELECT 'delivery.' || state, COUNT(*) FROM delivery GROUP BY state;
+                    INSERT INTO counter (name, value)
+                        SELECT 'subscription.' || state, COUNT(*) FROM subscription GROUP BY state;
+
+                    CREATE TRIGGER delivery_counted_insert AFTER INSERT ON delivery BEGIN
+                        INSERT INTO counter (name, value) VALUES ('delivery.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    CREATE TRIGGER delivery_counted_update AFTER UPDATE OF state ON delivery
+                    WHEN OLD.state <> NEW.state BEGIN
+                        UPDATE counter SET value = value - 1 WHERE name = 'delivery.' || OLD.state;
+                        INSERT INTO counter (name, value) VALUES ('delivery.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    CREATE TRIGGER delivery_counted_delete AFTER DELETE ON delivery BEGIN
+                        UPDATE counter SET value = value - 1 WHERE name = 'delivery.' || OLD.state;
+                    END;
+                    CREATE TRIGGER subscription_counted_insert AFTER INSERT ON subscription BEGIN
+                        INSERT INTO counter (name, value) VALUES ('subscription.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    CREATE TRIGGER subscription_counted_update AFTER UPDATE OF state ON subscription
+                    WHEN OLD.state <> NEW.state BEGIN
+                        UPDATE counter SET value = value - 1 WHERE name = 'subscription.' || OLD.state;
+                        INSERT INTO counter (name, value) VALUES ('subscription.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
                     """)
         }
         return migrator

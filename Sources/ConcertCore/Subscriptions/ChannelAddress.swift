@@ -64,8 +64,8 @@ public enum WebhookURL {
 
     /// Scheme, host and a masked path: `https://hooks.slack.com/services/T0…/***`.
     ///
-    /// Chat webhook URLs carry their token in the path or query, so only the first path segment
-    /// is kept (shortened) and the rest is replaced by `***`.
+    /// Chat webhook URLs carry their token in the path or query, so only the first of several path
+    /// segments is kept (shortened when long) and the rest is replaced by `***`.
     public static func masked(_ text: String) -> String {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
             let host = components.host
@@ -73,10 +73,12 @@ public enum WebhookURL {
         var result = "\(scheme)://\(host)"
         if let port = components.port { result += ":\(port)" }
         let segments = components.path.split(separator: "/")
-        if let first = segments.first {
+        if segments.count == 1 {
+            // A sole segment (an ntfy topic, say) may be the secret itself.
+            result += "/***"
+        } else if let first = segments.first {
             let shown = first.count > 12 || first.lowercased().hasPrefix("bot") ? String(first.prefix(3)) + "…" : String(first)
-            result += "/" + shown
-            if segments.count > 1 { result += "/***" }
+            result += "/" + shown + "/***"
         }
         if components.query != nil { result += "?***" }
         return result

@@ -47,8 +47,22 @@ public struct Subscription: Sendable, Hashable, Identifiable {
 public enum RandomID {
     static let alphabet = Array("23456789abcdefghijkmnpqrstuvwxyz")
 
+    /// `length` characters of 5 random bits each (one `getrandom` call per 12 characters).
     public static func make(length: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        var bits: UInt64 = 0
+        var available = 0
+        var result = ""
+        result.reserveCapacity(length)
+        for _ in 0..<length {
+            if available < 5 {
+                bits = generator.next()
+                available = 64
+            }
+            result.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+            available -= 5
+        }
+        return result
     }
 }

@@ -1,0 +1,19 @@
+/// Discord "Execute Webhook": `{"content": …, "allowed_mentions": {"parse": []}}`.
+///
+/// `content` holds at most 2,000 characters: longer text is cut at a whole character and ends with
+/// `…`. `allowed_mentions` with an empty `parse` list is Discord's documented way to make sure text
+/// such as a title containing `@everyone` notifies nobody.
+public struct DiscordWebhook: WebhookFormat {
+    public let name = "discord"
+    static let maxContent = 2000
+
+    public init() {}
+
+    public func request(for input: WebhookInput) throws(WebhookFormatError) -> HTTPRequest {
+        .chatJSON(
+            .object([
+                ("content", .string(TextLimit.truncate(input.rendered.text, maxUTF16: Self.maxContent))),
+                ("allowed_mentions", .object([("parse", .array([]))])),
+            ]), for: input)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Builds the configuration the daemon runs with: flags over the file over built-in defaults,
+/// with the paths left to run time decided from the environment (``DefaultPaths``).
+///
+/// The daemon calls it at start and again on SIGHUP or `reload` with the same flags; a failure
+/// leaves the configuration in force untouched. `concertd check-config` calls it too, so it
+/// reports exactly what the daemon would refuse.
+public struct ConfigurationResolver: Sendable {
+    /// The process environment: systemd's directories, XDG folders, the password variable.
+    public var environment: [String: String]
+    /// The directory relative paths given as flags are taken from.
+    public var workingDirectory: String
+
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+    }
+
+    /// Where files go when neither flag nor file says.
+    public var defaultPaths: DefaultPaths { DefaultPaths(environment: environment) }
+
+    /// Reads the configuration file, applies the flags, checks everything and reads the password.
+    ///
+    /// - Parameter configFile: `--config FILE`, which must exist; `nil` reads the default file
+    ///   (``DefaultPaths/configPath``) when there is one and uses built-in defaults when not.
+    /// - Throws: every problem found, each naming its file and line or its flag.
+    public func resolve(
+        configFile: String?,
+        overrides: ConfigurationOverrides = ConfigurationOverrides()
+    ) throws(ConfigurationError) -> ResolvedConfiguration {
+        let loader = ConfigurationLoader(environment: environment)
+        let defaults = defaultPaths
+        var file: String? = configFile.map { absolute($0) }
+        if file == nil && FileManager.default.fileExists(atPath: defaults.configPath) {
+            file = defaults.configPath
+        }
+        var draft = ConfigurationDraft()
+        if let file {
+            draft = try loader.read(path: file)
+        }
+        draft.apply(overrides, workingDirectory: workingDirectory)
+        loader.finish(&draft)
+        let configuration = try draft.finished()
+        return ResolvedConfiguration(
+            configuration: configuration, file: file, paths: ResolvedPaths(configuration, defaults: defaults))
+    }
+
+    private func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true))
+            .standardizedFileURL.path
+    }
+}

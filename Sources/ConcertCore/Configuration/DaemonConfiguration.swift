@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+
+/// Everything an administrator can set, each field with its built-in default.
+///
+/// Each field's comment starts with its key in the file (`max_in_flight` sets `maxInFlight`); the shipped
+/// `etc/concertd/concertd.conf` lists every key, commented out, with this default, and a test
+/// keeps the two in step. Precedence: command-line flags, then the file, then these defaults
+/// (``ConfigurationResolver``). An optional field left `nil` means "decide at run time", as its
+/// comment says.
+public struct DaemonConfiguration: Sendable, Hashable {
+    // MARK: Files and the control socket
+
+    /// `state_directory`: where the SQLite database lives. `nil`: `$STATE_DIRECTORY` under
+    /// systemd, else `$XDG_STATE_HOME/concertd` (see ``DefaultPaths``). Read at start only.
+    public var stateDirectory: String? = nil
+    /// `socket_path`: the control socket. `nil`: `$RUNTIME_DIRECTORY/control.sock` under systemd,
+    /// else `$XDG_RUNTIME_DIR/concertd/control.sock`. Read at start only.
+    public var socketPath: String? = nil
+    /// `socket_group`: the group that owns the control socket and its directory; its members may
+    /// use `concertctl`. `nil`: the daemon's own primary group. Read at start only.
+    public var socketGroup: String? = nil
+    /// `control_idle_timeout`: a control connection that sends nothing for this long is closed.
+    public var controlIdleTimeout: Duration = .seconds(30)
+    /// `control_max_clients`: control connections served at once; more wait to be accepted.
+    public var controlMaxClients: Int = 32
+    /// `catalog`: the concert catalog. `nil`: `$CONFIGURATION_DIRECTORY/concerts.json5` under
+    /// systemd, else `/etc/concertd/concerts.json5`.
+    public var catalogPath: String? = nil
+    /// `templates_directory`: message templates, one per kind and language. `nil`:
+    /// `$CONFIGURATION_DIRECTORY/templates` under systemd, else `/etc/concertd/templates`; a
+    /// template missing there uses the built-in text.
+    public var templatesDirectory: String? = nil
+
+    // MARK: Logging and systemd
+
+    /// `log_level`: the least severe level written to stderr.
+    public var logLevel: Logger.Level = .info
+    /// `watchdog`: answer systemd's watchdog (`WatchdogSec=`) with `WATCHDOG=1` at half its interval.
+    public var watchdog: Bool = true
+
+    // MARK: Scheduling and retries
+
+    /// `max_in_flight`: sends in progress at once, over all destinations. After a crash at most
+    /// this many reminders can be sent twice.
+    public var maxInFlight: Int = 64
+    /// `max_in_flight_per_destination`: sends in progress at once to one destination (a webhook
+    /// URL's host, or the smarthost), so one slow server cannot hold up the others.
+    public var maxInFlightPerDestination: Int = 8
+    /// `shutdown_grace`: on SIGTERM, how long sends already in flight may take to finish.
+    public var shutdownGrace: Duration = .seconds(10)
+    /// `retry_initial`: the delay before the first retry; each next one doubles (with jitter).
+    public var retryInitial: Duration = .seconds(30)
+    /// `retry_max`: the longest delay between two retries.
+    public var retryMax: Duration = .seconds(3600)
+    /// `retry_max_attempts`: attempts (the first send included) before a message is marked failed.
+    /// Retries also stop when the concert starts.
+    public var retryMaxAttempts: Int = 10
+    /// `confirmations`: send a short confirmation naming the next concert when a subscription is
+    /// added (`concertctl subscribe --quiet` skips it for one subscription).
+    public var confirmations: Bool = true
+    /// `default_reminders`: how long before a concert reminders go out when a subscription names
+    /// no `--before`.
+    public var defaultReminders: [ReminderOffset] = ReminderOffset.defaults
+    /// `default_language`: the language of a subscription that names no `--lang`.
+    public var defaultLanguage: Language = .ko
+
+    // MARK: Webhooks over HTTP
+
+    /// `http_connect_timeout`: the longest wait for a TCP and TLS connection.
+    public var httpConnectTimeout: Duration = .seconds(10)
+    /// `http_timeout`: the longest a whole webhook request may take.
+    public var httpTimeout: Duration = .seconds(30)
+    /// `http_ca_bundle`: a PEM file of trusted CAs. `nil`: the system's store.
+    public var httpCABundle: String? = nil
+    /// `http_max_response_bytes`: how much of a response body is read; the rest is discarded.
+    public var httpMaxResponseBytes: Int = 65_536
+
+    // MARK: Email over SMTP
+
+    /// `smtp_url`: the smarthost. `nil`: email is off and email subscriptions are refused.
+    public var smtpURL: SMTPURL? = nil
+    /// `smtp_password_file`: a file whose content (one trailing newline removed) is the password.
+    public var smtpPasswordFile: String? = nil
+    /// `smtp_password_env`: the name of an environment variable holding the password.
+    public var smtpPasswordEnv: String? = nil
+    /// `smtp_password_credential`: the name of a systemd credential (`LoadCredential=`) holding
+    /// the password, read from `$CREDENTIALS_DIRECTORY`.
+    public var smtpPasswordCredential: String? = nil
+    /// `smtp_require_tls`: refuse to send without TLS. `nil`: required whenever a password is set
+    /// (see ``smtpRequiresTLS``).
+    public var smtpRequireTLS: Bool? = nil
+    /// `smtp_connect_timeout`: the longest wait for the smarthost to answer.
+    public var smtpConnectTimeout: Duration = .seconds(10)
+    /// `smtp_timeout`: the longest one message may take, from connect to the final reply.
+    public var smtpTimeout: Duration = .seconds(60)
+    /// `smtp_ca_bundle`: a PEM file of trusted CAs for the smarthost. `nil`: the system's store.
+    public var smtpCABundle: String? = nil
+    /// The password, read from the source named above when the file was loaded. Never printed.
+    public var smtpPassword: Secret? = nil
+
+    // MARK: The messages
+
+    /// `mail_from`: the From address (`Name <address>` allowed). Required when `smtp_url` is set.
+    public var mailFrom: Mailbox? = nil
+    /// `mail_from_name`: the From display name, when `mail_from` has none.
+    public var mailFromName: String? = nil
+    /// `mail_envelope_from`: the envelope sender (`MAIL FROM`). `nil`: the From address.
+    public var mailEnvelopeFrom: String? = nil
+    /// `reply_to`: a Reply-To address (`Name <address>` allowed). `nil`: no Reply-To.
+    public var replyTo: Mailbox? = nil
+    /// `unsubscribe_mailto`: the address of `List-Unsubscribe: <mailto:…>`. `nil`: no header.
+    public var unsubscribeMailto: String? = nil
+    /// `unsubscribe_url_template`: an https URL added to `List-Unsubscribe`; `{subscription}` is
+    /// replaced by the subscription id. Needs `unsubscribe_mailto`.
+    public var unsubscribeURLTemplate: String? = nil
+
+    // MARK: Set by flags only
+
+    /// `--clock-start` / `--clock-rate`: a shifted scheduler clock. No file key (see ``ClockShift``).
+    public var clockShift: ClockShift? = nil
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// Whether sending requires TLS: `smtp_require_tls` when set, else whenever a password is set.
+    public var smtpRequiresTLS: Bool { smtpRequireTLS ?? (smtpPassword != nil) }
+
+    /// The From header: `mail_from` with `mail_from_name` as its display name when it has none.
+    public var effectiveMailFrom: Mailbox? {
+        guard var mailbox = mailFrom else { return nil }
+        if mailbox.displayName == nil { mailbox.displayName = mailFromName }
+        return mailbox
+    }
+
+    /// The envelope sender: `mail_envelope_from`, else the From address.
+    public var effectiveEnvelopeFrom: String? { mailEnvelopeFrom ?? mailFrom?.address }
+
+    /// The secrets this configuration holds, for ``SecretRedactor``.
+    public var secrets: [String] { [smtpPassword?.revealed].compactMap { $0 } }
+}

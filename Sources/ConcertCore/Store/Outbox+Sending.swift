@@ -1,0 +1,410 @@
+import Foundation
+import GRDB
+
+/// A delivery claimed for sending, with its subscription.
+public struct ClaimedDelivery: Sendable {
+    public var delivery: Delivery
+    public var subscription: Subscription
+
+    /// Delivery columns and the subscription's (prefixed `s_`), joined; add a WHERE clause.
+    static let select = """
+        SELECT \(Delivery.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
+            s.id AS s_id, s.channel AS s_channel, s.target AS s_target, s.format AS s_format,
+            s.secret AS s_secret, s.cities AS s_cities, s.offsets AS s_offsets, s.lang AS s_lang,
+            s.label AS s_label, s.state AS s_state, s.state_reason AS s_state_reason, s.created_at AS s_created_at
+        FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+        """
+}
+
+extension ClaimedDelivery {
+    init(row: Row) {
+        self.init(delivery: Delivery(row: row), subscription: AppDatabase.subscription(row: row, prefix: "s_"))
+    }
+}
+
+/// What became of one claimed delivery, to be recorded.
+public struct DeliveryResult: Sendable {
+    public var delivery: Delivery
+    public var subscription: Subscription
+    public var outcome: DeliveryOutcome
+    /// The state the row moves to and when it is next tried.
+    public var newState: Delivery.State
+    public var nextAttempt: Date?
+    public var reason: Delivery.SkipReason?
+    public var error: String?
+    public var finishedAt: Date
+}
+
+extension AppDatabase {
+    /// Rows left in `sending` by a crash go back to the queue, due now: at-least-once delivery.
+    /// Returns how many were recovered.
+    public func recoverInterruptedSends(now: Date) throws -> Int {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE attempt SET finished_at = ?, outcome = 'interrupted',
+                        detail = 'concertd stopped before the reply was recorded'
+                    WHERE finished_at IS NULL
+                    """,
+                arguments: [now.millis])
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'scheduled' END,
+                        next_attempt_at = ?
+                    WHERE state = 'sending'
+                    """,
+                arguments: [now.millis])
+            return db.changesCount
+        }
+    }
+
+    /// Skips, as `superseded`, every reminder made pointless by a later reminder of the same
+    /// subscription and concert that became due in `(after, upTo]`: after downtime or a clock jump
+    /// only the latest missed reminder is sent. Returns the number skipped.
+    public func supersedeStaleReminders(after: Date, upTo now: Date) throws -> Int {
+        try writer.write { db in
+            var skipped = 0
+            // Several reminders of one subscription and concert became due in this window: keep the latest.
+            let due = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, subscription_id, concert_id, due_at FROM delivery
+                    WHERE state IN ('scheduled', 'retrying') AND next_attempt_at > ? AND next_attempt_at <= ?
+                        AND kind = 'reminder'
+                    """,
+                arguments: [after.millis, now.millis])
+            var latest: [String: (id: Int64, due: Int64)] = [:]
+            var stale: [Int64] = []
+            for row in due {
+                let key = "\(row["subscription_id"] as String)\u{1F}\(row["concert_id"] as String)"
+                let candidate = (id: row["id"] as Int64, due: row["due_at"] as Int64)
+                if let current = latest[key] {
+                    if candidate.due > current.due {
+                        stale.append(current.id)
+                        latest[key] = candidate
+                    } else {
+                        stale.append(candidate.id)
+                    }
+                } else {
+                    latest[key] = candidate
+                }
+            }
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET state = 'skipped', reason = 'superseded', next_attempt_at = NULL, finished_at = ?
+                    WHERE id = ? AND state IN ('scheduled', 'retrying')
+                    """)
+            for id in stale {
+                try statement.execute(arguments: [now.millis, id])
+                skipped += db.changesCount
+            }
+            // A reminder still being retried when a later one of the same concert falls due.
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'skipped', reason = 'superseded', next_attempt_at = NULL, finished_at = ?
+                    WHERE state = 'retrying' AND kind = 'reminder' AND EXISTS (
+                        SELECT 1 FROM delivery later
+                        WHERE later.subscription_id = delivery.subscription_id
+                            AND later.concert_id = delivery.concert_id AND later.kind = 'reminder'
+                            AND later.due_at > delivery.due_at AND later.due_at <= ? AND later.state <> 'skipped')
+                    """,
+                arguments: [now.millis, now.millis])
+            skipped += db.changesCount
+            return skipped
+        }
+    }
+
+    /// Due rows (`next_attempt_at <= now`), oldest first, with their subscriptions; rows of the
+    /// destinations in `excluding` are left for later.
+    public func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [ClaimedDelivery] {
+        try writer.read { db in
+            var sql = """
+                \(ClaimedDelivery.select)
+                WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
+                """
+            var arguments: StatementArguments = [now.millis]
+            if !destinations.isEmpty {
+                sql += " AND s.destination NOT IN (\(databaseQuestionMarks(count: destinations.count)))"
+                arguments += StatementArguments(destinations.sorted())
+            }
+            sql += " ORDER BY d.next_attempt_at, d.id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ClaimedDelivery.init(row:))
+        }
+    }
+
+    /// Whether another subscription of the same channel target already has this message sent or in flight.
+    func isDuplicate(_ claimed: ClaimedDelivery, _ db: Database) throws -> Bool {
+        let d = claimed.delivery
+        return try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM subscription s2 JOIN delivery d2 ON d2.subscription_id = s2.id
+                    WHERE s2.target = ? AND s2.id <> ? AND d2.concert_id = ? AND d2.concert_revision = ?
+                        AND d2.kind = ? AND d2.offset_seconds = ? AND d2.state IN ('sent', 'sending'))
+                """,
+            arguments: [
+                claimed.subscription.channel.target, claimed.subscription.id, d.concertID, d.concertRevision,
+                d.kind.rawValue, d.offset.seconds,
+            ]) ?? false
+    }
+
+    /// Marks claimed rows `sending` (recording an attempt each) and skips the ones given, in one
+    /// transaction. Rows that another subscription of the same channel already covers are skipped
+    /// as duplicates and left out of the returned list, which holds the rows to send.
+    public func markSending(
+        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)], now: Date
+    ) throws -> [ClaimedDelivery] {
+        try writer.write { db in
+            let skip = try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
+                    WHERE id = ? AND state IN ('scheduled', 'retrying')
+                    """)
+            for (delivery, reason) in skips {
+                try skip.execute(arguments: [reason.rawValue, now.millis, delivery.id])
+            }
+            let mark = try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET state = 'sending', attempts = attempts + 1
+                    WHERE id = ? AND state IN ('scheduled', 'retrying')
+                    """)
+            let attempt = try db.cachedStatement(
+                sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, ?, ?, 'sending')")
+            var sending: [ClaimedDelivery] = []
+            sending.reserveCapacity(claimed.count)
+            for var item in claimed {
+                if try isDuplicate(item, db) {
+                    try skip.execute(arguments: [Delivery.SkipReason.duplicate.rawValue, now.millis, item.delivery.id])
+                    continue
+                }
+                try mark.execute(arguments: [item.delivery.id])
+                guard db.changesCount == 1 else { continue }
+                item.delivery.attempts += 1
+                item.delivery.state = .sending
+                try attempt.execute(arguments: [item.delivery.id, item.delivery.attempts, now.millis])
+                sending.append(item)
+            }
+            return sending
+        }
+    }
+
+    /// Records the results of sends in one transaction; disables subscriptions whose endpoint is gone.
+    public func record(_ results: [DeliveryResult]) throws {
+        guard !results.isEmpty else { return }
+        try writer.write { db in
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET state = ?, reason = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
+                    WHERE id = ?
+                    """)
+            let attempt = try db.cachedStatement(
+                sql: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
+            for result in results {
+                let finished: Int64? = result.newState == .sent || result.newState == .failed || result.newState == .skipped
+                    ? result.finishedAt.millis : nil
+                try update.execute(arguments: [
+                    result.newState.rawValue, result.reason?.rawValue, result.nextAttempt?.millis, result.error,
+                    finished, result.delivery.id,
+                ])
+                try attempt.execute(arguments: [
+                    result.finishedAt.millis, result.outcome.name, result.outcome.detail, result.delivery.id,
+                    result.delivery.attempts,
+                ])
+                if case .gone(let error) = result.outcome {
+                    try db.execute(
+                        sql: """
+                            UPDATE subscription SET state = 'disabled', state_reason = ?, updated_at = ?
+                            WHERE id = ? AND state = 'active'
+                            """,
+                        arguments: ["the endpoint answered 410 Gone: \(error)", result.finishedAt.millis,
+                                    result.subscription.id])
+                    try Outbox.skipPending(db, subscriptionID: result.subscription.id, reason: .disabled,
+                                           now: result.finishedAt)
+                }
+            }
+        }
+    }
+
+    /// The earliest `next_attempt_at` after `now` among pending rows.
+    public func nextDue(after now: Date) throws -> Date? {
+        try writer.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(next_attempt_at) FROM delivery
+                    WHERE state IN ('scheduled', 'retrying') AND next_attempt_at > ?
+                    """,
+                arguments: [now.millis]
+            ).map(Date.init(millis:))
+        }
+    }
+
+    /// The earliest pending row, due or not.
+    public func earliestPending() throws -> Date? {
+        try writer.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE state IN ('scheduled', 'retrying')"
+            ).map(Date.init(millis:))
+        }
+    }
+
+    /// Running counters kept by triggers: `delivery.sent`, `subscription.active`, …
+    public func counters() throws -> [String: Int] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, value FROM counter").reduce(into: [:]) {
+                $0[$1["name"]] = $1["value"]
+            }
+        }
+    }
+
+    /// Deliveries, newest first, optionally filtered.
+    public func deliveries(
+        state: Delivery.State? = nil, subscriptionID: String? = nil, limit: Int = 100
+    ) throws -> [Delivery] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let state {
+                conditions.append("state = ?")
+                arguments += [state.rawValue]
+            }
+            if let subscriptionID {
+                conditions.append("subscription_id = ?")
+                arguments += [subscriptionID]
+            }
+            var sql = "SELECT \(Delivery.columns) FROM delivery"
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            sql += " ORDER BY id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Delivery.init(row:))
+        }
+    }
+
+    /// Pending rows in due order.
+    public func upcoming(limit: Int) throws -> [Delivery] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Delivery.columns) FROM delivery
+                    WHERE state IN ('scheduled', 'retrying') ORDER BY next_attempt_at, id LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map(Delivery.init(row:))
+        }
+    }
+
+    /// One delivery by id.
+    public func delivery(id: Int64) throws -> Delivery? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?", arguments: [id])
+                .map(Delivery.init(row:))
+        }
+    }
+
+    /// Attempts of one delivery, in order.
+    public func attempts(deliveryID: Int64) throws -> [(number: Int, outcome: String, detail: String?)] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT number, outcome, detail FROM attempt WHERE delivery_id = ? ORDER BY number",
+                arguments: [deliveryID]
+            ).map { (number: $0["number"], outcome: $0["outcome"], detail: $0["detail"]) }
+        }
+    }
+
+    /// Puts a failed delivery back in the queue, due now.
+    public func retryDelivery(id: Int64, now: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'retrying', next_attempt_at = ?, finished_at = NULL
+                    WHERE id = ? AND state = 'failed'
+                    """,
+                arguments: [now.millis, id])
+            if db.changesCount == 0 {
+                throw StoreError(.conflict, "delivery \(id) does not exist or has not failed")
+            }
+        }
+    }
+}
+
+extension DeliveryOutcome {
+    /// Stable short name recorded with each attempt.
+    public var name: String {
+        switch self {
+        case .sent: "sent"
+        case .retryable: "retryable"
+        case .permanent: "permanent"
+        case .gone: "gone"
+        case .destinationFailed: "destination_failed"
+        }
+    }
+
+    /// The reply or error text.
+    public var detail: String {
+        switch self {
+        case .sent(let detail): detail
+        case .retryable(let error, _), .permanent(let error), .gone(let error), .destinationFailed(let error, _): error
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Records a test message for a subscription as `sending`, about its next concert (or its
+    /// latest one when none is upcoming), and returns it ready to send.
+    public func createTestDelivery(subscriptionID: String, now: Date) throws -> ClaimedDelivery {
+        try writer.write { db in
+            guard let subscription = try Self.subscription(db, id: subscriptionID), subscription.state != .removed else {
+                throw StoreError(.notFound, "no subscription with id '\(subscriptionID)'")
+            }
+            let concerts = try Self.storedConcerts(db, inCities: subscription.cities)
+            guard let concert = concerts.first(where: { $0.concert.schedule.reminderDeadline > now }) ?? concerts.last
+            else {
+                throw StoreError(.notFound, "subscription '\(subscriptionID)' has no concert to talk about")
+            }
+            let key = "test_\(subscriptionID)_\(RandomID.make(length: 12))"
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
+                        state, attempts, idempotency_key, created_at)
+                    VALUES (?, ?, ?, 'test', 0, ?, 'sending', 1, ?, ?)
+                    """,
+                arguments: [subscriptionID, concert.concert.id, concert.revision, now.millis, key, now.millis])
+            let id = db.lastInsertedRowID
+            try db.execute(
+                sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, 1, ?, 'sending')",
+                arguments: [id, now.millis])
+            let row = try Row.fetchOne(db, sql: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?", arguments: [id])!
+            return ClaimedDelivery(delivery: Delivery(row: row), subscription: subscription)
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Pending rows due in `[from, to]`, in due order, with their subscriptions: what `preview` renders.
+    public func pendingDeliveries(from: Date, to: Date, limit: Int) throws -> [ClaimedDelivery] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    \(ClaimedDelivery.select)
+                    WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at >= ? AND d.next_attempt_at <= ?
+                    ORDER BY d.next_attempt_at, d.id LIMIT ?
+                    """,
+                arguments: [from.millis, to.millis, limit]
+            ).map(ClaimedDelivery.init(row:))
+        }
+    }
+
+    /// How many deliveries of `kind` exist for a concert's revision: the notices a change queued.
+    public func deliveryCount(concertID: String, revision: Int, kind: Delivery.Kind) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM delivery WHERE concert_id = ? AND concert_revision = ? AND kind = ?",
+                arguments: [concertID, revision, kind.rawValue]) ?? 0
+        }
+    }
+}

@@ -1,0 +1,284 @@
+import ConcertProtocol
+import Dispatch
+import Glibc
+import Logging
+
+/// One accepted client: reads request lines, hands them to the handler one at a time, writes the
+/// replies in order, and closes on EOF, error, an over-long line or idleness.
+///
+/// Confined to the server's serial queue: every method runs there (hence `@unchecked Sendable`).
+/// Memory is bounded: at most ``maximumPendingFrames`` decoded lines wait, reading stops until
+/// they are handled, and no new request starts before the previous reply has left.
+final class ControlConnection: @unchecked Sendable {
+    /// Lines read ahead of the one being handled before reading pauses.
+    static let maximumPendingFrames = 16
+
+    let number: Int
+    let peer: PeerCredentials
+    private let fd: Int32
+    private let queue: DispatchQueue
+    private let handler: any ControlHandler
+    private let logger: Logger
+    private let idleTimeout: DispatchTimeInterval
+    private let idleTimeoutSeconds: Double
+    private let onClose: (ControlConnection) -> Void
+
+    private var framer: ControlLineFramer
+    private var pending: [Work] = []
+    private var requestInFlight = false
+    private var output: [UInt8] = []
+    private var outputSent = 0
+    private var inputEnded = false
+    private var closeWhenFlushed = false
+    private(set) var isClosed = false
+
+    private let readSource: any DispatchSourceRead
+    private let writeSource: any DispatchSourceWrite
+    private let idleTimer: any DispatchSourceTimer
+    private var readingPaused = false
+    private var writeArmed = false
+    private var sourcesLeft = 3
+
+    private enum Work {
+        case request(ControlRequest)
+        case reply(ControlReply)
+        case lineTooLong
+    }
+
+    init(
+        fd: Int32, number: Int, peer: PeerCredentials, queue: DispatchQueue, handler: any ControlHandler,
+        idleTimeout: Duration, maximumLineLength: Int, logger: Logger,
+        onClose: @escaping (ControlConnection) -> Void
+    ) {
+        self.fd = fd
+        self.number = number
+        self.peer = peer
+        self.queue = queue
+        self.handler = handler
+        self.idleTimeout = idleTimeout.dispatchInterval
+        self.idleTimeoutSeconds = idleTimeout.seconds
+        self.framer = ControlLineFramer(maximumLineLength: maximumLineLength)
+        self.onClose = onClose
+        var logger = logger
+        logger[metadataKey: "control.connection"] = "\(number)"
+        logger[metadataKey: "control.peer"] = "\(peer)"
+        self.logger = logger
+        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        idleTimer = DispatchSource.makeTimerSource(queue: queue)
+    }
+
+    /// Starts reading; the idle timer runs until the first line arrives.
+    func start() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for source in [readSource, writeSource, idleTimer] as [any DispatchSourceProtocol] {
+            source.setCancelHandler { [self] in sourceCancelled() }
+        }
+        readSource.setEventHandler { [self] in readAvailable() }
+        writeSource.setEventHandler { [self] in pump() }
+        idleTimer.setEventHandler { [self] in idleTimeoutFired() }
+        idleTimer.schedule(deadline: .now() + idleTimeout)
+        readSource.resume()
+        idleTimer.resume()
+        // The write source stays suspended until a write would block.
+    }
+
+    /// Closes the connection now; a reply being written is abandoned.
+    func close() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard !isClosed else { return }
+        isClosed = true
+        pending.removeAll()
+        output.removeAll()
+        // A suspended source never runs its cancel handler: resume before cancelling.
+        if readingPaused { readSource.resume() }
+        if !writeArmed { writeSource.resume() }
+        readSource.cancel()
+        writeSource.cancel()
+        idleTimer.cancel()
+        onClose(self)
+    }
+
+    private func sourceCancelled() {
+        sourcesLeft -= 1
+        if sourcesLeft == 0 { Glibc.close(fd) }
+    }
+
+    // MARK: Reading
+
+    private func readAvailable() {
+        guard !isClosed, !readingPaused else { return }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while !inputEnded, !framer.isOverLimit, pending.count < Self.maximumPendingFrames {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                enqueue(framer.append(buffer[..<count]))
+            } else if count == 0 {
+                inputEnded = true
+                enqueue(framer.finish())
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                break
+            } else {
+                logger.debug("control client connection failed while reading", metadata: ["errno": "\(errno)"])
+                close()
+                return
+            }
+        }
+        if inputEnded || framer.isOverLimit || pending.count >= Self.maximumPendingFrames { pauseReading() }
+        pump()
+    }
+
+    private func enqueue(_ frames: [ControlLineFramer.Frame]) {
+        for frame in frames {
+            switch frame {
+            case .tooLong:
+                pending.append(.lineTooLong)
+            case .line(let bytes):
+                switch ControlMessageDecoder.decode(line: bytes) {
+                case .blank: break
+                case .request(let request): pending.append(.request(request))
+                case .invalid(let reply):
+                    logger.debug(
+                        "control request refused", metadata: ["error": "\(reply.error?.code.name ?? "")"])
+                    pending.append(.reply(reply))
+                }
+            }
+        }
+    }
+
+    private func pauseReading() {
+        guard !readingPaused else { return }
+        readingPaused = true
+        readSource.suspend()
+    }
+
+    private func resumeReadingIfRoom() {
+        guard readingPaused, !inputEnded, !framer.isOverLimit, pending.count < Self.maximumPendingFrames else { return }
+        readingPaused = false
+        readSource.resume()
+    }
+
+    // MARK: Handling and writing
+
+    /// Moves the connection forward: writes what is waiting, starts the next request, or goes idle.
+    private func pump() {
+        guard !isClosed else { return }
+        while true {
+            if outputSent < output.count {
+                guard flush() else { return }
+            }
+            if closeWhenFlushed {
+                close()
+                return
+            }
+            if requestInFlight { return }
+            guard !pending.isEmpty else { break }
+            switch pending.removeFirst() {
+            case .reply(let reply):
+                queueReply(reply)
+            case .lineTooLong:
+                logger.notice("control client sent a line over the limit; closing")
+                pending.removeAll()
+                queueReply(.failure(id: .null, error: .lineTooLong(limit: framer.maximumLineLength)))
+                closeWhenFlushed = true
+            case .request(let request):
+                startHandling(request)
+            }
+            resumeReadingIfRoom()
+        }
+        // Nothing to write, nothing in flight, nothing waiting.
+        if inputEnded {
+            close()
+            return
+        }
+        resumeReadingIfRoom()
+        idleTimer.schedule(deadline: .now() + idleTimeout)
+    }
+
+    private func startHandling(_ request: ControlRequest) {
+        requestInFlight = true
+        idleTimer.schedule(deadline: .distantFuture)
+        let handler = handler
+        let peer = peer
+        Task {
+            let reply = await handler.handle(request, peer: peer)
+            queue.async { [self] in handled(request, reply: reply) }
+        }
+    }
+
+    private func handled(_ request: ControlRequest, reply: ControlReply) {
+        requestInFlight = false
+        guard !isClosed else { return }
+        if let id = request.id {
+            var reply = reply
+            reply.id = id
+            queueReply(reply)
+        }
+        pump()
+    }
+
+    private func queueReply(_ reply: ControlReply) {
+        var reply = reply
+        reply.protocolVersion = ProtocolVersion.current
+        if outputSent == output.count {
+            output.removeAll(keepingCapacity: true)
+            outputSent = 0
+        }
+        output.append(contentsOf: reply.encodedLine())
+    }
+
+    /// Writes as much as the socket takes; `true` when all is written, `false` when waiting for
+    /// room (the write source will call back) or when the client has gone away (closed).
+    private func flush() -> Bool {
+        while outputSent < output.count {
+            let count = output.withUnsafeBytes { bytes in
+                send(fd, bytes.baseAddress! + outputSent, bytes.count - outputSent, Int32(MSG_NOSIGNAL))
+            }
+            if count >= 0 {
+                outputSent += count
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                if !writeArmed {
+                    writeArmed = true
+                    writeSource.resume()
+                }
+                return false
+            } else {
+                logger.debug("control client went away before its reply was written", metadata: ["errno": "\(errno)"])
+                close()
+                return false
+            }
+        }
+        output.removeAll(keepingCapacity: true)
+        outputSent = 0
+        if writeArmed {
+            writeArmed = false
+            writeSource.suspend()
+        }
+        return true
+    }
+
+    private func idleTimeoutFired() {
+        guard !isClosed, !requestInFlight, pending.isEmpty, outputSent == output.count else { return }
+        logger.info("control client idle; closing")
+        pauseReading()
+        queueReply(.failure(id: .null, error: .idleTimeout(seconds: idleTimeoutSeconds)))
+        closeWhenFlushed = true
+        pump()
+    }
+}
+
+extension Duration {
+    var dispatchInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        guard seconds < 1_000_000_000 else { return .never }
+        return .nanoseconds(Int(clamping: seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+    }
+
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

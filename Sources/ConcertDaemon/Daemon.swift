@@ -1,0 +1,333 @@
+import ConcertCore
+import Dispatch
+import Foundation
+import Logging
+
+/// The running daemon: configuration, catalog, database, scheduler and channels, with the life
+/// cycle of a well-made Unix daemon (refuse to start on bad input, reload on SIGHUP keeping the
+/// old configuration when the new one is broken, drain on SIGTERM, tell systemd each step).
+public final class Daemon: @unchecked Sendable {
+    // @unchecked: mutable state (`resolved`, `catalog`, `reloads`) is only touched under `lock`.
+    public let startedAt: Date
+    public let database: AppDatabase
+    public let scheduler: DeliveryScheduler
+    /// The one libcurl sender: a thread running the multi loop, shared by every channel.
+    let sender: CurlSender
+    public let clock: any WallClock
+    public let logger: Logger
+    let notifier: SystemdNotifier
+    let logSettings: LogSettings
+    let configFile: String?
+    let overrides: ConfigurationOverrides
+    let resolver: ConfigurationResolver
+    private let lock = NSLock()
+    private var resolvedConfiguration: ResolvedConfiguration
+    private var currentCatalog: Catalog
+    private var currentRenderer: MessageRenderer
+    private var pinger: WatchdogPinger?
+    private var statusTimer: (any DispatchSourceTimer)?
+    private var controlServer: ControlServer?
+
+    /// The configuration in force.
+    public var resolved: ResolvedConfiguration { lock.withLock { resolvedConfiguration } }
+    /// The catalog in force.
+    public var catalog: Catalog { lock.withLock { currentCatalog } }
+    /// The message templates in force.
+    public var renderer: MessageRenderer { lock.withLock { currentRenderer } }
+
+    /// `text` with every secret the daemon knows masked: for replies, `last_error` and logs.
+    public func redact(_ text: String) -> String { logSettings.redactor.redact(text) }
+
+    /// Everything `start` needs from the command line.
+    public struct Options: Sendable {
+        public var configFile: String?
+        public var overrides: ConfigurationOverrides
+        public var environment: [String: String]
+
+        public init(
+            configFile: String? = nil, overrides: ConfigurationOverrides = ConfigurationOverrides(),
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) {
+            self.configFile = configFile
+            self.overrides = overrides
+            self.environment = environment
+        }
+    }
+
+    /// Why the daemon refused to start: every problem, each saying exactly what is wrong where.
+    public struct StartupError: Error, CustomStringConvertible, Sendable {
+        public var problems: [String]
+        public var description: String { problems.joined(separator: "\n") }
+    }
+
+    /// Loads and checks everything, opens the database, imports the catalog, starts the
+    /// scheduler and tells systemd it is ready. Throws, changing nothing, when the configuration,
+    /// the catalog or the database cannot be used.
+    public static func start(
+        _ options: Options, logSettings: LogSettings = LogSettings(), logger: Logger
+    ) throws(StartupError) -> Daemon {
+        let resolver = ConfigurationResolver(environment: options.environment)
+        let resolved: ResolvedConfiguration
+        do {
+            resolved = try resolver.resolve(configFile: options.configFile, overrides: options.overrides)
+        } catch {
+            throw StartupError(problems: error.problems.map(\.description))
+        }
+        logSettings.apply(resolved.configuration)
+        let catalog: Catalog
+        do {
+            catalog = try CatalogLoader().load(path: resolved.paths.catalogPath)
+        } catch {
+            throw StartupError(problems: error.description.split(separator: "\n").map(String.init))
+        }
+        let database: AppDatabase
+        do {
+            database = try AppDatabase.open(path: resolved.paths.databasePath)
+        } catch {
+            throw StartupError(problems: ["\(error)"])
+        }
+        let sender: CurlSender
+        do {
+            sender = try ChannelFactory.sender(for: resolved.configuration)
+        } catch {
+            throw StartupError(problems: ["libcurl could not be set up: \(error)"])
+        }
+        let clock: any WallClock = resolved.configuration.clockShift.map { $0.makeClock() } ?? SystemClock()
+        if let shift = resolved.configuration.clockShift {
+            logger.warning(
+                "SHIFTED CLOCK: concertd runs on a clock that is not the system's; do not use this in production",
+                metadata: [
+                    "clock.now": "\(KoreaTime.iso8601(clock.now()))", "clock.rate": "\(shift.rate)",
+                ])
+        }
+        let daemon = Daemon(
+            options: options, resolver: resolver, resolved: resolved, catalog: catalog, database: database,
+            sender: sender, clock: clock, logSettings: logSettings, logger: logger)
+        do {
+            try daemon.begin()
+        } catch {
+            throw StartupError(problems: ["\(error)"])
+        }
+        return daemon
+    }
+
+    private init(
+        options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
+        database: AppDatabase, sender: CurlSender, clock: any WallClock, logSettings: LogSettings, logger: Logger
+    ) {
+        self.sender = sender
+        self.startedAt = Date()
+        self.configFile = options.configFile
+        self.overrides = options.overrides
+        self.resolver = resolver
+        self.resolvedConfiguration = resolved
+        self.currentCatalog = catalog
+        self.database = database
+        self.clock = clock
+        self.logSettings = logSettings
+        self.logger = logger
+        self.notifier = SystemdNotifier(environment: options.environment, logger: logger)
+        let configuration = resolved.configuration
+        let renderer = Self.makeRenderer(resolved.paths, logger: logger).renderer
+        self.currentRenderer = renderer
+        self.scheduler = DeliveryScheduler(
+            database: database, catalog: catalog,
+            channels: ChannelFactory.channels(for: configuration, renderer: renderer, sender: sender, logger: logger),
+            clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
+            logger: logger)
+        self.pinger =
+            configuration.watchdog
+            ? WatchdogPinger(notifier: notifier, environment: options.environment, queue: DispatchQueue(label: "concertd.watchdog"))
+            : nil
+    }
+
+    private func begin() throws {
+        let changes = try database.importCatalog(catalog, now: clock.now())
+        logCatalogChanges(changes)
+        let recovered = try scheduler.start()
+        let configuration = resolved.configuration
+        let server = ControlServer(
+            configuration: ControlServer.Configuration(
+                socketPath: resolved.paths.socketPath, controlGroup: try Self.groupID(configuration.socketGroup),
+                idleTimeout: configuration.controlIdleTimeout, maximumConnections: configuration.controlMaxClients),
+            handler: DaemonControlHandler(daemon: self), logger: logger)
+        do {
+            try server.start()
+        } catch {
+            _ = scheduler.shutdown(grace: 0)
+            throw error
+        }
+        controlServer = server
+        let schema = try database.schemaVersion()
+        logger.info(
+            "concertd started",
+            metadata: [
+                "database": "\(resolved.paths.databasePath)", "schema": "\(schema)",
+                "catalog": "\(resolved.paths.catalogPath)", "concerts": "\(catalog.concerts.count)",
+                "config": "\(resolved.file ?? "built-in defaults")", "recovered": "\(recovered)",
+                "socket": "\(resolved.paths.socketPath)",
+            ])
+        pinger?.start()
+        notifier.ready(status: statusLine())
+        startStatusUpdates()
+    }
+
+    /// A one-line summary for systemd's `STATUS=`.
+    public func statusLine() -> String {
+        let counters = (try? database.counters()) ?? [:]
+        let status = scheduler.status()
+        var parts = [
+            "\(counters["subscription.active", default: 0]) subscriptions",
+            "\(counters["delivery.scheduled", default: 0] + counters["delivery.retrying", default: 0]) pending",
+            "\(counters["delivery.sent", default: 0]) sent",
+            "\(counters["delivery.failed", default: 0]) failed",
+        ]
+        if let next = status.timerArmedFor { parts.append("next \(KoreaTime.iso8601(next))") }
+        if !status.failingDestinations.isEmpty {
+            parts.append("failing: " + status.failingDestinations.map(\.destination).joined(separator: ", "))
+        }
+        if status.clockShifted { parts.append("SHIFTED CLOCK") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// Refreshes `STATUS=` every few seconds while systemd listens; no timer at all otherwise.
+    private func startStatusUpdates() {
+        guard notifier.isEnabled else { return }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "concertd.status"))
+        timer.schedule(deadline: .now() + 5, repeating: .seconds(5), leeway: .seconds(1))
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            self.notifier.status(self.statusLine())
+        }
+        timer.resume()
+        statusTimer = timer
+    }
+
+    /// The templates of the configured directory; a broken one is reported (file and line) and
+    /// its built-in text used instead.
+    static func makeRenderer(_ paths: ResolvedPaths, logger: Logger) -> (renderer: MessageRenderer, problems: [String]) {
+        let directory = FileManager.default.fileExists(atPath: paths.templatesDirectory) ? paths.templatesDirectory : nil
+        let renderer = MessageRenderer(directory: directory, logger: logger)
+        return (renderer, renderer.problems.map(\.description))
+    }
+
+    /// The gid of the control group named by `socket_group`.
+    static func groupID(_ name: String?) throws -> gid_t? {
+        guard let name else { return nil }
+        guard let group = getgrnam(name) else {
+            throw StartupError(problems: ["socket_group: no group named '\(name)' on this system"])
+        }
+        return group.pointee.gr_gid
+    }
+
+    /// What a reload did.
+    public struct ReloadSummary: Sendable {
+        public var changes: ConcertChanges
+        public var restartNeeded: [String]
+        /// Broken templates (built-in text used instead) and keys that need a restart.
+        public var warnings: [String]
+        public var description: String {
+            var text =
+                "configuration and catalog reloaded: \(changes.added.count) concerts added, "
+                + "\(changes.revised.count) changed, \(changes.cancelled.count) cancelled"
+            if !restartNeeded.isEmpty {
+                text += "; these keys take effect at the next start: " + restartNeeded.joined(separator: ", ")
+            }
+            return text
+        }
+    }
+
+    /// Re-reads the configuration and the catalog (SIGHUP, `concertctl reload`). A broken new
+    /// configuration or catalog is rejected with the reason and the old one stays in force;
+    /// nothing in flight is dropped.
+    public func reload() throws(StartupError) -> ReloadSummary {
+        notifier.reloading(status: "reloading configuration and catalog")
+        defer { notifier.ready(status: statusLine()) }
+        let newResolved: ResolvedConfiguration
+        do {
+            newResolved = try resolver.resolve(configFile: configFile, overrides: overrides)
+        } catch {
+            logger.error("reload rejected; the old configuration stays in force", metadata: ["error": "\(error)"])
+            throw StartupError(problems: error.problems.map(\.description))
+        }
+        let newCatalog: Catalog
+        do {
+            newCatalog = try CatalogLoader().load(path: newResolved.paths.catalogPath)
+        } catch {
+            logger.error("reload rejected; the old catalog stays in force", metadata: ["error": "\(error)"])
+            throw StartupError(problems: error.description.split(separator: "\n").map(String.init))
+        }
+        let old = resolved
+        let changes: ConcertChanges
+        do {
+            changes = try database.importCatalog(newCatalog, now: clock.now())
+        } catch {
+            logger.error("reload could not store the catalog", metadata: ["error": "\(error)"])
+            throw StartupError(problems: ["the catalog could not be stored: \(error)"])
+        }
+        let (newRenderer, templateProblems) = Self.makeRenderer(newResolved.paths, logger: logger)
+        lock.withLock {
+            resolvedConfiguration = newResolved
+            currentCatalog = newCatalog
+            currentRenderer = newRenderer
+        }
+        logSettings.apply(newResolved.configuration)
+        let configuration = newResolved.configuration
+        scheduler.update(catalog: newCatalog)
+        scheduler.update(
+            channels: ChannelFactory.channels(for: configuration, renderer: newRenderer, sender: sender, logger: logger),
+            limits: configuration.sendLimits, retry: configuration.retryPolicy)
+        scheduler.wake()
+        logCatalogChanges(changes)
+        let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)
+        let summary = ReloadSummary(
+            changes: changes, restartNeeded: restartNeeded,
+            warnings: templateProblems.map { "template: \($0)" }
+                + restartNeeded.map { "\($0) takes effect at the next start" })
+        logger.info("\(summary.description)")
+        return summary
+    }
+
+    /// Stops taking new sends, lets those in flight finish within `shutdown_grace`, records
+    /// everything and tells systemd. Returns the sends still in flight (sent again at next start).
+    @discardableResult
+    public func stop() -> Int {
+        notifier.stopping(status: "stopping: finishing sends in flight")
+        controlServer?.stop()
+        statusTimer?.cancel()
+        pinger?.stop()
+        let grace = resolved.configuration.shutdownGrace
+        let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+        let left = scheduler.shutdown(grace: seconds)
+        sender.stop(timeout: .seconds(1))
+        logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])
+        return left
+    }
+
+    private func logCatalogChanges(_ changes: ConcertChanges) {
+        guard !changes.isEmpty || !changes.keptAdminVersion.isEmpty else { return }
+        logger.info(
+            "catalog imported",
+            metadata: [
+                "added": "\(changes.added.joined(separator: ","))", "revised": "\(changes.revised.joined(separator: ","))",
+                "cancelled": "\(changes.cancelled.joined(separator: ","))",
+                "kept_admin_version": "\(changes.keptAdminVersion.joined(separator: ","))",
+            ])
+    }
+}
+
+extension DaemonConfiguration {
+    /// The scheduler's limits from `max_in_flight` and `max_in_flight_per_destination`.
+    public var sendLimits: SendLimits {
+        SendLimits(maximumInFlight: maxInFlight, maximumPerDestination: maxInFlightPerDestination)
+    }
+
+    /// The retry policy from `retry_initial`, `retry_max` and `retry_max_attempts`.
+    public var retryPolicy: RetryPolicy {
+        func seconds(_ duration: Duration) -> TimeInterval {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        return RetryPolicy(
+            initialDelay: seconds(retryInitial), maximumDelay: seconds(retryMax), maximumAttempts: retryMaxAttempts)
+    }
+}

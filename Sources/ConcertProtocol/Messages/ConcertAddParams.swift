@@ -1,0 +1,28 @@
+/// The parameters of `concert.add`.
+///
+/// `start` and `end` carry an offset (`2019-11-02T14:00+09:00`) or are ISO dates for a concert
+/// whose time is not announced; concertctl adds `+09:00` to a time given without one. Texts
+/// given once are used for both languages.
+public struct ConcertAddParams: Codable, Sendable, Hashable {
+    /// City ids or names; the first one hosts the concert. At least one.
+    public var cities: [String]
+    public var title: String
+    public var start: String
+    /// When absent, the daemon takes two hours after a timed start, or the start day.
+    public var end: String?
+    public var venue: String?
+    /// The speaker's name.
+    public var speaker: String?
+
+    public init(
+        cities: [String], title: String, start: String, end: String? = nil, venue: String? = nil,
+        speaker: String? = nil
+    ) {
+        self.cities = cities
+        self.title = title
+        self.start = start
+        self.end = end
+        self.venue = venue
+        self.speaker = speaker
+    }
+}

@@ -1,0 +1,8 @@
+/// The parameters of a method about one concert, `concert.cancel`: `{"id": "busan-2019-10-29"}`.
+public struct ConcertIDParams: Codable, Sendable, Hashable {
+    public var id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+}

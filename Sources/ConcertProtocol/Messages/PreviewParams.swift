@@ -1,0 +1,52 @@
+/// The parameters of `preview`, all optional: a window of due times and a city.
+public struct PreviewParams: Codable, Sendable, Hashable {
+    /// ISO 8601; the daemon's now when absent.
+    public var from: String?
+    /// ISO 8601; seven days after `from` when absent.
+    public var to: String?
+    public var city: String?
+
+    public init(from: String? = nil, to: String? = nil, city: String? = nil) {
+        self.from = from
+        self.to = to
+        self.city = city
+    }
+}
+
+/// The result of `preview`: every reminder due in the window, rendered, in due order. Nothing is sent.
+public struct PreviewResult: Codable, Sendable, Hashable {
+    public var reminders: [PreviewReminder]
+
+    public init(reminders: [PreviewReminder]) {
+        self.reminders = reminders
+    }
+}
+
+/// One reminder that would go out, as its receiver would see it.
+public struct PreviewReminder: Codable, Sendable, Hashable {
+    public var subscription: String
+    public var concert: String
+    public var offset: String
+    public var due: String
+    /// The destination, secrets masked.
+    public var channel: String
+    public var lang: String
+    /// The email subject; absent for webhooks.
+    public var subject: String?
+    /// The rendered text (email body, or the chat message's text).
+    public var body: String
+
+    public init(
+        subscription: String, concert: String, offset: String, due: String, channel: String, lang: String,
+        subject: String? = nil, body: String
+    ) {
+        self.subscription = subscription
+        self.concert = concert
+        self.offset = offset
+        self.due = due
+        self.channel = channel
+        self.lang = lang
+        self.subject = subject
+        self.body = body
+    }
+}

@@ -1,0 +1,92 @@
+/// The result of `status`: what the daemon is, how long it has run, its clock and its counters.
+///
+/// The counts come from running counters kept by the daemon, not from counting rows.
+public struct StatusResult: Codable, Sendable, Hashable {
+    /// The daemon's version, `0.1.0`.
+    public var version: String
+    /// The protocol version the daemon speaks; concertctl warns when it differs from its own.
+    public var protocolVersion: Int
+    public var uptimeSeconds: Int
+    public var clock: ClockStatus
+    public var counts: StatusCounts
+    /// Destinations whose last sends failed, worst first; empty when all is well.
+    public var failingDestinations: [FailingDestination]
+    /// The next reminder due, if any.
+    public var nextDue: DeliveryInfo?
+
+    public init(
+        version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
+        counts: StatusCounts, failingDestinations: [FailingDestination] = [], nextDue: DeliveryInfo? = nil
+    ) {
+        self.version = version
+        self.protocolVersion = protocolVersion
+        self.uptimeSeconds = uptimeSeconds
+        self.clock = clock
+        self.counts = counts
+        self.failingDestinations = failingDestinations
+        self.nextDue = nextDue
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, clock, counts
+        case protocolVersion = "protocol"
+        case uptimeSeconds = "uptime_seconds"
+        case failingDestinations = "failing_destinations"
+        case nextDue = "next_due"
+    }
+}
+
+/// The daemon's clock: the time it believes it is, and whether that is shifted for a rehearsal.
+public struct ClockStatus: Codable, Sendable, Hashable {
+    /// ISO 8601 with `+09:00`.
+    public var now: String
+    /// Whether `--clock-start` or `--clock-rate` shifted the clock away from real time.
+    public var shifted: Bool
+    /// Seconds of daemon time per real second; 1 unless shifted.
+    public var rate: Double
+
+    public init(now: String, shifted: Bool, rate: Double) {
+        self.now = now
+        self.shifted = shifted
+        self.rate = rate
+    }
+}
+
+/// Counts by state: `{"concerts": {"scheduled": 15, "cancelled": 1}, "deliveries": {"sent": 40, …}}`.
+///
+/// The keys of each map are the states the daemon knows; a state with no items may be absent.
+public struct StatusCounts: Codable, Sendable, Hashable {
+    public var concerts: [String: Int]
+    public var subscriptions: [String: Int]
+    public var deliveries: [String: Int]
+
+    public init(concerts: [String: Int], subscriptions: [String: Int], deliveries: [String: Int]) {
+        self.concerts = concerts
+        self.subscriptions = subscriptions
+        self.deliveries = deliveries
+    }
+}
+
+/// A destination (an SMTP smarthost, a webhook host) whose recent sends failed.
+public struct FailingDestination: Codable, Sendable, Hashable {
+    /// `smtp`, or a webhook URL's `host[:port]`.
+    public var destination: String
+    /// Consecutive failed attempts.
+    public var failures: Int
+    /// The last error, secrets masked.
+    public var lastError: String?
+    /// ISO 8601 time of the first failure of the current run.
+    public var since: String?
+
+    public init(destination: String, failures: Int, lastError: String? = nil, since: String? = nil) {
+        self.destination = destination
+        self.failures = failures
+        self.lastError = lastError
+        self.since = since
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case destination, failures, since
+        case lastError = "last_error"
+    }
+}

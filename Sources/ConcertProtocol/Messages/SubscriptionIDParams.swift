@@ -1,0 +1,8 @@
+/// The parameters of a method about one subscription (`unsubscribe`, `pause`, `resume`, `test`).
+public struct SubscriptionIDParams: Codable, Sendable, Hashable {
+    public var id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+}

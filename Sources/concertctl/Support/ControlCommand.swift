@@ -1,0 +1,86 @@
+import ArgumentParser
+import ConcertProtocol
+import Foundation
+
+/// A concertctl command that asks the daemon something: the shared options and the one entry
+/// point tests call with their own ``CommandContext``.
+protocol ControlCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+    func run(in context: CommandContext) async throws
+}
+
+extension ControlCommand {
+    mutating func run() async throws {
+        try await run(in: .process())
+    }
+
+    /// Sends one request and returns the typed result, or ends the command with the right exit
+    /// code: 69 when the daemon cannot be reached (saying where it looked and how to start it),
+    /// 1 when it refused (its message on standard error), 64 when the request is larger than the
+    /// daemon reads (a big `subscribe --from` file).
+    func call<Params, Result>(
+        _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext
+    ) async throws -> (result: Result, raw: JSONValue) {
+        let location = SocketLocation.resolve(flag: global.socket, context: context)
+        let request = try ControlRequest(id: .number(1), method: method, params: params)
+        let size = try JSONCoding.lineEncoder().encode(request).count
+        guard size <= ControlLineFramer.maximumLineLength else {
+            context.output.error(
+                "the request is \(size) bytes; the daemon reads at most \(ControlLineFramer.maximumLineLength) per request: split the input"
+            )
+            throw ExitCode(64)
+        }
+        let reply: ControlReply
+        do {
+            reply = try await ControlClient(socketPath: location.path, timeout: global.timeout).send(request)
+        } catch {
+            context.output.error(Self.unreachableMessage(error, location: location))
+            throw ExitCode(69)
+        }
+        if let version = reply.protocolVersion, version != ProtocolVersion.current {
+            context.output.warning(
+                "concertd speaks protocol \(version), this concertctl speaks \(ProtocolVersion.current); upgrade the older one"
+            )
+        }
+        switch reply.outcome {
+        case .failure(let error):
+            context.output.error("\(error.message) [\(error.code.name)]")
+            throw ExitCode.failure
+        case .success(let raw):
+            do {
+                return (try reply.decodeResult(as: Result.self), raw)
+            } catch {
+                context.output.error(error.message)
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    /// Prints `raw` as one JSON document when `--json` was given, else runs `human`.
+    func emit(_ raw: JSONValue, in context: CommandContext, human: () -> Void) {
+        guard global.json else {
+            human()
+            return
+        }
+        let data = (try? JSONCoding.prettyEncoder().encode(raw)) ?? Data("null".utf8)
+        context.output.line(String(decoding: data, as: UTF8.self))
+    }
+
+    static func unreachableMessage(_ error: ControlClientError, location: SocketLocation) -> String {
+        switch error {
+        case .unreachable(let reason, permission: true):
+            return """
+                cannot connect to concertd at \(location.path) (\(location.origin)): \(reason)
+                The socket is open to root, the daemon's user and its control group; run concertctl as one of them.
+                """
+        case .unreachable(let reason, permission: false):
+            return """
+                cannot reach concertd at \(location.path) (\(location.origin)): \(reason)
+                Is the daemon running? Start it with `systemctl start concertd`, or `make run` in a source checkout; \
+                use --socket or CONCERTD_SOCKET if it listens elsewhere.
+                """
+        case .noReply(let reason):
+            return "no reply from concertd at \(location.path): \(reason)"
+        }
+    }
+}

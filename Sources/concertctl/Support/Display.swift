@@ -1,0 +1,43 @@
+import ConcertProtocol
+
+/// How values look in the human (non-JSON) output.
+enum Display {
+    /// `2019-10-29T14:00:00+09:00` as `2019-10-29 14:00`: tables are read in Korea time. Other
+    /// values (dates, other offsets) are shown as they are.
+    static func time(_ iso: String) -> String {
+        guard iso.count >= 16, iso.hasSuffix("+09:00") else { return iso }
+        let characters = Array(iso)
+        guard characters[10] == "T" else { return iso }
+        return String(characters[0..<10]) + " " + String(characters[11..<16])
+    }
+
+    static func text(_ text: BilingualText?, korean: Bool) -> String {
+        guard let text else { return "-" }
+        return korean ? text.ko : text.en
+    }
+
+    /// `3d 4h`, `5m 2s`: an uptime at a glance.
+    static func duration(seconds: Int) -> String {
+        let days = seconds / 86_400
+        let hours = seconds % 86_400 / 3600
+        let minutes = seconds % 3600 / 60
+        if days > 0 { return "\(days)d \(hours)h" }
+        if hours > 0 { return "\(hours)h \(minutes)m" }
+        return "\(minutes)m \(seconds % 60)s"
+    }
+
+    /// `sent 5, scheduled 6`, largest first; `none` when empty.
+    static func counts(_ counts: [String: Int]) -> String {
+        let parts = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+
+    /// `60` rather than `60.0`; `0.5` stays `0.5`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    static func plural(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+
+/// Checks of command-line values made before anything is sent, so a typo costs no round trip.
+///
+/// Only the form is checked here; the daemon checks meaning (does the city exist, does the
+/// concert) and answers `invalid_input` when it disagrees.
+enum InputChecks {
+    /// A time as the protocol wants it: an ISO date, or a date and time with an offset; a time
+    /// without offset is taken as Korea time and gets `+09:00`.
+    ///
+    /// Returns the text to send and the instant it stands for (a date: its midnight in Korea).
+    static func timestamp(_ text: String, option: String) throws -> (text: String, instant: Date) {
+        let pattern = #/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?)?$/#
+        guard let match = text.wholeMatch(of: pattern) else {
+            throw ValidationError(
+                "\(option) '\(text)' is not an ISO 8601 date or time: write 2019-11-02, 2019-11-02T14:00 (Korea time) or 2019-11-02T14:00+09:00"
+            )
+        }
+        var components = DateComponents()
+        components.year = Int(match.1)
+        components.month = Int(match.2)
+        components.day = Int(match.3)
+        components.hour = match.4.flatMap { Int($0) } ?? 0
+        components.minute = match.5.flatMap { Int($0) } ?? 0
+        components.second = match.6.flatMap { Int($0) } ?? 0
+        var offsetSeconds = 9 * 3600
+        if let zone = match.7 {
+            if zone == "Z" {
+                offsetSeconds = 0
+            } else {
+                let sign = zone.first == "-" ? -1 : 1
+                let parts = zone.dropFirst().split(separator: ":").compactMap { Int($0) }
+                guard parts.count == 2, parts[0] <= 14, parts[1] < 60 else {
+                    throw ValidationError("\(option) '\(text)' has an impossible UTC offset")
+                }
+                offsetSeconds = sign * (parts[0] * 3600 + parts[1] * 60)
+            }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: offsetSeconds)!
+        guard components.hour! < 24, components.minute! < 60, components.second! < 60,
+            let date = calendar.date(from: components),
+            calendar.dateComponents([.year, .month, .day], from: date)
+                == DateComponents(year: components.year, month: components.month, day: components.day)
+        else {
+            throw ValidationError("\(option) '\(text)' is not a real date and time")
+        }
+        let needsOffset = match.4 != nil && match.7 == nil
+        return (needsOffset ? text + "+09:00" : text, date)
+    }
+
+    /// A comma-separated list of offsets (`7d,1d,3h,30m,90s`), each at most 366 days.
+    static func offsets(_ text: String) throws -> [String] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        for item in items {
+            guard let unit = item.last, "dhms".contains(unit), let value = Int(item.dropLast()), value > 0,
+                value * ["d": 86_400, "h": 3600, "m": 60, "s": 1][String(unit)]! <= 366 * 86_400
+            else {
+                throw ValidationError(
+                    "--before '\(text)': '\(item)' is not an offset; write whole numbers followed by d, h, m or s (7d,1d,3h,30m), at most 366d"
+                )
+            }
+        }
+        return items
+    }
+
+    /// An email address of the common `local@domain.tld` form.
+    static func email(_ text: String) throws {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix("."), !text.contains(where: \.isWhitespace)
+        else {
+            throw ValidationError("--email '\(text)' is not an email address (name@example.org)")
+        }
+    }
+
+    /// An `https://` (or `http://`) URL with a host.
+    static func webhookURL(_ text: String) throws {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
+        else {
+            throw ValidationError("--webhook must be an https:// URL with a host")
+        }
+    }
+
+    /// A value of a list of known words, as ArgumentParser would say it.
+    static func oneOf(_ value: String, _ allowed: [String], option: String) throws {
+        guard allowed.contains(value) else {
+            throw ValidationError("\(option) '\(value)' is not one of: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    /// A count between 1 and 10,000.
+    static func limit(_ value: Int?) throws {
+        if let value, !(1...10_000).contains(value) {
+            throw ValidationError("--limit must be between 1 and 10000")
+        }
+    }
+
+    /// A non-empty id.
+    static func id(_ value: String, _ what: String) throws {
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("\(what) is empty") }
+    }
+}

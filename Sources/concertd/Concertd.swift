@@ -1,0 +1,122 @@
+import ArgumentParser
+import ConcertCore
+import ConcertDaemon
+import Foundation
+import Logging
+
+@main
+struct Concertd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "concertd",
+        abstract: "Sends reminders of the 2019 Smart City citizen talk concerts by email and chat webhook.",
+        discussion: """
+            Flags override the configuration file, which overrides built-in defaults. Without flags, the \
+            database goes to $STATE_DIRECTORY (systemd) or $XDG_STATE_HOME/concertd, the control socket to \
+            $RUNTIME_DIRECTORY or $XDG_RUNTIME_DIR/concertd.
+            """,
+        version: "concertd \(ConcertDaemonInfo.version)",
+        subcommands: [Run.self, CheckConfig.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+/// The flags of the daemon, shared by `run` and `check-config`.
+struct DaemonFlags: ParsableArguments {
+    @Option(help: "Configuration file (default: /etc/concertd/concertd.conf when it exists).")
+    var config: String?
+
+    @Option(help: "State directory holding the SQLite database.")
+    var stateDir: String?
+
+    @Option(help: "Path of the control socket.")
+    var socket: String?
+
+    @Option(help: "The concert catalog file.")
+    var catalog: String?
+
+    @Option(help: "SMTP smarthost: smtp://[user@]host[:port] or smtps://…; the password comes from the configuration.")
+    var smtp: String?
+
+    @Option(help: "Sender address of reminder emails.")
+    var mailFrom: String?
+
+    @Option(help: "Start the scheduler's clock at this moment (ISO 8601, e.g. 2019-10-21T00:00+09:00). Testing only.")
+    var clockStart: String?
+
+    @Option(help: "Run the scheduler's clock this many times faster than real time. Testing only.")
+    var clockRate: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    var overrides: ConfigurationOverrides {
+        ConfigurationOverrides(
+            stateDirectory: stateDir, socketPath: socket, catalog: catalog, smtpURL: smtp, mailFrom: mailFrom,
+            clockStart: clockStart, clockRate: clockRate, logLevel: logLevel)
+    }
+}
+
+extension Concertd {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the daemon in the foreground (the default).")
+
+        @OptionGroup var flags: DaemonFlags
+
+        func run() throws {
+            let settings = LogSettings()
+            LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, settings: settings) }
+            let logger = Logger(label: "concertd")
+            let signals = SignalHandling(logger: logger)
+            let daemon: Daemon
+            do {
+                daemon = try Daemon.start(
+                    Daemon.Options(configFile: flags.config, overrides: flags.overrides), logSettings: settings,
+                    logger: logger)
+            } catch {
+                FileHandle.standardError.write(Data("concertd: refusing to start:\n\(error.description)\n".utf8))
+                throw ExitCode(78)  // EX_CONFIG: the unit does not restart on it
+            }
+            signals.attach(daemon)
+            withExtendedLifetime(signals) { dispatchMain() }
+        }
+    }
+
+    struct CheckConfig: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-config",
+            abstract: "Check the configuration and the catalog with the daemon's own loaders; list every problem.")
+
+        @Argument(help: "Configuration file to check (default: as the daemon would find it).")
+        var file: String?
+
+        @OptionGroup var flags: DaemonFlags
+
+        func run() throws {
+            var problems: [String] = []
+            var catalogPath: String?
+            do {
+                let resolved = try ConfigurationResolver().resolve(
+                    configFile: file ?? flags.config, overrides: flags.overrides)
+                catalogPath = resolved.paths.catalogPath
+                print("configuration: \(resolved.file ?? "built-in defaults") is valid")
+            } catch {
+                problems += error.problems.map(\.description)
+            }
+            if let catalogPath {
+                do {
+                    let catalog = try CatalogLoader().load(path: catalogPath)
+                    print("catalog: \(catalogPath) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)")
+                } catch {
+                    problems += error.description.split(separator: "\n").map(String.init)
+                }
+            }
+            guard problems.isEmpty else {
+                for problem in problems {
+                    FileHandle.standardError.write(Data("\(problem)\n".utf8))
+                }
+                FileHandle.standardError.write(Data("\(problems.count) problem(s) found\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ConcertCore
+import Foundation
+import Testing
+
+@Suite struct CatalogLoaderTests {
+    func problems(_ text: String) -> [String] {
+        do {
+            _ = try CatalogLoader().load(data: Data(text.utf8), file: "test.json5")
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    let city = #"{ id: "busan", ko: "부산", ko_full: "부산광역시", en: "Busan" }"#
+
+    func catalog(concerts: String) -> String {
+        "{ version: 1, info_url: \"https://x\", cities: [\(city)], concerts: [\(concerts)] }"
+    }
+
+    @Test func shippedCatalogLoadsWithoutProblems() throws {
+        let catalog = try CatalogLoader().load(path: Fixtures.catalogPath)
+        #expect(catalog.concerts.count == 15)
+        #expect(catalog.infoURL == "https://www.smartcity.go.kr")
+    }
+
+    @Test func syntaxErrorIsReportedWithTheFile() {
+        let found = problems("{ version: 1, cities: [ }")
+        #expect(found.count == 1)
+        #expect(found.first?.contains("not valid JSON5") == true)
+    }
+
+    @Test func eachBrokenFieldIsNamedWithItsEntryAndAllAreReported() {
+        let found = problems(
+            catalog(concerts: """
+                { id: "a", cities: ["busan"], start: "2019-13-01T10:00", end: "2019-10-01T12:00" },
+                { id: "b", cities: ["nowhere"], start: "2019-10-01T10:00", end: "2019-10-01T09:00" },
+                { id: "c", cities: ["busan"], start: "2019-10-01", end: "2019-10-01T09:00", colour: "red" },
+                { id: "Bad Id", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
+                """))
+        #expect(found.contains("concert 'a': field 'start' is '2019-13-01T10:00'; expected an ISO date or date and time such as 2019-10-29T14:00+09:00"))
+        #expect(found.contains("concert 'b': field 'cities' names 'nowhere', which is not a city of this catalog"))
+        #expect(found.contains("concert 'b': field 'end' is '2019-10-01T09:00', not after the start '2019-10-01T10:00'"))
+        #expect(found.contains("concert 'c': field 'end' must be written like 'start': both with a time or both dates only"))
+        #expect(found.contains("concert 'c': unknown field 'colour'"))
+        #expect(found.contains { $0.hasPrefix("concerts[3]: field 'id' is 'Bad Id'") })
+    }
+
+    @Test func duplicateIdsAndMissingFieldsAreReported() {
+        let found = problems(
+            catalog(concerts: """
+                { id: "a", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
+                { id: "a", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
+                { id: "d", cities: ["busan"], start: "2019-10-01" },
+                { id: "e", cities: ["busan"], start: "2019-10-01", end: "2019-10-01", speaker: { name: { ko: "김" } } },
+                """))
+        #expect(found.contains("concert 'a': the id is used twice"))
+        #expect(found.contains("concert 'd': field 'end' is missing"))
+        #expect(found.contains("concert 'e': field 'speaker.affiliation' is missing"))
+        #expect(found.contains("concert 'e': field 'speaker.name.en' is missing"))
+    }
+
+    @Test func errorDescriptionNamesTheFileOnEveryLine() {
+        do {
+            _ = try CatalogLoader().load(data: Data("[]".utf8), file: "/etc/concertd/concerts.json5")
+            Issue.record("a list is not a catalog")
+        } catch {
+            #expect(error.description.hasPrefix("/etc/concertd/concerts.json5: "))
+        }
+    }
+
+    @Test func missingFileIsAClearError() {
+        #expect(throws: CatalogError.self) { try CatalogLoader().load(path: "/nonexistent/concerts.json5") }
+    }
+}

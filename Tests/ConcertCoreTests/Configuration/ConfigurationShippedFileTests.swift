@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import ConcertCore
+
+/// The shipped `etc/concertd/concertd.conf` documents every key with its default; these tests
+/// keep the document and the code from drifting apart.
+@Suite(.timeLimit(.minutes(1)))
+struct ConfigurationShippedFileTests {
+    let path = "\(repositoryRoot)/etc/concertd/concertd.conf"
+
+    /// The option lines: `#key = value`, a `#` directly followed by a key (prose has `# `).
+    func optionLines(_ text: String) -> [(key: String, line: String)] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
+            guard let match = line.wholeMatch(of: #/#([a-z_]+) =.*/#) else { return nil }
+            return (String(match.output.1), String(line))
+        }
+    }
+
+    @Test func theShippedFileLoadsAsTheBuiltInDefaults() throws {
+        #expect(try ConfigurationLoader(environment: [:]).load(path: path) == DaemonConfiguration())
+    }
+
+    @Test func uncommentingEveryOptionWithItsDocumentedDefaultYieldsTheBuiltInDefaults() throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let options = optionLines(text)
+        #expect(!options.isEmpty)
+        let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            optionLines(String(line)).isEmpty ? String(line) : String(line.dropFirst())
+        }
+        .joined(separator: "\n")
+        let loaded = try ConfigurationLoader(environment: [:]).load(contents: uncommented, file: path)
+        #expect(loaded == DaemonConfiguration())
+    }
+
+    @Test func everyKeyOfTheLoaderIsDocumentedOnceInTheShippedFile() throws {
+        let documented = optionLines(try String(contentsOfFile: path, encoding: .utf8)).map(\.key)
+        #expect(documented == DaemonConfiguration.keyNames)  // each once, in the order of the code
+    }
+
+    @Test func theDocumentedDefaultOfEachKeyIsTheOneTheCodeWrites() throws {
+        let defaults = DaemonConfiguration()
+        for (key, line) in optionLines(try String(contentsOfFile: path, encoding: .utf8)) {
+            let spec = try #require(DaemonConfiguration.keysByName[key])
+            let rendered = spec.render(defaults)
+            #expect(line == (rendered.isEmpty ? "#\(key) =" : "#\(key) = \(rendered)"))
+        }
+    }
+}

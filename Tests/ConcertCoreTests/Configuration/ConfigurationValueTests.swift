@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import ConcertCore
+
+@Suite(.timeLimit(.minutes(1)))
+struct ConfigurationValueTests {
+    @Test(arguments: [
+        (
+            "smtp://mail.example.org", SMTPURL(implicitTLS: false, host: "mail.example.org"),
+            "smtp://mail.example.org:25"
+        ),
+        (
+            "SMTPS://user@mail.example.org:4650/",
+            SMTPURL(implicitTLS: true, user: "user", host: "mail.example.org", port: 4650),
+            "smtps://mail.example.org:4650"
+        ),
+        (
+            "smtp://me%40example.org@smtp.example.org:587",
+            SMTPURL(implicitTLS: false, user: "me@example.org", host: "smtp.example.org", port: 587),
+            "smtp://smtp.example.org:587"
+        ),
+        ("smtp://[::1]:2525", SMTPURL(implicitTLS: false, host: "::1", port: 2525), "smtp://[::1]:2525"),
+        ("smtps://127.0.0.1", SMTPURL(implicitTLS: true, host: "127.0.0.1"), "smtps://127.0.0.1:465"),
+    ])
+    func smtpURLsAreParsedWithTheirDefaultPorts(text: String, expected: SMTPURL, connection: String) throws {
+        let url = try SMTPURL(parsing: text)
+        #expect(url == expected)
+        #expect(url.connectionURL == connection)
+        #expect(try SMTPURL(parsing: url.description) == url)
+    }
+
+    @Test(arguments: [
+        "mail.example.org", "http://mail.example.org", "smtp://", "smtp://bad_host.org", "smtp://h.org:0",
+        "smtp://h.org/path", "smtp://h.org?x=1", "smtp://@h.org", "smtp://[::1",
+    ])
+    func malformedSMTPURLsAreRefused(text: String) {
+        #expect(throws: ConfigurationValueError.self) { try SMTPURL(parsing: text) }
+    }
+
+    @Test func mailboxesAcceptTheDisplayNameForms() throws {
+        #expect(try Mailbox(parsing: "a@example.org") == Mailbox(address: "a@example.org"))
+        #expect(
+            try Mailbox(parsing: "시민 토크 <a@example.org>") == Mailbox(displayName: "시민 토크", address: "a@example.org"))
+        #expect(
+            try Mailbox(parsing: "\"Smart, City\" <a@example.org>")
+                == Mailbox(displayName: "Smart, City", address: "a@example.org"))
+        #expect(try Mailbox(parsing: "<a@example.org>") == Mailbox(address: "a@example.org"))
+        #expect(throws: ConfigurationValueError.self) { try Mailbox(parsing: "A <b> <a@example.org>") }
+        #expect(throws: ConfigurationValueError.self) { try Mailbox(parsing: "Name <not-an-address>") }
+    }
+
+    @Test func durationsReadAndWriteTheFileSyntax() {
+        #expect(Duration(configurationText: "500ms") == .milliseconds(500))
+        #expect(Duration(configurationText: " 2H ") == .seconds(7200))
+        #expect(Duration(configurationText: "0") == .zero)
+        for bad in ["", "s", "5", "1.5s", "-3s", "5 m", "1w", "9999999999s"] {
+            #expect(Duration(configurationText: bad) == nil, "\(bad)")
+        }
+        #expect(Duration.seconds(90).configurationText == "90s")
+        #expect(Duration.seconds(3600).configurationText == "1h")
+        #expect(Duration.milliseconds(1500).configurationText == "1500ms")
+        #expect(Duration.zero.configurationText == "0s")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import ConcertCore
+
+@Suite struct StoreTransactionTests {
+    let now = Fixtures.korea("2019-10-01T00:00")
+
+    func database() throws -> AppDatabase {
+        let database = try AppDatabase.inMemory()
+        try database.importCatalog(Fixtures.catalog, now: now)
+        return database
+    }
+
+    func count(_ database: AppDatabase, _ table: String) throws -> Int {
+        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? -1 }
+    }
+
+    @Test func subscriptionInterruptedMidwayLeavesNothingBehind() throws {
+        let database = try database()
+        // The third delivery row of the transaction fails, as a full disk or a crash would stop it.
+        try database.writer.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER interrupt BEFORE INSERT ON delivery
+                    WHEN (SELECT COUNT(*) FROM delivery) >= 2
+                    BEGIN SELECT RAISE(ABORT, 'interrupted by the test'); END
+                    """)
+        }
+        let new = NewSubscription(channel: .email("a@example.org"), cities: ["busan"])
+        #expect(throws: (any Error).self) { try database.createSubscription(new, now: now) }
+        #expect(try count(database, "subscription") == 0)
+        #expect(try count(database, "subscription_city") == 0)
+        #expect(try count(database, "delivery") == 0)
+    }
+
+    @Test func catalogImportInterruptedMidwayLeavesNothingBehind() throws {
+        let database = try AppDatabase.inMemory()
+        try database.writer.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER interrupt BEFORE INSERT ON concert
+                    WHEN (SELECT COUNT(*) FROM concert) >= 7
+                    BEGIN SELECT RAISE(ABORT, 'interrupted by the test'); END
+                    """)
+        }
+        #expect(throws: (any Error).self) { try database.importCatalog(Fixtures.catalog, now: now) }
+        #expect(try count(database, "concert") == 0)
+        #expect(try count(database, "concert_city") == 0)
+    }
+
+    @Test func subscriptionIsStoredWithItsRemindersAndConfirmation() throws {
+        let database = try database()
+        let new = NewSubscription(channel: .email("a@example.org"), cities: ["gongju"], language: .en, label: "office")
+        let (subscription, next) = try database.createSubscription(new, now: now)
+        #expect(next?.concert.id == "gongju-buyeo-2019")
+        let rows = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, offset_seconds, due_at, state FROM delivery ORDER BY due_at, kind")
+        }
+        #expect(rows.map { $0["kind"] as String } == ["confirmation", "reminder", "reminder", "reminder"])
+        #expect(rows.dropFirst().map { KoreaTime.iso8601(Date(millis: $0["due_at"])) } == [
+            "2019-10-17T14:00:00+09:00", "2019-10-23T14:00:00+09:00", "2019-10-24T13:00:00+09:00",
+        ])
+        #expect(try database.subscription(id: subscription.id) == subscription)
+    }
+}
+
+@Suite struct BulkImportTests {
+    @Test func bulkImportPlansTheSameRemindersAsOneByOne() throws {
+        let now = Fixtures.korea("2019-10-01T00:00")
+        let single = try AppDatabase.inMemory()
+        let bulk = try AppDatabase.inMemory()
+        for database in [single, bulk] { try database.importCatalog(Fixtures.catalog, now: now) }
+        let news = [
+            NewSubscription(channel: .email("a@example.org"), cities: ["gongju", "buyeo"]),
+            NewSubscription(channel: .webhook(url: "https://h.example.org/x", format: "slack", secret: nil),
+                            cities: ["sejong", "daegu"], offsets: try ReminderOffset.parseList("3h,2d"), language: .en),
+        ]
+        for new in news { _ = try single.createSubscription(new, now: now, confirm: false) }
+        let imported = try bulk.importSubscriptions(news, now: now)
+        #expect(imported.count == 2)
+        func plan(_ database: AppDatabase) throws -> [String] {
+            try database.writer.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.target, d.concert_id, d.offset_seconds, d.due_at, d.deadline_at, d.state
+                        FROM delivery d JOIN subscription s ON s.id = d.subscription_id ORDER BY 1, 2, 3
+                        """
+                ).map { "\($0)" }
+            }
+        }
+        #expect(try plan(single) == plan(bulk))
+        #expect(try plan(bulk).count == 3 + 2 + 2)
+        #expect(try bulk.counters()["delivery.scheduled"] == 7)
+        #expect(try bulk.counters()["subscription.active"] == 2)
+    }
+}
