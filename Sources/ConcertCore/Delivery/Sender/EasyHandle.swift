@@ -17,7 +17,9 @@ final class EasyHandle {
     /// The callback of the running transfer; `nil` while idle.
     var completion: (@Sendable (TransferResult) -> Void)?
     var isMail = false
-    var scrubber = SecretScrubber([])
+    /// What texts of this transfer must not show: the webhook URL or the SMTP password. The
+    /// scrubber is built only when there is a text to scrub, off the fast path of a success.
+    var secret = TransferSecret.none
 
     var body: [UInt8] = []
     var bodyLength = 0
@@ -57,7 +59,7 @@ final class EasyHandle {
         headerList = nil
         recipientList = nil
         completion = nil
-        scrubber = SecretScrubber([])
+        secret = .none
         body.removeAll(keepingCapacity: true)
         bodyLength = 0
         cutOff = false
@@ -124,6 +126,21 @@ final class EasyHandle {
             }
         default:
             break
+        }
+    }
+}
+
+/// The secret of one transfer, kept until a text needs scrubbing.
+enum TransferSecret {
+    case none
+    case url(String)
+    case password(String?)
+
+    var scrubber: SecretScrubber {
+        switch self {
+        case .none: SecretScrubber([])
+        case .url(let url): .forURL(url)
+        case .password(let password): .forPassword(password)
         }
     }
 }
