@@ -21,7 +21,8 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func throttlingAndServerErrorsAreRetryableWithTheirDelay() {
         #expect(outcome(429, retryAfter: "2") == .retryable(error: "HTTP 429", retryAfter: 2))
-        #expect(outcome(503, retryAfter: "Wed, 21 Oct 2015 07:29:00 GMT") == .retryable(error: "HTTP 503", retryAfter: 60))
+        #expect(
+            outcome(503, retryAfter: "Wed, 21 Oct 2015 07:29:00 GMT") == .retryable(error: "HTTP 503", retryAfter: 60))
         #expect(outcome(500, body: "oops\n  again") == .retryable(error: "HTTP 500: oops again", retryAfter: nil))
         #expect(outcome(408) == .retryable(error: "HTTP 408", retryAfter: nil))
         #expect(outcome(425) == .retryable(error: "HTTP 425", retryAfter: nil))

@@ -12,12 +12,13 @@ import Testing
     static func transport(_ url: String, password: String? = nil, requireTLS: Bool? = nil) -> SMTPTransport {
         SMTPTransport(
             url: url, mailFrom: "reminders@concertd.test", username: password.map { _ in "concertd" },
-            password: password, requireTLS: requireTLS, timeouts: TransferTimeouts(connect: .seconds(5), total: .seconds(20)))
+            password: password, requireTLS: requireTLS,
+            timeouts: TransferTimeouts(connect: .seconds(5), total: .seconds(20)))
     }
 
     @Test(.timeLimit(.minutes(1)))
     func aMessageArrivesByteForByteWithItsEnvelope() async throws {
-        let server = try SMTPPeer()
+        let server = try await SMTPPeer()
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -35,7 +36,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func messagesToTheSameSmarthostShareAConnection() async throws {
-        let server = try SMTPPeer()
+        let server = try await SMTPPeer()
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -53,7 +54,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aTemporaryRecipientFailureIsRetryable() async throws {
-        let server = try SMTPPeer(["--tempfail", "later@example.test"])
+        let server = try await SMTPPeer(["--tempfail", "later@example.test"])
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -70,7 +71,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aTemporaryFailureOfTheMessageIsRetryable() async throws {
-        let server = try SMTPPeer(["--tempfail-data"])
+        let server = try await SMTPPeer(["--tempfail-data"])
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -82,7 +83,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aRejectedRecipientIsPermanentForTheMessage() async throws {
-        let server = try SMTPPeer(["--reject", "nobody@example.test"])
+        let server = try await SMTPPeer(["--reject", "nobody@example.test"])
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -120,7 +121,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func refusedCredentialsAreADestinationFailureWithoutThePassword() async throws {
-        let server = try SMTPPeer(["--auth-reject"])
+        let server = try await SMTPPeer(["--auth-reject"])
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -138,7 +139,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aRequiredSTARTTLSThatIsNotOfferedIsADestinationFailure() async throws {
-        let server = try SMTPPeer()
+        let server = try await SMTPPeer()
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -157,7 +158,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aGreetingOf421IsADestinationFailure() async throws {
-        let server = try SMTPPeer(["--greeting-421"])
+        let server = try await SMTPPeer(["--greeting-421"])
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }

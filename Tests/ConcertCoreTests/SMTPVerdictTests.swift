@@ -42,8 +42,11 @@ import Testing
         #expect(
             outcome(.unexpectedReply, stage: .message, code: 554, reply: "554 spam")
                 == .permanent(error: "message refused: 554 spam"))
-        #expect(outcome(.rejected, stage: .data, code: 554, reply: "554 no") == .permanent(error: "DATA refused: 554 no"))
-        #expect(outcome(.rejected, stage: .mail, code: 552, reply: "552 too big") == .permanent(error: "envelope sender (MAIL FROM) refused: 552 too big"))
+        #expect(
+            outcome(.rejected, stage: .data, code: 554, reply: "554 no") == .permanent(error: "DATA refused: 554 no"))
+        #expect(
+            outcome(.rejected, stage: .mail, code: 552, reply: "552 too big")
+                == .permanent(error: "envelope sender (MAIL FROM) refused: 552 too big"))
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -74,13 +77,18 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aMessageTheSenderCouldNotHandOverIsPermanent() {
-        #expect(outcome(.invalidRequest, stage: .connect, message: "a recipient is not a plain address")
-            == .permanent(error: "a recipient is not a plain address"))
+        #expect(
+            outcome(.invalidRequest, stage: .connect, message: "a recipient is not a plain address")
+                == .permanent(error: "a recipient is not a plain address"))
     }
 
     @Test(.timeLimit(.minutes(1)))
     func authFailureNamesTheReplyButNoCredentials() {
-        let verdict = outcome(.loginDenied, stage: .auth, code: 535, reply: "535 5.7.8 Authentication credentials invalid")
-        #expect(verdict == .destinationFailed(error: "authentication refused: 535 5.7.8 Authentication credentials invalid", retryAfter: nil))
+        let verdict = outcome(
+            .loginDenied, stage: .auth, code: 535, reply: "535 5.7.8 Authentication credentials invalid")
+        #expect(
+            verdict
+                == .destinationFailed(
+                    error: "authentication refused: 535 5.7.8 Authentication credentials invalid", retryAfter: nil))
     }
 }

@@ -26,7 +26,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aMessageIsSentWithTheFormatsHeadersAndBody() async throws {
-        let receiver = try HTTPReceiver()
+        let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -42,7 +42,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func theReceiversAnswersBecomeVerdicts() async throws {
-        let receiver = try HTTPReceiver()
+        let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -64,7 +64,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func retryAfterAsAnHTTPDateBecomesSecondsFromNow() async throws {
-        let receiver = try HTTPReceiver()
+        let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
@@ -82,7 +82,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aTimeoutIsRetryable() async throws {
-        let receiver = try HTTPReceiver()
+        let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }

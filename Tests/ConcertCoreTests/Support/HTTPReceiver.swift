@@ -25,10 +25,10 @@ final class HTTPReceiver: Sendable {
     let scheme: String
 
     /// Starts the receiver; with `tls` (certificate and key files) it speaks HTTPS.
-    init(tls: (certificate: String, key: String)? = nil) throws {
+    init(tls: (certificate: String, key: String)? = nil) async throws {
         var arguments = ["{folder}/requests.jsonl"]
         if let tls { arguments += ["--tls", tls.certificate, tls.key] }
-        peer = try PeerProcess(script: "http_receiver.py", arguments: arguments)
+        peer = try await PeerProcess(script: "http_receiver.py", arguments: arguments)
         scheme = tls == nil ? "http" : "https"
     }
 
@@ -40,7 +40,9 @@ final class HTTPReceiver: Sendable {
     /// Every request recorded so far, in order of arrival.
     func requests() throws -> [Request] {
         let data = try Data(contentsOf: peer.folder.appendingPathComponent("requests.jsonl"))
-        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(Request.self, from: Data($0)) }
+        return try data.split(separator: UInt8(ascii: "\n")).map {
+            try JSONDecoder().decode(Request.self, from: Data($0))
+        }
     }
 
     /// Waits (polling, at most `timeout`) until at least `count` requests were recorded.

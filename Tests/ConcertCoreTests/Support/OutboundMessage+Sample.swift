@@ -21,7 +21,8 @@ extension OutboundMessage {
             concert: Concert(id: "c1", cities: ["gongju"], schedule: .timed(start: start, end: start + 7200)),
             origin: .catalog, revision: 1)
         return OutboundMessage(
-            delivery: delivery, subscription: subscription, concert: concert, cities: [], infoURL: "https://example.org",
+            delivery: delivery, subscription: subscription, concert: concert, cities: [],
+            infoURL: "https://example.org",
             now: start - 3600)
     }
 }

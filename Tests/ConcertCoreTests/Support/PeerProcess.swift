@@ -3,7 +3,8 @@ import Foundation
 /// A test peer from `Tests/Peers` run with python3 on 127.0.0.1 for one test, in its own temporary folder.
 ///
 /// The script prints its port on the first line of stdout. Call `stop()` in a `defer` right after
-/// starting it: it ends the process by its pid and removes the folder.
+/// starting it. Nothing here blocks a thread of Swift's cooperative pool, which tests running in
+/// parallel share: a blocked pool delays every other test's awaits.
 final class PeerProcess: Sendable {
     let port: Int
     /// A fresh temporary folder for the peer's records.
@@ -14,9 +15,11 @@ final class PeerProcess: Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Peers")
 
-    /// Starts `script` with `arguments`; `{folder}` in an argument is replaced by the peer's folder.
-    init(script: String, arguments: [String] = [], startTimeout: Duration = .seconds(20)) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("peer-\(UUID().uuidString.prefix(8))")
+    /// Starts `script` with `arguments` (`{folder}` in an argument becomes the peer's folder) and
+    /// waits, at most `startTimeout`, for its port.
+    init(script: String, arguments: [String] = [], startTimeout: Duration = .seconds(20)) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "peer-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.folder = folder
         let process = Process()
@@ -34,47 +37,54 @@ final class PeerProcess: Sendable {
         try process.run()
         self.process = process
 
-        let firstLine = Self.readLine(from: output.fileHandleForReading, timeout: startTimeout)
+        let firstLine = await Self.firstLine(of: output.fileHandleForReading, timeout: startTimeout)
         guard let firstLine, let port = Int(firstLine) else {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let errors = (try? String(contentsOf: folder.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? ""
+            let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
             try? FileManager.default.removeItem(at: folder)
             throw PeerError(message: "\(script) did not print its port: \(errors)")
         }
         self.port = port
     }
 
-    /// Ends the peer by its pid (SIGTERM, then SIGKILL after 3 seconds) and removes its folder.
+    /// Sends SIGTERM to the peer's pid now; a background thread sends SIGKILL if it is still
+    /// running 3 seconds later, then removes its folder.
     func stop() {
-        let pid = process.processIdentifier
-        if process.isRunning { kill(pid, SIGTERM) }
-        let deadline = ContinuousClock.now + .seconds(3)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: folder)
+        let process = process
+        let folder = folder
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        Thread {
+            let deadline = ContinuousClock.now + .seconds(3)
+            while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: folder)
+        }.start()
     }
 
     /// The first line `handle` yields, or `nil` when none comes within `timeout`.
-    private static func readLine(from handle: FileHandle, timeout: Duration) -> String? {
-        let line = LockedBox<String?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                bytes += chunk
-                if bytes.contains(UInt8(ascii: "\n")) { break }
+    private static func firstLine(of handle: FileHandle, timeout: Duration) async -> String? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            let resumed = LockedBox(false)
+            let finish: @Sendable (String?) -> Void = { line in
+                guard
+                    resumed.update({ done in
+                        defer { done = true }
+                        return !done
+                    })
+                else { return }
+                continuation.resume(returning: line)
             }
-            let text = String(decoding: bytes, as: UTF8.self)
-            line.set(text.split(separator: "\n").first.map(String.init))
-            done.signal()
-        }.start()
-        let seconds = Double(timeout.components.seconds)
-        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-        return line.get()
+            Thread {
+                var bytes: [UInt8] = []
+                while !bytes.contains(UInt8(ascii: "\n")) {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    bytes += chunk
+                }
+                finish(String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init))
+            }.start()
+            DispatchQueue.global().asyncAfter(deadline: .now() + Double(timeout.components.seconds)) { finish(nil) }
+        }
     }
 }
 

@@ -11,16 +11,22 @@ final class SMTPPeer: Sendable {
     }
 
     private struct Envelope: Decodable {
-        var mail_from: String
-        var rcpt_tos: [String]
-        var client_port: Int
+        var mailFrom: String
+        var recipients: [String]
+        var clientPort: Int
+
+        enum CodingKeys: String, CodingKey {
+            case mailFrom = "mail_from"
+            case recipients = "rcpt_tos"
+            case clientPort = "client_port"
+        }
     }
 
     let peer: PeerProcess
 
     /// Starts the server with the script's options (`--reject`, `--tempfail`, `--auth-reject`, …).
-    init(_ options: [String] = []) throws {
-        peer = try PeerProcess(script: "smtp_server.py", arguments: ["{folder}/messages"] + options)
+    init(_ options: [String] = []) async throws {
+        peer = try await PeerProcess(script: "smtp_server.py", arguments: ["{folder}/messages"] + options)
     }
 
     func stop() { peer.stop() }
@@ -37,8 +43,8 @@ final class SMTPPeer: Sendable {
             let envelope = try JSONDecoder().decode(
                 Envelope.self, from: Data(contentsOf: base.appendingPathExtension("json")))
             return Message(
-                content: try Data(contentsOf: base.appendingPathExtension("eml")), mailFrom: envelope.mail_from,
-                recipients: envelope.rcpt_tos, clientPort: envelope.client_port)
+                content: try Data(contentsOf: base.appendingPathExtension("eml")), mailFrom: envelope.mailFrom,
+                recipients: envelope.recipients, clientPort: envelope.clientPort)
         }
     }
 }
