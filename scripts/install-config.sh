@@ -50,6 +50,7 @@ install_tree() {
         fi
         install -D -m 0644 "$src/$rel" "$shipped"
     done < <(cd "$src" && find . -type f ! -name '*.dist' ! -name '*~' | sed 's|^\./||' | LC_ALL=C sort)
+    say record "$dist (a copy of the shipped configuration: tells an edited file next time)"
 }
 
 uninstall_tree() {
@@ -73,6 +74,7 @@ uninstall_tree() {
         rm -f "$dist/$rel"
     done < <(cd "$dist" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
     prune "$dist"
+    say remove "$dist (the copy of the shipped configuration)"
     prune "$dest"
     if [ -d "$dest" ]; then say keep "$dest (holds files of the administrator)"; fi
 }
