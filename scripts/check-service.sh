@@ -17,7 +17,7 @@
 # 4. systemd-sysusers accepts systemd/concertd.sysusers and creates the user, the control group
 #    and the membership in an empty root.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 unit=${1:-/usr/local/lib/systemd/system/concertd.service}
 max_exposure=${MAX_EXPOSURE:-1.5}
