@@ -149,7 +149,8 @@ public final class Daemon: @unchecked Sendable {
         let configuration = resolved.configuration
         let server = ControlServer(
             configuration: ControlServer.Configuration(
-                socketPath: resolved.paths.socketPath, controlGroup: try Self.groupID(configuration.socketGroup),
+                socketPath: resolved.paths.socketPath,
+                controlGroup: try Self.groupID(configuration.socketGroup) ?? getegid(),
                 idleTimeout: configuration.controlIdleTimeout, maximumConnections: configuration.controlMaxClients),
             handler: DaemonControlHandler(daemon: self), logger: logger)
         do {
@@ -214,7 +215,8 @@ public final class Daemon: @unchecked Sendable {
         return (renderer, renderer.problems.map(\.description))
     }
 
-    /// The gid of the control group named by `socket_group`.
+    /// The gid of the control group named by `socket_group`; without one, the daemon's own group
+    /// (`Group=concertd-control` under systemd) is the control group, as the socket file's mode says.
     static func groupID(_ name: String?) throws -> gid_t? {
         guard let name else { return nil }
         guard let group = getgrnam(name) else {

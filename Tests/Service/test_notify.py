@@ -41,11 +41,6 @@ class NotifyReceiver:
         pytest.fail(f"no {assignment} within {timeout}s; received {self.messages}; daemon exit {process.poll()}")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the daemon does not send sd_notify messages yet (issue 4 wires READY/STATUS/STOPPING/WATCHDOG); "
-    "remove this mark when it does",
-)
 def test_installed_daemon_notifies_ready_watchdog_and_stopping(install):
     install("PREFIX=/usr")
     root = install.destdir

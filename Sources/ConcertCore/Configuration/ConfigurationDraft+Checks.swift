@@ -85,8 +85,17 @@ extension ConfigurationDraft {
                 return
             }
             configuration.smtpPassword = readPasswordFile("\(directory)/\(name)", key: "smtp_password_credential")
+        } else if let directory = environment["CREDENTIALS_DIRECTORY"], directory.hasPrefix("/"),
+            FileManager.default.isReadableFile(atPath: "\(directory)/\(Self.conventionalCredential)")
+        {
+            // The drop-in alone is enough: LoadCredential=smtp-password:… with no key set.
+            configuration.smtpPassword = readPasswordFile(
+                "\(directory)/\(Self.conventionalCredential)", key: "smtp_password_credential")
         }
     }
+
+    /// The credential read when no password key is set: `LoadCredential=smtp-password:…`.
+    static let conventionalCredential = "smtp-password"
 
     private static let passwordKeys = ["smtp_password_file", "smtp_password_env", "smtp_password_credential"]
 

@@ -29,7 +29,7 @@ enum UnixSocketFile {
         if lstat(directory, &info) != 0 {
             guard errno == ENOENT else { throw .system("cannot inspect \(directory)", errno: errno) }
             try createDirectories(directory)
-            if let group, chown(directory, getuid(), group) != 0 {
+            if let group, group != getegid(), chown(directory, getuid(), group) != 0 {
                 throw .system("cannot give \(directory) to group \(group)", errno: errno)
             }
             return
@@ -83,8 +83,13 @@ enum UnixSocketFile {
             guard bound == 0 else { throw .system("cannot bind \(path)", errno: errno) }
             // bind created the file with the umask; no one else can enter the directory meanwhile.
             guard chmod(path, 0o660) == 0 else { throw .system("cannot chmod \(path)", errno: errno) }
-            guard chown(path, getuid(), group ?? gid_t.max) == 0 else {
-                throw .system("cannot give \(path) to group \(group ?? 0)", errno: errno)
+            // Only when the group differs: the file already has the daemon's own group, and the
+            // service's system-call filter need not allow chown for the common case.
+            var created = stat()
+            if let group, stat(path, &created) == 0, created.st_gid != group {
+                guard chown(path, getuid(), group) == 0 else {
+                    throw .system("cannot give \(path) to group \(group)", errno: errno)
+                }
             }
             guard Glibc.listen(fd, backlog) == 0 else { throw .system("cannot listen on \(path)", errno: errno) }
             guard let identity = FileIdentity(path: path) else { throw .system("cannot inspect \(path)", errno: errno) }
