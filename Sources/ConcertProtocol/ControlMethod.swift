@@ -29,6 +29,10 @@ public enum ControlMethods {
     public static let concertCancel = ControlMethod<ConcertIDParams, ConcertChangeResult>("concert.cancel")
     public static let subscribe = ControlMethod<SubscribeParams, SubscribeResult>("subscribe")
     public static let subscribeBulk = ControlMethod<SubscribeBulkParams, SubscribeBulkResult>("subscribe.bulk")
+    public static let subscribeBulkStage = ControlMethod<SubscribeBulkStageParams, SubscribeBulkStageResult>(
+        "subscribe.bulk.stage")
+    public static let subscribeBulkCommit = ControlMethod<SubscribeBulkCommitParams, SubscribeBulkResult>(
+        "subscribe.bulk.commit")
     public static let subscriptions = ControlMethod<SubscriptionsParams, SubscriptionsResult>("subscriptions")
     public static let unsubscribe = ControlMethod<SubscriptionIDParams, SubscriptionChangeResult>("unsubscribe")
     public static let pause = ControlMethod<SubscriptionIDParams, SubscriptionChangeResult>("pause")
@@ -45,5 +49,6 @@ public enum ControlMethods {
         status.name, cities.name, concerts.name, concertAdd.name, concertReschedule.name, concertCancel.name,
         subscribe.name, subscribeBulk.name, subscriptions.name, unsubscribe.name, pause.name, resume.name,
         upcoming.name, deliveries.name, retry.name, test.name, preview.name, reload.name,
+        subscribeBulkStage.name, subscribeBulkCommit.name,
     ]
 }

@@ -130,15 +130,18 @@ struct ControlCtlTests {
                 ]))
     }
 
-    @Test func anImportTooLargeForOneRequestIsRefusedBeforeSending() async throws {
+    @Test func anImportLineTooLongForAnyRequestIsRefusedBeforeSending() async throws {
+        // A large file is sent in chunks (tested against the real daemon); one line that no
+        // request can hold is a usage error.
         let daemon = try CtlServer()
         defer { daemon.stop() }
-        let file = daemon.socket.directory + "/big.jsonl"
-        let line = #"{"cities":["busan"],"email":"someone@example.org","label":"a fairly long label"}"#
-        try Data(String(repeating: line + "\n", count: 1_000).utf8).write(to: URL(fileURLWithPath: file))
+        let file = daemon.socket.directory + "/long.jsonl"
+        let line = #"{"cities":["busan"],"email":"a@example.org","label":"\#(String(repeating: "x", count: 70_000))"}"#
+        try Data((#"{"cities":["busan"],"email":"b@example.org"}"# + "\n" + line + "\n").utf8)
+            .write(to: URL(fileURLWithPath: file))
         let run = await runCtl(["subscribe", "--from", file, "--socket", daemon.path])
         #expect(run.status == 64)
-        #expect(run.error.contains("split the input"))
+        #expect(run.error.contains("line 2 of the import file is longer than"))
         #expect(daemon.handler.params(of: "subscribe.bulk") == nil)
     }
 

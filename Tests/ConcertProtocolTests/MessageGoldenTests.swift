@@ -148,6 +148,17 @@ struct MessageGoldenTests {
         )
     }
 
+    @Test func subscribeBulkInChunks() throws {
+        try expectGolden(
+            SubscribeBulkStageParams(batch: "b1", firstLine: 401, lines: ["{}"]),
+            #"{"batch":"b1","first_line":401,"lines":["{}"]}"#)
+        try expectGolden(SubscribeBulkStageParams(lines: []), #"{"first_line":1,"lines":[]}"#)
+        try expectGolden(
+            SubscribeBulkStageResult(batch: "b1", staged: 399, rejected: [BulkRejectedLine(line: 7, reason: "x")]),
+            #"{"batch":"b1","rejected":[{"line":7,"reason":"x"}],"staged":399,"warnings":[]}"#)
+        try expectGolden(SubscribeBulkCommitParams(batch: "b1"), #"{"batch":"b1"}"#)
+    }
+
     @Test func subscriptions() throws {
         try expectGolden(SubscriptionsParams(city: nil), "{}")
         try expectGolden(
@@ -209,7 +220,7 @@ struct MessageGoldenTests {
     }
 
     @Test func everyMethodNameIsListedOnce() {
-        #expect(Set(ControlMethods.names).count == 18)
+        #expect(Set(ControlMethods.names).count == 20)
         #expect(ControlMethods.names.contains("subscribe.bulk"))
     }
 

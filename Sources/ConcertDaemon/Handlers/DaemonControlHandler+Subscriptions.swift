@@ -18,34 +18,20 @@ extension DaemonControlHandler {
                 warnings: request.warnings)
         }
         router.register(ControlMethods.subscribeBulk) { params, _ in
-            var accepted: [(line: Int, request: SubscriptionRequest)] = []
-            var rejected: [BulkRejectedLine] = []
-            var warnings: [String] = []
-            let decoder = JSONDecoder()
-            for (index, line) in params.lines.enumerated() {
-                let number = index + 1
-                guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-                do {
-                    let item = try decoder.decode(SubscribeParams.self, from: Data(line.utf8))
-                    let request = try SubscriptionRequest(item, daemon: daemon)
-                    accepted.append((number, request))
-                    warnings += request.warnings.map { "line \(number): \($0)" }
-                } catch let error as ControlError {
-                    rejected.append(BulkRejectedLine(line: number, reason: error.message))
-                } catch {
-                    rejected.append(BulkRejectedLine(line: number, reason: "not a subscription object: \(error)"))
-                }
-            }
-            let created = try store {
-                try daemon.database.importSubscriptions(accepted.map(\.request.subscription), now: daemon.clock.now())
-            }
-            daemon.scheduler.wake()
-            return SubscribeBulkResult(
-                imported: created.count,
-                created: zip(accepted, created).map {
-                    BulkCreatedSubscription(line: $0.0.line, id: $0.1.id, secret: $0.0.request.generatedSecret)
-                },
-                rejected: rejected, warnings: warnings)
+            let checked = checkImportLines(params.lines, firstLine: 1, daemon: daemon)
+            var result = try importChecked(checked.accepted, warnings: checked.warnings, daemon: daemon)
+            result.rejected = checked.rejected
+            return result
+        }
+        let staging = BulkImportStaging()
+        router.register(ControlMethods.subscribeBulkStage) { params, _ in
+            let checked = checkImportLines(params.lines, firstLine: params.firstLine, daemon: daemon)
+            let (batch, staged) = try staging.stage(checked.accepted, batch: params.batch)
+            return SubscribeBulkStageResult(
+                batch: batch, staged: staged, rejected: checked.rejected, warnings: checked.warnings)
+        }
+        router.register(ControlMethods.subscribeBulkCommit) { params, _ in
+            return try importChecked(try staging.take(params.batch), warnings: [], daemon: daemon)
         }
         router.register(ControlMethods.subscriptions) { params, _ in
             let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
@@ -61,6 +47,48 @@ extension DaemonControlHandler {
         router.register(ControlMethods.resume) { params, _ in
             try changeState(params.id, to: .active, allowedFrom: [.paused, .disabled], daemon: daemon)
         }
+    }
+
+    /// Checks the lines of an import file; `firstLine` is the file's number of `lines[0]`.
+    private static func checkImportLines(_ lines: [String], firstLine: Int, daemon: Daemon) -> (
+        accepted: [BulkImportStaging.Line], rejected: [BulkRejectedLine], warnings: [String]
+    ) {
+        var accepted: [BulkImportStaging.Line] = []
+        var rejected: [BulkRejectedLine] = []
+        var warnings: [String] = []
+        let decoder = JSONDecoder()
+        for (index, line) in lines.enumerated() {
+            let number = firstLine + index
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            do {
+                let item = try decoder.decode(SubscribeParams.self, from: Data(line.utf8))
+                let request = try SubscriptionRequest(item, daemon: daemon)
+                accepted.append(.init(number: number, request: request))
+                warnings += request.warnings.map { "line \(number): \($0)" }
+            } catch let error as ControlError {
+                rejected.append(BulkRejectedLine(line: number, reason: error.message))
+            } catch {
+                rejected.append(BulkRejectedLine(line: number, reason: "not a subscription object: \(error)"))
+            }
+        }
+        return (accepted, rejected, warnings)
+    }
+
+    /// Imports checked lines in one transaction, without confirmation messages.
+    private static func importChecked(
+        _ lines: [BulkImportStaging.Line], warnings: [String], daemon: Daemon
+    ) throws(ControlError) -> SubscribeBulkResult {
+        let created = try store {
+            try daemon.database.importSubscriptions(lines.map(\.request.subscription), now: daemon.clock.now())
+        }
+        daemon.scheduler.wake()
+        daemon.logger.info("subscriptions imported", metadata: ["count": "\(created.count)"])
+        return SubscribeBulkResult(
+            imported: created.count,
+            created: zip(lines, created).map {
+                BulkCreatedSubscription(line: $0.0.number, id: $0.1.id, secret: $0.0.request.generatedSecret)
+            },
+            rejected: [], warnings: warnings)
     }
 
     private static func changeState(

@@ -106,8 +106,34 @@ extension ConcertCtl {
             }
             var lines = text.components(separatedBy: "\n")
             if lines.last == "" { lines.removeLast() }
-            let (result, raw) = try await call(
-                ControlMethods.subscribeBulk, SubscribeBulkParams(lines: lines), in: context)
+            let chunks = try ImportChunks.split(lines)
+            let result: SubscribeBulkResult
+            let raw: JSONValue
+            if chunks.count == 1 {
+                (result, raw) = try await call(
+                    ControlMethods.subscribeBulk, SubscribeBulkParams(lines: chunks[0].lines), in: context)
+            } else {
+                // Too large for one request: staged chunk by chunk, then imported in one transaction.
+                var batch: String?
+                var rejected: [BulkRejectedLine] = []
+                var warnings: [String] = []
+                for chunk in chunks {
+                    let (staged, _) = try await call(
+                        ControlMethods.subscribeBulkStage,
+                        SubscribeBulkStageParams(batch: batch, firstLine: chunk.firstLine, lines: chunk.lines),
+                        in: context)
+                    batch = staged.batch
+                    rejected += staged.rejected
+                    warnings += staged.warnings
+                }
+                var committed = try await call(
+                    ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: batch!), in: context
+                ).result
+                committed.rejected = rejected
+                committed.warnings = warnings
+                result = committed
+                raw = try JSONCoding.value(of: committed)
+            }
             emit(raw, in: context) {
                 context.output.line(
                     "imported \(Display.plural(result.imported, "subscription")) from \(path); \(result.rejected.count) rejected"

@@ -211,6 +211,36 @@ import Testing
         #expect(try daemon.daemon.database.counters()["subscription.active"] == 2)
     }
 
+    @Test func importTooLargeForOneRequestIsStagedInChunksAndCommittedInOneTransaction() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = daemon.directory + "/large.jsonl"
+        var lines = (1...3000).map { #"{"cities":["busan","gimhae"],"email":"user\#($0)@example.org","label":"bulk"}"# }
+        lines[1499] = #"{"cities":["atlantis"],"email":"x@example.org"}"#
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.size] as! Int > 3 * 65_536)
+        let before = try daemon.daemon.database.counters()["subscription.active", default: 0]
+        let run = await ctl(daemon, "subscribe", "--from", file, "--json")
+        #expect(run.status == 1, "one line was rejected")
+        let result = try json(run)
+        #expect(result["imported"] as? Int == 2999)
+        #expect((result["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [1500])
+        let created = try #require(result["created"] as? [[String: Any]])
+        #expect(created.last?["line"] as? Int == 3000)
+        #expect(try daemon.daemon.database.counters()["subscription.active"] == before + 2999)
+    }
+
+    @Test func commitOfAnUnknownBatchIsNotFoundAndStoresNothing() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        try client.send(ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: "batch-nope"), id: 1)
+        guard case .failure(let error) = try client.readReply().outcome else {
+            throw TestClientError(description: "an unknown batch was committed")
+        }
+        #expect(error.code == .notFound)
+    }
+
     @Test func reloadAnswersWithWhatChanged() async throws {
         let daemon = try TestDaemon()
         defer { daemon.remove() }

@@ -1,0 +1,49 @@
+/// The parameters of `subscribe.bulk.stage`: one chunk of a large import file.
+///
+/// An import too large for one 64 KiB request is sent in chunks: each is checked and staged in the
+/// daemon under a batch id (the first chunk gets a new one), and `subscribe.bulk.commit` then
+/// imports every staged subscription in one transaction. Nothing is stored before the commit.
+public struct SubscribeBulkStageParams: Codable, Sendable, Hashable {
+    /// The batch to add to; absent for the first chunk.
+    public var batch: String?
+    /// The file's line number of `lines[0]`, so rejections name the file's lines.
+    public var firstLine: Int
+    public var lines: [String]
+
+    public init(batch: String? = nil, firstLine: Int = 1, lines: [String]) {
+        self.batch = batch
+        self.firstLine = firstLine
+        self.lines = lines
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case batch, lines
+        case firstLine = "first_line"
+    }
+}
+
+/// The result of `subscribe.bulk.stage`: the batch, how many subscriptions it holds, and the lines
+/// of this chunk that were refused.
+public struct SubscribeBulkStageResult: Codable, Sendable, Hashable {
+    public var batch: String
+    /// Subscriptions staged in the batch so far, all chunks together.
+    public var staged: Int
+    public var rejected: [BulkRejectedLine]
+    public var warnings: [String]
+
+    public init(batch: String, staged: Int, rejected: [BulkRejectedLine] = [], warnings: [String] = []) {
+        self.batch = batch
+        self.staged = staged
+        self.rejected = rejected
+        self.warnings = warnings
+    }
+}
+
+/// The parameters of `subscribe.bulk.commit`.
+public struct SubscribeBulkCommitParams: Codable, Sendable, Hashable {
+    public var batch: String
+
+    public init(batch: String) {
+        self.batch = batch
+    }
+}
