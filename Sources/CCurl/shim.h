@@ -40,6 +40,18 @@ static inline CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_data_
     return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
 }
 
+typedef int (*ccurl_seek_callback)(void *userdata, curl_off_t offset, int origin);
+
+static inline CURLcode ccurl_easy_setopt_seek_function(CURL *handle, ccurl_seek_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, callback);
+}
+
+typedef int (*ccurl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata);
+
+static inline CURLcode ccurl_easy_setopt_debug_function(CURL *handle, ccurl_debug_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
+}
+
 static inline CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

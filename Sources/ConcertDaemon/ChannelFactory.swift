@@ -5,7 +5,7 @@ import Logging
 /// smarthost is configured.
 enum ChannelFactory {
     static func channels(
-        for configuration: DaemonConfiguration, catalog: Catalog, paths: ResolvedPaths, logger: Logger
+        for configuration: DaemonConfiguration, renderer: MessageRenderer, logger: Logger
     ) -> [String: any Channel] {
         [:]
     }

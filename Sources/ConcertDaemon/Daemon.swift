@@ -21,13 +21,20 @@ public final class Daemon: @unchecked Sendable {
     private let lock = NSLock()
     private var resolvedConfiguration: ResolvedConfiguration
     private var currentCatalog: Catalog
+    private var currentRenderer: MessageRenderer
     private var pinger: WatchdogPinger?
     private var statusTimer: (any DispatchSourceTimer)?
+    private var controlServer: ControlServer?
 
     /// The configuration in force.
     public var resolved: ResolvedConfiguration { lock.withLock { resolvedConfiguration } }
     /// The catalog in force.
     public var catalog: Catalog { lock.withLock { currentCatalog } }
+    /// The message templates in force.
+    public var renderer: MessageRenderer { lock.withLock { currentRenderer } }
+
+    /// `text` with every secret the daemon knows masked: for replies, `last_error` and logs.
+    public func redact(_ text: String) -> String { logSettings.redactor.redact(text) }
 
     /// Everything `start` needs from the command line.
     public struct Options: Sendable {
@@ -112,9 +119,11 @@ public final class Daemon: @unchecked Sendable {
         self.logger = logger
         self.notifier = SystemdNotifier(environment: options.environment, logger: logger)
         let configuration = resolved.configuration
+        let renderer = Self.makeRenderer(resolved.paths, logger: logger).renderer
+        self.currentRenderer = renderer
         self.scheduler = DeliveryScheduler(
             database: database, catalog: catalog,
-            channels: ChannelFactory.channels(for: configuration, catalog: catalog, paths: resolved.paths, logger: logger),
+            channels: ChannelFactory.channels(for: configuration, renderer: renderer, logger: logger),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             logger: logger)
         self.pinger =
@@ -127,6 +136,19 @@ public final class Daemon: @unchecked Sendable {
         let changes = try database.importCatalog(catalog, now: clock.now())
         logCatalogChanges(changes)
         let recovered = try scheduler.start()
+        let configuration = resolved.configuration
+        let server = ControlServer(
+            configuration: ControlServer.Configuration(
+                socketPath: resolved.paths.socketPath, controlGroup: try Self.groupID(configuration.socketGroup),
+                idleTimeout: configuration.controlIdleTimeout, maximumConnections: configuration.controlMaxClients),
+            handler: DaemonControlHandler(daemon: self), logger: logger)
+        do {
+            try server.start()
+        } catch {
+            _ = scheduler.shutdown(grace: 0)
+            throw error
+        }
+        controlServer = server
         let schema = try database.schemaVersion()
         logger.info(
             "concertd started",
@@ -134,6 +156,7 @@ public final class Daemon: @unchecked Sendable {
                 "database": "\(resolved.paths.databasePath)", "schema": "\(schema)",
                 "catalog": "\(resolved.paths.catalogPath)", "concerts": "\(catalog.concerts.count)",
                 "config": "\(resolved.file ?? "built-in defaults")", "recovered": "\(recovered)",
+                "socket": "\(resolved.paths.socketPath)",
             ])
         pinger?.start()
         notifier.ready(status: statusLine())
@@ -171,10 +194,29 @@ public final class Daemon: @unchecked Sendable {
         statusTimer = timer
     }
 
+    /// The templates of the configured directory; a broken one is reported (file and line) and
+    /// its built-in text used instead.
+    static func makeRenderer(_ paths: ResolvedPaths, logger: Logger) -> (renderer: MessageRenderer, problems: [String]) {
+        let directory = FileManager.default.fileExists(atPath: paths.templatesDirectory) ? paths.templatesDirectory : nil
+        let renderer = MessageRenderer(directory: directory, logger: logger)
+        return (renderer, renderer.problems.map(\.description))
+    }
+
+    /// The gid of the control group named by `socket_group`.
+    static func groupID(_ name: String?) throws -> gid_t? {
+        guard let name else { return nil }
+        guard let group = getgrnam(name) else {
+            throw StartupError(problems: ["socket_group: no group named '\(name)' on this system"])
+        }
+        return group.pointee.gr_gid
+    }
+
     /// What a reload did.
     public struct ReloadSummary: Sendable {
         public var changes: ConcertChanges
         public var restartNeeded: [String]
+        /// Broken templates (built-in text used instead) and keys that need a restart.
+        public var warnings: [String]
         public var description: String {
             var text =
                 "configuration and catalog reloaded: \(changes.added.count) concerts added, "
@@ -214,21 +256,25 @@ public final class Daemon: @unchecked Sendable {
             logger.error("reload could not store the catalog", metadata: ["error": "\(error)"])
             throw StartupError(problems: ["the catalog could not be stored: \(error)"])
         }
+        let (newRenderer, templateProblems) = Self.makeRenderer(newResolved.paths, logger: logger)
         lock.withLock {
             resolvedConfiguration = newResolved
             currentCatalog = newCatalog
+            currentRenderer = newRenderer
         }
         logSettings.apply(newResolved.configuration)
         let configuration = newResolved.configuration
         scheduler.update(catalog: newCatalog)
         scheduler.update(
-            channels: ChannelFactory.channels(
-                for: configuration, catalog: newCatalog, paths: newResolved.paths, logger: logger),
+            channels: ChannelFactory.channels(for: configuration, renderer: newRenderer, logger: logger),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
         logCatalogChanges(changes)
+        let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)
         let summary = ReloadSummary(
-            changes: changes, restartNeeded: old.configuration.keysRequiringRestart(toBecome: configuration))
+            changes: changes, restartNeeded: restartNeeded,
+            warnings: templateProblems.map { "template: \($0)" }
+                + restartNeeded.map { "\($0) takes effect at the next start" })
         logger.info("\(summary.description)")
         return summary
     }
@@ -238,6 +284,7 @@ public final class Daemon: @unchecked Sendable {
     @discardableResult
     public func stop() -> Int {
         notifier.stopping(status: "stopping: finishing sends in flight")
+        controlServer?.stop()
         statusTimer?.cancel()
         pinger?.stop()
         let grace = resolved.configuration.shutdownGrace

@@ -293,15 +293,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             concertCache[concertID] = stored
             concert = stored
         }
-        let concertCities = Set(concert!.concert.cities)
-        var cities = item.subscription.cities.filter(concertCities.contains).compactMap(catalog.city(id:))
-        if cities.isEmpty { cities = concert!.concert.cities.compactMap(catalog.city(id:)) }
-        let previous = item.delivery.detail.flatMap {
-            try? JSONDecoder().decode(OutboundMessage.PreviousFacts.self, from: Data($0.utf8))
-        }
-        return OutboundMessage(
-            delivery: item.delivery, subscription: item.subscription, concert: concert!, cities: cities,
-            previous: previous, infoURL: catalog.infoURL, now: clock.now())
+        return OutboundMessage(item, concert: concert!, catalog: catalog, now: clock.now())
     }
 
     /// A verdict arrived: decide the row's next state, and flush all verdicts that arrive

@@ -5,6 +5,21 @@ import GRDB
 public struct ClaimedDelivery: Sendable {
     public var delivery: Delivery
     public var subscription: Subscription
+
+    /// Delivery columns and the subscription's (prefixed `s_`), joined; add a WHERE clause.
+    static let select = """
+        SELECT \(Delivery.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
+            s.id AS s_id, s.channel AS s_channel, s.target AS s_target, s.format AS s_format,
+            s.secret AS s_secret, s.cities AS s_cities, s.offsets AS s_offsets, s.lang AS s_lang,
+            s.label AS s_label, s.state AS s_state, s.state_reason AS s_state_reason, s.created_at AS s_created_at
+        FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+        """
+}
+
+extension ClaimedDelivery {
+    init(row: Row) {
+        self.init(delivery: Delivery(row: row), subscription: AppDatabase.subscription(row: row, prefix: "s_"))
+    }
 }
 
 /// What became of one claimed delivery, to be recorded.
@@ -104,12 +119,7 @@ extension AppDatabase {
     public func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [ClaimedDelivery] {
         try writer.read { db in
             var sql = """
-                SELECT \(Delivery.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
-                    s.id AS s_id, s.channel AS s_channel, s.target AS s_target, s.format AS s_format,
-                    s.secret AS s_secret, s.cities AS s_cities, s.offsets AS s_offsets, s.lang AS s_lang,
-                    s.label AS s_label, s.state AS s_state, s.state_reason AS s_state_reason,
-                    s.created_at AS s_created_at
-                FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+                \(ClaimedDelivery.select)
                 WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
                 """
             var arguments: StatementArguments = [now.millis]
@@ -119,9 +129,7 @@ extension AppDatabase {
             }
             sql += " ORDER BY d.next_attempt_at, d.id LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ClaimedDelivery(delivery: Delivery(row: row), subscription: AppDatabase.subscription(row: row, prefix: "s_"))
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ClaimedDelivery.init(row:))
         }
     }
 
@@ -370,6 +378,33 @@ extension AppDatabase {
                 arguments: [id, now.millis])
             let row = try Row.fetchOne(db, sql: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?", arguments: [id])!
             return ClaimedDelivery(delivery: Delivery(row: row), subscription: subscription)
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Pending rows due in `[from, to]`, in due order, with their subscriptions: what `preview` renders.
+    public func pendingDeliveries(from: Date, to: Date, limit: Int) throws -> [ClaimedDelivery] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    \(ClaimedDelivery.select)
+                    WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at >= ? AND d.next_attempt_at <= ?
+                    ORDER BY d.next_attempt_at, d.id LIMIT ?
+                    """,
+                arguments: [from.millis, to.millis, limit]
+            ).map(ClaimedDelivery.init(row:))
+        }
+    }
+
+    /// How many deliveries of `kind` exist for a concert's revision: the notices a change queued.
+    public func deliveryCount(concertID: String, revision: Int, kind: Delivery.Kind) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM delivery WHERE concert_id = ? AND concert_revision = ? AND kind = ?",
+                arguments: [concertID, revision, kind.rawValue]) ?? 0
         }
     }
 }

@@ -1,0 +1,88 @@
+import CCurl
+import Foundation
+
+/// The only code that talks to libcurl: one thread running a `curl_multi_poll` loop that sends
+/// webhook POSTs and SMTP messages, reusing connections across transfers.
+///
+/// Any thread may submit; the sender thread is woken with `curl_multi_wakeup`. Each completion is
+/// called exactly once, on the sender's serial completion queue (never on the sender thread), also
+/// when the sender stops. Timeouts are libcurl's own, on the monotonic clock. The sender does not
+/// limit how many transfers run at once: the scheduler does.
+public final class CurlSender: Sendable {
+    /// The settings it was started with.
+    public let configuration: Configuration
+    private let core: SenderCore
+
+    private static let globalInit: Void = {
+        _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
+
+    /// Starts the sender thread.
+    ///
+    /// Fails only when libcurl cannot create its multi handle (out of memory).
+    public init(configuration: Configuration = Configuration()) throws(CurlSenderError) {
+        Self.globalInit
+        guard let core = SenderCore() else { throw CurlSenderError(message: "libcurl could not create a multi handle") }
+        self.configuration = configuration
+        self.core = core
+        core.finished.enter()
+        let thread = Thread { [core, configuration] in
+            SenderLoop(core: core, configuration: configuration).run()
+            core.finished.leave()
+        }
+        thread.name = "concertd-sender"
+        thread.start()
+    }
+
+    deinit {
+        core.requestStop(deadline: .now)
+    }
+
+    /// Sends one HTTP request (a POST unless `request.method` says otherwise) and reports what happened.
+    ///
+    /// Only `http` and `https` URLs are followed, never a redirect; TLS certificates are verified.
+    /// Use `HTTPVerdict.outcome(of:now:)` to turn the result into a delivery outcome.
+    public func post(
+        _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook,
+        completion: @escaping @Sendable (TransferResult) -> Void
+    ) {
+        core.submit(SenderJob(kind: .http(request, timeouts), completion: completion))
+    }
+
+    /// Sends one HTTP request and returns what happened.
+    public func post(_ request: HTTPRequest, timeouts: TransferTimeouts = .webhook) async -> TransferResult {
+        await withCheckedContinuation { continuation in
+            post(request, timeouts: timeouts) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Submits one message to an SMTP server.
+    func sendMail(_ mail: MailTransfer, completion: @escaping @Sendable (TransferResult) -> Void) {
+        core.submit(SenderJob(kind: .mail(mail), completion: completion))
+    }
+
+    /// Stops the sender: queued transfers fail as `stopped` at once, running ones may finish until
+    /// `timeout` and are then aborted as `stopped`.
+    ///
+    /// Blocks until the sender thread has ended and, unless called from a completion, until every
+    /// completion has been called. Later submissions fail as `stopped`. Safe to call more than once.
+    public func stop(timeout: Duration = .seconds(5)) {
+        core.requestStop(deadline: .now + timeout)
+        core.finished.wait()
+        if !core.isOnCompletionQueue { core.completionQueue.sync {} }
+    }
+
+    /// Stops the sender like `stop(timeout:)`, suspending instead of blocking.
+    public func shutdown(timeout: Duration = .seconds(5)) async {
+        core.requestStop(deadline: .now + timeout)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            core.finished.notify(queue: core.completionQueue) { continuation.resume() }
+        }
+    }
+}
+
+/// The sender could not be started.
+public struct CurlSenderError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,63 @@
+import CCurl
+import Foundation
+
+extension EasyHandle {
+    /// What this handle's transfer came to, read from libcurl before the handle leaves the multi handle.
+    func result(of code: CURLcode) -> TransferResult {
+        var responseCode = 0
+        _ = ccurl_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &responseCode)
+        let failure = Self.failure(of: code, isMail: isMail, stage: stage, responseCode: responseCode, cutOff: cutOff)
+        var message = ""
+        if code != CURLE_OK {
+            let text = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+            message = scrubber.scrub(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
+        }
+        if isMail {
+            return TransferResult(
+                failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
+                smtpStage: stage,
+                lastReply: lastReply.isEmpty ? nil : scrubber.scrub(String(decoding: lastReply, as: UTF8.self)))
+        }
+        return TransferResult(
+            failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
+            retryAfter: header(named: "Retry-After"), body: Data(body), bodyLength: bodyLength)
+    }
+
+    /// The value of the last response's header `name`, if it has one.
+    private func header(named name: String) -> String? {
+        var header: UnsafeMutablePointer<curl_header>?
+        guard curl_easy_header(curl, name, 0, UInt32(CURLH_HEADER), -1, &header) == CURLHE_OK,
+            let value = header?.pointee.value
+        else { return nil }
+        return String(cString: value)
+    }
+
+    /// Sorts libcurl's result codes into the failures the verdicts distinguish.
+    static func failure(of code: CURLcode, isMail: Bool, stage: SMTPStage, responseCode: Int, cutOff: Bool)
+        -> TransferFailure?
+    {
+        switch code {
+        case CURLE_OK: return nil
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .couldNotResolve
+        case CURLE_COULDNT_CONNECT: return .couldNotConnect
+        case CURLE_OPERATION_TIMEDOUT: return .timedOut
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
+            CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED:
+            return .tls
+        case CURLE_USE_SSL_FAILED: return .tlsUnavailable
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT: return .refusedURL
+        case CURLE_LOGIN_DENIED: return .loginDenied
+        case CURLE_WEIRD_SERVER_REPLY: return .unexpectedReply
+        case CURLE_SEND_ERROR where isMail && responseCode >= 400 && !stage.isBeforeTransaction:
+            // libcurl reports a refused MAIL, RCPT or DATA command as a send error.
+            return .rejected
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2,
+            CURLE_HTTP2_STREAM, CURLE_SEND_FAIL_REWIND:
+            return .connectionLost
+        case CURLE_WRITE_ERROR where cutOff, CURLE_FILESIZE_EXCEEDED: return .responseTooLarge
+        default: return .other
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import CCurl
+import Foundation
+
+/// One libcurl easy handle, reused across transfers, and the state of the transfer it runs.
+///
+/// Confined to the sender thread. libcurl's callbacks reach it through `Unmanaged` user data set in
+/// `prepare`; the sender loop keeps it alive for as long as libcurl holds that pointer. Its buffers
+/// keep their capacity from one transfer to the next.
+final class EasyHandle {
+    /// The `CURL *`.
+    let curl: UnsafeMutableRawPointer
+    /// `CURLOPT_ERRORBUFFER`: libcurl writes into it during the transfer, so it never moves.
+    let errorBuffer: UnsafeMutablePointer<CChar>
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var recipientList: UnsafeMutablePointer<curl_slist>?
+
+    /// The callback of the running transfer; `nil` while idle.
+    var completion: (@Sendable (TransferResult) -> Void)?
+    var isMail = false
+    var scrubber = SecretScrubber([])
+
+    var body: [UInt8] = []
+    var bodyLength = 0
+    var bodyLimit = 0
+    var abortLimit = 0
+    var cutOff = false
+
+    var upload = Data()
+    var uploadOffset = 0
+
+    var stage = SMTPStage.connect
+    var lastReply: [UInt8] = []
+    static let lastReplyLimit = 512
+
+    init?() {
+        guard let curl = curl_easy_init() else { return nil }
+        self.curl = curl
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        curl_easy_cleanup(curl)
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(recipientList)
+        errorBuffer.deallocate()
+    }
+
+    /// Forgets the finished transfer and resets libcurl's options; connections stay in the multi
+    /// handle's cache.
+    func recycle() {
+        curl_easy_reset(curl)
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(recipientList)
+        headerList = nil
+        recipientList = nil
+        completion = nil
+        scrubber = SecretScrubber([])
+        body.removeAll(keepingCapacity: true)
+        bodyLength = 0
+        cutOff = false
+        upload = Data()
+        uploadOffset = 0
+        stage = .connect
+        lastReply.removeAll(keepingCapacity: true)
+        errorBuffer[0] = 0
+    }
+
+    // MARK: Called from libcurl's callbacks on the sender thread
+
+    /// Keeps the start of the response body, counts the rest, and stops reading past the abort limit.
+    func receive(_ bytes: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
+        bodyLength += count
+        if bodyLength > abortLimit {
+            cutOff = true
+            return 0  // anything but `count` makes libcurl abort with CURLE_WRITE_ERROR
+        }
+        let room = bodyLimit - body.count
+        if room > 0, let bytes {
+            body.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: min(room, count)))
+        }
+        return count
+    }
+
+    /// Copies the next part of the message to upload into libcurl's buffer.
+    func provide(into buffer: UnsafeMutablePointer<CChar>?, capacity: Int) -> Int {
+        if stage == .data { stage = .message }
+        let count = min(capacity, upload.count - uploadOffset)
+        guard count > 0, let buffer else { return 0 }
+        upload.withUnsafeBytes { source in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + uploadOffset, byteCount: count)
+        }
+        uploadOffset += count
+        return count
+    }
+
+    /// Moves the upload back to `offset`, when libcurl must send the message again on a fresh connection.
+    func rewind(to offset: Int) -> Bool {
+        guard offset >= 0, offset <= upload.count else { return false }
+        uploadOffset = offset
+        return true
+    }
+
+    /// Follows the SMTP conversation: which command was sent last and the server's last reply line.
+    func observe(_ type: curl_infotype, _ bytes: UnsafeMutablePointer<CChar>?, count: Int) {
+        guard let bytes else { return }
+        let line = UnsafeRawBufferPointer(start: bytes, count: count)
+        switch type {
+        case CURLINFO_HEADER_IN:
+            if stage == .connect { stage = .greeting }
+            var end = count
+            while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            lastReply.removeAll(keepingCapacity: true)
+            lastReply.append(contentsOf: line[0..<min(end, Self.lastReplyLimit)])
+        case CURLINFO_HEADER_OUT:
+            if let started = SMTPStage.started(byCommand: line) { stage = started }
+        default:
+            break
+        }
+    }
+}

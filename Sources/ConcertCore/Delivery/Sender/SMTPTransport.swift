@@ -1,0 +1,66 @@
+import Foundation
+
+/// How to reach the smarthost, and the submission of ready-made messages to it.
+///
+/// The description never shows the password.
+public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
+    /// `smtp://host:port` (STARTTLS when `requireTLS`) or `smtps://host:port` (implicit TLS).
+    public var url: String
+    /// The envelope sender (`MAIL FROM`), a plain address.
+    public var mailFrom: String
+    public var username: String?
+    public var password: String?
+    /// STARTTLS must succeed before anything else is sent, or the smarthost counts as failed.
+    /// When `false` an `smtp://` connection stays plain.
+    public var requireTLS: Bool
+    public var timeouts: TransferTimeouts
+
+    /// `requireTLS` defaults to whether a password is set: credentials never travel in the clear
+    /// unless asked for explicitly.
+    public init(
+        url: String, mailFrom: String, username: String? = nil, password: String? = nil, requireTLS: Bool? = nil,
+        timeouts: TransferTimeouts = .smtp
+    ) {
+        self.url = url
+        self.mailFrom = mailFrom
+        self.username = username
+        self.password = password
+        self.requireTLS = requireTLS ?? (password != nil)
+        self.timeouts = timeouts
+    }
+
+    public var description: String {
+        var text = "SMTPTransport(\(url), from: \(mailFrom)"
+        if let username { text += ", user: \(username)" }
+        if password != nil { text += ", password: ***" }
+        return text + ", requireTLS: \(requireTLS))"
+    }
+
+    /// Submits `message` (RFC 5322 bytes with CRLF line ends) to `recipients` and calls `completion`
+    /// once with the verdict.
+    ///
+    /// libcurl dot-stuffs the message and reuses the connection for the next one. Connections to the
+    /// same smarthost with the same credentials are shared.
+    public func send(
+        _ message: Data, to recipients: [String], using sender: CurlSender,
+        completion: @escaping @Sendable (DeliveryOutcome) -> Void
+    ) {
+        // A bad envelope sender is the configuration's fault, not the message's.
+        guard !mailFrom.isEmpty, !mailFrom.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x3C || $0 == 0x3E })
+        else {
+            completion(.destinationFailed(error: "the envelope sender '\(mailFrom)' is not a plain address", retryAfter: nil))
+            return
+        }
+        let transfer = MailTransfer(
+            url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
+            requireTLS: requireTLS, message: message, timeouts: timeouts)
+        sender.sendMail(transfer) { completion(SMTPVerdict.outcome(of: $0)) }
+    }
+
+    /// Submits `message` to `recipients` and returns the verdict.
+    public func send(_ message: Data, to recipients: [String], using sender: CurlSender) async -> DeliveryOutcome {
+        await withCheckedContinuation { continuation in
+            send(message, to: recipients, using: sender) { continuation.resume(returning: $0) }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// One transfer handed to the sender thread, with the callback that receives its result.
+struct SenderJob: Sendable {
+    enum Kind: Sendable {
+        case http(HTTPRequest, TransferTimeouts)
+        case mail(MailTransfer)
+    }
+
+    var kind: Kind
+    var completion: @Sendable (TransferResult) -> Void
+}
+
+/// One SMTP submission as the sender performs it: envelope, credentials and the message bytes.
+struct MailTransfer: Sendable {
+    /// `smtp://host:port` or `smtps://host:port`.
+    var url: String
+    var mailFrom: String
+    var recipients: [String]
+    var username: String?
+    var password: String?
+    /// STARTTLS must succeed (`CURLUSESSL_ALL`); otherwise the connection stays plain unless `smtps`.
+    var requireTLS: Bool
+    /// The RFC 5322 message with CRLF line ends; libcurl dot-stuffs it.
+    var message: Data
+    var timeouts: TransferTimeouts
+}

@@ -1,0 +1,44 @@
+/// Why a transfer did not complete, in the terms the verdicts need.
+///
+/// A struct over a private kind so that kinds can be added without breaking callers; compare
+/// with the static members (`result.failure == .timedOut`).
+public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
+    enum Kind: String, Sendable, Hashable {
+        case resolve, connect, timeout, tls, tlsUnavailable, connectionLost, refusedURL, loginDenied
+        case unexpectedReply, rejected, responseTooLarge, invalidRequest, stopped, other
+    }
+
+    let kind: Kind
+
+    /// The host name did not resolve.
+    public static let couldNotResolve = TransferFailure(kind: .resolve)
+    /// The connection was refused or could not be made.
+    public static let couldNotConnect = TransferFailure(kind: .connect)
+    /// The connect or total timeout passed.
+    public static let timedOut = TransferFailure(kind: .timeout)
+    /// The TLS handshake failed, including certificate verification.
+    public static let tls = TransferFailure(kind: .tls)
+    /// TLS was required but the server does not offer STARTTLS.
+    public static let tlsUnavailable = TransferFailure(kind: .tlsUnavailable)
+    /// The connection broke while sending or receiving (reset, closed early, empty reply).
+    public static let connectionLost = TransferFailure(kind: .connectionLost)
+    /// The URL is malformed or its scheme is not allowed for this kind of transfer.
+    public static let refusedURL = TransferFailure(kind: .refusedURL)
+    /// The server refused the credentials (SMTP AUTH).
+    public static let loginDenied = TransferFailure(kind: .loginDenied)
+    /// The server answered something the protocol does not allow at that point (SMTP greeting, EHLO,
+    /// or the reply to the message).
+    public static let unexpectedReply = TransferFailure(kind: .unexpectedReply)
+    /// The server refused a command with an error reply (SMTP MAIL, RCPT or DATA); see `responseCode`.
+    public static let rejected = TransferFailure(kind: .rejected)
+    /// The response body passed the abort limit; the status had been received.
+    public static let responseTooLarge = TransferFailure(kind: .responseTooLarge)
+    /// The request could not be handed to libcurl (a header with a line break, an empty recipient list).
+    public static let invalidRequest = TransferFailure(kind: .invalidRequest)
+    /// The sender was stopped before the transfer finished.
+    public static let stopped = TransferFailure(kind: .stopped)
+    /// Any other libcurl error; `TransferResult.curlCode` tells which.
+    public static let other = TransferFailure(kind: .other)
+
+    public var description: String { kind.rawValue }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Sends messages to webhook subscriptions: a format builds the request, the sender POSTs it.
+public final class WebhookChannel: Channel {
+    /// Builds the HTTP request of one message (URL, headers, body) in the subscription's format.
+    public typealias RequestBuilder = @Sendable (OutboundMessage) throws -> HTTPRequest
+
+    private let sender: CurlSender
+    private let timeouts: TransferTimeouts
+    private let buildRequest: RequestBuilder
+
+    /// A channel sending through `sender`; a request that cannot be built is a `permanent` failure.
+    public init(sender: CurlSender, timeouts: TransferTimeouts = .webhook, buildRequest: @escaping RequestBuilder) {
+        self.sender = sender
+        self.timeouts = timeouts
+        self.buildRequest = buildRequest
+    }
+
+    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+        let request: HTTPRequest
+        do {
+            request = try buildRequest(message)
+        } catch {
+            completion(.permanent(error: "the request could not be built: \(error)"))
+            return
+        }
+        send(request, completion: completion)
+    }
+
+    /// Sends an already built request; what `send(_:completion:)` does after building.
+    ///
+    /// A URL that `WebhookURL.problem(with:)` refuses is `permanent` without any network traffic.
+    public func send(_ request: HTTPRequest, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+        if let problem = WebhookURL.problem(with: request.url) {
+            completion(.permanent(error: problem))
+            return
+        }
+        sender.post(request, timeouts: timeouts) { result in
+            completion(HTTPVerdict.outcome(of: result, now: Date()))
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ConcertCore
+import ConcertProtocol
+import Foundation
+
+extension DaemonControlHandler {
+    static func registerStatus(_ router: inout ControlRouter, _ daemon: Daemon) {
+        router.register(ControlMethods.status) { _, _ in
+            let counters = try store { try daemon.database.counters() }
+            let scheduler = daemon.scheduler.status()
+            var deliveries: [String: Int] = [:]
+            var subscriptions: [String: Int] = [:]
+            for (name, value) in counters where value != 0 {
+                if name.hasPrefix("delivery.") { deliveries[String(name.dropFirst(9))] = value }
+                if name.hasPrefix("subscription.") { subscriptions[String(name.dropFirst(13))] = value }
+            }
+            let concerts = try store { try daemon.database.concerts() }
+            var concertCounts: [String: Int] = [:]
+            let now = daemon.clock.now()
+            for stored in concerts {
+                let key =
+                    stored.concert.status == .cancelled
+                    ? "cancelled" : stored.concert.schedule.end > now ? "upcoming" : "over"
+                concertCounts[key, default: 0] += 1
+            }
+            let next = try store { try daemon.database.upcoming(limit: 1) }.first
+            let rate = daemon.resolved.configuration.clockShift?.rate ?? 1
+            return StatusResult(
+                version: ConcertDaemonInfo.version, uptimeSeconds: Int(Date().timeIntervalSince(daemon.startedAt)),
+                clock: ClockStatus(now: KoreaTime.iso8601(now), shifted: scheduler.clockShifted, rate: rate),
+                counts: StatusCounts(concerts: concertCounts, subscriptions: subscriptions, deliveries: deliveries),
+                failingDestinations: scheduler.failingDestinations.map {
+                    FailingDestination(
+                        destination: $0.destination, failures: $0.failures,
+                        lastError: daemon.redact($0.lastError), since: KoreaTime.iso8601($0.since))
+                },
+                nextDue: next.map { DeliveryInfo($0, daemon: daemon) })
+        }
+        router.register(ControlMethods.reload) { _, _ in
+            do {
+                let summary = try daemon.reload()
+                return ReloadResult(summary: summary.description, warnings: summary.warnings)
+            } catch {
+                throw ControlError.configError("\(error)")
+            }
+        }
+    }
+}
+
+extension DeliveryInfo {
+    init(_ delivery: Delivery, daemon: Daemon) {
+        self.init(
+            id: delivery.id, subscription: delivery.subscriptionID, concert: delivery.concertID,
+            kind: delivery.kind.rawValue, offset: delivery.offset.description,
+            due: KoreaTime.iso8601(delivery.nextAttempt ?? delivery.due), state: delivery.state.rawValue,
+            attempts: delivery.attempts, lastError: delivery.lastError.map(daemon.redact),
+            reason: delivery.reason?.rawValue)
+    }
+}

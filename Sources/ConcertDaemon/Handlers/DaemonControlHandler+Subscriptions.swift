@@ -1,0 +1,87 @@
+import ConcertCore
+import ConcertProtocol
+import Foundation
+
+extension DaemonControlHandler {
+    static func registerSubscriptions(_ router: inout ControlRouter, _ daemon: Daemon) {
+        router.register(ControlMethods.subscribe) { params, _ in
+            let request = try SubscriptionRequest(params, daemon: daemon)
+            let confirm = !params.quiet && daemon.resolved.configuration.confirmations
+            let (subscription, _) = try store {
+                try daemon.database.createSubscription(request.subscription, now: daemon.clock.now(), confirm: confirm)
+            }
+            daemon.scheduler.wake()
+            daemon.logger.info(
+                "subscribed", metadata: ["subscription.id": "\(subscription.id)", "cities": "\(subscription.cities)"])
+            return SubscribeResult(
+                id: subscription.id, secret: request.generatedSecret, subscription: SubscriptionInfo(subscription),
+                warnings: request.warnings)
+        }
+        router.register(ControlMethods.subscribeBulk) { params, _ in
+            var accepted: [(line: Int, request: SubscriptionRequest)] = []
+            var rejected: [BulkRejectedLine] = []
+            var warnings: [String] = []
+            let decoder = JSONDecoder()
+            for (index, line) in params.lines.enumerated() {
+                let number = index + 1
+                guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                do {
+                    let item = try decoder.decode(SubscribeParams.self, from: Data(line.utf8))
+                    let request = try SubscriptionRequest(item, daemon: daemon)
+                    accepted.append((number, request))
+                    warnings += request.warnings.map { "line \(number): \($0)" }
+                } catch let error as ControlError {
+                    rejected.append(BulkRejectedLine(line: number, reason: error.message))
+                } catch {
+                    rejected.append(BulkRejectedLine(line: number, reason: "not a subscription object: \(error)"))
+                }
+            }
+            let created = try store {
+                try daemon.database.importSubscriptions(accepted.map(\.request.subscription), now: daemon.clock.now())
+            }
+            daemon.scheduler.wake()
+            return SubscribeBulkResult(
+                imported: created.count,
+                created: zip(accepted, created).map {
+                    BulkCreatedSubscription(line: $0.0.line, id: $0.1.id, secret: $0.0.request.generatedSecret)
+                },
+                rejected: rejected, warnings: warnings)
+        }
+        router.register(ControlMethods.subscriptions) { params, _ in
+            let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
+            let list = try store { try daemon.database.subscriptions(city: city?.id) }
+            return SubscriptionsResult(subscriptions: list.map(SubscriptionInfo.init))
+        }
+        router.register(ControlMethods.unsubscribe) { params, _ in
+            try changeState(params.id, to: .removed, allowedFrom: [.active, .paused, .disabled], daemon: daemon)
+        }
+        router.register(ControlMethods.pause) { params, _ in
+            try changeState(params.id, to: .paused, allowedFrom: [.active], daemon: daemon)
+        }
+        router.register(ControlMethods.resume) { params, _ in
+            try changeState(params.id, to: .active, allowedFrom: [.paused, .disabled], daemon: daemon)
+        }
+    }
+
+    private static func changeState(
+        _ id: String, to state: Subscription.State, allowedFrom: Set<Subscription.State>, daemon: Daemon
+    ) throws(ControlError) -> SubscriptionChangeResult {
+        guard let current = try store({ try daemon.database.subscription(id: id) }), current.state != .removed else {
+            throw .notFound("no subscription with id '\(id)'", field: "id")
+        }
+        guard allowedFrom.contains(current.state) else {
+            throw .conflict("subscription '\(id)' is \(current.state.rawValue)")
+        }
+        let before = try store { try daemon.database.counters() }
+        let reason: String? = state == .paused ? "paused with concertctl" : nil
+        let changed = try store {
+            try daemon.database.setSubscriptionState(id: id, to: state, reason: reason, now: daemon.clock.now())
+        }
+        let after = try store { try daemon.database.counters() }
+        daemon.scheduler.wake()
+        return SubscriptionChangeResult(
+            subscription: SubscriptionInfo(changed),
+            skipped: max(0, after["delivery.skipped", default: 0] - before["delivery.skipped", default: 0]),
+            scheduled: max(0, after["delivery.scheduled", default: 0] - before["delivery.scheduled", default: 0]))
+    }
+}
