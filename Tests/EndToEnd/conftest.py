@@ -94,7 +94,7 @@ def make_daemon(binaries, workdir, request):
                 daemon.stop(timeout=15)
             except AssertionError:
                 pass
-        if report is not None and report.failed:
+        if report is not None and report.failed and daemon.log_path:
             print(f"\n--- last lines of {daemon.log_path} ---\n" + "\n".join(daemon.log().splitlines()[-60:]))
 
 
