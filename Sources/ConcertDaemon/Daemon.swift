@@ -11,6 +11,8 @@ public final class Daemon: @unchecked Sendable {
     public let startedAt: Date
     public let database: AppDatabase
     public let scheduler: DeliveryScheduler
+    /// The one libcurl sender: a thread running the multi loop, shared by every channel.
+    let sender: CurlSender
     public let clock: any WallClock
     public let logger: Logger
     let notifier: SystemdNotifier
@@ -84,6 +86,12 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError(problems: ["\(error)"])
         }
+        let sender: CurlSender
+        do {
+            sender = try ChannelFactory.sender(for: resolved.configuration)
+        } catch {
+            throw StartupError(problems: ["libcurl could not be set up: \(error)"])
+        }
         let clock: any WallClock = resolved.configuration.clockShift.map { $0.makeClock() } ?? SystemClock()
         if let shift = resolved.configuration.clockShift {
             logger.warning(
@@ -94,7 +102,7 @@ public final class Daemon: @unchecked Sendable {
         }
         let daemon = Daemon(
             options: options, resolver: resolver, resolved: resolved, catalog: catalog, database: database,
-            clock: clock, logSettings: logSettings, logger: logger)
+            sender: sender, clock: clock, logSettings: logSettings, logger: logger)
         do {
             try daemon.begin()
         } catch {
@@ -105,8 +113,9 @@ public final class Daemon: @unchecked Sendable {
 
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
-        database: AppDatabase, clock: any WallClock, logSettings: LogSettings, logger: Logger
+        database: AppDatabase, sender: CurlSender, clock: any WallClock, logSettings: LogSettings, logger: Logger
     ) {
+        self.sender = sender
         self.startedAt = Date()
         self.configFile = options.configFile
         self.overrides = options.overrides
@@ -123,7 +132,7 @@ public final class Daemon: @unchecked Sendable {
         self.currentRenderer = renderer
         self.scheduler = DeliveryScheduler(
             database: database, catalog: catalog,
-            channels: ChannelFactory.channels(for: configuration, renderer: renderer, logger: logger),
+            channels: ChannelFactory.channels(for: configuration, renderer: renderer, sender: sender, logger: logger),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             logger: logger)
         self.pinger =
@@ -266,7 +275,7 @@ public final class Daemon: @unchecked Sendable {
         let configuration = newResolved.configuration
         scheduler.update(catalog: newCatalog)
         scheduler.update(
-            channels: ChannelFactory.channels(for: configuration, renderer: newRenderer, logger: logger),
+            channels: ChannelFactory.channels(for: configuration, renderer: newRenderer, sender: sender, logger: logger),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
         logCatalogChanges(changes)
@@ -290,6 +299,7 @@ public final class Daemon: @unchecked Sendable {
         let grace = resolved.configuration.shutdownGrace
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
         let left = scheduler.shutdown(grace: seconds)
+        sender.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])
         return left
     }

@@ -46,7 +46,8 @@ extension ControlError {
     }
     public static func unsupportedProtocol(_ requested: Int) -> ControlError {
         let supported = ProtocolVersion.supported
-        let range = supported.count == 1 ? "\(supported.lowerBound)" : "\(supported.lowerBound) to \(supported.upperBound)"
+        let range =
+            supported.count == 1 ? "\(supported.lowerBound)" : "\(supported.lowerBound) to \(supported.upperBound)"
         let advice = requested > supported.upperBound ? "upgrade concertd" : "upgrade concertctl"
         return ControlError(
             .unsupportedProtocol,

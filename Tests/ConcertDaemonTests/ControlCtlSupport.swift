@@ -30,13 +30,18 @@ final class CtlFakeHandler: ControlHandler, @unchecked Sendable {
         func value(_ encodable: some Encodable) -> JSONValue { try! JSONCoding.value(of: encodable) }
         return [
             "status": value(FakeControlHandler.status),
-            "cities": value(CitiesResult(cities: [CityInfo(id: "busan", ko: "부산", koFull: "부산광역시", en: "Busan", concerts: ["busan-2019-10-29"])])),
+            "cities": value(
+                CitiesResult(cities: [
+                    CityInfo(id: "busan", ko: "부산", koFull: "부산광역시", en: "Busan", concerts: ["busan-2019-10-29"])
+                ])),
             "concerts": value(ConcertsResult(concerts: [concert])),
             "concert.add": value(ConcertChangeResult(concert: concert, notices: 2)),
             "concert.reschedule": value(ConcertChangeResult(concert: concert, notices: 3)),
             "concert.cancel": value(ConcertChangeResult(concert: concert, notices: 4)),
             "subscribe": value(
-                SubscribeResult(id: "sub-k3m9q2xw7d", secret: "whsec_c2VjcmV0", subscription: subscription, warnings: ["suyeong has no upcoming concert"])),
+                SubscribeResult(
+                    id: "sub-k3m9q2xw7d", secret: "whsec_c2VjcmV0", subscription: subscription,
+                    warnings: ["suyeong has no upcoming concert"])),
             "subscribe.bulk": value(
                 SubscribeBulkResult(
                     imported: 1, created: [BulkCreatedSubscription(line: 1, id: "sub-a")],
@@ -52,7 +57,8 @@ final class CtlFakeHandler: ControlHandler, @unchecked Sendable {
             "preview": value(
                 PreviewResult(reminders: [
                     PreviewReminder(
-                        subscription: "sub-k3m9q2xw7d", concert: "busan-2019-10-29", offset: "1d", due: "2019-10-28T14:00:00+09:00",
+                        subscription: "sub-k3m9q2xw7d", concert: "busan-2019-10-29", offset: "1d",
+                        due: "2019-10-28T14:00:00+09:00",
                         channel: "a@example.org", lang: "ko", subject: "내일 토크콘서트", body: "내일 14시, 벡스코")
                 ])),
             "reload": value(ReloadResult(summary: "catalog unchanged")),
@@ -65,7 +71,9 @@ final class CtlFakeHandler: ControlHandler, @unchecked Sendable {
         if case .object(let params) = request.params ?? .null, params["id"] == .string("sub-unknown") {
             return .failure(id: id, error: .notFound("no subscription 'sub-unknown'", field: "id"))
         }
-        if request.method == "test", case .object(let params) = request.params ?? .null, params["id"] == .string("sub-gone") {
+        if request.method == "test", case .object(let params) = request.params ?? .null,
+            params["id"] == .string("sub-gone")
+        {
             return .success(id: id, result: TestResult(subscription: "sub-gone", delivered: false, detail: "HTTP 410"))
         }
         guard let result = Self.results[request.method] else {
@@ -101,7 +109,8 @@ final class CapturedOutput: @unchecked Sendable {
 /// Parses and runs concertctl in this process, as `main` would, with output captured.
 func runCtl(_ arguments: [String], environment: [String: String] = [:]) async -> CtlRun {
     let captured = CapturedOutput()
-    let context = CommandContext(output: captured.writer, environment: environment, uid: 4_000_000, fileExists: { _ in false })
+    let context = CommandContext(
+        output: captured.writer, environment: environment, uid: 4_000_000, fileExists: { _ in false })
     do {
         let command = try ConcertCtl.parseAsRoot(arguments)
         guard let control = command as? any ControlCommand else {
@@ -117,12 +126,15 @@ func runCtl(_ arguments: [String], environment: [String: String] = [:]) async ->
     }
 }
 
-/// Runs the built `concertctl` binary, which sits beside this test executable.
-func runCtlBinary(_ arguments: [String], environment: [String: String] = [:]) throws -> CtlRun {
-    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+/// Runs the built `concertctl` binary, which sits beside this test executable (or `executable`,
+/// such as `setpriv` running it as another user).
+func runCtlBinary(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws
+    -> CtlRun
+{
+    let ctl = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("concertctl")
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? ctl
     process.arguments = arguments
     process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
     let output = Pipe()

@@ -11,10 +11,16 @@ struct ControlCtlTests {
         (["status"], "status"),
         (["cities"], "cities"),
         (["concerts", "--city", "busan", "--all"], "concerts"),
-        (["concert", "add", "--city", "busan", "suyeong", "--title", "T", "--start", "2019-11-02T14:00"], "concert.add"),
+        (
+            ["concert", "add", "--city", "busan", "suyeong", "--title", "T", "--start", "2019-11-02T14:00"],
+            "concert.add"
+        ),
         (["concert", "reschedule", "busan-2019-10-29", "--start", "2019-11-03"], "concert.reschedule"),
         (["concert", "cancel", "busan-2019-10-29"], "concert.cancel"),
-        (["subscribe", "busan", "--webhook", "https://hooks.slack.com/services/T/B/x", "--format", "slack"], "subscribe"),
+        (
+            ["subscribe", "busan", "--webhook", "https://hooks.slack.com/services/T/B/x", "--format", "slack"],
+            "subscribe"
+        ),
         (["subscriptions", "--city", "busan"], "subscriptions"),
         (["unsubscribe", "sub-k3m9q2xw7d"], "unsubscribe"),
         (["pause", "sub-k3m9q2xw7d"], "pause"),
@@ -71,7 +77,10 @@ struct ControlCtlTests {
         let daemon = try CtlServer()
         defer { daemon.stop() }
         let run = await runCtl(
-            ["concert", "add", "--city", "busan", "--title", "T", "--start", "2019-11-02T14:00", "--end", "2019-11-02T16:00:00Z", "--socket", daemon.path])
+            [
+                "concert", "add", "--city", "busan", "--title", "T", "--start", "2019-11-02T14:00", "--end",
+                "2019-11-02T16:00:00Z", "--socket", daemon.path,
+            ])
         #expect(run.status == 0)
         #expect(run.output == "busan-2019-10-29\n")
         #expect(run.error == "added; 2 new-concert notices queued\n")
@@ -85,7 +94,10 @@ struct ControlCtlTests {
         let daemon = try CtlServer()
         defer { daemon.stop() }
         let run = await runCtl(
-            ["subscribe", "busan", "suyeong", "--webhook", "https://example.org/hook", "--before", "7d, 1H", "--lang", "en", "--quiet", "--socket", daemon.path])
+            [
+                "subscribe", "busan", "suyeong", "--webhook", "https://example.org/hook", "--before", "7d, 1H",
+                "--lang", "en", "--quiet", "--socket", daemon.path,
+            ])
         #expect(run.status == 0)
         #expect(run.output == "sub-k3m9q2xw7d\nsecret: whsec_c2VjcmV0\n")
         #expect(run.error.contains("warning: suyeong has no upcoming concert"))
@@ -100,8 +112,11 @@ struct ControlCtlTests {
         let daemon = try CtlServer()
         defer { daemon.stop() }
         let file = daemon.socket.directory + "/import.jsonl"
-        try Data("{\"cities\":[\"busan\"],\"email\":\"a@example.org\"}\n{\"cities\":[\"atlantis\"],\"email\":\"b@example.org\"}\n".utf8)
-            .write(to: URL(fileURLWithPath: file))
+        try Data(
+            "{\"cities\":[\"busan\"],\"email\":\"a@example.org\"}\n{\"cities\":[\"atlantis\"],\"email\":\"b@example.org\"}\n"
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: file))
         let run = await runCtl(["subscribe", "--from", file, "--socket", daemon.path])
         #expect(run.status == 1)
         #expect(run.output.contains("imported 1 subscription from \(file); 1 rejected"))
@@ -159,7 +174,10 @@ struct ControlCtlTests {
         ["concert", "add", "--title", "T", "--start", "2019-11-02"],
         ["concert", "add", "--city", "busan", "--title", "T", "--start", "2019-13-02"],
         ["concert", "add", "--city", "busan", "--title", "T", "--start", "2019-11-02T25:00"],
-        ["concert", "add", "--city", "busan", "--title", "T", "--start", "2019-11-02T14:00", "--end", "2019-11-02T13:00"],
+        [
+            "concert", "add", "--city", "busan", "--title", "T", "--start", "2019-11-02T14:00", "--end",
+            "2019-11-02T13:00",
+        ],
         ["concert", "reschedule", "c", "--start", "tomorrow"],
         ["upcoming", "--limit", "0"],
         ["deliveries", "--state", "lost"],
@@ -203,16 +221,20 @@ struct SocketLocationTests {
     }
 
     @Test func theFlagWinsOverTheEnvironmentAndTheDefaults() {
-        let location = SocketLocation.resolve(flag: "/x.sock", context: context(["CONCERTD_SOCKET": "/y.sock"], systemSocket: true))
+        let location = SocketLocation.resolve(
+            flag: "/x.sock", context: context(["CONCERTD_SOCKET": "/y.sock"], systemSocket: true))
         #expect(location == SocketLocation(path: "/x.sock", origin: "--socket"))
     }
 
     @Test func theEnvironmentWinsOverTheDefaults() {
-        #expect(SocketLocation.resolve(flag: nil, context: context(["CONCERTD_SOCKET": "/y.sock"], systemSocket: true)).path == "/y.sock")
+        #expect(
+            SocketLocation.resolve(flag: nil, context: context(["CONCERTD_SOCKET": "/y.sock"], systemSocket: true)).path
+                == "/y.sock")
     }
 
     @Test func theSystemdSocketIsUsedWhenItExists() {
-        let location = SocketLocation.resolve(flag: nil, context: context(["XDG_RUNTIME_DIR": "/run/user/1000"], systemSocket: true))
+        let location = SocketLocation.resolve(
+            flag: nil, context: context(["XDG_RUNTIME_DIR": "/run/user/1000"], systemSocket: true))
         #expect(location.path == "/run/concertd/control.sock")
     }
 
@@ -220,7 +242,9 @@ struct SocketLocationTests {
         #expect(
             SocketLocation.resolve(flag: nil, context: context(["XDG_RUNTIME_DIR": "/run/user/1000"])).path
                 == "/run/user/1000/concertd/control.sock")
-        #expect(SocketLocation.resolve(flag: nil, context: context(["XDG_RUNTIME_DIR": "relative"])).path == "/tmp/concertd-1000/control.sock")
+        #expect(
+            SocketLocation.resolve(flag: nil, context: context(["XDG_RUNTIME_DIR": "relative"])).path
+                == "/tmp/concertd-1000/control.sock")
         #expect(SocketLocation.resolve(flag: nil, context: context([:])).path == "/tmp/concertd-1000/control.sock")
     }
 }
@@ -237,9 +261,45 @@ struct ConcertCtlBinaryTests {
         #expect(refused.error.contains("no subscription 'sub-unknown'"))
         let usage = try await offPool { try runCtlBinary(["subscribe", "busan", "--socket", daemon.path]) }
         #expect(usage.status == 64)
-        let unreachable = try await offPool { try runCtlBinary(["status", "--socket", daemon.socket.directory + "/none.sock"]) }
+        let unreachable = try await offPool {
+            try runCtlBinary(["status", "--socket", daemon.socket.directory + "/none.sock"])
+        }
         #expect(unreachable.status == 69)
         #expect(unreachable.error.contains("none.sock"))
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct ConcertCtlPermissionTests {
+    /// The built binary, and whether user `nobody` can run it where this checkout lives.
+    static let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("concertctl").path
+    static var othersCanRunBinary: Bool {
+        var path = binary
+        while path != "/" && !path.isEmpty {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IXOTH != 0 else { return false }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return getuid() == 0
+    }
+
+    @Test(.enabled(if: othersCanRunBinary, "needs root and a checkout that user nobody can enter"))
+    func aUserOutsideTheControlGroupIsRefusedWithExit1() async throws {
+        let daemon = try CtlServer()
+        defer { daemon.stop() }
+        // Open the file-system lock on purpose, so the peer check is what refuses.
+        chmod(daemon.socket.directory, 0o755)
+        chmod(daemon.path, 0o666)
+        let executable = Self.binary
+        let run = try await offPool {
+            try runCtlBinary(
+                ["--reuid=65534", "--regid=65534", "--clear-groups", executable, "status", "--socket", daemon.path],
+                executable: "/usr/bin/setpriv")
+        }
+        #expect(run.status == 1)
+        #expect(run.error.contains("permission denied: only root, the daemon's user and the control group"))
+        #expect(run.error.contains("[permission_denied]"))
     }
 }
 
@@ -255,7 +315,9 @@ final class OneShotServer: @unchecked Sendable {
             raw.copyBytes(from: Array(path.utf8))
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0, listen(fd, 1) == 0 else { throw TestClientError(description: "cannot listen on \(path)") }
         let done = done

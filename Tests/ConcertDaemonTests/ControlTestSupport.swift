@@ -71,7 +71,9 @@ final class RawControlClient: @unchecked Sendable {
     func send(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let count = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 return false
@@ -127,7 +129,9 @@ final class RawControlClient: @unchecked Sendable {
 
     /// The next reply, decoded.
     func readReply(timeout: Double = 10) throws -> ControlReply {
-        guard let line = try readLine(timeout: timeout) else { throw TestClientError(description: "closed before a reply") }
+        guard let line = try readLine(timeout: timeout) else {
+            throw TestClientError(description: "closed before a reply")
+        }
         return try JSONDecoder().decode(ControlReply.self, from: Data(line.utf8))
     }
 
@@ -186,7 +190,8 @@ final class FakeControlHandler: ControlHandler, @unchecked Sendable {
                 return .failure(id: request.id ?? .null, error: .invalidParams("params.id is required", field: "id"))
             }
             guard params.id == "sub-known" else {
-                return .failure(id: request.id ?? .null, error: .notFound("no subscription '\(params.id)'", field: "id"))
+                return .failure(
+                    id: request.id ?? .null, error: .notFound("no subscription '\(params.id)'", field: "id"))
             }
             lock.withLock { mutations += 1 }
             return .success(
@@ -197,7 +202,8 @@ final class FakeControlHandler: ControlHandler, @unchecked Sendable {
     }
 
     static let status = StatusResult(
-        version: "0.1.0", uptimeSeconds: 42, clock: ClockStatus(now: "2019-10-25T09:00:00+09:00", shifted: true, rate: 60),
+        version: "0.1.0", uptimeSeconds: 42,
+        clock: ClockStatus(now: "2019-10-25T09:00:00+09:00", shifted: true, rate: 60),
         counts: StatusCounts(concerts: ["scheduled": 16], subscriptions: ["active": 2], deliveries: ["scheduled": 6]))
 
     static func subscription(city: String, state: String = "active") -> SubscriptionInfo {
@@ -241,7 +247,8 @@ struct RunningControlServer {
             let client = try RawControlClient(path: path)
             try client.send(ControlMethods.status, NoParams(), id: 99)
             let reply = try client.readReply()
-            return reply.id == .number(99) && (try? reply.decodeResult(as: StatusResult.self)) == FakeControlHandler.status
+            return reply.id == .number(99)
+                && (try? reply.decodeResult(as: StatusResult.self)) == FakeControlHandler.status
         }
     }
 }

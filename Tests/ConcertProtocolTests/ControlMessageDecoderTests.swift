@@ -19,11 +19,14 @@ struct ControlMessageDecoderTests {
             outcome
                 == .request(
                     ControlRequest(
-                        id: .number(3), method: "concerts", params: .object(["city": .string("busan")]), protocolVersion: 1)))
+                        id: .number(3), method: "concerts", params: .object(["city": .string("busan")]),
+                        protocolVersion: 1)))
     }
 
     @Test func theProtocolVersionIsAlsoReadFromParams() {
-        guard case .request(let request) = decode(#"{"jsonrpc":"2.0","id":"x","method":"status","params":{"protocol":1}}"#)
+        guard
+            case .request(let request) = decode(
+                #"{"jsonrpc":"2.0","id":"x","method":"status","params":{"protocol":1}}"#)
         else {
             Issue.record("not decoded")
             return
@@ -81,7 +84,9 @@ struct ControlMessageDecoderTests {
         let newer = error(decode(#"{"jsonrpc":"2.0","id":9,"method":"status","protocol":2}"#))
         #expect(newer?.0 == .number(9))
         #expect(newer?.1 == .unsupportedProtocol)
-        #expect(error(decode(#"{"jsonrpc":"2.0","id":9,"method":"status","params":{"protocol":0}}"#))?.1 == .unsupportedProtocol)
+        #expect(
+            error(decode(#"{"jsonrpc":"2.0","id":9,"method":"status","params":{"protocol":0}}"#))?.1
+                == .unsupportedProtocol)
     }
 
     @Test func aNotificationHasNoID() {
@@ -94,7 +99,8 @@ struct ControlMessageDecoderTests {
 
     @Test func deeplyNestedJSONIsRefusedWithoutCrashing() {
         let depth = 30_000
-        let line = #"{"jsonrpc":"2.0","id":1,"method":"status","params":{"x":"# + String(repeating: "[", count: depth)
+        let line =
+            #"{"jsonrpc":"2.0","id":1,"method":"status","params":{"x":"# + String(repeating: "[", count: depth)
             + String(repeating: "]", count: depth) + "}}"
         #expect(error(decode(line)) != nil)
     }

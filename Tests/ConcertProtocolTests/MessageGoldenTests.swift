@@ -21,7 +21,8 @@ struct MessageGoldenTests {
         venue: BilingualText(ko: "벡스코", en: "BEXCO"),
         speaker: SpeakerInfo(name: BilingualText(ko: "김철수", en: "Kim Cheol-su"), role: nil, affiliation: nil))
     static let subscription = SubscriptionInfo(
-        id: "sub-k3m9q2xw7d", cities: ["busan", "suyeong"], kind: "webhook", channel: "https://hooks.slack.com/ser…/***",
+        id: "sub-k3m9q2xw7d", cities: ["busan", "suyeong"], kind: "webhook",
+        channel: "https://hooks.slack.com/ser…/***",
         format: "slack", before: ["7d", "1h"], lang: "en", label: "ops", state: "paused", stateReason: "by admin")
     static let delivery = DeliveryInfo(
         id: 42, subscription: "sub-k3m9q2xw7d", concert: "busan-2019-10-29", kind: "reminder", offset: "1d",
@@ -48,7 +49,8 @@ struct MessageGoldenTests {
     @Test func anErrorCodeThisBuildDoesNotKnowKeepsItsNumberAndName() throws {
         let reply = try JSONDecoder().decode(
             ControlReply.self,
-            from: Data(#"{"jsonrpc":"2.0","id":1,"error":{"code":-32050,"message":"m","data":{"name":"new_thing"}}}"#.utf8))
+            from: Data(
+                #"{"jsonrpc":"2.0","id":1,"error":{"code":-32050,"message":"m","data":{"name":"new_thing"}}}"#.utf8))
         #expect(reply.error?.code.number == -32050)
         #expect(reply.error?.code.name == "new_thing")
     }
@@ -58,9 +60,12 @@ struct MessageGoldenTests {
             StatusResult(
                 version: "0.1.0", uptimeSeconds: 3600,
                 clock: ClockStatus(now: "2019-10-25T09:00:00+09:00", shifted: true, rate: 60),
-                counts: StatusCounts(concerts: ["scheduled": 16], subscriptions: ["active": 3], deliveries: ["sent": 5]),
+                counts: StatusCounts(
+                    concerts: ["scheduled": 16], subscriptions: ["active": 3], deliveries: ["sent": 5]),
                 failingDestinations: [
-                    FailingDestination(destination: "hooks.slack.com", failures: 3, lastError: "HTTP 503", since: "2019-10-25T08:00:00+09:00")
+                    FailingDestination(
+                        destination: "hooks.slack.com", failures: 3, lastError: "HTTP 503",
+                        since: "2019-10-25T08:00:00+09:00")
                 ],
                 nextDue: Self.delivery),
             #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":60,"shifted":true},"counts":{"concerts":{"scheduled":16},"deliveries":{"sent":5},"subscriptions":{"active":3}},"failing_destinations":[{"destination":"hooks.slack.com","failures":3,"last_error":"HTTP 503","since":"2019-10-25T08:00:00+09:00"}],"next_due":{"attempts":2,"concert":"busan-2019-10-29","due":"2019-10-28T14:00:00+09:00","id":42,"kind":"reminder","last_error":"HTTP 503","offset":"1d","state":"retrying","subscription":"sub-k3m9q2xw7d"},"protocol":1,"uptime_seconds":3600,"version":"0.1.0"}"#
@@ -69,7 +74,9 @@ struct MessageGoldenTests {
 
     @Test func cities() throws {
         try expectGolden(
-            CitiesResult(cities: [CityInfo(id: "busan", ko: "부산", koFull: "부산광역시", en: "Busan", concerts: ["busan-2019-10-29"])]),
+            CitiesResult(cities: [
+                CityInfo(id: "busan", ko: "부산", koFull: "부산광역시", en: "Busan", concerts: ["busan-2019-10-29"])
+            ]),
             #"{"cities":[{"concerts":["busan-2019-10-29"],"en":"Busan","id":"busan","ko":"부산","ko_full":"부산광역시"}]}"#)
     }
 
@@ -82,12 +89,14 @@ struct MessageGoldenTests {
         )
         try expectGolden(
             ConcertInfo(id: "c", cities: ["x"], start: "2019-10-27", end: "2019-10-27", timeAnnounced: false),
-            #"{"cities":["x"],"end":"2019-10-27","id":"c","start":"2019-10-27","status":"scheduled","time_announced":false}"#)
+            #"{"cities":["x"],"end":"2019-10-27","id":"c","start":"2019-10-27","status":"scheduled","time_announced":false}"#
+        )
     }
 
     @Test func concertChanges() throws {
         try expectGolden(
-            ConcertAddParams(cities: ["busan"], title: "T", start: "2019-11-02T14:00+09:00", end: nil, venue: "V", speaker: "S"),
+            ConcertAddParams(
+                cities: ["busan"], title: "T", start: "2019-11-02T14:00+09:00", end: nil, venue: "V", speaker: "S"),
             #"{"cities":["busan"],"speaker":"S","start":"2019-11-02T14:00+09:00","title":"T","venue":"V"}"#)
         try expectGolden(
             ConcertRescheduleParams(id: "c", start: "2019-11-03", end: "2019-11-03", venue: nil),
@@ -95,7 +104,9 @@ struct MessageGoldenTests {
         try expectGolden(ConcertIDParams(id: "c"), #"{"id":"c"}"#)
         try expectGolden(
             ConcertChangeResult(
-                concert: ConcertInfo(id: "c", cities: ["x"], start: "2019-10-27", end: "2019-10-27", timeAnnounced: false, status: "cancelled"),
+                concert: ConcertInfo(
+                    id: "c", cities: ["x"], start: "2019-10-27", end: "2019-10-27", timeAnnounced: false,
+                    status: "cancelled"),
                 notices: 3),
             #"{"concert":{"cities":["x"],"end":"2019-10-27","id":"c","start":"2019-10-27","status":"cancelled","time_announced":false},"notices":3}"#
         )
@@ -104,13 +115,17 @@ struct MessageGoldenTests {
     @Test func subscribe() throws {
         try expectGolden(
             SubscribeParams(
-                cities: ["busan"], webhook: "https://example.org/h", format: "generic", before: ["7d", "1h"], lang: "en",
+                cities: ["busan"], webhook: "https://example.org/h", format: "generic", before: ["7d", "1h"],
+                lang: "en",
                 label: "ops", quiet: true),
             #"{"before":["7d","1h"],"cities":["busan"],"format":"generic","label":"ops","lang":"en","quiet":true,"webhook":"https://example.org/h"}"#
         )
-        try expectGolden(SubscribeParams(cities: ["부산"], email: "a@example.org"), #"{"cities":["부산"],"email":"a@example.org"}"#)
         try expectGolden(
-            SubscribeResult(id: "sub-k3m9q2xw7d", secret: "whsec_abc", subscription: Self.subscription, warnings: ["suyeong has no upcoming concert"]),
+            SubscribeParams(cities: ["부산"], email: "a@example.org"), #"{"cities":["부산"],"email":"a@example.org"}"#)
+        try expectGolden(
+            SubscribeResult(
+                id: "sub-k3m9q2xw7d", secret: "whsec_abc", subscription: Self.subscription,
+                warnings: ["suyeong has no upcoming concert"]),
             #"{"id":"sub-k3m9q2xw7d","secret":"whsec_abc","subscription":{"before":["7d","1h"],"channel":"https://hooks.slack.com/ser…/***","cities":["busan","suyeong"],"format":"slack","id":"sub-k3m9q2xw7d","kind":"webhook","label":"ops","lang":"en","state":"paused","state_reason":"by admin"},"warnings":["suyeong has no upcoming concert"]}"#
         )
     }
@@ -123,7 +138,8 @@ struct MessageGoldenTests {
     }
 
     @Test func subscribeBulk() throws {
-        try expectGolden(SubscribeBulkParams(lines: [#"{"cities":["busan"]}"#, ""]), #"{"lines":["{\"cities\":[\"busan\"]}",""]}"#)
+        try expectGolden(
+            SubscribeBulkParams(lines: [#"{"cities":["busan"]}"#, ""]), #"{"lines":["{\"cities\":[\"busan\"]}",""]}"#)
         try expectGolden(
             SubscribeBulkResult(
                 imported: 1, created: [BulkCreatedSubscription(line: 1, id: "sub-a", secret: nil)],
@@ -136,13 +152,18 @@ struct MessageGoldenTests {
         try expectGolden(SubscriptionsParams(city: nil), "{}")
         try expectGolden(
             SubscriptionsResult(subscriptions: [
-                SubscriptionInfo(id: "s", cities: ["x"], kind: "email", channel: "a@b.kr", before: ["1d"], lang: "ko", state: "active")
+                SubscriptionInfo(
+                    id: "s", cities: ["x"], kind: "email", channel: "a@b.kr", before: ["1d"], lang: "ko",
+                    state: "active")
             ]),
-            #"{"subscriptions":[{"before":["1d"],"channel":"a@b.kr","cities":["x"],"id":"s","kind":"email","lang":"ko","state":"active"}]}"#)
+            #"{"subscriptions":[{"before":["1d"],"channel":"a@b.kr","cities":["x"],"id":"s","kind":"email","lang":"ko","state":"active"}]}"#
+        )
         try expectGolden(SubscriptionIDParams(id: "s"), #"{"id":"s"}"#)
         try expectGolden(
             SubscriptionChangeResult(
-                subscription: SubscriptionInfo(id: "s", cities: ["x"], kind: "email", channel: "a@b.kr", before: ["1d"], lang: "ko", state: "removed"),
+                subscription: SubscriptionInfo(
+                    id: "s", cities: ["x"], kind: "email", channel: "a@b.kr", before: ["1d"], lang: "ko",
+                    state: "removed"),
                 skipped: 2, scheduled: 0),
             #"{"scheduled":0,"skipped":2,"subscription":{"before":["1d"],"channel":"a@b.kr","cities":["x"],"id":"s","kind":"email","lang":"ko","state":"removed"}}"#
         )
@@ -150,14 +171,18 @@ struct MessageGoldenTests {
 
     @Test func deliveries() throws {
         try expectGolden(UpcomingParams(limit: 5), #"{"limit":5}"#)
-        try expectGolden(DeliveriesParams(state: "failed", subscription: "s", limit: 10), #"{"limit":10,"state":"failed","subscription":"s"}"#)
+        try expectGolden(
+            DeliveriesParams(state: "failed", subscription: "s", limit: 10),
+            #"{"limit":10,"state":"failed","subscription":"s"}"#)
         try expectGolden(
             DeliveriesResult(deliveries: [Self.delivery]),
             #"{"deliveries":[{"attempts":2,"concert":"busan-2019-10-29","due":"2019-10-28T14:00:00+09:00","id":42,"kind":"reminder","last_error":"HTTP 503","offset":"1d","state":"retrying","subscription":"sub-k3m9q2xw7d"}]}"#
         )
         try expectGolden(DeliveryIDParams(id: 42), #"{"id":42}"#)
         try expectGolden(
-            DeliveryResult(delivery: DeliveryInfo(id: 1, subscription: "s", concert: "c", offset: "0s", due: "d", state: "skipped", reason: "paused")),
+            DeliveryResult(
+                delivery: DeliveryInfo(
+                    id: 1, subscription: "s", concert: "c", offset: "0s", due: "d", state: "skipped", reason: "paused")),
             #"{"delivery":{"attempts":0,"concert":"c","due":"d","id":1,"kind":"reminder","offset":"0s","reason":"paused","state":"skipped","subscription":"s"}}"#
         )
     }
@@ -172,12 +197,14 @@ struct MessageGoldenTests {
         try expectGolden(
             PreviewResult(reminders: [
                 PreviewReminder(
-                    subscription: "s", concert: "c", offset: "1d", due: "2019-10-28T14:00:00+09:00", channel: "a@b.kr", lang: "ko",
+                    subscription: "s", concert: "c", offset: "1d", due: "2019-10-28T14:00:00+09:00", channel: "a@b.kr",
+                    lang: "ko",
                     subject: "내일: 토크콘서트", body: "본문\n둘째 줄")
             ]),
             #"{"reminders":[{"body":"본문\n둘째 줄","channel":"a@b.kr","concert":"c","due":"2019-10-28T14:00:00+09:00","lang":"ko","offset":"1d","subject":"내일: 토크콘서트","subscription":"s"}]}"#
         )
-        try expectGolden(ReloadResult(summary: "catalog unchanged", warnings: []), #"{"summary":"catalog unchanged","warnings":[]}"#)
+        try expectGolden(
+            ReloadResult(summary: "catalog unchanged", warnings: []), #"{"summary":"catalog unchanged","warnings":[]}"#)
         try expectGolden(NoParams(), "{}")
     }
 

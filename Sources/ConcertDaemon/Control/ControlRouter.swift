@@ -6,7 +6,8 @@ import Logging
 /// It answers a method nobody registered with `method_not_found`, parameters that do not decode
 /// with `invalid_params` (naming the field), a thrown ``ControlError`` with that error, and any
 /// other thrown error with `internal_error`, logging the error but not sending it: it may carry
-/// details (paths, SQL) that are none of the client's business.
+/// details (paths, SQL) that are none of the client's business. Such errors are logged as they
+/// describe themselves, so they must not carry secrets either.
 ///
 /// ```swift
 /// var router = ControlRouter(logger: logger)

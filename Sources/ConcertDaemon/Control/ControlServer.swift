@@ -144,13 +144,17 @@ public final class ControlServer: @unchecked Sendable {
         guard policy.allows(peer) else {
             logger.warning(
                 "control client refused: not root, the daemon's user or in the control group",
-                metadata: ["control.peer.pid": "\(peer.pid)", "control.peer.uid": "\(peer.uid)", "control.peer.gid": "\(peer.gid)"])
+                metadata: [
+                    "control.peer.pid": "\(peer.pid)", "control.peer.uid": "\(peer.uid)",
+                    "control.peer.gid": "\(peer.gid)",
+                ])
             refuse(fd, with: .permissionDenied())
             return
         }
         guard connections.count < configuration.maximumConnections else {
             logger.warning("control client refused: too many connections", metadata: ["control.peer": "\(peer)"])
-            refuse(fd, with: .unavailable("too many control connections (\(configuration.maximumConnections)); try again"))
+            refuse(
+                fd, with: .unavailable("too many control connections (\(configuration.maximumConnections)); try again"))
             return
         }
         connectionsAccepted += 1

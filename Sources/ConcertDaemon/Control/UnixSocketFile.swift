@@ -71,7 +71,8 @@ enum UnixSocketFile {
         fd: Int32, identity: FileIdentity
     ) {
         var address = try address(of: path)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let fd = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw .system("cannot create a Unix socket", errno: errno) }
         do throws(ControlServerError) {
             let bound = withUnsafePointer(to: &address) {

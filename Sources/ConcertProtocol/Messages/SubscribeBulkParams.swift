@@ -1,6 +1,6 @@
 /// The parameters of `subscribe.bulk`: the lines of an import file, each a ``SubscribeParams`` object.
 ///
-/// Line numbers in the result count from 1 in this array; blank lines are skipped. The daemon
+/// Line numbers in the result count every element of `lines` from 1; blank lines are skipped. The daemon
 /// imports every valid line in one transaction, sends no confirmation messages, and reports the
 /// others. The whole request must fit in one 64 KiB line, which holds a few hundred subscriptions;
 /// split larger files.

@@ -5,11 +5,14 @@ extension ConcertCtl.Concert {
     struct Add: ControlCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a concert; prints its id.",
-            discussion: "Times without an offset are Korea time. Subscribers of its cities are told of the new concert.")
+            discussion: "Times without an offset are Korea time. Subscribers of its cities are told of the new concert."
+        )
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .customLong("city"), parsing: .upToNextOption, help: "Cities whose subscribers are reminded; the first one hosts it.")
+        @Option(
+            name: .customLong("city"), parsing: .upToNextOption,
+            help: "Cities whose subscribers are reminded; the first one hosts it.")
         var cities: [String] = []
 
         @Option(help: "The concert's title.")
@@ -29,7 +32,7 @@ extension ConcertCtl.Concert {
 
         func validate() throws {
             guard !cities.isEmpty else { throw ValidationError("name at least one --city") }
-            try cities.forEach { try InputChecks.id($0, "--city") }
+            for city in cities { try InputChecks.id(city, "--city") }
             try InputChecks.id(title, "--title")
             _ = try params()
         }

@@ -36,7 +36,8 @@ extension ConcertCtl.Concert {
             let (result, raw) = try await call(ControlMethods.concertReschedule, try params(), in: context)
             emit(raw, in: context) {
                 context.output.line(
-                    "rescheduled \(result.concert.id) to \(Display.time(result.concert.start)); \(Display.plural(result.notices, "change notice")) queued")
+                    "rescheduled \(result.concert.id) to \(Display.time(result.concert.start)); \(Display.plural(result.notices, "change notice")) queued"
+                )
             }
         }
     }

@@ -19,7 +19,8 @@ extension ConcertCtl {
         }
 
         func run(in context: CommandContext) async throws {
-            let (result, raw) = try await call(ControlMethods.concerts, ConcertsParams(city: city, all: all), in: context)
+            let (result, raw) = try await call(
+                ControlMethods.concerts, ConcertsParams(city: city, all: all), in: context)
             emit(raw, in: context) {
                 guard !result.concerts.isEmpty else {
                     context.output.line(all ? "no concerts" : "no upcoming concerts")

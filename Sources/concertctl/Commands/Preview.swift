@@ -39,7 +39,8 @@ extension ConcertCtl {
                 for (index, reminder) in result.reminders.enumerated() {
                     if index > 0 { context.output.line() }
                     context.output.line(
-                        "== \(Display.time(reminder.due))  \(reminder.subscription) → \(reminder.channel)  \(reminder.concert), \(reminder.offset) before [\(reminder.lang)]")
+                        "== \(Display.time(reminder.due))  \(reminder.subscription) → \(reminder.channel)  \(reminder.concert), \(reminder.offset) before [\(reminder.lang)]"
+                    )
                     if let subject = reminder.subject { context.output.line("Subject: \(subject)") }
                     context.output.line(reminder.body)
                 }

@@ -18,7 +18,9 @@ extension ConcertCtl {
         func run(in context: CommandContext) async throws {
             let (result, raw) = try await call(ControlMethods.retry, DeliveryIDParams(id: id), in: context)
             emit(raw, in: context) {
-                context.output.line("delivery \(result.delivery.id) is \(result.delivery.state), due \(Display.time(result.delivery.due))")
+                context.output.line(
+                    "delivery \(result.delivery.id) is \(result.delivery.state), due \(Display.time(result.delivery.due))"
+                )
             }
         }
     }

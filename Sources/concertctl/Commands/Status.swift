@@ -5,7 +5,9 @@ extension ConcertCtl {
     struct Status: ControlCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the daemon's version, uptime, clock, counts and what is failing.",
-            discussion: "Counts come from the daemon's running counters. A warning is printed when the daemon speaks another protocol version.")
+            discussion:
+                "Counts come from the daemon's running counters. A warning is printed when the daemon speaks another protocol version."
+        )
 
         @OptionGroup var global: GlobalOptions
 
@@ -13,9 +15,13 @@ extension ConcertCtl {
             let (status, raw) = try await call(ControlMethods.status, NoParams(), in: context)
             emit(raw, in: context) {
                 let out = context.output
-                out.line("concertd \(status.version) (protocol \(status.protocolVersion)), up \(Display.duration(seconds: status.uptimeSeconds))")
+                out.line(
+                    "concertd \(status.version) (protocol \(status.protocolVersion)), up \(Display.duration(seconds: status.uptimeSeconds))"
+                )
                 let clock = status.clock
-                out.line("clock          \(clock.now)\(clock.shifted ? "  SHIFTED, rate \(Display.number(clock.rate))x" : "")")
+                out.line(
+                    "clock          \(clock.now)\(clock.shifted ? "  SHIFTED, rate \(Display.number(clock.rate))x" : "")"
+                )
                 out.line("concerts       \(Display.counts(status.counts.concerts))")
                 out.line("subscriptions  \(Display.counts(status.counts.subscriptions))")
                 out.line("deliveries     \(Display.counts(status.counts.deliveries))")
@@ -24,10 +30,14 @@ extension ConcertCtl {
                 }
                 for failing in status.failingDestinations {
                     let since = failing.since.map { " since \(Display.time($0))" } ?? ""
-                    out.line("failing        \(failing.destination): \(Display.plural(failing.failures, "failure"))\(since)\(failing.lastError.map { "; last: \($0)" } ?? "")")
+                    out.line(
+                        "failing        \(failing.destination): \(Display.plural(failing.failures, "failure"))\(since)\(failing.lastError.map { "; last: \($0)" } ?? "")"
+                    )
                 }
                 if let next = status.nextDue {
-                    out.line("next due       \(Display.time(next.due))  \(next.subscription)  \(next.concert) (\(next.offset) before)")
+                    out.line(
+                        "next due       \(Display.time(next.due))  \(next.subscription)  \(next.concert) (\(next.offset) before)"
+                    )
                 } else {
                     out.line("next due       nothing scheduled")
                 }

@@ -63,7 +63,7 @@ extension ConcertCtl {
                 return
             }
             guard !cities.isEmpty else { throw ValidationError("name at least one city (or --from FILE)") }
-            try cities.forEach { try InputChecks.id($0, "a city") }
+            for city in cities { try InputChecks.id(city, "a city") }
             switch (email, webhook) {
             case (nil, nil), (.some, .some):
                 throw ValidationError("give exactly one of --email and --webhook")
@@ -106,12 +106,15 @@ extension ConcertCtl {
             }
             var lines = text.components(separatedBy: "\n")
             if lines.last == "" { lines.removeLast() }
-            let (result, raw) = try await call(ControlMethods.subscribeBulk, SubscribeBulkParams(lines: lines), in: context)
+            let (result, raw) = try await call(
+                ControlMethods.subscribeBulk, SubscribeBulkParams(lines: lines), in: context)
             emit(raw, in: context) {
                 context.output.line(
-                    "imported \(Display.plural(result.imported, "subscription")) from \(path); \(result.rejected.count) rejected")
+                    "imported \(Display.plural(result.imported, "subscription")) from \(path); \(result.rejected.count) rejected"
+                )
                 for created in result.created {
-                    context.output.line("line \(created.line): \(created.id)\(created.secret.map { " secret: \($0)" } ?? "")")
+                    context.output.line(
+                        "line \(created.line): \(created.id)\(created.secret.map { " secret: \($0)" } ?? "")")
                 }
                 for rejected in result.rejected {
                     context.output.line("line \(rejected.line): rejected: \(rejected.reason)")

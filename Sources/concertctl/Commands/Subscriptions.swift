@@ -16,7 +16,8 @@ extension ConcertCtl {
         }
 
         func run(in context: CommandContext) async throws {
-            let (result, raw) = try await call(ControlMethods.subscriptions, SubscriptionsParams(city: city), in: context)
+            let (result, raw) = try await call(
+                ControlMethods.subscriptions, SubscriptionsParams(city: city), in: context)
             emit(raw, in: context) {
                 guard !result.subscriptions.isEmpty else {
                     context.output.line("no subscriptions")
@@ -27,7 +28,8 @@ extension ConcertCtl {
                     let channel = subscription.format.map { "\(subscription.channel) (\($0))" } ?? subscription.channel
                     table.add(
                         subscription.id, subscription.state, subscription.cities.joined(separator: ","),
-                        subscription.before.joined(separator: ","), subscription.lang, channel, subscription.label ?? "")
+                        subscription.before.joined(separator: ","), subscription.lang, channel, subscription.label ?? ""
+                    )
                 }
                 context.output.line(table.render())
             }

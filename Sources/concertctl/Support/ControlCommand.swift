@@ -26,7 +26,8 @@ extension ControlCommand {
         let size = try JSONCoding.lineEncoder().encode(request).count
         guard size <= ControlLineFramer.maximumLineLength else {
             context.output.error(
-                "the request is \(size) bytes; the daemon reads at most \(ControlLineFramer.maximumLineLength) per request: split the input")
+                "the request is \(size) bytes; the daemon reads at most \(ControlLineFramer.maximumLineLength) per request: split the input"
+            )
             throw ExitCode(64)
         }
         let reply: ControlReply
@@ -38,7 +39,8 @@ extension ControlCommand {
         }
         if let version = reply.protocolVersion, version != ProtocolVersion.current {
             context.output.warning(
-                "concertd speaks protocol \(version), this concertctl speaks \(ProtocolVersion.current); upgrade the older one")
+                "concertd speaks protocol \(version), this concertctl speaks \(ProtocolVersion.current); upgrade the older one"
+            )
         }
         switch reply.outcome {
         case .failure(let error):

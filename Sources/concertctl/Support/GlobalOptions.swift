@@ -14,7 +14,9 @@ struct GlobalOptions: ParsableArguments {
     var timeout: Double = 60
 
     func validate() throws {
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
         if let socket, socket.isEmpty { throw ValidationError("--socket is empty") }
     }
 }

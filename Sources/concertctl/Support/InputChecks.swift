@@ -14,7 +14,8 @@ enum InputChecks {
         let pattern = #/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?)?$/#
         guard let match = text.wholeMatch(of: pattern) else {
             throw ValidationError(
-                "\(option) '\(text)' is not an ISO 8601 date or time: write 2019-11-02, 2019-11-02T14:00 (Korea time) or 2019-11-02T14:00+09:00")
+                "\(option) '\(text)' is not an ISO 8601 date or time: write 2019-11-02, 2019-11-02T14:00 (Korea time) or 2019-11-02T14:00+09:00"
+            )
         }
         var components = DateComponents()
         components.year = Int(match.1)
@@ -59,7 +60,8 @@ enum InputChecks {
                 value * ["d": 86_400, "h": 3600, "m": 60, "s": 1][String(unit)]! <= 366 * 86_400
             else {
                 throw ValidationError(
-                    "--before '\(text)': '\(item)' is not an offset; write whole numbers followed by d, h, m or s (7d,1d,3h,30m), at most 366d")
+                    "--before '\(text)': '\(item)' is not an offset; write whole numbers followed by d, h, m or s (7d,1d,3h,30m), at most 366d"
+                )
             }
         }
         return items

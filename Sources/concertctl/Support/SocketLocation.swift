@@ -24,6 +24,7 @@ struct SocketLocation: Sendable, Equatable {
         if let runtime = context.environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") {
             return SocketLocation(path: "\(runtime)/concertd/control.sock", origin: "the default under XDG_RUNTIME_DIR")
         }
-        return SocketLocation(path: "/tmp/concertd-\(context.uid)/control.sock", origin: "the default without XDG_RUNTIME_DIR")
+        return SocketLocation(
+            path: "/tmp/concertd-\(context.uid)/control.sock", origin: "the default without XDG_RUNTIME_DIR")
     }
 }
