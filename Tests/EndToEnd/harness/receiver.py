@@ -79,6 +79,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
+    def handle_error(self, request, client_address):
+        # A client killed mid-request (the kill -9 scenario) resets its connections: expected.
+        pass
+
 
 class WebhookReceiver:
     def __init__(self):
@@ -86,6 +90,7 @@ class WebhookReceiver:
         self._requests = []
         self._scripts = {}
         self._always = {}
+        self._default = Answer()
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.receiver = self
@@ -109,6 +114,11 @@ class WebhookReceiver:
             else:
                 self._always[route] = answer
 
+    def default(self, answer):
+        """Answers requests to routes with no script or `always` answer (204 unless set)."""
+        with self._lock:
+            self._default = answer
+
     def requests(self, route=None, prefix=None):
         """What arrived so far, in arrival order; only `route`, or routes starting with `prefix`."""
         with self._lock:
@@ -123,13 +133,16 @@ class WebhookReceiver:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                got = [
-                    r
-                    for r in self._requests
-                    if (route is None or r.route == route) and (prefix is None or r.route.startswith(prefix))
-                ]
+                if route is None and prefix is None:
+                    got = self._requests  # read under the lock; not handed out
+                else:
+                    got = [
+                        r
+                        for r in self._requests
+                        if (route is None or r.route == route) and (prefix is None or r.route.startswith(prefix))
+                    ]
                 if predicate(got):
-                    return got
+                    return list(got)
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise Timeout(f"{what}: not there after {timeout:.1f} s; {len(got)} arrived")
@@ -146,7 +159,7 @@ class WebhookReceiver:
             queue = self._scripts.get(route)
             if queue:
                 return queue.pop(0)
-            return self._always.get(route, Answer())
+            return self._always.get(route, self._default)
 
     def _handle(self, handler):
         arrived = time.time()

@@ -28,11 +28,15 @@ class _Handler:
 
     async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
         if address in self.server.tempfail:
-            return f"451 4.3.0 <{address}>: try again later"
-        if address in self.server.reject:
-            return f"550 5.1.1 <{address}>: no such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
+            answer = f"451 4.3.0 <{address}>: try again later"
+        elif address in self.server.reject:
+            answer = f"550 5.1.1 <{address}>: no such user here"
+        else:
+            envelope.rcpt_tos.append(address)
+            answer = "250 OK"
+        with self.server._lock:
+            self.server.rcpt_attempts.append((address, int(answer[:3]), time.time()))
+        return answer
 
     async def handle_DATA(self, smtp, session, envelope):
         mail = ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content, time.time())
@@ -52,6 +56,7 @@ class SmtpServer:
     def __init__(self):
         self.tempfail = set()
         self.reject = set()
+        self.rcpt_attempts = []  # (address, reply code, time.time()) for every RCPT TO
         self._lock = threading.Condition()
         self._messages = []
         self.port = _free_port()
