@@ -52,6 +52,7 @@ def test_every_channel_gets_each_reminder_on_time_once_with_the_right_text(make_
     assert counts.get("sent") == expected_sent, counts
 
     # Webhooks: two requests per channel (1h, then 50m), each within a real second of its due moment.
+    lateness = []
     for format in FORMATS:
         got = receiver.requests(route=route_of(format))
         assert len(got) == 2, f"{format}: {len(got)} requests, expected 2"
@@ -59,6 +60,7 @@ def test_every_channel_gets_each_reminder_on_time_once_with_the_right_text(make_
         assert all(keys) and len(set(keys)) == 2, f"{format}: idempotency keys {keys}"
         for request, offset in zip(got, OFFSETS):
             late = request.arrived - due_real[offset]
+            lateness.append(late)
             assert -0.05 <= late <= 1.0, f"{format} {offset}: arrived {late:+.3f} s from its due moment"
             assert request.method == "POST"
             assert request.header("Content-Type").startswith("application/json")
@@ -89,6 +91,7 @@ def test_every_channel_gets_each_reminder_on_time_once_with_the_right_text(make_
         message_ids = set()
         for mail, offset in zip(mails, OFFSETS):
             late = mail.arrived - due_real[offset]
+            lateness.append(late)
             assert -0.05 <= late <= 1.0, f"{address} {offset}: arrived {late:+.3f} s from its due moment"
             parsed = ParsedMail(mail.data)
             assert parsed.defects() == [], parsed.defects()
@@ -106,6 +109,9 @@ def test_every_channel_gets_each_reminder_on_time_once_with_the_right_text(make_
             assert events[0].decoded("DTSTART") == START and events[0].decoded("DTEND") == kst("2019-10-24T17:00")
         assert len(message_ids) == 2 and None not in message_ids, message_ids
 
+    print(f"\n{len(lateness)} reminders arrived {min(lateness) * 1000:+.0f} to {max(lateness) * 1000:+.0f} ms "
+          "from their due moments")
+
     # The duplicate subscription's reminders were not sent a second time.
     duplicate_rows = daemon.deliveries(subscription=duplicate["id"])
     assert {r["state"] for r in duplicate_rows} == {"skipped"}, duplicate_rows
@@ -115,3 +121,10 @@ def test_every_channel_gets_each_reminder_on_time_once_with_the_right_text(make_
     assert len(receiver.requests()) == 2 * len(FORMATS)
     assert len(smtp.messages()) == 4
     assert daemon.delivery_counts().keys() <= {"sent", "skipped"}
+
+    # Secrets stay secret: the signing secret and the tokens inside webhook URLs are in no log
+    # line and no listing (issue 4).
+    listings = daemon.ctl("subscriptions").stdout + daemon.ctl("deliveries", "--limit", "1000").stdout
+    for secret_text in (secret, secret.removeprefix("whsec_"), "T0KEN", "123:ABC"):
+        assert secret_text not in daemon.log(), f"{secret_text!r} in the daemon's log"
+        assert secret_text not in listings, f"{secret_text!r} in a listing"
