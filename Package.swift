@@ -75,15 +75,16 @@ let package = Package(
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
         .testTarget(
             name: "ConcertDaemonTests",
-            dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl"]
+            dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd"]
         ),
     ]
 )
 
 // Settings shared by every target, applied in one place.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .swiftLanguageMode(.v6),
-        .enableUpcomingFeature("ExistentialAny"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .swiftLanguageMode(.v6),
+            .enableUpcomingFeature("ExistentialAny"),
+        ]
 }

@@ -7,7 +7,8 @@ import ConcertCore
 import Foundation
 
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
-let path = CommandLine.arguments.count > 2
+let path =
+    CommandLine.arguments.count > 2
     ? CommandLine.arguments[2] : NSTemporaryDirectory() + "concertd-scale-\(getpid()).sqlite3"
 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 
@@ -56,20 +57,30 @@ let (_, importSeconds) = try time {
         imported += n
     }
 }
-print(String(format: "import: %d subscriptions in %.1f s (%.0f/s)", count, importSeconds, Double(count) / importSeconds))
+print(
+    String(format: "import: %d subscriptions in %.1f s (%.0f/s)", count, importSeconds, Double(count) / importSeconds))
 print(String(format: "import RSS: %.0f MiB", residentMiB()))
 
 let (counters, countersSeconds) = try time { try database.counters() }
-print(String(format: "counters (status): %.2f ms, deliveries scheduled = %d", countersSeconds * 1000, counters["delivery.scheduled"] ?? 0))
+print(
+    String(
+        format: "counters (status): %.2f ms, deliveries scheduled = %d", countersSeconds * 1000,
+        counters["delivery.scheduled"] ?? 0))
 var samples: [Double] = []
 for _ in 0..<50 {
     let (_, seconds) = try time { try database.upcoming(limit: 100) }
     samples.append(seconds * 1000)
 }
 samples.sort()
-print(String(format: "upcoming --limit 100: p50 %.2f ms, p99 %.2f ms", samples[samples.count / 2], samples[samples.count * 99 / 100]))
+print(
+    String(
+        format: "upcoming --limit 100: p50 %.2f ms, p99 %.2f ms", samples[samples.count / 2],
+        samples[samples.count * 99 / 100]))
 let (reopened, openSeconds) = try time { try AppDatabase.open(path: path) }
 let (next, nextSeconds) = try time { try reopened.earliestPending() }
-print(String(format: "reopen + migrate check: %.1f ms; earliest pending %@ in %.2f ms", openSeconds * 1000, next.map(KoreaTime.iso8601) ?? "none", nextSeconds * 1000))
+print(
+    String(
+        format: "reopen + migrate check: %.1f ms; earliest pending %@ in %.2f ms", openSeconds * 1000,
+        next.map(KoreaTime.iso8601) ?? "none", nextSeconds * 1000))
 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 print(String(format: "database file: %.0f MiB at %@", Double(size) / 1_048_576, path))

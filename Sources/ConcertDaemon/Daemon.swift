@@ -137,7 +137,8 @@ public final class Daemon: @unchecked Sendable {
             logger: logger)
         self.pinger =
             configuration.watchdog
-            ? WatchdogPinger(notifier: notifier, environment: options.environment, queue: DispatchQueue(label: "concertd.watchdog"))
+            ? WatchdogPinger(
+                notifier: notifier, environment: options.environment, queue: DispatchQueue(label: "concertd.watchdog"))
             : nil
     }
 
@@ -205,8 +206,10 @@ public final class Daemon: @unchecked Sendable {
 
     /// The templates of the configured directory; a broken one is reported (file and line) and
     /// its built-in text used instead.
-    static func makeRenderer(_ paths: ResolvedPaths, logger: Logger) -> (renderer: MessageRenderer, problems: [String]) {
-        let directory = FileManager.default.fileExists(atPath: paths.templatesDirectory) ? paths.templatesDirectory : nil
+    static func makeRenderer(_ paths: ResolvedPaths, logger: Logger) -> (renderer: MessageRenderer, problems: [String])
+    {
+        let directory =
+            FileManager.default.fileExists(atPath: paths.templatesDirectory) ? paths.templatesDirectory : nil
         let renderer = MessageRenderer(directory: directory, logger: logger)
         return (renderer, renderer.problems.map(\.description))
     }
@@ -275,7 +278,8 @@ public final class Daemon: @unchecked Sendable {
         let configuration = newResolved.configuration
         scheduler.update(catalog: newCatalog)
         scheduler.update(
-            channels: ChannelFactory.channels(for: configuration, renderer: newRenderer, sender: sender, logger: logger),
+            channels: ChannelFactory.channels(
+                for: configuration, renderer: newRenderer, sender: sender, logger: logger),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
         logCatalogChanges(changes)
@@ -309,7 +313,8 @@ public final class Daemon: @unchecked Sendable {
         logger.info(
             "catalog imported",
             metadata: [
-                "added": "\(changes.added.joined(separator: ","))", "revised": "\(changes.revised.joined(separator: ","))",
+                "added": "\(changes.added.joined(separator: ","))",
+                "revised": "\(changes.revised.joined(separator: ","))",
                 "cancelled": "\(changes.cancelled.joined(separator: ","))",
                 "kept_admin_version": "\(changes.keptAdminVersion.joined(separator: ","))",
             ])

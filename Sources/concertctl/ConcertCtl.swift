@@ -23,4 +23,9 @@ struct ConcertCtl: AsyncParsableCommand {
             Preview.self, Reload.self,
         ]
     )
+
+    /// Parses the command line with the global options allowed before the subcommand as well.
+    static func main() async {
+        await main(GlobalOptionPlacement.normalized(Array(CommandLine.arguments.dropFirst())))
+    }
 }

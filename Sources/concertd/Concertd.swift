@@ -66,6 +66,7 @@ extension Concertd {
             let settings = LogSettings()
             LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, settings: settings) }
             let logger = Logger(label: "concertd")
+            let signals = SignalHandling(logger: logger)
             let daemon: Daemon
             do {
                 daemon = try Daemon.start(
@@ -75,8 +76,8 @@ extension Concertd {
                 FileHandle.standardError.write(Data("concertd: refusing to start:\n\(error.description)\n".utf8))
                 throw ExitCode(78)  // EX_CONFIG: the unit does not restart on it
             }
-            SignalHandling.install(daemon: daemon, logger: logger)
-            dispatchMain()
+            signals.attach(daemon)
+            withExtendedLifetime(signals) { dispatchMain() }
         }
     }
 
@@ -104,7 +105,9 @@ extension Concertd {
             if let catalogPath {
                 do {
                     let catalog = try CatalogLoader().load(path: catalogPath)
-                    print("catalog: \(catalogPath) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)")
+                    print(
+                        "catalog: \(catalogPath) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
+                    )
                 } catch {
                     problems += error.description.split(separator: "\n").map(String.init)
                 }

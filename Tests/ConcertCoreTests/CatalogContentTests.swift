@@ -16,36 +16,59 @@ import Testing
     }
 
     static let expected: [Expected] = [
-        .init(id: "daegu-2019", cities: ["daegu"], start: "2019-10-29T14:00:00+09:00", end: "2019-10-29T16:00:00+09:00",
-              seedCell: "10.29(화)\n14:00∼16:00", speaker: "이명주"),
-        .init(id: "siheung-2019", cities: ["siheung"], start: "2019-11-14T19:00:00+09:00", end: "2019-11-14T21:00:00+09:00",
-              seedCell: "11.14(목)\n19;00∼21:00", speaker: "조대연"),
-        .init(id: "busan-2019", cities: ["busan"], start: "2019-10-25T10:00:00+09:00", end: "2019-10-25T18:00:00+09:00",
-              seedCell: "10.25(금)\n10:00∼18:00", speaker: "김갑성"),
-        .init(id: "sejong-2019", cities: ["sejong"], start: "2019-10-27", end: "2019-10-28",
-              seedCell: "10.27(월)\n∼10.28(화)", speaker: "정재승"),
-        .init(id: "gwangju-2019", cities: ["gwangju"], start: "2019-10-31T14:00:00+09:00", end: "2019-10-31T16:00:00+09:00",
-              seedCell: "10.31(목)\n14:00∼16:00", speaker: "유인상"),
-        .init(id: "daejeon-2019", cities: ["daejeon"], start: "2019-10-23T14:00:00+09:00", end: "2019-10-23T16:00:00+09:00",
-              seedCell: "10.23(수)\n14:00∼16:00", speaker: "유은정"),
-        .init(id: "incheon-2019", cities: ["incheon"], start: "2019-11-01T14:00:00+09:00", end: "2019-11-01T17:00:00+09:00",
-              seedCell: "11.1(금)\n14:00∼17:00", speaker: "유은정"),
-        .init(id: "bucheon-2019", cities: ["bucheon"], start: "2019-11-11T14:00:00+09:00", end: "2019-11-11T16:00:00+09:00",
-              seedCell: "11.11(월)\n14:00∼16:00", speaker: "김도년"),
-        .init(id: "suwon-2019", cities: ["suwon"], start: "2019-12-05T10:00:00+09:00", end: "2019-12-05T17:00:00+09:00",
-              seedCell: "12.5(목)\n10:00∼17:00", speaker: "김도년"),
-        .init(id: "changwon-2019", cities: ["changwon"], start: "2019-11-28T10:00:00+09:00", end: "2019-11-28T17:00:00+09:00",
-              seedCell: "11.28(목)\n10:00∼17:00", speaker: "이범현"),
-        .init(id: "gimhae-2019", cities: ["gimhae"], start: "2019-11-05T14:00:00+09:00", end: "2019-11-05T16:00:00+09:00",
-              seedCell: "11.5(화)\n14:00∼16:00", speaker: "조영태"),
-        .init(id: "tongyeong-2019", cities: ["tongyeong"], start: "2019-10-25T18:30:00+09:00", end: "2019-10-25T21:30:00+09:00",
-              seedCell: "10.25(금)\n18:30∼21:30 -", speaker: nil),
-        .init(id: "gongju-buyeo-2019", cities: ["gongju", "buyeo"], start: "2019-10-24T14:00:00+09:00",
-              end: "2019-10-24T17:00:00+09:00", seedCell: "10.24(목)\n14:00∼17:00", speaker: "이정훈"),
-        .init(id: "suyeong-2019", cities: ["suyeong"], start: "2019-11-22T14:00:00+09:00", end: "2019-11-22T16:30:00+09:00",
-              seedCell: "11.22(금)\n14:00∼16:30", speaker: "황종성"),
-        .init(id: "goyang-2019", cities: ["goyang"], start: "2019-12-10T14:00:00+09:00", end: "2019-12-10T16:00:00+09:00",
-              seedCell: "12.10(화)\n14:00∼16:00", speaker: "김갑성"),
+        .init(
+            id: "daegu-2019", cities: ["daegu"], start: "2019-10-29T14:00:00+09:00", end: "2019-10-29T16:00:00+09:00",
+            seedCell: "10.29(화)\n14:00∼16:00", speaker: "이명주"),
+        .init(
+            id: "siheung-2019", cities: ["siheung"], start: "2019-11-14T19:00:00+09:00",
+            end: "2019-11-14T21:00:00+09:00",
+            seedCell: "11.14(목)\n19;00∼21:00", speaker: "조대연"),
+        .init(
+            id: "busan-2019", cities: ["busan"], start: "2019-10-25T10:00:00+09:00", end: "2019-10-25T18:00:00+09:00",
+            seedCell: "10.25(금)\n10:00∼18:00", speaker: "김갑성"),
+        .init(
+            id: "sejong-2019", cities: ["sejong"], start: "2019-10-27", end: "2019-10-28",
+            seedCell: "10.27(월)\n∼10.28(화)", speaker: "정재승"),
+        .init(
+            id: "gwangju-2019", cities: ["gwangju"], start: "2019-10-31T14:00:00+09:00",
+            end: "2019-10-31T16:00:00+09:00",
+            seedCell: "10.31(목)\n14:00∼16:00", speaker: "유인상"),
+        .init(
+            id: "daejeon-2019", cities: ["daejeon"], start: "2019-10-23T14:00:00+09:00",
+            end: "2019-10-23T16:00:00+09:00",
+            seedCell: "10.23(수)\n14:00∼16:00", speaker: "유은정"),
+        .init(
+            id: "incheon-2019", cities: ["incheon"], start: "2019-11-01T14:00:00+09:00",
+            end: "2019-11-01T17:00:00+09:00",
+            seedCell: "11.1(금)\n14:00∼17:00", speaker: "유은정"),
+        .init(
+            id: "bucheon-2019", cities: ["bucheon"], start: "2019-11-11T14:00:00+09:00",
+            end: "2019-11-11T16:00:00+09:00",
+            seedCell: "11.11(월)\n14:00∼16:00", speaker: "김도년"),
+        .init(
+            id: "suwon-2019", cities: ["suwon"], start: "2019-12-05T10:00:00+09:00", end: "2019-12-05T17:00:00+09:00",
+            seedCell: "12.5(목)\n10:00∼17:00", speaker: "김도년"),
+        .init(
+            id: "changwon-2019", cities: ["changwon"], start: "2019-11-28T10:00:00+09:00",
+            end: "2019-11-28T17:00:00+09:00",
+            seedCell: "11.28(목)\n10:00∼17:00", speaker: "이범현"),
+        .init(
+            id: "gimhae-2019", cities: ["gimhae"], start: "2019-11-05T14:00:00+09:00", end: "2019-11-05T16:00:00+09:00",
+            seedCell: "11.5(화)\n14:00∼16:00", speaker: "조영태"),
+        .init(
+            id: "tongyeong-2019", cities: ["tongyeong"], start: "2019-10-25T18:30:00+09:00",
+            end: "2019-10-25T21:30:00+09:00",
+            seedCell: "10.25(금)\n18:30∼21:30 -", speaker: nil),
+        .init(
+            id: "gongju-buyeo-2019", cities: ["gongju", "buyeo"], start: "2019-10-24T14:00:00+09:00",
+            end: "2019-10-24T17:00:00+09:00", seedCell: "10.24(목)\n14:00∼17:00", speaker: "이정훈"),
+        .init(
+            id: "suyeong-2019", cities: ["suyeong"], start: "2019-11-22T14:00:00+09:00",
+            end: "2019-11-22T16:30:00+09:00",
+            seedCell: "11.22(금)\n14:00∼16:30", speaker: "황종성"),
+        .init(
+            id: "goyang-2019", cities: ["goyang"], start: "2019-12-10T14:00:00+09:00", end: "2019-12-10T16:00:00+09:00",
+            seedCell: "12.10(화)\n14:00∼16:00", speaker: "김갑성"),
     ]
 
     @Test func catalogHoldsTheFifteenConcertsOfAttachmentOne() {
@@ -54,10 +77,11 @@ import Testing
 
     @Test func catalogHoldsAllSixteenMunicipalities() {
         let ids = Fixtures.catalog.cities.map(\.id)
-        #expect(ids == [
-            "daegu", "siheung", "busan", "sejong", "gwangju", "daejeon", "incheon", "bucheon", "suwon", "changwon",
-            "gimhae", "tongyeong", "gongju", "buyeo", "suyeong", "goyang",
-        ])
+        #expect(
+            ids == [
+                "daegu", "siheung", "busan", "sejong", "gwangju", "daejeon", "incheon", "bucheon", "suwon", "changwon",
+                "gimhae", "tongyeong", "gongju", "buyeo", "suyeong", "goyang",
+            ])
         for city in Fixtures.catalog.cities {
             #expect(!Fixtures.catalog.concerts(inCity: city.id).isEmpty, "\(city.id) leads to no concert")
         }
@@ -105,8 +129,11 @@ import Testing
 
     @Test func sejongIsDateOnlyOverTwoDaysWithItsWeekdayCorrectionNoted() throws {
         let concert = try #require(Fixtures.catalog.concert(id: "sejong-2019"))
-        #expect(concert.schedule == .dateOnly(first: LocalDate(year: 2019, month: 10, day: 27),
-                                              last: LocalDate(year: 2019, month: 10, day: 28)))
+        #expect(
+            concert.schedule
+                == .dateOnly(
+                    first: LocalDate(year: 2019, month: 10, day: 27),
+                    last: LocalDate(year: 2019, month: 10, day: 28)))
         #expect(!concert.schedule.isTimeAnnounced)
         #expect(LocalDate(year: 2019, month: 10, day: 27).weekday == 0)  // Sunday
         #expect(concert.notes.contains { $0.contains("Sunday") })
@@ -148,10 +175,14 @@ import Testing
     }
 
     @Test func englishTextNeedsNoKorean() {
-        func isASCIIish(_ text: String) -> Bool { !text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) } }
+        func isASCIIish(_ text: String) -> Bool {
+            !text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
+        }
         for concert in Fixtures.catalog.concerts {
-            for text in [concert.programme?.en, concert.title?.en, concert.venue?.en, concert.speaker?.name.en,
-                         concert.speaker?.affiliation.en, concert.speaker?.role.en, concert.host?.en].compactMap({ $0 }) {
+            for text in [
+                concert.programme?.en, concert.title?.en, concert.venue?.en, concert.speaker?.name.en,
+                concert.speaker?.affiliation.en, concert.speaker?.role.en, concert.host?.en,
+            ].compactMap({ $0 }) {
                 #expect(isASCIIish(text) || text.contains("人"), "\(concert.id): '\(text)' has Hangul")
             }
         }

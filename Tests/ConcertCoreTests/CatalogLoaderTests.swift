@@ -32,28 +32,36 @@ import Testing
 
     @Test func eachBrokenFieldIsNamedWithItsEntryAndAllAreReported() {
         let found = problems(
-            catalog(concerts: """
-                { id: "a", cities: ["busan"], start: "2019-13-01T10:00", end: "2019-10-01T12:00" },
-                { id: "b", cities: ["nowhere"], start: "2019-10-01T10:00", end: "2019-10-01T09:00" },
-                { id: "c", cities: ["busan"], start: "2019-10-01", end: "2019-10-01T09:00", colour: "red" },
-                { id: "Bad Id", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
-                """))
-        #expect(found.contains("concert 'a': field 'start' is '2019-13-01T10:00'; expected an ISO date or date and time such as 2019-10-29T14:00+09:00"))
+            catalog(
+                concerts: """
+                    { id: "a", cities: ["busan"], start: "2019-13-01T10:00", end: "2019-10-01T12:00" },
+                    { id: "b", cities: ["nowhere"], start: "2019-10-01T10:00", end: "2019-10-01T09:00" },
+                    { id: "c", cities: ["busan"], start: "2019-10-01", end: "2019-10-01T09:00", colour: "red" },
+                    { id: "Bad Id", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
+                    """))
+        #expect(
+            found.contains(
+                "concert 'a': field 'start' is '2019-13-01T10:00'; expected an ISO date or date and time such as 2019-10-29T14:00+09:00"
+            ))
         #expect(found.contains("concert 'b': field 'cities' names 'nowhere', which is not a city of this catalog"))
-        #expect(found.contains("concert 'b': field 'end' is '2019-10-01T09:00', not after the start '2019-10-01T10:00'"))
-        #expect(found.contains("concert 'c': field 'end' must be written like 'start': both with a time or both dates only"))
+        #expect(
+            found.contains("concert 'b': field 'end' is '2019-10-01T09:00', not after the start '2019-10-01T10:00'"))
+        #expect(
+            found.contains("concert 'c': field 'end' must be written like 'start': both with a time or both dates only")
+        )
         #expect(found.contains("concert 'c': unknown field 'colour'"))
         #expect(found.contains { $0.hasPrefix("concerts[3]: field 'id' is 'Bad Id'") })
     }
 
     @Test func duplicateIdsAndMissingFieldsAreReported() {
         let found = problems(
-            catalog(concerts: """
-                { id: "a", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
-                { id: "a", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
-                { id: "d", cities: ["busan"], start: "2019-10-01" },
-                { id: "e", cities: ["busan"], start: "2019-10-01", end: "2019-10-01", speaker: { name: { ko: "김" } } },
-                """))
+            catalog(
+                concerts: """
+                    { id: "a", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
+                    { id: "a", cities: ["busan"], start: "2019-10-01", end: "2019-10-01" },
+                    { id: "d", cities: ["busan"], start: "2019-10-01" },
+                    { id: "e", cities: ["busan"], start: "2019-10-01", end: "2019-10-01", speaker: { name: { ko: "김" } } },
+                    """))
         #expect(found.contains("concert 'a': the id is used twice"))
         #expect(found.contains("concert 'd': field 'end' is missing"))
         #expect(found.contains("concert 'e': field 'speaker.affiliation' is missing"))

@@ -33,9 +33,10 @@ import Testing
 
     @Test func remindersCountBackFromTheStartInKoreaTime() {
         let due = ReminderOffset.defaults.map { ReminderPlanner.dueTime(for: daegu.schedule, offset: $0) }
-        #expect(due.map(KoreaTime.iso8601) == [
-            "2019-10-22T14:00:00+09:00", "2019-10-28T14:00:00+09:00", "2019-10-29T13:00:00+09:00",
-        ])
+        #expect(
+            due.map(KoreaTime.iso8601) == [
+                "2019-10-22T14:00:00+09:00", "2019-10-28T14:00:00+09:00", "2019-10-29T13:00:00+09:00",
+            ])
         // The same instants in UTC: five in the morning.
         #expect(due[0] == Date(timeIntervalSince1970: 1_571_720_400))
     }
@@ -77,11 +78,16 @@ import Testing
 
     @Test func finishedAndCancelledConcertsGetNoReminders() {
         let afterwards = Fixtures.korea("2019-10-29T16:00")
-        #expect(ReminderPlanner.reminders(for: daegu, offsets: ReminderOffset.defaults, after: .distantPast, now: afterwards).isEmpty)
+        #expect(
+            ReminderPlanner.reminders(
+                for: daegu, offsets: ReminderOffset.defaults, after: .distantPast, now: afterwards
+            ).isEmpty)
         var cancelled = daegu
         cancelled.status = .cancelled
         let early = Fixtures.korea("2019-10-01T00:00")
-        #expect(ReminderPlanner.reminders(for: cancelled, offsets: ReminderOffset.defaults, after: early, now: early).isEmpty)
+        #expect(
+            ReminderPlanner.reminders(for: cancelled, offsets: ReminderOffset.defaults, after: early, now: early)
+                .isEmpty)
     }
 
     @Test func dateOnlyOffsetsFallingOnTheSameMomentGiveOneReminder() {

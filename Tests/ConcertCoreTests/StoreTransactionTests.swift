@@ -59,9 +59,10 @@ import Testing
             try Row.fetchAll(db, sql: "SELECT kind, offset_seconds, due_at, state FROM delivery ORDER BY due_at, kind")
         }
         #expect(rows.map { $0["kind"] as String } == ["confirmation", "reminder", "reminder", "reminder"])
-        #expect(rows.dropFirst().map { KoreaTime.iso8601(Date(millis: $0["due_at"])) } == [
-            "2019-10-17T14:00:00+09:00", "2019-10-23T14:00:00+09:00", "2019-10-24T13:00:00+09:00",
-        ])
+        #expect(
+            rows.dropFirst().map { KoreaTime.iso8601(Date(millis: $0["due_at"])) } == [
+                "2019-10-17T14:00:00+09:00", "2019-10-23T14:00:00+09:00", "2019-10-24T13:00:00+09:00",
+            ])
         #expect(try database.subscription(id: subscription.id) == subscription)
     }
 }
@@ -74,8 +75,9 @@ import Testing
         for database in [single, bulk] { try database.importCatalog(Fixtures.catalog, now: now) }
         let news = [
             NewSubscription(channel: .email("a@example.org"), cities: ["gongju", "buyeo"]),
-            NewSubscription(channel: .webhook(url: "https://h.example.org/x", format: "slack", secret: nil),
-                            cities: ["sejong", "daegu"], offsets: try ReminderOffset.parseList("3h,2d"), language: .en),
+            NewSubscription(
+                channel: .webhook(url: "https://h.example.org/x", format: "slack", secret: nil),
+                cities: ["sejong", "daegu"], offsets: try ReminderOffset.parseList("3h,2d"), language: .en),
         ]
         for new in news { _ = try single.createSubscription(new, now: now, confirm: false) }
         let imported = try bulk.importSubscriptions(news, now: now)

@@ -26,6 +26,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var retry: RetryPolicy
     private var started = false
     private var stopping = false
+    /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
+    /// sender stops) are not recorded; their rows stay `sending` and the next start sends them again.
+    private var finished = false
     private var inFlight = 0
     private var inFlightByDestination: [String: Int] = [:]
     private var results: [DeliveryResult] = []
@@ -130,6 +133,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         return queue.sync {
             drained = nil
             flush()
+            finished = true
             if inFlight > 0 {
                 logger.warning(
                     "stopping with sends in flight; they will be sent again at the next start",
@@ -151,10 +155,13 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Sends a test message to a subscription now and reports the channel's verdict. The test
     /// message is recorded in the outbox but never retried.
-    public func sendTest(subscriptionID: String, completion: @escaping @Sendable (Result<DeliveryOutcome, any Error>) -> Void) {
+    public func sendTest(
+        subscriptionID: String, completion: @escaping @Sendable (Result<DeliveryOutcome, any Error>) -> Void
+    ) {
         queue.async {
             do {
-                let claimed = try self.database.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
+                let claimed = try self.database.createTestDelivery(
+                    subscriptionID: subscriptionID, now: self.clock.now())
                 self.dispatch(claimed) { outcome in
                     let now = self.clock.now()
                     let state: Delivery.State = if case .sent = outcome { .sent } else { .failed }
@@ -228,9 +235,15 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
             switch item.subscription.state {
             case .active: break
-            case .paused: skips.append((item.delivery, .paused)); continue
-            case .disabled: skips.append((item.delivery, .disabled)); continue
-            case .removed: skips.append((item.delivery, .removed)); continue
+            case .paused:
+                skips.append((item.delivery, .paused))
+                continue
+            case .disabled:
+                skips.append((item.delivery, .disabled))
+                continue
+            case .removed:
+                skips.append((item.delivery, .removed))
+                continue
             }
             let destination = item.subscription.channel.destination
             guard perDestination[destination, default: 0] < limits.maximumPerDestination else { continue }
@@ -271,9 +284,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard let channel = channels[item.subscription.channel.kind] else {
-            finish(.destinationFailed(
-                error: "no \(item.subscription.channel.kind) channel is configured (for email, set smtp_url)",
-                retryAfter: nil))
+            finish(
+                .destinationFailed(
+                    error: "no \(item.subscription.channel.kind) channel is configured (for email, set smtp_url)",
+                    retryAfter: nil))
             return
         }
         do {
@@ -299,6 +313,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// A verdict arrived: decide the row's next state, and flush all verdicts that arrive
     /// meanwhile in one transaction.
     private func completed(_ item: ClaimedDelivery, _ outcome: DeliveryOutcome) {
+        guard !finished else { return }
         results.append(resolve(item, outcome, now: clock.now()))
         if !flushScheduled {
             flushScheduled = true
@@ -339,7 +354,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 "endpoint is gone; subscription disabled",
                 metadata: ["subscription.id": "\(item.subscription.id)", "delivery.id": "\(delivery.id)"])
         case .destinationFailed(let error, let retryAfter):
-            var health = failing[destination]
+            var health =
+                failing[destination]
                 ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
             if health.retryAt <= now {
                 health.failures += 1
@@ -384,7 +400,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
             try database.record(batch)
         } catch {
             // The rows stay `sending`; the next start sends them again.
-            logger.error("could not record delivery results", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+            logger.error(
+                "could not record delivery results", metadata: ["count": "\(batch.count)", "error": "\(error)"])
         }
         pump()
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How long before a concert a reminder goes out: `7d`, `1d`, `3h`, `30m`, `90s`.
 public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public var seconds: Int
@@ -7,7 +9,9 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
     }
 
     /// The offsets used when a subscription names none.
-    public static let defaults: [ReminderOffset] = [.init(seconds: 7 * 86_400), .init(seconds: 86_400), .init(seconds: 3600)]
+    public static let defaults: [ReminderOffset] = [
+        .init(seconds: 7 * 86_400), .init(seconds: 86_400), .init(seconds: 3600),
+    ]
 
     /// The longest offset accepted: a year.
     public static let maximum = ReminderOffset(seconds: 366 * 86_400)
@@ -79,5 +83,3 @@ public struct OffsetListError: Error, CustomStringConvertible, Sendable {
     public var reason: String
     public var description: String { "invalid --before list '\(text)': \(reason)" }
 }
-
-import Foundation

@@ -21,7 +21,8 @@ extension AppDatabase {
                 } else {
                     try Self.insert(db, concert, origin: .catalog, now: now)
                     changes.added.append(concert.id)
-                    try Outbox.concertAdded(db, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1), now: now)
+                    try Outbox.concertAdded(
+                        db, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1), now: now)
                 }
             }
             for existing in stored.values where existing.origin == .catalog && existing.concert.status == .scheduled {
@@ -48,7 +49,8 @@ extension AppDatabase {
     /// Changes a concert through concertctl (reschedule, new venue, cancellation). From then on a
     /// catalog reload keeps this version.
     @discardableResult
-    public func changeConcert(id: String, now: Date, _ change: (inout Concert) throws -> Void) throws -> ConcertChanges {
+    public func changeConcert(id: String, now: Date, _ change: (inout Concert) throws -> Void) throws -> ConcertChanges
+    {
         try writer.write { db in
             guard let existing = try Self.storedConcert(db, id: id) else {
                 throw StoreError(.notFound, "no concert with id '\(id)'")
@@ -106,7 +108,8 @@ extension AppDatabase {
             ])
         for city in concert.cities {
             try db.execute(
-                sql: "INSERT OR IGNORE INTO concert_city (city_id, concert_id) VALUES (?, ?)", arguments: [city, concert.id])
+                sql: "INSERT OR IGNORE INTO concert_city (city_id, concert_id) VALUES (?, ?)",
+                arguments: [city, concert.id])
         }
     }
 

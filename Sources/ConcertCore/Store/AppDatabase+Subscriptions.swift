@@ -205,12 +205,14 @@ extension AppDatabase {
                     try insertCity.execute(arguments: [city, subscription.id])
                     for concert in concertsByCity[city] ?? [] where seen.insert(concert.concert.id).inserted {
                         let planKey = "\(concert.concert.id)|\(offsetsText)"
-                        let plan = plans[planKey] ?? {
-                            let computed = ReminderPlanner.reminders(
-                                for: concert.concert, offsets: new.offsets, after: now, now: now)
-                            plans[planKey] = computed
-                            return computed
-                        }()
+                        let plan =
+                            plans[planKey]
+                            ?? {
+                                let computed = ReminderPlanner.reminders(
+                                    for: concert.concert, offsets: new.offsets, after: now, now: now)
+                                plans[planKey] = computed
+                                return computed
+                            }()
                         let deadline = concert.concert.schedule.reminderDeadline.millis
                         for reminder in plan {
                             let key = Outbox.idempotencyKey(

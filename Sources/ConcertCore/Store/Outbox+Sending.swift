@@ -201,7 +201,8 @@ extension AppDatabase {
             let attempt = try db.cachedStatement(
                 sql: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
             for result in results {
-                let finished: Int64? = result.newState == .sent || result.newState == .failed || result.newState == .skipped
+                let finished: Int64? =
+                    result.newState == .sent || result.newState == .failed || result.newState == .skipped
                     ? result.finishedAt.millis : nil
                 try update.execute(arguments: [
                     result.newState.rawValue, result.reason?.rawValue, result.nextAttempt?.millis, result.error,
@@ -217,10 +218,13 @@ extension AppDatabase {
                             UPDATE subscription SET state = 'disabled', state_reason = ?, updated_at = ?
                             WHERE id = ? AND state = 'active'
                             """,
-                        arguments: ["the endpoint answered 410 Gone: \(error)", result.finishedAt.millis,
-                                    result.subscription.id])
-                    try Outbox.skipPending(db, subscriptionID: result.subscription.id, reason: .disabled,
-                                           now: result.finishedAt)
+                        arguments: [
+                            "the endpoint answered 410 Gone: \(error)", result.finishedAt.millis,
+                            result.subscription.id,
+                        ])
+                    try Outbox.skipPending(
+                        db, subscriptionID: result.subscription.id, reason: .disabled,
+                        now: result.finishedAt)
                 }
             }
         }
@@ -356,7 +360,8 @@ extension AppDatabase {
     /// latest one when none is upcoming), and returns it ready to send.
     public func createTestDelivery(subscriptionID: String, now: Date) throws -> ClaimedDelivery {
         try writer.write { db in
-            guard let subscription = try Self.subscription(db, id: subscriptionID), subscription.state != .removed else {
+            guard let subscription = try Self.subscription(db, id: subscriptionID), subscription.state != .removed
+            else {
                 throw StoreError(.notFound, "no subscription with id '\(subscriptionID)'")
             }
             let concerts = try Self.storedConcerts(db, inCities: subscription.cities)
@@ -376,7 +381,8 @@ extension AppDatabase {
             try db.execute(
                 sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, 1, ?, 'sending')",
                 arguments: [id, now.millis])
-            let row = try Row.fetchOne(db, sql: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?", arguments: [id])!
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?", arguments: [id])!
             return ClaimedDelivery(delivery: Delivery(row: row), subscription: subscription)
         }
     }

@@ -77,7 +77,8 @@ public enum WebhookURL {
             // A sole segment (an ntfy topic, say) may be the secret itself.
             result += "/***"
         } else if let first = segments.first {
-            let shown = first.count > 12 || first.lowercased().hasPrefix("bot") ? String(first.prefix(3)) + "…" : String(first)
+            let shown =
+                first.count > 12 || first.lowercased().hasPrefix("bot") ? String(first.prefix(3)) + "…" : String(first)
             result += "/" + shown + "/***"
         }
         if components.query != nil { result += "?***" }

@@ -23,7 +23,9 @@ extension DaemonControlHandler {
             return ConcertsResult(concerts: concerts.map { ConcertInfo($0.concert) })
         }
         router.register(ControlMethods.concertAdd) { params, _ in
-            guard !params.cities.isEmpty else { throw ControlError.invalidInput("name at least one city", field: "cities") }
+            guard !params.cities.isEmpty else {
+                throw ControlError.invalidInput("name at least one city", field: "cities")
+            }
             let cities = try params.cities.map { try resolveCity($0, field: "cities", daemon: daemon).id }
             let title = params.title.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !title.isEmpty else { throw ControlError.invalidInput("the title is empty", field: "title") }
@@ -92,7 +94,8 @@ extension DaemonControlHandler {
     /// offset is given; the end defaults to two hours later) or dates for a date-only concert.
     static func parseSchedule(start: String, end: String?) throws(ControlError) -> ConcertSchedule {
         guard let first = KoreaTime.parseMoment(start) else {
-            throw .invalidInput("'\(start)' is not an ISO date or date and time such as 2019-12-20T14:00", field: "start")
+            throw .invalidInput(
+                "'\(start)' is not an ISO date or date and time such as 2019-12-20T14:00", field: "start")
         }
         let last = try end.map { text throws(ControlError) -> KoreaTime.Moment in
             guard let moment = KoreaTime.parseMoment(text) else {
@@ -116,7 +119,8 @@ extension DaemonControlHandler {
         }
     }
 
-    static func uniqueConcertID(city: String, schedule: ConcertSchedule, daemon: Daemon) throws(ControlError) -> String {
+    static func uniqueConcertID(city: String, schedule: ConcertSchedule, daemon: Daemon) throws(ControlError) -> String
+    {
         let day = KoreaTime.localDate(of: schedule.start).description
         let base = "\(city)-\(day)"
         var id = base

@@ -7,7 +7,9 @@ extension DaemonControlHandler {
         router.register(ControlMethods.upcoming) { params, _ in
             let limit = try checkedLimit(params.limit, default: 20)
             return DeliveriesResult(
-                deliveries: try store { try daemon.database.upcoming(limit: limit) }.map { DeliveryInfo($0, daemon: daemon) })
+                deliveries: try store { try daemon.database.upcoming(limit: limit) }.map {
+                    DeliveryInfo($0, daemon: daemon)
+                })
         }
         router.register(ControlMethods.deliveries) { params, _ in
             let limit = try checkedLimit(params.limit, default: 50)

@@ -44,7 +44,8 @@ struct SubscriptionRequest {
             var secret = params.secret
             if let given = secret {
                 guard format.needsSecret else {
-                    throw .invalidInput("the \(format.name) format is not signed; --secret applies to generic", field: "secret")
+                    throw .invalidInput(
+                        "the \(format.name) format is not signed; --secret applies to generic", field: "secret")
                 }
                 if let problem = StandardWebhooks.problem(withSecret: given) {
                     throw .invalidInput("invalid signing secret: \(problem)", field: "secret")

@@ -82,7 +82,7 @@ enum InputChecks {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
         else {
-            throw ValidationError("--webhook must be an https:// URL with a host")
+            throw ValidationError("--webhook must be an https:// (or http://) URL with a host")
         }
     }
 

@@ -28,9 +28,10 @@ import Testing
         h.scheduler.wake()
         h.settle()
         #expect(h.webhook.kinds == ["new_concert:0s"])
-        #expect(try h.states(subscription) == [
-            "new_concert:0s sent", "reminder:7d scheduled", "reminder:1d scheduled", "reminder:1h scheduled",
-        ])
+        #expect(
+            try h.states(subscription) == [
+                "new_concert:0s sent", "reminder:7d scheduled", "reminder:1d scheduled", "reminder:1h scheduled",
+            ])
         // Importing the catalog again changes nothing and announces nothing twice.
         try h.database.importCatalog(Fixtures.catalog, now: h.clock.now())
         h.scheduler.wake()
@@ -47,7 +48,8 @@ import Testing
         let late = try h.subscribe(["daegu"], webhook: "https://late.example.org/x")
         // Moved two days later and to a new venue.
         try h.database.changeConcert(id: "daegu-2019", now: h.clock.now()) { concert in
-            concert.schedule = .timed(start: Fixtures.korea("2019-10-31T14:00"), end: Fixtures.korea("2019-10-31T16:00"))
+            concert.schedule = .timed(
+                start: Fixtures.korea("2019-10-31T14:00"), end: Fixtures.korea("2019-10-31T16:00"))
             concert.venue = LocalizedText(ko: "대구 엑스코", en: "EXCO, Daegu")
         }
         h.scheduler.wake()
@@ -57,14 +59,16 @@ import Testing
         #expect(notice.subscription.id == reminded.id)
         #expect(notice.previous?.start == "2019-10-29T14:00:00+09:00")
         #expect(notice.concert.concert.venue?.en == "EXCO, Daegu")
-        #expect(try h.states(reminded) == [
-            "reminder:7d sent", "change:0s sent", "reminder:1d skipped(revised)", "reminder:1h skipped(revised)",
-            "reminder:1d scheduled", "reminder:1h scheduled",
-        ])
-        #expect(try h.states(late) == [
-            "reminder:7d scheduled", "reminder:1d skipped(revised)", "reminder:1h skipped(revised)",
-            "reminder:1d scheduled", "reminder:1h scheduled",
-        ])
+        #expect(
+            try h.states(reminded) == [
+                "reminder:7d sent", "change:0s sent", "reminder:1d skipped(revised)", "reminder:1h skipped(revised)",
+                "reminder:1d scheduled", "reminder:1h scheduled",
+            ])
+        #expect(
+            try h.states(late) == [
+                "reminder:7d scheduled", "reminder:1d skipped(revised)", "reminder:1h skipped(revised)",
+                "reminder:1d scheduled", "reminder:1h scheduled",
+            ])
         h.advance(to: "2019-10-24T14:00")
         #expect(h.webhook.kinds == ["reminder:7d", "change:0s", "reminder:7d"], "the 7d reminder is not sent twice")
     }
@@ -79,10 +83,11 @@ import Testing
         h.scheduler.wake()
         h.settle()
         #expect(h.webhook.kinds == ["reminder:7d", "cancellation:0s"])
-        #expect(try h.states(reminded) == [
-            "reminder:7d sent", "cancellation:0s sent", "reminder:1d skipped(cancelled)",
-            "reminder:1h skipped(cancelled)",
-        ])
+        #expect(
+            try h.states(reminded) == [
+                "reminder:7d sent", "cancellation:0s sent", "reminder:1d skipped(cancelled)",
+                "reminder:1h skipped(cancelled)",
+            ])
         #expect(try h.states(never) == ["reminder:1d skipped(cancelled)", "reminder:1h skipped(cancelled)"])
         #expect(h.timer.armedFor == nil)
     }
@@ -108,8 +113,9 @@ import Testing
         try h.database.setSubscriptionState(id: subscription.id, to: .active, now: h.clock.now())
         h.scheduler.wake()
         h.settle()
-        #expect(try h.states(subscription) == [
-            "reminder:7d skipped(paused)", "reminder:1d scheduled", "reminder:1h scheduled",
-        ])
+        #expect(
+            try h.states(subscription) == [
+                "reminder:7d skipped(paused)", "reminder:1d scheduled", "reminder:1h scheduled",
+            ])
     }
 }

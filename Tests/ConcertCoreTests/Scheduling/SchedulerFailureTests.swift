@@ -12,8 +12,9 @@ import Testing
     @Test func retryableFailureBacksOffExponentiallyWithJitter() throws {
         // random() is fixed at 0.5, so the jitter factor is 0.75: 30 s × 0.75, then 60 s × 0.75.
         let h = try SchedulerHarness(now: "2019-10-22T13:00")
-        h.webhook.script(.answer(.retryable(error: "HTTP 500", retryAfter: nil)),
-                         .answer(.retryable(error: "HTTP 503", retryAfter: nil)))
+        h.webhook.script(
+            .answer(.retryable(error: "HTTP 500", retryAfter: nil)),
+            .answer(.retryable(error: "HTTP 503", retryAfter: nil)))
         let subscription = try h.subscribe(["daegu"])
         try h.scheduler.start()
         h.advance(to: "2019-10-22T14:00")
@@ -23,7 +24,8 @@ import Testing
         #expect(try nextAttempt(h, subscription) == Fixtures.korea("2019-10-22T14:00:23").addingTimeInterval(45))
         h.advance(to: "2019-10-22T14:01:08")
         #expect(h.webhook.kinds == ["reminder:7d", "reminder:7d", "reminder:7d"])
-        let delivery = try #require(try h.database.deliveries(subscriptionID: subscription.id).first { $0.state == .sent })
+        let delivery = try #require(
+            try h.database.deliveries(subscriptionID: subscription.id).first { $0.state == .sent })
         #expect(delivery.attempts == 3)
         #expect(try h.database.attempts(deliveryID: delivery.id).map(\.outcome) == ["retryable", "retryable", "sent"])
     }
@@ -62,7 +64,10 @@ import Testing
             h.advance(to: moment)
         }
         #expect(h.webhook.messages.count == 3)
-        let delivery = try #require(try h.database.deliveries(subscriptionID: subscription.id).first { $0.kind == .reminder && $0.offset.description == "7d" })
+        let delivery = try #require(
+            try h.database.deliveries(subscriptionID: subscription.id).first {
+                $0.kind == .reminder && $0.offset.description == "7d"
+            })
         #expect(delivery.state == .failed)
         #expect(delivery.lastError == "HTTP 502 (gave up after 3 attempts)")
     }
@@ -82,7 +87,8 @@ import Testing
     @Test func destinationFailureIsRetriedAndShownButNeverFailsAMessage() throws {
         let h = try SchedulerHarness(
             now: "2019-10-22T13:00",
-            email: RecordingChannel(.answer(.destinationFailed(error: "535 5.7.8 authentication failed", retryAfter: nil))))
+            email: RecordingChannel(
+                .answer(.destinationFailed(error: "535 5.7.8 authentication failed", retryAfter: nil))))
         let one = try h.subscribe(["daegu"], email: "a@example.org")
         let two = try h.subscribe(["daegu"], email: "b@example.org")
         try h.scheduler.start()
@@ -108,7 +114,8 @@ import Testing
 
     @Test func destinationFailingUntilTheConcertMarksRemindersMissedNotFailed() throws {
         let h = try SchedulerHarness(
-            now: "2019-10-29T12:59", email: RecordingChannel(.answer(.destinationFailed(error: "connection refused", retryAfter: nil))))
+            now: "2019-10-29T12:59",
+            email: RecordingChannel(.answer(.destinationFailed(error: "connection refused", retryAfter: nil))))
         let subscription = try h.subscribe(["daegu"], email: "a@example.org")
         try h.scheduler.start()
         for minute in 0...59 {
@@ -126,9 +133,10 @@ import Testing
         let disabled = try #require(try h.database.subscription(id: subscription.id))
         #expect(disabled.state == .disabled)
         #expect(disabled.stateReason?.contains("410") == true)
-        #expect(try h.states(subscription) == [
-            "reminder:7d failed", "reminder:1d skipped(disabled)", "reminder:1h skipped(disabled)",
-        ])
+        #expect(
+            try h.states(subscription) == [
+                "reminder:7d failed", "reminder:1d skipped(disabled)", "reminder:1h skipped(disabled)",
+            ])
         #expect(h.timer.armedFor == nil)
 
         try h.database.setSubscriptionState(id: subscription.id, to: .active, now: h.clock.now())

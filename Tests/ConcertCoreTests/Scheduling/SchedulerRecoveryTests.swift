@@ -22,7 +22,8 @@ import Testing
         #expect(try second.scheduler.start() == 1)
         second.settle()
         #expect(second.webhook.kinds == ["reminder:7d"])
-        #expect(second.webhook.messages.first?.delivery.idempotencyKey
+        #expect(
+            second.webhook.messages.first?.delivery.idempotencyKey
                 == first.webhook.messages.first?.delivery.idempotencyKey)
         #expect(try second.states(subscription).first == "reminder:7d sent")
         let attempts = try reopened.attempts(deliveryID: second.webhook.messages[0].delivery.id)
@@ -39,7 +40,8 @@ import Testing
         try after.scheduler.start()
         after.settle()
         #expect(after.webhook.kinds == ["reminder:7d"])
-        #expect(try after.states(subscription) == ["reminder:7d sent", "reminder:1d scheduled", "reminder:1h scheduled"])
+        #expect(
+            try after.states(subscription) == ["reminder:7d sent", "reminder:1d scheduled", "reminder:1h scheduled"])
     }
 
     @Test func severalMissedRemindersSendOnlyTheLatest() throws {
@@ -53,9 +55,10 @@ import Testing
         after.settle()
         #expect(after.webhook.kinds == ["reminder:1h", "reminder:1h"], "one message per subscription, not a burst")
         for subscription in [one, two] {
-            #expect(try after.states(subscription) == [
-                "reminder:7d skipped(superseded)", "reminder:1d skipped(superseded)", "reminder:1h sent",
-            ])
+            #expect(
+                try after.states(subscription) == [
+                    "reminder:7d skipped(superseded)", "reminder:1d skipped(superseded)", "reminder:1h sent",
+                ])
         }
     }
 
@@ -68,9 +71,10 @@ import Testing
         try after.scheduler.start()
         after.settle()
         #expect(after.webhook.messages.isEmpty)
-        #expect(try after.states(subscription) == [
-            "reminder:7d skipped(superseded)", "reminder:1d skipped(superseded)", "reminder:1h skipped(missed)",
-        ])
+        #expect(
+            try after.states(subscription) == [
+                "reminder:7d skipped(superseded)", "reminder:1d skipped(superseded)", "reminder:1h skipped(missed)",
+            ])
     }
 
     @Test func shutdownWaitsForSendsInFlightWithinItsBound() throws {

@@ -72,9 +72,10 @@ import Testing
         // The clock leaps over the 7d and 1d due times; the timerfd fires at once.
         h.advance(to: "2019-10-28T20:00")
         #expect(h.webhook.kinds == ["reminder:1d"])
-        #expect(try h.states(subscription) == [
-            "reminder:7d skipped(superseded)", "reminder:1d sent", "reminder:1h scheduled",
-        ])
+        #expect(
+            try h.states(subscription) == [
+                "reminder:7d skipped(superseded)", "reminder:1d sent", "reminder:1h scheduled",
+            ])
     }
 
     @Test func clockJumpBackResendsNothingAndDelaysOnlyByTheJump() throws {

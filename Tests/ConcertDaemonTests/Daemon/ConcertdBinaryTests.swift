@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import ConcertDaemon
+
+/// The built `concertd` binary: signals, systemd notifications and `check-config`, as a service
+/// manager and an administrator meet them.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ConcertdBinaryTests {
+    static let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("concertd").path
+
+    func launch(_ arguments: [String], environment: [String: String], directory: String) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = [
+            "HOME": directory, "CONFIGURATION_DIRECTORY": directory + "/etc", "PATH": "/usr/bin:/bin",
+        ]
+        .merging(environment) { $1 }
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return (process, error)
+    }
+
+    @Test func sighupReloadsAndSigtermStopsCleanlyTellingSystemd() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let receiver = try DatagramReceiver()
+        let (process, _) = try launch(
+            [
+                "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state", "--socket",
+                socket.path,
+                "--clock-start", "2019-10-20T00:00+09:00",
+            ],
+            environment: ["NOTIFY_SOCKET": receiver.notifySocket], directory: socket.directory)
+        defer { if process.isRunning { process.terminate() } }
+        #expect(receiver.receive(timeout: 20)?.hasPrefix("READY=1") == true)
+        kill(process.processIdentifier, SIGHUP)
+        #expect(receiver.receive()?.hasPrefix("RELOADING=1") == true)
+        #expect(receiver.receive()?.hasPrefix("READY=1") == true)
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGTERM)
+        #expect(receiver.receive()?.hasPrefix("STOPPING=1") == true)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: socket.path), "the socket file is removed")
+    }
+
+    @Test func refusalToStartExitsWithConfigErrorAndSaysWhy() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let config = socket.directory + "/bad.conf"
+        try "max_in_flight = many\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let (process, error) = try launch(
+            [
+                "--config", config, "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state",
+                "--socket", socket.path,
+            ],
+            environment: [:], directory: socket.directory)
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 78)
+        #expect(message.contains("refusing to start"))
+        #expect(message.contains("bad.conf:1"))
+        #expect(message.contains("max_in_flight"))
+    }
+
+    @Test func checkConfigListsEveryProblemAndExitsNonZero() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let config = socket.directory + "/check.conf"
+        try "colour = blue\nretry_max = forever\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let (bad, badError) = try launch(
+            ["check-config", config, "--catalog", TestDaemon.catalogPath], environment: [:], directory: socket.directory
+        )
+        let problems = String(decoding: badError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        bad.waitUntilExit()
+        #expect(bad.terminationStatus == 78)
+        #expect(problems.contains("check.conf:1") && problems.contains("colour"))
+        #expect(problems.contains("check.conf:2") && problems.contains("retry_max"))
+
+        let (good, _) = try launch(
+            ["check-config", "--catalog", TestDaemon.catalogPath], environment: [:], directory: socket.directory)
+        good.waitUntilExit()
+        #expect(good.terminationStatus == 0)
+    }
+}

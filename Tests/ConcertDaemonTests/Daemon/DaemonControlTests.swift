@@ -1,0 +1,246 @@
+import ConcertCore
+import ConcertProtocol
+import Foundation
+import Testing
+
+@testable import ConcertDaemon
+
+/// Every concertctl command against a real daemon in this process, over its real socket.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DaemonControlTests {
+    func ctl(_ daemon: TestDaemon, _ arguments: String...) async -> CtlRun {
+        await runCtl(arguments + ["--socket", daemon.socketPath])
+    }
+
+    func json(_ run: CtlRun) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+    }
+
+    @Test func statusReportsVersionsClockAndCounts() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let run = await ctl(daemon, "status", "--json")
+        #expect(run.status == 0)
+        let status = try json(run)
+        #expect(status["protocol"] as? Int == ProtocolVersion.current)
+        let clock = try #require(status["clock"] as? [String: Any])
+        #expect(clock["shifted"] as? Bool == true)
+        #expect((clock["now"] as? String)?.hasPrefix("2019-10-20T00:00") == true)
+        let counts = try #require(status["counts"] as? [String: Any])
+        #expect((counts["concerts"] as? [String: Int])?["upcoming"] == 15)
+    }
+
+    @Test func citiesAndConcertsComeFromTheCatalog() async throws {
+        let daemon = try TestDaemon(clockStart: "2019-11-01T00:00")
+        defer { daemon.remove() }
+        let cities = try json(await ctl(daemon, "cities", "--json"))["cities"] as? [[String: Any]]
+        #expect(cities?.count == 16)
+        #expect(cities?.first { $0["id"] as? String == "buyeo" }?["concerts"] as? [String] == ["gongju-buyeo-2019"])
+        let upcoming = try json(await ctl(daemon, "concerts", "--json"))["concerts"] as? [[String: Any]]
+        #expect(
+            upcoming?.map { $0["id"] as? String } == [
+                "incheon-2019", "gimhae-2019", "bucheon-2019", "siheung-2019", "suyeong-2019", "changwon-2019",
+                "suwon-2019", "goyang-2019",
+            ])
+        let all =
+            try json(await ctl(daemon, "concerts", "--all", "--city", "세종", "--json"))["concerts"]
+            as? [[String: Any]]
+        #expect(all?.first?["start"] as? String == "2019-10-27")
+        #expect(all?.first?["time_announced"] as? Bool == false)
+    }
+
+    @Test func subscribeListPauseResumeUnsubscribe() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let url = "https://hooks.slack.com/services/T0001/B0002/SECRETTOKEN"
+        let subscribed = await ctl(
+            daemon, "subscribe", "부산", "--webhook", url, "--before", "1d,1h", "--quiet", "--json")
+        #expect(subscribed.status == 0, "\(subscribed.error)")
+        let id = try #require(try json(subscribed)["id"] as? String)
+        let listed = await ctl(daemon, "subscriptions", "--json")
+        #expect(!listed.output.contains("SECRETTOKEN"), "listings mask webhook tokens")
+        #expect(listed.output.contains(id))
+        let upcoming = try json(await ctl(daemon, "upcoming", "--json"))["deliveries"] as? [[String: Any]]
+        #expect(upcoming?.map { $0["offset"] as? String } == ["1d", "1h"])
+        #expect(upcoming?.first?["due"] as? String == "2019-10-24T10:00:00+09:00")
+
+        let paused = try json(await ctl(daemon, "pause", id, "--json"))
+        #expect(paused["skipped"] as? Int == 2)
+        #expect(await ctl(daemon, "pause", id).status == 1, "pausing twice is a conflict")
+        let resumed = try json(await ctl(daemon, "resume", id, "--json"))
+        #expect(resumed["scheduled"] as? Int == 2)
+        #expect(await ctl(daemon, "unsubscribe", id).status == 0)
+        #expect(try json(await ctl(daemon, "upcoming", "--json"))["deliveries"] as? [Any] != nil)
+        #expect((try json(await ctl(daemon, "upcoming", "--json"))["deliveries"] as? [Any])?.isEmpty == true)
+        #expect(await ctl(daemon, "unsubscribe", id).status == 1)
+    }
+
+    @Test func wrongCityIsRefusedNamingTheKnownOnes() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let run = await ctl(daemon, "subscribe", "seoul", "--email", "a@example.org")
+        #expect(run.status == 1)
+        #expect(run.error.contains("unknown city 'seoul'"))
+        #expect(run.error.contains("busan"))
+    }
+
+    @Test(arguments: [
+        "file:///etc/passwd", "gopher://example.org/1", "https:///no-host", "ftp://example.org/x", "not a url",
+    ])
+    func daemonRefusesWebhookURLsThatAreNotHTTPWithAHost(_ url: String) async throws {
+        // Straight to the socket, past concertctl's own checks: the daemon must refuse on its own.
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        try client.send(ControlMethods.subscribe, SubscribeParams(cities: ["busan"], webhook: url), id: 1)
+        let reply = try client.readReply()
+        guard case .failure(let error) = reply.outcome else {
+            Issue.record("\(url) was accepted")
+            return
+        }
+        #expect(error.code == .invalidInput)
+        #expect(error.field == "webhook")
+        let counters = try daemon.daemon.database.counters()
+        #expect(counters["subscription.active", default: 0] == 0)
+    }
+
+    @Test func badEmailAndOffsetsAreRefusedWithTheReason() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        try client.send(ControlMethods.subscribe, SubscribeParams(cities: ["busan"], email: "a@b"), id: 1)
+        guard case .failure(let email) = try client.readReply().outcome else {
+            throw TestClientError(description: "accepted")
+        }
+        #expect(email.field == "email" && email.message.contains("domain"))
+        try client.send(
+            ControlMethods.subscribe, SubscribeParams(cities: ["busan"], email: "a@example.org", before: ["soon"]),
+            id: 2)
+        guard case .failure(let before) = try client.readReply().outcome else {
+            throw TestClientError(description: "accepted")
+        }
+        #expect(before.field == "before" && before.message.contains("'soon'"))
+    }
+
+    @Test func concertAddRescheduleAndCancelQueueTheirNotices() async throws {
+        let daemon = try TestDaemon(clockStart: "2019-11-01T00:00")
+        defer { daemon.remove() }
+        _ = await ctl(daemon, "subscribe", "busan", "--email", "a@example.org", "--quiet")
+        let added = await ctl(
+            daemon, "concert", "add", "--city", "busan", "--title", "부산 앙코르", "--start", "2019-12-20T14:00",
+            "--venue", "영화의전당", "--json")
+        #expect(added.status == 0, "\(added.error)")
+        let result = try json(added)
+        #expect(result["notices"] as? Int == 1)
+        let concert = try #require(result["concert"] as? [String: Any])
+        let id = try #require(concert["id"] as? String)
+        #expect(id == "busan-2019-12-20")
+        #expect(concert["end"] as? String == "2019-12-20T16:00:00+09:00")
+
+        let moved = try json(await ctl(daemon, "concert", "reschedule", id, "--start", "2019-12-21T15:00", "--json"))
+        #expect((moved["concert"] as? [String: Any])?["start"] as? String == "2019-12-21T15:00:00+09:00")
+        let cancelled = await ctl(daemon, "concert", "cancel", id, "--json")
+        #expect(cancelled.status == 0)
+        #expect(await ctl(daemon, "concert", "cancel", id).status == 1, "cancelling twice is a conflict")
+        let concerts = try json(await ctl(daemon, "concerts", "--city", "busan", "--json"))["concerts"] as? [Any]
+        #expect(concerts?.isEmpty == true)
+    }
+
+    @Test func previewRendersWhatWouldGoOutInTheWindow() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        _ = await ctl(daemon, "subscribe", "daegu", "--email", "a@example.org", "--lang", "en", "--quiet")
+        _ = await ctl(
+            daemon, "subscribe", "sejong", "--webhook", "http://127.0.0.1:9/x", "--format", "slack", "--quiet")
+        let run = await ctl(daemon, "preview", "--from", "2019-10-20T00:00", "--to", "2019-10-27T00:00", "--json")
+        #expect(run.status == 0, "\(run.error)")
+        let reminders = try #require(try json(run)["reminders"] as? [[String: Any]])
+        #expect(
+            reminders.map { "\($0["concert"]!) \($0["offset"]!) \($0["due"]!)" } == [
+                "sejong-2019 7d 2019-10-20T09:00:00+09:00",
+                "daegu-2019 7d 2019-10-22T14:00:00+09:00",
+                "sejong-2019 1d 2019-10-26T09:00:00+09:00",
+            ])
+        #expect((reminders[1]["subject"] as? String)?.contains("in 7 days") == true)
+        #expect((reminders[2]["body"] as? String)?.contains("시간 미정") == true)
+    }
+
+    @Test func testSendReportsTheReceiversAnswer() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        // Port 9 (discard) is closed here: the connection is refused.
+        let id =
+            try json(await ctl(daemon, "subscribe", "busan", "--webhook", "http://127.0.0.1:9/x", "--quiet", "--json"))[
+                "id"] as? String
+        let run = await ctl(daemon, "test", try #require(id), "--json")
+        #expect(run.status == 1)
+        #expect(run.output.contains("\"delivered\" : false"))
+        let failed =
+            try json(await ctl(daemon, "deliveries", "--state", "failed", "--json"))["deliveries"] as? [[String: Any]]
+        #expect(failed?.first?["kind"] as? String == "test")
+    }
+
+    @Test func retryOfADeliveryThatHasNotFailedIsAConflict() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        _ = await ctl(daemon, "subscribe", "busan", "--email", "a@example.org", "--quiet")
+        let id = try #require(
+            (try json(await ctl(daemon, "upcoming", "--json"))["deliveries"] as? [[String: Any]])?.first?["id"] as? Int)
+        let run = await ctl(daemon, "retry", String(id))
+        #expect(run.status == 1)
+        #expect(run.error.contains("has not failed"))
+        #expect(await ctl(daemon, "retry", "999999").status == 1)
+    }
+
+    @Test func bulkImportCreatesValidLinesAndReportsTheOthers() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = daemon.directory + "/import.jsonl"
+        let lines = [
+            #"{"cities":["busan"],"email":"a@example.org"}"#,
+            #"{"cities":["atlantis"],"email":"b@example.org"}"#,
+            #"{"cities":["sejong"],"webhook":"http://127.0.0.1:9/h","before":"1d,3h","lang":"en"}"#,
+            #"not json"#,
+        ]
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let run = await ctl(daemon, "subscribe", "--from", file, "--json")
+        let result = try json(run)
+        #expect(result["imported"] as? Int == 2)
+        let rejected = try #require(result["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [2, 4])
+        #expect((rejected.first?["reason"] as? String)?.contains("atlantis") == true)
+        #expect(try daemon.daemon.database.counters()["subscription.active"] == 2)
+    }
+
+    @Test func reloadAnswersWithWhatChanged() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let run = await ctl(daemon, "reload", "--json")
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("reloaded"))
+    }
+
+    @Test func garbageOnTheSocketIsAnsweredAndChangesNothing() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        _ = await ctl(daemon, "subscribe", "busan", "--email", "a@example.org", "--quiet")
+        let before = try daemon.daemon.database.counters()
+        let client = try RawControlClient(path: daemon.socketPath)
+        for line in [
+            "hello", #"{"jsonrpc":"2.0","id":1,"method":"launch"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"subscribe","params":{"cities":"busan"}}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"pause","params":{"id":42}}"#,
+            #"{"jsonrpc":"2.0","id":4,"method":"upcoming","params":{"limit":-5}}"#,
+        ] {
+            #expect(client.send(line: line))
+            let reply = try client.readReply()
+            guard case .failure = reply.outcome else {
+                Issue.record("'\(line)' was not refused")
+                continue
+            }
+        }
+        #expect(client.send(Array(repeating: UInt8(ascii: "x"), count: 70_000) + [10]))
+        #expect(try client.closesWithin(5))
+        #expect(try daemon.daemon.database.counters() == before)
+        #expect(await ctl(daemon, "status").status == 0, "the daemon still answers")
+    }
+}

@@ -1,0 +1,66 @@
+import ConcertCore
+import Foundation
+import Logging
+
+@testable import ConcertDaemon
+
+/// A whole daemon in this process: a temporary state folder and short socket path, the shipped
+/// catalog, a shifted clock, and no file of the machine's (`/etc/concertd` is never read).
+final class TestDaemon: @unchecked Sendable {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let catalogPath = repositoryRoot.appendingPathComponent("etc/concertd/concerts.json5").path
+
+    let socket = TemporarySocket()
+    let directory: String
+    var daemon: Daemon!
+    var socketPath: String { socket.path }
+    var stateDirectory: String { directory + "/state" }
+
+    /// - Parameters:
+    ///   - clockStart: the shifted clock's start (Korea time unless an offset is given).
+    ///   - config: the text of a configuration file, if any.
+    ///   - environment: more environment, such as `NOTIFY_SOCKET`.
+    init(
+        clockStart: String = "2019-10-20T00:00", clockRate: String? = nil, config: String? = nil,
+        catalog: String? = nil, environment: [String: String] = [:], stateDirectory: String? = nil
+    ) throws {
+        directory = socket.directory
+        let options = Self.options(
+            directory: directory, socketPath: socket.path, clockStart: clockStart, clockRate: clockRate,
+            config: config, catalog: catalog, environment: environment, stateDirectory: stateDirectory)
+        daemon = try Daemon.start(options, logger: .quiet)
+    }
+
+    static func options(
+        directory: String, socketPath: String, clockStart: String?, clockRate: String? = nil, config: String?,
+        catalog: String?, environment: [String: String], stateDirectory: String? = nil
+    ) -> Daemon.Options {
+        var configFile: String?
+        if let config {
+            configFile = directory + "/concertd.conf"
+            FileManager.default.createFile(atPath: configFile!, contents: Data(config.utf8))
+        }
+        let env = ["HOME": directory, "CONFIGURATION_DIRECTORY": directory + "/etc"].merging(environment) { $1 }
+        return Daemon.Options(
+            configFile: configFile,
+            overrides: ConfigurationOverrides(
+                stateDirectory: stateDirectory ?? directory + "/state", socketPath: socketPath,
+                catalog: catalog ?? catalogPath, clockStart: clockStart, clockRate: clockRate),
+            environment: env)
+    }
+
+    func stop() {
+        daemon?.stop()
+    }
+
+    func remove() {
+        stop()
+        socket.remove()
+    }
+}
+
+extension Logger {
+    /// Drops everything: expected warnings and errors would only clutter the test output.
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+}
