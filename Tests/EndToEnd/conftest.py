@@ -111,16 +111,28 @@ _outcomes = {}
 
 
 def pytest_runtest_logreport(report):
-    entry = _outcomes.setdefault(report.nodeid, {"outcome": "passed", "seconds": 0.0})
+    # A test passed when its call passed and no phase failed; one that never finished its call
+    # (interrupted) stays "unfinished".
+    entry = _outcomes.setdefault(report.nodeid, {"outcome": "unfinished", "seconds": 0.0})
     entry["seconds"] += report.duration
     if report.failed:
         entry["outcome"] = "failed"
-    elif report.skipped and hasattr(report, "wasxfail"):
-        entry["outcome"] = "xfailed"
-    elif report.skipped and entry["outcome"] == "passed":
-        entry["outcome"] = "skipped"
-    elif report.when == "call" and hasattr(report, "wasxfail"):
-        entry["outcome"] = "xpassed"
+    elif entry["outcome"] == "failed":
+        pass
+    elif report.skipped:
+        entry["outcome"] = "xfailed" if hasattr(report, "wasxfail") else "skipped"
+    elif report.when == "call":
+        entry["outcome"] = "passed"
+
+
+def pytest_configure(config):
+    # `timeout` (make e2e) stops pytest with SIGTERM, sent to it and then to its process group:
+    # turn the first into an interruption, so that the fixture finalizers still stop every daemon.
+    def interrupted(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -140,7 +152,7 @@ def pytest_unconfigure(config):
     counts = {}
     for entry in _outcomes.values():
         counts[entry["outcome"]] = counts.get(entry["outcome"], 0) + 1
-    extra = "".join(f", {counts[k]} {k}" for k in ("xfailed", "xpassed", "skipped") if counts.get(k))
+    extra = "".join(f", {counts[k]} {k}" for k in ("xfailed", "skipped", "unfinished") if counts.get(k))
     total = sum(e["seconds"] for e in _outcomes.values())
     write(f"{counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed{extra} ({total:.0f} s)\n")
     sys.stdout.flush()

@@ -1,4 +1,5 @@
 """The real concertd, started and stopped by pid, and concertctl, run against its socket."""
+import ctypes
 import datetime as dt
 import json
 import os
@@ -19,6 +20,14 @@ CATALOG = REPO / "etc" / "concertd" / "concerts.json5"
 LIVE_PROCESSES = set()
 
 _CLOCK_LINE = re.compile(r"^(\S+Z) warning concertd: SHIFTED CLOCK")
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _die_with_the_test_process():
+    """In the child, before exec: the kernel kills it if the test process dies first."""
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 @dataclass
@@ -99,7 +108,7 @@ class Concertd:
         log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             self.command(clock_start, clock_rate, extra), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            env=self.env, cwd=self.workdir)
+            env=self.env, cwd=self.workdir, preexec_fn=_die_with_the_test_process)
         log.close()
         LIVE_PROCESSES.add(self.process)
         start = kst(clock_start) if isinstance(clock_start, str) else clock_start
