@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from harness.clock import KST, kst
+from harness.clock import kst
 from harness.messages import ParsedMail, webhook_text
 
 CONCERT = "gongju-buyeo-2019"

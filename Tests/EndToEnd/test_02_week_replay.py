@@ -71,7 +71,8 @@ def test_a_replayed_week_delivers_exactly_what_preview_predicted_in_order(make_d
     for route, expected in by_route.items():
         got = receiver.requests(route=route)
         payloads = [r.json() for r in got]
-        assert [(p["concert"]["id"], p["offset"]) for p in payloads] == [(e["concert"], e["offset"]) for e in expected], route
+        received = [(p["concert"]["id"], p["offset"]) for p in payloads]
+        assert received == [(e["concert"], e["offset"]) for e in expected], route
         assert all(p["type"] == "reminder" for p in payloads)
         for request, payload, reminder in zip(got, payloads, expected):
             late = request.arrived - daemon.clock.real_time(kst(reminder["due"]))

@@ -10,11 +10,10 @@ The second test shows the other half of the README's promise: a SIGTERM in the m
 fan-out lets the sends in flight finish and records them, so nothing is sent twice.
 """
 import collections
-import datetime as dt
 import signal
 
 from harness.clock import kst
-from harness.fanout import bulk_subscribe
+from harness.fanout import daemon_with_fanout
 from harness.receiver import Answer
 
 DUE = kst("2019-10-29T13:00")
@@ -22,22 +21,15 @@ MAX_IN_FLIGHT = 16
 LIMITS = {"max_in_flight": MAX_IN_FLIGHT, "max_in_flight_per_destination": MAX_IN_FLIGHT}
 
 
-def start_fanout(make_daemon, receiver, count, lead_seconds):
-    """A daemon whose clock reaches the due time `lead_seconds` after it starts, with `count`
-    subscriptions imported meanwhile."""
-    daemon = make_daemon(config=LIMITS)
-    daemon.start(DUE - dt.timedelta(seconds=lead_seconds), 1)
+def fanout(make_daemon, receiver, count):
     # Each answer takes a few milliseconds, so that the fan-out lasts long enough to interrupt.
     receiver.default(Answer(204, hang=0.004))
-    routes = bulk_subscribe(daemon, receiver, count)
-    assert daemon.clock.now() < DUE, f"the bulk import lasted until {daemon.clock.now()}, past the due time"
-    assert daemon.delivery_counts() == {"scheduled": count}
-    return daemon, routes
+    return daemon_with_fanout(make_daemon, receiver, count, DUE, lead_seconds=2, config=LIMITS)
 
 
 def test_kill_9_mid_fanout_then_restart_delivers_everything_with_bounded_repeats(make_daemon, receiver):
     count = 3000
-    daemon, routes = start_fanout(make_daemon, receiver, count, lead_seconds=10)
+    daemon, routes = fanout(make_daemon, receiver, count)
 
     receiver.wait_for(lambda got: len(got) >= count // 3, timeout=60, what="a third of the fan-out")
     daemon.kill9()
@@ -63,7 +55,7 @@ def test_kill_9_mid_fanout_then_restart_delivers_everything_with_bounded_repeats
 
 def test_sigterm_mid_fanout_lets_sends_in_flight_finish_and_sends_nothing_twice(make_daemon, receiver):
     count = 1000
-    daemon, routes = start_fanout(make_daemon, receiver, count, lead_seconds=5)
+    daemon, routes = fanout(make_daemon, receiver, count)
 
     receiver.wait_for(lambda got: len(got) >= count // 3, timeout=60, what="a third of the fan-out")
     assert daemon.stop() == 0

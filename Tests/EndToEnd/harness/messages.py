@@ -1,7 +1,6 @@
 """What a person reads in each kind of message: the text of every webhook format, and an email."""
 import email
 import email.policy
-import json
 
 import icalendar
 
