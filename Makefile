@@ -4,7 +4,7 @@ SWIFT ?= swift
 TEST_TIMEOUT ?= 720
 E2E_TIMEOUT ?= 480
 
-.PHONY: all deps deps-test build release run test e2e clean
+.PHONY: all deps deps-test build release run test e2e clean install install-build uninstall
 
 all: build
 
@@ -43,3 +43,101 @@ e2e: deps-test
 
 clean:
 	rm -rf .build
+
+# ---------------------------------------------------------------------------------------------
+# make install / make uninstall — see docs/service.md.
+#
+# PREFIX is /usr/local: what `make install` from a checkout puts on a Debian system stays out of
+# dpkg's /usr. systemd, systemd-sysusers, bash-completion, zsh, fish and man all look under
+# /usr/local too. A package build passes PREFIX=/usr DESTDIR=debian/tmp.
+# Configuration always goes to /etc/concertd: the unit's ConfigurationDirectory= is under /etc.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+# The daemon is started by systemd and run by administrators only (check-config): sbin, like
+# chronyd and sshd. concertctl is for every member of the control group: bin.
+SBINDIR ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERS_DIR ?= $(PREFIX)/lib/sysusers.d
+BASH_COMPLETION_DIR ?= $(DATADIR)/bash-completion/completions
+# Debian's zsh searches /usr/local/share/zsh/site-functions and, for packages,
+# /usr/share/zsh/vendor-completions (there is no /usr/share/zsh/site-functions in its fpath).
+ZSH_COMPLETION_DIR ?= $(if $(filter /usr,$(PREFIX)),$(DATADIR)/zsh/vendor-completions,$(DATADIR)/zsh/site-functions)
+FISH_COMPLETION_DIR ?= $(DATADIR)/fish/vendor_completions.d
+# A copy of the configuration as shipped: how the next install and uninstall tell an edited file.
+CONFIG_DIST_DIR ?= $(DATADIR)/concertd/dist
+# The Swift runtime is linked in, so the installed binaries need only Debian's libcurl4 and
+# libsqlite3-0, not the toolchain that built them.
+INSTALL_SWIFT_FLAGS ?= -c release --static-swift-stdlib
+# NO_BUILD=1 installs what `make install-build` built earlier (build as yourself, install as root).
+NO_BUILD ?=
+# What is installed from this tree: configuration, catalog and templates; shell completions
+# (concertctl.bash, .zsh, .fish) and man pages (NAME.SECTION), each only if present.
+CONFIG_SRC ?= etc/concertd
+COMPLETIONS_SRC ?= share/completions
+MAN_SRC ?= share/man
+
+install-build: deps
+	$(SWIFT) build $(INSTALL_SWIFT_FLAGS) --product concertd
+	$(SWIFT) build $(INSTALL_SWIFT_FLAGS) --product concertctl
+
+install: $(if $(NO_BUILD),,install-build)
+	@set -e; \
+	bin=$$($(SWIFT) build $(INSTALL_SWIFT_FLAGS) --show-bin-path); \
+	for f in "$$bin/concertd" "$$bin/concertctl"; do \
+	    [ -x "$$f" ] || { echo "$$f is missing: run make install-build first" >&2; exit 1; }; \
+	done; \
+	echo "concertd: installing into $(DESTDIR)$(PREFIX) (configuration in $(DESTDIR)$(SYSCONFDIR)/concertd)"; \
+	inst() { mode=$$1; src=$$2; dest=$(DESTDIR)$$3; install -D -m "$$mode" "$$src" "$$dest"; printf '  %-9s %s\n' install "$$dest"; }; \
+	inst 0755 "$$bin/concertd" $(SBINDIR)/concertd; \
+	inst 0755 "$$bin/concertctl" $(BINDIR)/concertctl; \
+	tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	sed -e 's|/usr/sbin/concertd|$(SBINDIR)/concertd|g' -e 's|/etc/concertd/|$(SYSCONFDIR)/concertd/|g' \
+	    systemd/concertd.service > "$$tmp"; \
+	inst 0644 "$$tmp" $(SYSTEMD_UNIT_DIR)/concertd.service; \
+	inst 0644 systemd/concertd.sysusers $(SYSUSERS_DIR)/concertd.conf; \
+	inst 0644 systemd/concertd.service.d/smtp-password.conf.example $(DATADIR)/doc/concertd/smtp-password.conf.example; \
+	inst 0644 docs/service.md $(DATADIR)/doc/concertd/service.md; \
+	if [ -f $(COMPLETIONS_SRC)/concertctl.bash ]; then inst 0644 $(COMPLETIONS_SRC)/concertctl.bash $(BASH_COMPLETION_DIR)/concertctl; fi; \
+	if [ -f $(COMPLETIONS_SRC)/concertctl.zsh ]; then inst 0644 $(COMPLETIONS_SRC)/concertctl.zsh $(ZSH_COMPLETION_DIR)/_concertctl; fi; \
+	if [ -f $(COMPLETIONS_SRC)/concertctl.fish ]; then inst 0644 $(COMPLETIONS_SRC)/concertctl.fish $(FISH_COMPLETION_DIR)/concertctl.fish; fi; \
+	for page in $(MAN_SRC)/*.[1-8]; do \
+	    [ -f "$$page" ] || continue; \
+	    inst 0644 "$$page" $(MANDIR)/man$${page##*.}/$${page##*/}; \
+	done; \
+	scripts/install-config.sh install $(CONFIG_SRC) $(DESTDIR)$(SYSCONFDIR)/concertd $(DESTDIR)$(CONFIG_DIST_DIR); \
+	if [ -z "$(DESTDIR)" ]; then \
+	    if command -v systemd-sysusers >/dev/null; then \
+	        echo "  sysusers  $(SYSUSERS_DIR)/concertd.conf (user concertd, group concertd-control)"; \
+	        systemd-sysusers $(SYSUSERS_DIR)/concertd.conf; \
+	    fi; \
+	    if [ -d /run/systemd/system ]; then echo "  systemctl daemon-reload"; systemctl daemon-reload; fi; \
+	    echo "next: systemctl enable --now concertd   (after editing $(SYSCONFDIR)/concertd/concertd.conf)"; \
+	fi
+
+uninstall:
+	@set -e; \
+	echo "concertd: removing from $(DESTDIR)$(PREFIX); the state in /var/lib/concertd, edited configuration, the user and groups stay"; \
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && systemctl -q is-active concertd 2>/dev/null; then \
+	    echo "  warning   concertd is running: stop it with systemctl disable --now concertd" >&2; \
+	fi; \
+	rm_file() { dest=$(DESTDIR)$$1; if [ -e "$$dest" ] || [ -L "$$dest" ]; then rm -f "$$dest"; printf '  %-9s %s\n' remove "$$dest"; fi; }; \
+	rm_file $(SBINDIR)/concertd; \
+	rm_file $(BINDIR)/concertctl; \
+	rm_file $(SYSTEMD_UNIT_DIR)/concertd.service; \
+	rm_file $(SYSUSERS_DIR)/concertd.conf; \
+	rm_file $(DATADIR)/doc/concertd/smtp-password.conf.example; \
+	rm_file $(DATADIR)/doc/concertd/service.md; \
+	rm_file $(BASH_COMPLETION_DIR)/concertctl; \
+	rm_file $(ZSH_COMPLETION_DIR)/_concertctl; \
+	rm_file $(FISH_COMPLETION_DIR)/concertctl.fish; \
+	for page in $(DESTDIR)$(MANDIR)/man[1-8]/concertd*.[1-8] $(DESTDIR)$(MANDIR)/man[1-8]/concertctl*.[1-8]; do \
+	    if [ -f "$$page" ]; then rm -f "$$page"; printf '  %-9s %s\n' remove "$$page"; fi; \
+	done; \
+	rmdir $(DESTDIR)$(DATADIR)/doc/concertd 2>/dev/null || true; \
+	scripts/install-config.sh uninstall $(DESTDIR)$(SYSCONFDIR)/concertd $(DESTDIR)$(CONFIG_DIST_DIR); \
+	rmdir $(DESTDIR)$(DATADIR)/concertd 2>/dev/null || true; \
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then echo "  systemctl daemon-reload"; systemctl daemon-reload; fi

@@ -27,11 +27,11 @@ extension EasyHandle {
         switch job.kind {
         case .http(let request, let timeouts):
             isMail = false
-            scrubber = .forURL(request.url)
+            secret = .url(request.url)
             try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
         case .mail(let mail):
             isMail = true
-            scrubber = .forPassword(mail.password)
+            secret = .password(mail.password)
             try prepareMail(mail, me: me)
         }
     }
@@ -50,10 +50,13 @@ extension EasyHandle {
         guard !method.isEmpty, method.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
             throw TransferSetupError(failure: .invalidRequest, message: "the HTTP method is not a token")
         }
-        try check(ccurl_easy_setopt_off_t(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "POSTFIELDSIZE")
+        try check(
+            ccurl_easy_setopt_off_t(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "POSTFIELDSIZE")
         // COPYPOSTFIELDS copies POSTFIELDSIZE bytes at once, so the body need not outlive this call.
         let copied = request.body.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress else { return ccurl_easy_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, "") }
+            guard let base = bytes.baseAddress else {
+                return ccurl_easy_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, "")
+            }
             return ccurl_easy_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
         }
         try check(copied, "COPYPOSTFIELDS")
@@ -101,6 +104,9 @@ extension EasyHandle {
             recipientList = list
         }
         try check(ccurl_easy_setopt_slist(curl, CURLOPT_MAIL_RCPT, recipientList), "MAIL_RCPT")
+        // Not set: CURLOPT_MAIL_RCPT_ALLOWFAILS (in 7.88 spelled CURLOPT_MAIL_RCPT_ALLLOWFAILS, renamed in
+        // 8.2). It would deliver to the accepted recipients and report success, and one DeliveryOutcome
+        // cannot say that some recipients were refused; so one refused recipient fails the whole message.
 
         upload = mail.message
         uploadOffset = 0

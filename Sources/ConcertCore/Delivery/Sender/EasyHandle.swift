@@ -17,7 +17,9 @@ final class EasyHandle {
     /// The callback of the running transfer; `nil` while idle.
     var completion: (@Sendable (TransferResult) -> Void)?
     var isMail = false
-    var scrubber = SecretScrubber([])
+    /// What texts of this transfer must not show: the webhook URL or the SMTP password. The
+    /// scrubber is built only when there is a text to scrub, off the fast path of a success.
+    var secret = TransferSecret.none
 
     var body: [UInt8] = []
     var bodyLength = 0
@@ -30,6 +32,8 @@ final class EasyHandle {
 
     var stage = SMTPStage.connect
     var lastReply: [UInt8] = []
+    /// libcurl sent QUIT after a failure: the server's "221 Bye" must not hide the reply that mattered.
+    var quitting = false
     static let lastReplyLimit = 512
 
     init?() {
@@ -55,7 +59,7 @@ final class EasyHandle {
         headerList = nil
         recipientList = nil
         completion = nil
-        scrubber = SecretScrubber([])
+        secret = .none
         body.removeAll(keepingCapacity: true)
         bodyLength = 0
         cutOff = false
@@ -63,6 +67,7 @@ final class EasyHandle {
         uploadOffset = 0
         stage = .connect
         lastReply.removeAll(keepingCapacity: true)
+        quitting = false
         errorBuffer[0] = 0
     }
 
@@ -107,15 +112,35 @@ final class EasyHandle {
         let line = UnsafeRawBufferPointer(start: bytes, count: count)
         switch type {
         case CURLINFO_HEADER_IN:
+            guard !quitting else { return }
             if stage == .connect { stage = .greeting }
             var end = count
             while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             lastReply.removeAll(keepingCapacity: true)
             lastReply.append(contentsOf: line[0..<min(end, Self.lastReplyLimit)])
         case CURLINFO_HEADER_OUT:
-            if let started = SMTPStage.started(byCommand: line) { stage = started }
+            if let started = SMTPStage.started(byCommand: line) {
+                stage = started
+            } else if line.starts(with: "QUIT".utf8) {
+                quitting = true
+            }
         default:
             break
+        }
+    }
+}
+
+/// The secret of one transfer, kept until a text needs scrubbing.
+enum TransferSecret {
+    case none
+    case url(String)
+    case password(String?)
+
+    var scrubber: SecretScrubber {
+        switch self {
+        case .none: SecretScrubber([])
+        case .url(let url): .forURL(url)
+        case .password(let password): .forPassword(password)
         }
     }
 }

@@ -22,7 +22,9 @@ public enum HTTPVerdict {
         case .stopped:
             return .retryable(error: result.message, retryAfter: nil)
         default:
-            return .retryable(error: result.message.isEmpty ? "transfer failed (\(result.curlCode))" : result.message, retryAfter: nil)
+            return .retryable(
+                error: result.message.isEmpty ? "transfer failed (\(result.curlCode))" : result.message, retryAfter: nil
+            )
         }
     }
 
@@ -54,7 +56,9 @@ public enum HTTPVerdict {
         var lastWasSpace = true
         for character in text {
             guard line.count < quotedBodyLimit else { break }
-            if character.isWhitespace || character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            if character.isWhitespace
+                || character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            {
                 if !lastWasSpace { line.append(" ") }
                 lastWasSpace = true
             } else {

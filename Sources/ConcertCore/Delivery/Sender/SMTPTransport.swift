@@ -46,9 +46,11 @@ public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
         completion: @escaping @Sendable (DeliveryOutcome) -> Void
     ) {
         // A bad envelope sender is the configuration's fault, not the message's.
-        guard !mailFrom.isEmpty, !mailFrom.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x3C || $0 == 0x3E })
+        guard !mailFrom.isEmpty,
+            !mailFrom.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x3C || $0 == 0x3E })
         else {
-            completion(.destinationFailed(error: "the envelope sender '\(mailFrom)' is not a plain address", retryAfter: nil))
+            completion(
+                .destinationFailed(error: "the envelope sender '\(mailFrom)' is not a plain address", retryAfter: nil))
             return
         }
         let transfer = MailTransfer(

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+
+@testable import ConcertCore
+
+/// SMTP submission against aiosmtpd on 127.0.0.1, started by each test.
+@Suite struct SMTPTransportTests {
+    static let message = Data(
+        ("From: concertd <reminders@concertd.test>\r\nTo: <citizen@example.test>\r\nSubject: test\r\n\r\n"
+            + ".a line starting with a dot\r\n..two dots\r\n.\r\nlast line\r\n").utf8)
+
+    static func transport(_ url: String, password: String? = nil, requireTLS: Bool? = nil) -> SMTPTransport {
+        SMTPTransport(
+            url: url, mailFrom: "reminders@concertd.test", username: password.map { _ in "concertd" },
+            password: password, requireTLS: requireTLS,
+            timeouts: TransferTimeouts(connect: .seconds(5), total: .seconds(20)))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aMessageArrivesByteForByteWithItsEnvelope() async throws {
+        let server = try await SMTPPeer()
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport(server.url).send(
+            Self.message, to: ["citizen@example.test", "second@example.test"], using: sender)
+
+        #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
+        let messages = try server.messages()
+        try #require(messages.count == 1)
+        #expect(messages[0].content == Self.message)
+        #expect(messages[0].mailFrom == "reminders@concertd.test")
+        #expect(messages[0].recipients == ["citizen@example.test", "second@example.test"])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func messagesToTheSameSmarthostShareAConnection() async throws {
+        let server = try await SMTPPeer()
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+        let transport = Self.transport(server.url)
+
+        for index in 1...5 {
+            let outcome = await transport.send(Self.message, to: ["citizen\(index)@example.test"], using: sender)
+            #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 000\(index)"))
+        }
+
+        let messages = try server.messages()
+        #expect(messages.count == 5)
+        #expect(Set(messages.map(\.clientPort)).count == 1)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aTemporaryRecipientFailureIsRetryable() async throws {
+        let server = try await SMTPPeer(["--tempfail", "later@example.test"])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport(server.url).send(Self.message, to: ["later@example.test"], using: sender)
+
+        #expect(
+            outcome
+                == .retryable(
+                    error: "recipient (RCPT TO) refused: 451 4.3.0 <later@example.test>: try again later",
+                    retryAfter: nil))
+        #expect(try server.messages().isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aTemporaryFailureOfTheMessageIsRetryable() async throws {
+        let server = try await SMTPPeer(["--tempfail-data"])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+
+        #expect(outcome == .retryable(error: "message refused: 452 4.3.1 insufficient system storage", retryAfter: nil))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRejectedRecipientIsPermanentForTheMessage() async throws {
+        let server = try await SMTPPeer(["--reject", "nobody@example.test"])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+        let transport = Self.transport(server.url)
+
+        let outcome = await transport.send(
+            Self.message, to: ["citizen@example.test", "nobody@example.test"], using: sender)
+
+        #expect(
+            outcome
+                == .permanent(error: "recipient (RCPT TO) refused: 550 5.1.1 <nobody@example.test>: no such user here"))
+        #expect(try server.messages().isEmpty)
+
+        // The smarthost stays usable for the next message.
+        let next = await transport.send(Self.message, to: ["citizen@example.test"], using: sender)
+        #expect(next == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSmarthostThatIsDownIsADestinationFailure() async throws {
+        let closed = try ClosedPort()
+        defer { closed.release() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport("smtp://127.0.0.1:\(closed.port)").send(
+            Self.message, to: ["citizen@example.test"], using: sender)
+
+        guard case .destinationFailed(let error, _) = outcome else {
+            Issue.record("expected destinationFailed, got \(outcome)")
+            return
+        }
+        #expect(error.contains("127.0.0.1"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func refusedCredentialsAreADestinationFailureWithoutThePassword() async throws {
+        let server = try await SMTPPeer(["--auth-reject"])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+        let transport = Self.transport(server.url, password: "pa55-SECRET-word", requireTLS: false)
+
+        let outcome = await transport.send(Self.message, to: ["citizen@example.test"], using: sender)
+
+        #expect(
+            outcome
+                == .destinationFailed(
+                    error: "authentication refused: 535 5.7.8 Authentication credentials invalid", retryAfter: nil))
+        #expect(!"\(outcome)".contains("SECRET"))
+        #expect(!"\(transport)".contains("SECRET"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRequiredSTARTTLSThatIsNotOfferedIsADestinationFailure() async throws {
+        let server = try await SMTPPeer()
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+        // A password makes STARTTLS required by default.
+        let transport = Self.transport(server.url, password: "pa55-SECRET-word")
+        #expect(transport.requireTLS)
+
+        let outcome = await transport.send(Self.message, to: ["citizen@example.test"], using: sender)
+
+        #expect(
+            outcome
+                == .destinationFailed(
+                    error: "STARTTLS is required but the server does not offer it", retryAfter: nil))
+        #expect(try server.messages().isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aGreetingOf421IsADestinationFailure() async throws {
+        let server = try await SMTPPeer(["--greeting-421"])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+
+        #expect(
+            outcome
+                == .destinationFailed(
+                    error: "SMTP greeting refused: 421 4.3.2 service not available, closing channel", retryAfter: nil))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func onlySMTPIsSpoken() async throws {
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport("http://127.0.0.1:1/").send(
+            Self.message, to: ["citizen@example.test"], using: sender)
+
+        guard case .destinationFailed = outcome else {
+            Issue.record("expected destinationFailed, got \(outcome)")
+            return
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRecipientThatCouldChangeTheCommandIsPermanent() async throws {
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport("smtp://127.0.0.1:1").send(
+            Self.message, to: ["a@b.test>\r\nRCPT TO:<c@d.test"], using: sender)
+
+        #expect(outcome == .permanent(error: "a recipient is not a plain address"))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@testable import ConcertCore
+
+@Suite struct SMTPVerdictTests {
+    func outcome(
+        _ failure: TransferFailure?, stage: SMTPStage, code: Int = 0, reply: String? = nil, message: String = ""
+    ) -> DeliveryOutcome {
+        SMTPVerdict.outcome(
+            of: TransferResult(
+                failure: failure, curlCode: failure == nil ? 0 : 55, message: message, responseCode: code,
+                smtpStage: stage, lastReply: reply))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anAcceptedMessageIsSentWithTheServersReply() {
+        #expect(
+            outcome(nil, stage: .message, code: 250, reply: "250 2.0.0 Ok: queued as 12")
+                == .sent(detail: "250 2.0.0 Ok: queued as 12"))
+        #expect(outcome(nil, stage: .message, code: 250) == .sent(detail: "250"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aTemporaryReplyToTheMessageIsRetryable() {
+        #expect(
+            outcome(.rejected, stage: .recipient, code: 451, reply: "451 4.3.0 later")
+                == .retryable(error: "recipient (RCPT TO) refused: 451 4.3.0 later", retryAfter: nil))
+        #expect(
+            outcome(.unexpectedReply, stage: .message, code: 452, reply: "452 full")
+                == .retryable(error: "message refused: 452 full", retryAfter: nil))
+        #expect(
+            outcome(.rejected, stage: .mail, code: 451, reply: "451 local error")
+                == .retryable(error: "envelope sender (MAIL FROM) refused: 451 local error", retryAfter: nil))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aPermanentReplyToARecipientOrTheMessageIsPermanent() {
+        #expect(
+            outcome(.rejected, stage: .recipient, code: 550, reply: "550 5.1.1 no such user")
+                == .permanent(error: "recipient (RCPT TO) refused: 550 5.1.1 no such user"))
+        #expect(
+            outcome(.unexpectedReply, stage: .message, code: 554, reply: "554 spam")
+                == .permanent(error: "message refused: 554 spam"))
+        #expect(
+            outcome(.rejected, stage: .data, code: 554, reply: "554 no") == .permanent(error: "DATA refused: 554 no"))
+        #expect(
+            outcome(.rejected, stage: .mail, code: 552, reply: "552 too big")
+                == .permanent(error: "envelope sender (MAIL FROM) refused: 552 too big"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func failuresOfTheSmarthostAreDestinationFailures() {
+        let cases: [(TransferFailure, SMTPStage, Int)] = [
+            (.couldNotConnect, .connect, 0),
+            (.couldNotResolve, .connect, 0),
+            (.tls, .connect, 0),
+            (.tls, .startTLS, 220),
+            (.tlsUnavailable, .hello, 250),
+            (.loginDenied, .auth, 535),
+            (.unexpectedReply, .greeting, 421),
+            (.unexpectedReply, .hello, 502),
+            (.rejected, .recipient, 421),
+            (.rejected, .mail, 553),
+            (.timedOut, .message, 354),
+            (.connectionLost, .recipient, 250),
+            (.refusedURL, .connect, 0),
+        ]
+        for (failure, stage, code) in cases {
+            let verdict = outcome(failure, stage: stage, code: code, message: "failed")
+            guard case .destinationFailed = verdict else {
+                Issue.record("\(failure) at \(stage) with \(code) gave \(verdict)")
+                continue
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aMessageTheSenderCouldNotHandOverIsPermanent() {
+        #expect(
+            outcome(.invalidRequest, stage: .connect, message: "a recipient is not a plain address")
+                == .permanent(error: "a recipient is not a plain address"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func authFailureNamesTheReplyButNoCredentials() {
+        let verdict = outcome(
+            .loginDenied, stage: .auth, code: 535, reply: "535 5.7.8 Authentication credentials invalid")
+        #expect(
+            verdict
+                == .destinationFailed(
+                    error: "authentication refused: 535 5.7.8 Authentication credentials invalid", retryAfter: nil))
+    }
+}

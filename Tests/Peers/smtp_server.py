@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""An SMTP server for concertd's sender tests: aiosmtpd saving every message, with scripted failures.
+
+Usage: smtp_server.py DIR [--tempfail ADDRESS]... [--reject ADDRESS]... [--tempfail-data]
+                          [--auth-reject] [--greeting-421]
+
+Listens on 127.0.0.1 on a port the system chooses, prints the port on stdout, then serves until
+it is killed. Each accepted message is saved as DIR/NNNN.eml (the bytes received after DATA,
+dot-unstuffed, without the final ".") with DIR/NNNN.json beside it (mail_from, rcpt_tos,
+client_port; the client port tells TCP connections apart).
+
+  --tempfail ADDRESS  answers RCPT TO:<ADDRESS> with 451
+  --reject ADDRESS    answers RCPT TO:<ADDRESS> with 550
+  --tempfail-data     answers the end of every message with 452
+  --auth-reject       offers AUTH (over plain text) and refuses any credentials with 535
+  --greeting-421      greets every connection with 421 and closes it
+"""
+import argparse
+import asyncio
+import json
+import signal
+import os
+
+from aiosmtpd.smtp import SMTP, AuthResult
+
+
+class Handler:
+    def __init__(self, options):
+        self.options = options
+        self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.options.tempfail:
+            return "451 4.3.0 <%s>: try again later" % address
+        if address in self.options.reject:
+            return "550 5.1.1 <%s>: no such user here" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.options.tempfail_data:
+            return "452 4.3.1 insufficient system storage"
+        self.count += 1
+        base = os.path.join(self.options.dir, "%04d" % self.count)
+        with open(base + ".eml.tmp", "wb") as message:
+            message.write(envelope.original_content)
+        with open(base + ".json", "w") as meta:
+            json.dump(
+                {
+                    "mail_from": envelope.mail_from,
+                    "rcpt_tos": envelope.rcpt_tos,
+                    "client_port": session.peer[1],
+                },
+                meta,
+            )
+        os.rename(base + ".eml.tmp", base + ".eml")
+        return "250 2.0.0 Ok: queued as %04d" % self.count
+
+
+def refuse_all(server, session, envelope, mechanism, auth_data):
+    return AuthResult(success=False, handled=False)
+
+
+async def greet_421(reader, writer):
+    writer.write(b"421 4.3.2 service not available, closing channel\r\n")
+    await writer.drain()
+    writer.close()
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dir")
+    parser.add_argument("--tempfail", action="append", default=[])
+    parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--tempfail-data", action="store_true")
+    parser.add_argument("--auth-reject", action="store_true")
+    parser.add_argument("--greeting-421", action="store_true")
+    options = parser.parse_args()
+    os.makedirs(options.dir, exist_ok=True)
+
+    loop = asyncio.get_running_loop()
+    if options.greeting_421:
+        server = await asyncio.start_server(greet_421, "127.0.0.1", 0)
+    else:
+        handler = Handler(options)
+        settings = {"hostname": "peer.test", "ident": "concertd test peer"}
+        if options.auth_reject:
+            settings.update(authenticator=refuse_all, auth_require_tls=False)
+        server = await loop.create_server(lambda: SMTP(handler, **settings), "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    # A parent that runs on dispatch threads may hand down SIGTERM blocked: take it back.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    asyncio.run(main())
