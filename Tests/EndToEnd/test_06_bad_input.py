@@ -40,8 +40,8 @@ def assert_error(reply, code, id=1):
 
 
 @pytest.fixture
-def populated_daemon(make_daemon, receiver):
-    daemon = make_daemon(config={"control_idle_timeout": "2s"})
+def populated_daemon(make_daemon, receiver, smtp):
+    daemon = make_daemon(smtp=smtp.url, config={"control_idle_timeout": "2s"})
     daemon.start(QUIET_MOMENT, 1)
     for n in range(3):
         daemon.subscribe("siheung", webhook=receiver.url(f"/hook/{n}"), format="slack", before="1d,1h", quiet=True)
@@ -189,6 +189,17 @@ def test_an_unknown_command_is_named_even_with_global_options(binaries, workdir)
     result = subprocess.run([str(binaries / "concertctl"), "--socket", str(workdir / "c.sock"), "frobnicate"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 64 and "frobnicate" in result.stderr, result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "concertd without smtp_url accepts email subscriptions (exit 0), though concertd.conf says "
+    "'Empty: email is off and email subscriptions are refused'; their reminders then wait forever"))
+def test_email_subscriptions_are_refused_when_email_is_off(make_daemon):
+    daemon = make_daemon()  # no --smtp, no smtp_url
+    daemon.start(QUIET_MOMENT, 1)
+    result = daemon.ctl("subscribe", "siheung", "--email", "citizen@example.org", json_output=False)
+    assert result.returncode == 1 and "smtp" in result.stderr.lower(), str(result)
+    assert daemon.ctl_ok("subscriptions")["subscriptions"] == []
 
 
 def test_daemon_refuses_to_start_on_a_bad_config_catalog_or_newer_database(make_daemon, workdir):
