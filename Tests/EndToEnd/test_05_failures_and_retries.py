@@ -1,10 +1,10 @@
 """Scenario 5: receivers fail, and concertd retries on schedule, disables on 410, waits out SMTP.
 
-The subscriptions are made with the clock at 12:00; concertd then restarts with its clock at 120×
-from 29 October 12:56, so Daegu's `1h` reminders (concert at 14:00) fall
-due 2 real seconds after start, `50m` ones at 7 s, `40m` at 12 s and `30m` at 17 s. Retry
-delays are shifted-clock seconds too: the first retry comes 15–30 s (0.125–0.25 real s) after a
-failure (retry_initial = 30s, jitter factor 0.5–1), and a `Retry-After: 240` means 2 real seconds.
+The subscriptions are made with the clock at 12:00; concertd then restarts with its clock at
+120× from 29 October 12:56, so Daegu's `1h` reminders (concert at 14:00) fall due 2 real seconds
+after the restart, `50m` ones at 7 s, `40m` at 12 s and `30m` at 17 s. Retry delays are
+shifted-clock seconds too: the first retry comes 15–30 s (0.125–0.25 real s) after a failure
+(retry_initial = 30s, jitter factor 0.5–1), and a `Retry-After: 240` means 2 real seconds.
 """
 import datetime as dt
 
