@@ -2,6 +2,7 @@
 # Installs (as root) or names (otherwise) what `make run` and `make test` need on Debian 12.
 #   scripts/ensure-deps.sh run    build and run: libcurl, libcrypto (OpenSSL) and SQLite headers, pkg-config
 #   scripts/ensure-deps.sh test   the above, plus the Python test peers (aiosmtpd, standardwebhooks, icalendar)
+#                                 and pytest, which runs the end-to-end suite
 set -euo pipefail
 mode=${1:-run}
 
@@ -27,11 +28,12 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = test ]; then
-    pip_packages=(aiosmtpd standardwebhooks icalendar)
+    pip_packages=(aiosmtpd standardwebhooks icalendar pytest)
     missing_pip=()
     python3 -c 'import aiosmtpd' 2>/dev/null || missing_pip+=(aiosmtpd)
     python3 -c 'import standardwebhooks' 2>/dev/null || missing_pip+=(standardwebhooks)
     python3 -c 'import icalendar' 2>/dev/null || missing_pip+=(icalendar)
+    python3 -c 'import pytest' 2>/dev/null || missing_pip+=(pytest)
     if [ ${#missing_pip[@]} -gt 0 ]; then
         echo "installing Python test peers: ${missing_pip[*]}" >&2
         if ! python3 -m pip install -q "${missing_pip[@]}" 2>/dev/null; then

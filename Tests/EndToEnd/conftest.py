@@ -1,0 +1,158 @@
+"""Fixtures of the end-to-end suite: the binaries, real peers on 127.0.0.1, and concertd itself.
+
+Every peer runs in this process and every daemon is a child process stopped by its pid in the
+fixture finalizers (SIGTERM, then kill -9), also when a test fails. Temporary folders have short
+paths (/tmp/cde-XXXXXXXX) so the control socket stays far below the 108-byte limit.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from harness.daemon import LIVE_PROCESSES, REPO, Concertd  # noqa: E402
+from harness.receiver import WebhookReceiver  # noqa: E402
+from harness.smtp import SmtpServer  # noqa: E402
+
+SWIFT = os.environ.get("SWIFT", "swift")
+
+
+@pytest.fixture(scope="session")
+def binaries():
+    """The folder holding concertd and concertctl: `$CONCERTD_BIN_DIR`, else a debug `swift build`.
+
+    Debug, not release: `make test` runs `swift test` first, which has built the debug binaries
+    already, so this costs seconds; a release build would add minutes on two cores, and the
+    scenarios need no release speed (a few thousand sends).
+    """
+    given = os.environ.get("CONCERTD_BIN_DIR")
+    if given:
+        folder = Path(given)
+    else:
+        started = time.monotonic()
+        build = subprocess.run([SWIFT, "build"], cwd=REPO, capture_output=True, text=True, timeout=1200)
+        assert build.returncode == 0, f"swift build failed:\n{build.stdout[-5000:]}\n{build.stderr[-5000:]}"
+        folder = Path(subprocess.run(
+            [SWIFT, "build", "--show-bin-path"], cwd=REPO, capture_output=True, text=True, timeout=120,
+            check=True).stdout.strip())
+        print(f"\nbinaries: {folder} (swift build took {time.monotonic() - started:.1f} s)")
+    for name in ("concertd", "concertctl"):
+        assert (folder / name).is_file(), f"{folder / name} is missing"
+    return folder
+
+
+@pytest.fixture
+def workdir(request):
+    """A private temporary folder with a short path; kept (and named) when the test fails."""
+    path = Path(tempfile.mkdtemp(prefix="cde-", dir="/tmp"))
+    yield path
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(f"\nkept for inspection: {path}")
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def receiver():
+    server = WebhookReceiver()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_daemon(binaries, workdir, request):
+    """Makes `Concertd` objects in this test's folder; every one is stopped at the end."""
+    made = []
+
+    def make(name="d", **options):
+        folder = workdir / name
+        folder.mkdir()
+        daemon = Concertd(binaries, folder, **options)
+        made.append(daemon)
+        return daemon
+
+    yield make
+    report = getattr(request.node, "rep_call", None)
+    for daemon in made:
+        if daemon.running:
+            try:
+                daemon.stop(timeout=15)
+            except AssertionError:
+                pass
+        if report is not None and report.failed and daemon.log_path:
+            print(f"\n--- last lines of {daemon.log_path} ---\n" + "\n".join(daemon.log().splitlines()[-60:]))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, "rep_" + report.when, report)
+    return report
+
+
+# --- one line per scenario, and `N passed, N failed` at the very end ---
+
+_outcomes = {}
+
+
+def pytest_runtest_logreport(report):
+    # A test passed when its call passed and no phase failed; one that never finished its call
+    # (interrupted) stays "unfinished".
+    entry = _outcomes.setdefault(report.nodeid, {"outcome": "unfinished", "seconds": 0.0})
+    entry["seconds"] += report.duration
+    if report.failed:
+        entry["outcome"] = "failed"
+    elif entry["outcome"] == "failed":
+        pass
+    elif report.skipped:
+        entry["outcome"] = "xfailed" if hasattr(report, "wasxfail") else "skipped"
+    elif report.when == "call":
+        entry["outcome"] = "passed"
+
+
+def pytest_configure(config):
+    # `timeout` (make e2e) stops pytest with SIGTERM, sent to it and then to its process group:
+    # turn the first into an interruption, so that the fixture finalizers still stop every daemon.
+    def interrupted(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for process in list(LIVE_PROCESSES):
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def pytest_unconfigure(config):
+    if not _outcomes:
+        return
+    write = sys.stdout.write
+    write("\nend-to-end scenarios:\n")
+    for nodeid, entry in _outcomes.items():
+        write(f"  {entry['outcome']:8} {entry['seconds']:6.1f} s  {nodeid}\n")
+    counts = {}
+    for entry in _outcomes.values():
+        counts[entry["outcome"]] = counts.get(entry["outcome"], 0) + 1
+    extra = "".join(f", {counts[k]} {k}" for k in ("xfailed", "skipped", "unfinished") if counts.get(k))
+    total = sum(e["seconds"] for e in _outcomes.values())
+    write(f"{counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed{extra} ({total:.0f} s)\n")
+    sys.stdout.flush()

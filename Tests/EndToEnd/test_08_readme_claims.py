@@ -1,0 +1,73 @@
+"""README claims not shown by the numbered scenarios.
+
+- "A reminder whose due time had already passed when the subscription was made is not sent:
+  someone who subscribes two hours before a concert gets its 1h reminder only. Concerts that are
+  over get none."
+- "A city is found by its id (`busan`, any case), its Korean short name (`부산`, `수영구`) or its
+  full name (`부산광역시`)."
+- Issue 3: a new subscription gets a short confirmation naming its next concert (not with --quiet).
+- "One timer … With nothing due it is disarmed: an idle concertd makes no periodic wake-ups."
+"""
+import glob
+import time
+
+import pytest
+
+from harness.waiting import poll_until
+
+
+def test_late_subscribers_get_only_the_reminders_still_ahead_and_a_confirmation_at_once(make_daemon, receiver):
+    daemon = make_daemon()
+    daemon.start("2019-10-29T12:00+09:00", 1)  # two hours before Daegu's concert (14:00)
+
+    reply = daemon.subscribe("daegu", webhook=receiver.url("/late"), format="generic")  # default 7d, 1d, 1h
+    assert reply["subscription"]["before"] == ["7d", "1d", "1h"]
+    confirmation = receiver.wait_for(lambda got: len(got) == 1, route="/late", timeout=5, what="a confirmation")[0]
+    payload = confirmation.json()
+    assert payload["type"] == "confirmation" and payload["concert"]["id"] == "daegu-2019", payload
+    assert confirmation.arrived - daemon.clock.real_start < 3
+
+    upcoming = [d for d in daemon.ctl_ok("upcoming")["deliveries"] if d["subscription"] == reply["id"]]
+    assert [(d["offset"], d["due"]) for d in upcoming] == [("1h", "2019-10-29T13:00:00+09:00")]
+
+    # Daejeon's concert (23 October) is over: a warning, and nothing planned.
+    over = daemon.ctl("subscribe", "daejeon", "--webhook", receiver.url("/over"), "--format", "generic")
+    assert over.returncode == 0, str(over)
+    assert over.json["warnings"] and "daejeon" in " ".join(over.json["warnings"]).lower(), over.json
+    assert "warning" in over.stderr
+    poll_until(lambda: daemon.delivery_counts().get("sent") == 1, 5, what="the confirmation recorded")
+    assert daemon.deliveries(subscription=over.json["id"]) == []
+
+    # Cities by id in any case, Korean short name, full name, alias.
+    for name, city in [("BUSAN", "busan"), ("부산", "busan"), ("부산광역시", "busan"), ("수영구", "suyeong"),
+                       ("부여시", "buyeo"), ("Suyeong", "suyeong")]:
+        made = daemon.subscribe(name, webhook=receiver.url(f"/city/{city}"), format="slack", quiet=True)
+        assert made["subscription"]["cities"] == [city], (name, made["subscription"])
+
+
+def context_switches(pid):
+    """Voluntary and involuntary context switches of each thread of `pid`, by thread id."""
+    counts = {}
+    for task in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            with open(f"{task}/status") as status:
+                counts[task] = sum(int(line.split()[1]) for line in status if "ctxt_switches" in line)
+        except FileNotFoundError:
+            pass  # the thread ended meanwhile
+    return counts
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the libcurl sender thread calls curl_multi_poll with a 1000 ms timeout even with no transfer "
+    "(SenderLoop.pollMilliseconds), so an idle concertd wakes every second"))
+def test_an_idle_daemon_makes_no_periodic_wake_ups(make_daemon, receiver, smtp):
+    daemon = make_daemon(smtp=smtp.url)
+    daemon.start("2019-10-20T00:00+09:00", 1)
+    daemon.subscribe("goyang", webhook=receiver.url("/idle"), format="slack", quiet=True)  # due in December
+    daemon.subscribe("goyang", email="idle@example.org", quiet=True)
+    time.sleep(1)  # let the start-up and the requests above settle
+    before = context_switches(daemon.pid)
+    time.sleep(5)  # the idle period measured
+    after = context_switches(daemon.pid)
+    woken = {task: after[task] - before.get(task, 0) for task in after if after[task] != before.get(task, 0)}
+    assert sum(woken.values()) <= 2, f"context switches in 5 idle seconds, by thread: {woken}"
