@@ -11,9 +11,16 @@ import Testing
         (["status", "--socket", "/s"], ["status", "--socket", "/s"]),
         (["--socket", "/s"], ["--socket", "/s"]),
         (["--help"], ["--help"]),
+        (["--socket", "/s", "frobnicate"], ["frobnicate"]),
     ])
     func globalOptionsBeforeTheSubcommandMoveAfterIt(_ given: [String], _ expected: [String]) {
         #expect(GlobalOptionPlacement.normalized(given) == expected)
+    }
+
+    @Test func anUnknownCommandIsNamedEvenAfterAGlobalOption() throws {
+        let run = try runCtlBinary(["--socket", "/tmp/x.sock", "frobnicate"])
+        #expect(run.status == 64)
+        #expect(run.error.contains("frobnicate"))
     }
 
     @Test func runsWithTheSocketBeforeTheCommand() throws {

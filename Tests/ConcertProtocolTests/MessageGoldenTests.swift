@@ -89,7 +89,7 @@ struct MessageGoldenTests {
         )
         try expectGolden(
             ConcertInfo(id: "c", cities: ["x"], start: "2019-10-27", end: "2019-10-27", timeAnnounced: false),
-            #"{"cities":["x"],"end":"2019-10-27","id":"c","start":"2019-10-27","status":"scheduled","time_announced":false}"#
+            #"{"cities":["x"],"end":"2019-10-27","id":"c","speaker":null,"start":"2019-10-27","status":"scheduled","time_announced":false,"title":null,"venue":null}"#
         )
     }
 
@@ -108,7 +108,7 @@ struct MessageGoldenTests {
                     id: "c", cities: ["x"], start: "2019-10-27", end: "2019-10-27", timeAnnounced: false,
                     status: "cancelled"),
                 notices: 3),
-            #"{"concert":{"cities":["x"],"end":"2019-10-27","id":"c","start":"2019-10-27","status":"cancelled","time_announced":false},"notices":3}"#
+            #"{"concert":{"cities":["x"],"end":"2019-10-27","id":"c","speaker":null,"start":"2019-10-27","status":"cancelled","time_announced":false,"title":null,"venue":null},"notices":3}"#
         )
     }
 

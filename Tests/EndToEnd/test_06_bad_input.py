@@ -166,7 +166,7 @@ def test_bad_cli_arguments_exit_64_or_1_with_a_clear_message(populated_daemon, r
     assert daemon.running
     assert data_snapshot(daemon) == before
 
-    # An unknown command (given alone: with --socket, see the xfail below).
+    # An unknown command, given alone (with --socket: the test below).
     result = run_concertctl(daemon, "frobnicate")
     assert result.returncode == 64 and "frobnicate" in result.stderr, result
 
@@ -181,19 +181,12 @@ def run_concertctl(daemon, *args):
     return subprocess.run([str(daemon.binaries / "concertctl"), *args], capture_output=True, text=True, timeout=30)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "with a global option, an unknown command is reported as the option: `concertctl --socket S "
-    "frobnicate` says \"Unknown option '--socket'\" (GlobalOptionPlacement moves the option after "
-    "the unknown word, and ArgumentParser then rejects it there)"))
 def test_an_unknown_command_is_named_even_with_global_options(binaries, workdir):
     result = subprocess.run([str(binaries / "concertctl"), "--socket", str(workdir / "c.sock"), "frobnicate"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 64 and "frobnicate" in result.stderr, result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "concertd without smtp_url accepts email subscriptions (exit 0), though concertd.conf says "
-    "'Empty: email is off and email subscriptions are refused'; their reminders then wait forever"))
 def test_email_subscriptions_are_refused_when_email_is_off(make_daemon):
     daemon = make_daemon()  # no --smtp, no smtp_url
     daemon.start(QUIET_MOMENT, 1)

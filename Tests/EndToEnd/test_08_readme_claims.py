@@ -57,9 +57,6 @@ def context_switches(pid):
     return counts
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the libcurl sender thread calls curl_multi_poll with a 1000 ms timeout even with no transfer "
-    "(SenderLoop.pollMilliseconds), so an idle concertd wakes every second"))
 def test_an_idle_daemon_makes_no_periodic_wake_ups(make_daemon, receiver, smtp):
     daemon = make_daemon(smtp=smtp.url)
     daemon.start("2019-10-20T00:00+09:00", 1)

@@ -284,10 +284,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard let channel = channels[item.subscription.channel.kind] else {
-            finish(
-                .destinationFailed(
-                    error: "no \(item.subscription.channel.kind) channel is configured (for email, set smtp_url)",
-                    retryAfter: nil))
+            let kind = item.subscription.channel.kind
+            let advice = kind == "email" ? "set smtp_url and mail_from" : "this is a bug: webhooks always have one"
+            finish(.destinationFailed(error: "no \(kind) channel is configured (\(advice))", retryAfter: nil))
             return
         }
         do {

@@ -51,7 +51,7 @@ extension DeliveryInfo {
         self.init(
             id: delivery.id, subscription: delivery.subscriptionID, concert: delivery.concertID,
             kind: delivery.kind.rawValue, offset: delivery.offset.description,
-            due: KoreaTime.iso8601(delivery.nextAttempt ?? delivery.due), state: delivery.state.rawValue,
+            due: KoreaTime.iso8601(delivery.due), state: delivery.state.rawValue,
             attempts: delivery.attempts, lastError: delivery.lastError.map(daemon.redact),
             reason: delivery.reason?.rawValue)
     }

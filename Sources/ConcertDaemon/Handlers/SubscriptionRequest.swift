@@ -21,6 +21,11 @@ struct SubscriptionRequest {
         let channel: ChannelAddress
         switch (params.email, params.webhook) {
         case (let address?, nil):
+            guard configuration.smtpURL != nil else {
+                throw .invalidInput(
+                    "email reminders are off on this daemon: no smtp_url is configured; subscribe a webhook, "
+                        + "or ask the administrator to set smtp_url and mail_from", field: "email")
+            }
             if let problem = EmailAddress.problem(with: address) {
                 throw .invalidInput("invalid email address: \(problem)", field: "email")
             }

@@ -34,6 +34,21 @@ public struct ConcertInfo: Codable, Sendable, Hashable {
         case id, cities, title, start, end, venue, speaker, status
         case timeAnnounced = "time_announced"
     }
+
+    /// `title`, `venue` and `speaker` are always present, `null` when unknown: every concert
+    /// carries the same names.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(cities, forKey: .cities)
+        try container.encode(title, forKey: .title)
+        try container.encode(start, forKey: .start)
+        try container.encode(end, forKey: .end)
+        try container.encode(timeAnnounced, forKey: .timeAnnounced)
+        try container.encode(venue, forKey: .venue)
+        try container.encode(speaker, forKey: .speaker)
+        try container.encode(status, forKey: .status)
+    }
 }
 
 /// Who speaks at a concert; a concert added by hand may know only the name.

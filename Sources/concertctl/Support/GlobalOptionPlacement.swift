@@ -4,6 +4,10 @@
 enum GlobalOptionPlacement {
     static let valued: Set<String> = ["--socket", "--timeout"]
     static let flags: Set<String> = ["--json"]
+    /// The names of concertctl's commands.
+    static var commands: Set<String> {
+        Set(ConcertCtl.configuration.subcommands.map { $0._commandName } + ["help"])
+    }
     /// Commands whose first argument names a subcommand of theirs.
     static let groups: Set<String> = ["concert"]
 
@@ -28,6 +32,8 @@ enum GlobalOptionPlacement {
         }
         guard !leading.isEmpty, index < arguments.count else { return arguments }
         var rest = Array(arguments[index...])
+        // Not a command: leave the options out, so the parser names the unknown word itself.
+        guard commands.contains(rest[0]) else { return rest }
         var commandLength = 1
         if groups.contains(rest[0]), rest.count > 1, !rest[1].hasPrefix("-") { commandLength = 2 }
         rest.insert(contentsOf: leading, at: commandLength)

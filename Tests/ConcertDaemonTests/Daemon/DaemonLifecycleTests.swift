@@ -132,3 +132,21 @@ import Testing
         #expect(try daemon.daemon.database.counters()["delivery.sending"] == 1, "left for the next start")
     }
 }
+
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DaemonWithoutEmailTests {
+    @Test func emailSubscriptionsAreRefusedWhenNoSmarthostIsConfigured() async throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        var options = TestDaemon.options(
+            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00", config: nil,
+            catalog: nil, environment: [:])
+        options.overrides.smtpURL = nil
+        options.overrides.mailFrom = nil
+        let daemon = try Daemon.start(options, logger: .quiet)
+        defer { daemon.stop() }
+        let run = await runCtl(["subscribe", "busan", "--email", "a@example.org", "--socket", socket.path])
+        #expect(run.status == 1)
+        #expect(run.error.contains("no smtp_url is configured"))
+        #expect(try daemon.database.counters()["subscription.active", default: 0] == 0)
+    }
+}

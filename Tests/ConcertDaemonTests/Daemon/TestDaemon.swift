@@ -46,7 +46,10 @@ final class TestDaemon: @unchecked Sendable {
             configFile: configFile,
             overrides: ConfigurationOverrides(
                 stateDirectory: stateDirectory ?? directory + "/state", socketPath: socketPath,
-                catalog: catalog ?? catalogPath, clockStart: clockStart, clockRate: clockRate),
+                catalog: catalog ?? catalogPath,
+                // Email is on (nothing listens there: the tests that send use webhooks or their own server).
+                smtpURL: "smtp://127.0.0.1:9", mailFrom: "alerts@concertd.example.org",
+                clockStart: clockStart, clockRate: clockRate),
             environment: env)
     }
 

@@ -15,8 +15,12 @@ final class SenderLoop {
     private var submitted: [SenderJob] = []
     private var finished: [(@Sendable (TransferResult) -> Void, TransferResult)] = []
 
-    /// The longest sleep in `curl_multi_poll`; libcurl shortens it to its own next timeout.
+    /// The longest sleep in `curl_multi_poll` while transfers run; libcurl shortens it to its own
+    /// next timeout.
     private static let pollMilliseconds: Int32 = 1000
+    /// The sleep with nothing to do: as long as `curl_multi_poll` takes. `curl_multi_wakeup` ends
+    /// it when work is submitted, so an idle daemon makes no periodic wake-ups.
+    private static let idleMilliseconds = Int32.max
 
     init(core: SenderCore, configuration: CurlSender.Configuration) {
         self.core = core
@@ -42,7 +46,7 @@ final class SenderLoop {
             collectFinished()
             deliverFinished()
 
-            var timeout = Self.pollMilliseconds
+            var timeout = active.isEmpty ? Self.idleMilliseconds : Self.pollMilliseconds
             if let stopDeadline {
                 let left = ContinuousClock.now.duration(to: stopDeadline)
                 if active.isEmpty { break }
