@@ -4,7 +4,7 @@ SWIFT ?= swift
 TEST_TIMEOUT ?= 720
 E2E_TIMEOUT ?= 480
 
-.PHONY: all deps deps-test build release run test e2e clean install install-build uninstall
+.PHONY: service-test all deps deps-test build release run test e2e clean install install-build uninstall
 
 all: build
 
@@ -33,6 +33,16 @@ run: deps
 test: deps-test
 	timeout $(TEST_TIMEOUT) $(SWIFT) test --no-parallel
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory service-test
+
+# The install and service tests (Tests/Service): make install into temporary DESTDIRs, the
+# installed daemon under a real NOTIFY_SOCKET, systemd-analyze on the unit. They install the
+# debug binaries `swift test` already built (SERVICE_TEST_SWIFT_FLAGS) rather than spend minutes on
+# a release build: what they check is the tree, the unit and the daemon's behaviour.
+SERVICE_TEST_SWIFT_FLAGS ?=
+service-test: deps-test
+	cd Tests/Service && INSTALL_SWIFT_FLAGS="$(SERVICE_TEST_SWIFT_FLAGS)" PYTHONDONTWRITEBYTECODE=1 \
+		timeout $(E2E_TIMEOUT) python3 -m pytest -q
 
 # The end-to-end scenarios (Tests/EndToEnd, pytest): the debug binaries (already built by
 # `swift test`) against real SMTP and HTTP peers on 127.0.0.1. Ends with `N passed, N failed`.

@@ -13,6 +13,8 @@ pkg-config --exists libcrypto 2>/dev/null || missing_apt+=(libssl-dev)
 [ -f /usr/include/sqlite3.h ] || missing_apt+=(libsqlite3-dev)
 if [ "$mode" = test ]; then
     command -v python3 >/dev/null 2>&1 || missing_apt+=(python3 python3-pip)
+    # systemd-analyze and systemd-sysusers for the service checks; no running systemd is needed.
+    command -v systemd-analyze >/dev/null 2>&1 || missing_apt+=(systemd)
 fi
 
 if [ ${#missing_apt[@]} -gt 0 ]; then
