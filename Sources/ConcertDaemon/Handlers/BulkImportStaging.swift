@@ -40,7 +40,8 @@ final class BulkImportStaging: @unchecked Sendable {
         }
         let id = batch ?? "batch-" + RandomID.make(length: 12)
         guard batch == nil || batches[id] != nil else {
-            throw .notFound("no import batch '\(id)' (batches are dropped after \(Int(lifetime)) s idle)", field: "batch")
+            throw .notFound(
+                "no import batch '\(id)' (batches are dropped after \(Int(lifetime)) s idle)", field: "batch")
         }
         var entry = batches[id] ?? Batch(touched: now)
         entry.lines += lines
