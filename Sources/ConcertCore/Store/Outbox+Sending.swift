@@ -134,15 +134,23 @@ extension AppDatabase {
     }
 
     /// Whether another subscription of the same channel target already has this message sent or in flight.
+    ///
+    /// The plan is pinned: `CROSS JOIN` takes the subscriptions of the target first (index
+    /// `subscription_by_target`), `kind <> 'test'` lets each one's row be found through the partial
+    /// index `delivery_identity`, and `+state` keeps `delivery_by_concert` out. Left to itself (no
+    /// ANALYZE statistics) SQLite walked every sent row of the concert for each message: quadratic
+    /// in a fan-out. Test messages are never duplicates (they are outside `delivery_identity` too).
     func isDuplicate(_ claimed: ClaimedDelivery, _ db: Database) throws -> Bool {
         let d = claimed.delivery
-        return try Bool.fetchOne(
-            db,
+        let statement = try db.cachedStatement(
             sql: """
-                SELECT EXISTS (SELECT 1 FROM subscription s2 JOIN delivery d2 ON d2.subscription_id = s2.id
+                SELECT EXISTS (SELECT 1 FROM subscription s2 CROSS JOIN delivery d2 ON d2.subscription_id = s2.id
                     WHERE s2.target = ? AND s2.id <> ? AND d2.concert_id = ? AND d2.concert_revision = ?
-                        AND d2.kind = ? AND d2.offset_seconds = ? AND d2.state IN ('sent', 'sending'))
-                """,
+                        AND d2.kind = ? AND d2.kind <> 'test' AND d2.offset_seconds = ?
+                        AND +d2.state IN ('sent', 'sending'))
+                """)
+        return try Bool.fetchOne(
+            statement,
             arguments: [
                 claimed.subscription.channel.target, claimed.subscription.id, d.concertID, d.concertRevision,
                 d.kind.rawValue, d.offset.seconds,
