@@ -4,7 +4,7 @@ SWIFT ?= swift
 TEST_TIMEOUT ?= 720
 E2E_TIMEOUT ?= 480
 
-.PHONY: service-test all deps deps-test build release run test e2e clean install install-build uninstall
+.PHONY: fuzz service-test all deps deps-test build release run test e2e clean install install-build uninstall
 
 all: build
 
@@ -151,3 +151,26 @@ uninstall:
 	scripts/install-config.sh uninstall $(DESTDIR)$(SYSCONFDIR)/concertd $(DESTDIR)$(CONFIG_DIST_DIR); \
 	rmdir $(DESTDIR)$(DATADIR)/concertd 2>/dev/null || true; \
 	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then echo "  systemctl daemon-reload"; systemctl daemon-reload; fi
+
+# Coverage-guided fuzzing with libFuzzer of the control-socket decoder and of the configuration and
+# catalog loaders, for FUZZ_SECONDS each. Every module is instrumented (ASan, inline 8-bit
+# counters); libFuzzer's runtime without its main is linked, the drivers in Fuzz/ hand it the
+# command line. New inputs go to Fuzz/Corpus/TARGET (commit the interesting ones: the corpus is
+# replayed by `make test`); a crash stops the run and leaves crash-* in Fuzz/Crashes/TARGET — add
+# it to the corpus once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_RUNTIME = $(firstword $(wildcard $(dir $(shell readlink -f $$(command -v $(SWIFT))))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+FUZZ_FLAGS = --scratch-path .build-fuzz -Xswiftc -sanitize=address \
+	-Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+fuzz: deps
+	@test -n "$(FUZZ_RUNTIME)" || { echo "libFuzzer's runtime (libclang_rt.fuzzer_no_main) is not in this toolchain" >&2; exit 1; }
+	CONCERTD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzControl
+	CONCERTD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzLoaders
+	@bin=$$(CONCERTD_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --show-bin-path); \
+	for target in control loaders; do \
+	    driver=$$bin/Fuzz$$(echo $$target | sed 's/^./\U&/'); \
+	    mkdir -p Fuzz/Crashes/$$target .build-fuzz/new-$$target; \
+	    echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+	    $$driver -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=Fuzz/Crashes/$$target/ .build-fuzz/new-$$target Fuzz/Corpus/$$target || exit 1; \
+	done

@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -73,12 +74,23 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
+        .target(name: "FuzzTargets", dependencies: ["ConcertCore", "ConcertProtocol"], path: "Fuzz/FuzzTargets"),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "ConcertDaemonTests",
             dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd"]
         ),
     ]
 )
+
+// libFuzzer drivers, only when `make fuzz` asks for them: they link libFuzzer's runtime, which
+// an ordinary build has no use for.
+if ProcessInfo.processInfo.environment["CONCERTD_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "FuzzControl", dependencies: ["FuzzTargets"], path: "Fuzz/FuzzControl"),
+        .executableTarget(name: "FuzzLoaders", dependencies: ["FuzzTargets"], path: "Fuzz/FuzzLoaders"),
+    ]
+}
 
 // Settings shared by every target, applied in one place.
 for target in package.targets where target.type != .system {

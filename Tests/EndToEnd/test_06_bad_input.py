@@ -226,7 +226,8 @@ def test_daemon_refuses_to_start_on_a_bad_config_catalog_or_newer_database(make_
     # A database that a newer concertd has migrated: refused, and left as it was.
     daemon = make_daemon("newer-database")
     daemon.start(QUIET_MOMENT, 1)
-    daemon.subscribe("siheung", email="keep@example.org", quiet=True)
+    # A webhook: this daemon has no smarthost, so an email subscription would be refused.
+    daemon.subscribe("siheung", webhook="http://127.0.0.1:9/keep", format="slack", quiet=True)
     assert daemon.stop() == 0
     with sqlite3.connect(daemon.database_path) as db:
         db.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-a-future-concertd')")

@@ -202,9 +202,9 @@ final class ControlConnection: @unchecked Sendable {
         idleTimer.schedule(deadline: .distantFuture)
         let handler = handler
         let peer = peer
-        Task {
+        Task(executorPreference: HandlerExecutor.shared) {
             let reply = await handler.handle(request, peer: peer)
-            queue.async { [self] in handled(request, reply: reply) }
+            self.queue.async { [self] in handled(request, reply: reply) }
         }
     }
 
