@@ -26,6 +26,7 @@ public final class Daemon: @unchecked Sendable {
     private var currentRenderer: MessageRenderer
     private var pinger: WatchdogPinger?
     private var statusTimer: (any DispatchSourceTimer)?
+    private var statusPending = false
     private var controlServer: ControlServer?
 
     /// The configuration in force.
@@ -192,17 +193,28 @@ public final class Daemon: @unchecked Sendable {
         return parts.joined(separator: "; ")
     }
 
-    /// Refreshes `STATUS=` every few seconds while systemd listens; no timer at all otherwise.
+    /// Refreshes `STATUS=` as work is done: after the scheduler records results, at most once a
+    /// second. Nothing is armed while nothing happens, so an idle daemon makes no wake-ups.
     private func startStatusUpdates() {
         guard notifier.isEnabled else { return }
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "concertd.status"))
-        timer.schedule(deadline: .now() + 5, repeating: .seconds(5), leeway: .seconds(1))
+        let queue = DispatchQueue(label: "concertd.status")
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(wallDeadline: .distantFuture)
         timer.setEventHandler { [weak self] in
             guard let self else { return }
+            self.lock.withLock { self.statusPending = false }
             self.notifier.status(self.statusLine())
         }
         timer.resume()
         statusTimer = timer
+        scheduler.onActivity { [weak self] in
+            guard let self else { return }
+            let arm = self.lock.withLock { () -> Bool in
+                defer { self.statusPending = true }
+                return !self.statusPending
+            }
+            if arm { self.statusTimer?.schedule(deadline: .now() + 1, leeway: .milliseconds(100)) }
+        }
     }
 
     /// The templates of the configured directory; a broken one is reported (file and line) and

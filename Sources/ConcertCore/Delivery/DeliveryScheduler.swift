@@ -40,6 +40,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var armedFor: Date?
     private var drained: (() -> Void)?
     private var timerFires = 0
+    private var activityHandler: (@Sendable () -> Void)?
 
     /// A destination that failed as a whole (refused connection to the smarthost, failed login).
     public struct DestinationHealth: Sendable, Hashable {
@@ -87,6 +88,12 @@ public final class DeliveryScheduler: @unchecked Sendable {
             pump()
             return recovered
         }
+    }
+
+    /// Called after the scheduler has recorded results, on its queue: for a status line that
+    /// follows the work without polling.
+    public func onActivity(_ handler: @escaping @Sendable () -> Void) {
+        queue.async { self.activityHandler = handler }
     }
 
     /// Something changed in the database (a subscription, a concert, a retry): re-plan now.
@@ -402,6 +409,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             logger.error(
                 "could not record delivery results", metadata: ["count": "\(batch.count)", "error": "\(error)"])
         }
+        activityHandler?()
         pump()
     }
 
