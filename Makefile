@@ -4,7 +4,7 @@ SWIFT ?= swift
 TEST_TIMEOUT ?= 720
 E2E_TIMEOUT ?= 480
 
-.PHONY: fuzz service-test all deps deps-test build release run test e2e clean install install-build uninstall
+.PHONY: bench fuzz service-test all deps deps-test build release run test e2e clean install install-build uninstall
 
 all: build
 
@@ -174,3 +174,9 @@ fuzz: deps
 	    $$driver -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	        -artifact_prefix=Fuzz/Crashes/$$target/ .build-fuzz/new-$$target Fuzz/Corpus/$$target || exit 1; \
 	done
+
+# Benchmarks of issue 10 (not run by CI): starts its own nginx and smtp-sink on 127.0.0.1, builds
+# release binaries, prints one line per figure and writes them into BENCHMARKS.md.
+# `make bench BENCH_ARGS=--quick` for smaller sizes; `--only fanout,timer` for some scenarios.
+bench: deps
+	python3 Benchmarks/run.py $(BENCH_ARGS)

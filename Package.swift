@@ -67,6 +67,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "StoreScale", dependencies: ["ConcertCore"], path: "Benchmarks/StoreScale"),
+        .executableTarget(name: "RawCurlMulti", dependencies: ["CCurl"], path: "Benchmarks/RawCurlMulti"),
         .testTarget(
             name: "ConcertCoreTests",
             dependencies: ["ConcertCore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,0 +1,74 @@
+"""Readings from /proc: CPU seconds, memory, context switches, load average."""
+import os
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (all its threads), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[0] is state (field 3); utime is field 14, stime field 15.
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def status_fields(pid, task=None):
+    path = f"/proc/{pid}/status" if task is None else f"/proc/{pid}/task/{task}/status"
+    values = {}
+    with open(path) as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            values[key] = value.strip()
+    return values
+
+
+def kib(value):
+    return int(value.split()[0])
+
+
+def rss_mib(pid):
+    return kib(status_fields(pid)["VmRSS"]) / 1024
+
+
+def peak_rss_mib(pid):
+    return kib(status_fields(pid)["VmHWM"]) / 1024
+
+
+def context_switches(pid):
+    """Voluntary and involuntary switches of the whole process: the sum over its threads."""
+    voluntary = involuntary = 0
+    for task, name, v, n in thread_switches(pid):
+        voluntary += v
+        involuntary += n
+    return voluntary, involuntary
+
+
+def thread_switches(pid):
+    """(tid, name, voluntary, involuntary) of every thread."""
+    rows = []
+    for task in sorted(os.listdir(f"/proc/{pid}/task"), key=int):
+        try:
+            fields = status_fields(pid, task)
+        except FileNotFoundError:
+            continue
+        rows.append(
+            (int(task), fields.get("Name", "?"), int(fields["voluntary_ctxt_switches"]),
+             int(fields["nonvoluntary_ctxt_switches"])))
+    return rows
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return tuple(float(x) for x in f.read().split()[:3])
+
+
+def load_text():
+    one, five, fifteen = loadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def percentile(values, p):
+    """Nearest-rank percentile of a non-empty list (p in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(min(rank, len(ordered))) - 1]
