@@ -122,7 +122,9 @@ public final class SystemdNotifier: Sendable {
         let sent = address.storage.withUnsafeBytes { raw in
             raw.withMemoryRebound(to: sockaddr.self) { sockaddrs in
                 bytes.withUnsafeBytes { body in
-                    sendto(fd, body.baseAddress, body.count, Int32(MSG_NOSIGNAL), sockaddrs.baseAddress, address.length)
+                    sendto(
+                        fd, body.baseAddress, body.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT),
+                        sockaddrs.baseAddress, address.length)
                 }
             }
         }
