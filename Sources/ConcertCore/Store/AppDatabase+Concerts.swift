@@ -67,6 +67,23 @@ extension AppDatabase {
         try writer.read { db in try Self.storedConcerts(db) }
     }
 
+    /// How many concerts are `cancelled`, `upcoming` (not ended at `now`) or `over`, from the
+    /// columns alone: `status` asks on every call, and decoding every concert's body took most of
+    /// its time.
+    public func concertCounts(now: Date) throws -> [String: Int] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CASE WHEN status = 'cancelled' THEN 'cancelled'
+                        WHEN ends_at > ? THEN 'upcoming' ELSE 'over' END AS state, COUNT(*) AS count
+                    FROM concert GROUP BY state
+                    """,
+                arguments: [now.millis])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["state"] as String, $0["count"] as Int) })
+        }
+    }
+
     public func concert(id: String) throws -> StoredConcert? {
         try writer.read { db in try Self.storedConcert(db, id: id) }
     }

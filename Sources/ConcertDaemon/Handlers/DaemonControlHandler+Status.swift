@@ -13,15 +13,8 @@ extension DaemonControlHandler {
                 if name.hasPrefix("delivery.") { deliveries[String(name.dropFirst(9))] = value }
                 if name.hasPrefix("subscription.") { subscriptions[String(name.dropFirst(13))] = value }
             }
-            let concerts = try store { try daemon.database.concerts() }
-            var concertCounts: [String: Int] = [:]
             let now = daemon.clock.now()
-            for stored in concerts {
-                let key =
-                    stored.concert.status == .cancelled
-                    ? "cancelled" : stored.concert.schedule.end > now ? "upcoming" : "over"
-                concertCounts[key, default: 0] += 1
-            }
+            let concertCounts = try store { try daemon.database.concertCounts(now: now) }
             let next = try store { try daemon.database.upcoming(limit: 1) }.first
             let rate = daemon.resolved.configuration.clockShift?.rate ?? 1
             return StatusResult(

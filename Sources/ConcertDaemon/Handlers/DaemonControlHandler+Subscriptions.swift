@@ -57,12 +57,14 @@ extension DaemonControlHandler {
         var rejected: [BulkRejectedLine] = []
         var warnings: [String] = []
         let decoder = JSONDecoder()
+        // Read (and decode) the concerts once for all the lines, not once per line.
+        let concerts = try? daemon.database.concerts()
         for (index, line) in lines.enumerated() {
             let number = firstLine + index
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             do {
                 let item = try decoder.decode(SubscribeParams.self, from: Data(line.utf8))
-                let request = try SubscriptionRequest(item, daemon: daemon)
+                let request = try SubscriptionRequest(item, daemon: daemon, concerts: concerts)
                 accepted.append(.init(number: number, request: request))
                 warnings += request.warnings.map { "line \(number): \($0)" }
             } catch let error as ControlError {

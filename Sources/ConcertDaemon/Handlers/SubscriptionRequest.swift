@@ -10,7 +10,9 @@ struct SubscriptionRequest {
     var generatedSecret: String?
     var warnings: [String]
 
-    init(_ params: SubscribeParams, daemon: Daemon) throws(ControlError) {
+    /// `concerts` are the stored concerts when the caller has already read them (a bulk import
+    /// checks many requests against one read); `nil` reads them here.
+    init(_ params: SubscribeParams, daemon: Daemon, concerts: [StoredConcert]? = nil) throws(ControlError) {
         let configuration = daemon.resolved.configuration
         guard !params.cities.isEmpty else { throw .invalidInput("name at least one city", field: "cities") }
         var cities: [String] = []
@@ -86,7 +88,7 @@ struct SubscriptionRequest {
         subscription = NewSubscription(
             channel: channel, cities: cities, offsets: offsets, language: language, label: params.label)
         let now = daemon.clock.now()
-        let concerts = (try? daemon.database.concerts()) ?? []
+        let concerts = concerts ?? (try? daemon.database.concerts()) ?? []
         warnings = cities.compactMap { city in
             let upcoming = concerts.contains {
                 $0.concert.cities.contains(city) && $0.concert.status == .scheduled
