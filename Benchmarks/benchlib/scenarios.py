@@ -112,6 +112,24 @@ def raw_baseline(ctx, count, scenario):
 # Fan-out: N reminders due at one instant
 # ------------------------------------------------------------------------------------------------
 
+def start_profiler(ctx, daemon, name):
+    """With BENCH_PERF set (e.g. BENCH_PERF="-g"), records the daemon with `perf record` (those
+    options) until `stop_profiler`; the data file is kept in BENCH_PERF_DIR (default /tmp)."""
+    options = os.environ.get("BENCH_PERF")
+    if options is None:
+        return None
+    output = os.path.join(os.environ.get("BENCH_PERF_DIR", "/tmp"), f"perf-{name}.data")
+    print(f"bench: perf record {options} -p {daemon.pid} -o {output}", flush=True)
+    return subprocess.Popen(["perf", "record", *options.split(), "-p", str(daemon.pid), "-o", output],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profiler(profiler):
+    if profiler is not None:
+        profiler.send_signal(2)
+        profiler.wait(timeout=60)
+
+
 def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_HOSTS):
     """Imports `count` subscriptions of one city with a single 30d offset on a clock before their
     due moment, restarts the daemon a few seconds before it, and measures until every row is sent."""
@@ -148,6 +166,7 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
     cpu_before = daemon.cpu_seconds()
     sink_cpu_before = ctx.nginx.worker_cpu_seconds() if not is_email else 0
     load_at_start = proc.load_text()
+    profiler = start_profiler(ctx, daemon, name)
     deadline = time.monotonic() + margin_s + 120 + count / 500
     sent = failed = 0
     with daemon.client() as client:
@@ -158,6 +177,7 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
                 break
             time.sleep(0.25)
     cpu = daemon.cpu_seconds() - cpu_before
+    stop_profiler(profiler)
     sink_cpu = (ctx.nginx.worker_cpu_seconds() - sink_cpu_before) if not is_email else None
     peak = daemon.peak_rss_mib()
     daemon.stop()

@@ -23,10 +23,12 @@ public struct OutboundMessage: Sendable {
     public var infoURL: String
     /// The moment of sending on the scheduler's clock (shifted when `--clock-start` is used).
     public var now: Date
+    /// Parts built once and shared with every delivery of the same content (see `SharedMessageParts`).
+    public var shared: SharedMessageParts
 
     public init(
         delivery: Delivery, subscription: Subscription, concert: StoredConcert, cities: [City],
-        previous: PreviousFacts? = nil, infoURL: String, now: Date
+        previous: PreviousFacts? = nil, infoURL: String, now: Date, shared: SharedMessageParts = SharedMessageParts()
     ) {
         self.delivery = delivery
         self.subscription = subscription
@@ -35,6 +37,7 @@ public struct OutboundMessage: Sendable {
         self.previous = previous
         self.infoURL = infoURL
         self.now = now
+        self.shared = shared
     }
 
     /// A concert's announced facts before a change.

@@ -6,8 +6,11 @@ import Logging
 /// batches, hands them to their channel and records each verdict.
 ///
 /// The path of a reminder: `pump()` (timer fired or something changed) → catch-up rules →
-/// `markSending` (durable before any byte leaves) → `Channel.send` → `completed` → `flush()`
-/// (one transaction for every verdict that arrived meanwhile) → `pump()` again → `arm()`.
+/// `claimBatch` (due rows read ahead into `ready`) → `markSending` (durable before any byte
+/// leaves; commits the verdicts that arrived meanwhile in the same transaction) → `dispatch` →
+/// `Channel.send` → verdict → `takeVerdicts` → `completed` → `flush()` → `pump()` again → `arm()`.
+/// Every delivery of one distinct message shares its rendered text and payload
+/// (`SharedMessageParts`), so a fan-out builds each message once.
 ///
 /// All state lives on `queue`, a serial queue; public methods hop onto it. With nothing due the
 /// timer is disarmed and the scheduler causes no wake-ups at all.
@@ -33,14 +36,35 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var inFlightByDestination: [String: Int] = [:]
     private var results: [DeliveryResult] = []
     private var flushScheduled = false
+    /// Verdicts taken by `flush` and not yet committed: the next claim commits them in its transaction.
+    private var unrecorded: [DeliveryResult] = []
     /// Reminders that fell due up to this moment have been through the catch-up rules.
     private var sweptUpTo = Date.distantPast
+    /// No pending row falls due before this moment unless something changed: until then `pump`
+    /// need not run the catch-up rules again.
+    private var nothingDueBefore = Date.distantPast
+    /// Due rows read ahead of their claim, oldest first: a fan-out reads the outbox once per
+    /// `readAhead` rows instead of once per round of verdicts. Emptied whenever the outbox changes
+    /// under the scheduler (`wake`); a row whose state changed meanwhile fails its claim.
+    private var ready: ArraySlice<ClaimedDelivery> = []
+    private let readAhead = 512
+    /// Set when a read found no due row outside these destinations (each then at its limit or
+    /// failing): reading again finds nothing new until one of them has room and no rows in
+    /// `ready`, or new rows fall due (the catch-up sweep runs then, and clears it). One smarthost
+    /// at its limit used to cost a walk over every due row for each verdict.
+    private var dryRead: Set<String>?
     private var failing: [String: DestinationHealth] = [:]
-    private var concertCache: [String: StoredConcert] = [:]
+    private var concertCache: [String: (concert: StoredConcert, version: Int)] = [:]
+    /// Counts concert loads, so that a reloaded concert never shares parts with its former self.
+    private var concertLoads = 0
+    /// The parts shared by every delivery of one distinct message (see `SharedMessageParts`).
+    private var sharedParts: [MessageContentKey: SharedMessageParts] = [:]
     private var armedFor: Date?
     private var drained: (() -> Void)?
     private var timerFires = 0
     private var activityHandler: (@Sendable () -> Void)?
+    /// Verdicts handed over by the channels, from any thread, until the queue takes them.
+    private let verdicts = VerdictInbox()
 
     /// A destination that failed as a whole (refused connection to the smarthost, failed login).
     public struct DestinationHealth: Sendable, Hashable {
@@ -99,7 +123,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// Something changed in the database (a subscription, a concert, a retry): re-plan now.
     public func wake() {
         queue.async {
-            self.concertCache.removeAll()
+            self.forgetMessages()
             self.pump()
         }
     }
@@ -108,7 +132,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     public func update(catalog: Catalog) {
         queue.async {
             self.catalog = catalog
-            self.concertCache.removeAll()
+            self.forgetMessages()
         }
     }
 
@@ -119,6 +143,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             self.limits = limits
             self.retry = retry
             self.failing.removeAll()
+            self.forgetMessages()
             self.pump()
         }
     }
@@ -203,39 +228,83 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// `firedFor` is the moment the timer was armed for: a shifted clock converted to real time
     /// and back may read a hair earlier when the timer fires, and that moment is due all the same.
     private func pump(firedFor: Date? = nil) {
-        guard started, !stopping else { return }
+        guard started, !stopping else {
+            recordUnrecorded()
+            return
+        }
         let now = max(clock.now(), firedFor ?? .distantPast)
         do {
-            if now > sweptUpTo {
-                let superseded = try database.supersedeStaleReminders(after: sweptUpTo, upTo: now)
+            if now > sweptUpTo && now >= nothingDueBefore {
+                let (superseded, nextDue) = try database.supersedeStaleReminders(after: sweptUpTo, upTo: now)
                 if superseded > 0 {
                     logger.info("skipped reminders superseded by a later one", metadata: ["count": "\(superseded)"])
                 }
                 sweptUpTo = now
+                nothingDueBefore = nextDue ?? .distantFuture
+                dryRead = nil
             }
-            while try claimBatch(now: now) {}
-            arm(now: now)
+            for result in unrecorded where result.newState == .retrying {
+                if let next = result.nextAttempt { nothingDueBefore = min(nothingDueBefore, next) }
+            }
+            var waiting = false
+            while true {
+                let (progress, more) = try claimBatch(now: now)
+                waiting = more
+                if !progress { break }
+            }
+            recordUnrecorded()
+            // While due rows wait for a free slot, the verdicts of the sends in flight pump again:
+            // the timer need not be armed (nor the next due row looked up) for each of them.
+            if !(waiting && inFlight > 0) { arm(now: now) }
         } catch {
             logger.error("the outbox could not be read or written; retrying in 5 s", metadata: ["error": "\(error)"])
+            ready = []
+            recordUnrecorded()
             armedFor = now.addingTimeInterval(5)
             timer.arm(at: clock.realDate(when: now.addingTimeInterval(5)))
         }
     }
 
-    /// Claims one batch of due rows; returns whether another batch may be waiting.
-    private func claimBatch(now: Date) throws -> Bool {
+    /// Whether a row of `destination` may be sent now: it is not failing and not at its limit.
+    private func hasRoom(for destination: String, now: Date, counts: [String: Int]) -> Bool {
+        if let health = failing[destination], health.retryAt > now { return false }
+        return counts[destination, default: 0] < limits.maximumPerDestination
+    }
+
+    /// Claims one batch of due rows. Returns whether it claimed or skipped any (another batch may
+    /// follow) and whether due rows are left waiting for a free slot.
+    private func claimBatch(now: Date) throws -> (progress: Bool, waiting: Bool) {
         let capacity = limits.maximumInFlight - inFlight
-        guard capacity > 0 else { return false }
-        var excluded = Set(failing.values.filter { $0.retryAt > now }.map(\.destination))
-        for (destination, count) in inFlightByDestination where count >= limits.maximumPerDestination {
-            excluded.insert(destination)
+        guard capacity > 0 else { return (false, !ready.isEmpty) }
+        var perDestination = inFlightByDestination
+        if !ready.contains(where: { hasRoom(for: $0.destination, now: now, counts: perDestination) }) {
+            // Every row in `ready` waits for a busy or failing destination: read the rows of the others.
+            if let dry = dryRead {
+                let waiting = Set(ready.map(\.destination))
+                let freed = dry.contains { hasRoom(for: $0, now: now, counts: perDestination) && !waiting.contains($0) }
+                if !freed { return (false, !ready.isEmpty) }
+            }
+            var excluded = Set(failing.values.filter { $0.retryAt > now }.map(\.destination))
+            for (destination, count) in inFlightByDestination where count >= limits.maximumPerDestination {
+                excluded.insert(destination)
+            }
+            let due = try database.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
+            guard !due.isEmpty else {
+                dryRead = excluded
+                return (false, !ready.isEmpty)
+            }
+            dryRead = nil
+            // The rows read are of other destinations than those in `ready`: no row is held twice.
+            ready += due
         }
-        let due = try database.dueDeliveries(now: now, limit: capacity, excluding: excluded)
-        guard !due.isEmpty else { return false }
         var toSend: [ClaimedDelivery] = []
         var skips: [(Delivery, Delivery.SkipReason)] = []
-        var perDestination = inFlightByDestination
-        for item in due {
+        // Rows passed over because their destination is busy keep their place at the front.
+        var passedOver: [ClaimedDelivery] = []
+        var index = ready.startIndex
+        while index < ready.endIndex && toSend.count < capacity {
+            let item = ready[index]
+            index += 1
             if let deadline = item.delivery.deadline, deadline <= now {
                 skips.append((item.delivery, .missed))
                 continue
@@ -252,42 +321,37 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 skips.append((item.delivery, .removed))
                 continue
             }
-            let destination = item.subscription.channel.destination
-            guard perDestination[destination, default: 0] < limits.maximumPerDestination else { continue }
-            perDestination[destination, default: 0] += 1
+            guard hasRoom(for: item.destination, now: now, counts: perDestination) else {
+                passedOver.append(item)
+                continue
+            }
+            perDestination[item.destination, default: 0] += 1
             toSend.append(item)
         }
+        ready = passedOver.isEmpty ? ready[index...] : ArraySlice(passedOver + ready[index...])
         if !skips.isEmpty {
             let missed = skips.filter { $0.1 == .missed }.count
             if missed > 0 {
                 logger.info("skipped messages whose concert had already started", metadata: ["count": "\(missed)"])
             }
         }
-        let sending = try database.markSending(toSend, skipping: skips, now: now)
+        guard !toSend.isEmpty || !skips.isEmpty else { return (false, !ready.isEmpty) }
+        let sending = try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
+        unrecorded.removeAll()
         for item in sending {
             dispatch(item) { [self] outcome in completed(item, outcome) }
         }
-        // Another batch may be due if this one filled the capacity and made progress.
-        return due.count == capacity && (!toSend.isEmpty || !skips.isEmpty)
+        return (true, !ready.isEmpty)
     }
 
     /// Hands one claimed row to its channel; `done` runs on the queue with the verdict.
     private func dispatch(_ item: ClaimedDelivery, done: @escaping @Sendable (DeliveryOutcome) -> Void) {
-        let destination = item.subscription.channel.destination
+        let destination = item.destination
         inFlight += 1
         inFlightByDestination[destination, default: 0] += 1
         let finish: @Sendable (DeliveryOutcome) -> Void = { [self] outcome in
-            queue.async {
-                self.inFlight -= 1
-                self.inFlightByDestination[destination, default: 1] -= 1
-                if self.inFlightByDestination[destination] == 0 {
-                    self.inFlightByDestination[destination] = nil
-                }
-                done(outcome)
-                if self.inFlight == 0, let drained = self.drained {
-                    self.drained = nil
-                    drained()
-                }
+            if verdicts.add(Verdict(destination: destination, outcome: outcome, done: done)) {
+                queue.async { self.takeVerdicts() }
             }
         }
         guard let channel = channels[item.subscription.channel.kind] else {
@@ -297,23 +361,66 @@ public final class DeliveryScheduler: @unchecked Sendable {
             return
         }
         do {
-            channel.send(try message(for: item), completion: finish)
+            channel.send(try message(for: item, now: clock.now()), completion: finish)
         } catch {
             finish(.permanent(error: "the message could not be built: \(error)"))
         }
     }
 
-    private func message(for item: ClaimedDelivery) throws -> OutboundMessage {
+    /// Takes every verdict that arrived since the last call: one hop onto the queue per round of
+    /// verdicts, not one per send.
+    private func takeVerdicts() {
+        for verdict in verdicts.takeAll() {
+            inFlight -= 1
+            inFlightByDestination[verdict.destination, default: 1] -= 1
+            if inFlightByDestination[verdict.destination] == 0 {
+                inFlightByDestination[verdict.destination] = nil
+            }
+            verdict.done(verdict.outcome)
+        }
+        if inFlight == 0, let drained {
+            self.drained = nil
+            drained()
+        }
+    }
+
+    /// The message of a claimed row, sharing its built parts with every other delivery of the same content.
+    private func message(for item: ClaimedDelivery, now: Date) throws -> OutboundMessage {
         let concertID = item.delivery.concertID
-        var concert = concertCache[concertID]
-        if concert == nil || concert!.revision < item.delivery.concertRevision {
+        var cached = concertCache[concertID]
+        if cached == nil || cached!.concert.revision < item.delivery.concertRevision {
             guard let stored = try database.concert(id: concertID) else {
                 throw StoreError(.notFound, "concert '\(concertID)' is not stored")
             }
-            concertCache[concertID] = stored
-            concert = stored
+            concertLoads += 1
+            cached = (stored, concertLoads)
+            concertCache[concertID] = cached
         }
-        return OutboundMessage(item, concert: concert!, catalog: catalog, now: clock.now())
+        let (concert, version) = cached!
+        var message = OutboundMessage(item, concert: concert, catalog: catalog, now: now)
+        let language = item.subscription.language
+        let key = MessageContentKey(
+            concertID: concertID, concertRevision: concert.revision, concertVersion: version,
+            kind: item.delivery.kind, offsetSeconds: item.delivery.offset.seconds, language: language,
+            cityIDs: message.cities.map(\.id), subscriptionOffsets: item.subscription.offsets.map(\.seconds),
+            previous: item.delivery.detail,
+            ahead: MessageWording.ahead(from: now, to: concert.concert.schedule, in: language))
+        if let shared = sharedParts[key] {
+            message.shared = shared
+        } else {
+            if sharedParts.count >= 4096 { sharedParts.removeAll(keepingCapacity: true) }
+            sharedParts[key] = message.shared
+        }
+        return message
+    }
+
+    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
+    private func forgetMessages() {
+        concertCache.removeAll()
+        sharedParts.removeAll()
+        ready = []
+        dryRead = nil
+        nothingDueBefore = .distantPast
     }
 
     /// A verdict arrived: decide the row's next state, and flush all verdicts that arrive
@@ -329,7 +436,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     private func resolve(_ item: ClaimedDelivery, _ outcome: DeliveryOutcome, now: Date) -> DeliveryResult {
         let delivery = item.delivery
-        let destination = item.subscription.channel.destination
+        let destination = item.destination
         var result = DeliveryResult(
             delivery: delivery, subscription: item.subscription, outcome: outcome, newState: .failed,
             nextAttempt: nil, reason: nil, error: nil, finishedAt: now)
@@ -397,20 +504,28 @@ public final class DeliveryScheduler: @unchecked Sendable {
         return result
     }
 
+    /// Commits the verdicts that arrived: in the transaction of the next claim when `pump` finds
+    /// rows to send, on their own otherwise.
     private func flush() {
         flushScheduled = false
         guard !results.isEmpty else { return }
-        let batch = results
+        unrecorded += results
         results.removeAll(keepingCapacity: true)
+        pump()
+        activityHandler?()
+    }
+
+    /// Commits verdicts that no claim took along.
+    private func recordUnrecorded() {
+        guard !unrecorded.isEmpty else { return }
         do {
-            try database.record(batch)
+            try database.record(unrecorded)
         } catch {
             // The rows stay `sending`; the next start sends them again.
             logger.error(
-                "could not record delivery results", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+                "could not record delivery results", metadata: ["count": "\(unrecorded.count)", "error": "\(error)"])
         }
-        activityHandler?()
-        pump()
+        unrecorded.removeAll()
     }
 
     /// Arms the timer for the earliest pending row, or for the moment a failing destination may
@@ -422,6 +537,35 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         armedFor = next
         timer.arm(at: next.map(clock.realDate(when:)))
+    }
+}
+
+/// A channel's verdict on one send, waiting for the scheduler's queue.
+private struct Verdict {
+    var destination: String
+    var outcome: DeliveryOutcome
+    var done: @Sendable (DeliveryOutcome) -> Void
+}
+
+/// Verdicts arriving from any thread, taken all at once on the scheduler's queue.
+private final class VerdictInbox: @unchecked Sendable {
+    // @unchecked: `waiting` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var waiting: [Verdict] = []
+
+    /// Adds a verdict; returns whether the inbox was empty, i.e. whether the caller must schedule a take.
+    func add(_ verdict: Verdict) -> Bool {
+        lock.withLock {
+            waiting.append(verdict)
+            return waiting.count == 1
+        }
+    }
+
+    func takeAll() -> [Verdict] {
+        lock.withLock {
+            defer { waiting.removeAll(keepingCapacity: true) }
+            return waiting
+        }
     }
 }
 

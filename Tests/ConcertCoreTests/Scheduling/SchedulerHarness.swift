@@ -53,11 +53,12 @@ final class SchedulerHarness: @unchecked Sendable {
 
     func subscribe(
         _ cities: [String], email address: String? = nil, webhook url: String = "https://hooks.example.org/a",
-        before: String = "7d,1d,1h", confirm: Bool = false
+        before: String = "7d,1d,1h", language: Language = .ko, confirm: Bool = false
     ) throws -> Subscription {
         let channel: ChannelAddress = address.map { .email($0) } ?? .webhook(url: url, format: "generic", secret: nil)
         let (subscription, _) = try database.createSubscription(
-            NewSubscription(channel: channel, cities: cities, offsets: try ReminderOffset.parseList(before)),
+            NewSubscription(
+                channel: channel, cities: cities, offsets: try ReminderOffset.parseList(before), language: language),
             now: clock.now(), confirm: confirm)
         scheduler.wake()
         settle()

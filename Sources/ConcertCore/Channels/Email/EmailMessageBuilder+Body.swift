@@ -3,11 +3,14 @@ import Foundation
 extension EmailMessageBuilder {
     /// Everything after the header: the preamble, the alternative texts and the calendar attachment.
     func body(_ message: OutboundMessage, content: EmailContent, recipient: String, boundaries: Boundaries) -> String {
-        let html = Self.htmlDocument(content.html, title: content.subject, language: message.subscription.language)
-        let alternative =
-            MailHeader.field("Content-Type", ["multipart/alternative;", "boundary=\"\(boundaries.alternative)\""])
-            + "\r\n"
-            + multipart(boundaries.alternative, [textPart("text/plain", content.text), textPart("text/html", html)])
+        let alternative = message.shared.value("email.alternative." + boundaries.alternative) {
+            let html = Self.htmlDocument(content.html, title: content.subject, language: message.subscription.language)
+            return MailHeader.field(
+                "Content-Type", ["multipart/alternative;", "boundary=\"\(boundaries.alternative)\""])
+                + "\r\n"
+                + multipart(
+                    boundaries.alternative, [textPart("text/plain", content.text), textPart("text/html", html)])
+        }
         return "This is a message in MIME format.\r\n\r\n"
             + multipart(boundaries.mixed, [alternative, calendarPart(message, content: content, recipient: recipient)])
     }

@@ -18,12 +18,20 @@ public struct EmailMessageBuilder: Sendable {
         self.settings = settings
     }
 
-    /// The message's bytes, with new random MIME boundaries.
+    /// The message's bytes, with random MIME boundaries.
+    ///
+    /// The alternative part (plain text and HTML) and its boundary are made once for all the
+    /// deliveries that share `message.shared`; the rest (headers, calendar with the attendee) is
+    /// each recipient's own. `content` must therefore be the same for all of them, as it is when
+    /// rendered from the message.
     ///
     /// Throws ``EmailMessageError`` when the settings are invalid, the subscription does not
     /// deliver by email, or its address cannot be written in a header; retrying cannot help.
     public func build(_ message: OutboundMessage, content: EmailContent) throws -> Data {
-        try build(message, content: content, boundaries: Self.randomBoundaries())
+        let alternative = message.shared.value("email.alternative-boundary") { Self.randomBoundaries().alternative }
+        var boundaries = Self.randomBoundaries()
+        boundaries.alternative = alternative
+        return try build(message, content: content, boundaries: boundaries)
     }
 
     /// `<key@domain>`: the same for every attempt of one delivery, so a receiver can drop a repeat.

@@ -45,28 +45,26 @@ public final class MessageRenderer: Sendable {
         }
     }
 
-    /// The message for `message`'s delivery kind in its subscription's language.
-    ///
-    /// A fan-out renders the same values for every subscriber of a concert and offset: the result
-    /// is kept by the template and the exact values it was made of, so each distinct message is
-    /// written once (a few hundred microseconds) and then only looked up.
+    /// The message for `message`'s delivery kind in its subscription's language, rendered once for
+    /// every delivery that shares `message.shared`.
     public func render(_ message: OutboundMessage) -> RenderedMessage {
-        let language = message.subscription.language
-        let name = Self.fileName(kind: message.delivery.kind, language: language)
-        let values = MessageValues(message: message, language: language)
-        let key = name + "\u{1F}" + values.cacheKey
-        if let rendered = cache.value(for: key) { return rendered }
-        let template = templates[name] ?? Self.builtIn[name]!
-        let text = Self.tidy(template.text.render(values.dictionary))
-        let html = Self.tidy(template.html.render(values.dictionary))
-        let subject = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let rendered = RenderedMessage(
-            subject: String(subject), text: text, html: MessageHTML.fragment(fromEscapedText: html), language: language)
-        cache.store(rendered, for: key)
-        return rendered
+        message.shared.value(sharedPartName) { renderAlone(message) }
     }
 
-    private let cache = RenderCache()
+    /// The name of this renderer's part in `SharedMessageParts` (another renderer's templates may differ).
+    private var sharedPartName: String { "rendered." + String(UInt(bitPattern: ObjectIdentifier(self).hashValue)) }
+
+    private func renderAlone(_ message: OutboundMessage) -> RenderedMessage {
+        let language = message.subscription.language
+        let name = Self.fileName(kind: message.delivery.kind, language: language)
+        let template = templates[name] ?? Self.builtIn[name]!
+        let values = MessageValues(message: message, language: language).dictionary
+        let text = Self.tidy(template.text.render(values))
+        let html = Self.tidy(template.html.render(values))
+        let subject = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return RenderedMessage(
+            subject: String(subject), text: text, html: MessageHTML.fragment(fromEscapedText: html), language: language)
+    }
 
     /// `reminder.ko.mustache`.
     static func fileName(kind: Delivery.Kind, language: Language) -> String {
@@ -138,24 +136,5 @@ public final class MessageRenderer: Sendable {
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// The messages rendered lately, by template and values; emptied when it holds `limit` of them.
-private final class RenderCache: @unchecked Sendable {
-    // @unchecked: `entries` is only touched under `lock`.
-    private let lock = NSLock()
-    private var entries: [String: RenderedMessage] = [:]
-    private let limit = 512
-
-    func value(for key: String) -> RenderedMessage? {
-        lock.withLock { entries[key] }
-    }
-
-    func store(_ rendered: RenderedMessage, for key: String) {
-        lock.withLock {
-            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
-            entries[key] = rendered
-        }
     }
 }

@@ -53,39 +53,6 @@ struct MessageValues {
         dictionary = values
     }
 
-    /// Every value, each length-prefixed so that no two different sets of values read the same:
-    /// equal keys mean equal rendered messages.
-    var cacheKey: String {
-        assert(Set(dictionary.keys).isSubset(of: Self.names), "a value missing from MessageValues.names")
-        var key = ""
-        for name in Self.sortedNames {
-            key += name
-            switch dictionary[name] {
-            case nil:
-                key += "-"
-            case let text as String:
-                key += "=\(text.utf8.count):\(text)"
-            case let flag as Bool:
-                key += flag ? "=t" : "=f"
-            case let changes as [[String: String]]:
-                key += "=\(changes.count)"
-                for change in changes {
-                    for field in Self.sortedChangeNames {
-                        let text = change[field] ?? ""
-                        key += "\(text.utf8.count):\(text)"
-                    }
-                }
-            case let other?:
-                let text = String(describing: other)
-                key += "?\(text.utf8.count):\(text)"
-            }
-        }
-        return key
-    }
-
-    private static let sortedNames = names.sorted()
-    private static let sortedChangeNames = changeNames.sorted()
-
     private static func cityNames(_ message: OutboundMessage, in language: Language) -> String {
         if message.cities.isEmpty { return message.concert.concert.cities.joined(separator: ", ") }
         return MessageWording.cities(message.cities, in: language)

@@ -38,9 +38,15 @@ public struct GenericWebhook: WebhookFormat {
 
     public func request(for input: WebhookInput) throws(WebhookFormatError) -> HTTPRequest {
         guard let secret = input.secret else { throw .missingSecret(format: name) }
-        let body = Self.body(for: input).data
+        let delivery = input.message.delivery
+        // Everything after the delivery's own fields is the same for every subscriber of the
+        // message: serialized once (see `SharedMessageParts`), then joined to each delivery's head.
+        let tail = input.message.shared.value("webhook.generic.tail") { Self.tail(for: input) }
+        var bytes = Self.head(for: delivery)
+        bytes += tail
+        let body = Data(bytes)
         let signed = try StandardWebhooks.headers(
-            id: input.message.delivery.idempotencyKey, timestamp: input.attemptTime, body: body, secret: secret)
+            id: delivery.idempotencyKey, timestamp: input.attemptTime, body: body, secret: secret)
         return HTTPRequest(
             url: input.url,
             headers: [(name: "Content-Type", value: "application/json; charset=utf-8")] + signed,
@@ -48,16 +54,29 @@ public struct GenericWebhook: WebhookFormat {
     }
 
     /// The version 1 body of `input`'s message.
-    static func body(for input: WebhookInput) -> WebhookJSON {
-        let message = input.message
-        let delivery = message.delivery
-        let concert = message.concert.concert
-        let isReminder = delivery.kind == .reminder && delivery.offset.seconds > 0
-        return .object([
+    static func body(for input: WebhookInput) -> Data {
+        Data(head(for: input.message.delivery) + tail(for: input))
+    }
+
+    /// `{"version":1,…,"idempotency_key":"…",`: the body's first members, those of the delivery itself.
+    static func head(for delivery: Delivery) -> [UInt8] {
+        var bytes = WebhookJSON.object([
             ("version", .int(1)),
             ("type", .string(delivery.kind.rawValue)),
             ("delivery_id", .int(delivery.id)),
             ("idempotency_key", .string(delivery.idempotencyKey)),
+        ]).bytes
+        bytes[bytes.count - 1] = UInt8(ascii: ",")
+        return bytes
+    }
+
+    /// `"offset":…}`: the rest of the body, the same for every delivery of the message.
+    static func tail(for input: WebhookInput) -> [UInt8] {
+        let message = input.message
+        let delivery = message.delivery
+        let concert = message.concert.concert
+        let isReminder = delivery.kind == .reminder && delivery.offset.seconds > 0
+        let bytes = WebhookJSON.object([
             ("offset", isReminder ? .string(delivery.offset.description) : .null),
             ("language", .string(input.rendered.language.rawValue)),
             (
@@ -90,7 +109,8 @@ public struct GenericWebhook: WebhookFormat {
             ("info_url", .string(message.infoURL)),
             ("subject", .string(input.rendered.subject)),
             ("text", .string(input.rendered.text)),
-        ])
+        ]).bytes
+        return Array(bytes.dropFirst())
     }
 
     private static func localized(_ text: LocalizedText?) -> WebhookJSON {

@@ -11,8 +11,12 @@ public enum WebhookFormats {
     /// The names `--format` accepts.
     public static var names: [String] { all.map(\.name) }
 
+    /// Every format by its exact name: the lookup of each delivery's stored format.
+    private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
     /// The format called `name` (any case); an unknown name is an error listing the valid ones.
     public static func named(_ name: String) throws(WebhookFormatError) -> any WebhookFormat {
+        if let format = byName[name] { return format }
         let wanted = name.trimmingCharacters(in: .whitespaces).lowercased()
         guard let format = all.first(where: { $0.name == wanted }) else {
             throw .unknownFormat(name, valid: names)
@@ -51,6 +55,7 @@ public enum WebhookFormats {
 
     /// The format named `name`, or the one inferred from `url` when no name is given.
     public static func resolve(name: String?, url: String) throws(WebhookFormatError) -> any WebhookFormat {
+        if let name, let format = byName[name] { return format }
         if let name, !name.trimmingCharacters(in: .whitespaces).isEmpty { return try named(name) }
         return try named(inferredName(forURL: url))
     }

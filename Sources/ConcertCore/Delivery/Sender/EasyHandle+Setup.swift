@@ -64,12 +64,12 @@ extension EasyHandle {
 
         var hasExpect = false
         for header in request.headers {
-            guard Self.isHeaderSafe(header.name), !header.name.isEmpty, !header.name.contains(":"),
-                Self.isHeaderSafe(header.value)
+            guard Self.isHeaderSafe(header.name), !header.name.isEmpty,
+                !header.name.utf8.contains(UInt8(ascii: ":")), Self.isHeaderSafe(header.value)
             else {
                 throw TransferSetupError(failure: .invalidRequest, message: "a header contains a line break or NUL")
             }
-            if header.name.caseInsensitiveCompare("Expect") == .orderedSame { hasExpect = true }
+            if header.name.utf8.count == 6 && header.name.lowercased() == "expect" { hasExpect = true }
             // "Name:" alone would remove the header; "Name;" sends it empty.
             try appendHeader(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
         }
