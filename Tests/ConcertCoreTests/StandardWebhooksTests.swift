@@ -12,6 +12,22 @@ import Testing
         #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
     }
 
+    /// RFC 4231 test cases 2 (a short key) and 6 (a key longer than SHA-256's 64-byte block).
+    @Test(arguments: [
+        (
+            Data("Jefe".utf8), "what do ya want for nothing?",
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        ),
+        (
+            Data(repeating: 0xAA, count: 131), "Test Using Larger Than Block-Size Key - Hash Key First",
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        ),
+    ])
+    func hmacMatchesRFC4231(key: Data, text: String, expected: String) {
+        let mac = StandardWebhooks.hmacSHA256(key: key, data: Data(text.utf8))
+        #expect(mac.map { String(format: "%02x", $0) }.joined() == expected)
+    }
+
     @Test func secretWithoutPrefixOrPaddingSignsLikeTheReferenceLibraries() throws {
         let body = Data("{}".utf8)
         let withPrefix = try StandardWebhooks.signature(

@@ -86,7 +86,7 @@ public enum StandardWebhooks {
                 }
             }
         }
-        // HMAC() fails only on allocation failure or an unavailable digest: neither is recoverable here.
+        // It fails only on allocation failure or an unavailable digest: neither is recoverable here.
         precondition(status == 1, "OpenSSL's HMAC-SHA256 failed")
         return Data(digest)
     }
