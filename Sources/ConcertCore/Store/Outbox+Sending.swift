@@ -7,11 +7,16 @@ public struct ClaimedDelivery: Sendable {
     public var subscription: Subscription
     /// Where the message goes, `host[:port]` or the smarthost: what the per-destination limits count.
     public var destination: String
+    /// Whether another subscription has the same target: only then can the row be a duplicate.
+    public var targetSubscribedTwice: Bool
 
-    public init(delivery: Delivery, subscription: Subscription, destination: String? = nil) {
+    public init(
+        delivery: Delivery, subscription: Subscription, destination: String? = nil, targetSubscribedTwice: Bool = true
+    ) {
         self.delivery = delivery
         self.subscription = subscription
         self.destination = destination ?? subscription.channel.destination
+        self.targetSubscribedTwice = targetSubscribedTwice
     }
 
     /// Delivery columns, then the subscription's; add a WHERE clause. `init(row:)` reads the
@@ -19,7 +24,8 @@ public struct ClaimedDelivery: Sendable {
     static let select = """
         SELECT \(Delivery.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
             s.id, s.channel, s.target, s.format, s.secret, s.cities, s.offsets, s.lang, s.label, s.state,
-            s.state_reason, s.created_at, s.destination
+            s.state_reason, s.created_at, s.destination,
+            EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id)
         FROM delivery d JOIN subscription s ON s.id = d.subscription_id
         """
 }
@@ -28,7 +34,7 @@ extension ClaimedDelivery {
     /// Decodes a row of `select`. Columns are read by position: looking each one up by name was
     /// a tenth of the scheduler's time in a fan-out.
     init(row: Row) {
-        let s = row.count - 13
+        let s = row.count - 14
         let cities = (row[s + 5] as String).split(separator: ",").map(String.init)
         let target: String = row[s + 2]
         let channel: ChannelAddress =
@@ -40,7 +46,9 @@ extension ClaimedDelivery {
             language: Language(rawValue: row[s + 7]) ?? .ko, label: row[s + 8],
             state: Subscription.State(rawValue: row[s + 9]) ?? .active, stateReason: row[s + 10],
             createdAt: Date(millis: row[s + 11]))
-        self.init(delivery: Delivery(columnsOf: row), subscription: subscription, destination: row[s + 12])
+        self.init(
+            delivery: Delivery(columnsOf: row), subscription: subscription, destination: row[s + 12],
+            targetSubscribedTwice: row[s + 13])
     }
 }
 
@@ -235,7 +243,7 @@ extension AppDatabase {
             var sending: [ClaimedDelivery] = []
             sending.reserveCapacity(claimed.count)
             for var item in claimed {
-                if try isDuplicate(item, db) {
+                if item.targetSubscribedTwice, try isDuplicate(item, db) {
                     try skip.execute(arguments: [Delivery.SkipReason.duplicate.rawValue, now.millis, item.delivery.id])
                     continue
                 }

@@ -49,6 +49,15 @@ public final class CurlSender: Sendable {
         core.submit(SenderJob(kind: .http(request, timeouts), completion: completion))
     }
 
+    /// Sends the HTTP request `build` returns, calling it on the sender thread just before the
+    /// transfer starts; an error it throws is the result (`invalidRequest`, its description).
+    public func post(
+        timeouts: TransferTimeouts = .webhook, building build: @escaping @Sendable () throws -> HTTPRequest,
+        completion: @escaping @Sendable (TransferResult) -> Void
+    ) {
+        core.submit(SenderJob(kind: .httpToBuild(build, timeouts), completion: completion))
+    }
+
     /// Sends one HTTP request and returns what happened.
     public func post(_ request: HTTPRequest, timeouts: TransferTimeouts = .webhook) async -> TransferResult {
         await withCheckedContinuation { continuation in

@@ -29,6 +29,16 @@ extension EasyHandle {
             isMail = false
             secret = .url(request.url)
             try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
+        case .httpToBuild(let build, let timeouts):
+            isMail = false
+            let request: HTTPRequest
+            do {
+                request = try build()
+            } catch {
+                throw TransferSetupError(failure: .invalidRequest, message: "\(error)")
+            }
+            secret = .url(request.url)
+            try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
         case .mail(let mail):
             isMail = true
             secret = .password(mail.password)

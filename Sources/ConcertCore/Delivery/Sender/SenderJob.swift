@@ -4,6 +4,10 @@ import Foundation
 struct SenderJob: Sendable {
     enum Kind: Sendable {
         case http(HTTPRequest, TransferTimeouts)
+        /// A request the sender thread builds just before sending it: a fan-out's requests are
+        /// built on the sender's core instead of the scheduler's. A build that throws fails the
+        /// job as `invalidRequest` with the error's description.
+        case httpToBuild(@Sendable () throws -> HTTPRequest, TransferTimeouts)
         case mail(MailTransfer)
     }
 

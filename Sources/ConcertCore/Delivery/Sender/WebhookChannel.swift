@@ -16,15 +16,27 @@ public final class WebhookChannel: Channel {
         self.buildRequest = buildRequest
     }
 
+    /// Builds and sends `message`'s request. The request is built on the sender thread (the
+    /// scheduler's thread only claims and records), so a fan-out uses both cores.
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
-        let request: HTTPRequest
-        do {
-            request = try buildRequest(message)
-        } catch {
-            completion(.permanent(error: "the request could not be built: \(error)"))
-            return
+        let buildRequest = self.buildRequest
+        sender.post(timeouts: timeouts) {
+            let request: HTTPRequest
+            do {
+                request = try buildRequest(message)
+            } catch {
+                throw RequestProblem(description: "the request could not be built: \(error)")
+            }
+            if let problem = WebhookURL.problem(with: request.url) { throw RequestProblem(description: problem) }
+            return request
+        } completion: { result in
+            completion(HTTPVerdict.outcome(of: result, now: Date()))
         }
-        send(request, completion: completion)
+    }
+
+    /// Why a message's request was not sent (a `permanent` verdict).
+    private struct RequestProblem: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// Sends an already built request; what `send(_:completion:)` does after building.
