@@ -101,14 +101,18 @@ extension AppDatabase {
                     WHERE finished_at IS NULL
                     """,
                 arguments: [now.millis])
+            // Moves out of `sending` are counted here, not by a trigger (schema v5).
             try db.execute(
-                sql: """
-                    UPDATE delivery SET state = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'scheduled' END,
-                        next_attempt_at = ?
-                    WHERE state = 'sending'
-                    """,
+                sql: "UPDATE delivery SET state = 'retrying', next_attempt_at = ? WHERE state = 'sending' AND attempts > 1",
                 arguments: [now.millis])
-            return db.changesCount
+            var moves = SendingMoves()
+            moves.out(to: .retrying, count: db.changesCount)
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'scheduled', next_attempt_at = ? WHERE state = 'sending'",
+                arguments: [now.millis])
+            moves.out(to: .scheduled, count: db.changesCount)
+            try moves.count(db)
+            return moves.outOfSending
         }
     }
 
@@ -233,11 +237,10 @@ extension AppDatabase {
             for (delivery, reason) in skips {
                 try skip.execute(arguments: [reason.rawValue, now.millis, delivery.id])
             }
+            // One state at a time, so that the move is counted from the state the row was in.
             let mark = try db.cachedStatement(
-                sql: """
-                    UPDATE delivery SET state = 'sending', attempts = attempts + 1
-                    WHERE id = ? AND state IN ('scheduled', 'retrying')
-                    """)
+                sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = ?")
+            var moves = SendingMoves()
             let attempt = try db.cachedStatement(
                 sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, ?, ?, 'sending')")
             var sending: [ClaimedDelivery] = []
@@ -247,13 +250,21 @@ extension AppDatabase {
                     try skip.execute(arguments: [Delivery.SkipReason.duplicate.rawValue, now.millis, item.delivery.id])
                     continue
                 }
-                try mark.execute(arguments: [item.delivery.id])
-                guard db.changesCount == 1 else { continue }
+                let read = item.delivery.state == .retrying ? Delivery.State.retrying : .scheduled
+                var from = read
+                try mark.execute(arguments: [item.delivery.id, read.rawValue])
+                if db.changesCount == 0 {
+                    from = read == .retrying ? .scheduled : .retrying
+                    try mark.execute(arguments: [item.delivery.id, from.rawValue])
+                    guard db.changesCount == 1 else { continue }
+                }
+                moves.into(from: from)
                 item.delivery.attempts += 1
                 item.delivery.state = .sending
                 try attempt.execute(arguments: [item.delivery.id, item.delivery.attempts, now.millis])
                 sending.append(item)
             }
+            try moves.count(db)
             return sending
         }
     }
@@ -269,8 +280,9 @@ extension AppDatabase {
         let update = try db.cachedStatement(
             sql: """
                 UPDATE delivery SET state = ?, reason = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
-                WHERE id = ?
+                WHERE id = ? AND state = 'sending'
                 """)
+        var moves = SendingMoves()
         let attempt = try db.cachedStatement(
             sql: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
         for result in results {
@@ -281,6 +293,7 @@ extension AppDatabase {
                 result.newState.rawValue, result.reason?.rawValue, result.nextAttempt?.millis, result.error,
                 finished, result.delivery.id,
             ])
+            moves.out(to: result.newState, count: db.changesCount)
             try attempt.execute(arguments: [
                 result.finishedAt.millis, result.outcome.name, result.outcome.detail, result.delivery.id,
                 result.delivery.attempts,
@@ -300,6 +313,7 @@ extension AppDatabase {
                     now: result.finishedAt)
             }
         }
+        try moves.count(db)
     }
 
     /// The earliest `next_attempt_at` after `now` among pending rows.
@@ -402,6 +416,36 @@ extension AppDatabase {
             if db.changesCount == 0 {
                 throw StoreError(.conflict, "delivery \(id) does not exist or has not failed")
             }
+        }
+    }
+}
+
+/// Rows moved into and out of `sending` in one transaction, counted once at its end (the counter
+/// trigger leaves these moves to the scheduler's store functions, schema v5).
+struct SendingMoves {
+    private var deltas: [Delivery.State: Int] = [:]
+    private(set) var outOfSending = 0
+
+    mutating func into(from state: Delivery.State) {
+        deltas[state, default: 0] -= 1
+        deltas[.sending, default: 0] += 1
+    }
+
+    mutating func out(to state: Delivery.State, count: Int) {
+        guard count > 0, state != .sending else { return }
+        outOfSending += count
+        deltas[.sending, default: 0] -= count
+        deltas[state, default: 0] += count
+    }
+
+    func count(_ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO counter (name, value) VALUES (?, ?)
+                    ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
+                """)
+        for (state, delta) in deltas where delta != 0 {
+            try statement.execute(arguments: ["delivery." + state.rawValue, delta])
         }
     }
 }
