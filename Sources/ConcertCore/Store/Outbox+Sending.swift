@@ -103,7 +103,9 @@ extension AppDatabase {
                 arguments: [now.millis])
             // Moves out of `sending` are counted here, not by a trigger (schema v5).
             try db.execute(
-                sql: "UPDATE delivery SET state = 'retrying', next_attempt_at = ? WHERE state = 'sending' AND attempts > 1",
+                sql: """
+                    UPDATE delivery SET state = 'retrying', next_attempt_at = ? WHERE state = 'sending' AND attempts > 1
+                    """,
                 arguments: [now.millis])
             var moves = SendingMoves()
             moves.out(to: .retrying, count: db.changesCount)
@@ -198,7 +200,7 @@ extension AppDatabase {
     ///
     /// The plan is pinned: `CROSS JOIN` takes the subscriptions of the target first (index
     /// `subscription_by_target`), `kind <> 'test'` lets each one's row be found through the partial
-    /// index `delivery_identity`, and `+state` keeps `delivery_by_concert` out. Left to itself (no
+    /// index `delivery_identity` (not `delivery_by_concert`, which has fewer of the columns). Left to itself (no
     /// ANALYZE statistics) SQLite walked every sent row of the concert for each message: quadratic
     /// in a fan-out. Test messages are never duplicates (they are outside `delivery_identity` too).
     func isDuplicate(_ claimed: ClaimedDelivery, _ db: Database) throws -> Bool {

@@ -136,13 +136,18 @@ enum SchemaMigrations {
                     END;
                     """)
         }
-        migrator.registerMigration("v5-sending-counted-by-the-scheduler") { db in
-            // Every delivery passes through `sending` twice (in, then out), and the trigger ran two
-            // statements each time: a fifth of a fan-out's outbox work. The scheduler's store
-            // functions (`markSending`, `record`, `recoverInterruptedSends`), the only ones that
-            // move rows into or out of `sending`, count those moves once per transaction instead.
+        migrator.registerMigration("v5-lean-state-changes") { db in
+            // Every delivery changes state twice (to `sending`, then to `sent`), and each change
+            // ran two trigger statements and moved the row in `delivery_by_concert`, an index on
+            // (concert, state): most of a fan-out's outbox work. The scheduler's store functions
+            // (`markSending`, `record`, `recoverInterruptedSends`), the only ones that move rows
+            // into or out of `sending`, count those moves once per transaction instead; the
+            // concert index leaves `state` out (its readers, a concert's notices and its pending
+            // rows at a change, are rare admin requests).
             try db.execute(
                 sql: """
+                    DROP INDEX delivery_by_concert;
+                    CREATE INDEX delivery_by_concert ON delivery(concert_id, concert_revision, kind);
                     DROP TRIGGER delivery_counted_update;
                     CREATE TRIGGER delivery_counted_update AFTER UPDATE OF state ON delivery
                     WHEN OLD.state <> NEW.state AND OLD.state <> 'sending' AND NEW.state <> 'sending' BEGIN
