@@ -46,7 +46,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// Due rows read ahead of their claim, oldest first: a fan-out reads the outbox once per
     /// `readAhead` rows instead of once per round of verdicts. Emptied whenever the outbox changes
     /// under the scheduler (`wake`); a row whose state changed meanwhile fails its claim.
-    private var ready: ArraySlice<ClaimedDelivery> = []
+    private var ready = ReadyDeliveries()
     private let readAhead = 512
     /// Set when a read found no due row outside these destinations (each then at its limit or
     /// failing): reading again finds nothing new until one of them has room and no rows in
@@ -258,7 +258,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             if !(waiting && inFlight > 0) { arm(now: now) }
         } catch {
             logger.error("the outbox could not be read or written; retrying in 5 s", metadata: ["error": "\(error)"])
-            ready = []
+            ready.removeAll()
             recordUnrecorded()
             armedFor = now.addingTimeInterval(5)
             timer.arm(at: clock.realDate(when: now.addingTimeInterval(5)))
@@ -277,10 +277,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
         let capacity = limits.maximumInFlight - inFlight
         guard capacity > 0 else { return (false, !ready.isEmpty) }
         var perDestination = inFlightByDestination
-        if !ready.contains(where: { hasRoom(for: $0.destination, now: now, counts: perDestination) }) {
+        if !ready.destinations.contains(where: { hasRoom(for: $0, now: now, counts: perDestination) }) {
             // Every row in `ready` waits for a busy or failing destination: read the rows of the others.
             if let dry = dryRead {
-                let waiting = Set(ready.map(\.destination))
+                let waiting = Set(ready.destinations)
                 let freed = dry.contains { hasRoom(for: $0, now: now, counts: perDestination) && !waiting.contains($0) }
                 if !freed { return (false, !ready.isEmpty) }
             }
@@ -295,40 +295,28 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
             dryRead = nil
             // The rows read are of other destinations than those in `ready`: no row is held twice.
-            ready += due
+            ready.append(due)
         }
         var toSend: [ClaimedDelivery] = []
         var skips: [(Delivery, Delivery.SkipReason)] = []
-        // Rows passed over because their destination is busy keep their place at the front.
-        var passedOver: [ClaimedDelivery] = []
-        var index = ready.startIndex
-        while index < ready.endIndex && toSend.count < capacity {
-            let item = ready[index]
-            index += 1
-            if let deadline = item.delivery.deadline, deadline <= now {
-                skips.append((item.delivery, .missed))
-                continue
+        // Each destination once, oldest first: rows past their deadline or of a stopped
+        // subscription are skipped, then rows go while the destination has room.
+        for destination in ready.destinations where toSend.count < capacity {
+            while toSend.count < capacity, let item = ready.first(of: destination) {
+                if let deadline = item.delivery.deadline, deadline <= now {
+                    skips.append((item.delivery, .missed))
+                } else if let reason = Self.skipReason(item.subscription.state) {
+                    skips.append((item.delivery, reason))
+                } else if hasRoom(for: destination, now: now, counts: perDestination) {
+                    perDestination[destination, default: 0] += 1
+                    toSend.append(item)
+                } else {
+                    break
+                }
+                ready.removeFirst(of: destination)
             }
-            switch item.subscription.state {
-            case .active: break
-            case .paused:
-                skips.append((item.delivery, .paused))
-                continue
-            case .disabled:
-                skips.append((item.delivery, .disabled))
-                continue
-            case .removed:
-                skips.append((item.delivery, .removed))
-                continue
-            }
-            guard hasRoom(for: item.destination, now: now, counts: perDestination) else {
-                passedOver.append(item)
-                continue
-            }
-            perDestination[item.destination, default: 0] += 1
-            toSend.append(item)
         }
-        ready = passedOver.isEmpty ? ready[index...] : ArraySlice(passedOver + ready[index...])
+        ready.dropEmptyDestinations()
         if !skips.isEmpty {
             let missed = skips.filter { $0.1 == .missed }.count
             if missed > 0 {
@@ -342,6 +330,16 @@ public final class DeliveryScheduler: @unchecked Sendable {
             dispatch(item) { [self] outcome in completed(item, outcome) }
         }
         return (true, !ready.isEmpty)
+    }
+
+    /// Why a row of a subscription in `state` is skipped instead of sent; `nil` when it is active.
+    private static func skipReason(_ state: Subscription.State) -> Delivery.SkipReason? {
+        switch state {
+        case .active: nil
+        case .paused: .paused
+        case .disabled: .disabled
+        case .removed: .removed
+        }
     }
 
     /// Hands one claimed row to its channel; `done` runs on the queue with the verdict.
@@ -418,7 +416,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private func forgetMessages() {
         concertCache.removeAll()
         sharedParts.removeAll()
-        ready = []
+        ready.removeAll()
         dryRead = nil
         nothingDueBefore = .distantPast
     }
