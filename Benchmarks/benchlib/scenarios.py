@@ -163,6 +163,7 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
     daemon.start(clock_start=iso(due_ms - margin_s * 1000))
     ready = daemon.ready_seconds
     received_before = smtp_messages(ctx) if is_email else ctx.nginx.requests_served()
+    connections_before = None if is_email else ctx.nginx.connections_accepted()
     cpu_before = daemon.cpu_seconds()
     sink_cpu_before = ctx.nginx.worker_cpu_seconds() if not is_email else 0
     load_at_start = proc.load_text()
@@ -182,6 +183,7 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
     peak = daemon.peak_rss_mib()
     daemon.stop()
     received = (smtp_messages(ctx) if is_email else ctx.nginx.requests_served() - 1) - received_before
+    connections = None if is_email else ctx.nginx.connections_accepted() - connections_before - 2
 
     with read_only(daemon.database) as db:
         states = dict(db.execute("SELECT state, COUNT(*) FROM delivery WHERE kind = 'reminder' GROUP BY state"))
@@ -211,6 +213,8 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
                     note=f"{cpu / sent_rows * 1e6:.0f} µs per delivery")
     if sink_cpu is not None:
         ctx.results.add(scenario, "nginx worker CPU over the same time", sink_cpu, "s", "{:.2f}")
+        ctx.results.add(scenario, "connections the daemon opened to nginx", connections, "", "{:,}",
+                        note="the driver's own stub_status requests excluded")
     ctx.results.add(scenario, "daemon peak RSS (VmHWM)", peak, "MiB", "{:.0f}")
     ctx.results.add(scenario, "daemon start with the rows in place to READY=1", ready * 1000, "ms", "{:.0f}")
     if received != sent_rows or states.get("sent", 0) != count or other:

@@ -102,9 +102,17 @@ http {{
 
     def requests_served(self):
         """nginx's own count of requests (stub_status), this one included."""
+        return self.status()[2]
+
+    def connections_accepted(self):
+        """nginx's own count of accepted connections (stub_status), this request's included."""
+        return self.status()[0]
+
+    def status(self):
+        """stub_status's accepts, handled and requests."""
         with urllib.request.urlopen(self.url("/nginx-status"), timeout=5) as reply:
             lines = reply.read().decode().splitlines()
-        return int(lines[2].split()[2])
+        return [int(value) for value in lines[2].split()]
 
     def arrivals(self):
         """(msec as float seconds, request uri) of every request to logged_port so far."""

@@ -299,21 +299,31 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         var toSend: [ClaimedDelivery] = []
         var skips: [(Delivery, Delivery.SkipReason)] = []
-        // Each destination once, oldest first: rows past their deadline or of a stopped
-        // subscription are skipped, then rows go while the destination has room.
-        for destination in ready.destinations where toSend.count < capacity {
-            while toSend.count < capacity, let item = ready.first(of: destination) {
-                if let deadline = item.delivery.deadline, deadline <= now {
-                    skips.append((item.delivery, .missed))
-                } else if let reason = Self.skipReason(item.subscription.state) {
-                    skips.append((item.delivery, reason))
-                } else if hasRoom(for: destination, now: now, counts: perDestination) {
-                    perDestination[destination, default: 0] += 1
-                    toSend.append(item)
-                } else {
-                    break
+        // Round by round, one row per destination in each, oldest destinations first: rows past
+        // their deadline or of a stopped subscription are skipped, then a row goes if its
+        // destination has room. Spreading the sends keeps each receiver's connections few and
+        // reused (taking a destination's rows all at once opened more connections than libcurl
+        // keeps, and each send paid for a new one).
+        var open = ready.destinations
+        while !open.isEmpty && toSend.count < capacity {
+            open.removeAll { destination in
+                guard toSend.count < capacity else { return false }
+                while let item = ready.first(of: destination) {
+                    if let deadline = item.delivery.deadline, deadline <= now {
+                        skips.append((item.delivery, .missed))
+                    } else if let reason = Self.skipReason(item.subscription.state) {
+                        skips.append((item.delivery, reason))
+                    } else if hasRoom(for: destination, now: now, counts: perDestination) {
+                        perDestination[destination, default: 0] += 1
+                        toSend.append(item)
+                        ready.removeFirst(of: destination)
+                        return false
+                    } else {
+                        return true
+                    }
+                    ready.removeFirst(of: destination)
                 }
-                ready.removeFirst(of: destination)
+                return true
             }
         }
         ready.dropEmptyDestinations()
