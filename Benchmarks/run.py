@@ -100,6 +100,8 @@ def main():
     venv_python = ensure_apprise() if "apprise" in only else None
     bin_dir = (subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True,
                               text=True, check=True).stdout.strip() if args.no_build else build())
+    # A/B comparisons: BENCH_BIN_DIR names a folder with other concertd, concertctl and RawCurlMulti binaries.
+    bin_dir = os.environ.get("BENCH_BIN_DIR", bin_dir)
     root = tempfile.mkdtemp(prefix="concertd-bench-")
     print(f"bench: working in {root}; {proc.load_text()}", flush=True)
     results = Results()
