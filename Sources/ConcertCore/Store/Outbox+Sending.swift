@@ -124,41 +124,26 @@ extension AppDatabase {
     /// `next_attempt_at` after `now` among pending rows: nothing can need sweeping before it.
     public func supersedeStaleReminders(after: Date, upTo now: Date) throws -> (skipped: Int, nextDue: Date?) {
         try writer.write { db in
-            var skipped = 0
-            // Several reminders of one subscription and concert became due in this window: keep the latest.
-            let due = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, subscription_id, concert_id, due_at FROM delivery
-                    WHERE state IN ('scheduled', 'retrying') AND next_attempt_at > ? AND next_attempt_at <= ?
-                        AND kind = 'reminder'
-                    """,
-                arguments: [after.millis, now.millis])
-            var latest: [String: (id: Int64, due: Int64)] = [:]
-            var stale: [Int64] = []
-            for row in due {
-                let key = "\(row["subscription_id"] as String)\u{1F}\(row["concert_id"] as String)"
-                let candidate = (id: row["id"] as Int64, due: row["due_at"] as Int64)
-                if let current = latest[key] {
-                    if candidate.due > current.due {
-                        stale.append(current.id)
-                        latest[key] = candidate
-                    } else {
-                        stale.append(candidate.id)
-                    }
-                } else {
-                    latest[key] = candidate
-                }
-            }
-            let statement = try db.cachedStatement(
+            // Several reminders of one subscription and concert became due in this window: keep the
+            // latest (the highest id among equal due times). In SQL, each row's siblings found
+            // through `delivery_identity` (`+concert_id` keeps the planner off `delivery_by_concert`,
+            // which walks every row of the concert; `kind <> 'test'` lets it use the partial index):
+            // reading every row of a 100,000-subscriber window into Swift took 0.6 s.
+            try db.execute(
                 sql: """
                     UPDATE delivery SET state = 'skipped', reason = 'superseded', next_attempt_at = NULL, finished_at = ?
-                    WHERE id = ? AND state IN ('scheduled', 'retrying')
-                    """)
-            for id in stale {
-                try statement.execute(arguments: [now.millis, id])
-                skipped += db.changesCount
-            }
+                    WHERE state IN ('scheduled', 'retrying') AND next_attempt_at > ? AND next_attempt_at <= ?
+                        AND kind = 'reminder' AND EXISTS (
+                            SELECT 1 FROM delivery later
+                            WHERE later.subscription_id = delivery.subscription_id
+                                AND +later.concert_id = delivery.concert_id AND later.kind = 'reminder'
+                                AND later.kind <> 'test' AND later.state IN ('scheduled', 'retrying')
+                                AND later.next_attempt_at > ? AND later.next_attempt_at <= ?
+                                AND (later.due_at > delivery.due_at
+                                    OR (later.due_at = delivery.due_at AND later.id > delivery.id)))
+                    """,
+                arguments: [now.millis, after.millis, now.millis, after.millis, now.millis])
+            var skipped = db.changesCount
             // A reminder still being retried when a later one of the same concert falls due.
             try db.execute(
                 sql: """
@@ -166,8 +151,8 @@ extension AppDatabase {
                     WHERE state = 'retrying' AND kind = 'reminder' AND EXISTS (
                         SELECT 1 FROM delivery later
                         WHERE later.subscription_id = delivery.subscription_id
-                            AND later.concert_id = delivery.concert_id AND later.kind = 'reminder'
-                            AND later.due_at > delivery.due_at AND later.due_at <= ? AND later.state <> 'skipped')
+                            AND +later.concert_id = delivery.concert_id AND later.kind = 'reminder'
+                            AND later.kind <> 'test' AND later.due_at > delivery.due_at AND later.due_at <= ? AND later.state <> 'skipped')
                     """,
                 arguments: [now.millis, now.millis])
             skipped += db.changesCount
