@@ -377,15 +377,16 @@ extension AppDatabase {
             else {
                 throw StoreError(.notFound, "subscription '\(subscriptionID)' has no concert to talk about")
             }
-            let key = "test_\(subscriptionID)_\(RandomID.make(length: 12))"
+            // Its idempotency key is `test_<subscription>_<id>` (`Delivery(row:)`).
             try db.execute(
                 sql: """
                     INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
-                        state, attempts, idempotency_key, created_at)
-                    VALUES (?, ?, ?, 'test', 0, ?, 'sending', 1, ?, ?)
+                        state, attempts, created_at)
+                    VALUES (?, ?, ?, 'test', 0, ?, 'sending', 1, ?)
                     """,
-                arguments: [subscriptionID, concert.concert.id, concert.revision, now.millis, key, now.millis])
+                arguments: [subscriptionID, concert.concert.id, concert.revision, now.millis, now.millis])
             let id = db.lastInsertedRowID
+            try Counters.add(db, "delivery.sending")
             try db.execute(
                 sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, 1, ?, 'sending')",
                 arguments: [id, now.millis])
