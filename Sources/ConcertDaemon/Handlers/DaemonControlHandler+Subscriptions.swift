@@ -19,11 +19,17 @@ extension DaemonControlHandler {
         }
         router.register(ControlMethods.subscribeBulk) { params, _ in
             let checked = checkImportLines(params.lines, firstLine: 1, daemon: daemon)
-            var result = try importChecked(checked.accepted, warnings: checked.warnings, daemon: daemon)
-            result.rejected = checked.rejected
-            return result
+            var created: [BulkCreatedSubscription] = []
+            let imported = try importChecked(daemon: daemon) { add in
+                for record in checked.accepted {
+                    let id = try add(record.subscription)
+                    created.append(BulkCreatedSubscription(line: record.line, id: id, secret: record.generatedSecret))
+                }
+            }
+            return SubscribeBulkResult(
+                imported: imported, created: created, rejected: checked.rejected, warnings: checked.warnings)
         }
-        let staging = BulkImportStaging()
+        let staging = BulkImportStaging(directory: daemon.resolved.paths.stateDirectory)
         router.register(ControlMethods.subscribeBulkStage) { params, _ in
             let checked = checkImportLines(params.lines, firstLine: params.firstLine, daemon: daemon)
             let (batch, staged) = try staging.stage(checked.accepted, batch: params.batch)
@@ -31,7 +37,19 @@ extension DaemonControlHandler {
                 batch: batch, staged: staged, rejected: checked.rejected, warnings: checked.warnings)
         }
         router.register(ControlMethods.subscribeBulkCommit) { params, _ in
-            return try importChecked(try staging.take(params.batch), warnings: [], daemon: daemon)
+            // Only the lines whose secret was generated are listed: a reply naming each of a
+            // million subscriptions took hundreds of megabytes to build.
+            let file = try staging.take(params.batch)
+            var created: [BulkCreatedSubscription] = []
+            let imported = try importChecked(daemon: daemon) { add in
+                try file.readRecords { record in
+                    let id = try add(record.subscription)
+                    if let secret = record.generatedSecret {
+                        created.append(BulkCreatedSubscription(line: record.line, id: id, secret: secret))
+                    }
+                }
+            }
+            return SubscribeBulkResult(imported: imported, created: created, rejected: [], warnings: [])
         }
         router.register(ControlMethods.subscriptions) { params, _ in
             let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
@@ -51,9 +69,9 @@ extension DaemonControlHandler {
 
     /// Checks the lines of an import file; `firstLine` is the file's number of `lines[0]`.
     private static func checkImportLines(_ lines: [String], firstLine: Int, daemon: Daemon) -> (
-        accepted: [BulkImportStaging.Line], rejected: [BulkRejectedLine], warnings: [String]
+        accepted: [StagedImportFile.Record], rejected: [BulkRejectedLine], warnings: [String]
     ) {
-        var accepted: [BulkImportStaging.Line] = []
+        var accepted: [StagedImportFile.Record] = []
         var rejected: [BulkRejectedLine] = []
         var warnings: [String] = []
         let decoder = JSONDecoder()
@@ -65,7 +83,8 @@ extension DaemonControlHandler {
             do {
                 let item = try decoder.decode(SubscribeParams.self, from: Data(line.utf8))
                 let request = try SubscriptionRequest(item, daemon: daemon, concerts: concerts)
-                accepted.append(.init(number: number, request: request))
+                accepted.append(
+                    .init(line: number, subscription: request.subscription, generatedSecret: request.generatedSecret))
                 warnings += request.warnings.map { "line \(number): \($0)" }
             } catch let error as ControlError {
                 rejected.append(BulkRejectedLine(line: number, reason: error.message))
@@ -76,21 +95,19 @@ extension DaemonControlHandler {
         return (accepted, rejected, warnings)
     }
 
-    /// Imports checked lines in one transaction, without confirmation messages.
+    /// Imports checked lines in one transaction, without confirmation messages: `body` hands
+    /// each subscription to `add`, which returns its id. Returns how many were imported.
     private static func importChecked(
-        _ lines: [BulkImportStaging.Line], warnings: [String], daemon: Daemon
-    ) throws(ControlError) -> SubscribeBulkResult {
-        let created = try store {
-            try daemon.database.importSubscriptions(lines.map(\.request.subscription), now: daemon.clock.now())
+        daemon: Daemon, _ body: (_ add: (NewSubscription) throws -> String) throws -> Void
+    ) throws(ControlError) -> Int {
+        let imported = try store {
+            try daemon.database.importSubscriptions(now: daemon.clock.now()) { importer in
+                try body { try importer.add($0) }
+            }
         }
         daemon.scheduler.wake()
-        daemon.logger.info("subscriptions imported", metadata: ["count": "\(created.count)"])
-        return SubscribeBulkResult(
-            imported: created.count,
-            created: zip(lines, created).map {
-                BulkCreatedSubscription(line: $0.0.number, id: $0.1.id, secret: $0.0.request.generatedSecret)
-            },
-            rejected: [], warnings: warnings)
+        daemon.logger.info("subscriptions imported", metadata: ["count": "\(imported)"])
+        return imported
     }
 
     private static func changeState(

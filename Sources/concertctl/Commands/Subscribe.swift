@@ -10,8 +10,9 @@ extension ConcertCtl {
                 Prints the new subscription's id, and a generated signing secret once: store it then. A \
                 confirmation message is sent unless --quiet. With --from FILE, imports JSON lines of the same \
                 fields ({"cities": ["busan"], "email": "a@example.org", "before": "7d,1d"}) in one transaction \
-                without confirmation messages, prints a summary and every rejected line with its reason, and \
-                exits 1 if any line was rejected.
+                without confirmation messages, prints a summary, the id and generated secret of each line \
+                given no secret (and, for a file of a few hundred lines, the id of every line), every rejected \
+                line with its reason, and exits 1 if any line was rejected.
                 """)
 
         enum Language: String, ExpressibleByArgument, CaseIterable {
