@@ -100,6 +100,29 @@ import Testing
     }
 }
 
+extension BulkImportTests {
+    @Test func anImportInterruptedMidwayLeavesNothingBehind() throws {
+        let now = Fixtures.korea("2019-10-01T00:00")
+        let database = try AppDatabase.inMemory()
+        try database.importCatalog(Fixtures.catalog, now: now)
+        try database.writer.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER interrupt BEFORE INSERT ON delivery
+                    WHEN (SELECT COUNT(*) FROM delivery) >= 40
+                    BEGIN SELECT RAISE(ABORT, 'interrupted by the test'); END
+                    """)
+        }
+        let news = (0..<20).map { NewSubscription(channel: .email("user\($0)@example.org"), cities: ["busan"]) }
+        #expect(throws: DatabaseError.self) { try database.importSubscriptions(news, now: now) }
+        let rows = try database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM subscription) + (SELECT COUNT(*) FROM delivery)")
+        }
+        #expect(rows == 0)
+        #expect(try database.counters().values.allSatisfy { $0 == 0 })
+    }
+}
+
 @Suite struct RunningCounterTests {
     let now = Fixtures.korea("2019-10-01T00:00")
 
