@@ -18,7 +18,8 @@ extension DaemonControlHandler {
                 warnings: request.warnings)
         }
         router.register(ControlMethods.subscribeBulk) { params, _ in
-            let checked = checkImportLines(params.lines, firstLine: 1, daemon: daemon)
+            let checked = checkImportLines(
+                params.lines[...], firstLine: 1, daemon: daemon, concerts: try? daemon.database.concerts())
             var created: [BulkCreatedSubscription] = []
             let imported = try importChecked(daemon: daemon) { add in
                 for record in checked.accepted {
@@ -31,7 +32,7 @@ extension DaemonControlHandler {
         }
         let staging = BulkImportStaging(directory: daemon.resolved.paths.stateDirectory)
         router.register(ControlMethods.subscribeBulkStage) { params, _ in
-            let checked = checkImportLines(params.lines, firstLine: params.firstLine, daemon: daemon)
+            let checked = checkImportLinesInTwoHalves(params.lines, firstLine: params.firstLine, daemon: daemon)
             let (batch, staged) = try staging.stage(checked.accepted, batch: params.batch)
             return SubscribeBulkStageResult(
                 batch: batch, staged: staged, rejected: checked.rejected, warnings: checked.warnings)
@@ -67,18 +68,51 @@ extension DaemonControlHandler {
         }
     }
 
-    /// Checks the lines of an import file; `firstLine` is the file's number of `lines[0]`.
-    private static func checkImportLines(_ lines: [String], firstLine: Int, daemon: Daemon) -> (
+    typealias CheckedLines = (
         accepted: [StagedImportFile.Record], rejected: [BulkRejectedLine], warnings: [String]
-    ) {
+    )
+
+    /// Checks a chunk of a large import as two halves at once, one on a thread of its own: the
+    /// handlers' queue is serial, and checking lines took as much of the daemon's time as
+    /// storing them, with the second core idle. The thread ends with its half (no pool is kept
+    /// that could wake an idle daemon).
+    private static func checkImportLinesInTwoHalves(_ lines: [String], firstLine: Int, daemon: Daemon) -> CheckedLines {
+        let concerts = try? daemon.database.concerts()
+        guard lines.count >= 64 else {
+            return checkImportLines(lines[...], firstLine: firstLine, daemon: daemon, concerts: concerts)
+        }
+        final class Half: @unchecked Sendable {
+            // @unchecked: written by the thread before it signals `done`, read after the wait.
+            var checked: CheckedLines = ([], [], [])
+            let done = DispatchSemaphore(value: 0)
+        }
+        let split = lines.count / 2
+        let second = Half()
+        let secondLines = lines[split...]
+        Thread {
+            second.checked = checkImportLines(
+                secondLines, firstLine: firstLine + split, daemon: daemon, concerts: concerts)
+            second.done.signal()
+        }.start()
+        var checked = checkImportLines(lines[..<split], firstLine: firstLine, daemon: daemon, concerts: concerts)
+        second.done.wait()
+        checked.accepted += second.checked.accepted
+        checked.rejected += second.checked.rejected
+        checked.warnings += second.checked.warnings
+        return checked
+    }
+
+    /// Checks the lines of an import file; `firstLine` is the file's number of `lines[0]`.
+    /// `concerts` are the stored concerts, read (and decoded) once for all the lines.
+    private static func checkImportLines(
+        _ lines: ArraySlice<String>, firstLine: Int, daemon: Daemon, concerts: [StoredConcert]?
+    ) -> CheckedLines {
         var accepted: [StagedImportFile.Record] = []
         var rejected: [BulkRejectedLine] = []
         var warnings: [String] = []
         let decoder = JSONDecoder()
-        // Read (and decode) the concerts once for all the lines, not once per line.
-        let concerts = try? daemon.database.concerts()
-        for (index, line) in lines.enumerated() {
-            let number = firstLine + index
+        for (index, line) in zip(lines.indices, lines) {
+            let number = firstLine + index - lines.startIndex
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             do {
                 let item = try decoder.decode(SubscribeParams.self, from: Data(line.utf8))
