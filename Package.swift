@@ -36,6 +36,8 @@ let package = Package(
                 "CCrypto",
                 "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the bulk import's inserts (`SubscriptionImporter`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -99,3 +99,101 @@ import Testing
         #expect(try bulk.counters()["subscription.active"] == 2)
     }
 }
+
+extension BulkImportTests {
+    @Test func anImportInterruptedMidwayLeavesNothingBehind() throws {
+        let now = Fixtures.korea("2019-10-01T00:00")
+        let database = try AppDatabase.inMemory()
+        try database.importCatalog(Fixtures.catalog, now: now)
+        try database.writer.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER interrupt BEFORE INSERT ON delivery
+                    WHEN (SELECT COUNT(*) FROM delivery) >= 40
+                    BEGIN SELECT RAISE(ABORT, 'interrupted by the test'); END
+                    """)
+        }
+        let news = (0..<20).map { NewSubscription(channel: .email("user\($0)@example.org"), cities: ["busan"]) }
+        #expect(throws: DatabaseError.self) { try database.importSubscriptions(news, now: now) }
+        let rows = try database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM subscription) + (SELECT COUNT(*) FROM delivery)")
+        }
+        #expect(rows == 0)
+        #expect(try database.counters().values.allSatisfy { $0 == 0 })
+    }
+}
+
+@Suite struct RunningCounterTests {
+    let now = Fixtures.korea("2019-10-01T00:00")
+
+    /// The counters as they should be: the rows counted.
+    func counted(_ database: AppDatabase) throws -> [String: Int] {
+        try database.writer.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") {
+                counts["delivery." + (row["state"] as String)] = row["n"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM subscription GROUP BY state") {
+                counts["subscription." + (row["state"] as String)] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    func kept(_ database: AppDatabase) throws -> [String: Int] {
+        try database.counters().filter { $0.value != 0 }
+    }
+
+    @Test func countersMatchTheRowsAfterImportsSubscribesAndStateChanges() throws {
+        let database = try AppDatabase.inMemory()
+        try database.importCatalog(Fixtures.catalog, now: now)
+        let imported = try database.importSubscriptions(
+            (0..<50).map { NewSubscription(channel: .email("user\($0)@example.org"), cities: ["busan", "sejong"]) },
+            now: now)
+        #expect(try kept(database) == counted(database))
+        let (single, _) = try database.createSubscription(
+            NewSubscription(channel: .email("a@example.org"), cities: ["gongju"]), now: now)
+        #expect(try kept(database) == counted(database))
+        try database.setSubscriptionState(id: imported[0].id, to: .paused, now: now)
+        try database.setSubscriptionState(id: imported[0].id, to: .active, now: now)
+        try database.setSubscriptionState(id: single.id, to: .removed, now: now)
+        _ = try database.createTestDelivery(subscriptionID: imported[1].id, now: now)
+        #expect(try kept(database) == counted(database))
+        #expect(try database.counters()["delivery.sending"] == 1)
+        #expect(try database.counters()["subscription.active"] == 50)
+    }
+
+    @Test func anImportThatFailsStoresAndCountsNothingAndLeavesForeignKeysOn() throws {
+        struct Stop: Error {}
+        let database = try AppDatabase.inMemory()
+        try database.importCatalog(Fixtures.catalog, now: now)
+        let before = try database.counters()
+        #expect(throws: Stop.self) {
+            try database.importSubscriptions(now: now) { importer in
+                _ = try importer.add(NewSubscription(channel: .email("a@example.org"), cities: ["busan"]))
+                throw Stop()
+            }
+        }
+        #expect(try database.counters() == before)
+        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") } == 0)
+        let checks = try database.writer.read { db in
+            (
+                try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                try Int.fetchOne(db, sql: "PRAGMA ignore_check_constraints")
+            )
+        }
+        #expect(checks.0 == 1 && checks.1 == 0)
+    }
+
+    @Test func importedIDsAscendInTheOrderGivenAndLookLikeOthers() throws {
+        let database = try AppDatabase.inMemory()
+        try database.importCatalog(Fixtures.catalog, now: now)
+        let news = (0..<40).map { NewSubscription(channel: .email("user\($0)@example.org"), cities: ["busan"]) }
+        let first = try database.importSubscriptions(news, now: now).map(\.id)
+        let second = try database.importSubscriptions(news, now: now).map(\.id)
+        #expect(first == first.sorted())
+        #expect(Set(first + second).count == 80)
+        #expect(first[0].count == Subscription.makeID().count && first[0].hasPrefix("sub-"))
+        #expect(first[0].prefix(9) != second[0].prefix(9), "each import has its own prefix")
+    }
+}

@@ -21,6 +21,7 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     public var nextAttempt: Date?
     public var lastError: String?
     /// Travels with the message (webhook-id header, email Message-ID) so a receiver can drop a repeat.
+    /// Derived from the row's identity, not stored (see `Delivery(row:)`).
     public var idempotencyKey: String
     /// For change notices, the facts before the change (JSON).
     public var detail: String?
@@ -62,7 +63,7 @@ public struct Delivery: Sendable, Hashable, Identifiable {
 
     static let columns = """
         id, subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at, deadline_at, state,
-        reason, attempts, next_attempt_at, last_error, idempotency_key, detail, created_at, finished_at
+        reason, attempts, next_attempt_at, last_error, detail, created_at, finished_at
         """
 
     init(row: Row) {
@@ -79,9 +80,26 @@ public struct Delivery: Sendable, Hashable, Identifiable {
         attempts = row["attempts"]
         nextAttempt = (row["next_attempt_at"] as Int64?).map(Date.init(millis:))
         lastError = row["last_error"]
-        idempotencyKey = row["idempotency_key"]
+        // The stored key of schema v2–v3 was exactly this, so keys did not change with v4. A row
+        // built by hand may still carry its own key (test fixtures).
+        idempotencyKey =
+            (row["idempotency_key"] as String?)
+            ?? Self.idempotencyKey(
+                id: id, subscriptionID: subscriptionID, concertID: concertID, revision: concertRevision, kind: kind,
+                offset: offset)
         detail = row["detail"]
         createdAt = Date(millis: row["created_at"])
         finishedAt = (row["finished_at"] as Int64?).map(Date.init(millis:))
+    }
+
+    /// The idempotency key of a row. Other rows are unique by their identity (the index
+    /// `delivery_identity`), so the key names that identity; test messages are not, and are named
+    /// by their row id. No dots: a Standard Webhooks `webhook-id` must not contain one.
+    static func idempotencyKey(
+        id: Int64, subscriptionID: String, concertID: String, revision: Int, kind: Kind, offset: ReminderOffset
+    ) -> String {
+        if kind == .test { return "test_\(subscriptionID)_\(id)" }
+        return Outbox.idempotencyKey(
+            subscriptionID: subscriptionID, concertID: concertID, revision: revision, kind: kind, offset: offset)
     }
 }

@@ -39,7 +39,7 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
         var offsets: Set<ReminderOffset> = []
         for item in items {
-            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            let trimmed = item.trimmingWhitespace()
             guard let offset = ReminderOffset(trimmed) else {
                 throw OffsetListError(
                     text: text,

@@ -114,6 +114,7 @@ extension AppDatabase {
                 subscription.language.rawValue, subscription.label, subscription.state.rawValue,
                 subscription.stateReason, subscription.createdAt.millis, subscription.createdAt.millis,
             ])
+        try Counters.add(db, "subscription." + subscription.state.rawValue)
         for city in subscription.cities {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)",
@@ -149,86 +150,56 @@ extension AppDatabase {
 
 extension AppDatabase {
     /// Stores many subscriptions and plans their reminders in one transaction, without
-    /// confirmation messages: the bulk path of `concertctl subscribe --from`.
-    ///
-    /// Uses reused prepared statements and computes each concert's reminder plan once per set
-    /// of offsets, so a million subscriptions import in well under a minute.
+    /// confirmation messages. Returns them in the order given.
     @discardableResult
     public func importSubscriptions(_ subscriptions: [NewSubscription], now: Date) throws -> [Subscription] {
-        try writer.write { db in
-            // A large import touches index pages all over the file: with SQLite's default 2 MiB
-            // cache it spills dirty pages to the WAL mid-transaction, dozens per subscription.
-            let defaultCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            try db.execute(sql: "PRAGMA cache_size = -262144")
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(defaultCache)") }
-            let concerts = try Self.storedConcerts(db)
-            var concertsByCity: [String: [StoredConcert]] = [:]
-            for stored in concerts where stored.concert.status == .scheduled {
-                for city in stored.concert.cities { concertsByCity[city, default: []].append(stored) }
-            }
-            let insertSubscription = try db.makeStatement(
-                sql: """
-                    INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang,
-                        label, state, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
-                    """)
-            let insertCity = try db.makeStatement(
-                sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)")
-            let insertDelivery = try db.makeStatement(
-                sql: """
-                    INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
-                        deadline_at, state, next_attempt_at, idempotency_key, created_at)
-                    VALUES (?, ?, ?, 'reminder', ?, ?, ?, 'scheduled', ?, ?, ?)
-                    """)
-            var plans: [String: [ReminderPlanner.PlannedReminder]] = [:]
-            var stored: [Subscription] = []
-            stored.reserveCapacity(subscriptions.count)
-            let nowMillis = now.millis
+        var stored: [Subscription] = []
+        stored.reserveCapacity(subscriptions.count)
+        try importSubscriptions(now: now) { importer in
             for new in subscriptions {
-                let subscription = Subscription(
-                    id: Subscription.makeID(), channel: new.channel, cities: new.cities, offsets: new.offsets,
-                    language: new.language, label: new.label, createdAt: now)
-                var format: String?
-                var secret: String?
-                if case .webhook(_, let f, let s) = new.channel {
-                    format = f
-                    secret = s
-                }
-                let offsetsText = new.offsets.map { String($0.seconds) }.joined(separator: ",")
-                try insertSubscription.execute(arguments: [
-                    subscription.id, new.channel.kind, new.channel.target, format, secret, new.channel.destination,
-                    new.cities.joined(separator: ","), offsetsText, new.language.rawValue, new.label, nowMillis,
-                    nowMillis,
-                ])
-                var seen: Set<String> = []
-                for city in new.cities {
-                    try insertCity.execute(arguments: [city, subscription.id])
-                    for concert in concertsByCity[city] ?? [] where seen.insert(concert.concert.id).inserted {
-                        let planKey = "\(concert.concert.id)|\(offsetsText)"
-                        let plan =
-                            plans[planKey]
-                            ?? {
-                                let computed = ReminderPlanner.reminders(
-                                    for: concert.concert, offsets: new.offsets, after: now, now: now)
-                                plans[planKey] = computed
-                                return computed
-                            }()
-                        let deadline = concert.concert.schedule.reminderDeadline.millis
-                        for reminder in plan {
-                            let key = Outbox.idempotencyKey(
-                                subscriptionID: subscription.id, concertID: concert.concert.id,
-                                revision: concert.revision, kind: .reminder, offset: reminder.offset)
-                            let due = reminder.due.millis
-                            try insertDelivery.execute(arguments: [
-                                subscription.id, concert.concert.id, concert.revision, reminder.offset.seconds, due,
-                                deadline, due, key, nowMillis,
-                            ])
-                        }
-                    }
-                }
-                stored.append(subscription)
+                let id = try importer.add(new)
+                stored.append(
+                    Subscription(
+                        id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
+                        label: new.label, createdAt: now))
             }
-            return stored
+        }
+        return stored
+    }
+
+    /// The bulk path of `concertctl subscribe --from`: `body` hands the subscriptions to the
+    /// importer one by one (so they need not all be in memory at once), all in one transaction
+    /// that `body` aborts by throwing. Returns how many were stored.
+    ///
+    /// The transaction runs with foreign keys off: every row it inserts refers to a concert read
+    /// in it or a subscription it inserted, and with immediate foreign keys SQLite keeps a
+    /// statement journal for every insert. CHECK constraints are off too: the importer writes
+    /// only values of its own (states, kinds, channels and languages from Swift enums), and SQLite
+    /// evaluates a CHECK `IN` list of more than two constants by building a temporary b-tree, for
+    /// each row (7 per subscription). Afterwards the write-ahead log, as large as everything the
+    /// import wrote, is checkpointed and truncated.
+    @discardableResult
+    public func importSubscriptions(now: Date, _ body: (inout SubscriptionImporter) throws -> Void) throws -> Int {
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            defer {
+                try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+                try? db.execute(sql: "PRAGMA foreign_keys = ON")
+            }
+            var count = 0
+            try db.inTransaction(.immediate) {
+                let defaultCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = -\(SubscriptionImporter.cacheKiB)")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(defaultCache)") }
+                var importer = try SubscriptionImporter(db, now: now)
+                try body(&importer)
+                try importer.finish()
+                count = importer.subscriptions
+                return .commit
+            }
+            _ = try? Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            return count
         }
     }
 }

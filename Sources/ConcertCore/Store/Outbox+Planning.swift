@@ -16,27 +16,41 @@ enum Outbox {
 
     /// Inserts one delivery row, due at `due`. A row of the same identity that was skipped because
     /// its subscription was paused or disabled comes back to life; any other existing row is kept.
+    ///
+    /// Two statements rather than one upsert: the insert must be counted (`Counters`) and an
+    /// upsert does not tell whether it inserted or updated; a revival is counted by the update trigger.
     static func insertDelivery(
         _ db: Database, subscriptionID: String, concert: StoredConcert, kind: Delivery.Kind,
         offset: ReminderOffset = ReminderOffset(seconds: 0), due: Date, deadline: Date?, detail: String? = nil,
         now: Date
     ) throws {
-        let statement = try db.cachedStatement(
+        let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
-                    deadline_at, state, next_attempt_at, idempotency_key, detail, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)
+                    deadline_at, state, next_attempt_at, detail, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)
                 ON CONFLICT (subscription_id, concert_id, concert_revision, kind, offset_seconds) WHERE kind <> 'test'
-                DO UPDATE SET state = 'scheduled', reason = NULL, due_at = excluded.due_at,
-                    next_attempt_at = excluded.next_attempt_at, deadline_at = excluded.deadline_at, finished_at = NULL
-                WHERE delivery.state = 'skipped' AND delivery.reason IN ('paused', 'disabled')
+                DO NOTHING
                 """)
-        let key = idempotencyKey(
-            subscriptionID: subscriptionID, concertID: concert.concert.id, revision: concert.revision, kind: kind,
-            offset: offset)
-        try statement.execute(arguments: [
+        try insert.execute(arguments: [
             subscriptionID, concert.concert.id, concert.revision, kind.rawValue, offset.seconds, due.millis,
-            deadline?.millis, due.millis, key, detail, now.millis,
+            deadline?.millis, due.millis, detail, now.millis,
+        ])
+        if db.changesCount == 1 {
+            try Counters.add(db, "delivery.scheduled")
+            return
+        }
+        let revive = try db.cachedStatement(
+            sql: """
+                UPDATE delivery SET state = 'scheduled', reason = NULL, due_at = ?, next_attempt_at = ?,
+                    deadline_at = ?, finished_at = NULL
+                WHERE subscription_id = ? AND concert_id = ? AND concert_revision = ? AND kind = ?
+                    AND offset_seconds = ? AND kind <> 'test'
+                    AND state = 'skipped' AND reason IN ('paused', 'disabled')
+                """)
+        try revive.execute(arguments: [
+            due.millis, due.millis, deadline?.millis, subscriptionID, concert.concert.id, concert.revision,
+            kind.rawValue, offset.seconds,
         ])
     }
 
@@ -75,7 +89,8 @@ enum Outbox {
                 db,
                 sql: """
                     SELECT offset_seconds FROM delivery
-                    WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND state IN ('sent', 'sending')
+                    WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND kind <> 'test'
+                        AND state IN ('sent', 'sending')
                     """,
                 arguments: [subscription.id, concert.concert.id]))
         for reminder in planned where !alreadySent.contains(reminder.offset.seconds) {

@@ -69,10 +69,12 @@ extension Delivery {
         attempts = row[10]
         nextAttempt = (row[11] as Int64?).map(Date.init(millis:))
         lastError = row[12]
-        idempotencyKey = row[13]
-        detail = row[14]
-        createdAt = Date(millis: row[15])
-        finishedAt = (row[16] as Int64?).map(Date.init(millis:))
+        detail = row[13]
+        createdAt = Date(millis: row[14])
+        finishedAt = (row[15] as Int64?).map(Date.init(millis:))
+        idempotencyKey = Self.idempotencyKey(
+            id: id, subscriptionID: subscriptionID, concertID: concertID, revision: concertRevision, kind: kind,
+            offset: offset)
     }
 }
 
@@ -426,13 +428,8 @@ struct SendingMoves {
     }
 
     func count(_ db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO counter (name, value) VALUES (?, ?)
-                    ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
-                """)
         for (state, delta) in deltas where delta != 0 {
-            try statement.execute(arguments: ["delivery." + state.rawValue, delta])
+            try Counters.add(db, "delivery." + state.rawValue, delta)
         }
     }
 }
@@ -472,15 +469,16 @@ extension AppDatabase {
             else {
                 throw StoreError(.notFound, "subscription '\(subscriptionID)' has no concert to talk about")
             }
-            let key = "test_\(subscriptionID)_\(RandomID.make(length: 12))"
+            // Its idempotency key is `test_<subscription>_<id>` (`Delivery(row:)`).
             try db.execute(
                 sql: """
                     INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
-                        state, attempts, idempotency_key, created_at)
-                    VALUES (?, ?, ?, 'test', 0, ?, 'sending', 1, ?, ?)
+                        state, attempts, created_at)
+                    VALUES (?, ?, ?, 'test', 0, ?, 'sending', 1, ?)
                     """,
-                arguments: [subscriptionID, concert.concert.id, concert.revision, now.millis, key, now.millis])
+                arguments: [subscriptionID, concert.concert.id, concert.revision, now.millis, now.millis])
             let id = db.lastInsertedRowID
+            try Counters.add(db, "delivery.sending")
             try db.execute(
                 sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, 1, ?, 'sending')",
                 arguments: [id, now.millis])

@@ -52,7 +52,7 @@ public struct SubscribeParams: Codable, Sendable, Hashable {
         secret = try container.decodeIfPresent(String.self, forKey: .secret)
         if let text = try? container.decodeIfPresent(String.self, forKey: .before) {
             before = text.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
+                $0.trimmingWhitespace()
             }
         } else {
             before = try container.decodeIfPresent([String].self, forKey: .before)

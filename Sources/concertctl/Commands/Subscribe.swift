@@ -10,8 +10,9 @@ extension ConcertCtl {
                 Prints the new subscription's id, and a generated signing secret once: store it then. A \
                 confirmation message is sent unless --quiet. With --from FILE, imports JSON lines of the same \
                 fields ({"cities": ["busan"], "email": "a@example.org", "before": "7d,1d"}) in one transaction \
-                without confirmation messages, prints a summary and every rejected line with its reason, and \
-                exits 1 if any line was rejected.
+                without confirmation messages, prints a summary, the id and generated secret of each line \
+                given no secret (and, for a file of a few hundred lines, the id of every line), every rejected \
+                line with its reason, and exits 1 if any line was rejected.
                 """)
 
         enum Language: String, ExpressibleByArgument, CaseIterable {
@@ -96,6 +97,49 @@ extension ConcertCtl {
             for warning in result.warnings { context.output.warning(warning) }
         }
 
+        /// Stages the chunks of a large import; returns the batch and each chunk's result, in order.
+        ///
+        /// The first chunk goes alone (its reply names the batch); the others two at a time, each
+        /// on its own connection: while the daemon checks one chunk, concertctl encodes the next and
+        /// the daemon reads it, so both processes keep working. One at a time, a million lines
+        /// took half again as long.
+        private func stage(_ chunks: [ImportChunks.Chunk], in context: CommandContext) async throws -> (
+            batch: String, results: [SubscribeBulkStageResult]
+        ) {
+            let first = try await call(
+                ControlMethods.subscribeBulkStage,
+                SubscribeBulkStageParams(firstLine: chunks[0].firstLine, lines: chunks[0].lines), in: context
+            ).result
+            let batch = first.batch
+            var results: [SubscribeBulkStageResult?] = [first] + Array(repeating: nil, count: chunks.count - 1)
+            let command = self
+            try await withThrowingTaskGroup(of: (Int, SubscribeBulkStageResult).self) { group in
+                func send(_ index: Int) {
+                    let chunk = chunks[index]
+                    group.addTask {
+                        let params = SubscribeBulkStageParams(
+                            batch: batch, firstLine: chunk.firstLine, lines: chunk.lines)
+                        let (result, _) = try await command.call(
+                            ControlMethods.subscribeBulkStage, params, in: context)
+                        return (index, result)
+                    }
+                }
+                var next = 1
+                while next < min(chunks.count, 3) {
+                    send(next)
+                    next += 1
+                }
+                for try await (index, result) in group {
+                    results[index] = result
+                    if next < chunks.count {
+                        send(next)
+                        next += 1
+                    }
+                }
+            }
+            return (batch, results.map { $0! })
+        }
+
         private func importFile(_ path: String, in context: CommandContext) async throws {
             let text: String
             do {
@@ -114,20 +158,15 @@ extension ConcertCtl {
                     ControlMethods.subscribeBulk, SubscribeBulkParams(lines: chunks[0].lines), in: context)
             } else {
                 // Too large for one request: staged chunk by chunk, then imported in one transaction.
-                var batch: String?
+                let staged = try await stage(chunks, in: context)
                 var rejected: [BulkRejectedLine] = []
                 var warnings: [String] = []
-                for chunk in chunks {
-                    let (staged, _) = try await call(
-                        ControlMethods.subscribeBulkStage,
-                        SubscribeBulkStageParams(batch: batch, firstLine: chunk.firstLine, lines: chunk.lines),
-                        in: context)
-                    batch = staged.batch
-                    rejected += staged.rejected
-                    warnings += staged.warnings
+                for chunk in staged.results {
+                    rejected += chunk.rejected
+                    warnings += chunk.warnings
                 }
                 var committed = try await call(
-                    ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: batch!), in: context
+                    ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: staged.batch), in: context
                 ).result
                 committed.rejected = rejected
                 committed.warnings = warnings

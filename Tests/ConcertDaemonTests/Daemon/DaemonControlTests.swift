@@ -217,6 +217,7 @@ import Testing
         let file = daemon.directory + "/large.jsonl"
         var lines = (1...3000).map { #"{"cities":["busan","gimhae"],"email":"user\#($0)@example.org","label":"bulk"}"# }
         lines[1499] = #"{"cities":["atlantis"],"email":"x@example.org"}"#
+        lines[2499] = #"{"cities":["busan"],"webhook":"http://127.0.0.1:9/h","format":"generic"}"#
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try FileManager.default.attributesOfItem(atPath: file)[.size] as! Int > 3 * 65_536)
         let before = try daemon.daemon.database.counters()["subscription.active", default: 0]
@@ -225,9 +226,21 @@ import Testing
         let result = try json(run)
         #expect(result["imported"] as? Int == 2999)
         #expect((result["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [1500])
+        // Only the line given no signing secret is named: its generated secret is shown only now.
         let created = try #require(result["created"] as? [[String: Any]])
-        #expect(created.last?["line"] as? Int == 3000)
+        #expect(created.count == 1)
+        #expect(created.first?["line"] as? Int == 2500)
+        let id = try #require(created.first?["id"] as? String)
+        let secret = try #require(created.first?["secret"] as? String)
+        guard case .webhook(_, _, let stored)? = try daemon.daemon.database.subscription(id: id)?.channel else {
+            throw TestClientError(description: "line 2500 did not become a webhook subscription")
+        }
+        #expect(stored == secret)
         #expect(try daemon.daemon.database.counters()["subscription.active"] == before + 2999)
+        let text = await ctl(daemon, "subscribe", "--from", file)
+        #expect(text.output.contains("imported 2999 subscriptions from"))
+        #expect(text.output.contains("line 1500: rejected: unknown city 'atlantis'"))
+        #expect(text.output.contains("line 2500: sub-") && text.output.contains("secret: whsec_"))
     }
 
     @Test func commitOfAnUnknownBatchIsNotFoundAndStoresNothing() async throws {
