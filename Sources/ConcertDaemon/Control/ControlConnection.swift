@@ -16,6 +16,12 @@ final class ControlConnection: @unchecked Sendable {
     let number: Int
     let peer: PeerCredentials
     private let fd: Int32
+    /// A duplicate of `fd` that only the write source watches. libdispatch on Linux keeps one
+    /// epoll registration per descriptor and shares it between the sources on it; tearing down a
+    /// read and a write source of one descriptor together is where it has crashed ("Source
+    /// finalized twice", swift-corelibs-libdispatch #682, #833). One source per descriptor avoids
+    /// that path. `fd` itself when the duplicate cannot be made.
+    private let writeFD: Int32
     private let queue: DispatchQueue
     private let handler: any ControlHandler
     private let logger: Logger
@@ -63,8 +69,10 @@ final class ControlConnection: @unchecked Sendable {
         logger[metadataKey: "control.connection"] = "\(number)"
         logger[metadataKey: "control.peer"] = "\(peer)"
         self.logger = logger
+        let duplicate = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        writeFD = duplicate >= 0 ? duplicate : fd
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        writeSource = DispatchSource.makeWriteSource(fileDescriptor: writeFD, queue: queue)
         idleTimer = DispatchSource.makeTimerSource(queue: queue)
     }
 
@@ -101,7 +109,9 @@ final class ControlConnection: @unchecked Sendable {
 
     private func sourceCancelled() {
         sourcesLeft -= 1
-        if sourcesLeft == 0 { Glibc.close(fd) }
+        guard sourcesLeft == 0 else { return }
+        if writeFD != fd { Glibc.close(writeFD) }
+        Glibc.close(fd)
     }
 
     // MARK: Reading
