@@ -182,7 +182,8 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
     sink_cpu = (ctx.nginx.worker_cpu_seconds() - sink_cpu_before) if not is_email else None
     peak = daemon.peak_rss_mib()
     daemon.stop()
-    received = (smtp_messages(ctx) if is_email else ctx.nginx.requests_served() - 1) - received_before
+    # Less the driver's own stub_status requests after `received_before`: `connections_before` and this one.
+    received = (smtp_messages(ctx) if is_email else ctx.nginx.requests_served() - 2) - received_before
     connections = None if is_email else ctx.nginx.connections_accepted() - connections_before - 2
 
     with read_only(daemon.database) as db:
