@@ -272,10 +272,12 @@ def scale(ctx, count):
     load = proc.load_text()
     # The administrator's way: `concertctl subscribe --from FILE` (staged in chunks, one transaction).
     with open(os.path.join(daemon.directory, "subscribe-from.out"), "w") as out:
+        profiler = start_profiler(ctx, daemon, "import")
         start = time.perf_counter()
         finished = subprocess.run([ctx.concertctl, "subscribe", "--from", path, "--socket", daemon.socket_path,
                                    "--timeout", "3600"], stdout=out, stderr=subprocess.PIPE, text=True)
         seconds = time.perf_counter() - start
+        stop_profiler(profiler)
     cpu = daemon.cpu_seconds() - cpu_before
     peak_import = daemon.peak_rss_mib()
     with read_only(daemon.database) as db:

@@ -18,7 +18,7 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
 
     /// Parses one offset such as `7d`; `nil` for anything else.
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = text.trimmingWhitespace().lowercased()
         guard let unit = trimmed.last, let value = Int(trimmed.dropLast()), value > 0, value <= 1_000_000 else {
             return nil
         }
