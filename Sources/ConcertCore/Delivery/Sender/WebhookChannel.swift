@@ -17,7 +17,8 @@ public final class WebhookChannel: Channel {
     }
 
     /// Builds and sends `message`'s request. The request is built on the sender thread (the
-    /// scheduler's thread only claims and records), so a fan-out uses both cores.
+    /// scheduler's thread only claims and records), so a fan-out uses both cores. A URL that
+    /// `WebhookURL.problem(with:)` refuses is `permanent` without any network traffic.
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
         let buildRequest = self.buildRequest
         sender.post(timeouts: timeouts) {
@@ -37,18 +38,5 @@ public final class WebhookChannel: Channel {
     /// Why a message's request was not sent (a `permanent` verdict).
     private struct RequestProblem: Error, CustomStringConvertible {
         var description: String
-    }
-
-    /// Sends an already built request; what `send(_:completion:)` does after building.
-    ///
-    /// A URL that `WebhookURL.problem(with:)` refuses is `permanent` without any network traffic.
-    public func send(_ request: HTTPRequest, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
-        if let problem = WebhookURL.problem(with: request.url) {
-            completion(.permanent(error: problem))
-            return
-        }
-        sender.post(request, timeouts: timeouts) { result in
-            completion(HTTPVerdict.outcome(of: result, now: Date()))
-        }
     }
 }
