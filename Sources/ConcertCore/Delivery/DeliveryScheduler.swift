@@ -43,7 +43,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// No pending row falls due before this moment unless something changed: until then `pump`
     /// need not run the catch-up rules again.
     private var nothingDueBefore = Date.distantPast
-    /// Due rows read ahead of their claim, oldest first: a fan-out reads the outbox once per
+    /// Due rows read ahead of their claim, queued by destination: a fan-out reads the outbox once per
     /// `readAhead` rows instead of once per round of verdicts. Emptied whenever the outbox changes
     /// under the scheduler (`wake`); a row whose state changed meanwhile fails its claim.
     private var ready = ReadyDeliveries()
@@ -284,9 +284,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 let freed = dry.contains { hasRoom(for: $0, now: now, counts: perDestination) && !waiting.contains($0) }
                 if !freed { return (false, !ready.isEmpty) }
             }
-            var excluded = Set(failing.values.filter { $0.retryAt > now }.map(\.destination))
-            for (destination, count) in inFlightByDestination where count >= limits.maximumPerDestination {
-                excluded.insert(destination)
+            // Only a failing destination or one with sends in flight can lack room.
+            let excluded = Set(failing.keys).union(inFlightByDestination.keys).filter {
+                !hasRoom(for: $0, now: now, counts: perDestination)
             }
             let due = try database.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
             guard !due.isEmpty else {
