@@ -39,8 +39,9 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
         var offsets: Set<ReminderOffset> = []
         for item in items {
-            let trimmed = item.trimmingWhitespace()
-            guard let offset = ReminderOffset(trimmed) else {
+            // `init?(_:)` trims the item itself; the trimmed text is needed only to say what is wrong.
+            guard let offset = ReminderOffset(String(item)) else {
+                let trimmed = item.trimmingWhitespace()
                 throw OffsetListError(
                     text: text,
                     reason: trimmed.isEmpty
