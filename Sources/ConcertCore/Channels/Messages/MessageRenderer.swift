@@ -52,7 +52,7 @@ public final class MessageRenderer: Sendable {
     }
 
     /// The name of this renderer's part in `SharedMessageParts` (another renderer's templates may differ).
-    private var sharedPartName: String { "rendered." + String(UInt(bitPattern: ObjectIdentifier(self).hashValue)) }
+    private let sharedPartName = "rendered." + UUID().uuidString
 
     private func renderAlone(_ message: OutboundMessage) -> RenderedMessage {
         let language = message.subscription.language
