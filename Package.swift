@@ -69,6 +69,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "StoreScale", dependencies: ["ConcertCore"], path: "Benchmarks/StoreScale"),
+        .executableTarget(
+            name: "SchedulerCycle", dependencies: ["ConcertCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SchedulerCycle"),
         .executableTarget(name: "RawCurlMulti", dependencies: ["CCurl"], path: "Benchmarks/RawCurlMulti"),
         .testTarget(
             name: "ConcertCoreTests",

@@ -33,45 +33,49 @@ public struct ClaimedDelivery: Sendable {
 extension ClaimedDelivery {
     /// Decodes a row of `select`. Columns are read by position: looking each one up by name was
     /// a tenth of the scheduler's time in a fan-out.
-    init(row: Row) {
-        let s = row.count - 14
-        let cities = (row[s + 5] as String).split(separator: ",").map(String.init)
-        let target: String = row[s + 2]
+    init(columns row: SQLiteColumns) {
+        let s = Int32(Delivery.columnCount)
+        let cities = row.text(s + 5).split(separator: ",").map(String.init)
+        let target = row.text(s + 2)
         let channel: ChannelAddress =
-            row[s + 1] == "email"
-            ? .email(target) : .webhook(url: target, format: row[s + 3] ?? "generic", secret: row[s + 4])
-        let offsets = (row[s + 6] as String).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init)
+            row.text(s + 1) == "email"
+            ? .email(target)
+            : .webhook(url: target, format: row.optionalText(s + 3) ?? "generic", secret: row.optionalText(s + 4))
+        let offsets = row.text(s + 6).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init)
         let subscription = Subscription(
-            id: row[s], channel: channel, cities: cities, offsets: offsets,
-            language: Language(rawValue: row[s + 7]) ?? .ko, label: row[s + 8],
-            state: Subscription.State(rawValue: row[s + 9]) ?? .active, stateReason: row[s + 10],
-            createdAt: Date(millis: row[s + 11]))
+            id: row.text(s), channel: channel, cities: cities, offsets: offsets,
+            language: Language(rawValue: row.text(s + 7)) ?? .ko, label: row.optionalText(s + 8),
+            state: Subscription.State(rawValue: row.text(s + 9)) ?? .active, stateReason: row.optionalText(s + 10),
+            createdAt: Date(millis: row.int64(s + 11)))
         self.init(
-            delivery: Delivery(columnsOf: row), subscription: subscription, destination: row[s + 12],
-            targetSubscribedTwice: row[s + 13])
+            delivery: Delivery(columnsOf: row), subscription: subscription, destination: row.text(s + 12),
+            targetSubscribedTwice: row.bool(s + 13))
     }
 }
 
 extension Delivery {
+    /// How many columns `columns` names.
+    static let columnCount = 16
+
     /// Decodes the first columns of `row`, which are `Delivery.columns` in that order. By
     /// position: looking each column up by name cost more than the query in a fan-out.
-    init(columnsOf row: Row) {
-        id = row[0]
-        subscriptionID = row[1]
-        concertID = row[2]
-        concertRevision = row[3]
-        kind = Kind(rawValue: row[4]) ?? .reminder
-        offset = ReminderOffset(seconds: row[5])
-        due = Date(millis: row[6])
-        deadline = (row[7] as Int64?).map(Date.init(millis:))
-        state = State(rawValue: row[8]) ?? .scheduled
-        reason = (row[9] as String?).flatMap(SkipReason.init(rawValue:))
-        attempts = row[10]
-        nextAttempt = (row[11] as Int64?).map(Date.init(millis:))
-        lastError = row[12]
-        detail = row[13]
-        createdAt = Date(millis: row[14])
-        finishedAt = (row[15] as Int64?).map(Date.init(millis:))
+    init(columnsOf row: SQLiteColumns) {
+        id = row.int64(0)
+        subscriptionID = row.text(1)
+        concertID = row.text(2)
+        concertRevision = row.int(3)
+        kind = Kind(rawValue: row.text(4)) ?? .reminder
+        offset = ReminderOffset(seconds: row.int(5))
+        due = Date(millis: row.int64(6))
+        deadline = row.optionalInt64(7).map(Date.init(millis:))
+        state = State(rawValue: row.text(8)) ?? .scheduled
+        reason = row.optionalText(9).flatMap(SkipReason.init(rawValue:))
+        attempts = row.int(10)
+        nextAttempt = row.optionalInt64(11).map(Date.init(millis:))
+        lastError = row.optionalText(12)
+        detail = row.optionalText(13)
+        createdAt = Date(millis: row.int64(14))
+        finishedAt = row.optionalInt64(15).map(Date.init(millis:))
         idempotencyKey = Self.idempotencyKey(
             id: id, subscriptionID: subscriptionID, concertID: concertID, revision: concertRevision, kind: kind,
             offset: offset)
@@ -170,16 +174,20 @@ extension AppDatabase {
                 \(ClaimedDelivery.select)
                 WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
                 """
-            var arguments: StatementArguments = [now.millis]
             if !destinations.isEmpty {
                 sql += " AND s.destination NOT IN (\(databaseQuestionMarks(count: destinations.count)))"
-                arguments += StatementArguments(destinations.sorted())
             }
             sql += " ORDER BY d.next_attempt_at, d.id LIMIT ?"
-            arguments += [limit]
             // Cached: preparing it anew (GRDB's authorizer, SQLite's parser) cost as much as running it.
-            let statement = try db.cachedStatement(sql: sql)
-            return try Row.fetchAll(statement, arguments: arguments).map(ClaimedDelivery.init(row:))
+            let statement = try BoundStatement(db, cached: sql)
+            statement.bind(1, now.millis)
+            var index: Int32 = 2
+            for destination in destinations.sorted() {
+                statement.bind(index, destination)
+                index += 1
+            }
+            statement.bind(index, limit)
+            return try statement.rows(db, ClaimedDelivery.init(columns:))
         }
     }
 
@@ -218,39 +226,51 @@ extension AppDatabase {
     ) throws -> [ClaimedDelivery] {
         try writer.write { db in
             try Self.record(results, db)
-            let skip = try db.cachedStatement(
-                sql: """
+            let skipStatement = try BoundStatement(
+                db,
+                cached: """
                     UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
                     WHERE id = ? AND state IN ('scheduled', 'retrying')
                     """)
-            for (delivery, reason) in skips {
-                try skip.execute(arguments: [reason.rawValue, now.millis, delivery.id])
+            func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason) throws {
+                skipStatement.bind(1, reason.rawValue)
+                skipStatement.bind(2, now.millis)
+                skipStatement.bind(3, delivery.id)
+                try skipStatement.run(db)
             }
+            for (delivery, reason) in skips { try skip(delivery, reason) }
             // One state at a time, so that the move is counted from the state the row was in.
-            let mark = try db.cachedStatement(
-                sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = ?")
+            let markStatement = try BoundStatement(
+                db, cached: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = ?")
+            func mark(_ delivery: Delivery, from state: Delivery.State) throws -> Bool {
+                markStatement.bind(1, delivery.id)
+                markStatement.bind(2, state.rawValue)
+                return try markStatement.run(db) == 1
+            }
             var moves = SendingMoves()
-            let attempt = try db.cachedStatement(
-                sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, ?, ?, 'sending')")
+            let attempt = try BoundStatement(
+                db, cached: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, ?, ?, 'sending')"
+            )
             var sending: [ClaimedDelivery] = []
             sending.reserveCapacity(claimed.count)
             for var item in claimed {
                 if item.targetSubscribedTwice, try isDuplicate(item, db) {
-                    try skip.execute(arguments: [Delivery.SkipReason.duplicate.rawValue, now.millis, item.delivery.id])
+                    try skip(item.delivery, .duplicate)
                     continue
                 }
                 let read = item.delivery.state == .retrying ? Delivery.State.retrying : .scheduled
                 var from = read
-                try mark.execute(arguments: [item.delivery.id, read.rawValue])
-                if db.changesCount == 0 {
+                if try !mark(item.delivery, from: read) {
                     from = read == .retrying ? .scheduled : .retrying
-                    try mark.execute(arguments: [item.delivery.id, from.rawValue])
-                    guard db.changesCount == 1 else { continue }
+                    guard try mark(item.delivery, from: from) else { continue }
                 }
                 moves.into(from: from)
                 item.delivery.attempts += 1
                 item.delivery.state = .sending
-                try attempt.execute(arguments: [item.delivery.id, item.delivery.attempts, now.millis])
+                attempt.bind(1, item.delivery.id)
+                attempt.bind(2, item.delivery.attempts)
+                attempt.bind(3, now.millis)
+                try attempt.run(db)
                 sending.append(item)
             }
             try moves.count(db)
@@ -266,27 +286,33 @@ extension AppDatabase {
 
     static func record(_ results: [DeliveryResult], _ db: Database) throws {
         guard !results.isEmpty else { return }
-        let update = try db.cachedStatement(
-            sql: """
+        let update = try BoundStatement(
+            db,
+            cached: """
                 UPDATE delivery SET state = ?, reason = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
                 WHERE id = ? AND state = 'sending'
                 """)
         var moves = SendingMoves()
-        let attempt = try db.cachedStatement(
-            sql: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
+        let attempt = try BoundStatement(
+            db,
+            cached: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
         for result in results {
             let finished: Int64? =
                 result.newState == .sent || result.newState == .failed || result.newState == .skipped
                 ? result.finishedAt.millis : nil
-            try update.execute(arguments: [
-                result.newState.rawValue, result.reason?.rawValue, result.nextAttempt?.millis, result.error,
-                finished, result.delivery.id,
-            ])
-            moves.out(to: result.newState, count: db.changesCount)
-            try attempt.execute(arguments: [
-                result.finishedAt.millis, result.outcome.name, result.outcome.detail, result.delivery.id,
-                result.delivery.attempts,
-            ])
+            update.bind(1, result.newState.rawValue)
+            update.bind(2, result.reason?.rawValue)
+            update.bind(3, result.nextAttempt?.millis)
+            update.bind(4, result.error)
+            update.bind(5, finished)
+            update.bind(6, result.delivery.id)
+            moves.out(to: result.newState, count: try update.run(db))
+            attempt.bind(1, result.finishedAt.millis)
+            attempt.bind(2, result.outcome.name)
+            attempt.bind(3, result.outcome.detail)
+            attempt.bind(4, result.delivery.id)
+            attempt.bind(5, result.delivery.attempts)
+            try attempt.run(db)
             if case .gone(let error) = result.outcome {
                 try db.execute(
                     sql: """
@@ -344,43 +370,48 @@ extension AppDatabase {
     ) throws -> [Delivery] {
         try writer.read { db in
             var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var values: [String] = []
             if let state {
                 conditions.append("state = ?")
-                arguments += [state.rawValue]
+                values.append(state.rawValue)
             }
             if let subscriptionID {
                 conditions.append("subscription_id = ?")
-                arguments += [subscriptionID]
+                values.append(subscriptionID)
             }
             var sql = "SELECT \(Delivery.columns) FROM delivery"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY id DESC LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Delivery.init(columnsOf:))
+            let statement = try BoundStatement(db, cached: sql)
+            for (index, value) in values.enumerated() { statement.bind(Int32(index + 1), value) }
+            statement.bind(Int32(values.count + 1), limit)
+            return try statement.rows(db, Delivery.init(columnsOf:))
         }
     }
 
     /// Pending rows in due order.
     public func upcoming(limit: Int) throws -> [Delivery] {
         try writer.read { db in
-            try Row.fetchAll(
+            let statement = try BoundStatement(
                 db,
-                sql: """
+                cached: """
                     SELECT \(Delivery.columns) FROM delivery
                     WHERE state IN ('scheduled', 'retrying') ORDER BY next_attempt_at, id LIMIT ?
-                    """,
-                arguments: [limit]
-            ).map(Delivery.init(columnsOf:))
+                    """)
+            statement.bind(1, limit)
+            return try statement.rows(db, Delivery.init(columnsOf:))
         }
     }
 
     /// One delivery by id.
     public func delivery(id: Int64) throws -> Delivery? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?", arguments: [id])
-                .map(Delivery.init(columnsOf:))
-        }
+        try writer.read { db in try Self.delivery(db, id: id) }
+    }
+
+    static func delivery(_ db: Database, id: Int64) throws -> Delivery? {
+        let statement = try BoundStatement(db, cached: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?")
+        statement.bind(1, id)
+        return try statement.rows(db, Delivery.init(columnsOf:)).first
     }
 
     /// Attempts of one delivery, in order.
@@ -482,9 +513,10 @@ extension AppDatabase {
             try db.execute(
                 sql: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, 1, ?, 'sending')",
                 arguments: [id, now.millis])
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?", arguments: [id])!
-            return ClaimedDelivery(delivery: Delivery(row: row), subscription: subscription)
+            guard let delivery = try Self.delivery(db, id: id) else {
+                throw StoreError(.notFound, "the test message's row \(id) vanished")
+            }
+            return ClaimedDelivery(delivery: delivery, subscription: subscription)
         }
     }
 }
@@ -493,15 +525,17 @@ extension AppDatabase {
     /// Pending rows due in `[from, to]`, in due order, with their subscriptions: what `preview` renders.
     public func pendingDeliveries(from: Date, to: Date, limit: Int) throws -> [ClaimedDelivery] {
         try writer.read { db in
-            try Row.fetchAll(
+            let statement = try BoundStatement(
                 db,
-                sql: """
+                cached: """
                     \(ClaimedDelivery.select)
                     WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at >= ? AND d.next_attempt_at <= ?
                     ORDER BY d.next_attempt_at, d.id LIMIT ?
-                    """,
-                arguments: [from.millis, to.millis, limit]
-            ).map(ClaimedDelivery.init(row:))
+                    """)
+            statement.bind(1, from.millis)
+            statement.bind(2, to.millis)
+            statement.bind(3, limit)
+            return try statement.rows(db, ClaimedDelivery.init(columns:))
         }
     }
 
