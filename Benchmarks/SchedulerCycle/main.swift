@@ -82,6 +82,12 @@ func round() throws -> (cpu: Double, wall: Double) {
     }
     _ = try database.importSubscriptions(news, now: seasonEve)
     guard let due = try database.upcoming(limit: 1).first?.due else { fatalError("nothing scheduled") }
+    // Experiments only: BENCH_SQL="sql;sql" runs statements first, to measure what a schema part costs.
+    if let statements = ProcessInfo.processInfo.environment["BENCH_SQL"] {
+        try database.writer.write { db in
+            for statement in statements.split(separator: ";") { try db.execute(sql: String(statement)) }
+        }
+    }
 
     let channel = InstantChannel(renderer: renderer, expected: count)
     let scheduler = DeliveryScheduler(

