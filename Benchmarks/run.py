@@ -25,7 +25,7 @@ sys.path.insert(0, HERE)
 from benchlib import machine, proc, report, scenarios, sinks  # noqa: E402
 from benchlib.figures import Results  # noqa: E402
 
-SCENARIOS = ["raw", "apprise", "fanout", "email", "timer", "scale"]
+SCENARIOS = ["raw", "apprise", "fanout", "cycle", "email", "timer", "scale"]
 
 
 def sh(command, **kwargs):
@@ -69,6 +69,7 @@ def build():
     sh(["swift", "build", "-c", "release", "--product", "concertd"], cwd=ROOT)
     sh(["swift", "build", "-c", "release", "--product", "concertctl"], cwd=ROOT)
     sh(["swift", "build", "-c", "release", "--product", "RawCurlMulti"], cwd=ROOT)
+    sh(["swift", "build", "-c", "release", "--product", "SchedulerCycle"], cwd=ROOT)
     return subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True,
                           text=True, check=True).stdout.strip()
 
@@ -120,6 +121,8 @@ def main():
         if "fanout" in only:
             for size in fanout_sizes:
                 scenarios.fanout(ctx, size)
+        if "cycle" in only:
+            scenarios.scheduler_cycle(ctx, 20_000, 3 if args.quick else 5)
         if "email" in only:
             scenarios.fanout(ctx, email_size, kind="email")
         if "timer" in only:

@@ -12,6 +12,31 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def thread_cpu_seconds(pid):
+    """{tid: (name, utime + stime in seconds)} of every thread of a process."""
+    threads = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                head, _, tail = f.read().rpartition(")")
+        except FileNotFoundError:
+            continue
+        fields = tail.split()
+        threads[int(task)] = (head.partition("(")[2], (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return threads
+
+
+def busiest_threads(before, after, seconds, count=3):
+    """The `count` threads that used the most CPU between two `thread_cpu_seconds` readings, as
+    "name tid: N % of `seconds`". Dispatch's worker threads take turns running a serial queue, so
+    one queue's work may be spread over several of them."""
+    used = []
+    for tid, (name, total) in after.items():
+        used.append((total - before.get(tid, (name, 0))[1], name, tid))
+    used.sort(reverse=True)
+    return ", ".join(f"{name} {tid}: {cpu / seconds * 100:.0f} %" for cpu, name, tid in used[:count] if cpu > 0)
+
+
 def status_fields(pid, task=None):
     path = f"/proc/{pid}/status" if task is None else f"/proc/{pid}/task/{task}/status"
     values = {}

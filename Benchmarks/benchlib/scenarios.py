@@ -165,6 +165,7 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
     received_before = smtp_messages(ctx) if is_email else ctx.nginx.requests_served()
     connections_before = None if is_email else ctx.nginx.connections_accepted()
     cpu_before = daemon.cpu_seconds()
+    threads_before = proc.thread_cpu_seconds(daemon.pid)
     sink_cpu_before = ctx.nginx.worker_cpu_seconds() if not is_email else 0
     load_at_start = proc.load_text()
     profiler = start_profiler(ctx, daemon, name)
@@ -178,6 +179,7 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
                 break
             time.sleep(0.25)
     cpu = daemon.cpu_seconds() - cpu_before
+    threads_after = proc.thread_cpu_seconds(daemon.pid)
     stop_profiler(profiler)
     sink_cpu = (ctx.nginx.worker_cpu_seconds() - sink_cpu_before) if not is_email else None
     peak = daemon.peak_rss_mib()
@@ -212,6 +214,9 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
     ctx.results.add(scenario, "first row sent after the due moment", (first - due_min), "ms", "{:.0f}")
     ctx.results.add(scenario, "daemon CPU from READY=1 to the last row sent", cpu, "s", "{:.2f}",
                     note=f"{cpu / sent_rows * 1e6:.0f} µs per delivery")
+    # Which thread limits the pipeline: the span is from the due moment to the last row sent.
+    ctx.results.note(scenario, "busiest daemon threads over the span: "
+                     + proc.busiest_threads(threads_before, threads_after, span))
     if sink_cpu is not None:
         ctx.results.add(scenario, "nginx worker CPU over the same time", sink_cpu, "s", "{:.2f}")
         ctx.results.add(scenario, "connections the daemon opened to nginx", connections, "", "{:,}",
@@ -221,6 +226,17 @@ def fanout(ctx, count, kind="webhook", label=None, settings=None, hosts=SPREAD_H
     if received != sent_rows or states.get("sent", 0) != count or other:
         ctx.results.note(scenario, f"sink received {received}, rows {states}, other deliveries {other}")
     return rate
+
+
+def scheduler_cycle(ctx, count, rounds):
+    """The daemon's own CPU per webhook without libcurl and the network (Benchmarks/SchedulerCycle):
+    steadier than the fan-out's figures on a shared machine, for before/after comparisons."""
+    out = subprocess.run([os.path.join(ctx.bin_dir, "SchedulerCycle"), str(count), str(rounds)],
+                         capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    match = re.search(r"([0-9.]+) µs CPU per delivery", out)
+    ctx.results.add("scheduler cycle", f"{count:,} signed webhooks claimed, built and recorded, no network "
+                    f"(best of {rounds} rounds)", float(match.group(1)), "µs CPU per delivery", "{:.1f}",
+                    load=proc.load_text(), note=out.split("; ", 1)[-1])
 
 
 # ------------------------------------------------------------------------------------------------
