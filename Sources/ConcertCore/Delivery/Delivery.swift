@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One message in the outbox: a reminder, or a notice (confirmation, change, cancellation, new concert, test).
 ///
@@ -21,7 +20,7 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     public var nextAttempt: Date?
     public var lastError: String?
     /// Travels with the message (webhook-id header, email Message-ID) so a receiver can drop a repeat.
-    /// Derived from the row's identity, not stored (see `Delivery(row:)`).
+    /// Derived from the row's identity, not stored (`Delivery.idempotencyKey(id:…)`).
     public var idempotencyKey: String
     /// For change notices, the facts before the change (JSON).
     public var detail: String?
@@ -66,35 +65,10 @@ public struct Delivery: Sendable, Hashable, Identifiable {
         reason, attempts, next_attempt_at, last_error, detail, created_at, finished_at
         """
 
-    init(row: Row) {
-        id = row["id"]
-        subscriptionID = row["subscription_id"]
-        concertID = row["concert_id"]
-        concertRevision = row["concert_revision"]
-        kind = Kind(rawValue: row["kind"]) ?? .reminder
-        offset = ReminderOffset(seconds: row["offset_seconds"])
-        due = Date(millis: row["due_at"])
-        deadline = (row["deadline_at"] as Int64?).map(Date.init(millis:))
-        state = State(rawValue: row["state"]) ?? .scheduled
-        reason = (row["reason"] as String?).flatMap(SkipReason.init(rawValue:))
-        attempts = row["attempts"]
-        nextAttempt = (row["next_attempt_at"] as Int64?).map(Date.init(millis:))
-        lastError = row["last_error"]
-        // The stored key of schema v2–v3 was exactly this, so keys did not change with v4. A row
-        // built by hand may still carry its own key (test fixtures).
-        idempotencyKey =
-            (row["idempotency_key"] as String?)
-            ?? Self.idempotencyKey(
-                id: id, subscriptionID: subscriptionID, concertID: concertID, revision: concertRevision, kind: kind,
-                offset: offset)
-        detail = row["detail"]
-        createdAt = Date(millis: row["created_at"])
-        finishedAt = (row["finished_at"] as Int64?).map(Date.init(millis:))
-    }
-
     /// The idempotency key of a row. Other rows are unique by their identity (the index
     /// `delivery_identity`), so the key names that identity; test messages are not, and are named
-    /// by their row id. No dots: a Standard Webhooks `webhook-id` must not contain one.
+    /// by their row id. No dots: a Standard Webhooks `webhook-id` must not contain one. The stored
+    /// key of schema v2–v3 was exactly this, so keys did not change with v4.
     static func idempotencyKey(
         id: Int64, subscriptionID: String, concertID: String, revision: Int, kind: Kind, offset: ReminderOffset
     ) -> String {

@@ -500,7 +500,7 @@ extension AppDatabase {
             else {
                 throw StoreError(.notFound, "subscription '\(subscriptionID)' has no concert to talk about")
             }
-            // Its idempotency key is `test_<subscription>_<id>` (`Delivery(row:)`).
+            // Its idempotency key is `test_<subscription>_<id>` (`Delivery.idempotencyKey`).
             try db.execute(
                 sql: """
                     INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,

@@ -144,7 +144,7 @@ enum SchemaMigrations {
             // (`Counters.add`), the bulk import once for all its rows; updates and deletes stay
             // counted by their triggers.
             //
-            // The idempotency key is derived from the row's identity (`Delivery(row:)`), so it is
+            // The idempotency key is derived from the row's identity (`Delivery.idempotencyKey`), so it is
             // no longer stored: about 45 bytes for every one of millions of rows. A test message's
             // key becomes `test_<subscription>_<id>`.
             try db.execute(
