@@ -11,6 +11,7 @@ import Testing
 
     @Test func columnCountMatchesTheColumnList() {
         #expect(Delivery.columns.split(separator: ",").count == Delivery.columnCount)
+        #expect(Subscription.columns(of: "s").split(separator: ",").count == Subscription.columnCount)
     }
 
     @Test func positionalDecodingMatchesDecodingByName() throws {
@@ -41,6 +42,9 @@ import Testing
 
         let claimed = try database.pendingDeliveries(from: .distantPast, to: .distantFuture, limit: 100)
         #expect(claimed.map(\.delivery) == byName.sorted { ($0.nextAttempt!, $0.id) < ($1.nextAttempt!, $1.id) })
+        #expect(try database.subscription(id: subscription.id) == subscription)
+        #expect(try database.subscriptions(city: "busan") == [subscription])
+        #expect(try database.subscriptions(city: "seoul").isEmpty)
         for item in claimed {
             #expect(item.subscription == subscription)
             #expect(item.destination == subscription.channel.destination)

@@ -46,18 +46,18 @@ extension AppDatabase {
     /// Subscriptions not removed, optionally only those of one city, oldest first.
     public func subscriptions(city: String? = nil, includeRemoved: Bool = false) throws -> [Subscription] {
         try writer.read { db in
-            var sql = "SELECT s.* FROM subscription s"
-            var arguments: StatementArguments = []
+            var sql = "SELECT \(Subscription.columns(of: "s")) FROM subscription s"
             var conditions: [String] = []
-            if let city {
+            if city != nil {
                 sql += " JOIN subscription_city sc ON sc.subscription_id = s.id"
                 conditions.append("sc.city_id = ?")
-                arguments += [city]
             }
             if !includeRemoved { conditions.append("s.state <> 'removed'") }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY s.created_at, s.id"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { Self.subscription(row: $0) }
+            let statement = try BoundStatement(db, cached: sql)
+            if let city { statement.bind(1, city) }
+            return try statement.rows(db) { Subscription(columns: $0, at: 0) }
         }
     }
 
@@ -123,28 +123,41 @@ extension AppDatabase {
     }
 
     static func subscription(_ db: Database, id: String) throws -> Subscription? {
-        try Row.fetchOne(db, sql: "SELECT * FROM subscription WHERE id = ?", arguments: [id]).map {
-            subscription(row: $0)
-        }
+        let statement = try BoundStatement(
+            db, cached: "SELECT \(Subscription.columns(of: "subscription")) FROM subscription WHERE id = ?")
+        statement.bind(1, id)
+        return try statement.rows(db) { Subscription(columns: $0, at: 0) }.first
+    }
+}
+
+extension Subscription {
+    /// The columns `init(columns:at:)` reads, in its order, of the table named `table` (or its alias).
+    static func columns(of table: String) -> String {
+        [
+            "id", "channel", "target", "format", "secret", "cities", "offsets", "lang", "label", "state",
+            "state_reason",
+            "created_at",
+        ]
+        .map { "\(table).\($0)" }.joined(separator: ", ")
     }
 
-    /// Decodes a subscription row; `prefix` is prepended to every column name (for joined queries).
-    static func subscription(row: Row, prefix: String = "") -> Subscription {
-        let cities = (row[prefix + "cities"] as String).split(separator: ",").map(String.init)
-        let channel: ChannelAddress
-        let target: String = row[prefix + "target"]
-        if row[prefix + "channel"] == "email" {
-            channel = .email(target)
-        } else {
-            channel = .webhook(url: target, format: row[prefix + "format"] ?? "generic", secret: row[prefix + "secret"])
-        }
-        let offsets = (row[prefix + "offsets"] as String).split(separator: ",").compactMap { Int($0) }
-            .map(ReminderOffset.init)
-        return Subscription(
-            id: row[prefix + "id"], channel: channel, cities: cities, offsets: offsets,
-            language: Language(rawValue: row[prefix + "lang"]) ?? .ko, label: row[prefix + "label"],
-            state: Subscription.State(rawValue: row[prefix + "state"]) ?? .active,
-            stateReason: row[prefix + "state_reason"], createdAt: Date(millis: row[prefix + "created_at"]))
+    /// How many columns `columns(of:)` names.
+    static let columnCount: Int32 = 12
+
+    /// Decodes the columns `columns(of:)` names, the first of them at `start`.
+    init(columns row: SQLiteColumns, at start: Int32) {
+        let s = start
+        let target = row.text(s + 2)
+        let channel: ChannelAddress =
+            row.text(s + 1) == "email"
+            ? .email(target)
+            : .webhook(url: target, format: row.optionalText(s + 3) ?? "generic", secret: row.optionalText(s + 4))
+        self.init(
+            id: row.text(s), channel: channel, cities: row.text(s + 5).split(separator: ",").map(String.init),
+            offsets: row.text(s + 6).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init),
+            language: Language(rawValue: row.text(s + 7)) ?? .ko, label: row.optionalText(s + 8),
+            state: Subscription.State(rawValue: row.text(s + 9)) ?? .active, stateReason: row.optionalText(s + 10),
+            createdAt: Date(millis: row.int64(s + 11)))
     }
 }
 

@@ -103,15 +103,15 @@ enum Outbox {
     /// Active subscriptions of any of `cities`.
     static func activeSubscriptions(_ db: Database, inCities cities: [String]) throws -> [Subscription] {
         guard !cities.isEmpty else { return [] }
-        return try Row.fetchAll(
+        let statement = try BoundStatement(
             db,
-            sql: """
-                SELECT * FROM subscription WHERE state = 'active' AND id IN (
+            cached: """
+                SELECT \(Subscription.columns(of: "subscription")) FROM subscription WHERE state = 'active' AND id IN (
                     SELECT subscription_id FROM subscription_city WHERE city_id IN (\(databaseQuestionMarks(count: cities.count))))
                 ORDER BY created_at, id
-                """,
-            arguments: StatementArguments(cities)
-        ).map { AppDatabase.subscription(row: $0) }
+                """)
+        for (index, city) in cities.enumerated() { statement.bind(Int32(index + 1), city) }
+        return try statement.rows(db) { Subscription(columns: $0, at: 0) }
     }
 
     /// A concert new to the store: its subscribers are told once and their reminders planned.

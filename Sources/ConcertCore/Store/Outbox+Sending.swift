@@ -19,12 +19,11 @@ public struct ClaimedDelivery: Sendable {
         self.targetSubscribedTwice = targetSubscribedTwice
     }
 
-    /// Delivery columns, then the subscription's; add a WHERE clause. `init(row:)` reads the
-    /// subscription's columns by position from the end, in this order.
+    /// Delivery columns, then the subscription's, its destination and whether its target is
+    /// subscribed twice, in the order `init(columns:)` reads them; add a WHERE clause.
     static let select = """
         SELECT \(Delivery.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
-            s.id, s.channel, s.target, s.format, s.secret, s.cities, s.offsets, s.lang, s.label, s.state,
-            s.state_reason, s.created_at, s.destination,
+            \(Subscription.columns(of: "s")), s.destination,
             EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id)
         FROM delivery d JOIN subscription s ON s.id = d.subscription_id
         """
@@ -34,22 +33,11 @@ extension ClaimedDelivery {
     /// Decodes a row of `select`. Columns are read by position: looking each one up by name was
     /// a tenth of the scheduler's time in a fan-out.
     init(columns row: SQLiteColumns) {
-        let s = Int32(Delivery.columnCount)
-        let cities = row.text(s + 5).split(separator: ",").map(String.init)
-        let target = row.text(s + 2)
-        let channel: ChannelAddress =
-            row.text(s + 1) == "email"
-            ? .email(target)
-            : .webhook(url: target, format: row.optionalText(s + 3) ?? "generic", secret: row.optionalText(s + 4))
-        let offsets = row.text(s + 6).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init)
-        let subscription = Subscription(
-            id: row.text(s), channel: channel, cities: cities, offsets: offsets,
-            language: Language(rawValue: row.text(s + 7)) ?? .ko, label: row.optionalText(s + 8),
-            state: Subscription.State(rawValue: row.text(s + 9)) ?? .active, stateReason: row.optionalText(s + 10),
-            createdAt: Date(millis: row.int64(s + 11)))
+        let s = Int32(Delivery.columnCount) + Subscription.columnCount
         self.init(
-            delivery: Delivery(columnsOf: row), subscription: subscription, destination: row.text(s + 12),
-            targetSubscribedTwice: row.bool(s + 13))
+            delivery: Delivery(columnsOf: row),
+            subscription: Subscription(columns: row, at: Int32(Delivery.columnCount)),
+            destination: row.text(s), targetSubscribedTwice: row.bool(s + 1))
     }
 }
 
