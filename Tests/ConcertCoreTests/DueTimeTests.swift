@@ -116,4 +116,20 @@ import Testing
     func impossibleMomentsAreRefused(_ text: String) {
         #expect(KoreaTime.parseMoment(text) == nil)
     }
+
+    /// `localDate(of:)` is arithmetic on the fixed offset; the calendar is its oracle, around
+    /// midnight in Korea, on leap days and before 1970.
+    @Test func koreanCalendarDayMatchesTheCalendarsAnswer() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 9 * 3600)!
+        let moments: [TimeInterval] =
+            [-86_400 * 400 - 1, -32_401, -32_400, -1, 0, 53_999, 54_000, 951_782_399, 951_782_400, 1_572_307_199.5]
+            + stride(from: 1_500_000_000.0, to: 1_700_000_000.0, by: 3_599_999.7).map { $0 }
+        for seconds in moments {
+            let date = Date(timeIntervalSince1970: seconds)
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            #expect(
+                KoreaTime.localDate(of: date) == LocalDate(year: c.year!, month: c.month!, day: c.day!), "\(seconds)")
+        }
+    }
 }
