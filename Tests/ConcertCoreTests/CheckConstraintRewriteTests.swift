@@ -35,19 +35,7 @@ import Testing
     }
 
     @Test func aDatabaseOfSchemaV5StillRefusesWhatItRefusedAndKeepsItsRows() throws {
-        let path = Fixtures.temporaryDirectory() + "/concertd.sqlite3"
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SchemaMigrations.migrator.migrate(queue, upTo: "v5-lean-state-changes")
-            try queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO subscription (id, channel, target, destination, cities, offsets, lang, state,
-                            created_at, updated_at)
-                        VALUES ('sub-old', 'email', 'a@example.org', 'smtp', 'busan', '86400', 'ko', 'active', 0, 0)
-                        """)
-            }
-        }
+        let path = try StoreMigrationTests.olderDatabase(upTo: "v5-lean-state-changes")
         let database = try AppDatabase.open(path: path)
         #expect(try database.subscription(id: "sub-old")?.state == .active)
         try database.writer.write { db in

@@ -16,21 +16,25 @@ import Testing
         #expect(userVersion == SchemaMigrations.migrator.migrations.count)
     }
 
-    @Test func olderDatabaseIsUpgradedAndKeepsItsData() throws {
+    /// A database file at schema `migration` holding one subscription, `sub-old`; returns its path.
+    static func olderDatabase(upTo migration: String) throws -> String {
         let path = Fixtures.temporaryDirectory() + "/concertd.sqlite3"
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SchemaMigrations.migrator.migrate(queue, upTo: "v1-concerts-subscriptions")
-            try queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO subscription (id, channel, target, destination, cities, offsets, lang, state,
-                            created_at, updated_at)
-                        VALUES ('sub-old', 'email', 'a@example.org', 'smtp', 'busan', '86400', 'ko', 'active', 0, 0)
-                        """)
-            }
-            #expect(try queue.read { db in try db.tableExists("delivery") } == false)
+        let queue = try DatabaseQueue(path: path)
+        try SchemaMigrations.migrator.migrate(queue, upTo: migration)
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO subscription (id, channel, target, destination, cities, offsets, lang, state,
+                        created_at, updated_at)
+                    VALUES ('sub-old', 'email', 'a@example.org', 'smtp', 'busan', '86400', 'ko', 'active', 0, 0)
+                    """)
         }
+        return path
+    }
+
+    @Test func olderDatabaseIsUpgradedAndKeepsItsData() throws {
+        let path = try Self.olderDatabase(upTo: "v1-concerts-subscriptions")
+        #expect(try DatabaseQueue(path: path).read { db in try db.tableExists("delivery") } == false)
         let database = try AppDatabase.open(path: path)
         #expect(try database.schemaVersion() == SchemaMigrations.migrator.migrations.count)
         #expect(try database.subscription(id: "sub-old")?.channel == .email("a@example.org"))
