@@ -151,6 +151,27 @@ extension DecodingError {
     }
 }
 
+extension ControlRequest {
+    /// The line (without its newline) that encoding `ControlRequest(id:method:params:)` with
+    /// ``JSONCoding/lineEncoder()`` gives, built with one encoding of the params: concertctl
+    /// encoded a bulk import's chunk into a `JSONValue`, decoded that, then encoded the request
+    /// twice (to check its size and to send it).
+    public static func encodedLine<Params, Result>(
+        id: RequestID, method: ControlMethod<Params, Result>, params: Params
+    ) throws -> Data {
+        let encoder = JSONCoding.lineEncoder()
+        // The members in the order of `sortedKeys`.
+        var line = Data(#"{"id":"#.utf8)
+        line.append(try encoder.encode(id))
+        line.append(contentsOf: #","jsonrpc":"2.0","method":"#.utf8)
+        line.append(try encoder.encode(method.name))
+        line.append(contentsOf: #","params":"#.utf8)
+        line.append(try encoder.encode(params))
+        line.append(contentsOf: #","protocol":\#(ProtocolVersion.current)}"#.utf8)
+        return line
+    }
+}
+
 extension ControlRequest: Codable {
     private enum CodingKeys: String, CodingKey {
         case jsonrpc, id, method, params
