@@ -1,3 +1,5 @@
+import Foundation
+
 /// One JSON-RPC 2.0 request: a method name, its parameters and, unless it is a notification, an id.
 ///
 /// On the wire: `{"jsonrpc": "2.0", "id": 1, "method": "subscribe", "params": {…}, "protocol": 1}`.
@@ -10,14 +12,49 @@ public struct ControlRequest: Sendable, Hashable {
     public var id: RequestID?
     public var method: String
     /// An object (named parameters) or an array; `nil` when absent.
-    public var params: JSONValue?
+    ///
+    /// A request read from the wire keeps its line and builds this value only when asked:
+    /// `decodeParams` decodes the typed parameters straight from the line's bytes. A bulk
+    /// import's chunk went through `JSONValue`, back to JSON and into its params, three passes
+    /// over 64 KiB and a `String` per line twice.
+    public var params: JSONValue? {
+        get {
+            switch storage {
+            case .value(let value): value
+            case .line(let line, let shape):
+                shape == .absent ? nil : try? JSONDecoder().decode(Envelope<JSONValue>.self, from: line).params
+            }
+        }
+        set { storage = .value(newValue) }
+    }
     /// The protocol version the client says it speaks, when it says one.
     public var protocolVersion: Int?
+    private var storage: Storage
+
+    /// Where the params are: a value, or the `params` member of a request line whose shape
+    /// ``ControlMessageDecoder`` has checked.
+    private enum Storage: Sendable {
+        case value(JSONValue?)
+        case line(Data, ParamsShape)
+    }
+
+    /// What a request line's `params` member is.
+    enum ParamsShape: Sendable {
+        case absent, object, array
+    }
 
     public init(id: RequestID?, method: String, params: JSONValue? = nil, protocolVersion: Int? = nil) {
         self.id = id
         self.method = method
-        self.params = params
+        self.storage = .value(params)
+        self.protocolVersion = protocolVersion
+    }
+
+    /// A request read from `line`, whose `params` member (if any) has the given shape.
+    init(id: RequestID?, method: String, line: Data, params: ParamsShape, protocolVersion: Int?) {
+        self.id = id
+        self.method = method
+        self.storage = .line(line, params)
         self.protocolVersion = protocolVersion
     }
 
@@ -41,18 +78,97 @@ public struct ControlRequest: Sendable, Hashable {
 
     /// The parameters decoded as `type`, or an `invalid_params` error naming the field at fault.
     public func decodeParams<P: Decodable>(as type: P.Type) throws(ControlError) -> P {
-        let value = params ?? .object([:])
-        guard case .object = value else {
-            throw .invalidParams("params must be an object of named parameters, not an \(value.typeName)")
-        }
         do {
-            return try JSONCoding.decode(P.self, from: value)
+            switch storage {
+            case .value(let params):
+                let value = params ?? .object([:])
+                guard case .object = value else {
+                    throw ControlError.invalidParams(
+                        "params must be an object of named parameters, not an \(value.typeName)")
+                }
+                return try JSONCoding.decode(P.self, from: value)
+            case .line(_, .array):
+                throw ControlError.invalidParams("params must be an object of named parameters, not an array")
+            case .line(_, .absent):
+                return try JSONDecoder().decode(P.self, from: Data("{}".utf8))
+            case .line(let line, .object):
+                do {
+                    return try JSONDecoder().decode(Envelope<P>.self, from: line).params
+                } catch let error as DecodingError {
+                    // The envelope's own key is not part of the field's name.
+                    throw error.droppingFirstKey()
+                }
+            }
+        } catch let error as ControlError {
+            throw error
         } catch let error as DecodingError {
             let described = DecodingErrorDescription(error)
             throw .invalidParams(described.message, field: described.field)
         } catch {
             throw .invalidParams("the parameters could not be read: \(error)")
         }
+    }
+
+    /// A request line seen only for its `params` member.
+    private struct Envelope<P: Decodable>: Decodable {
+        var params: P
+
+        private enum CodingKeys: String, CodingKey {
+            case params
+        }
+    }
+}
+
+extension ControlRequest {
+    public static func == (lhs: ControlRequest, rhs: ControlRequest) -> Bool {
+        lhs.id == rhs.id && lhs.method == rhs.method && lhs.protocolVersion == rhs.protocolVersion
+            && lhs.params == rhs.params
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(method)
+        hasher.combine(protocolVersion)
+        hasher.combine(params)
+    }
+}
+
+extension DecodingError {
+    /// The same error with the first key of its coding path removed.
+    func droppingFirstKey() -> DecodingError {
+        func drop(_ context: Context) -> Context {
+            Context(
+                codingPath: Array(context.codingPath.dropFirst()), debugDescription: context.debugDescription,
+                underlyingError: context.underlyingError)
+        }
+        switch self {
+        case .typeMismatch(let type, let context): return .typeMismatch(type, drop(context))
+        case .valueNotFound(let type, let context): return .valueNotFound(type, drop(context))
+        case .keyNotFound(let key, let context): return .keyNotFound(key, drop(context))
+        case .dataCorrupted(let context): return .dataCorrupted(drop(context))
+        @unknown default: return self
+        }
+    }
+}
+
+extension ControlRequest {
+    /// The line (without its newline) that encoding `ControlRequest(id:method:params:)` with
+    /// ``JSONCoding/lineEncoder()`` gives, built with one encoding of the params: concertctl
+    /// encoded a bulk import's chunk into a `JSONValue`, decoded that, then encoded the request
+    /// twice (to check its size and to send it).
+    public static func encodedLine<Params, Result>(
+        id: RequestID, method: ControlMethod<Params, Result>, params: Params
+    ) throws -> Data {
+        let encoder = JSONCoding.lineEncoder()
+        // The members in the order of `sortedKeys`.
+        var line = Data(#"{"id":"#.utf8)
+        line.append(try encoder.encode(id))
+        line.append(contentsOf: #","jsonrpc":"2.0","method":"#.utf8)
+        line.append(try encoder.encode(method.name))
+        line.append(contentsOf: #","params":"#.utf8)
+        line.append(try encoder.encode(params))
+        line.append(contentsOf: #","protocol":\#(ProtocolVersion.current)}"#.utf8)
+        return line
     }
 }
 
@@ -67,7 +183,7 @@ extension ControlRequest: Codable {
         id = try container.decodeIfPresent(RequestID.self, forKey: .id)
         if container.contains(.id), id == nil { id = .null }
         method = try container.decode(String.self, forKey: .method)
-        params = try container.decodeIfPresent(JSONValue.self, forKey: .params)
+        storage = .value(try container.decodeIfPresent(JSONValue.self, forKey: .params))
         protocolVersion = try container.decodeIfPresent(Int.self, forKey: .protocolVersion)
     }
 

@@ -10,3 +10,15 @@ import Testing
         #expect(text[...].trimmingWhitespace() == text.trimmingCharacters(in: .whitespaces))
     }
 }
+
+@Suite struct WhitespaceMemberTests {
+    @Test func everyScalarIsWhitespaceExactlyWhenFoundationsSetHoldsIt() {
+        let whitespaces = CharacterSet.whitespaces
+        var differing: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if scalar.isWhitespaceMember != whitespaces.contains(scalar) { differing.append(value) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(10).map { String($0, radix: 16) })")
+    }
+}

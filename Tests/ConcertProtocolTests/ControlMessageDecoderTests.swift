@@ -65,6 +65,13 @@ struct ControlMessageDecoderTests {
         (#"{"jsonrpc":"2.0","id":3,"method":7}"#, .number(3)),
         (#"{"jsonrpc":"2.0","id":"s","method":"status","params":"busan"}"#, .string("s")),
         (#"{"jsonrpc":"2.0","id":4,"method":"status","protocol":"1"}"#, .number(4)),
+        (#"{"jsonrpc":"2.0","id":5,"method":"status","params":null}"#, .number(5)),
+        (#"{"jsonrpc":"2.0","id":6,"method":"status","params":7}"#, .number(6)),
+        (#"{"jsonrpc":"2.0","id":7,"method":"status","protocol":null}"#, .number(7)),
+        (#"{"jsonrpc":"2.0","id":8,"method":"status","params":{"protocol":null}}"#, .number(8)),
+        (#"{"jsonrpc":"2.0","id":9,"method":"status","params":{"protocol":1.5}}"#, .number(9)),
+        (#"{"jsonrpc":null,"id":10,"method":"status"}"#, .number(10)),
+        (#"{"jsonrpc":"2.0","id":11,"method":null}"#, .number(11)),
     ])
     func aJSONValueThatIsNotARequestIsAnInvalidRequest(line: String, id: RequestID) {
         let found = error(decode(line))
@@ -87,6 +94,26 @@ struct ControlMessageDecoderTests {
         #expect(
             error(decode(#"{"jsonrpc":"2.0","id":9,"method":"status","params":{"protocol":0}}"#))?.1
                 == .unsupportedProtocol)
+    }
+
+    @Test func aNullIDIsKeptAsNull() {
+        guard case .request(let request) = decode(#"{"jsonrpc":"2.0","id":null,"method":"status","params":[]}"#)
+        else {
+            Issue.record("not decoded")
+            return
+        }
+        #expect(request.id == .null)
+        #expect(request.params == .array([]))
+    }
+
+    @Test func anArrayAndAnObjectOfTheWrongShapeAreNamed() {
+        for (line, word) in [("[1]", "batch"), ("7", "a number"), (#""x""#, "a string"), ("true", "a boolean")] {
+            guard case .invalid(let reply) = decode(line) else {
+                Issue.record("\(line) was accepted")
+                continue
+            }
+            #expect(reply.error?.message.contains(word) == true)
+        }
     }
 
     @Test func aNotificationHasNoID() {

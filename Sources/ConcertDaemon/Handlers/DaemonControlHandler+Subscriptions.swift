@@ -111,14 +111,16 @@ extension DaemonControlHandler {
         var rejected: [BulkRejectedLine] = []
         var warnings: [String] = []
         let decoder = JSONDecoder()
+        let offsetLists = OffsetListMemo()
         for (index, line) in zip(lines.indices, lines) {
             let number = firstLine + index - lines.startIndex
             // Blank lines are skipped. Not `trimmingCharacters(in:)`: on Linux it goes through
             // NSString and copied every line, as much time as decoding it.
-            guard !line.unicodeScalars.allSatisfy(CharacterSet.whitespaces.contains) else { continue }
+            guard !line.unicodeScalars.allSatisfy(\.isWhitespaceMember) else { continue }
             do {
                 let item = try decoder.decode(SubscribeParams.self, from: Data(line.utf8))
-                let request = try SubscriptionRequest(item, daemon: daemon, concerts: concerts)
+                let request = try SubscriptionRequest(
+                    item, daemon: daemon, concerts: concerts, offsetLists: offsetLists)
                 accepted.append(
                     .init(line: number, subscription: request.subscription, generatedSecret: request.generatedSecret))
                 warnings += request.warnings.map { "line \(number): \($0)" }

@@ -148,7 +148,7 @@ extension ConcertCtl {
                 context.output.error("cannot read \(path) as UTF-8 text")
                 throw ExitCode(66)
             }
-            var lines = text.components(separatedBy: "\n")
+            var lines = ImportChunks.lines(of: text)
             if lines.last == "" { lines.removeLast() }
             let chunks = try ImportChunks.split(lines)
             let result: SubscribeBulkResult

@@ -21,18 +21,16 @@ struct ControlClient: Sendable {
     /// The longest reply line read: listings can be long, but not endless.
     static let maximumReplyLength = 256 << 20
 
-    func send(_ request: ControlRequest) async throws(ControlClientError) -> ControlReply {
+    /// Sends a request line (`ControlRequest.encodedLine`, without its newline).
+    func send(line: Data) async throws(ControlClientError) -> ControlReply {
         let result: Result<ControlReply, ControlClientError> = await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: Result { () throws(ControlClientError) in try exchange(request) }) }
+            Thread { continuation.resume(returning: Result { () throws(ControlClientError) in try exchange(line) }) }
                 .start()
         }
         return try result.get()
     }
 
-    private func exchange(_ request: ControlRequest) throws(ControlClientError) -> ControlReply {
-        guard let line = try? JSONCoding.lineEncoder().encode(request) else {
-            throw .noReply("the request could not be encoded")
-        }
+    private func exchange(_ line: Data) throws(ControlClientError) -> ControlReply {
         let fd = try connectSocket()
         defer { close(fd) }
         var bytes = Array(line)

@@ -22,8 +22,8 @@ extension ControlCommand {
         _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext
     ) async throws -> (result: Result, raw: JSONValue) {
         let location = SocketLocation.resolve(flag: global.socket, context: context)
-        let request = try ControlRequest(id: .number(1), method: method, params: params)
-        let size = try JSONCoding.lineEncoder().encode(request).count
+        let line = try ControlRequest.encodedLine(id: .number(1), method: method, params: params)
+        let size = line.count
         guard size <= ControlLineFramer.maximumLineLength else {
             context.output.error(
                 "the request is \(size) bytes; the daemon reads at most \(ControlLineFramer.maximumLineLength) per request: split the input"
@@ -32,7 +32,7 @@ extension ControlCommand {
         }
         let reply: ControlReply
         do {
-            reply = try await ControlClient(socketPath: location.path, timeout: global.timeout).send(request)
+            reply = try await ControlClient(socketPath: location.path, timeout: global.timeout).send(line: line)
         } catch {
             context.output.error(Self.unreachableMessage(error, location: location))
             throw ExitCode(69)

@@ -211,6 +211,29 @@ import Testing
         #expect(try daemon.daemon.database.counters()["subscription.active"] == 2)
     }
 
+    @Test func importLinesRepeatingAnOffsetListGetTheSameOffsetsOrTheSameRefusal() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = daemon.directory + "/offsets.jsonl"
+        let lines = [
+            #"{"cities":["busan"],"email":"a@example.org","before":"1d,3h"}"#,
+            #"{"cities":["busan"],"email":"b@example.org","before":"7x"}"#,
+            #"{"cities":["busan"],"email":"c@example.org","before":"3h, 1d"}"#,
+            #"{"cities":["busan"],"email":"d@example.org","before":"1d,3h"}"#,
+            #"{"cities":["busan"],"email":"e@example.org","before":"7x"}"#,
+            #"{"cities":["busan"],"email":"f@example.org","before":["1d","3h"]}"#,
+        ]
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try json(await ctl(daemon, "subscribe", "--from", file, "--json"))
+        #expect(result["imported"] as? Int == 4)
+        let rejected = try #require(result["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [2, 5])
+        #expect(rejected.map { $0["reason"] as? String }.allSatisfy { $0 == rejected.first?["reason"] as? String })
+        #expect((rejected.first?["reason"] as? String)?.contains("'7x' is not an offset") == true)
+        let offsets = try daemon.daemon.database.subscriptions(city: nil).map { $0.offsets.map(\.description) }
+        #expect(offsets == Array(repeating: ["1d", "3h"], count: 4))
+    }
+
     @Test func importTooLargeForOneRequestIsStagedInChunksAndCommittedInOneTransaction() async throws {
         let daemon = try TestDaemon()
         defer { daemon.remove() }
