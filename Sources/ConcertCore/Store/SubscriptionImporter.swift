@@ -1,11 +1,11 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// Inserts the subscriptions of a bulk import and their reminders, inside the transaction of
 /// `AppDatabase.importSubscriptions(now:_:)`.
 ///
-/// Reuses prepared statements, binding their values with SQLite's C API (`BoundInsert`),
+/// Reuses prepared statements, binding their values with SQLite's C API (`BoundStatement`; through
+/// GRDB's `StatementArguments`, an array of boxed values per row, the import took a fifth longer),
 /// computes each concert's reminder plan once per set of offsets, and counts the rows it inserts
 /// once at the end (`Counters`) instead of per row.
 public struct SubscriptionImporter {
@@ -18,9 +18,9 @@ public struct SubscriptionImporter {
     private let now: Date
     private let nowMillis: Int64
     private let concertsByCity: [String: [StoredConcert]]
-    private let insertSubscription: BoundInsert
-    private let insertCity: BoundInsert
-    private let insertDelivery: BoundInsert
+    private let insertSubscription: BoundStatement
+    private let insertCity: BoundStatement
+    private let insertDelivery: BoundStatement
     private var plans: [String: [ReminderPlanner.PlannedReminder]] = [:]
     private var ids: SequentialIDs
     /// Subscriptions and reminders inserted so far.
@@ -37,18 +37,18 @@ public struct SubscriptionImporter {
         }
         self.concertsByCity = concertsByCity
         ids = try SequentialIDs(db)
-        insertSubscription = try BoundInsert(
+        insertSubscription = try BoundStatement(
             db,
-            sql: """
+            cached: """
                 INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang,
                     label, state, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
                 """)
-        insertCity = try BoundInsert(
-            db, sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)")
-        insertDelivery = try BoundInsert(
+        insertCity = try BoundStatement(
+            db, cached: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)")
+        insertDelivery = try BoundStatement(
             db,
-            sql: """
+            cached: """
                 INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
                     deadline_at, state, next_attempt_at, created_at)
                 VALUES (?, ?, ?, 'reminder', ?, ?, ?, 'scheduled', ?, ?)
@@ -158,46 +158,5 @@ struct SequentialIDs {
             db, sql: "SELECT EXISTS (SELECT 1 FROM subscription WHERE id >= ? AND id < ?)",
             arguments: [prefix, prefix + "~"]) ?? false
         counter = 0
-    }
-}
-
-/// A prepared insert run through SQLite's C API: binding each value directly, rather than
-/// through GRDB's `StatementArguments` (an array of boxed values per row), took a fifth of the
-/// import's time off. GRDB owns and finalizes the statement.
-private struct BoundInsert {
-    private let statement: Statement
-    private var handle: OpaquePointer { statement.sqliteStatement }
-    /// SQLite copies the text before the call returns (`SQLITE_TRANSIENT`).
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    init(_ db: Database, sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
-    }
-
-    func bind(_ index: Int32, _ text: String?) {
-        guard var text else {
-            sqlite3_bind_null(handle, index)
-            return
-        }
-        text.withUTF8 { utf8 in
-            _ = utf8.withMemoryRebound(to: CChar.self) {
-                sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
-            }
-        }
-    }
-
-    func bind(_ index: Int32, _ value: Int64) {
-        sqlite3_bind_int64(handle, index, value)
-    }
-
-    /// Runs the insert and readies the statement for the next row.
-    func run(_ db: Database) throws {
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-            sqlite3_reset(handle)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
-        }
-        sqlite3_reset(handle)
     }
 }
