@@ -30,24 +30,28 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Text helpers shared by the daemon's libraries and the CLI's protocol, which share nothing else.
+        .target(name: "ConcertText"),
         .target(
             name: "ConcertCore",
             dependencies: [
                 "CCrypto",
                 "CCurl",
+                "ConcertText",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // SQLite's C API, for the bulk import's inserts (`SubscriptionImporter`).
+                // SQLite's C API, for the outbox's and the bulk import's statements (`BoundStatement`).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
-        .target(name: "ConcertProtocol"),
+        .target(name: "ConcertProtocol", dependencies: ["ConcertText"]),
         .target(
             name: "ConcertDaemon",
             dependencies: [
                 "ConcertCore",
                 "ConcertProtocol",
+                "ConcertText",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -80,6 +84,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
+        .testTarget(name: "ConcertTextTests", dependencies: ["ConcertText"]),
         .target(name: "FuzzTargets", dependencies: ["ConcertCore", "ConcertProtocol"], path: "Fuzz/FuzzTargets"),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"]),
         .testTarget(

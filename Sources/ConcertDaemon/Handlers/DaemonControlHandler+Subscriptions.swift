@@ -1,5 +1,6 @@
 import ConcertCore
 import ConcertProtocol
+import ConcertText
 import Foundation
 
 extension DaemonControlHandler {

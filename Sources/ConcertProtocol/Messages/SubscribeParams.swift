@@ -1,3 +1,4 @@
+import ConcertText
 import Foundation
 
 /// The parameters of `subscribe`, and the shape of one line of a `subscribe.bulk` import.

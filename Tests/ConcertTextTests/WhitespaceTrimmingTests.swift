@@ -1,7 +1,6 @@
+import ConcertText
 import Foundation
 import Testing
-
-@testable import ConcertCore
 
 @Suite struct WhitespaceTrimmingTests {
     @Test(arguments: ["", " ", "7d", " 7d ", "\t1h\u{3000}", "\u{00A0}a b\u{2003}", "x\n", "\n x", "한 국 "])
@@ -11,6 +10,8 @@ import Testing
     }
 }
 
+/// `isWhitespaceMember` lists the scalars of `CharacterSet.whitespaces` instead of asking the set,
+/// which built itself anew on every call.
 @Suite struct WhitespaceMemberTests {
     @Test func everyScalarIsWhitespaceExactlyWhenFoundationsSetHoldsIt() {
         let whitespaces = CharacterSet.whitespaces
