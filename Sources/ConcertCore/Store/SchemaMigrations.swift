@@ -180,8 +180,9 @@ enum SchemaMigrations {
             // at every statement that writes the column: 1.8 µs of each of the two state changes
             // of every send. The same checks written as `state = 'scheduled' OR …` compare in
             // place. SQLite cannot alter a CHECK, and copying the outbox into a new table would
-            // take minutes on a large one, so the table definitions are rewritten in place, SQLite's
-            // documented procedure for changing a constraint that every row already satisfies.
+            // take minutes on a large one, so the table definitions are rewritten in place by the
+            // procedure SQLite documents for removing a CHECK (lang_altertable.html, "otheralter"),
+            // here swapping each for an equivalent one that every row already satisfies.
             try CheckConstraintRewrite.rewriteInLists(db, tables: ["concert", "subscription", "delivery"])
         }
         return migrator
