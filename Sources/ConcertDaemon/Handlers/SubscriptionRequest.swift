@@ -74,12 +74,7 @@ struct SubscriptionRequest {
         var offsets = configuration.defaultReminders
         if let before = params.before {
             do {
-                let text = before.joined(separator: ",")
-                if let offsetLists {
-                    offsets = try offsetLists.parse(text)
-                } else {
-                    offsets = try ReminderOffset.parseList(text)
-                }
+                offsets = try (offsetLists ?? OffsetListMemo()).parse(before.joined(separator: ","))
             } catch {
                 throw .invalidInput(error.description, field: "before")
             }
