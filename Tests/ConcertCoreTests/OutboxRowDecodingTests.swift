@@ -9,11 +9,6 @@ import Testing
 @Suite struct OutboxRowDecodingTests {
     let now = Fixtures.korea("2019-10-01T00:00")
 
-    @Test func columnCountMatchesTheColumnList() {
-        #expect(Delivery.columns.split(separator: ",").count == Delivery.columnCount)
-        #expect(Subscription.columns(of: "s").split(separator: ",").count == Subscription.columnCount)
-    }
-
     @Test func positionalDecodingMatchesDecodingByName() throws {
         let database = try AppDatabase.inMemory()
         try database.importCatalog(Fixtures.catalog, now: now)

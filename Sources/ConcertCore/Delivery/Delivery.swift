@@ -60,11 +60,6 @@ public struct Delivery: Sendable, Hashable, Identifiable {
         case duplicate
     }
 
-    static let columns = """
-        id, subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at, deadline_at, state,
-        reason, attempts, next_attempt_at, last_error, detail, created_at, finished_at
-        """
-
     /// The idempotency key of a row. Other rows are unique by their identity (the index
     /// `delivery_identity`), so the key names that identity; test messages are not, and are named
     /// by their row id. No dots: a Standard Webhooks `webhook-id` must not contain one. The stored

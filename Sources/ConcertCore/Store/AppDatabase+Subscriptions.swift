@@ -130,19 +130,11 @@ extension AppDatabase {
     }
 }
 
-extension Subscription {
-    /// The columns `init(columns:at:)` reads, in its order, of the table named `table` (or its alias).
-    static func columns(of table: String) -> String {
-        [
-            "id", "channel", "target", "format", "secret", "cities", "offsets", "lang", "label", "state",
-            "state_reason",
-            "created_at",
-        ]
-        .map { "\(table).\($0)" }.joined(separator: ", ")
-    }
-
-    /// How many columns `columns(of:)` names.
-    static let columnCount: Int32 = 12
+extension Subscription: PositionalColumns {
+    static let columnNames = [
+        "id", "channel", "target", "format", "secret", "cities", "offsets", "lang", "label", "state", "state_reason",
+        "created_at",
+    ]
 
     /// Decodes the columns `columns(of:)` names, the first of them at `start`.
     init(columns row: SQLiteColumns, at start: Int32) {

@@ -32,6 +32,18 @@ struct BoundStatement {
         }
     }
 
+    /// Binds `texts` to the parameters from `first` on (an `IN (…)` list, optional conditions);
+    /// returns the index of the next parameter.
+    @discardableResult
+    func bind(_ texts: some Sequence<String>, from first: Int32) -> Int32 {
+        var index = first
+        for text in texts {
+            bind(index, text)
+            index += 1
+        }
+        return index
+    }
+
     func bind(_ index: Int32, _ value: Int64?) {
         guard let value else {
             sqlite3_bind_null(handle, index)
@@ -77,6 +89,21 @@ struct BoundStatement {
         sqlite3_reset(handle)
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
     }
+}
+
+/// A type decoded from a row by column position (`SQLiteColumns`): `columnNames` are the columns
+/// its decoder reads, in that order, so that a query names them as `columns(of:)` gives them.
+protocol PositionalColumns {
+    static var columnNames: [String] { get }
+}
+
+extension PositionalColumns {
+    /// `columnNames`, each qualified by `table` (a table's name or alias), for a SELECT list.
+    static func columns(of table: String) -> String {
+        columnNames.map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
+    static var columnCount: Int32 { Int32(columnNames.count) }
 }
 
 /// The columns of the row a `BoundStatement` query stands on, read by position. Valid only

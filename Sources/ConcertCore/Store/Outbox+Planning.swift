@@ -110,7 +110,7 @@ enum Outbox {
                     SELECT subscription_id FROM subscription_city WHERE city_id IN (\(databaseQuestionMarks(count: cities.count))))
                 ORDER BY created_at, id
                 """)
-        for (index, city) in cities.enumerated() { statement.bind(Int32(index + 1), city) }
+        statement.bind(cities, from: 1)
         return try statement.rows(db) { Subscription(columns: $0, at: 0) }
     }
 

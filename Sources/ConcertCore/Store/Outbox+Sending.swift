@@ -22,8 +22,7 @@ public struct ClaimedDelivery: Sendable {
     /// Delivery columns, then the subscription's, its destination and whether its target is
     /// subscribed twice, in the order `init(columns:)` reads them; add a WHERE clause.
     static let select = """
-        SELECT \(Delivery.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
-            \(Subscription.columns(of: "s")), s.destination,
+        SELECT \(Delivery.columns(of: "d")), \(Subscription.columns(of: "s")), s.destination,
             EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id)
         FROM delivery d JOIN subscription s ON s.id = d.subscription_id
         """
@@ -33,19 +32,20 @@ extension ClaimedDelivery {
     /// Decodes a row of `select`. Columns are read by position: looking each one up by name was
     /// a tenth of the scheduler's time in a fan-out.
     init(columns row: SQLiteColumns) {
-        let s = Int32(Delivery.columnCount) + Subscription.columnCount
+        let s = Delivery.columnCount + Subscription.columnCount
         self.init(
-            delivery: Delivery(columnsOf: row),
-            subscription: Subscription(columns: row, at: Int32(Delivery.columnCount)),
+            delivery: Delivery(columnsOf: row), subscription: Subscription(columns: row, at: Delivery.columnCount),
             destination: row.text(s), targetSubscribedTwice: row.bool(s + 1))
     }
 }
 
-extension Delivery {
-    /// How many columns `columns` names.
-    static let columnCount = 16
+extension Delivery: PositionalColumns {
+    static let columnNames = [
+        "id", "subscription_id", "concert_id", "concert_revision", "kind", "offset_seconds", "due_at", "deadline_at",
+        "state", "reason", "attempts", "next_attempt_at", "last_error", "detail", "created_at", "finished_at",
+    ]
 
-    /// Decodes the first columns of `row`, which are `Delivery.columns` in that order. By
+    /// Decodes the first columns of `row`, which are `columnNames` in that order. By
     /// position: looking each column up by name cost more than the query in a fan-out.
     init(columnsOf row: SQLiteColumns) {
         id = row.int64(0)
@@ -169,12 +169,8 @@ extension AppDatabase {
             // Cached: preparing it anew (GRDB's authorizer, SQLite's parser) cost as much as running it.
             let statement = try BoundStatement(db, cached: sql)
             statement.bind(1, now.millis)
-            var index: Int32 = 2
-            for destination in destinations.sorted() {
-                statement.bind(index, destination)
-                index += 1
-            }
-            statement.bind(index, limit)
+            let limitIndex = statement.bind(destinations.sorted(), from: 2)
+            statement.bind(limitIndex, limit)
             return try statement.rows(db, ClaimedDelivery.init(columns:))
         }
     }
@@ -367,12 +363,12 @@ extension AppDatabase {
                 conditions.append("subscription_id = ?")
                 values.append(subscriptionID)
             }
-            var sql = "SELECT \(Delivery.columns) FROM delivery"
+            var sql = "SELECT \(Delivery.columns(of: "delivery")) FROM delivery"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY id DESC LIMIT ?"
             let statement = try BoundStatement(db, cached: sql)
-            for (index, value) in values.enumerated() { statement.bind(Int32(index + 1), value) }
-            statement.bind(Int32(values.count + 1), limit)
+            let limitIndex = statement.bind(values, from: 1)
+            statement.bind(limitIndex, limit)
             return try statement.rows(db, Delivery.init(columnsOf:))
         }
     }
@@ -383,7 +379,7 @@ extension AppDatabase {
             let statement = try BoundStatement(
                 db,
                 cached: """
-                    SELECT \(Delivery.columns) FROM delivery
+                    SELECT \(Delivery.columns(of: "delivery")) FROM delivery
                     WHERE state IN ('scheduled', 'retrying') ORDER BY next_attempt_at, id LIMIT ?
                     """)
             statement.bind(1, limit)
@@ -397,7 +393,8 @@ extension AppDatabase {
     }
 
     static func delivery(_ db: Database, id: Int64) throws -> Delivery? {
-        let statement = try BoundStatement(db, cached: "SELECT \(Delivery.columns) FROM delivery WHERE id = ?")
+        let statement = try BoundStatement(
+            db, cached: "SELECT \(Delivery.columns(of: "delivery")) FROM delivery WHERE id = ?")
         statement.bind(1, id)
         return try statement.rows(db, Delivery.init(columnsOf:)).first
     }
