@@ -32,8 +32,8 @@ let catalog = try CatalogLoader().load(path: catalogPath)
 guard case .instant(let now)? = KoreaTime.parseMoment("2019-09-20T00:00+09:00") else { fatalError() }
 let database = try AppDatabase.open(path: path)
 try database.importCatalog(catalog, now: now)
-// Experiments only: BENCH_DROP="sql;sql" runs statements before the import to measure what a schema part costs.
-if let drops = ProcessInfo.processInfo.environment["BENCH_DROP"] {
+// Experiments only: BENCH_SQL="sql;sql" runs statements before the import to measure what a schema part costs.
+if let drops = ProcessInfo.processInfo.environment["BENCH_SQL"] {
     try database.writer.write { db in
         for statement in drops.split(separator: ";") { try db.execute(sql: String(statement)) }
     }

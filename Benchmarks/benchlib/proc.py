@@ -4,12 +4,18 @@ import os
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def stat_cpu(path):
+    """(comm, utime + stime in seconds) from a /proc stat file (a process's or one thread's)."""
+    with open(path) as f:
+        head, _, tail = f.read().rpartition(")")
+    fields = tail.split()
+    # fields[0] is state (field 3); utime is field 14, stime field 15.
+    return head.partition("(")[2], (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def cpu_seconds(pid):
     """utime + stime of a process (all its threads), in seconds."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    # fields[0] is state (field 3); utime is field 14, stime field 15.
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return stat_cpu(f"/proc/{pid}/stat")[1]
 
 
 def thread_cpu_seconds(pid):
@@ -17,12 +23,9 @@ def thread_cpu_seconds(pid):
     threads = {}
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
-            with open(f"/proc/{pid}/task/{task}/stat") as f:
-                head, _, tail = f.read().rpartition(")")
+            threads[int(task)] = stat_cpu(f"/proc/{pid}/task/{task}/stat")
         except FileNotFoundError:
             continue
-        fields = tail.split()
-        threads[int(task)] = (head.partition("(")[2], (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
     return threads
 
 
