@@ -30,6 +30,19 @@ import Testing
         #expect(found.first?.contains("not valid JSON5") == true)
     }
 
+    @Test(arguments: [
+        ("{ version: 1,\n  cities: [ }\n", "line 2, column 13"),
+        ("{\n  version: 1,\n  info_url: \"https://x\n}\n", "line 3"),
+        ("{ version: 1, cities: [], concerts: [] }\n}\n", "line 2, column 1"),
+        ("{\n\n  version: 1 2\n}", "line 3, column 14"),
+    ])
+    func syntaxErrorNamesLineAndColumn(_ text: String, _ place: String) throws {
+        let found = problems(text)
+        #expect(found.count == 1)
+        let problem = try #require(found.first)
+        #expect(problem.hasPrefix("not valid JSON5 at \(place)"), "\(problem)")
+    }
+
     @Test func eachBrokenFieldIsNamedWithItsEntryAndAllAreReported() {
         let found = problems(
             catalog(

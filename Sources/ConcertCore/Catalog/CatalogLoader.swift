@@ -12,7 +12,11 @@ public struct CatalogLoader: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw CatalogError(file: path, problems: ["cannot read the file: \(error.localizedDescription)"])
+            throw CatalogError(
+                file: path,
+                problems: [
+                    "cannot read the file: \(ConfigurationLoader.reason(error)) (to read another, set catalog in concertd.conf or pass --catalog)"
+                ])
         }
         return try load(data: data, file: path)
     }
@@ -22,6 +26,10 @@ public struct CatalogLoader: Sendable {
         do {
             root = try JSONValue.parseJSON5(data)
         } catch {
+            // Foundation does not say where: the scanner finds the place of the first error.
+            if let syntax = JSON5SyntaxError.find(in: data) {
+                throw CatalogError(file: file, problems: ["not valid JSON5 at \(syntax)"])
+            }
             throw CatalogError(file: file, problems: ["not valid JSON5: \(Self.describe(error))"])
         }
         var problems: [String] = []
