@@ -32,6 +32,9 @@ public struct CatalogLoader: Sendable {
             }
             throw CatalogError(file: file, problems: ["not valid JSON5: \(Self.describe(error))"])
         }
+        if let duplicate = JSON5SyntaxError.find(in: data), duplicate.isDuplicateKey {
+            throw CatalogError(file: file, problems: ["at \(duplicate)"])
+        }
         var problems: [String] = []
         let catalog = parse(root, problems: &problems)
         guard problems.isEmpty, let catalog else {
@@ -197,8 +200,12 @@ struct FieldReader {
             problem(field, "is missing")
             return nil
         }
-        guard case .string(let text) = value, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            problem(field, "must be a non-empty string, found \(value.typeName)")
+        guard case .string(let text) = value else {
+            problem(field, "must be a string, found \(value.typeName)")
+            return nil
+        }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            problem(field, "is empty")
             return nil
         }
         return text
@@ -224,11 +231,16 @@ struct FieldReader {
             problem(field, "is missing")
             return nil
         }
-        guard case .number(let number) = value, number == number.rounded() else {
+        guard case .number(let number) = value else {
             problem(field, "must be a whole number, found \(value.typeName)")
             return nil
         }
-        return Int(number)
+        // `Int(exactly:)`: a huge number or Infinity would trap in `Int(_:)`.
+        guard let integer = Int(exactly: number) else {
+            problem(field, "is \(number); it must be a whole number")
+            return nil
+        }
+        return integer
     }
 
     mutating func array(_ field: String) -> [JSONValue]? {
@@ -284,7 +296,7 @@ struct FieldReader {
     mutating func speaker(_ field: String) -> Speaker? {
         guard let value = object[field], value != .null else { return nil }
         guard case .object(let inner) = value else {
-            problem(field, "must be an object or null, found \(value.typeName)")
+            problem(field, "must be an object with affiliation, name and role (or null), found \(value.typeName)")
             return nil
         }
         var sub = FieldReader(entry: entry, object: inner)

@@ -10,6 +10,9 @@ public struct JSON5SyntaxError: Error, Sendable, Hashable, CustomStringConvertib
     public var line: Int
     public var column: Int
     public var reason: String
+    /// A key given twice in one object: JSON5 allows it, Foundation keeps the first value
+    /// silently, so a line added below to correct one would be ignored.
+    public var isDuplicateKey = false
 
     public var description: String { "line \(line), column \(column): \(reason)" }
 
@@ -140,7 +143,10 @@ public struct JSON5SyntaxError: Error, Sendable, Hashable, CustomStringConvertib
                     throw error("expected a key or '}', \(found)")
                 }
                 if !keys.insert(key).inserted {
-                    throw error("the key '\(key)' appears twice in this object", at: keyStart)
+                    var duplicate = error(
+                        "the key '\(key)' appears twice in this object; keep one of the two", at: keyStart)
+                    duplicate.isDuplicateKey = true
+                    throw duplicate
                 }
                 try skipBlank()
                 guard current == ":" else { throw error("expected ':' after the key '\(key)', \(found)") }
