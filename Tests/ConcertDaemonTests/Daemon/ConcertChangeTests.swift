@@ -283,4 +283,40 @@ import Testing
         #expect(notInCatalog.status == 1)
         #expect(notInCatalog.error.contains("not in the catalog"), "\(notInCatalog.error)")
     }
+
+    @Test func aChangedConcertRemovedFromTheCatalogIsKeptAndNamedOnReload() async throws {
+        let directory = TemporarySocket()
+        defer { directory.remove() }
+        let catalogPath = directory.directory + "/concerts.json5"
+        let shipped = try String(contentsOfFile: TestDaemon.catalogPath, encoding: .utf8)
+        try shipped.write(toFile: catalogPath, atomically: true, encoding: .utf8)
+        let daemon = try TestDaemon(catalog: catalogPath)
+        defer { daemon.remove() }
+        _ = try json(await ctl(daemon, "concert", "reschedule", "busan-2019", "--start", "2019-10-26T10:00", "--json"))
+
+        // Busan's entry taken out of the file: a catalog concert would be cancelled; this one is kept.
+        let entry = try #require(shipped.range(of: "    {\n      id: \"busan-2019\""))
+        let next = try #require(
+            shipped.range(of: "    {\n      id: \"sejong-2019\"", range: entry.upperBound..<shipped.endIndex))
+        try shipped.replacingCharacters(in: entry.lowerBound..<next.lowerBound, with: "").write(
+            toFile: catalogPath, atomically: true, encoding: .utf8)
+        let reload = try json(await ctl(daemon, "reload", "--json"))
+        let warnings = try #require(reload["warnings"] as? [String])
+        #expect(
+            warnings.contains { $0.contains("busan-2019") && $0.contains("no longer in the catalog file") },
+            "\(warnings)")
+        #expect(try await concert(daemon, "busan-2019")["status"] as? String == "scheduled")
+    }
+
+    @Test func aConcertAddedInThePastSaysNobodyIsTold() async throws {
+        let daemon = try TestDaemon(clockStart: "2019-11-01T00:00")
+        defer { daemon.remove() }
+        _ = await ctl(daemon, "subscribe", "busan", "--email", "a@example.org", "--quiet")
+        let added = try json(
+            await ctl(
+                daemon, "concert", "add", "--city", "busan", "--title", "T", "--start", "2019-10-30T14:00", "--json"))
+        #expect(added["notices"] as? Int == 0)
+        let warnings = added["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("already begun") }, "\(warnings)")
+    }
 }
