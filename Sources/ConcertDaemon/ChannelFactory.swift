@@ -15,11 +15,15 @@ enum ChannelFactory {
             try WebhookFormats.request(for: message, rendered: renderer.render(message), attemptTime: Date())
         }
         guard let smtp = configuration.smtpURL else {
-            logger.notice("no smtp_url configured: email reminders wait until one is")
+            logger.notice(
+                "no smtp_url configured: new email subscriptions are refused, and reminders of email subscriptions made before are held (status shows smtp failing) until smtp_url and mail_from are set"
+            )
             return channels
         }
         guard let from = configuration.effectiveMailFrom, let envelope = configuration.effectiveEnvelopeFrom else {
-            logger.error("smtp_url is set but mail_from is not: email reminders wait until it is")
+            logger.error(
+                "smtp_url is set but mail_from is not: reminders of email subscriptions are held (status shows smtp failing) until it is"
+            )
             return channels
         }
         let transport = SMTPTransport(

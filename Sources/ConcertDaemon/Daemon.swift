@@ -129,7 +129,7 @@ public final class Daemon: @unchecked Sendable {
         self.logger = logger
         self.notifier = SystemdNotifier(environment: options.environment, logger: logger)
         let configuration = resolved.configuration
-        let renderer = Self.makeRenderer(resolved.paths, logger: logger).renderer
+        let renderer = Self.makeRenderer(resolved, logger: logger).renderer
         self.currentRenderer = renderer
         self.scheduler = DeliveryScheduler(
             database: database, catalog: catalog,
@@ -218,11 +218,19 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// The templates of the configured directory; a broken one is reported (file and line) and
-    /// its built-in text used instead.
-    static func makeRenderer(_ paths: ResolvedPaths, logger: Logger) -> (renderer: MessageRenderer, problems: [String])
-    {
-        let directory =
-            FileManager.default.fileExists(atPath: paths.templatesDirectory) ? paths.templatesDirectory : nil
+    /// its built-in text used instead. Without the directory the built-in texts are used: silently
+    /// for the default directory, with a problem when `templates_directory` names one that is missing.
+    static func makeRenderer(_ resolved: ResolvedConfiguration, logger: Logger?) -> (
+        renderer: MessageRenderer, problems: [String]
+    ) {
+        let directory = resolved.paths.templatesDirectory
+        guard FileManager.default.fileExists(atPath: directory) else {
+            guard resolved.configuration.templatesDirectory != nil else { return (MessageRenderer(), []) }
+            let problem = TemplateProblem(
+                file: directory, reason: "templates_directory names no such directory; the built-in texts are used")
+            logger?.warning("message templates not used: \(problem)", metadata: ["file": "\(directory)"])
+            return (MessageRenderer(), [problem.description])
+        }
         let renderer = MessageRenderer(directory: directory, logger: logger)
         return (renderer, renderer.problems.map(\.description))
     }
@@ -241,12 +249,11 @@ public final class Daemon: @unchecked Sendable {
     public struct ReloadSummary: Sendable {
         public var changes: ConcertChanges
         public var restartNeeded: [String]
-        /// Broken templates (built-in text used instead) and keys that need a restart.
+        /// Broken templates (built-in text used instead), keys that need a restart, and catalog
+        /// edits not applied to concerts changed with concertctl.
         public var warnings: [String]
         public var description: String {
-            var text =
-                "configuration and catalog reloaded: \(changes.added.count) concerts added, "
-                + "\(changes.revised.count) changed, \(changes.cancelled.count) cancelled"
+            var text = "configuration and catalog reloaded: \(changes.summary)"
             if !restartNeeded.isEmpty {
                 text += "; these keys take effect at the next start: " + restartNeeded.joined(separator: ", ")
             }
@@ -256,33 +263,39 @@ public final class Daemon: @unchecked Sendable {
 
     /// Re-reads the configuration and the catalog (SIGHUP, `concertctl reload`). A broken new
     /// configuration or catalog is rejected with the reason and the old one stays in force;
-    /// nothing in flight is dropped.
-    public func reload() throws(StartupError) -> ReloadSummary {
+    /// nothing in flight is dropped. Either way the journal gets one line naming `requester`.
+    public func reload(requestedBy requester: Requester) throws(StartupError) -> ReloadSummary {
         notifier.reloading(status: "reloading configuration and catalog")
         defer { notifier.ready(status: statusLine()) }
         let newResolved: ResolvedConfiguration
         do {
             newResolved = try resolver.resolve(configFile: configFile, overrides: overrides)
         } catch {
-            logger.error("reload rejected; the old configuration stays in force", metadata: ["error": "\(error)"])
+            logger.error(
+                "reload rejected; the old configuration stays in force",
+                metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
             throw StartupError(problems: error.problems.map(\.description))
         }
         let newCatalog: Catalog
         do {
             newCatalog = try CatalogLoader().load(path: newResolved.paths.catalogPath)
         } catch {
-            logger.error("reload rejected; the old catalog stays in force", metadata: ["error": "\(error)"])
+            logger.error(
+                "reload rejected; the old catalog stays in force",
+                metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
             throw StartupError(problems: error.description.split(separator: "\n").map(String.init))
         }
         let old = resolved
         let changes: ConcertChanges
         do {
-            changes = try database.importCatalog(newCatalog, now: clock.now())
+            changes = try database.importCatalog(newCatalog, now: clock.now(), previous: catalog)
         } catch {
-            logger.error("reload could not store the catalog", metadata: ["error": "\(error)"])
+            logger.error(
+                "reload could not store the catalog", metadata: requester.metadata.merging(["error": "\(error)"]) { $1 }
+            )
             throw StartupError(problems: ["the catalog could not be stored: \(error)"])
         }
-        let (newRenderer, templateProblems) = Self.makeRenderer(newResolved.paths, logger: logger)
+        let (newRenderer, templateProblems) = Self.makeRenderer(newResolved, logger: logger)
         lock.withLock {
             resolvedConfiguration = newResolved
             currentCatalog = newCatalog
@@ -296,13 +309,16 @@ public final class Daemon: @unchecked Sendable {
                 for: configuration, renderer: newRenderer, sender: sender, logger: logger),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
-        logCatalogChanges(changes)
         let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)
         let summary = ReloadSummary(
             changes: changes, restartNeeded: restartNeeded,
             warnings: templateProblems.map { "template: \($0)" }
-                + restartNeeded.map { "\($0) takes effect at the next start" })
-        logger.info("\(summary.description)")
+                + restartNeeded.map { "\($0) takes effect at the next start" } + changes.catalogWarnings)
+        logger.notice(
+            "configuration and catalog reloaded",
+            metadata: changes.journalMetadata.merging(requester.metadata) { $1 }.merging([
+                "restart_needed": "\(restartNeeded.joined(separator: ","))"
+            ]) { $1 })
         return summary
     }
 
@@ -322,16 +338,12 @@ public final class Daemon: @unchecked Sendable {
         return left
     }
 
+    /// The journal line of the catalog read at start, when it changed the stored concerts (or
+    /// differs from concerts changed with concertctl, whose version is kept).
     private func logCatalogChanges(_ changes: ConcertChanges) {
         guard !changes.isEmpty || !changes.keptAdminVersion.isEmpty else { return }
-        logger.info(
-            "catalog imported",
-            metadata: [
-                "added": "\(changes.added.joined(separator: ","))",
-                "revised": "\(changes.revised.joined(separator: ","))",
-                "cancelled": "\(changes.cancelled.joined(separator: ","))",
-                "kept_admin_version": "\(changes.keptAdminVersion.joined(separator: ","))",
-            ])
+        logger.info("catalog imported", metadata: changes.journalMetadata)
+        for warning in changes.catalogWarnings { logger.warning("\(warning)") }
     }
 }
 

@@ -27,6 +27,7 @@ public enum ControlMethods {
     public static let concertReschedule = ControlMethod<ConcertRescheduleParams, ConcertChangeResult>(
         "concert.reschedule")
     public static let concertCancel = ControlMethod<ConcertIDParams, ConcertChangeResult>("concert.cancel")
+    public static let concertReset = ControlMethod<ConcertIDParams, ConcertChangeResult>("concert.reset")
     public static let subscribe = ControlMethod<SubscribeParams, SubscribeResult>("subscribe")
     public static let subscribeBulk = ControlMethod<SubscribeBulkParams, SubscribeBulkResult>("subscribe.bulk")
     public static let subscribeBulkStage = ControlMethod<SubscribeBulkStageParams, SubscribeBulkStageResult>(
@@ -49,6 +50,6 @@ public enum ControlMethods {
         status.name, cities.name, concerts.name, concertAdd.name, concertReschedule.name, concertCancel.name,
         subscribe.name, subscribeBulk.name, subscriptions.name, unsubscribe.name, pause.name, resume.name,
         upcoming.name, deliveries.name, retry.name, test.name, preview.name, reload.name,
-        subscribeBulkStage.name, subscribeBulkCommit.name,
+        subscribeBulkStage.name, subscribeBulkCommit.name, concertReset.name,
     ]
 }

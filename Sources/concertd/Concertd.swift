@@ -84,7 +84,13 @@ extension Concertd {
     struct CheckConfig: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check-config",
-            abstract: "Check the configuration and the catalog with the daemon's own loaders; list every problem.")
+            abstract:
+                "Check the configuration, the catalog and the message templates with the daemon's own loaders; list every problem.",
+            discussion: """
+                The catalog and the templates are checked even when the configuration has problems, at the paths \
+                it gives (the default for a key with a problem). A broken template fails the check, though the \
+                daemon would start and use its built-in text. Exits 78 when anything is wrong.
+                """)
 
         @Argument(help: "Configuration file to check (default: as the daemon would find it).")
         var file: String?
@@ -92,26 +98,9 @@ extension Concertd {
         @OptionGroup var flags: DaemonFlags
 
         func run() throws {
-            var problems: [String] = []
-            var catalogPath: String?
-            do {
-                let resolved = try ConfigurationResolver().resolve(
-                    configFile: file ?? flags.config, overrides: flags.overrides)
-                catalogPath = resolved.paths.catalogPath
-                print("configuration: \(resolved.file ?? "built-in defaults") is valid")
-            } catch {
-                problems += error.problems.map(\.description)
-            }
-            if let catalogPath {
-                do {
-                    let catalog = try CatalogLoader().load(path: catalogPath)
-                    print(
-                        "catalog: \(catalogPath) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
-                    )
-                } catch {
-                    problems += error.description.split(separator: "\n").map(String.init)
-                }
-            }
+            let check = ConfigurationCheck(configFile: file ?? flags.config, overrides: flags.overrides)
+            for line in check.report { print(line) }
+            let problems = check.problems
             guard problems.isEmpty else {
                 for problem in problems {
                     FileHandle.standardError.write(Data("\(problem)\n".utf8))

@@ -46,9 +46,9 @@ final class SignalHandling: @unchecked Sendable {
         guard let daemon else { return }
         if number == SIGHUP {
             do {
-                _ = try daemon.reload()
+                _ = try daemon.reload(requestedBy: .signal("SIGHUP"))
             } catch {
-                logger.error("SIGHUP: reload rejected, old configuration kept", metadata: ["error": "\(error)"])
+                // Logged by the reload itself, with the reason; the old configuration stays in force.
             }
         } else {
             logger.info("stopping", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")"])

@@ -30,6 +30,49 @@ import Testing
         #expect(found.first?.contains("not valid JSON5") == true)
     }
 
+    @Test(arguments: [
+        ("{ version: 1,\n  cities: [ }\n", "line 2, column 13"),
+        ("{\n  version: 1,\n  info_url: \"https://x\n}\n", "line 3"),
+        ("{ version: 1, cities: [], concerts: [] }\n}\n", "line 2, column 1"),
+        ("{\n\n  version: 1 2\n}", "line 3, column 14"),
+    ])
+    func syntaxErrorNamesLineAndColumn(_ text: String, _ place: String) throws {
+        let found = problems(text)
+        #expect(found.count == 1)
+        let problem = try #require(found.first)
+        #expect(problem.hasPrefix("not valid JSON5 at \(place)"), "\(problem)")
+    }
+
+    @Test(arguments: ["1e300", "Infinity", "-Infinity", "1.5", "NaN"])
+    func aVersionThatIsNoWholeNumberIsAProblemNotACrash(_ version: String) {
+        let found = problems("{ version: \(version), info_url: \"https://x\", cities: [], concerts: [] }")
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("top level: field 'version' is ") == true, "\(found)")
+        #expect(found.first?.hasSuffix("it must be a whole number") == true, "\(found)")
+    }
+
+    @Test func aKeyGivenTwiceIsNamedWithItsPlaceInsteadOfOneBeingIgnored() {
+        let found = problems(
+            catalog(
+                concerts: """
+                    { id: "a", cities: ["busan"], start: "2019-10-01",
+                      end: "2019-10-01", start: "2019-10-02" },
+                    """))
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.contains("the key 'start' appears twice") == true, "\(found)")
+        #expect(found.first?.hasPrefix("at line 2, column 22: ") == true, "\(found)")
+    }
+
+    @Test func blankAndWronglyTypedTextsSayWhichOfTheTwo() {
+        let found = problems(
+            catalog(
+                concerts: """
+                    { id: "a", cities: ["busan"], start: "2019-10-01", end: "2019-10-01", title: { ko: "  ", en: 3 } },
+                    """))
+        #expect(found.contains("concert 'a': field 'title.ko' is empty"), "\(found)")
+        #expect(found.contains("concert 'a': field 'title.en' must be a string, found a number"), "\(found)")
+    }
+
     @Test func eachBrokenFieldIsNamedWithItsEntryAndAllAreReported() {
         let found = problems(
             catalog(

@@ -38,6 +38,7 @@ final class CtlFakeHandler: ControlHandler, @unchecked Sendable {
             "concert.add": value(ConcertChangeResult(concert: concert, notices: 2)),
             "concert.reschedule": value(ConcertChangeResult(concert: concert, notices: 3)),
             "concert.cancel": value(ConcertChangeResult(concert: concert, notices: 4)),
+            "concert.reset": value(ConcertChangeResult(concert: concert, notices: 1)),
             "subscribe": value(
                 SubscribeResult(
                     id: "sub-k3m9q2xw7d", secret: "whsec_c2VjcmV0", subscription: subscription,

@@ -17,6 +17,7 @@ struct ControlCtlTests {
         ),
         (["concert", "reschedule", "busan-2019-10-29", "--start", "2019-11-03"], "concert.reschedule"),
         (["concert", "cancel", "busan-2019-10-29"], "concert.cancel"),
+        (["concert", "reset", "busan-2019-10-29"], "concert.reset"),
         (
             ["subscribe", "busan", "--webhook", "https://hooks.slack.com/services/T/B/x", "--format", "slack"],
             "subscribe"
@@ -182,6 +183,9 @@ struct ControlCtlTests {
             "2019-11-02T13:00",
         ],
         ["concert", "reschedule", "c", "--start", "tomorrow"],
+        ["concert", "reschedule", "c"],
+        ["concert", "reschedule", "c", "--start", "2019-11-03T14:00", "--end", "2019-11-03T13:00"],
+        ["concert", "reset"],
         ["upcoming", "--limit", "0"],
         ["deliveries", "--state", "lost"],
         ["retry", "-3"],

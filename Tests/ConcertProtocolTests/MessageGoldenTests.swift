@@ -99,17 +99,29 @@ struct MessageGoldenTests {
                 cities: ["busan"], title: "T", start: "2019-11-02T14:00+09:00", end: nil, venue: "V", speaker: "S"),
             #"{"cities":["busan"],"speaker":"S","start":"2019-11-02T14:00+09:00","title":"T","venue":"V"}"#)
         try expectGolden(
+            ConcertAddParams(
+                cities: ["busan"], title: "T", start: "2019-11-02", venue: "영화의전당", venueEn: "Busan Cinema Center"),
+            #"{"cities":["busan"],"start":"2019-11-02","title":"T","venue":"영화의전당","venue_en":"Busan Cinema Center"}"#)
+        try expectGolden(
             ConcertRescheduleParams(id: "c", start: "2019-11-03", end: "2019-11-03", venue: nil),
             #"{"end":"2019-11-03","id":"c","start":"2019-11-03"}"#)
-        try expectGolden(ConcertIDParams(id: "c"), #"{"id":"c"}"#)
         try expectGolden(
-            ConcertChangeResult(
-                concert: ConcertInfo(
-                    id: "c", cities: ["x"], start: "2019-10-27", end: "2019-10-27", timeAnnounced: false,
-                    status: "cancelled"),
-                notices: 3),
-            #"{"concert":{"cities":["x"],"end":"2019-10-27","id":"c","speaker":null,"start":"2019-10-27","status":"cancelled","time_announced":false,"title":null,"venue":null},"notices":3}"#
+            ConcertRescheduleParams(id: "c", venueEn: "Busan Cinema Center"),
+            #"{"id":"c","venue_en":"Busan Cinema Center"}"#)
+        try expectGolden(ConcertIDParams(id: "c"), #"{"id":"c"}"#)
+        let cancelled = ConcertInfo(
+            id: "c", cities: ["x"], start: "2019-10-27", end: "2019-10-27", timeAnnounced: false, status: "cancelled")
+        try expectGolden(
+            ConcertChangeResult(concert: cancelled, notices: 3, changed: true, warnings: ["w"]),
+            #"{"changed":true,"concert":{"cities":["x"],"end":"2019-10-27","id":"c","speaker":null,"start":"2019-10-27","status":"cancelled","time_announced":false,"title":null,"venue":null},"notices":3,"warnings":["w"]}"#
         )
+        // A reply of a daemon older than `changed` and `warnings` still reads.
+        let old = try JSONDecoder().decode(
+            ConcertChangeResult.self,
+            from: Data(
+                #"{"concert":{"cities":["x"],"end":"2019-10-27","id":"c","start":"2019-10-27","status":"cancelled","time_announced":false},"notices":3}"#
+                    .utf8))
+        #expect(old == ConcertChangeResult(concert: cancelled, notices: 3, changed: true, warnings: []))
     }
 
     @Test func subscribe() throws {
@@ -220,7 +232,7 @@ struct MessageGoldenTests {
     }
 
     @Test func everyMethodNameIsListedOnce() {
-        #expect(Set(ControlMethods.names).count == 20)
+        #expect(Set(ControlMethods.names).count == 21)
         #expect(ControlMethods.names.contains("subscribe.bulk"))
     }
 

@@ -256,13 +256,13 @@ _concertctl_concert() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|reschedule|cancel)
+    add|reschedule|cancel|reset)
         # Offer subcommand argument completions
         "_concertctl_concert_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add reschedule cancel' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add reschedule cancel reset' -- "${cur}"))
         ;;
     esac
 }
@@ -271,7 +271,7 @@ _concertctl_concert_add() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=(--city)
-    non_repeating_options=(--socket --timeout --title --start --end --venue --speaker)
+    non_repeating_options=(--socket --timeout --title --start --end --venue --venue-en --speaker)
     __concertctl_offer_flags_options 0
 
     # Offer option value completions
@@ -298,6 +298,9 @@ _concertctl_concert_add() {
     '--venue')
         return
         ;;
+    '--venue-en')
+        return
+        ;;
     '--speaker')
         return
         ;;
@@ -308,7 +311,7 @@ _concertctl_concert_reschedule() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --start --end --venue)
+    non_repeating_options=(--socket --timeout --start --end --venue --venue-en)
     __concertctl_offer_flags_options 1
 
     # Offer option value completions
@@ -329,10 +332,32 @@ _concertctl_concert_reschedule() {
     '--venue')
         return
         ;;
+    '--venue-en')
+        return
+        ;;
     esac
 }
 
 _concertctl_concert_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __concertctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        __concertctl_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_concertctl_concert_reset() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()

@@ -12,7 +12,11 @@ public struct CatalogLoader: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw CatalogError(file: path, problems: ["cannot read the file: \(error.localizedDescription)"])
+            throw CatalogError(
+                file: path,
+                problems: [
+                    "cannot read the file: \(ConfigurationLoader.reason(error)) (to read another, set catalog in concertd.conf or pass --catalog)"
+                ])
         }
         return try load(data: data, file: path)
     }
@@ -22,7 +26,14 @@ public struct CatalogLoader: Sendable {
         do {
             root = try JSONValue.parseJSON5(data)
         } catch {
+            // Foundation does not say where: the scanner finds the place of the first error.
+            if let syntax = JSON5SyntaxError.find(in: data) {
+                throw CatalogError(file: file, problems: ["not valid JSON5 at \(syntax)"])
+            }
             throw CatalogError(file: file, problems: ["not valid JSON5: \(Self.describe(error))"])
+        }
+        if let duplicate = JSON5SyntaxError.find(in: data), duplicate.isDuplicateKey {
+            throw CatalogError(file: file, problems: ["at \(duplicate)"])
         }
         var problems: [String] = []
         let catalog = parse(root, problems: &problems)
@@ -189,8 +200,12 @@ struct FieldReader {
             problem(field, "is missing")
             return nil
         }
-        guard case .string(let text) = value, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            problem(field, "must be a non-empty string, found \(value.typeName)")
+        guard case .string(let text) = value else {
+            problem(field, "must be a string, found \(value.typeName)")
+            return nil
+        }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            problem(field, "is empty")
             return nil
         }
         return text
@@ -216,11 +231,16 @@ struct FieldReader {
             problem(field, "is missing")
             return nil
         }
-        guard case .number(let number) = value, number == number.rounded() else {
+        guard case .number(let number) = value else {
             problem(field, "must be a whole number, found \(value.typeName)")
             return nil
         }
-        return Int(number)
+        // `Int(exactly:)`: a huge number or Infinity would trap in `Int(_:)`.
+        guard let integer = Int(exactly: number) else {
+            problem(field, "is \(number); it must be a whole number")
+            return nil
+        }
+        return integer
     }
 
     mutating func array(_ field: String) -> [JSONValue]? {
@@ -276,7 +296,7 @@ struct FieldReader {
     mutating func speaker(_ field: String) -> Speaker? {
         guard let value = object[field], value != .null else { return nil }
         guard case .object(let inner) = value else {
-            problem(field, "must be an object or null, found \(value.typeName)")
+            problem(field, "must be an object with affiliation, name and role (or null), found \(value.typeName)")
             return nil
         }
         var sub = FieldReader(entry: entry, object: inner)

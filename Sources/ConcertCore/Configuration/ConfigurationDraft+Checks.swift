@@ -24,30 +24,18 @@ extension ConfigurationDraft {
         if passwordKeys.count > 1 {
             problem(passwordKeys[1], "only one of \(passwordKeys.joined(separator: " and ")) may be set")
         }
-        if c.maxInFlightPerDestination > c.maxInFlight {
-            problem(
-                amongKeys: ["max_in_flight_per_destination", "max_in_flight"],
-                "max_in_flight_per_destination (\(c.maxInFlightPerDestination)) is more than max_in_flight (\(c.maxInFlight))"
-            )
-        }
-        if c.retryInitial > c.retryMax {
-            problem(
-                amongKeys: ["retry_initial", "retry_max"],
-                "retry_initial (\(c.retryInitial.configurationText)) is longer than retry_max (\(c.retryMax.configurationText))"
-            )
-        }
-        if c.httpConnectTimeout > c.httpTimeout {
-            problem(
-                amongKeys: ["http_connect_timeout", "http_timeout"],
-                "http_connect_timeout (\(c.httpConnectTimeout.configurationText)) is longer than http_timeout (\(c.httpTimeout.configurationText))"
-            )
-        }
-        if c.smtpConnectTimeout > c.smtpTimeout {
-            problem(
-                amongKeys: ["smtp_connect_timeout", "smtp_timeout"],
-                "smtp_connect_timeout (\(c.smtpConnectTimeout.configurationText)) is longer than smtp_timeout (\(c.smtpTimeout.configurationText))"
-            )
-        }
+        require(
+            "max_in_flight_per_destination", c.maxInFlightPerDestination, notAbove: "max_in_flight", c.maxInFlight,
+            render: String.init)
+        require(
+            "retry_initial", c.retryInitial, notAbove: "retry_max", c.retryMax, exceeds: "is longer than",
+            render: \.configurationText)
+        require(
+            "http_connect_timeout", c.httpConnectTimeout, notAbove: "http_timeout", c.httpTimeout,
+            exceeds: "is longer than", render: \.configurationText)
+        require(
+            "smtp_connect_timeout", c.smtpConnectTimeout, notAbove: "smtp_timeout", c.smtpTimeout,
+            exceeds: "is longer than", render: \.configurationText)
         if c.mailFromName != nil {
             if c.mailFrom == nil {
                 problem("mail_from_name", "mail_from_name needs mail_from")

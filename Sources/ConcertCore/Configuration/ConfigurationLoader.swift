@@ -111,9 +111,12 @@ public struct ConfigurationLoader: Sendable {
         do {
             try spec.assign(value, &draft.configuration)
         } catch {
-            problem(key, error.message)
+            problem(key, value.contains("#") ? error.message + Self.commentHint : error.message)
         }
     }
+
+    /// Added to the problem of a value holding `#`: most likely a comment written after it.
+    static let commentHint = "; comments must be on their own line: '#' after a value is part of the value"
 
     /// Removes the double quotes around a value, resolving `\"` and `\\` inside.
     static func unquote(_ value: String) throws(ConfigurationValueError) -> String {

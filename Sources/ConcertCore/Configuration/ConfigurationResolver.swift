@@ -32,6 +32,18 @@ public struct ConfigurationResolver: Sendable {
         configFile: String?,
         overrides: ConfigurationOverrides = ConfigurationOverrides()
     ) throws(ConfigurationError) -> ResolvedConfiguration {
+        let result = resolveDespiteProblems(configFile: configFile, overrides: overrides)
+        guard result.problems.isEmpty else { throw ConfigurationError(problems: result.problems) }
+        return result.resolved
+    }
+
+    /// What ``resolve(configFile:overrides:)`` would give, with every problem found instead of an
+    /// error: `check-config` goes on to check the catalog and templates of a configuration that
+    /// has problems. A key whose value was refused, or a file that could not be read, leaves the
+    /// defaults in place; `problems` name the keys concerned.
+    public func resolveDespiteProblems(
+        configFile: String?, overrides: ConfigurationOverrides = ConfigurationOverrides()
+    ) -> (resolved: ResolvedConfiguration, problems: [ConfigurationProblem]) {
         let loader = ConfigurationLoader(environment: environment)
         let defaults = defaultPaths
         var file: String? = configFile.map { absolute($0) }
@@ -39,14 +51,21 @@ public struct ConfigurationResolver: Sendable {
             file = defaults.configPath
         }
         var draft = ConfigurationDraft()
+        var problems: [ConfigurationProblem] = []
         if let file {
-            draft = try loader.read(path: file)
+            do {
+                draft = try loader.read(path: file)
+            } catch {
+                problems += error.problems
+            }
         }
         draft.apply(overrides, workingDirectory: workingDirectory)
         loader.finish(&draft)
-        let configuration = try draft.finished()
-        return ResolvedConfiguration(
-            configuration: configuration, file: file, paths: ResolvedPaths(configuration, defaults: defaults))
+        problems += draft.problems
+        let resolved = ResolvedConfiguration(
+            configuration: draft.configuration, file: file,
+            paths: ResolvedPaths(draft.configuration, defaults: defaults))
+        return (resolved, problems)
     }
 
     private func absolute(_ path: String) -> String {

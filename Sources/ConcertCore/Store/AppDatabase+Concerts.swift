@@ -4,10 +4,11 @@ import GRDB
 extension AppDatabase {
     /// Stores the catalog's concerts: new ones are added, changed ones updated (a new revision
     /// when time, venue or status change), and catalog concerts missing from the file cancelled.
-    /// Concerts changed through concertctl keep their admin version. Reminders and notices
-    /// follow in the same transaction.
+    /// Concerts changed through concertctl keep their admin version, and are named in the
+    /// result when the file differs (`previous`, the catalog in force before, tells which admin
+    /// concerts the file no longer lists). Reminders and notices follow in the same transaction.
     @discardableResult
-    public func importCatalog(_ catalog: Catalog, now: Date) throws -> ConcertChanges {
+    public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog? = nil) throws -> ConcertChanges {
         try writer.write { db in
             var changes = ConcertChanges()
             var stored = try Self.storedConcerts(db).reduce(into: [String: StoredConcert]()) { $0[$1.concert.id] = $1 }
@@ -21,11 +22,19 @@ extension AppDatabase {
                 } else {
                     try Self.insert(db, concert, origin: .catalog, now: now)
                     changes.added.append(concert.id)
-                    try Outbox.concertAdded(
-                        db, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1), now: now)
+                    changes.count(
+                        try Outbox.concertAdded(
+                            db, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1), now: now))
                 }
             }
-            for existing in stored.values where existing.origin == .catalog && existing.concert.status == .scheduled {
+            for existing in stored.values.sorted(by: { $0.concert.id < $1.concert.id }) {
+                if existing.origin == .admin {
+                    if previous?.concert(id: existing.concert.id) != nil {
+                        changes.keptAdminVersionOfRemoved.append(existing.concert.id)
+                    }
+                    continue
+                }
+                guard existing.concert.status == .scheduled else { continue }
                 var cancelled = existing.concert
                 cancelled.status = .cancelled
                 cancelled.notes.append("Removed from the catalog file; treated as cancelled.")
@@ -36,18 +45,24 @@ extension AppDatabase {
     }
 
     /// Adds a concert through concertctl.
-    public func addConcert(_ concert: Concert, now: Date) throws {
+    @discardableResult
+    public func addConcert(_ concert: Concert, now: Date) throws -> ConcertChanges {
         try writer.write { db in
             if try Self.storedConcert(db, id: concert.id) != nil {
                 throw StoreError(.conflict, "a concert with id '\(concert.id)' already exists")
             }
             try Self.insert(db, concert, origin: .admin, now: now)
-            try Outbox.concertAdded(db, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now)
+            var changes = ConcertChanges(added: [concert.id])
+            changes.count(
+                try Outbox.concertAdded(
+                    db, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now))
+            return changes
         }
     }
 
     /// Changes a concert through concertctl (reschedule, new venue, cancellation). From then on a
-    /// catalog reload keeps this version.
+    /// catalog reload keeps this version. A change that leaves the concert as it was writes
+    /// nothing: the concert keeps following the catalog if it did, and nobody is told.
     @discardableResult
     public func changeConcert(id: String, now: Date, _ change: (inout Concert) throws -> Void) throws -> ConcertChanges
     {
@@ -58,7 +73,27 @@ extension AppDatabase {
             var concert = existing.concert
             try change(&concert)
             var changes = ConcertChanges()
+            guard concert != existing.concert else { return changes }
             try Self.update(db, from: existing, to: concert, origin: .admin, now: now, changes: &changes)
+            return changes
+        }
+    }
+
+    /// Gives a concert changed through concertctl back to the catalog: `catalogVersion` (the
+    /// catalog's entry of the same id) replaces it, subscribers are told as for a catalog change,
+    /// and later reloads apply the file's edits to it again.
+    @discardableResult
+    public func returnConcertToCatalog(_ catalogVersion: Concert, now: Date) throws -> ConcertChanges {
+        try writer.write { db in
+            let id = catalogVersion.id
+            guard let existing = try Self.storedConcert(db, id: id) else {
+                throw StoreError(.notFound, "no concert with id '\(id)'")
+            }
+            guard existing.origin == .admin else {
+                throw StoreError(.conflict, "concert '\(id)' already follows the catalog file")
+            }
+            var changes = ConcertChanges()
+            try Self.update(db, from: existing, to: catalogVersion, origin: .catalog, now: now, changes: &changes)
             return changes
         }
     }
@@ -163,10 +198,10 @@ extension AppDatabase {
         }
         if concert.status == .cancelled && existing.concert.status == .scheduled {
             changes.cancelled.append(concert.id)
-            try Outbox.concertCancelled(db, concert: updated, now: now)
+            changes.count(try Outbox.concertCancelled(db, concert: updated, now: now))
         } else {
             changes.revised.append(concert.id)
-            try Outbox.concertRevised(db, from: existing, to: updated, now: now)
+            changes.count(try Outbox.concertRevised(db, from: existing, to: updated, now: now))
         }
     }
 

@@ -16,14 +16,16 @@ enum Outbox {
 
     /// Inserts one delivery row, due at `due`. A row of the same identity that was skipped because
     /// its subscription was paused or disabled comes back to life; any other existing row is kept.
+    /// Returns whether a row was inserted or brought back, so callers can count what they queued.
     ///
     /// Two statements rather than one upsert: the insert must be counted (`Counters`) and an
     /// upsert does not tell whether it inserted or updated; a revival is counted by the update trigger.
+    @discardableResult
     static func insertDelivery(
         _ db: Database, subscriptionID: String, concert: StoredConcert, kind: Delivery.Kind,
         offset: ReminderOffset = ReminderOffset(seconds: 0), due: Date, deadline: Date?, detail: String? = nil,
         now: Date
-    ) throws {
+    ) throws -> Bool {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
@@ -38,7 +40,7 @@ enum Outbox {
         ])
         if db.changesCount == 1 {
             try Counters.add(db, "delivery.scheduled")
-            return
+            return true
         }
         let revive = try db.cachedStatement(
             sql: """
@@ -52,6 +54,7 @@ enum Outbox {
             due.millis, due.millis, deadline?.millis, subscriptionID, concert.concert.id, concert.revision,
             kind.rawValue, offset.seconds,
         ])
+        return db.changesCount == 1
     }
 
     /// Plans a subscription's reminders for every concert of its cities whose reminders fall after
@@ -115,41 +118,78 @@ enum Outbox {
     }
 
     /// A concert new to the store: its subscribers are told once and their reminders planned.
-    static func concertAdded(_ db: Database, concert: StoredConcert, now: Date) throws {
-        guard concert.concert.status == .scheduled, concert.concert.schedule.reminderDeadline > now else { return }
+    @discardableResult
+    static func concertAdded(_ db: Database, concert: StoredConcert, now: Date) throws -> NoticeTally {
+        var tally = NoticeTally()
+        guard concert.concert.status == .scheduled, concert.concert.schedule.reminderDeadline > now else {
+            return tally
+        }
         for subscription in try activeSubscriptions(db, inCities: concert.concert.cities) {
             try planReminders(db, subscription: subscription, concert: concert, after: now, now: now)
-            try insertDelivery(
+            if try insertDelivery(
                 db, subscriptionID: subscription.id, concert: concert, kind: .newConcert, due: now,
                 deadline: concert.concert.schedule.reminderDeadline, now: now)
+            {
+                tally.queued += 1
+            }
         }
+        return tally
     }
 
     /// A concert whose time or venue changed: pending reminders of the old revision are skipped,
     /// reminders are planned for the new one (offsets already sent are not sent again), and
-    /// subscribers who already heard of the concert get one change notice.
-    static func concertRevised(_ db: Database, from old: StoredConcert, to new: StoredConcert, now: Date) throws {
+    /// subscribers who already heard of the concert (``hasHeard(_:subscriptionID:concertID:)``)
+    /// get one change notice. The others learn the new facts from their next reminder.
+    @discardableResult
+    static func concertRevised(_ db: Database, from old: StoredConcert, to new: StoredConcert, now: Date) throws
+        -> NoticeTally
+    {
         try skipPending(db, concertID: new.concert.id, belowRevision: new.revision, reason: .revised, now: now)
         let detail = changeDetail(old.concert)
+        var tally = NoticeTally()
         for subscription in try activeSubscriptions(db, inCities: new.concert.cities) {
             try planReminders(db, subscription: subscription, concert: new, after: now, now: now)
-            if try hasHeard(db, subscriptionID: subscription.id, concertID: new.concert.id) {
-                try insertDelivery(
-                    db, subscriptionID: subscription.id, concert: new, kind: .change, due: now,
-                    deadline: new.concert.schedule.reminderDeadline, detail: detail, now: now)
+            guard try hasHeard(db, subscriptionID: subscription.id, concertID: new.concert.id) else {
+                tally.notTold += 1
+                continue
+            }
+            if try insertDelivery(
+                db, subscriptionID: subscription.id, concert: new, kind: .change, due: now,
+                deadline: new.concert.schedule.reminderDeadline, detail: detail, now: now)
+            {
+                tally.queued += 1
             }
         }
+        return tally
     }
 
     /// A cancelled concert: pending messages are skipped and subscribers who already heard of it are told.
-    static func concertCancelled(_ db: Database, concert: StoredConcert, now: Date) throws {
+    @discardableResult
+    static func concertCancelled(_ db: Database, concert: StoredConcert, now: Date) throws -> NoticeTally {
         try skipPending(db, concertID: concert.concert.id, belowRevision: Int.max, reason: .cancelled, now: now)
-        for subscription in try activeSubscriptions(db, inCities: concert.concert.cities)
-        where try hasHeard(db, subscriptionID: subscription.id, concertID: concert.concert.id) {
-            try insertDelivery(
+        var tally = NoticeTally()
+        for subscription in try activeSubscriptions(db, inCities: concert.concert.cities) {
+            guard try hasHeard(db, subscriptionID: subscription.id, concertID: concert.concert.id) else {
+                tally.notTold += 1
+                continue
+            }
+            if try insertDelivery(
                 db, subscriptionID: subscription.id, concert: concert, kind: .cancellation, due: now,
                 deadline: concert.concert.schedule.reminderDeadline, now: now)
+            {
+                tally.queued += 1
+            }
         }
+        return tally
+    }
+
+    /// What telling subscribers of one concert's change did.
+    struct NoticeTally {
+        /// Notices queued by this change.
+        var queued = 0
+        /// Active subscriptions of the concert's cities not told, because nothing about the
+        /// concert had reached them yet.
+        var notTold = 0
     }
 
     /// Whether a message about the concert already reached (or is reaching) the subscription.

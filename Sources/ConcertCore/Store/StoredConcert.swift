@@ -42,6 +42,21 @@ public struct ConcertChanges: Sendable, Hashable {
     /// Concerts that came from the catalog but were changed through concertctl, so the file's
     /// version of them is not applied.
     public var keptAdminVersion: [String] = []
+    /// Concerts changed through concertctl that the catalog file no longer lists: kept as they
+    /// are, where a catalog concert would be cancelled.
+    public var keptAdminVersionOfRemoved: [String] = []
+    /// Notices (new concert, change, cancellation) queued for subscribers by these changes.
+    public var noticesQueued = 0
+    /// Active subscriptions of a changed or cancelled concert's cities that were not told,
+    /// because no message about that concert had reached them yet: their reminders follow the
+    /// concert as it now stands (a cancellation skips them).
+    public var subscriptionsNotTold = 0
 
+    /// Whether no stored concert changed (concerts whose admin version was kept do not count).
     public var isEmpty: Bool { added.isEmpty && revised.isEmpty && updated.isEmpty && cancelled.isEmpty }
+
+    mutating func count(_ tally: Outbox.NoticeTally) {
+        noticesQueued += tally.queued
+        subscriptionsNotTold += tally.notTold
+    }
 }

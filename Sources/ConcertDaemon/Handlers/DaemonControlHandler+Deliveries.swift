@@ -26,12 +26,15 @@ extension DaemonControlHandler {
             }
             return DeliveriesResult(deliveries: list.map { DeliveryInfo($0, daemon: daemon) })
         }
-        router.register(ControlMethods.retry) { params, _ in
+        router.register(ControlMethods.retry) { params, peer in
             try store { try daemon.database.retryDelivery(id: params.id, now: daemon.clock.now()) }
             daemon.scheduler.wake()
             guard let delivery = try store({ try daemon.database.delivery(id: params.id) }) else {
                 throw ControlError.notFound("no delivery \(params.id)", field: "id")
             }
+            daemon.logger.operatorAction(
+                "delivery retried", by: .peer(peer),
+                ["delivery.id": "\(delivery.id)", "subscription.id": "\(delivery.subscriptionID)"])
             return DeliveryResult(delivery: DeliveryInfo(delivery, daemon: daemon))
         }
         router.register(ControlMethods.test) { params, _ in

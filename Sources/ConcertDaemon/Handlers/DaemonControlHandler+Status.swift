@@ -28,9 +28,9 @@ extension DaemonControlHandler {
                 },
                 nextDue: next.map { DeliveryInfo($0, daemon: daemon) })
         }
-        router.register(ControlMethods.reload) { _, _ in
+        router.register(ControlMethods.reload) { _, peer in
             do {
-                let summary = try daemon.reload()
+                let summary = try daemon.reload(requestedBy: .peer(peer))
                 return ReloadResult(summary: summary.description, warnings: summary.warnings)
             } catch {
                 throw ControlError.configError("\(error)")

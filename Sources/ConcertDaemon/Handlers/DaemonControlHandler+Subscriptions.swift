@@ -2,27 +2,32 @@ import ConcertCore
 import ConcertProtocol
 import ConcertText
 import Foundation
+import Logging
 
 extension DaemonControlHandler {
     static func registerSubscriptions(_ router: inout ControlRouter, _ daemon: Daemon) {
-        router.register(ControlMethods.subscribe) { params, _ in
+        router.register(ControlMethods.subscribe) { params, peer in
             let request = try SubscriptionRequest(params, daemon: daemon)
             let confirm = !params.quiet && daemon.resolved.configuration.confirmations
             let (subscription, _) = try store {
                 try daemon.database.createSubscription(request.subscription, now: daemon.clock.now(), confirm: confirm)
             }
             daemon.scheduler.wake()
-            daemon.logger.info(
-                "subscribed", metadata: ["subscription.id": "\(subscription.id)", "cities": "\(subscription.cities)"])
+            daemon.logger.operatorAction(
+                "subscribed", by: .peer(peer),
+                [
+                    "subscription.id": "\(subscription.id)", "cities": "\(subscription.cities.joined(separator: ","))",
+                    "channel": "\(subscription.channel.kind)",
+                ])
             return SubscribeResult(
                 id: subscription.id, secret: request.generatedSecret, subscription: SubscriptionInfo(subscription),
                 warnings: request.warnings)
         }
-        router.register(ControlMethods.subscribeBulk) { params, _ in
+        router.register(ControlMethods.subscribeBulk) { params, peer in
             let checked = checkImportLines(
                 params.lines[...], firstLine: 1, daemon: daemon, concerts: try? daemon.database.concerts())
             var created: [BulkCreatedSubscription] = []
-            let imported = try importChecked(daemon: daemon) { add in
+            let imported = try importChecked(daemon: daemon, peer: peer) { add in
                 for record in checked.accepted {
                     let id = try add(record.subscription)
                     created.append(BulkCreatedSubscription(line: record.line, id: id, secret: record.generatedSecret))
@@ -38,12 +43,12 @@ extension DaemonControlHandler {
             return SubscribeBulkStageResult(
                 batch: batch, staged: staged, rejected: checked.rejected, warnings: checked.warnings)
         }
-        router.register(ControlMethods.subscribeBulkCommit) { params, _ in
+        router.register(ControlMethods.subscribeBulkCommit) { params, peer in
             // Only the lines whose secret was generated are listed: a reply naming each of a
             // million subscriptions took hundreds of megabytes to build.
             let file = try staging.take(params.batch)
             var created: [BulkCreatedSubscription] = []
-            let imported = try importChecked(daemon: daemon) { add in
+            let imported = try importChecked(daemon: daemon, peer: peer) { add in
                 try file.readRecords { record in
                     let id = try add(record.subscription)
                     if let secret = record.generatedSecret {
@@ -58,14 +63,20 @@ extension DaemonControlHandler {
             let list = try store { try daemon.database.subscriptions(city: city?.id) }
             return SubscriptionsResult(subscriptions: list.map(SubscriptionInfo.init))
         }
-        router.register(ControlMethods.unsubscribe) { params, _ in
-            try changeState(params.id, to: .removed, allowedFrom: [.active, .paused, .disabled], daemon: daemon)
+        router.register(ControlMethods.unsubscribe) { params, peer in
+            try changeState(
+                params.id, to: .removed, allowedFrom: [.active, .paused, .disabled], action: "unsubscribed",
+                peer: peer, daemon: daemon)
         }
-        router.register(ControlMethods.pause) { params, _ in
-            try changeState(params.id, to: .paused, allowedFrom: [.active], daemon: daemon)
+        router.register(ControlMethods.pause) { params, peer in
+            try changeState(
+                params.id, to: .paused, allowedFrom: [.active], action: "subscription paused", peer: peer,
+                daemon: daemon)
         }
-        router.register(ControlMethods.resume) { params, _ in
-            try changeState(params.id, to: .active, allowedFrom: [.paused, .disabled], daemon: daemon)
+        router.register(ControlMethods.resume) { params, peer in
+            try changeState(
+                params.id, to: .active, allowedFrom: [.paused, .disabled], action: "subscription resumed",
+                peer: peer, daemon: daemon)
         }
     }
 
@@ -137,7 +148,7 @@ extension DaemonControlHandler {
     /// Imports checked lines in one transaction, without confirmation messages: `body` hands
     /// each subscription to `add`, which returns its id. Returns how many were imported.
     private static func importChecked(
-        daemon: Daemon, _ body: (_ add: (NewSubscription) throws -> String) throws -> Void
+        daemon: Daemon, peer: PeerCredentials, _ body: (_ add: (NewSubscription) throws -> String) throws -> Void
     ) throws(ControlError) -> Int {
         let started = ContinuousClock.now
         let imported = try store {
@@ -148,13 +159,14 @@ extension DaemonControlHandler {
         daemon.scheduler.wake()
         // How long the transaction held the database: nothing else is written meanwhile.
         let seconds = (ContinuousClock.now - started) / .milliseconds(1) / 1000
-        daemon.logger.info(
-            "subscriptions imported", metadata: ["count": "\(imported)", "seconds": "\(seconds)"])
+        daemon.logger.operatorAction(
+            "subscriptions imported", by: .peer(peer), ["count": "\(imported)", "seconds": "\(seconds)"])
         return imported
     }
 
     private static func changeState(
-        _ id: String, to state: Subscription.State, allowedFrom: Set<Subscription.State>, daemon: Daemon
+        _ id: String, to state: Subscription.State, allowedFrom: Set<Subscription.State>, action: Logger.Message,
+        peer: PeerCredentials, daemon: Daemon
     ) throws(ControlError) -> SubscriptionChangeResult {
         guard let current = try store({ try daemon.database.subscription(id: id) }), current.state != .removed else {
             throw .notFound("no subscription with id '\(id)'", field: "id")
@@ -169,9 +181,13 @@ extension DaemonControlHandler {
         }
         let after = try store { try daemon.database.counters() }
         daemon.scheduler.wake()
-        return SubscriptionChangeResult(
+        let result = SubscriptionChangeResult(
             subscription: SubscriptionInfo(changed),
             skipped: max(0, after["delivery.skipped", default: 0] - before["delivery.skipped", default: 0]),
             scheduled: max(0, after["delivery.scheduled", default: 0] - before["delivery.scheduled", default: 0]))
+        daemon.logger.operatorAction(
+            action, by: .peer(peer),
+            ["subscription.id": "\(id)", "skipped": "\(result.skipped)", "scheduled": "\(result.scheduled)"])
+        return result
     }
 }

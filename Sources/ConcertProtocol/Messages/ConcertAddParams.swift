@@ -10,19 +10,28 @@ public struct ConcertAddParams: Codable, Sendable, Hashable {
     public var start: String
     /// When absent, the daemon takes two hours after a timed start, or the start day.
     public var end: String?
+    /// The venue, used for both languages unless `venueEn` is given.
     public var venue: String?
+    /// The venue's English name.
+    public var venueEn: String?
     /// The speaker's name.
     public var speaker: String?
 
     public init(
         cities: [String], title: String, start: String, end: String? = nil, venue: String? = nil,
-        speaker: String? = nil
+        venueEn: String? = nil, speaker: String? = nil
     ) {
         self.cities = cities
         self.title = title
         self.start = start
         self.end = end
         self.venue = venue
+        self.venueEn = venueEn
         self.speaker = speaker
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case cities, title, start, end, venue, speaker
+        case venueEn = "venue_en"
     }
 }

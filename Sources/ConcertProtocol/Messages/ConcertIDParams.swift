@@ -1,4 +1,4 @@
-/// The parameters of a method about one concert, `concert.cancel`: `{"id": "busan-2019-10-29"}`.
+/// The parameters of a method about one concert, `concert.cancel` and `concert.reset`: `{"id": "busan-2019-10-29"}`.
 public struct ConcertIDParams: Codable, Sendable, Hashable {
     public var id: String
 

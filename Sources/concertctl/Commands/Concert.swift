@@ -1,10 +1,10 @@
 import ArgumentParser
 
 extension ConcertCtl {
-    /// `concert add|reschedule|cancel`: change the catalog; subscribers' reminders and notices follow.
+    /// `concert add|reschedule|cancel|reset`: change the concerts; subscribers' reminders and notices follow.
     struct Concert: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add, reschedule or cancel a concert.",
-            subcommands: [Add.self, Reschedule.self, Cancel.self])
+            abstract: "Add, reschedule, cancel or reset a concert.",
+            subcommands: [Add.self, Reschedule.self, Cancel.self, Reset.self])
     }
 }

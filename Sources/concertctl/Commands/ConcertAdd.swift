@@ -24,8 +24,11 @@ extension ConcertCtl.Concert {
         @Option(help: "End, in the same form as --start.")
         var end: String?
 
-        @Option(help: "Where it takes place.")
+        @Option(help: "Where it takes place, used for both languages unless --venue-en is given.")
         var venue: String?
+
+        @Option(help: "The venue's English name.")
+        var venueEn: String?
 
         @Option(help: "Who speaks.")
         var speaker: String?
@@ -45,7 +48,8 @@ extension ConcertCtl.Concert {
                 throw ValidationError("--end is before --start")
             }
             return ConcertAddParams(
-                cities: cities, title: title, start: start.text, end: end?.text, venue: venue, speaker: speaker)
+                cities: cities, title: title, start: start.text, end: end?.text, venue: venue, venueEn: venueEn,
+                speaker: speaker)
         }
 
         func run(in context: CommandContext) async throws {
@@ -54,6 +58,7 @@ extension ConcertCtl.Concert {
                 context.output.line(result.concert.id)
                 context.output.note("added; \(Display.plural(result.notices, "new-concert notice")) queued")
             }
+            for warning in result.warnings { context.output.warning(warning) }
         }
     }
 }

@@ -37,6 +37,16 @@ enum Display {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
+    /// The line of a concert change: `changed busan-2019: 2019-10-26 10:00 – 2019-10-26 18:00 at 부산 벡스코;
+    /// 1 change notice queued`; `unchanged` and `no notice queued` when the concert stayed as it was.
+    static func change(_ result: ConcertChangeResult, done: String, unchanged: String, notice: String) -> String {
+        let concert = result.concert
+        guard result.changed else { return "\(unchanged); no notice queued" }
+        let venue = concert.venue.map { " at \($0.ko)" } ?? ""
+        let queued = result.notices == 0 ? "no notice queued" : "\(plural(result.notices, notice)) queued"
+        return "\(done): \(time(concert.start)) – \(time(concert.end))\(venue); \(queued)"
+    }
+
     static func plural(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }

@@ -134,7 +134,7 @@ struct ConfigurationLoaderTests {
     @Test func aCommentAfterAValueIsPartOfTheValueAndSoAnError() {
         #expect(
             problems(loading: "max_in_flight = 64 # more\n") == [
-                "/etc/concertd/concertd.conf:1: key 'max_in_flight': '64 # more' is not a whole number"
+                "/etc/concertd/concertd.conf:1: key 'max_in_flight': '64 # more' is not a whole number; comments must be on their own line: '#' after a value is part of the value"
             ])
     }
 
@@ -182,14 +182,14 @@ struct ConfigurationLoaderTests {
                 "/etc/concertd/concertd.conf:3: key 'bogus': unknown key (the shipped concertd.conf lists every key)",
                 "/etc/concertd/concertd.conf:6: key 'log_level': 'loud' is not a log level: use one of trace, debug, info, notice, warning, error, critical",
                 "/etc/concertd/concertd.conf:2: key 'smtp_url': mail_from is required when smtp_url is set (the From address of every email)",
-                "/etc/concertd/concertd.conf:5: key 'http_connect_timeout': http_connect_timeout (5s) is longer than http_timeout (1s)",
+                "/etc/concertd/concertd.conf:5: key 'http_connect_timeout': http_connect_timeout (5s) is longer than http_timeout (1s): lower http_connect_timeout or raise http_timeout",
             ])
     }
 
     @Test func rulesAcrossKeysNameTheKeyThatBreaksThem() {
         #expect(
             problems(loading: "max_in_flight = 4\n") == [
-                "/etc/concertd/concertd.conf:1: key 'max_in_flight': max_in_flight_per_destination (8) is more than max_in_flight (4)"
+                "/etc/concertd/concertd.conf:1: key 'max_in_flight': max_in_flight_per_destination (8, the default: not set) is more than max_in_flight (4): set max_in_flight_per_destination = 4 or less"
             ])
         #expect(
             problems(loading: "mail_from = A <a@example.org>\nmail_from_name = B\n") == [

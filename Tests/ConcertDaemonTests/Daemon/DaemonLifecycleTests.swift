@@ -82,13 +82,13 @@ import Testing
         let file = daemon.directory + "/concertd.conf"
         try "log_level = loud\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect {
-            try daemon.daemon.reload()
+            try daemon.daemon.reload(requestedBy: .signal("SIGHUP"))
         } throws: { error in
             "\(error)".contains("concertd.conf:1") && "\(error)".contains("log_level")
         }
         #expect(daemon.daemon.resolved.configuration.logLevel == .info)
         try "log_level = debug\n".write(toFile: file, atomically: true, encoding: .utf8)
-        _ = try daemon.daemon.reload()
+        _ = try daemon.daemon.reload(requestedBy: .signal("SIGHUP"))
         #expect(daemon.daemon.resolved.configuration.logLevel == .debug)
     }
 
@@ -105,7 +105,7 @@ import Testing
         )
         .replacingOccurrences(of: #"end: "2019-12-10T16:00+09:00""#, with: #"end: "2019-12-11T16:00+09:00""#)
         .write(toFile: path, atomically: true, encoding: .utf8)
-        let summary = try daemon.daemon.reload()
+        let summary = try daemon.daemon.reload(requestedBy: .signal("SIGHUP"))
         #expect(summary.changes.revised == ["goyang-2019"])
         #expect(try daemon.daemon.database.concert(id: "goyang-2019")?.revision == 2)
     }

@@ -1,0 +1,74 @@
+import ConcertCore
+import Foundation
+
+/// What `concertd check-config` finds: the configuration, the catalog and the message templates,
+/// each read with the daemon's own loaders and renderer, and the control group looked up.
+///
+/// Everything is checked even when the configuration has problems: the catalog and templates at
+/// the paths it would give (a refused key leaves its default), so one run lists every problem.
+/// A broken template is a problem here, though the daemon starts with its built-in text.
+public struct ConfigurationCheck: Sendable {
+    /// What was checked and found good, for standard output.
+    public var report: [String] = []
+    /// One problem per line, each naming its file (and line) or flag, for standard error.
+    public var problems: [String] = []
+
+    public init(
+        configFile: String?, overrides: ConfigurationOverrides,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        let (resolved, configurationProblems) = ConfigurationResolver(environment: environment)
+            .resolveDespiteProblems(configFile: configFile, overrides: overrides)
+        let file = resolved.file ?? "built-in defaults"
+        if configurationProblems.isEmpty {
+            report.append("configuration: \(file) is valid")
+        } else {
+            report.append("configuration: \(file) has \(Self.count(configurationProblems.count))")
+            problems += configurationProblems.map(\.description)
+        }
+        checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
+        checkTemplates(resolved)
+        do {
+            _ = try Daemon.groupID(resolved.configuration.socketGroup)
+        } catch {
+            problems.append("\(resolved.file ?? "configuration"): \(error)")
+        }
+    }
+
+    /// Where a path came from: the key or flag that set it, or the default.
+    private static func origin(of key: String, flag: String, isSet: Bool, refused: Set<String>) -> String {
+        if refused.contains(key) { return "the default, as the \(key) key has a problem" }
+        return isSet ? "set by \(key) or \(flag)" : "the default"
+    }
+
+    private mutating func checkCatalog(_ resolved: ResolvedConfiguration, refused: Set<String>) {
+        let path = resolved.paths.catalogPath
+        let origin = Self.origin(
+            of: "catalog", flag: "--catalog", isSet: resolved.configuration.catalogPath != nil,
+            refused: refused)
+        do {
+            let catalog = try CatalogLoader().load(path: path)
+            report.append(
+                "catalog: \(path) (\(origin)) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
+            )
+        } catch {
+            report.append("catalog: \(path) (\(origin)) has \(Self.count(error.problems.count))")
+            problems += error.description.split(separator: "\n").map(String.init)
+        }
+    }
+
+    private mutating func checkTemplates(_ resolved: ResolvedConfiguration) {
+        let directory = resolved.paths.templatesDirectory
+        let (_, templateProblems) = Daemon.makeRenderer(resolved, logger: nil)
+        if !templateProblems.isEmpty {
+            report.append("templates: \(directory) has \(Self.count(templateProblems.count))")
+            problems += templateProblems
+        } else if FileManager.default.fileExists(atPath: directory) {
+            report.append("templates: \(directory) is valid (a message without a file there uses its built-in text)")
+        } else {
+            report.append("templates: \(directory) does not exist; the built-in texts are used")
+        }
+    }
+
+    private static func count(_ n: Int) -> String { n == 1 ? "1 problem" : "\(n) problems" }
+}
