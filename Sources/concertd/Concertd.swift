@@ -95,10 +95,12 @@ extension Concertd {
             var problems: [String] = []
             var catalogPath: String?
             do {
-                let resolved = try ConfigurationResolver().resolve(
+                // From a shell the service's credentials are absent: a password from one is noted, not refused.
+                let resolved = try ConfigurationResolver(credentialsOnlyInService: true).resolve(
                     configFile: file ?? flags.config, overrides: flags.overrides)
                 catalogPath = resolved.paths.catalogPath
                 print("configuration: \(resolved.file ?? "built-in defaults") is valid")
+                for note in resolved.notes { print("note: \(note)") }
             } catch {
                 problems += error.problems.map(\.description)
             }

@@ -14,6 +14,8 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func commentsBlankLinesQuotesAndEveryValueKindAreRead() throws {
+        let directory = try TemporaryDirectory()
+        let bundle = try directory.write("with space.pem", ConfigurationCABundleTests.pem, permissions: 0o644)
         let text = """
             # a comment
               # an indented comment
@@ -34,7 +36,7 @@ struct ConfigurationLoaderTests {
             mail_from_name =
             unsubscribe_mailto = unsubscribe@example.org
             unsubscribe_url_template = https://example.org/unsubscribe?id={subscription}
-            http_ca_bundle = "/etc/ssl/with space.pem"
+            http_ca_bundle = "\(bundle)"
             """
         let environment = ["SMTP_PASSWORD": "pw"]
         let c = try ConfigurationLoader(environment: environment)
@@ -54,7 +56,7 @@ struct ConfigurationLoaderTests {
         #expect(c.mailFrom == Mailbox(displayName: "스마트시티 알림", address: "reminders@example.org"))
         #expect(c.mailFromName == nil)
         #expect(c.unsubscribeURLTemplate == "https://example.org/unsubscribe?id={subscription}")
-        #expect(c.httpCABundle == "/etc/ssl/with space.pem")
+        #expect(c.httpCABundle == bundle)
         #expect(c.smtpRequiresTLS)
     }
 
