@@ -60,7 +60,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// Checks that concern several keys, then looks up the password and checks it against `smtp_url`,
-    /// then reads the CA bundles.
+    /// then the CA bundles and the control group.
     ///
     /// The one sequence of checks after the keys are read: the daemon at start and reload and
     /// `check-config` all come through here.
@@ -68,6 +68,7 @@ public struct ConfigurationLoader: Sendable {
         draft.checkConsistency()
         draft.loadPassword(environment: environment, credentialsOnlyInService: credentialsOnlyInService)
         draft.checkCABundles()
+        draft.checkSocketGroup()
     }
 
     func parse(contents: String, file: String) -> ConfigurationDraft {

@@ -3,10 +3,11 @@ import Testing
 
 @testable import ConcertCore
 
-/// A CA bundle named in the configuration is looked at when the configuration is read: a missing
-/// or empty file is refused at start and reload (and by check-config), not found out by every send.
+/// What the configuration names on this machine is looked up when it is read: a missing
+/// or certificate-less CA bundle, or a control group that does not exist, is refused at start and
+/// reload and by check-config, not found out by every send or a later step of the start.
 @Suite(.timeLimit(.minutes(1)))
-struct ConfigurationCABundleTests {
+struct ConfigurationSystemLookupTests {
     static let pem = """
         -----BEGIN CERTIFICATE-----
         MIIBfzCCASWgAwIBAgIUJ0hR
@@ -46,6 +47,14 @@ struct ConfigurationCABundleTests {
         #expect(
             DaemonConfiguration().keysRequiringRestart(toBecome: changed) == [
                 "http_ca_bundle", "http_max_response_bytes",
+            ])
+    }
+
+    @Test func aSocketGroupThatDoesNotExistIsRefusedOnItsLine() {
+        #expect(problems(loading: "socket_group = root\n") == [])
+        #expect(
+            problems(loading: "log_level = info\nsocket_group = no-such-group-x7\n") == [
+                "/etc/concertd/concertd.conf:2: key 'socket_group': no group named 'no-such-group-x7' on this system"
             ])
     }
 }
