@@ -2,7 +2,9 @@
 # Installs (as root) or names (otherwise) what `make run` and `make test` need on Debian 12.
 #   scripts/ensure-deps.sh run    build and run: libcurl, libcrypto (OpenSSL) and SQLite headers, pkg-config
 #   scripts/ensure-deps.sh test   the above, plus the Python test peers (aiosmtpd, standardwebhooks, icalendar)
-#                                 and pytest, which runs the end-to-end suite
+#                                 and pytest, which runs the end-to-end suite; as root also Exim
+#                                 (exim4-daemon-light), the real MTA of Tests/EndToEnd/test_09_real_mta.py,
+#                                 installed without starting Debian's exim4 service or enabling it at boot
 set -euo pipefail
 mode=${1:-run}
 
@@ -43,6 +45,41 @@ if [ "$mode" = test ]; then
                 echo "could not install ${pip_packages[*]}; install them with: python3 -m pip install ${missing_pip[*]}" >&2
                 exit 1
             }
+        fi
+    fi
+fi
+
+# Exim as the test's own smarthost (Tests/EndToEnd/harness/exim.py), never as this machine's MTA:
+# the package is installed with service starts denied (policy-rc.d), and its init script is disabled,
+# so nothing listens on port 25 because of it. It is skipped where another MTA is installed (apt
+# would remove it) and when not root (the scenario needs root anyway, and says so when skipped).
+if [ "$mode" = test ] && ! command -v exim4 >/dev/null 2>&1 && [ ! -x /usr/sbin/exim4 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "note: the real-MTA scenario needs Exim and root; it is skipped in this run (install with: sudo apt-get install exim4-daemon-light, then run sudo make test)" >&2
+    else
+        other_mta=$(dpkg-query -W -f='${Status}|${Package}|${Provides}\n' 2>/dev/null |
+            awk -F'|' '$1 == "install ok installed" && $3 ~ /mail-transport-agent/ { print $2 }' | head -n 1)
+        if [ -n "$other_mta" ]; then
+            echo "note: $other_mta is this machine's MTA and exim4-daemon-light would replace it: the real-MTA scenario is skipped" >&2
+        else
+            echo "installing Exim for the real-MTA test (its service is neither started nor enabled): exim4-daemon-light" >&2
+            policy_written=
+            if [ ! -e /usr/sbin/policy-rc.d ]; then
+                printf '#!/bin/sh\n# concertd scripts/ensure-deps.sh: no service starts while exim4 is installed\nexit 101\n' \
+                    > /usr/sbin/policy-rc.d
+                chmod 0755 /usr/sbin/policy-rc.d
+                policy_written=1
+                trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+            fi
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends exim4-daemon-light >/dev/null
+            if [ -n "$policy_written" ]; then
+                rm -f /usr/sbin/policy-rc.d
+                trap - EXIT
+            fi
+            # Not at boot either: the init script's links become K links (systemd reads them too).
+            update-rc.d exim4 disable >/dev/null 2>&1 || true
+            if [ -d /run/systemd/system ]; then systemctl stop exim4 >/dev/null 2>&1 || true; fi
         fi
     fi
 fi

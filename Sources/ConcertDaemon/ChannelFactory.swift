@@ -20,7 +20,7 @@ enum ChannelFactory {
             )
             return channels
         }
-        guard let from = configuration.effectiveMailFrom, let envelope = configuration.effectiveEnvelopeFrom else {
+        guard let settings = configuration.emailSettings, let envelope = configuration.effectiveEnvelopeFrom else {
             logger.error(
                 "smtp_url is set but mail_from is not: reminders of email subscriptions are held (status shows smtp failing) until it is"
             )
@@ -29,11 +29,8 @@ enum ChannelFactory {
         let transport = SMTPTransport(
             url: smtp.connectionURL, mailFrom: envelope, username: smtp.user,
             password: configuration.smtpPassword?.revealed, requireTLS: configuration.smtpRequiresTLS,
+            caBundlePath: configuration.smtpCABundle,
             timeouts: TransferTimeouts(connect: configuration.smtpConnectTimeout, total: configuration.smtpTimeout))
-        let settings = EmailSettings(
-            fromAddress: from.address, fromName: from.displayName, replyTo: configuration.replyTo?.description,
-            unsubscribeMailto: configuration.unsubscribeMailto,
-            unsubscribeURLTemplate: configuration.unsubscribeURLTemplate)
         channels["email"] = EmailChannel(
             sender: sender, transport: transport, builder: EmailMessageBuilder(settings: settings), renderer: renderer)
         return channels

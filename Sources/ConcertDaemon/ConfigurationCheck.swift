@@ -2,7 +2,7 @@ import ConcertCore
 import Foundation
 
 /// What `concertd check-config` finds: the configuration, the catalog and the message templates,
-/// each read with the daemon's own loaders and renderer, and the control group looked up.
+/// each read with the daemon's own loaders and renderer; the control group is looked up with the configuration.
 ///
 /// Everything is checked even when the configuration has problems: the catalog and templates at
 /// the paths it would give (a refused key leaves its default), so one run lists every problem.
@@ -17,8 +17,10 @@ public struct ConfigurationCheck: Sendable {
         configFile: String?, overrides: ConfigurationOverrides,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        let (resolved, configurationProblems) = ConfigurationResolver(environment: environment)
-            .resolveDespiteProblems(configFile: configFile, overrides: overrides)
+        // From a shell the service's credentials are absent: a password from one is noted, not refused.
+        let (resolved, configurationProblems) = ConfigurationResolver(
+            environment: environment, credentialsOnlyInService: true
+        ).resolveDespiteProblems(configFile: configFile, overrides: overrides)
         let file = resolved.file ?? "built-in defaults"
         if configurationProblems.isEmpty {
             report.append("configuration: \(file) is valid")
@@ -26,13 +28,9 @@ public struct ConfigurationCheck: Sendable {
             report.append("configuration: \(file) has \(Self.count(configurationProblems.count))")
             problems += configurationProblems.map(\.description)
         }
+        report += resolved.notes.map { "note: \($0)" }
         checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
         checkTemplates(resolved)
-        do {
-            _ = try Daemon.groupID(resolved.configuration.socketGroup)
-        } catch {
-            problems.append("\(resolved.file ?? "configuration"): \(error)")
-        }
     }
 
     /// Where a path came from: the key or flag that set it, or the default.

@@ -45,6 +45,10 @@ struct ParsedEmail: Decodable {
     var fromAddress: String
     var to: [String]
     var replyTo: [String]?
+    var replyToNames: [String]?
+    /// The display names decoded as RFC 2047 §6.2 says (``replyToNames`` are Python's `headerregistry`'s).
+    var fromNameRFC2047: String
+    var replyToNamesRFC2047: [String]?
     var messageID: String
     var date: String
     var mimeVersion: String

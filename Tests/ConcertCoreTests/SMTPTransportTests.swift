@@ -9,10 +9,12 @@ import Testing
         ("From: concertd <reminders@concertd.test>\r\nTo: <citizen@example.test>\r\nSubject: test\r\n\r\n"
             + ".a line starting with a dot\r\n..two dots\r\n.\r\nlast line\r\n").utf8)
 
-    static func transport(_ url: String, password: String? = nil, requireTLS: Bool? = nil) -> SMTPTransport {
+    static func transport(
+        _ url: String, password: String? = nil, requireTLS: Bool? = nil, caBundle: String? = nil
+    ) -> SMTPTransport {
         SMTPTransport(
             url: url, mailFrom: "reminders@concertd.test", username: password.map { _ in "concertd" },
-            password: password, requireTLS: requireTLS,
+            password: password, requireTLS: requireTLS, caBundlePath: caBundle,
             timeouts: TransferTimeouts(connect: .seconds(5), total: .seconds(20)))
     }
 
@@ -194,5 +196,146 @@ import Testing
             Self.message, to: ["a@b.test>\r\nRCPT TO:<c@d.test"], using: sender)
 
         #expect(outcome == .permanent(error: "a recipient is not a plain address"))
+    }
+    // MARK: TLS: opportunistic STARTTLS, the smarthost's own CA
+
+    static let unverifiedCA =
+        "the smarthost's TLS certificate could not be verified (unable to get local issuer certificate): set smtp_ca_bundle to the CA that signed it"
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSmarthostOfferingSTARTTLSGetsMailOverTLSWithoutAPassword() async throws {
+        let ca = try await TestCertificateAuthority()
+        defer { ca.remove() }
+        let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport(server.url, caBundle: ca.caPath).send(
+            Self.message, to: ["citizen@example.test"], using: sender)
+
+        #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
+        let messages = try server.messages()
+        try #require(messages.count == 1)
+        #expect(messages[0].tls == "TLSv1.3", "addresses and text must not travel in clear when TLS is offered")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSmarthostCertificateFromAnUnknownCAFailsNamingSmtpCABundle() async throws {
+        let ca = try await TestCertificateAuthority()
+        defer { ca.remove() }
+        let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        // No password, TLS not required: STARTTLS is still used, and an unverifiable certificate stops it.
+        let outcome = await Self.transport(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+
+        #expect(outcome == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
+        #expect(try server.messages().isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func theWebhooksCABundleIsNotTheSmarthostsAndTheSmarthostsIsNotTheWebhooks() async throws {
+        let ca = try await TestCertificateAuthority()
+        defer { ca.remove() }
+        let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
+        defer { server.stop() }
+
+        // The sender trusts the test CA for HTTPS only: SMTP must not borrow it.
+        let httpTrusting = try CurlSender(configuration: .init(caBundlePath: ca.caPath))
+        defer { httpTrusting.stop() }
+        let borrowed = await Self.transport(server.url).send(
+            Self.message, to: ["citizen@example.test"], using: httpTrusting)
+        #expect(borrowed == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
+
+        // The sender trusts another CA for HTTPS; the smarthost's own CA is what counts for SMTP.
+        let other = try await TestCertificateAuthority()
+        defer { other.remove() }
+        let httpOther = try CurlSender(configuration: .init(caBundlePath: other.caPath))
+        defer { httpOther.stop() }
+        let own = await Self.transport(server.url, caBundle: ca.caPath).send(
+            Self.message, to: ["citizen@example.test"], using: httpOther)
+        #expect(own == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRequiredSTARTTLSWithAPasswordAuthenticatesOverTLS() async throws {
+        let ca = try await TestCertificateAuthority()
+        defer { ca.remove() }
+        let server = try await SMTPPeer([
+            "--starttls", ca.serverCertificatePath, ca.serverKeyPath, "--auth", "concertd:pa55-SECRET-word",
+        ])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        let outcome = await Self.transport(server.url, password: "pa55-SECRET-word", caBundle: ca.caPath).send(
+            Self.message, to: ["citizen@example.test"], using: sender)
+
+        #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
+        let messages = try server.messages()
+        try #require(messages.count == 1)
+        #expect(messages[0].tls != nil)
+        #expect(messages[0].authenticatedAs == "concertd")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func implicitTLSTrustsTheSmarthostsCABundle() async throws {
+        let ca = try await TestCertificateAuthority()
+        defer { ca.remove() }
+        let server = try await SMTPPeer(["--implicit-tls", ca.serverCertificatePath, ca.serverKeyPath])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+        let url = "smtps://127.0.0.1:\(server.port)"
+
+        let without = await Self.transport(url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        #expect(without == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
+
+        let with = await Self.transport(url, caBundle: ca.caPath).send(
+            Self.message, to: ["citizen@example.test"], using: sender)
+        #expect(with == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
+        #expect(try server.messages().first?.tls != nil)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aCertificateForAnotherNameFailsSayingSo() async throws {
+        let ca = try await TestCertificateAuthority()
+        defer { ca.remove() }
+        let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        // The certificate names 127.0.0.1 only.
+        let outcome = await Self.transport("smtp://localhost:\(server.port)", caBundle: ca.caPath).send(
+            Self.message, to: ["citizen@example.test"], using: sender)
+
+        guard case .destinationFailed(let error, _) = outcome else {
+            Issue.record("expected destinationFailed, got \(outcome)")
+            return
+        }
+        #expect(error.hasPrefix("the smarthost's TLS certificate is not for the host in smtp_url"), "\(error)")
+        #expect(try server.messages().isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aPlainSmarthostStillGetsMailWhenTLSIsNotRequired() async throws {
+        let server = try await SMTPPeer()
+        defer { server.stop() }
+        let sender = try CurlSender()
+        defer { sender.stop() }
+
+        for requireTLS in [nil, false] as [Bool?] {
+            let outcome = await Self.transport(server.url, requireTLS: requireTLS).send(
+                Self.message, to: ["citizen@example.test"], using: sender)
+            guard case .sent = outcome else {
+                Issue.record("requireTLS \(String(describing: requireTLS)): \(outcome)")
+                continue
+            }
+        }
+        #expect(try server.messages().map(\.tls) == [nil, nil])
     }
 }

@@ -91,4 +91,42 @@ import Testing
                 == .destinationFailed(
                     error: "authentication refused: 535 5.7.8 Authentication credentials invalid", retryAfter: nil))
     }
+    @Test(.timeLimit(.minutes(1)))
+    func aTLSFailureSaysWhatToSet() {
+        func tls(_ message: String) -> DeliveryOutcome { outcome(.tls, stage: .startTLS, code: 220, message: message) }
+        #expect(
+            tls("SSL certificate problem: unable to get local issuer certificate")
+                == .destinationFailed(
+                    error:
+                        "the smarthost's TLS certificate could not be verified (unable to get local issuer certificate): set smtp_ca_bundle to the CA that signed it",
+                    retryAfter: nil))
+        #expect(
+            tls("SSL certificate problem: self-signed certificate")
+                == .destinationFailed(
+                    error:
+                        "the smarthost's TLS certificate could not be verified (self-signed certificate): set smtp_ca_bundle to the CA that signed it",
+                    retryAfter: nil))
+        // Not a question of CAs: no advice to set smtp_ca_bundle.
+        #expect(
+            tls("SSL certificate problem: certificate has expired")
+                == .destinationFailed(
+                    error: "the smarthost's TLS certificate could not be verified (certificate has expired)",
+                    retryAfter: nil))
+        #expect(
+            tls("SSL: no alternative certificate subject name matches target host name 'mail.example.org'")
+                == .destinationFailed(
+                    error:
+                        "the smarthost's TLS certificate is not for the host in smtp_url (SSL: no alternative certificate subject name matches target host name 'mail.example.org'): write in smtp_url the host name the certificate was issued for",
+                    retryAfter: nil))
+        #expect(
+            tls("error setting certificate file: /etc/concertd/ca.pem")
+                == .destinationFailed(
+                    error:
+                        "the CA bundle for the smarthost (smtp_ca_bundle) cannot be used (error setting certificate file: /etc/concertd/ca.pem)",
+                    retryAfter: nil))
+        #expect(
+            tls("OpenSSL SSL_connect: SSL_ERROR_SYSCALL")
+                == .destinationFailed(
+                    error: "TLS with the smarthost failed: OpenSSL SSL_connect: SSL_ERROR_SYSCALL", retryAfter: nil))
+    }
 }

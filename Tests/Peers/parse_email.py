@@ -9,8 +9,10 @@ transfer encoding and decoded content, and the attached calendar's event.
 """
 import datetime
 import email
+import email.header
 import email.policy
 import json
+import re
 import sys
 
 import icalendar
@@ -64,6 +66,20 @@ def calendar(data):
     }
 
 
+def rfc2047_display_names(raw_value):
+    """The display names of a raw address header (one mailbox per header here), decoded by RFC 2047 §6.2.
+
+    Python's `headerregistry` shows a space between adjacent encoded words of a display name (even
+    its own output does not read back); the older `email.header.decode_header` drops that
+    whitespace, as the RFC says. A quoted-string name is unquoted.
+    """
+    value = re.sub(r"\r?\n(?=[ \t])", "", raw_value).strip()  # unfolded: the line breaks go, the spaces stay
+    phrase = value[:value.rfind("<")].strip() if value.endswith(">") else ""
+    if phrase.startswith('"') and phrase.endswith('"'):
+        return [phrase[1:-1].replace('\\"', '"').replace("\\\\", "\\")]
+    return [str(email.header.make_header(email.header.decode_header(phrase)))]
+
+
 def main():
     raw = sys.stdin.buffer.read()
     msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -87,6 +103,7 @@ def main():
             ics = calendar(payload)
     sender = msg["From"].addresses[0]
     reply_to = msg["Reply-To"]
+    raw = email.message_from_bytes(raw, policy=email.policy.compat32)
     print(json.dumps({
         "defects": part_defects(msg),
         "subject": str(msg["Subject"]),
@@ -94,6 +111,9 @@ def main():
         "fromAddress": sender.addr_spec,
         "to": [a.addr_spec for a in msg["To"].addresses],
         "replyTo": None if reply_to is None else [a.addr_spec for a in reply_to.addresses],
+        "replyToNames": None if reply_to is None else [a.display_name for a in reply_to.addresses],
+        "fromNameRFC2047": rfc2047_display_names(raw["From"])[0],
+        "replyToNamesRFC2047": None if reply_to is None else rfc2047_display_names(raw["Reply-To"]),
         "messageID": str(msg["Message-ID"]),
         "date": msg["Date"].datetime.isoformat(),
         "mimeVersion": str(msg["MIME-Version"]),

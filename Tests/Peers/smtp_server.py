@@ -2,24 +2,31 @@
 """An SMTP server for concertd's sender tests: aiosmtpd saving every message, with scripted failures.
 
 Usage: smtp_server.py DIR [--tempfail ADDRESS]... [--reject ADDRESS]... [--tempfail-data]
-                          [--auth-reject] [--greeting-421]
+                          [--auth-reject] [--greeting-421] [--auth USER:PASSWORD]
+                          [--starttls CERT KEY | --implicit-tls CERT KEY]
 
 Listens on 127.0.0.1 on a port the system chooses, prints the port on stdout, then serves until
 it is killed. Each accepted message is saved as DIR/NNNN.eml (the bytes received after DATA,
 dot-unstuffed, without the final ".") with DIR/NNNN.json beside it (mail_from, rcpt_tos,
-client_port; the client port tells TCP connections apart).
+client_port, tls, authenticated_as; the client port tells TCP connections apart, `tls` is the TLS
+version the message came over or null).
 
   --tempfail ADDRESS  answers RCPT TO:<ADDRESS> with 451
   --reject ADDRESS    answers RCPT TO:<ADDRESS> with 550
   --tempfail-data     answers the end of every message with 452
   --auth-reject       offers AUTH (over plain text) and refuses any credentials with 535
   --greeting-421      greets every connection with 421 and closes it
+  --auth USER:PASSWORD  offers AUTH PLAIN and LOGIN only after STARTTLS and accepts only these
+                      credentials; MAIL is refused until then
+  --starttls CERT KEY offers STARTTLS with this certificate chain and key (PEM files)
+  --implicit-tls CERT KEY  speaks TLS from the first byte (smtps) with this certificate and key
 """
 import argparse
 import asyncio
 import json
 import signal
 import os
+import ssl
 
 from aiosmtpd.smtp import SMTP, AuthResult
 
@@ -42,6 +49,7 @@ class Handler:
             return "452 4.3.1 insufficient system storage"
         self.count += 1
         base = os.path.join(self.options.dir, "%04d" % self.count)
+        tls = server.transport.get_extra_info("ssl_object")
         with open(base + ".eml.tmp", "wb") as message:
             message.write(envelope.original_content)
         with open(base + ".json", "w") as meta:
@@ -50,6 +58,8 @@ class Handler:
                     "mail_from": envelope.mail_from,
                     "rcpt_tos": envelope.rcpt_tos,
                     "client_port": session.peer[1],
+                    "tls": None if tls is None else tls.version(),
+                    "authenticated_as": self.options.auth.split(":")[0] if session.authenticated else None,
                 },
                 meta,
             )
@@ -59,6 +69,19 @@ class Handler:
 
 def refuse_all(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=False, handled=False)
+
+
+def accept_only(user, password):
+    def check(server, session, envelope, mechanism, auth_data):
+        ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+        return AuthResult(success=ok)
+    return check
+
+
+def tls_context(files):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(files[0], files[1])
+    return context
 
 
 async def greet_421(reader, writer):
@@ -75,6 +98,9 @@ async def main():
     parser.add_argument("--tempfail-data", action="store_true")
     parser.add_argument("--auth-reject", action="store_true")
     parser.add_argument("--greeting-421", action="store_true")
+    parser.add_argument("--auth")
+    parser.add_argument("--starttls", nargs=2)
+    parser.add_argument("--implicit-tls", nargs=2)
     options = parser.parse_args()
     os.makedirs(options.dir, exist_ok=True)
 
@@ -86,7 +112,13 @@ async def main():
         settings = {"hostname": "peer.test", "ident": "concertd test peer"}
         if options.auth_reject:
             settings.update(authenticator=refuse_all, auth_require_tls=False)
-        server = await loop.create_server(lambda: SMTP(handler, **settings), "127.0.0.1", 0)
+        if options.auth:
+            user, password = options.auth.split(":", 1)
+            settings.update(authenticator=accept_only(user, password), auth_required=True, auth_require_tls=True)
+        if options.starttls:
+            settings.update(tls_context=tls_context(options.starttls), require_starttls=bool(options.auth))
+        implicit = tls_context(options.implicit_tls) if options.implicit_tls else None
+        server = await loop.create_server(lambda: SMTP(handler, **settings), "127.0.0.1", 0, ssl=implicit)
     print(server.sockets[0].getsockname()[1], flush=True)
     await asyncio.Event().wait()
 

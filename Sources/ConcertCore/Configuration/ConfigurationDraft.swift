@@ -14,6 +14,9 @@ struct ConfigurationDraft: Sendable {
     /// Where each key set explicitly was set; keys absent here have their default.
     var origins: [String: Origin] = [:]
     var problems: [ConfigurationProblem] = []
+    /// What could not be checked here but is not known to be wrong (a credential only the service
+    /// has); shown by `check-config`, never a reason to refuse.
+    var notes: [ConfigurationProblem] = []
 
     init(file: String? = nil) {
         self.file = file
@@ -23,6 +26,13 @@ struct ConfigurationDraft: Sendable {
     mutating func problem(_ key: String, _ message: String) {
         let origin = origins[key] ?? Origin(file: file)
         problems.append(
+            ConfigurationProblem(file: origin.file, line: origin.line, key: key, flag: origin.flag, message: message))
+    }
+
+    /// Records a note about `key`, placed as ``problem(_:_:)`` places problems.
+    mutating func note(_ key: String, _ message: String) {
+        let origin = origins[key] ?? Origin(file: file)
+        notes.append(
             ConfigurationProblem(file: origin.file, line: origin.line, key: key, flag: origin.flag, message: message))
     }
 

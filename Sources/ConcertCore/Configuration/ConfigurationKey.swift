@@ -66,8 +66,9 @@ extension DaemonConfiguration {
         .init("default_language", \.defaultLanguage, .language),
         .init("http_connect_timeout", \.httpConnectTimeout, .duration(in: .milliseconds(100)...Duration.seconds(600))),
         .init("http_timeout", \.httpTimeout, .duration(in: .milliseconds(100)...Duration.seconds(3600))),
-        .init("http_ca_bundle", \.httpCABundle, optional: .absolutePath),
-        .init("http_max_response_bytes", \.httpMaxResponseBytes, .integer(in: 0...16_777_216)),
+        // The one libcurl sender is made at start with these two.
+        .init("http_ca_bundle", \.httpCABundle, optional: .absolutePath, requiresRestart: true),
+        .init("http_max_response_bytes", \.httpMaxResponseBytes, .integer(in: 0...16_777_216), requiresRestart: true),
         .init("smtp_url", \.smtpURL, optional: .smtpURL, flag: "--smtp"),
         .init("smtp_password_file", \.smtpPasswordFile, optional: .absolutePath),
         .init("smtp_password_env", \.smtpPasswordEnv, optional: .environmentName),

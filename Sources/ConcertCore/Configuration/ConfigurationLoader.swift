@@ -16,9 +16,16 @@ import Foundation
 public struct ConfigurationLoader: Sendable {
     /// The environment that `smtp_password_env` and `smtp_password_credential` are read from.
     public var environment: [String: String]
+    /// Whether an unset `$CREDENTIALS_DIRECTORY` means "not inside the service" (`check-config` from
+    /// a shell): a password that would come from a systemd credential is then noted, not refused.
+    /// The daemon leaves it `false`: without the credential it has no password.
+    public var credentialsOnlyInService: Bool
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment, credentialsOnlyInService: Bool = false
+    ) {
         self.environment = environment
+        self.credentialsOnlyInService = credentialsOnlyInService
     }
 
     /// Reads the file at `path`.
@@ -52,10 +59,16 @@ public struct ConfigurationLoader: Sendable {
         return parse(contents: contents, file: path)
     }
 
-    /// Checks that concern several keys, then reads the password.
+    /// Checks that concern several keys, then looks up the password and checks it against `smtp_url`,
+    /// then the CA bundles and the control group.
+    ///
+    /// The one sequence of checks after the keys are read: the daemon at start and reload and
+    /// `check-config` all come through here.
     func finish(_ draft: inout ConfigurationDraft) {
         draft.checkConsistency()
-        draft.loadPassword(environment: environment)
+        draft.loadPassword(environment: environment, credentialsOnlyInService: credentialsOnlyInService)
+        draft.checkCABundles()
+        draft.checkSocketGroup()
     }
 
     func parse(contents: String, file: String) -> ConfigurationDraft {

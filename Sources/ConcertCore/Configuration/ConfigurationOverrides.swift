@@ -63,6 +63,7 @@ extension DaemonConfiguration {
         draft.configuration = self
         draft.apply(overrides, workingDirectory: workingDirectory)
         draft.checkConsistency()
+        draft.checkPasswordInHand()
         return try draft.finished()
     }
 }

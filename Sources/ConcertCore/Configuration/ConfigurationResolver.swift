@@ -11,13 +11,17 @@ public struct ConfigurationResolver: Sendable {
     public var environment: [String: String]
     /// The directory relative paths given as flags are taken from.
     public var workingDirectory: String
+    /// `true` for `check-config`: see ``ConfigurationLoader/credentialsOnlyInService``. Every check
+    /// is the same; only a credential that exists inside the service alone becomes a note.
+    public var credentialsOnlyInService: Bool
 
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        workingDirectory: String = FileManager.default.currentDirectoryPath
+        workingDirectory: String = FileManager.default.currentDirectoryPath, credentialsOnlyInService: Bool = false
     ) {
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.credentialsOnlyInService = credentialsOnlyInService
     }
 
     /// Where files go when neither flag nor file says.
@@ -44,7 +48,8 @@ public struct ConfigurationResolver: Sendable {
     public func resolveDespiteProblems(
         configFile: String?, overrides: ConfigurationOverrides = ConfigurationOverrides()
     ) -> (resolved: ResolvedConfiguration, problems: [ConfigurationProblem]) {
-        let loader = ConfigurationLoader(environment: environment)
+        let loader = ConfigurationLoader(
+            environment: environment, credentialsOnlyInService: credentialsOnlyInService)
         let defaults = defaultPaths
         var file: String? = configFile.map { absolute($0) }
         if file == nil && FileManager.default.fileExists(atPath: defaults.configPath) {
@@ -64,7 +69,7 @@ public struct ConfigurationResolver: Sendable {
         problems += draft.problems
         let resolved = ResolvedConfiguration(
             configuration: draft.configuration, file: file,
-            paths: ResolvedPaths(draft.configuration, defaults: defaults))
+            paths: ResolvedPaths(draft.configuration, defaults: defaults), notes: draft.notes)
         return (resolved, problems)
     }
 

@@ -71,9 +71,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var httpConnectTimeout: Duration = .seconds(10)
     /// `http_timeout`: the longest a whole webhook request may take.
     public var httpTimeout: Duration = .seconds(30)
-    /// `http_ca_bundle`: a PEM file of trusted CAs. `nil`: the system's store.
+    /// `http_ca_bundle`: a PEM file of the CAs trusted for webhooks. `nil`: the system's store.
+    /// Read at start only.
     public var httpCABundle: String? = nil
     /// `http_max_response_bytes`: how much of a response body is read; the rest is discarded.
+    /// Read at start only.
     public var httpMaxResponseBytes: Int = 65_536
 
     // MARK: Email over SMTP
@@ -87,14 +89,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// `smtp_password_credential`: the name of a systemd credential (`LoadCredential=`) holding
     /// the password, read from `$CREDENTIALS_DIRECTORY`.
     public var smtpPasswordCredential: String? = nil
-    /// `smtp_require_tls`: refuse to send without TLS. `nil`: required whenever a password is set
-    /// (see ``smtpRequiresTLS``).
+    /// `smtp_require_tls`: refuse to send without TLS. `false` still uses STARTTLS when offered.
+    /// `nil`: required whenever a password is set (see ``smtpRequiresTLS``).
     public var smtpRequireTLS: Bool? = nil
     /// `smtp_connect_timeout`: the longest wait for the smarthost to answer.
     public var smtpConnectTimeout: Duration = .seconds(10)
     /// `smtp_timeout`: the longest one message may take, from connect to the final reply.
     public var smtpTimeout: Duration = .seconds(60)
-    /// `smtp_ca_bundle`: a PEM file of trusted CAs for the smarthost. `nil`: the system's store.
+    /// `smtp_ca_bundle`: a PEM file of the CAs trusted for the smarthost (not for webhooks).
+    /// `nil`: the system's store.
     public var smtpCABundle: String? = nil
     /// The password, read from the source named above when the file was loaded. Never printed.
     public var smtpPassword: Secret? = nil
@@ -131,6 +134,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
         guard var mailbox = mailFrom else { return nil }
         if mailbox.displayName == nil { mailbox.displayName = mailFromName }
         return mailbox
+    }
+
+    /// How the email channel signs and addresses its messages; `nil` without `mail_from`.
+    public var emailSettings: EmailSettings? {
+        guard let from = effectiveMailFrom else { return nil }
+        return EmailSettings(
+            fromAddress: from.address, fromName: from.displayName, replyTo: replyTo?.address,
+            replyToName: replyTo?.displayName, unsubscribeMailto: unsubscribeMailto,
+            unsubscribeURLTemplate: unsubscribeURLTemplate)
     }
 
     /// The envelope sender: `mail_envelope_from`, else the From address.

@@ -14,12 +14,14 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func commentsBlankLinesQuotesAndEveryValueKindAreRead() throws {
+        let directory = try TemporaryDirectory()
+        let bundle = try directory.write("with space.pem", ConfigurationSystemLookupTests.pem, permissions: 0o644)
         let text = """
             # a comment
               # an indented comment
 
             state_directory = /srv/concertd
-            socket_group = concertd-control
+            socket_group = root
             log_level = debug
             watchdog = off
             confirmations = no
@@ -34,13 +36,13 @@ struct ConfigurationLoaderTests {
             mail_from_name =
             unsubscribe_mailto = unsubscribe@example.org
             unsubscribe_url_template = https://example.org/unsubscribe?id={subscription}
-            http_ca_bundle = "/etc/ssl/with space.pem"
+            http_ca_bundle = "\(bundle)"
             """
         let environment = ["SMTP_PASSWORD": "pw"]
         let c = try ConfigurationLoader(environment: environment)
             .load(contents: text + "\nsmtp_password_env = SMTP_PASSWORD\n", file: file)
         #expect(c.stateDirectory == "/srv/concertd")
-        #expect(c.socketGroup == "concertd-control")
+        #expect(c.socketGroup == "root")
         #expect(c.logLevel == .debug)
         #expect(c.watchdog == false)
         #expect(c.confirmations == false)
@@ -54,7 +56,7 @@ struct ConfigurationLoaderTests {
         #expect(c.mailFrom == Mailbox(displayName: "스마트시티 알림", address: "reminders@example.org"))
         #expect(c.mailFromName == nil)
         #expect(c.unsubscribeURLTemplate == "https://example.org/unsubscribe?id={subscription}")
-        #expect(c.httpCABundle == "/etc/ssl/with space.pem")
+        #expect(c.httpCABundle == bundle)
         #expect(c.smtpRequiresTLS)
     }
 
@@ -221,7 +223,7 @@ struct ConfigurationLoaderTests {
         original.smtpURL = try SMTPURL(parsing: "smtp://mail.example.org:587")
         original.mailFrom = Mailbox(displayName: "스마트시티 알림", address: "a@example.org")
         original.mailFromName = nil
-        original.socketGroup = "concertd-control"
+        original.socketGroup = "root"
         original.smtpRequireTLS = false
         let text = original.fileText()
         let loaded = try ConfigurationLoader(environment: [:]).load(contents: text, file: "shown")

@@ -79,7 +79,7 @@ struct ConfigurationPasswordTests {
     @Test func passwordSourcesMustMatchTheSMTPUser() {
         #expect(
             problems(loading: smtp, environment: [:]) == [
-                "/etc/concertd/concertd.conf:1: key 'smtp_url': smtp_url names a user but no password is configured: set smtp_password_file, smtp_password_env or smtp_password_credential"
+                "/etc/concertd/concertd.conf:1: key 'smtp_url': smtp_url names a user but no password is configured: set smtp_password_file, smtp_password_env or smtp_password_credential, or give the service the credential smtp-password (LoadCredential=smtp-password:/etc/concertd/smtp-password)"
             ])
         #expect(
             problems(loading: "smtp_password_env = P\n", environment: ["P": "x"]) == [
@@ -97,5 +97,68 @@ struct ConfigurationPasswordTests {
                 environment: ["P": "x", "CREDENTIALS_DIRECTORY": "/nonexistent"]) == [
                     "/etc/concertd/concertd.conf:4: key 'smtp_password_credential': only one of smtp_password_env and smtp_password_credential may be set"
                 ])
+    }
+    @Test func theDocumentedCredentialAloneIsThePassword() throws {
+        // The README's drop-in (LoadCredential=smtp-password:…) and no password key in the file.
+        let directory = try TemporaryDirectory()
+        try directory.write("smtp-password", password + "\n", permissions: 0o400)
+        let c = try ConfigurationLoader(environment: ["CREDENTIALS_DIRECTORY": directory.path])
+            .load(contents: smtp, file: "c.conf")
+        #expect(c.smtpPassword?.revealed == password)
+        #expect(c.smtpRequiresTLS)
+    }
+
+    @Test func theDocumentedCredentialWithoutAUserIsAProblem() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("smtp-password", password + "\n")
+        #expect(
+            problems(
+                loading: "smtp_url = smtp://mail.example.org:587\nmail_from = a@example.org\n",
+                environment: ["CREDENTIALS_DIRECTORY": directory.path]) == [
+                    "/etc/concertd/concertd.conf:1: key 'smtp_url': the systemd credential smtp-password is loaded but smtp_url names no user: write smtp://user@host, or remove the drop-in with LoadCredential=smtp-password"
+                ])
+        #expect(
+            problems(loading: "", environment: ["CREDENTIALS_DIRECTORY": directory.path]) == [
+                "/etc/concertd/concertd.conf: key 'smtp_url': the systemd credential smtp-password is loaded but smtp_url is not set: set smtp_url, or remove the drop-in with LoadCredential=smtp-password"
+            ])
+    }
+
+    @Test func aUserWithoutAnyPasswordNamesEverySource() {
+        #expect(
+            problems(loading: smtp, environment: ["CREDENTIALS_DIRECTORY": "/nonexistent"]) == [
+                "/etc/concertd/concertd.conf:1: key 'smtp_url': smtp_url names a user but no password is configured: set smtp_password_file, smtp_password_env or smtp_password_credential, or give the service the credential smtp-password (LoadCredential=smtp-password:/etc/concertd/smtp-password)"
+            ])
+    }
+
+    @Test func anUnreadablePasswordSourceIsReportedOnceByItsOwnKey() throws {
+        #expect(
+            problems(loading: smtp + "smtp_password_env = UNSET_VARIABLE\n") == [
+                "/etc/concertd/concertd.conf:3: key 'smtp_password_env': the environment variable UNSET_VARIABLE is not set"
+            ])
+    }
+
+    @Test func checkingOutsideTheServiceNotesTheCredentialInsteadOfRefusingIt() throws {
+        // check-config from a shell: no $CREDENTIALS_DIRECTORY, the password exists only for the service.
+        var loader = ConfigurationLoader(environment: [:])
+        loader.credentialsOnlyInService = true
+        for text in [smtp, smtp + "smtp_password_credential = mailer-secret\n"] {
+            var draft = loader.parse(contents: text, file: "c.conf")
+            loader.finish(&draft)
+            #expect(draft.problems.isEmpty)
+            #expect(draft.notes.count == 1)
+            #expect(draft.notes.first?.message.contains("cannot be read outside the service") == true)
+            #expect(draft.configuration.smtpPassword == nil)
+        }
+        // Everything else is checked as the daemon checks it.
+        var draft = loader.parse(contents: smtp + "smtp_password_env = UNSET_VARIABLE\n", file: "c.conf")
+        loader.finish(&draft)
+        #expect(draft.problems.map(\.message) == ["the environment variable UNSET_VARIABLE is not set"])
+        // With $CREDENTIALS_DIRECTORY set, as under the service, a missing credential is a problem.
+        let directory = try TemporaryDirectory()
+        loader.environment = ["CREDENTIALS_DIRECTORY": directory.path]
+        draft = loader.parse(contents: smtp, file: "c.conf")
+        loader.finish(&draft)
+        #expect(draft.problems.count == 1)
+        #expect(draft.notes.isEmpty)
     }
 }

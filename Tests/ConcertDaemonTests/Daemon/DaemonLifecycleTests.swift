@@ -25,6 +25,28 @@ import Testing
         }
     }
 
+    @Test func theDocumentedCredentialAloneStartsTheDaemonWithItsPassword() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let credentials = socket.directory + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        FileManager.default.createFile(
+            atPath: credentials + "/smtp-password", contents: Data("cred-pa55\n".utf8),
+            attributes: [.posixPermissions: 0o400])
+        var options = TestDaemon.options(
+            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
+            config: "smtp_url = smtp://mailer@127.0.0.1:9\nmail_from = reminders@example.org\n", catalog: nil,
+            environment: ["CREDENTIALS_DIRECTORY": credentials])
+        options.overrides.smtpURL = nil  // the file's smtp_url, with its user
+
+        let daemon = try Daemon.start(options, logger: .quiet)
+        defer { daemon.stop() }
+
+        #expect(daemon.resolved.configuration.smtpURL?.user == "mailer")
+        #expect(daemon.resolved.configuration.smtpPassword?.revealed == "cred-pa55")
+        #expect(daemon.resolved.configuration.smtpRequiresTLS)
+    }
+
     @Test func unknownConfigKeyIsRefusedNamingFileLineAndKey() throws {
         let error = try #require(try refusal(config: "log_level = info\ncolour = blue\n"))
         #expect(error.description.contains("concertd.conf:2"))

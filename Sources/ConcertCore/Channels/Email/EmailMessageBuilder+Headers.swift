@@ -8,7 +8,7 @@ extension EmailMessageBuilder {
             MailHeader.mailbox("From", address: settings.fromAddress, displayName: settings.fromName),
         ]
         if let replyTo = settings.replyTo {
-            fields.append(MailHeader.mailbox("Reply-To", address: replyTo, displayName: nil))
+            fields.append(MailHeader.mailbox("Reply-To", address: replyTo, displayName: settings.replyToName))
         }
         fields += [
             MailHeader.field("To", recipient),

@@ -5,8 +5,10 @@ public struct EmailSettings: Sendable, Hashable {
     public var fromAddress: String
     /// Shown beside the address (`스마트시티 토크콘서트 알림`); any Unicode, sent as RFC 2047 words.
     public var fromName: String?
-    /// Where replies go when not to `fromAddress`.
+    /// Where replies go when not to `fromAddress`: a bare address, like `fromAddress`.
     public var replyTo: String?
+    /// Shown beside `replyTo`; any Unicode, sent as RFC 2047 words.
+    public var replyToName: String?
     /// An address whose mail with the subject `unsubscribe SUBSCRIPTION-ID` unsubscribes; offered in
     /// `List-Unsubscribe`.
     public var unsubscribeMailto: String?
@@ -20,38 +22,55 @@ public struct EmailSettings: Sendable, Hashable {
     public static let subscriptionPlaceholder = "{subscription}"
 
     public init(
-        fromAddress: String, fromName: String? = nil, replyTo: String? = nil, unsubscribeMailto: String? = nil,
-        unsubscribeURLTemplate: String? = nil, messageIDDomain: String? = nil
+        fromAddress: String, fromName: String? = nil, replyTo: String? = nil, replyToName: String? = nil,
+        unsubscribeMailto: String? = nil, unsubscribeURLTemplate: String? = nil, messageIDDomain: String? = nil
     ) {
         self.fromAddress = fromAddress
         self.fromName = fromName
         self.replyTo = replyTo
+        self.replyToName = replyToName
         self.unsubscribeMailto = unsubscribeMailto
         self.unsubscribeURLTemplate = unsubscribeURLTemplate
         self.messageIDDomain = messageIDDomain ?? String(fromAddress.split(separator: "@").last ?? "")
     }
 
+    /// One setting of these, as problems name it.
+    public enum Setting: String, Sendable, CaseIterable {
+        case fromAddress = "from address"
+        case fromName = "from name"
+        case replyTo = "reply-to address"
+        case replyToName = "reply-to name"
+        case unsubscribeMailto = "unsubscribe address"
+        case unsubscribeURLTemplate = "unsubscribe URL template"
+        case messageIDDomain = "message-id domain"
+    }
+
     /// Everything that would make a message built with these settings wrong; empty when they are usable.
     ///
-    /// Meant for the configuration loader, so that a bad setting is refused at start rather than
-    /// failing every message; the builder checks again before each message.
+    /// The configuration loader checks these (``problemsBySetting()``), so that a bad setting is
+    /// refused at start rather than failing every message; the builder checks again before each message.
     public func problems() -> [String] {
-        var problems: [String] = []
-        if let problem = EmailAddress.problem(with: fromAddress) { problems.append("from address: \(problem)") }
-        if let replyTo, let problem = EmailAddress.problem(with: replyTo) {
-            problems.append("reply-to address: \(problem)")
-        }
+        problemsBySetting().map { "\($0.setting.rawValue): \($0.message)" }
+    }
+
+    /// ``problems()``, each with the setting it concerns.
+    public func problemsBySetting() -> [(setting: Setting, message: String)] {
+        var problems: [(setting: Setting, message: String)] = []
+        if let problem = EmailAddress.problem(with: fromAddress) { problems.append((.fromAddress, problem)) }
+        if let replyTo, let problem = EmailAddress.problem(with: replyTo) { problems.append((.replyTo, problem)) }
         if let unsubscribeMailto, let problem = EmailAddress.problem(with: unsubscribeMailto) {
-            problems.append("unsubscribe address: \(problem)")
+            problems.append((.unsubscribeMailto, problem))
         }
         if let template = unsubscribeURLTemplate, let problem = Self.templateProblem(template) {
-            problems.append("unsubscribe URL template: \(problem)")
+            problems.append((.unsubscribeURLTemplate, problem))
         }
         if EmailAddress.problem(with: "postmaster@" + messageIDDomain) != nil {
-            problems.append("message-id domain '\(messageIDDomain)' is not a valid host name")
+            problems.append((.messageIDDomain, "'\(messageIDDomain)' is not a valid host name"))
         }
-        if let fromName, fromName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            problems.append("from name contains control characters")
+        for (setting, name) in [(Setting.fromName, fromName), (.replyToName, replyToName)] {
+            if let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                problems.append((setting, "contains control characters"))
+            }
         }
         return problems
     }

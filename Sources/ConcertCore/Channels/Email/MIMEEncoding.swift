@@ -19,7 +19,14 @@ public enum MIMEEncoding {
     /// word is at most `maxEncodedWordLength` long; the first at most `firstWordLimit`, so it fits
     /// beside a header's name. Spaces are encoded inside the words, because a decoder drops the
     /// whitespace between two adjacent encoded words. Empty text gives no words.
-    public static func encodedWords(_ text: String, firstWordLimit: Int = maxEncodedWordLength) -> [String] {
+    ///
+    /// With `breakAfterSpaces` a word ends after one of the text's spaces whenever one fits, rather
+    /// than in the middle of a word of the text: for display names, where some readers (Python's
+    /// `email` among them) show a space between adjacent encoded words that RFC 2047 says to drop.
+    /// Such a reader then shows two spaces where the name has one, never a word broken in two.
+    public static func encodedWords(
+        _ text: String, firstWordLimit: Int = maxEncodedWordLength, breakAfterSpaces: Bool = false
+    ) -> [String] {
         let overhead = wordPrefix.count + wordSuffix.count
         func payloadBytes(_ limit: Int) -> Int { max(1, (min(limit, maxEncodedWordLength) - overhead) / 4) * 3 }
         let firstBytes = payloadBytes(firstWordLimit)
@@ -35,16 +42,23 @@ public enum MIMEEncoding {
             }
         }
         var words: [String] = []
-        var chunk: [UInt8] = []
-        for unit in units {
-            let limit = words.isEmpty ? firstBytes : otherBytes
-            if !chunk.isEmpty && chunk.count + unit.count > limit {
-                words.append(wordPrefix + Data(chunk).base64EncodedString() + wordSuffix)
-                chunk = []
-            }
-            chunk += unit
+        var chunk: [[UInt8]] = []
+        func emit(_ units: ArraySlice<[UInt8]>) {
+            words.append(wordPrefix + Data(units.joined()).base64EncodedString() + wordSuffix)
         }
-        if !chunk.isEmpty { words.append(wordPrefix + Data(chunk).base64EncodedString() + wordSuffix) }
+        for unit in units {
+            while !chunk.isEmpty
+                && chunk.reduce(0, { $0 + $1.count }) + unit.count > (words.isEmpty ? firstBytes : otherBytes)
+            {
+                // After the last space when there is one; else before this unit.
+                let afterSpace = breakAfterSpaces ? chunk.lastIndex(of: [0x20]).map { $0 + 1 } : nil
+                let cut = afterSpace ?? chunk.count
+                emit(chunk[..<cut])
+                chunk.removeFirst(cut)
+            }
+            chunk.append(unit)
+        }
+        if !chunk.isEmpty { emit(chunk[...]) }
         return words
     }
 

@@ -48,17 +48,30 @@ enum MailHeader {
 
     /// A mailbox field (`From`, `Reply-To`): `"Name" <address>` or `=?UTF-8?B?…?= <address>`, or
     /// the bare address when there is no name.
+    ///
+    /// A printable ASCII name is a quoted string, folded between its words when long (unfolding
+    /// gives the name back). Any other name is RFC 2047 words, each ending after a space of the name
+    /// where one fits (see ``MIMEEncoding/encodedWords(_:firstWordLimit:breakAfterSpaces:)``). A name
+    /// that looks like an encoded word (`=?`) is encoded too: some readers (Python's `email` among
+    /// them) decode encoded words even inside a quoted string.
     static func mailbox(_ name: String, address: String, displayName: String?) -> String {
         let display = displayName.map(singleSpaced) ?? ""
         guard !display.isEmpty else { return field(name, address) }
         let room = maxLineLength - name.utf8.count - 2
-        let quotable = display.unicodeScalars.allSatisfy(isPrintableASCII) && display.utf8.count + 2 <= room
-        if quotable {
-            let escaped = display.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-                of: "\"", with: "\\\"")
-            return field(name, ["\"" + escaped + "\"", "<" + address + ">"])
+        let words = display.split(separator: " ").map {
+            $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         }
-        return field(name, MIMEEncoding.encodedWords(display, firstWordLimit: room) + ["<" + address + ">"])
+        let quotable =
+            display.unicodeScalars.allSatisfy(isPrintableASCII) && !display.contains("=?")
+            && words.allSatisfy { $0.utf8.count + 2 <= room }
+        if quotable {
+            var tokens = words
+            tokens[0] = "\"" + tokens[0]
+            tokens[tokens.count - 1] += "\""
+            return field(name, tokens + ["<" + address + ">"])
+        }
+        let encoded = MIMEEncoding.encodedWords(display, firstWordLimit: room, breakAfterSpaces: true)
+        return field(name, encoded + ["<" + address + ">"])
     }
 
     /// `text` on one line: whitespace and control characters become single spaces, none at either end.

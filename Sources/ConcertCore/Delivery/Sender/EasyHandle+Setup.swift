@@ -18,7 +18,14 @@ extension EasyHandle {
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
-        if let caBundlePath = configuration.caBundlePath { try set(CURLOPT_CAINFO, caBundlePath) }
+        // Each kind of transfer trusts its own CAs: webhooks the sender's, the smarthost its transport's.
+        let caBundlePath: String?
+        if case .mail(let mail) = job.kind {
+            caBundlePath = mail.caBundlePath
+        } else {
+            caBundlePath = configuration.caBundlePath
+        }
+        if let caBundlePath { try set(CURLOPT_CAINFO, caBundlePath) }
         try check(ccurl_easy_setopt_write_function(curl, EasyCallbacks.write), "WRITEFUNCTION")
         try set(CURLOPT_WRITEDATA, pointer: me)
         bodyLimit = configuration.responseBodyLimit
@@ -93,7 +100,8 @@ extension EasyHandle {
         try set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
         try set(CURLOPT_REDIR_PROTOCOLS_STR, "smtp,smtps")
         try setTimeouts(mail.timeouts)
-        try set(CURLOPT_USE_SSL, Int(mail.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_NONE.rawValue))
+        // STARTTLS whenever the server offers it; required, the server must offer it.
+        try set(CURLOPT_USE_SSL, Int(mail.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_TRY.rawValue))
         if let username = mail.username { try set(CURLOPT_USERNAME, username) }
         if let password = mail.password { try set(CURLOPT_PASSWORD, password) }
 

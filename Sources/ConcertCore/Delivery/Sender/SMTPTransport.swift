@@ -4,28 +4,34 @@ import Foundation
 ///
 /// The description never shows the password.
 public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
-    /// `smtp://host:port` (STARTTLS when `requireTLS`) or `smtps://host:port` (implicit TLS).
+    /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (implicit TLS).
     public var url: String
     /// The envelope sender (`MAIL FROM`), a plain address.
     public var mailFrom: String
     public var username: String?
     public var password: String?
     /// STARTTLS must succeed before anything else is sent, or the smarthost counts as failed.
-    /// When `false` an `smtp://` connection stays plain.
+    /// When `false` STARTTLS is still used whenever the server offers it (opportunistic TLS), and the
+    /// connection stays plain only with a server that does not; a certificate that cannot be
+    /// verified fails the connection either way. There is no way to turn TLS off.
     public var requireTLS: Bool
+    /// PEM bundle of the CAs trusted for the smarthost's certificate (`smtp_ca_bundle`); `nil`: the
+    /// system's store. Webhooks have their own (``CurlSender/Configuration/caBundlePath``).
+    public var caBundlePath: String?
     public var timeouts: TransferTimeouts
 
     /// `requireTLS` defaults to whether a password is set: credentials never travel in the clear
     /// unless asked for explicitly.
     public init(
         url: String, mailFrom: String, username: String? = nil, password: String? = nil, requireTLS: Bool? = nil,
-        timeouts: TransferTimeouts = .smtp
+        caBundlePath: String? = nil, timeouts: TransferTimeouts = .smtp
     ) {
         self.url = url
         self.mailFrom = mailFrom
         self.username = username
         self.password = password
         self.requireTLS = requireTLS ?? (password != nil)
+        self.caBundlePath = caBundlePath
         self.timeouts = timeouts
     }
 
@@ -55,7 +61,7 @@ public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
         }
         let transfer = MailTransfer(
             url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
-            requireTLS: requireTLS, message: message, timeouts: timeouts)
+            requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts)
         sender.sendMail(transfer) { completion(SMTPVerdict.outcome(of: $0)) }
     }
 

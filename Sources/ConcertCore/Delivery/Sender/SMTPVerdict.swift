@@ -54,11 +54,37 @@ public enum SMTPVerdict {
             what = "authentication refused"
         case .tlsUnavailable?:
             what = "STARTTLS is required but the server does not offer it"
+        case .tls?:
+            what = tlsProblem(result.message)
         default:
             what = result.message.isEmpty ? "\(stageName(stage)) failed" : result.message
         }
         let replied = result.responseCode >= 400 && !reply.isEmpty
         return replied && !what.contains(reply) ? "\(what): \(reply)" : what
+    }
+
+    /// What a failed TLS handshake with the smarthost means and the key that fixes it, from
+    /// libcurl's message (`SSL certificate problem: unable to get local issuer certificate`).
+    ///
+    /// STARTTLS is used whenever offered, so a relay with a certificate from a private CA fails
+    /// here until `smtp_ca_bundle` names that CA: the text says so where `status` shows it.
+    static func tlsProblem(_ message: String) -> String {
+        let certificatePrefix = "SSL certificate problem: "
+        if let range = message.range(of: certificatePrefix) {
+            let reason = String(message[range.upperBound...])
+            let unknownIssuer = ["issuer", "self-signed", "self signed", "unable to verify the first certificate"]
+                .contains { reason.contains($0) }
+            let advice = unknownIssuer ? ": set smtp_ca_bundle to the CA that signed it" : ""
+            return "the smarthost's TLS certificate could not be verified (\(reason))\(advice)"
+        }
+        if message.contains("subject name") || message.contains("does not match target host") {
+            return
+                "the smarthost's TLS certificate is not for the host in smtp_url (\(message)): write in smtp_url the host name the certificate was issued for"
+        }
+        if message.hasPrefix("error setting certificate") {
+            return "the CA bundle for the smarthost (smtp_ca_bundle) cannot be used (\(message))"
+        }
+        return message.isEmpty ? "TLS with the smarthost failed" : "TLS with the smarthost failed: \(message)"
     }
 
     static func stageName(_ stage: SMTPStage) -> String {

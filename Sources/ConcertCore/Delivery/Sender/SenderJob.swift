@@ -23,8 +23,10 @@ struct MailTransfer: Sendable {
     var recipients: [String]
     var username: String?
     var password: String?
-    /// STARTTLS must succeed (`CURLUSESSL_ALL`); otherwise the connection stays plain unless `smtps`.
+    /// STARTTLS must succeed (`CURLUSESSL_ALL`); otherwise it is used when offered (`CURLUSESSL_TRY`).
     var requireTLS: Bool
+    /// The CAs trusted for the smarthost's certificate; `nil`: the system's store.
+    var caBundlePath: String?
     /// The RFC 5322 message with CRLF line ends; libcurl dot-stuffs it.
     var message: Data
     var timeouts: TransferTimeouts
