@@ -73,8 +73,9 @@ extension Concertd {
                     Daemon.Options(configFile: flags.config, overrides: flags.overrides), logSettings: settings,
                     logger: logger)
             } catch {
-                FileHandle.standardError.write(Data("concertd: refusing to start:\n\(error.description)\n".utf8))
-                throw ExitCode(78)  // EX_CONFIG: the unit does not restart on it
+                let status = ExitStatus(error)
+                FileHandle.standardError.write(Data("concertd: \(status.headline):\n\(error.description)\n".utf8))
+                throw ExitCode(status.rawValue)
             }
             signals.attach(daemon)
             withExtendedLifetime(signals) { dispatchMain() }
