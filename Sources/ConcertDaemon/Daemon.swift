@@ -72,6 +72,7 @@ public final class Daemon: @unchecked Sendable {
             throw StartupError(.configuration, problems: error.problems.map(\.description))
         }
         logSettings.apply(resolved.configuration)
+        DescriptorBudget.warnIfShort(resolved.configuration, limit: DescriptorBudget.currentLimit(), logger: logger)
         let catalog: Catalog
         do {
             catalog = try CatalogLoader().load(path: resolved.paths.catalogPath)
@@ -320,11 +321,12 @@ public final class Daemon: @unchecked Sendable {
     /// everything and tells systemd. Returns the sends still in flight (sent again at next start).
     @discardableResult
     public func stop() -> Int {
-        notifier.stopping(status: "stopping: finishing sends in flight")
+        let grace = resolved.configuration.shutdownGrace
+        // Longer than the grace: the unit's TimeoutStopSec= need not know shutdown_grace.
+        notifier.stopping(status: "stopping: finishing sends in flight", extendingTimeoutBy: grace + .seconds(15))
         controlServer?.stop()
         statusTimer?.cancel()
         pinger?.stop()
-        let grace = resolved.configuration.shutdownGrace
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
         let left = scheduler.shutdown(grace: seconds)
         sender.stop(timeout: .seconds(1))
