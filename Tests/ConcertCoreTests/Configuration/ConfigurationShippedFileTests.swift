@@ -38,6 +38,32 @@ struct ConfigurationShippedFileTests {
         #expect(documented == DaemonConfiguration.keyNames)  // each once, in the order of the code
     }
 
+    /// The comment lines directly above each option line (up to the blank line before them).
+    func commentBlocks(_ text: String) -> [String: [String]] {
+        var blocks: [String: [String]] = [:]
+        var comments: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let option = optionLines(line).first {
+                blocks[option.key] = comments
+                comments = []
+            } else if line.hasPrefix("#") {
+                comments.append(line)
+            } else {
+                comments = []
+            }
+        }
+        return blocks
+    }
+
+    @Test func eachBoundedKeyStatesTheCodesRangeAndNoOtherKeyStatesOne() throws {
+        let blocks = commentBlocks(try String(contentsOfFile: path, encoding: .utf8))
+        for key in DaemonConfiguration.keys {
+            let stated = blocks[key.name, default: []].filter { $0.contains("Range:") }
+            let expected = key.range.map { ["# Range: \($0)."] } ?? []
+            #expect(stated == expected, "\(key.name): write \(expected.first ?? "no Range: line") above #\(key.name)")
+        }
+    }
+
     @Test func theDocumentedDefaultOfEachKeyIsTheOneTheCodeWrites() throws {
         let defaults = DaemonConfiguration()
         for (key, line) in optionLines(try String(contentsOfFile: path, encoding: .utf8)) {
