@@ -15,6 +15,17 @@ enum ExitStatus: Int32 {
         self = error.isTemporary ? .temporaryFailure : .configurationError
     }
 
+    /// Every status `concertd` exits with, for `--help` and the manual.
+    static let summary = """
+        Exit status: 0 stopped on SIGTERM or SIGINT, or check-config found no problem, \
+        64 usage error (a flag unknown or missing its value), \
+        \(temporaryFailure.rawValue) cannot start now: another concertd holds the database, another program \
+        keeps it locked, the disk is full or the control socket is answered by a live daemon; systemd starts \
+        concertd again, \
+        \(configurationError.rawValue) refusing to start, or check-config found problems: the configuration, \
+        the catalog, or a database written by a newer concertd or whose migration failed.
+        """
+
     /// The first line written to standard error.
     var headline: String {
         switch self {
