@@ -64,6 +64,24 @@ struct ConfigurationShippedFileTests {
         }
     }
 
+    @Test func eachKeyStatesItsFlagAndWhetherItIsReadAtStartOnlyAsTheKeyTableSays() throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let blocks = commentBlocks(text)
+        for key in DaemonConfiguration.keys {
+            let block = blocks[key.name, default: []].joined(separator: " ")
+            let flags = block.matches(of: #/Flag: (--[a-z-]+)\./#).map { String($0.output.1) }
+            #expect(flags == (key.flag.map { [$0] } ?? []), "\(key.name): the flag line says \(flags)")
+            #expect(
+                block.contains("Read at start only.") == key.requiresRestart,
+                "\(key.name): \(key.requiresRestart ? "say" : "do not say") \"Read at start only.\"")
+        }
+        // The header lists every flag that overrides a key.
+        let header = text.components(separatedBy: "\n\n\n").first ?? ""
+        for flag in DaemonConfiguration.keys.compactMap(\.flag) {
+            #expect(header.contains(flag), "the header's list of flags lacks \(flag)")
+        }
+    }
+
     @Test func theDocumentedDefaultOfEachKeyIsTheOneTheCodeWrites() throws {
         let defaults = DaemonConfiguration()
         for (key, line) in optionLines(try String(contentsOfFile: path, encoding: .utf8)) {

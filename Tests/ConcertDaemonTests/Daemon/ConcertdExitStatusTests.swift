@@ -194,3 +194,25 @@ import Testing
         }
     }
 }
+
+extension ConcertdExitStatusTests {
+    @Test func aControlSocketAnsweredByAnotherDaemonExits75() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let receiver = try DatagramReceiver()
+        let (first, _) = try ConcertdBinaryTests.launch(
+            daemonArguments(state: socket.directory + "/first", socket: socket.path),
+            environment: ["NOTIFY_SOCKET": receiver.notifySocket], directory: socket.directory)
+        defer {
+            kill(first.processIdentifier, SIGTERM)
+            first.waitUntilExit()
+        }
+        #expect(receiver.receive(timeout: 20)?.hasPrefix("READY=1") == true)
+        // Another state directory, the same socket.
+        let second = try run(
+            daemonArguments(state: socket.directory + "/second", socket: socket.path), directory: socket.directory)
+        #expect(second.status == 75)
+        #expect(second.error.contains("another concertd is already listening on \(socket.path)"))
+        #expect(first.isRunning)
+    }
+}
