@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates concertctl's shell completion scripts and man page from its command definitions.
-#   scripts/generate-cli-docs.sh          write share/completions/ and share/man/man1/concertctl.1
+# Regenerates the shell completions and manual pages from the command definitions of concertctl
+# and concertd (swift-argument-parser), so that they cannot say something the binaries do not.
+#   scripts/generate-cli-docs.sh          write share/completions/ and share/man/
 #   scripts/generate-cli-docs.sh --check  also fail when the committed files were out of date
-# Works offline: swift-argument-parser's generate-manual plugin comes with the package's dependencies.
+# The pages are mdoc(7) written by scripts/generate-man.py from `TOOL --experimental-dump-help`;
+# each page's date is the author date of the last commit that changed its tool's sources (today
+# while they have uncommitted changes), so regenerating is reproducible. A test
+# (GeneratedDocsTests) compares the committed files with what the built binaries generate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
@@ -10,21 +14,29 @@ SWIFT=${SWIFT:-swift}
 swift_quiet() { "$SWIFT" "$@" 2> >(grep -v "Source files for target" >&2); }
 
 swift_quiet build --product concertctl
-bin="$("$SWIFT" build --show-bin-path)/concertctl"
+swift_quiet build --product concertd
+bin="$("$SWIFT" build --show-bin-path)"
 
-mkdir -p share/completions share/man/man1
-"$bin" --generate-completion-script bash > share/completions/concertctl.bash
-"$bin" --generate-completion-script zsh > share/completions/_concertctl
-"$bin" --generate-completion-script fish > share/completions/concertctl.fish
+# The date of the last change to the sources given, as YYYY-MM-DD.
+page_date() {
+    if [ -n "$(git status --porcelain -- "$@" 2>/dev/null)" ]; then
+        date +%F
+    else
+        changed=$(git log -1 --format=%as -- "$@" 2>/dev/null || true)
+        echo "${changed:-$(date +%F)}"
+    fi
+}
 
-# The manual's date is that of the last change to the commands, so regenerating is reproducible.
-date=$(git log -1 --format=%cs -- Sources/concertctl 2>/dev/null || true)
-date=${date:-$(date +%F)}
-# The plugin documents every executable product; only concertctl's page is kept here.
-swift_quiet package plugin generate-manual --configuration debug --date "$date" >/dev/null
-cp .build/plugins/GenerateManual/outputs/concertctl/concertctl.1 share/man/man1/concertctl.1
+mkdir -p share/completions share/man/man1 share/man/man8
+"$bin/concertctl" --generate-completion-script bash > share/completions/concertctl.bash
+"$bin/concertctl" --generate-completion-script zsh > share/completions/_concertctl
+"$bin/concertctl" --generate-completion-script fish > share/completions/concertctl.fish
+"$bin/concertctl" --experimental-dump-help \
+    | scripts/generate-man.py --section 1 --date "$(page_date Sources/concertctl)" > share/man/man1/concertctl.1
+"$bin/concertd" --experimental-dump-help \
+    | scripts/generate-man.py --section 8 --date "$(page_date Sources/concertd)" > share/man/man8/concertd.8
 
-echo "wrote share/completions/{concertctl.bash,_concertctl,concertctl.fish} and share/man/man1/concertctl.1"
+echo "wrote share/completions/{concertctl.bash,_concertctl,concertctl.fish}, share/man/man1/concertctl.1 and share/man/man8/concertd.8"
 if [ "${1:-}" = --check ]; then
     git diff --exit-code --stat -- share/ || { echo "generated CLI docs were out of date; commit them" >&2; exit 1; }
 fi

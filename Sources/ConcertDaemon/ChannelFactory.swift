@@ -44,7 +44,12 @@ enum ChannelFactory {
     static func sender(for configuration: DaemonConfiguration) throws -> CurlSender {
         try CurlSender(
             configuration: CurlSender.Configuration(
-                caBundlePath: configuration.httpCABundle, maxConnections: max(configuration.maxInFlight * 4, 8),
+                caBundlePath: configuration.httpCABundle, maxConnections: connectionCacheSize(for: configuration),
                 responseBodyLimit: configuration.httpMaxResponseBytes))
+    }
+
+    /// The connections libcurl may keep idle: four per send in flight (see ``sender(for:)``).
+    static func connectionCacheSize(for configuration: DaemonConfiguration) -> Int {
+        max(configuration.maxInFlight * 4, 8)
     }
 }

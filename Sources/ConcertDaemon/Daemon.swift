@@ -10,6 +10,8 @@ public final class Daemon: @unchecked Sendable {
     // @unchecked: mutable state (`resolved`, `catalog`, `reloads`) is only touched under `lock`.
     public let startedAt: Date
     public let database: AppDatabase
+    /// Held from before the database is opened until `stop` returns: one daemon per database.
+    let databaseLock: DatabaseLock
     public let scheduler: DeliveryScheduler
     /// The one libcurl sender: a thread running the multi loop, shared by every channel.
     let sender: CurlSender
@@ -55,15 +57,10 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Why the daemon refused to start: every problem, each saying exactly what is wrong where.
-    public struct StartupError: Error, CustomStringConvertible, Sendable {
-        public var problems: [String]
-        public var description: String { problems.joined(separator: "\n") }
-    }
-
-    /// Loads and checks everything, opens the database, imports the catalog, starts the
-    /// scheduler and tells systemd it is ready. Throws, changing nothing, when the configuration,
-    /// the catalog or the database cannot be used.
+    /// Loads and checks everything, takes the database's lock, opens the database, imports the
+    /// catalog, starts the scheduler and tells systemd it is ready. Throws, changing nothing, when
+    /// the configuration, the catalog or the database cannot be used, or another concertd holds
+    /// the database; the error's kind says whether trying again later may succeed.
     public static func start(
         _ options: Options, logSettings: LogSettings = LogSettings(), logger: Logger
     ) throws(StartupError) -> Daemon {
@@ -72,26 +69,29 @@ public final class Daemon: @unchecked Sendable {
         do {
             resolved = try resolver.resolve(configFile: options.configFile, overrides: options.overrides)
         } catch {
-            throw StartupError(problems: error.problems.map(\.description))
+            throw StartupError(.configuration, problems: error.problems.map(\.description))
         }
         logSettings.apply(resolved.configuration)
+        DescriptorBudget.warnIfShort(resolved.configuration, limit: DescriptorBudget.currentLimit(), logger: logger)
         let catalog: Catalog
         do {
             catalog = try CatalogLoader().load(path: resolved.paths.catalogPath)
         } catch {
-            throw StartupError(problems: error.description.split(separator: "\n").map(String.init))
+            throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
+        // Before the database is opened: a second daemon must not migrate or recover it either.
+        let databaseLock = try DatabaseLock.acquire(databasePath: resolved.paths.databasePath)
         let database: AppDatabase
         do {
             database = try AppDatabase.open(path: resolved.paths.databasePath)
         } catch {
-            throw StartupError(problems: ["\(error)"])
+            throw StartupError.store(error)
         }
         let sender: CurlSender
         do {
             sender = try ChannelFactory.sender(for: resolved.configuration)
         } catch {
-            throw StartupError(problems: ["libcurl could not be set up: \(error)"])
+            throw StartupError(.temporarilyUnavailable, "libcurl could not be set up: \(error)")
         }
         let clock: any WallClock = resolved.configuration.clockShift.map { $0.makeClock() } ?? SystemClock()
         if let shift = resolved.configuration.clockShift {
@@ -103,20 +103,18 @@ public final class Daemon: @unchecked Sendable {
         }
         let daemon = Daemon(
             options: options, resolver: resolver, resolved: resolved, catalog: catalog, database: database,
-            sender: sender, clock: clock, logSettings: logSettings, logger: logger)
-        do {
-            try daemon.begin()
-        } catch {
-            throw StartupError(problems: ["\(error)"])
-        }
+            databaseLock: databaseLock, sender: sender, clock: clock, logSettings: logSettings, logger: logger)
+        try daemon.begin()
         return daemon
     }
 
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
-        database: AppDatabase, sender: CurlSender, clock: any WallClock, logSettings: LogSettings, logger: Logger
+        database: AppDatabase, databaseLock: DatabaseLock, sender: CurlSender, clock: any WallClock,
+        logSettings: LogSettings, logger: Logger
     ) {
         self.sender = sender
+        self.databaseLock = databaseLock
         self.startedAt = Date()
         self.configFile = options.configFile
         self.overrides = options.overrides
@@ -143,25 +141,38 @@ public final class Daemon: @unchecked Sendable {
             : nil
     }
 
-    private func begin() throws {
-        let changes = try database.importCatalog(catalog, now: clock.now())
-        logCatalogChanges(changes)
-        let recovered = try scheduler.start()
+    private func begin() throws(StartupError) {
         let configuration = resolved.configuration
+        let controlGroup = try Self.groupID(configuration.socketGroup) ?? getegid()
+        let changes: ConcertChanges
+        let recovered: Int
+        do {
+            changes = try database.importCatalog(catalog, now: clock.now())
+            logCatalogChanges(changes)
+            recovered = try scheduler.start()
+        } catch {
+            throw .store(error)
+        }
         let server = ControlServer(
             configuration: ControlServer.Configuration(
-                socketPath: resolved.paths.socketPath,
-                controlGroup: try Self.groupID(configuration.socketGroup) ?? getegid(),
+                socketPath: resolved.paths.socketPath, controlGroup: controlGroup,
                 idleTimeout: configuration.controlIdleTimeout, maximumConnections: configuration.controlMaxClients),
             handler: DaemonControlHandler(daemon: self), logger: logger)
         do {
             try server.start()
         } catch {
             _ = scheduler.shutdown(grace: 0)
-            throw error
+            throw StartupError(error.isTemporary ? .temporarilyUnavailable : .configuration, error.description)
         }
         controlServer = server
-        let schema = try database.schemaVersion()
+        let schema: Int
+        do {
+            schema = try database.schemaVersion()
+        } catch {
+            server.stop()
+            _ = scheduler.shutdown(grace: 0)
+            throw .store(error)
+        }
         logger.info(
             "concertd started",
             metadata: [
@@ -237,10 +248,10 @@ public final class Daemon: @unchecked Sendable {
 
     /// The gid of the control group named by `socket_group`; without one, the daemon's own group
     /// (`Group=concertd-control` under systemd) is the control group, as the socket file's mode says.
-    static func groupID(_ name: String?) throws -> gid_t? {
+    static func groupID(_ name: String?) throws(StartupError) -> gid_t? {
         guard let name else { return nil }
         guard let group = getgrnam(name) else {
-            throw StartupError(problems: ["socket_group: no group named '\(name)' on this system"])
+            throw StartupError(.configuration, "socket_group: no group named '\(name)' on this system")
         }
         return group.pointee.gr_gid
     }
@@ -274,7 +285,7 @@ public final class Daemon: @unchecked Sendable {
             logger.error(
                 "reload rejected; the old configuration stays in force",
                 metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
-            throw StartupError(problems: error.problems.map(\.description))
+            throw StartupError(.configuration, problems: error.problems.map(\.description))
         }
         let newCatalog: Catalog
         do {
@@ -283,7 +294,7 @@ public final class Daemon: @unchecked Sendable {
             logger.error(
                 "reload rejected; the old catalog stays in force",
                 metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
-            throw StartupError(problems: error.description.split(separator: "\n").map(String.init))
+            throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
         let old = resolved
         let changes: ConcertChanges
@@ -293,7 +304,7 @@ public final class Daemon: @unchecked Sendable {
             logger.error(
                 "reload could not store the catalog", metadata: requester.metadata.merging(["error": "\(error)"]) { $1 }
             )
-            throw StartupError(problems: ["the catalog could not be stored: \(error)"])
+            throw .store(error, "the catalog could not be stored")
         }
         let (newRenderer, templateProblems) = Self.makeRenderer(newResolved, logger: logger)
         lock.withLock {
@@ -326,15 +337,17 @@ public final class Daemon: @unchecked Sendable {
     /// everything and tells systemd. Returns the sends still in flight (sent again at next start).
     @discardableResult
     public func stop() -> Int {
-        notifier.stopping(status: "stopping: finishing sends in flight")
+        let grace = resolved.configuration.shutdownGrace
+        // Longer than the grace: the unit's TimeoutStopSec= need not know shutdown_grace.
+        notifier.stopping(status: "stopping: finishing sends in flight", extendingTimeoutBy: grace + .seconds(15))
         controlServer?.stop()
         statusTimer?.cancel()
         pinger?.stop()
-        let grace = resolved.configuration.shutdownGrace
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
         let left = scheduler.shutdown(grace: seconds)
         sender.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])
+        databaseLock.release()
         return left
     }
 

@@ -13,6 +13,19 @@ struct Concertd: ParsableCommand {
             Flags override the configuration file, which overrides built-in defaults. Without flags, the \
             database goes to $STATE_DIRECTORY (systemd) or $XDG_STATE_HOME/concertd, the control socket to \
             $RUNTIME_DIRECTORY or $XDG_RUNTIME_DIR/concertd.
+
+            One daemon per database: before opening it, concertd locks concertd.sqlite3.lock beside the \
+            database and writes its pid there; a second concertd on the same database, by any path, exits 75 \
+            naming that pid.
+
+            Files: /etc/concertd/concertd.conf (every option, commented out, with its default), \
+            /etc/concertd/concerts.json5 (the catalog), /etc/concertd/templates/ (message templates), \
+            /var/lib/concertd/concertd.sqlite3 (the database) with concertd.sqlite3.lock beside it, \
+            /run/concertd/control.sock (the control socket of concertctl).
+
+            \(ExitStatus.summary)
+
+            See also: concertctl(1), systemctl(1), journalctl(1); docs/service.md of the source for the unit.
             """,
         version: "concertd \(ConcertDaemonInfo.version)",
         subcommands: [Run.self, CheckConfig.self],
@@ -73,8 +86,9 @@ extension Concertd {
                     Daemon.Options(configFile: flags.config, overrides: flags.overrides), logSettings: settings,
                     logger: logger)
             } catch {
-                FileHandle.standardError.write(Data("concertd: refusing to start:\n\(error.description)\n".utf8))
-                throw ExitCode(78)  // EX_CONFIG: the unit does not restart on it
+                let status = ExitStatus(error)
+                FileHandle.standardError.write(Data("concertd: \(status.headline):\n\(error.description)\n".utf8))
+                throw ExitCode(status.rawValue)
             }
             signals.attach(daemon)
             withExtendedLifetime(signals) { dispatchMain() }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, make, make_env
 
 
 def files_under(root: Path) -> dict[str, int]:
@@ -22,8 +22,8 @@ def files_under(root: Path) -> dict[str, int]:
 
 @pytest.fixture
 def sources(tmp_path):
-    """A shipped tree with everything other helpers will add: the config file, templates,
-    completions and man pages (the repository does not hold them all yet)."""
+    """A small shipped tree of its own: the config file, a template, completions and man pages
+    under the names the Makefile installs, so that an edit can be told from the shipped file."""
     src = tmp_path / "src"
     config = src / "etc" / "concertd"
     (config / "templates").mkdir(parents=True)
@@ -32,12 +32,12 @@ def sources(tmp_path):
     (config / "templates" / "reminder.ko.mustache").write_text("{{title}}\n")
     completions = src / "completions"
     completions.mkdir()
-    for shell in ("bash", "zsh", "fish"):
-        (completions / f"concertctl.{shell}").write_text(f"# {shell} completion\n")
+    for name in ("concertctl.bash", "_concertctl", "concertctl.fish"):
+        (completions / name).write_text(f"# {name}\n")
     man = src / "man"
-    man.mkdir()
-    for page in ("concertd.1", "concertctl.1", "concertd.conf.5"):
-        (man / page).write_text(f".TH {page}\n")
+    for page in ("man1/concertctl.1", "man8/concertd.8"):
+        (man / page).parent.mkdir(parents=True, exist_ok=True)
+        (man / page).write_text(f".Dt {page}\n")
     return [f"CONFIG_SRC={config}", f"COMPLETIONS_SRC={completions}", f"MAN_SRC={man}"]
 
 
@@ -52,9 +52,8 @@ def expected_tree(prefix: str, zsh_dir: str) -> dict[str, int]:
         f"{prefix}/share/bash-completion/completions/concertctl": 0o644,
         f"{prefix}/share/{zsh_dir}/_concertctl": 0o644,
         f"{prefix}/share/fish/vendor_completions.d/concertctl.fish": 0o644,
-        f"{prefix}/share/man/man1/concertd.1": 0o644,
         f"{prefix}/share/man/man1/concertctl.1": 0o644,
-        f"{prefix}/share/man/man5/concertd.conf.5": 0o644,
+        f"{prefix}/share/man/man8/concertd.8": 0o644,
     }
     for rel in ("concertd.conf", "concerts.json5", "templates/reminder.ko.mustache"):
         tree[f"/etc/concertd/{rel}"] = 0o644
@@ -109,6 +108,47 @@ def test_the_repository_tree_installs_what_it_holds(install):
             rel = path.relative_to(REPO / "etc/concertd")
             assert installed[f"/etc/concertd/{rel}"] == 0o644
             assert (install.destdir / "etc/concertd" / rel).read_bytes() == path.read_bytes()
+
+
+def install_files(*args):
+    """The Makefile's INSTALL_FILES: (source in the tree, destination) pairs."""
+    listed = make("-s", "install-files", *args)
+    return [tuple(line.split("=", 1)) for line in listed.splitlines()]
+
+
+def test_every_file_the_makefile_names_is_in_the_tree_and_installed_and_uninstalled(install):
+    pairs = install_files("PREFIX=/usr")
+    sources = {source for source, _ in pairs}
+    # The completions of the three shells and both manual pages are among them, from the tree.
+    assert {
+        "share/completions/concertctl.bash", "share/completions/_concertctl", "share/completions/concertctl.fish",
+        "share/man/man1/concertctl.1", "share/man/man8/concertd.8",
+    } <= sources
+    for source, _ in pairs:
+        assert (REPO / source).is_file(), f"the Makefile installs {source}, which is not in the tree"
+
+    install("PREFIX=/usr")
+    for source, destination in pairs:
+        installed = install.destdir / destination.lstrip("/")
+        assert installed.read_bytes() == (REPO / source).read_bytes(), destination
+        assert stat.S_IMODE(installed.stat().st_mode) == 0o644, destination
+
+    install.uninstall("PREFIX=/usr")
+    for _, destination in pairs:
+        assert not (install.destdir / destination.lstrip("/")).exists(), destination
+
+
+def test_a_file_missing_from_the_tree_fails_the_install_before_anything_is_copied(install, sources):
+    completions = Path(sources[1].split("=", 1)[1])
+    (completions / "_concertctl").unlink()
+    result = subprocess.run(
+        ["make", "--no-print-directory", "install", "NO_BUILD=1", f"DESTDIR={install.destdir}", "PREFIX=/usr",
+         *sources],
+        cwd=REPO, env=make_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"{completions}/_concertctl is missing from the tree: nothing was installed" in result.stderr
+    assert not install.destdir.exists() or files_under(install.destdir) == {}
 
 
 def test_second_install_keeps_an_edited_config_and_puts_the_new_one_beside_it(install, sources):

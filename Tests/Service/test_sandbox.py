@@ -8,6 +8,7 @@ CONCERTD_NSPAWN=/tmp/nspawn/usr/bin/systemd-nspawn)."""
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 from pathlib import Path
@@ -40,19 +41,51 @@ def probe(built, tmp_path_factory):
     return out
 
 
-def test_current_daemon_runs_and_stops_cleanly_in_the_installed_sandbox(probe):
-    running = properties((probe / "daemon-running.show").read_text())
+def test_the_installed_unit_runs_the_daemon_and_stops_it_cleanly(probe):
+    running = properties((probe / "installed.show").read_text())
     assert (running["ActiveState"], running["SubState"], running["NRestarts"]) == ("active", "running", "0")
     stopped = properties((probe / "daemon-stopped.show").read_text())
     assert (stopped["Result"], stopped["ExecMainStatus"]) == ("success", "0")
-    # The database in StateDirectory=, private to the daemon's user.
+    # The database and its lock in StateDirectory=, private to the daemon's user.
     assert (probe / "daemon-files").read_text().splitlines() == [
         "700 concertd concertd-control /var/lib/concertd",
         "600 concertd concertd-control /var/lib/concertd/concertd.sqlite3",
+        "600 concertd concertd-control /var/lib/concertd/concertd.sqlite3.lock",
     ]
+    lock = properties((probe / "daemon-lock").read_text().replace(" ", "\n"))
+    assert lock["lock"] == lock["main"], "the lock file names the running daemon"
+    # LimitNOFILE=, or the hard limit of the container's systemd if that is lower (20000 on some hosts).
+    expected = str(min(131072, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    assert (probe / "daemon-limits").read_text().split()[3:5] == [expected, expected]
+    assert (probe / "daemon-socket").read_text().splitlines() == [
+        "750 concertd concertd-control /run/concertd",
+        "660 concertd concertd-control /run/concertd/control.sock",
+    ]
+    connections = dict(line.split(": ", 1) for line in (probe / "daemon-connect").read_text().splitlines())
+    assert connections == {"root": "rc=0", "concertd": "rc=0", "alice": "rc=0", "bob": "rc=69"}
+    assert (probe / "daemon-reload").read_text().strip() == "reload rc=0"
 
 
-def test_members_of_the_control_group_reach_the_socket_and_others_do_not(probe):
+def test_a_second_daemon_on_the_same_database_exits_75_and_systemd_retries_until_the_first_stops(probe):
+    refused = properties((probe / "second-refused.show").read_text())
+    assert (refused["ExecMainCode"], refused["ExecMainStatus"]) == ("1", "75")  # exited, EX_TEMPFAIL
+    assert int(refused["NRestarts"]) >= 1, "Restart=on-failure restarts 75"
+    assert "another concertd (pid " in (probe / "second-reason").read_text()
+    after = properties((probe / "second-after.show").read_text())
+    assert (after["ActiveState"], after["SubState"]) == ("active", "running")
+
+
+def test_stop_waits_for_a_send_in_flight_past_timeoutstopsec(probe):
+    assert (probe / "extend-sending").read_text().strip() == "sending=1"
+    took = float((probe / "extend-took").read_text().split()[2])
+    stopped = properties((probe / "extend-stopped.show").read_text())
+    # shutdown_grace = 8s with TimeoutStopSec=3s: EXTEND_TIMEOUT_USEC kept systemd from killing it.
+    assert (stopped["Result"], stopped["ExecMainStatus"]) == ("success", "0")
+    assert 7.5 <= took < 20, took
+    assert "in_flight_left=1" in (probe / "extend-journal").read_text()
+
+
+def test_the_peer_check_admits_members_of_the_control_group_only(probe):
     running = properties((probe / "standin-running.show").read_text())
     assert running["ActiveState"] == "active"  # Type=notify: READY=1 arrived
     assert (probe / "standin-socket").read_text().splitlines() == [

@@ -31,6 +31,24 @@ def test_unit_exposure_is_at_most_1_5():
     assert strict.returncode == 0
 
 
+def test_the_unit_the_readme_and_the_service_doc_state_the_measured_exposure():
+    measured = exposure("systemd/concertd.service")
+    # "rates it 1.2", "it rates 1.2", "rates it **1.2**", and the check script's sample "exposure 1.2".
+    statement = re.compile(r"\brates(?: it)? \**(\d\.\d)\**|\bexposure (\d\.\d)\b")
+    for path in ("systemd/concertd.service", "README.md", "docs/service.md"):
+        stated = [a or b for a, b in statement.findall((REPO / path).read_text())]
+        assert stated, f"{path} states no exposure figure"
+        assert set(stated) == {f"{measured:.1f}"}, f"{path} states {stated}; systemd-analyze measures {measured}"
+    # The figure is systemd-analyze's rounding of the unrounded value, which --threshold compares.
+    tenths = round(measured * 10)
+    for threshold, passes in ((tenths, True), (tenths - 1, False)):
+        result = subprocess.run(
+            ["systemd-analyze", "security", "--offline=true", f"--threshold={threshold}", "systemd/concertd.service"],
+            cwd=REPO, capture_output=True,
+        )
+        assert (result.returncode == 0) == passes, threshold
+
+
 def test_check_script_fails_when_the_unit_is_more_exposed_than_allowed():
     result = subprocess.run(
         ["scripts/check-service.sh", "/nonexistent/concertd.service"],

@@ -7,6 +7,8 @@ struct ConfigurationKey: Sendable {
     let requiresRestart: Bool
     /// Whether an empty value is accepted (it leaves an optional key unset).
     let allowsEmpty: Bool
+    /// The least and greatest value of a bounded number or duration.
+    let range: ConfigurationValueRange?
     /// Parses `text` and stores the value in the configuration.
     let assign: @Sendable (String, inout DaemonConfiguration) throws(ConfigurationValueError) -> Void
     /// The key's value in a configuration, written as the file would write it.
@@ -23,6 +25,7 @@ struct ConfigurationKey: Sendable {
         self.flag = flag
         self.requiresRestart = requiresRestart
         self.allowsEmpty = format.allowsEmpty
+        self.range = format.range
         let parse = format.parse
         let render = format.render
         self.assign = { (text: String, configuration: inout DaemonConfiguration) throws(ConfigurationValueError) in

@@ -8,15 +8,20 @@ import Logging
 struct ConfigurationValueFormat<Value: Sendable>: Sendable {
     /// Whether an empty value is accepted (it leaves an optional key unset).
     let allowsEmpty: Bool
+    /// The least and greatest values accepted, written as the file writes them, for a bounded
+    /// number or duration (the docs and the shipped file are checked against it).
+    let range: ConfigurationValueRange?
     let parse: @Sendable (String) throws(ConfigurationValueError) -> Value
     let render: @Sendable (Value) -> String
 
     init(
         allowsEmpty: Bool = false,
+        range: ConfigurationValueRange? = nil,
         parse: @escaping @Sendable (String) throws(ConfigurationValueError) -> Value,
         render: @escaping @Sendable (Value) -> String
     ) {
         self.allowsEmpty = allowsEmpty
+        self.range = range
         self.parse = parse
         self.render = render
     }
@@ -27,12 +32,22 @@ struct ConfigurationValueFormat<Value: Sendable>: Sendable {
         let render = self.render
         return .init(
             allowsEmpty: true,
+            range: range,
             parse: { (text: String) throws(ConfigurationValueError) -> Value? in
                 text.isEmpty ? nil : try parse(text)
             },
             render: { $0.map(render) ?? "" }
         )
     }
+}
+
+/// The bounds of a number or duration key, written as the configuration file writes them.
+struct ConfigurationValueRange: Sendable, Hashable, CustomStringConvertible {
+    let lower: String
+    let upper: String
+
+    /// `1 to 10000`, as the shipped file and the error messages say it.
+    var description: String { "\(lower) to \(upper)" }
 }
 
 extension ConfigurationValueFormat where Value == String {
@@ -136,6 +151,7 @@ extension ConfigurationValueFormat where Value == Int {
     /// A whole number within `range`.
     static func integer(in range: ClosedRange<Int>) -> Self {
         Self(
+            range: ConfigurationValueRange(lower: String(range.lowerBound), upper: String(range.upperBound)),
             parse: { (text: String) throws(ConfigurationValueError) -> Int in
                 let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
                 guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text) else {
@@ -156,6 +172,8 @@ extension ConfigurationValueFormat where Value == Duration {
     /// A duration (`500ms`, `30s`, `5m`, `2h`, `1d`) within `range`.
     static func duration(in range: ClosedRange<Duration>) -> Self {
         Self(
+            range: ConfigurationValueRange(
+                lower: range.lowerBound.configurationText, upper: range.upperBound.configurationText),
             parse: { (text: String) throws(ConfigurationValueError) -> Duration in
                 guard let value = Duration(configurationText: text) else {
                     throw ConfigurationValueError(

@@ -37,7 +37,9 @@ public final class AppDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw StoreError(.cannotOpen, "cannot open the database at \(path): \(error)")
+            throw StoreError(
+                .cannotOpen, "cannot open the database at \(path): \(error)",
+                isTemporary: StoreError.isTemporaryFailure(error))
         }
         do {
             return try AppDatabase(pool)
@@ -66,7 +68,14 @@ public final class AppDatabase: Sendable {
                     + "with migrations \(unknown.joined(separator: ", ")); this concertd knows schema "
                     + "\(migrator.migrations.count). Refusing to start: run the newer concertd, or restore a backup")
         }
-        try migrator.migrate(writer)
+        do {
+            try migrator.migrate(writer)
+        } catch {
+            // Each migration runs in a transaction of its own: a failed one leaves the file as it was.
+            throw StoreError(
+                .cannotOpen, "a schema migration failed and was rolled back, the database is unchanged: \(error)",
+                isTemporary: StoreError.isTemporaryFailure(error))
+        }
         try writer.write { db in
             try db.execute(sql: "PRAGMA user_version = \(migrator.migrations.count)")
         }
@@ -90,10 +99,13 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public var code: Code
     public var message: String
+    /// Whether waiting may cure the failure (see ``isTemporaryFailure(_:)``).
+    public var isTemporary: Bool
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, isTemporary: Bool = false) {
         self.code = code
         self.message = message
+        self.isTemporary = isTemporary
     }
 
     public var description: String { message }

@@ -192,23 +192,57 @@ enum SchemaMigrations {
 /// Rewrites the `CHECK (column IN ('a', 'b'))` constraints of tables as `CHECK (column = 'a' OR
 /// column = 'b')`, through `writable_schema` (https://sqlite.org/lang_altertable.html, "making
 /// other kinds of table schema changes"). The two forms accept the same values.
+///
+/// SQLite's steps, inside the migration's transaction: read `schema_version`; `writable_schema`
+/// on; update the definitions; bump `schema_version`; `writable_schema` off; `integrity_check`;
+/// commit. `writable_schema` is turned off again on every path, a failure included (it belongs to
+/// the connection and outlives the rolled-back transaction), and an integrity problem found after
+/// the rewrite is thrown, so the migration's transaction rolls back and the file stays as it was.
 enum CheckConstraintRewrite {
     static func rewriteInLists(_ db: Database, tables: [String]) throws {
         let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
-        try db.execute(sql: "PRAGMA writable_schema = ON")
-        for table in tables {
-            guard
-                let sql = try String.fetchOne(
-                    db, sql: "SELECT sql FROM sqlite_schema WHERE name = ?", arguments: [table])
-            else { throw StoreError(.cannotOpen, "the table \(table) is missing") }
-            let rewritten = try rewrite(sql)
-            try db.execute(
-                sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
-                arguments: [rewritten, table])
+        try withWritableSchema(db) {
+            for table in tables {
+                guard
+                    let sql = try String.fetchOne(
+                        db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", arguments: [table])
+                else { throw StoreError(.cannotOpen, "the table \(table) is missing") }
+                let rewritten = try rewrite(sql)
+                try db.execute(
+                    sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+                    arguments: [rewritten, table])
+            }
+            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
         }
-        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
-        try db.execute(sql: "PRAGMA writable_schema = OFF")
         db.clearSchemaCache()
+        // Only the rewritten tables (their rows against the new constraints, their indexes): the
+        // rest of the file was not touched, and a whole-file check of a large outbox takes minutes.
+        for table in tables {
+            let problems = try String.fetchAll(db, sql: "PRAGMA integrity_check(\(table.quotedDatabaseIdentifier))")
+            guard problems == ["ok"] else {
+                throw StoreError(
+                    .cannotOpen,
+                    "the rewritten CHECK constraints of \(table) fail SQLite's integrity check, so nothing was "
+                        + "changed: \(problems.prefix(5).joined(separator: "; "))")
+            }
+        }
+    }
+
+    /// Runs `body` with `PRAGMA writable_schema = ON`, and turns it off again however `body` ends.
+    private static func withWritableSchema(_ db: Database, _ body: () throws -> Void) throws {
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        do {
+            try body()
+        } catch {
+            do {
+                try db.execute(sql: "PRAGMA writable_schema = OFF")
+            } catch let resetError {
+                throw StoreError(
+                    .cannotOpen, "\(error); and writable_schema could not be turned off again: \(resetError)")
+            }
+            throw error
+        }
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
     }
 
     /// `sql` with each `CHECK (name IN ('a', …))` written as an `OR` of equalities; throws when a

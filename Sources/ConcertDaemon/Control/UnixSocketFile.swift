@@ -58,7 +58,7 @@ enum UnixSocketFile {
             throw ControlServerError("\(path) exists and is not a socket; remove it or choose another socket path")
         }
         if isAnswering(path) {
-            throw ControlServerError("another concertd is already listening on \(path)")
+            throw ControlServerError("another concertd is already listening on \(path)", isTemporary: true)
         }
         guard unlink(path) == 0 || errno == ENOENT else {
             throw .system("cannot remove the stale socket \(path)", errno: errno)

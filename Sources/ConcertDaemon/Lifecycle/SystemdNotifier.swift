@@ -22,6 +22,9 @@ public final class SystemdNotifier: Sendable {
         case reloading
         /// Shutdown has begun.
         case stopping
+        /// The current start, run or stop may take this much longer than the unit's timeout
+        /// (`EXTEND_TIMEOUT_USEC`).
+        case extendTimeout(Duration)
         /// The keep-alive ping for `WatchdogSec=`.
         case watchdog
         /// A one-line summary shown by `systemctl status`; newlines become spaces.
@@ -32,6 +35,8 @@ public final class SystemdNotifier: Sendable {
             case .ready: "READY=1"
             case .reloading: "RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())"
             case .stopping: "STOPPING=1"
+            case .extendTimeout(let duration):
+                "EXTEND_TIMEOUT_USEC=\(duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)"
             case .watchdog: "WATCHDOG=1"
             case .status(let text):
                 "STATUS=" + String(text.map { $0.isNewline ? " " : $0 })
@@ -101,10 +106,10 @@ public final class SystemdNotifier: Sendable {
         notify([.reloading] + (status.map { [.status($0)] } ?? []))
     }
 
-    /// `STOPPING=1`, with a status line when given.
+    /// `STOPPING=1`, with a status line and `EXTEND_TIMEOUT_USEC` when given.
     @discardableResult
-    public func stopping(status: String? = nil) -> Bool {
-        notify([.stopping] + (status.map { [.status($0)] } ?? []))
+    public func stopping(status: String? = nil, extendingTimeoutBy extra: Duration? = nil) -> Bool {
+        notify([.stopping] + (extra.map { [.extendTimeout($0)] } ?? []) + (status.map { [.status($0)] } ?? []))
     }
 
     /// `WATCHDOG=1`.

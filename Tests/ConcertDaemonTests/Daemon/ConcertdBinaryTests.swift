@@ -9,10 +9,14 @@ import Testing
     static let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("concertd").path
 
-    func launch(_ arguments: [String], environment: [String: String], directory: String) throws -> (Process, Pipe) {
+    /// Starts `concertd` with `arguments` (through `wrapper`, such as `unshare`, when given), its
+    /// standard error in the pipe returned.
+    static func launch(
+        _ arguments: [String], wrapper: [String] = [], environment: [String: String] = [:], directory: String
+    ) throws -> (Process, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: wrapper.first ?? binary)
+        process.arguments = wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [binary] + arguments
         process.environment = [
             "HOME": directory, "CONFIGURATION_DIRECTORY": directory + "/etc", "PATH": "/usr/bin:/bin",
         ]
@@ -28,7 +32,7 @@ import Testing
         let socket = TemporarySocket()
         defer { socket.remove() }
         let receiver = try DatagramReceiver()
-        let (process, _) = try launch(
+        let (process, _) = try Self.launch(
             [
                 "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state", "--socket",
                 socket.path,
@@ -54,7 +58,7 @@ import Testing
         defer { socket.remove() }
         let config = socket.directory + "/bad.conf"
         try "max_in_flight = many\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let (process, error) = try launch(
+        let (process, error) = try Self.launch(
             [
                 "--config", config, "--catalog", TestDaemon.catalogPath, "--state-dir", socket.directory + "/state",
                 "--socket", socket.path,
@@ -73,7 +77,7 @@ import Testing
         defer { socket.remove() }
         let config = socket.directory + "/check.conf"
         try "colour = blue\nretry_max = forever\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let (bad, badError) = try launch(
+        let (bad, badError) = try Self.launch(
             ["check-config", config, "--catalog", TestDaemon.catalogPath], environment: [:], directory: socket.directory
         )
         let problems = String(decoding: badError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -82,7 +86,7 @@ import Testing
         #expect(problems.contains("check.conf:1") && problems.contains("colour"))
         #expect(problems.contains("check.conf:2") && problems.contains("retry_max"))
 
-        let (good, _) = try launch(
+        let (good, _) = try Self.launch(
             ["check-config", "--catalog", TestDaemon.catalogPath], environment: [:], directory: socket.directory)
         good.waitUntilExit()
         #expect(good.terminationStatus == 0)

@@ -18,6 +18,8 @@ struct SystemdNotifierTests {
         #expect(receiver.receive() == "WATCHDOG=1")
         #expect(notifier.stopping(status: "stopping: waiting for 2 sends"))
         #expect(receiver.receive() == "STOPPING=1\nSTATUS=stopping: waiting for 2 sends")
+        #expect(notifier.stopping(status: "stopping", extendingTimeoutBy: .seconds(25) + .milliseconds(1)))
+        #expect(receiver.receive() == "STOPPING=1\nEXTEND_TIMEOUT_USEC=25001000\nSTATUS=stopping")
     }
 
     @Test func notificationsArriveOnAnAbstractSocket() throws {

@@ -46,8 +46,17 @@ for link in bin sbin lib lib64; do ln -s "usr/$link" "$root/$link"; done
 cp /usr/lib/os-release "$root/usr/lib/os-release"
 ln -s ../usr/lib/os-release "$root/etc/os-release"
 
+# A debug build (make test installs one) loads the Swift runtime from the toolchain: bind it
+# read-only at the same path. The release install links it in and needs nothing.
+toolchain=()
+libraries=$(ldd "$work/local-up/sbin/concertd" 2>/dev/null || true)
+if [[ $libraries == *"=> /opt/swift/"* ]]; then
+    toolchain=(--bind-ro=/opt/swift)
+    mkdir -p "$root/opt/swift"
+fi
+
 timeout 300 "$nspawn" --quiet --register=no --keep-unit --link-journal=no -D "$root" -M concertd-sandbox \
-    --bind-ro=/usr:/usr --bind-ro="$work/local-up:/usr/local" --overlay="/etc:$etc:/etc" \
+    --bind-ro=/usr:/usr --bind-ro="$work/local-up:/usr/local" --overlay="/etc:$etc:/etc" "${toolchain[@]}" \
     --bind-ro="$here:/probe" --bind="$out:/probe-out" --console=pipe \
     -b -- --unit=concertd-probe.target > "$out/boot.log" 2>&1 || true
 [ -f "$out/done" ] || { echo "the probe did not finish; see $out/boot.log and $out/driver.log" >&2; exit 1; }

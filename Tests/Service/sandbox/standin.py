@@ -65,7 +65,9 @@ attempt("write_configuration_directory", lambda: open("/etc/concertd/written-by-
 attempt("list_home", lambda: os.listdir("/home"))
 attempt("visible_pids", lambda: sorted(p for p in os.listdir("/proc") if p.isdigit()))
 attempt("getaddrinfo_addrconfig", lambda: socket.getaddrinfo("localhost", 25, flags=socket.AI_ADDRCONFIG)[0][4])
-attempt("tcp_connect_loopback", lambda: socket.create_connection(("127.0.0.1", 2525), timeout=3).recv(64).decode())
+# The driver's listener: a free port, written where the sandbox can read it.
+probe_port = int(open("/run/concertd-probe.port").read())
+attempt("tcp_connect_loopback", lambda: socket.create_connection(("127.0.0.1", probe_port), timeout=3).recv(64).decode())
 attempt("netlink_socket", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0).close())
 attempt("groups_of_alice", lambda: os.getgrouplist("alice", pwd.getpwnam("alice").pw_gid))
 attempt("credential_smtp_password", credential)
@@ -75,11 +77,12 @@ server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 
 
 def listen():
-    """What ControlServer does: bind, chmod 0660, chown to the daemon's user and the group."""
+    """What ControlServer does: bind, chmod 0660, and chown only when the file's group is not the
+    control group already (the unit's filter has no @chown: under it, the group is the primary one)."""
     server.bind(socket_path)
     os.chmod(socket_path, 0o660)
-    os.chown(socket_path, os.getuid(), -1)
-    os.chown(socket_path, -1, control_gid)
+    if os.stat(socket_path).st_gid != control_gid:
+        os.chown(socket_path, -1, control_gid)
     server.listen(8)
     return True
 

@@ -1,0 +1,36 @@
+import ConcertDaemon
+
+/// `concertd`'s exit status when it cannot start, from sysexits(3), which the unit's
+/// `RestartPreventExitStatus=64 78` reads: systemd restarts the daemon after a temporary failure
+/// and leaves it stopped after one that only a person can mend.
+enum ExitStatus: Int32 {
+    /// `EX_TEMPFAIL`: another concertd holds the database, the database is locked by another
+    /// program, the disk is full, the control socket is answered by a live daemon: try later.
+    case temporaryFailure = 75
+    /// `EX_CONFIG`: the configuration, the catalog or the database (newer schema, failed
+    /// migration, damaged) is wrong; restarting would only fill the journal.
+    case configurationError = 78
+
+    init(_ error: Daemon.StartupError) {
+        self = error.isTemporary ? .temporaryFailure : .configurationError
+    }
+
+    /// Every status `concertd` exits with, for `--help` and the manual.
+    static let summary = """
+        Exit status: 0 stopped on SIGTERM or SIGINT, or check-config found no problem, \
+        64 usage error (a flag unknown or missing its value), \
+        \(temporaryFailure.rawValue) cannot start now: another concertd holds the database, another program \
+        keeps it locked, the disk is full or the control socket is answered by a live daemon; systemd starts \
+        concertd again, \
+        \(configurationError.rawValue) refusing to start, or check-config found problems: the configuration, \
+        the catalog, or a database written by a newer concertd or whose migration failed.
+        """
+
+    /// The first line written to standard error.
+    var headline: String {
+        switch self {
+        case .temporaryFailure: "cannot start now (temporary failure, exit 75: a service manager may try again)"
+        case .configurationError: "refusing to start (exit 78: fix the cause, then start again)"
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ConcertCore
+import Foundation
+import Testing
+
+@testable import ConcertDaemon
+
+/// One daemon per database: a second concertd on the same state directory, by any path, is
+/// refused before it touches the database.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DatabaseLockTests {
+    /// Starts a daemon on `stateDirectory` with a socket of its own and the system's clock (as an
+    /// operator's second start would: its "now" is years after the catalog's concerts).
+    func startSecond(stateDirectory: String) throws(Daemon.StartupError) -> Daemon {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let options = TestDaemon.options(
+            directory: socket.directory, socketPath: socket.path, clockStart: nil, config: nil, catalog: nil,
+            environment: [:], stateDirectory: stateDirectory)
+        return try Daemon.start(options, logger: .quiet)
+    }
+
+    func pendingAndSkipped(_ daemon: TestDaemon) throws -> (pending: Int, skipped: Int) {
+        let counters = try daemon.daemon.database.counters()
+        return (counters["delivery.scheduled", default: 0], counters["delivery.skipped", default: 0])
+    }
+
+    @Test func aSecondDaemonOnTheSameStateDirectoryIsRefusedAndThePendingRemindersStayPending() async throws {
+        let first = try TestDaemon()
+        defer { first.remove() }
+        let run = await runCtl([
+            "subscribe", "busan", "daegu", "--webhook", "https://hooks.example.org/a", "--quiet", "--socket",
+            first.socketPath,
+        ])
+        #expect(run.status == 0, "\(run.error)")
+        let before = try pendingAndSkipped(first)
+        #expect(before.pending > 0 && before.skipped == 0)
+
+        let error = #expect(throws: Daemon.StartupError.self) {
+            _ = try startSecond(stateDirectory: first.stateDirectory)
+        }
+        #expect(error?.kind == .anotherDaemon && error?.isTemporary == true)
+        let message = error?.description ?? ""
+        #expect(
+            message.contains("another concertd (pid \(getpid())) holds \(first.stateDirectory)/concertd.sqlite3.lock"))
+        #expect(message.contains("stop it first"))
+        let after = try pendingAndSkipped(first)
+        #expect(after.pending == before.pending && after.skipped == 0, "the refused daemon changed no reminder")
+    }
+
+    @Test func aSymlinkToTheStateDirectoryMeetsTheSameLock() throws {
+        let first = try TestDaemon()
+        defer { first.remove() }
+        let link = first.directory + "/elsewhere"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.stateDirectory)
+        let error = #expect(throws: Daemon.StartupError.self) { _ = try startSecond(stateDirectory: link) }
+        #expect(error?.kind == .anotherDaemon)
+    }
+
+    @Test func aSymlinkToTheDatabaseFileMeetsTheSameLock() throws {
+        let first = try TestDaemon()
+        defer { first.remove() }
+        let other = first.directory + "/other-state"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(
+            atPath: other + "/concertd.sqlite3", withDestinationPath: first.stateDirectory + "/concertd.sqlite3")
+        let error = #expect(throws: Daemon.StartupError.self) { _ = try startSecond(stateDirectory: other) }
+        #expect(error?.kind == .anotherDaemon)
+    }
+
+    @Test func afterTheFirstStopsTheNextStartsAndRewritesThePid() throws {
+        let first = try TestDaemon()
+        defer { first.remove() }
+        first.stop()
+        let next = try startSecond(stateDirectory: first.stateDirectory)
+        defer { next.stop() }
+        let lockFile = first.stateDirectory + "/concertd.sqlite3.lock"
+        #expect(try String(contentsOfFile: lockFile, encoding: .utf8) == "\(getpid())\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: lockFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func theLockIsTakenBeforeTheDatabaseIsOpened() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let state = socket.directory + "/state"
+        let lock = try DatabaseLock.acquire(databasePath: state + "/concertd.sqlite3")
+        defer { lock.release() }
+        #expect(throws: Daemon.StartupError.self) { _ = try startSecond(stateDirectory: state) }
+        #expect(!FileManager.default.fileExists(atPath: state + "/concertd.sqlite3"), "no database was created")
+    }
+}
