@@ -10,13 +10,13 @@ extension EasyHandle {
         var message = ""
         if code != CURLE_OK {
             let text = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-            message = secret.scrubber.scrub(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
+            message = secret.redactor.redact(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
         }
         if isMail {
             return TransferResult(
                 failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
                 smtpStage: stage,
-                lastReply: lastReply.isEmpty ? nil : secret.scrubber.scrub(String(decoding: lastReply, as: UTF8.self)))
+                lastReply: lastReply.isEmpty ? nil : secret.redactor.redact(String(decoding: lastReply, as: UTF8.self)))
         }
         return TransferResult(
             failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,

@@ -18,7 +18,7 @@ final class EasyHandle {
     var completion: (@Sendable (TransferResult) -> Void)?
     var isMail = false
     /// What texts of this transfer must not show: the webhook URL or the SMTP password. The
-    /// scrubber is built only when there is a text to scrub, off the fast path of a success.
+    /// redactor is built only when there is a text to redact, off the fast path of a success.
     var secret = TransferSecret.none
 
     var body: [UInt8] = []
@@ -130,17 +130,17 @@ final class EasyHandle {
     }
 }
 
-/// The secret of one transfer, kept until a text needs scrubbing.
+/// The secret of one transfer, kept until a text needs redacting.
 enum TransferSecret {
     case none
     case url(String)
     case password(String?)
 
-    var scrubber: SecretScrubber {
+    var redactor: SecretRedactor {
         switch self {
-        case .none: SecretScrubber([])
-        case .url(let url): .forURL(url)
-        case .password(let password): .forPassword(password)
+        case .none: SecretRedactor()
+        case .url(let url): SecretRedactor(knownSecrets: [url])
+        case .password(let password): SecretRedactor(knownSecrets: password.map { [$0] } ?? [])
         }
     }
 }
