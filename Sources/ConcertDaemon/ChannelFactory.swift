@@ -12,7 +12,8 @@ enum ChannelFactory {
         let webhookTimeouts = TransferTimeouts(
             connect: configuration.httpConnectTimeout, total: configuration.httpTimeout)
         channels["webhook"] = WebhookChannel(
-            sender: sender, timeouts: webhookTimeouts, redactor: SecretRedactor(configuration: configuration)
+            sender: sender, timeouts: webhookTimeouts, redactor: SecretRedactor(configuration: configuration),
+            deny: configuration.webhookDeny
         ) { message in
             try WebhookFormats.request(for: message, rendered: renderer.render(message), attemptTime: Date())
         }

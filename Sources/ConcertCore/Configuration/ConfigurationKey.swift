@@ -68,6 +68,7 @@ extension DaemonConfiguration {
         .init("http_timeout", \.httpTimeout, .duration(in: .milliseconds(100)...Duration.seconds(3600))),
         .init("http_ca_bundle", \.httpCABundle, optional: .absolutePath),
         .init("http_max_response_bytes", \.httpMaxResponseBytes, .integer(in: 0...16_777_216)),
+        .init("webhook_deny", \.webhookDeny, .networkList),
         .init("smtp_url", \.smtpURL, optional: .smtpURL, flag: "--smtp"),
         .init("smtp_password_file", \.smtpPasswordFile, optional: .absolutePath),
         .init("smtp_password_env", \.smtpPasswordEnv, optional: .environmentName),

@@ -43,6 +43,9 @@ struct SubscriptionRequest {
             if let problem = WebhookURL.problem(with: url) {
                 throw .invalidInput("invalid webhook URL: \(problem)", field: "webhook")
             }
+            if let problem = configuration.webhookDeny.problem(withURL: url) {
+                throw .invalidInput("invalid webhook URL: \(problem)", field: "webhook")
+            }
             let format: any WebhookFormat
             do {
                 format = try WebhookFormats.resolve(name: params.format, url: url)

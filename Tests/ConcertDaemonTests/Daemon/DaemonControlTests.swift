@@ -103,6 +103,50 @@ import Testing
         #expect(counters["subscription.active", default: 0] == 0)
     }
 
+    @Test func aWebhookWhoseHostIsADeniedAddressIsRefusedAtOnce() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        for (id, url) in ["http://169.254.169.254/latest/meta-data/", "http://[::ffff:169.254.169.254]/"].enumerated() {
+            try client.send(ControlMethods.subscribe, SubscribeParams(cities: ["busan"], webhook: url), id: Int64(id))
+            guard case .failure(let error) = try client.readReply().outcome else {
+                Issue.record("\(url) was accepted")
+                continue
+            }
+            #expect(error.code == .invalidInput)
+            #expect(error.field == "webhook")
+            #expect(error.message.contains("169.254.0.0/16, which webhook_deny refuses"), "\(error.message)")
+        }
+        let run = await ctl(daemon, "subscribe", "busan", "--webhook", "http://169.254.169.254/x", "--quiet")
+        #expect(run.status == 1)
+        #expect(run.error.contains("which webhook_deny refuses"))
+        #expect(try daemon.daemon.database.counters()["subscription.active", default: 0] == 0)
+    }
+
+    @Test func aHostNameIsCheckedWhenSentAndTheTestReplySaysWhyItWasRefused() async throws {
+        let daemon = try TestDaemon(config: "webhook_deny = 127.0.0.0/8, ::1/128\n")
+        defer { daemon.remove() }
+        let refused = await ctl(daemon, "subscribe", "busan", "--webhook", "http://127.0.0.1:9/x", "--quiet")
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("127.0.0.0/8, which webhook_deny refuses"))
+        // A name is not resolved at subscribe time; its addresses are checked when sending.
+        let id = try #require(
+            try json(await ctl(daemon, "subscribe", "busan", "--webhook", "http://localhost:9/x", "--quiet", "--json"))[
+                "id"] as? String)
+        let run = await ctl(daemon, "test", id, "--json")
+        #expect(run.status == 1)
+        let detail = try #require(try json(run)["detail"] as? String)
+        #expect(detail.hasPrefix("the webhook host localhost resolved to "), "\(detail)")
+        #expect(detail.contains("which webhook_deny refuses"))
+
+        // A reload applies a new list: now the connection is tried (and refused: port 9 is closed).
+        try "webhook_deny = none\n".write(
+            toFile: daemon.directory + "/concertd.conf", atomically: true, encoding: .utf8)
+        #expect(await ctl(daemon, "reload").status == 0)
+        let again = try #require(try json(await ctl(daemon, "test", id, "--json"))["detail"] as? String)
+        #expect(!again.contains("webhook_deny"), "\(again)")
+    }
+
     @Test func badEmailAndOffsetsAreRefusedWithTheReason() async throws {
         let daemon = try TestDaemon()
         defer { daemon.remove() }

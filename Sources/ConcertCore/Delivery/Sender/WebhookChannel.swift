@@ -8,19 +8,22 @@ public final class WebhookChannel: Channel {
     private let sender: CurlSender
     private let timeouts: TransferTimeouts
     private let redactor: SecretRedactor
+    private let deny: AddressDenyList
     private let buildRequest: RequestBuilder
 
     /// A channel sending through `sender`; a request that cannot be built is a `permanent` failure.
     ///
     /// `redactor` knows the daemon's own secrets (the SMTP password); each verdict's text is also
-    /// cleared of the subscription's URL and signing secret.
+    /// cleared of the subscription's URL and signing secret. No connection is made to an address
+    /// `deny` refuses (`webhook_deny`): such a message fails for good, naming the address.
     public init(
         sender: CurlSender, timeouts: TransferTimeouts = .webhook, redactor: SecretRedactor = SecretRedactor(),
-        buildRequest: @escaping RequestBuilder
+        deny: AddressDenyList = .linkLocal, buildRequest: @escaping RequestBuilder
     ) {
         self.sender = sender
         self.timeouts = timeouts
         self.redactor = redactor
+        self.deny = deny
         self.buildRequest = buildRequest
     }
 
@@ -34,7 +37,7 @@ public final class WebhookChannel: Channel {
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
         let buildRequest = self.buildRequest
         let redactor = self.redactor
-        sender.post(timeouts: timeouts) {
+        sender.post(timeouts: timeouts, deny: deny) {
             let request: HTTPRequest
             do {
                 request = try buildRequest(message)
