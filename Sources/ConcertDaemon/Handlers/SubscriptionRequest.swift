@@ -103,6 +103,9 @@ struct SubscriptionRequest {
             }
             return upcoming ? nil : "\(city) has no upcoming concert; you will be told when one is added"
         }
+        if case .webhook(let url, _, _) = channel, let warning = WebhookURL.plainHTTPWarning(for: url) {
+            warnings.append(warning)
+        }
     }
 }
 

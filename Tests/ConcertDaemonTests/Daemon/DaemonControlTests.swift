@@ -147,6 +147,48 @@ import Testing
         #expect(!again.contains("webhook_deny"), "\(again)")
     }
 
+    @Test func anHTTPWebhookIsAcceptedWithAWarningInTheReplyAndTheOutput() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let reply = try json(
+            await ctl(
+                daemon, "subscribe", "busan", "--webhook", "http://chat.example.org/hooks/abc", "--quiet", "--json"))
+        #expect(reply["id"] is String)
+        let warnings = try #require(reply["warnings"] as? [String])
+        #expect(warnings.contains { $0.hasPrefix("the webhook URL uses http://") }, "\(warnings)")
+
+        let human = await ctl(daemon, "subscribe", "busan", "--webhook", "http://chat.example.org/hooks/def", "--quiet")
+        #expect(human.status == 0)
+        #expect((human.output + human.error).contains("the webhook URL uses http://"))
+
+        let https = try json(
+            await ctl(
+                daemon, "subscribe", "busan", "--webhook", "https://chat.example.org/hooks/ghi", "--quiet", "--json"))
+        #expect(!((https["warnings"] as? [String]) ?? []).contains { $0.contains("http://") })
+        let loopback = try json(
+            await ctl(daemon, "subscribe", "busan", "--webhook", "http://127.0.0.1:9/x", "--quiet", "--json"))
+        #expect(!((loopback["warnings"] as? [String]) ?? []).contains { $0.contains("http://") })
+    }
+
+    @Test func aBulkImportWarnsOncePerHTTPLine() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = daemon.directory + "/import.jsonl"
+        let lines = [
+            #"{"cities":["busan"],"webhook":"http://chat.example.org/hooks/a"}"#,
+            #"{"cities":["busan"],"webhook":"https://chat.example.org/hooks/b"}"#,
+            #"{"cities":["busan"],"webhook":"http://chat.example.org/hooks/c"}"#,
+            #"{"cities":["busan"],"webhook":"http://localhost:9/hooks/d"}"#,
+        ]
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try json(await ctl(daemon, "subscribe", "--from", file, "--json"))
+        #expect(result["imported"] as? Int == 4)
+        let warnings = ((result["warnings"] as? [String]) ?? []).filter { $0.contains("uses http://") }
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.first?.hasPrefix("line 1: the webhook URL uses http://") == true)
+        #expect(warnings.last?.hasPrefix("line 3: the webhook URL uses http://") == true)
+    }
+
     @Test func badEmailAndOffsetsAreRefusedWithTheReason() async throws {
         let daemon = try TestDaemon()
         defer { daemon.remove() }
