@@ -6,9 +6,9 @@ import Foundation
 
 /// An IPv4 or IPv6 address: its 4 or 16 bytes in network order.
 public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    let bytes: [UInt8]
 
-    public var isIPv4: Bool { bytes.count == 4 }
+    var isIPv4: Bool { bytes.count == 4 }
 
     init(bytes: [UInt8]) {
         precondition(bytes.count == 4 || bytes.count == 16, "an IP address has 4 or 16 bytes")
@@ -17,7 +17,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// An address in its standard notation: `169.254.169.254`, or `fe80::1` (in brackets or not,
     /// with or without a `%zone`). Anything else, the legacy IPv4 forms included, is `nil`.
-    public init?(_ text: String) {
+    init?(_ text: String) {
         var text = Substring(text)
         if text.hasPrefix("["), text.hasSuffix("]") { text = text.dropFirst().dropLast() }
         if let zone = text.firstIndex(of: "%"), text.contains(":") { text = text[..<zone] }
@@ -34,7 +34,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address a URL's host names when it is an address, read as libcurl reads it: besides
     /// the standard notations, the legacy IPv4 forms `inet_aton` accepts and libcurl normalises
     /// (`2852039166`, `0xa9.0xfe.0xa9.0xfe`, `169.254.43518`). A host name is `nil`.
-    public init?(urlHost host: String) {
+    init?(urlHost host: String) {
         if let address = IPAddress(host) {
             self = address
             return
@@ -64,7 +64,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The IPv4 address an IPv6 address reaches: an IPv4-mapped address (`::ffff:a.b.c.d`) or
     /// one under the NAT64 well-known prefix (`64:ff9b::a.b.c.d`).
-    public var embeddedIPv4: IPAddress? {
+    var embeddedIPv4: IPAddress? {
         guard bytes.count == 16 else { return nil }
         let mapped: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
         let nat64: [UInt8] = [0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0]
@@ -75,7 +75,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The address a connection to this one reaches on Linux: the unspecified addresses
     /// (`0.0.0.0`, `::`) connect to the loopback address of their family; any other is itself.
-    public var connectedAddress: IPAddress {
+    var connectedAddress: IPAddress {
         guard bytes.allSatisfy({ $0 == 0 }) else { return self }
         return isIPv4 ? IPAddress(bytes: [127, 0, 0, 1]) : IPAddress(bytes: Array(repeating: 0, count: 15) + [1])
     }

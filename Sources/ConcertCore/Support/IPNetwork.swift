@@ -1,15 +1,15 @@
 /// An IPv4 or IPv6 network in CIDR notation: `169.254.0.0/16`, `fe80::/10`.
 public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// The network's first address (every bit after the prefix is zero).
-    public let address: IPAddress
-    public let prefixLength: Int
+    let address: IPAddress
+    let prefixLength: Int
 
     /// Reads `address/length`; an address alone is a network of that one address (`/32`, `/128`).
     ///
     /// Refuses, naming what is wrong: an address that is not in standard notation, a prefix
     /// length out of range for the family, and bits set after the prefix (`10.0.0.1/8`: a typo
     /// for `10.0.0.0/8`, or for `10.0.0.1/32`?).
-    public init(parsing text: String) throws(IPNetworkError) {
+    init(parsing text: String) throws(IPNetworkError) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let address = IPAddress(String(parts[0])), !parts[0].contains("%") else {
             throw IPNetworkError(
@@ -48,7 +48,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `address` is in this network; an address of the other family never is.
-    public func contains(_ other: IPAddress) -> Bool {
+    func contains(_ other: IPAddress) -> Bool {
         other.bytes.count == address.bytes.count && Self.masked(other, to: prefixLength) == address
     }
 
@@ -66,8 +66,8 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a text is not an IP network.
-public struct IPNetworkError: Error, CustomStringConvertible {
-    public let description: String
+struct IPNetworkError: Error, CustomStringConvertible {
+    let description: String
 
     init(_ description: String) {
         self.description = description

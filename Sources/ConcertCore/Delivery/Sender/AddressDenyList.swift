@@ -12,9 +12,9 @@ import Foundation
 /// Behind a proxy (`https_proxy` in the daemon's environment) the address checked is the
 /// proxy's: the proxy must enforce its own rules.
 public struct AddressDenyList: Sendable, Hashable, CustomStringConvertible {
-    public let networks: [IPNetwork]
+    let networks: [IPNetwork]
 
-    public init(networks: [IPNetwork]) {
+    init(networks: [IPNetwork]) {
         self.networks = networks
     }
 
@@ -30,7 +30,7 @@ public struct AddressDenyList: Sendable, Hashable, CustomStringConvertible {
     ])
 
     /// Reads `none`, or networks separated by commas (or spaces): `169.254.0.0/16, fe80::/10`.
-    public init(parsing text: String) throws(IPNetworkError) {
+    init(parsing text: String) throws(IPNetworkError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.lowercased() == "none" {
             self = .none
@@ -52,7 +52,7 @@ public struct AddressDenyList: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The network of the list that refuses a connection to `address`, or `nil` when it is allowed.
-    public func refusing(_ address: IPAddress) -> IPNetwork? {
+    func refusing(_ address: IPAddress) -> IPNetwork? {
         guard !networks.isEmpty else { return nil }
         for form in [address, address.embeddedIPv4].compactMap({ $0 }) {
             for candidate in [form, form.connectedAddress] {
