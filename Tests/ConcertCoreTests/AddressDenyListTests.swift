@@ -112,7 +112,7 @@ import Testing
         "http://169.254.169.254/latest/meta-data/", "https://169.254.169.254:8443/x", "http://2852039166/",
         "http://0xa9.0xfe.0xa9.0xfe/", "http://169.254.43518/", "http://0251.0376.0251.0376/",
         "http://[fe80::1]/hook", "http://[fe80::1%25eth0]:8080/hook", "http://[::ffff:169.254.169.254]/",
-        "http://[::ffff:a9fe:a9fe]/",
+        "http://[::ffff:a9fe:a9fe]/", "http://169.254.169.254./x",
     ])
     func aURLWhoseHostIsADeniedAddressInAnyNotationIsRefusedAtSubscribeTime(url: String) {
         let problem = AddressDenyList.linkLocal.problem(withURL: url)

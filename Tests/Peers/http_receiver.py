@@ -55,6 +55,7 @@ ECHO_FORMS = {
     "html": lambda text: html.escape(text).replace("/", "&#x2F;"),
     "decimal": lambda text: escape_every_character(text, "&#%d;"),
     "form": lambda text: urllib.parse.quote_plus(text),
+    "casefold": lambda text: text.lower(),
 }
 
 

@@ -33,8 +33,11 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The address a URL's host names when it is an address, read as libcurl reads it: besides
     /// the standard notations, the legacy IPv4 forms `inet_aton` accepts and libcurl normalises
-    /// (`2852039166`, `0xa9.0xfe.0xa9.0xfe`, `169.254.43518`). A host name is `nil`.
+    /// (`2852039166`, `0xa9.0xfe.0xa9.0xfe`, `169.254.43518`), with or without a trailing dot.
+    /// A host name is `nil`.
     init?(urlHost host: String) {
+        // A trailing dot makes a name absolute; libcurl drops it.
+        let host = host.hasSuffix(".") ? String(host.dropLast()) : host
         if let address = IPAddress(host) {
             self = address
             return

@@ -15,7 +15,7 @@ import Foundation
 ///   its key without `whsec_`. A known secret is found in every form a receiver may echo it in:
 ///   as it is or percent-decoded; percent-encoded (`%2F`, `%2f`, `%252F`), JSON-escaped (`\/`,
 ///   `\u002F`), HTML-escaped (`&#x2F;`, `&#47;`, `&amp;`) or form-encoded (`+`), byte by byte in
-///   any mix. A text that ends in the first characters of a token, a password or a signing secret
+///   any mix, and in any letter case. A text that ends in the first characters of a token, a password or a signing secret
 ///   (a quote cut short) has those masked too.
 public struct SecretRedactor: Sendable {
     /// Secrets hidden wherever they appear, longest first so that none is partly revealed.
@@ -230,7 +230,7 @@ public struct SecretRedactor: Sendable {
     /// ends with the text.
     private static func match(_ pattern: Pattern, in text: [UInt8], at start: Int) -> Int? {
         let first = text[start]
-        guard first == pattern.bytes[0] || escapeStarts.contains(first) else { return nil }
+        guard folded(first) == folded(pattern.bytes[0]) || escapeStarts.contains(first) else { return nil }
         var positions = [start]
         var next: [Int] = []
         var cutOff = false
@@ -257,13 +257,13 @@ public struct SecretRedactor: Sendable {
     /// Calls `found` with the end of each form of `byte` that starts at `position` of `text`.
     private static func forEachEnd(of byte: UInt8, in text: [UInt8], at position: Int, _ found: (Int) -> Void) {
         let first = text[position]
-        if first == byte { found(position + 1) }
+        if folded(first) == folded(byte) { found(position + 1) }
         switch first {
         case UInt8(ascii: "%"):
-            if hexValue(text, from: position + 1, digits: 2) == Int(byte) { found(position + 3) }
+            if hexValue(text, from: position + 1, digits: 2).map(folded) == folded(byte) { found(position + 3) }
             if position + 2 < text.count, text[position + 1] == UInt8(ascii: "2"),
                 text[position + 2] == UInt8(ascii: "5"),
-                hexValue(text, from: position + 3, digits: 2) == Int(byte)
+                hexValue(text, from: position + 3, digits: 2).map(folded) == folded(byte)
             {
                 found(position + 5)
             }
@@ -273,16 +273,23 @@ public struct SecretRedactor: Sendable {
             if escape == byte, byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 found(position + 2)
             }
-            if escape == UInt8(ascii: "u"), hexValue(text, from: position + 2, digits: 4) == Int(byte) {
+            if escape == UInt8(ascii: "u"), hexValue(text, from: position + 2, digits: 4).map(folded) == folded(byte) {
                 found(position + 6)
             }
         case UInt8(ascii: "&"):
-            if let (value, end) = htmlEntity(text, at: position), value == Int(byte) { found(end) }
+            if let (value, end) = htmlEntity(text, at: position), folded(value) == folded(byte) { found(end) }
         case UInt8(ascii: "+"):
             if byte == UInt8(ascii: " ") { found(position + 1) }
         default:
             break
         }
+    }
+
+    /// A byte or character value with ASCII letters in lower case: a receiver that lower-cases
+    /// what it echoes still shows most of a token.
+    private static func folded(_ value: some BinaryInteger) -> Int {
+        let value = Int(value)
+        return (0x41...0x5A).contains(value) ? value + 0x20 : value
     }
 
     /// The value of `digits` hexadecimal digits (either case) at `start`, or `nil`.

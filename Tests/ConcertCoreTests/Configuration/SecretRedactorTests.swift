@@ -180,6 +180,7 @@ struct SecretRedactorTests {
         ("percent, lower case", "cannot post %2fhooks%2fT0AAAAAAA%2fB0BBBBBBB%2fZx9TOKENq8%3fsig%3da%252fb%253d"),
         ("percent twice", "Cannot POST %252Fhooks%252FT0AAAAAAA%252FB0BBBBBBB%252FZx9TOKENq8"),
         ("decoded", "Cannot POST /hooks/T0AAAAAAA/B0BBBBBBB/Zx9TOKENq8?sig=a/b="),
+        ("lower-cased", "cannot post /hooks/t0aaaaaaa/b0bbbbbbb/zx9tokenq8?sig=a%2fb%3d"),
         ("HTML", "Cannot POST &#x2F;hooks&#x2F;T0AAAAAAA&#47;B0BBBBBBB&sol;Zx9TOKENq8?sig=a%2Fb%3D"),
         ("HTML everywhere", "&#90;&#x78;9TOKENq8 and &#x54;0AAAAAAA"),
         ("whole URL escaped", #"url: "https:\/\/hooks.example.org\/hooks\/T0AAAAAAA\/B0BBBBBBB\/Zx9TOKENq8""#),
@@ -188,7 +189,7 @@ struct SecretRedactorTests {
         let url = "https://hooks.example.org/hooks/T0AAAAAAA/B0BBBBBBB/Zx9TOKENq8?sig=a%2Fb%3D"
         let redacted = SecretRedactor(knownSecrets: [url]).redact(echo)
         for secret in ["T0AAAAAAA", "B0BBBBBBB", "Zx9TOKENq8", "TOKENq8", "a%2Fb", "a/b", "hooks%2FT0", "hooks/T0"] {
-            #expect(!redacted.contains(secret), "\(form): \(redacted)")
+            #expect(!redacted.lowercased().contains(secret.lowercased()), "\(form): \(redacted)")
         }
         #expect(redacted.contains(Secret.placeholder), "\(form): \(redacted)")
     }
