@@ -11,7 +11,10 @@ enum ChannelFactory {
         var channels: [String: any Channel] = [:]
         let webhookTimeouts = TransferTimeouts(
             connect: configuration.httpConnectTimeout, total: configuration.httpTimeout)
-        channels["webhook"] = WebhookChannel(sender: sender, timeouts: webhookTimeouts) { message in
+        channels["webhook"] = WebhookChannel(
+            sender: sender, timeouts: webhookTimeouts, redactor: SecretRedactor(configuration: configuration),
+            deny: configuration.webhookDeny
+        ) { message in
             try WebhookFormats.request(for: message, rendered: renderer.render(message), attemptTime: Date())
         }
         guard let smtp = configuration.smtpURL else {

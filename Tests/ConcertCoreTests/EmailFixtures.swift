@@ -26,12 +26,11 @@ enum EmailFixtures {
         var concert = Fixtures.catalog.concert(id: concertID)!
         if cancelled || kind == .cancellation { concert.status = .cancelled }
         let offset = kind == .reminder ? 86_400 : 0
-        let idempotencyKey = key ?? "\(subscriptionID).\(concertID).r\(revision).\(kind.rawValue).\(offset)"
         let row = Row([
             "id": 7, "subscription_id": subscriptionID, "concert_id": concertID, "concert_revision": revision,
             "kind": kind.rawValue, "offset_seconds": offset, "due_at": now.millis, "deadline_at": nil,
             "state": "sending", "reason": nil, "attempts": 1, "next_attempt_at": nil, "last_error": nil,
-            "idempotency_key": idempotencyKey, "detail": nil, "created_at": now.millis, "finished_at": nil,
+            "idempotency_key": key, "detail": nil, "created_at": now.millis, "finished_at": nil,
         ])
         let subscription = Subscription(
             id: subscriptionID, channel: channel, cities: concert.cities, offsets: ReminderOffset.defaults,

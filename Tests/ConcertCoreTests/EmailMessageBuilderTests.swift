@@ -193,7 +193,7 @@ struct EmailMessageBuilderTests {
         let other = try PythonEmailPeer.parse(
             EmailFixtures.build(EmailFixtures.message(.reminder, revision: 2), content))
 
-        #expect(first.messageID == "<sub-k3m9q2xw7d.daegu-2019.r1.reminder.86400@concertd.example.org>")
+        #expect(first.messageID == "<sub-k3m9q2xw7d_daegu-2019_r1_reminder_86400@concertd.example.org>")
         #expect(again.messageID == first.messageID)
         #expect(other.messageID != first.messageID)
     }

@@ -108,8 +108,6 @@ enum MessageFixtures {
                 "attempts": 0,
                 "next_attempt_at": sendAt.millis,
                 "last_error": nil,
-                "idempotency_key":
-                    "\(subscription.id).\(concert.id).r\(revision).\(kind.rawValue).\(offset)",
                 "detail": nil,
                 "created_at": sendAt.millis,
                 "finished_at": nil,

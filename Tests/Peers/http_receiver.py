@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An HTTP receiver for concertd's sender tests: answers by path and records every request.
 
-Usage: http_receiver.py LOG [--tls CERT KEY]
+Usage: http_receiver.py LOG [--tls CERT KEY] [--echo TEXT]
 
 Listens on 127.0.0.1 on a port the system chooses, prints the port on stdout, then serves
 until it is killed. Every request is appended to LOG as one JSON line:
@@ -15,19 +15,48 @@ a token like a real webhook:
   /retry-after-date/N     429 with Retry-After: the HTTP-date N seconds from now
   /hang/N                 waits N seconds (fractions allowed), then 204
   /big/N                  200 with a body of N bytes
+  /echo/CODE/FORM         CODE with the body `Cannot POST <path> (<TEXT>)` written in FORM, and
+                          that text in `Location`, `Retry-After` and `X-Echo` headers, as a
+                          careless receiver quotes what it was sent (the URL's token, a secret
+                          given with --echo). FORM is one of ECHO_FORMS below.
   anything else           204
 """
+import argparse
 import base64
 import email.utils
+import html
 import json
+import re
 import signal
 import ssl
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 log_lock = threading.Lock()
+
+
+def escape_every_character(text, form):
+    return "".join(ch if ch.isalnum() else form % ord(ch) for ch in text)
+
+
+# How a receiver may write back what it was sent: each form encodes the whole text (`url` is
+# `plain` with the whole URL instead of the path).
+ECHO_FORMS = {
+    "plain": lambda text: text,
+    "json": lambda text: json.dumps({"error": text}).replace("/", "\\/"),
+    "unicode": lambda text: escape_every_character(text, "\\u%04x"),
+    "percent": lambda text: urllib.parse.quote(text, safe=""),
+    "lower": lambda text: re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), urllib.parse.quote(text, safe="")),
+    "double": lambda text: urllib.parse.quote(urllib.parse.quote(text, safe=""), safe=""),
+    "decoded": lambda text: urllib.parse.unquote(text),
+    "html": lambda text: html.escape(text).replace("/", "&#x2F;"),
+    "decimal": lambda text: escape_every_character(text, "&#%d;"),
+    "form": lambda text: urllib.parse.quote_plus(text),
+    "casefold": lambda text: text.lower(),
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -77,6 +106,8 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(204, b"")
         elif action == "big":
             self.answer_big(int(argument))
+        elif action == "echo":
+            self.answer_echo(int(argument), parts[2] if len(parts) > 2 else "plain")
         else:
             self.answer(204, b"")
 
@@ -90,6 +121,13 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
+
+    def answer_echo(self, code, form):
+        url = "http://%s%s" % (self.headers.get("Host", ""), self.path)
+        said = (url if form == "url" else self.path) + (" (%s)" % self.server.echo if self.server.echo else "")
+        text = ECHO_FORMS.get(form, ECHO_FORMS["plain"])("Cannot POST " + said)
+        headers = [("Location", url), ("Retry-After", said), ("X-Echo", said)]
+        self.answer(code, text.encode(), headers)
 
     def answer_big(self, size):
         self.send_response(200)
@@ -106,12 +144,18 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("log")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--echo", default="")
+    options = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.log_path = sys.argv[1]
+    server.log_path = options.log
+    server.echo = options.echo
     open(server.log_path, "a").close()
-    if len(sys.argv) == 5 and sys.argv[2] == "--tls":
+    if options.tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        context.load_cert_chain(*options.tls)
         server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     server.serve_forever()

@@ -72,6 +72,7 @@ extension DaemonConfiguration {
         // The one libcurl sender is made at start with these two.
         .init("http_ca_bundle", \.httpCABundle, optional: .absolutePath, requiresRestart: true),
         .init("http_max_response_bytes", \.httpMaxResponseBytes, .integer(in: 0...16_777_216), requiresRestart: true),
+        .init("webhook_deny", \.webhookDeny, .networkList),
         .init("smtp_url", \.smtpURL, optional: .smtpURL, flag: "--smtp"),
         .init("smtp_password_file", \.smtpPasswordFile, optional: .absolutePath),
         .init("smtp_password_env", \.smtpPasswordEnv, optional: .environmentName),

@@ -256,6 +256,22 @@ extension ConfigurationValueFormat where Value == [ReminderOffset] {
     }
 }
 
+extension ConfigurationValueFormat where Value == AddressDenyList {
+    /// `none`, or CIDR networks separated by commas: `169.254.0.0/16, fe80::/10`.
+    static var networkList: Self {
+        Self(
+            parse: { (text: String) throws(ConfigurationValueError) -> AddressDenyList in
+                do throws(IPNetworkError) {
+                    return try AddressDenyList(parsing: text)
+                } catch {
+                    throw ConfigurationValueError(error.description)
+                }
+            },
+            render: { $0.description }
+        )
+    }
+}
+
 extension ConfigurationValueFormat where Value == SMTPURL {
     /// `smtp://[user@]host[:port]` or `smtps://…`, never with a password.
     static var smtpURL: Self {

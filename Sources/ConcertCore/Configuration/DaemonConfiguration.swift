@@ -77,6 +77,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// `http_max_response_bytes`: how much of a response body is read; the rest is discarded.
     /// Read at start only.
     public var httpMaxResponseBytes: Int = 65_536
+    /// `webhook_deny`: networks no webhook may connect to, checked on each address a host
+    /// resolves to when connecting (see ``AddressDenyList``). `none` allows every address.
+    public var webhookDeny: AddressDenyList = .linkLocal
 
     // MARK: Email over SMTP
 

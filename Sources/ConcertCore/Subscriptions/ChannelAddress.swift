@@ -53,6 +53,27 @@ public enum WebhookURL {
         return nil
     }
 
+    /// A warning for a URL that sends in clear (`http://`), or `nil`.
+    ///
+    /// Not a refusal: internal servers without TLS exist. None for a loopback host (`127.0.0.1`,
+    /// `::1`, `localhost`): that traffic never leaves the machine.
+    public static func plainHTTPWarning(for text: String) -> String? {
+        guard let components = URLComponents(string: text), components.scheme?.lowercased() == "http",
+            var host = components.host?.lowercased()
+        else { return nil }
+        if host.hasSuffix(".") { host.removeLast() }
+        if host == "localhost" || host.hasSuffix(".localhost") { return nil }
+        if let address = IPAddress(urlHost: host), Self.loopback.refusing(address) != nil { return nil }
+        return "the webhook URL uses http://: messages and the URL's token cross the network unencrypted, "
+            + "readable and changeable on the way; use https:// unless the receiver is on a network you trust"
+    }
+
+    /// The loopback networks, as a list to match addresses against.
+    private static let loopback = AddressDenyList(networks: [
+        IPNetwork(address: IPAddress(bytes: [127, 0, 0, 0]), prefixLength: 8),
+        IPNetwork(address: IPAddress(bytes: Array(repeating: 0, count: 15) + [1]), prefixLength: 128),
+    ])
+
     /// `host[:port]` of a URL, lowercased.
     public static func destination(of text: String) -> String? {
         guard let components = URLComponents(string: text), let host = components.host?.lowercased() else {

@@ -1,20 +1,27 @@
 import Foundation
 
-/// The one place that masks secrets before text reaches a log line, an error, a delivery's
-/// `last_error` or a listing.
+/// The one place that masks secrets before text leaves concertd: a log line, an error, a
+/// delivery's `last_error`, a `test` reply, a listing, libcurl's messages and server replies.
 ///
-/// It hides, in any free text (a libcurl error message that echoes a URL, say):
+/// It hides, in any free text:
 /// - every URL: http(s) ones as ``WebhookURL/masked(_:)`` shows them (scheme, host, a masked
 ///   path: chat webhook URLs carry their token in the path or query), `smtp://user:password@…`
 ///   without its password, any other scheme without its user information, path or query;
 /// - Standard Webhooks signing secrets (`whsec_…`), Telegram bot tokens (`123456:AA…`),
 ///   `Bearer` tokens and `sig=`, `token=`, `key=`, `secret=`, `password=` parameters;
-/// - every known secret (the SMTP password, a subscription's URL and secret) wherever it appears;
-///   for a known URL, also each token-like part of its path and query, in case a message quotes
-///   the URL in pieces.
+/// - every known secret (the SMTP password; a subscription's webhook URL and signing secret)
+///   wherever it appears. For a URL that is also its path, its query and each token-like part of
+///   them (in case a receiver quotes `Cannot POST /services/T0/B0/XXXX`); for a signing secret,
+///   its key without `whsec_`. A known secret is found in every form a receiver may echo it in:
+///   as it is or percent-decoded; percent-encoded (`%2F`, `%2f`, `%252F`), JSON-escaped (`\/`,
+///   `\u002F`), HTML-escaped (`&#x2F;`, `&#47;`, `&amp;`) or form-encoded (`+`), byte by byte in
+///   any mix, and in any letter case. A text that ends in the first characters of a token, a password or a signing secret
+///   (a quote cut short) has those masked too.
 public struct SecretRedactor: Sendable {
     /// Secrets hidden wherever they appear, longest first so that none is partly revealed.
     public private(set) var knownSecrets: [String] = []
+    /// ``knownSecrets`` as the matcher reads them, in the same order.
+    private var patterns: [Pattern] = []
 
     public init(knownSecrets: [String] = []) {
         for secret in knownSecrets { register(secret) }
@@ -30,22 +37,22 @@ public struct SecretRedactor: Sendable {
         for part in Self.hiddenParts(of: secret) where !knownSecrets.contains(part) {
             knownSecrets.append(part)
         }
-        knownSecrets.sort { $0.count > $1.count }
+        knownSecrets.sort { $0.utf8.count > $1.utf8.count }
+        patterns = knownSecrets.map(Pattern.init)
+    }
+
+    /// This redactor with `secrets` hidden as well, such as a subscription's URL and signing secret.
+    public func hiding(_ secrets: [String]) -> SecretRedactor {
+        var copy = self
+        for secret in secrets { copy.register(secret) }
+        return copy
     }
 
     /// `text` with every secret masked; `extra` are further secrets known only to the caller,
     /// such as the URL and signing secret of the subscription whose send just failed.
     public func redact(_ text: String, alsoHiding extra: [String] = []) -> String {
-        var result = Self.maskURLs(in: text)
-        result = Self.maskPatterns(in: result)
-        let secrets = (knownSecrets + extra.flatMap(Self.hiddenParts)).sorted { $0.count > $1.count }
-        for secret in secrets {
-            result = result.replacingOccurrences(of: secret, with: Secret.placeholder)
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), encoded != secret {
-                result = result.replacingOccurrences(of: encoded, with: Secret.placeholder)
-            }
-        }
-        return result
+        let patterns = extra.isEmpty ? self.patterns : hiding(extra).patterns
+        return Self.maskKnown(patterns, in: Self.maskPatterns(in: Self.maskURLs(in: text)))
     }
 
     /// A URL as it may be shown: scheme, host and port, with its user's password, its path and
@@ -74,18 +81,48 @@ public struct SecretRedactor: Sendable {
         }
     }
 
-    /// A secret and, when it is a URL, the token-like parts of its path and query: segments and
-    /// values of at least 8 characters that contain a digit or are at least 20 long.
+    // MARK: What a secret hides
+
+    /// A secret and the parts of it that are secret on their own.
+    ///
+    /// For a URL: its path, its query, the path with the query, and the token-like parts of both
+    /// (path segments, their pieces around `:` and `@`, a `bot…` segment without `bot`, query
+    /// values), each also percent-decoded. For a `whsec_` signing secret: its key alone.
     static func hiddenParts(of secret: String) -> [String] {
         guard !secret.isEmpty else { return [] }
-        guard secret.contains("://"), let components = URLComponents(string: secret) else { return [secret] }
-        let segments = components.path.split(separator: "/").map(String.init)
-        let values = (components.queryItems ?? []).compactMap(\.value)
-        let tokens = (segments + values).filter { part in
-            part.count >= 8 && (part.count >= 20 || part.contains(where: \.isNumber))
+        var parts = [secret]
+        if secret.hasPrefix("whsec_"), secret.count > 6 { parts.append(String(secret.dropFirst(6))) }
+        if secret.contains("://"), let components = URLComponents(string: secret), components.host != nil {
+            let path = components.percentEncodedPath
+            let query = components.percentEncodedQuery ?? ""
+            if path.count > 1 { parts.append(path) }
+            if !query.isEmpty { parts += [query, path + "?" + query] }
+            let segments = path.split(separator: "/").map(String.init)
+            var pieces = segments
+            for segment in segments {
+                let split = segment.split(whereSeparator: { $0 == ":" || $0 == "@" }).map(String.init)
+                if split.count > 1 { pieces += split }
+            }
+            pieces += pieces.filter { $0.hasPrefix("bot") }.map { String($0.dropFirst(3)) }
+            pieces += (components.percentEncodedQueryItems ?? []).compactMap(\.value)
+            parts += pieces.filter(isTokenLike)
         }
-        return [secret] + tokens
+        for part in parts {
+            if let decoded = part.removingPercentEncoding, decoded != part { parts.append(decoded) }
+        }
+        var unique: [String] = []
+        for part in parts where (part == secret || part.utf8.count >= 4) && !unique.contains(part) {
+            unique.append(part)
+        }
+        return unique
     }
+
+    /// A part of a URL that may be a token: at least 6 characters with a digit, or at least 16.
+    static func isTokenLike(_ piece: String) -> Bool {
+        piece.count >= 16 || (piece.count >= 6 && piece.contains(where: \.isNumber))
+    }
+
+    // MARK: Secrets recognised by their shape
 
     /// Replaces each URL found in free text by ``mask(url:)``.
     static func maskURLs(in text: String) -> String {
@@ -136,4 +173,164 @@ public struct SecretRedactor: Sendable {
         }
         return result
     }
+
+    // MARK: Known secrets in any echoed form
+
+    /// A known secret as the matcher reads it.
+    private struct Pattern: Sendable {
+        var bytes: [UInt8]
+        /// Whether a text ending in its first bytes has them masked: true for tokens, passwords
+        /// and signing secrets, whose start is secret; false for URLs and paths, whose start is
+        /// the scheme, host or a fixed word and whose tokens are hidden on their own.
+        var masksCutOff: Bool
+
+        init(_ secret: String) {
+            bytes = Array(secret.utf8)
+            masksCutOff = !secret.contains("://") && !secret.hasPrefix("/")
+        }
+    }
+
+    /// The first bytes of the escaped forms of a byte.
+    private static let escapeStarts: Set<UInt8> = [
+        UInt8(ascii: "%"), UInt8(ascii: "\\"), UInt8(ascii: "&"), UInt8(ascii: "+"),
+    ]
+
+    /// The longest escaped form of one byte: `&#x0002F;`.
+    private static let longestEscape = 10
+
+    /// How many bytes of a secret a text must end in before they are masked as a cut-off quote.
+    private static let cutOffMinimum = 4
+
+    /// `text` with each occurrence of a known secret, in any echoed form, replaced by the placeholder.
+    private static func maskKnown(_ patterns: [Pattern], in text: String) -> String {
+        guard !patterns.isEmpty, !text.isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        var index = 0
+        var copied = 0
+        while index < bytes.count {
+            guard let end = patterns.lazy.compactMap({ match($0, in: bytes, at: index) }).first else {
+                index += 1
+                continue
+            }
+            output += bytes[copied..<index]
+            output += Array(Secret.placeholder.utf8)
+            index = end
+            copied = end
+        }
+        guard copied > 0 else { return text }
+        output += bytes[copied...]
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Where an occurrence of `pattern` that starts at `start` ends, or `nil` when none starts there.
+    ///
+    /// Each byte of the secret may appear in any of its echoed forms; the longest occurrence wins.
+    /// When the text ends part-way (after at least ``cutOffMinimum`` bytes) a cut-off occurrence
+    /// ends with the text.
+    private static func match(_ pattern: Pattern, in text: [UInt8], at start: Int) -> Int? {
+        let first = text[start]
+        guard folded(first) == folded(pattern.bytes[0]) || escapeStarts.contains(first) else { return nil }
+        var positions = [start]
+        var next: [Int] = []
+        var cutOff = false
+        for (matched, byte) in pattern.bytes.enumerated() {
+            next.removeAll(keepingCapacity: true)
+            for position in positions {
+                // The text ends here, or inside what may be an escaped form of this byte.
+                if position == text.count
+                    || (text.count - position < longestEscape && escapeStarts.contains(text[position]))
+                {
+                    if matched >= cutOffMinimum { cutOff = true }
+                }
+                guard position < text.count else { continue }
+                forEachEnd(of: byte, in: text, at: position) { end in
+                    if !next.contains(end) { next.append(end) }
+                }
+            }
+            if next.isEmpty { return cutOff && pattern.masksCutOff ? text.count : nil }
+            swap(&positions, &next)
+        }
+        return positions.max()
+    }
+
+    /// Calls `found` with the end of each form of `byte` that starts at `position` of `text`.
+    private static func forEachEnd(of byte: UInt8, in text: [UInt8], at position: Int, _ found: (Int) -> Void) {
+        let first = text[position]
+        if folded(first) == folded(byte) { found(position + 1) }
+        switch first {
+        case UInt8(ascii: "%"):
+            if hexValue(text, from: position + 1, digits: 2).map(folded) == folded(byte) { found(position + 3) }
+            if position + 2 < text.count, text[position + 1] == UInt8(ascii: "2"),
+                text[position + 2] == UInt8(ascii: "5"),
+                hexValue(text, from: position + 3, digits: 2).map(folded) == folded(byte)
+            {
+                found(position + 5)
+            }
+        case UInt8(ascii: "\\"):
+            guard position + 1 < text.count else { return }
+            let escape = text[position + 1]
+            if escape == byte, byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                found(position + 2)
+            }
+            if escape == UInt8(ascii: "u"), hexValue(text, from: position + 2, digits: 4).map(folded) == folded(byte) {
+                found(position + 6)
+            }
+        case UInt8(ascii: "&"):
+            if let (value, end) = htmlEntity(text, at: position), folded(value) == folded(byte) { found(end) }
+        case UInt8(ascii: "+"):
+            if byte == UInt8(ascii: " ") { found(position + 1) }
+        default:
+            break
+        }
+    }
+
+    /// A byte or character value with ASCII letters in lower case: a receiver that lower-cases
+    /// what it echoes still shows most of a token.
+    private static func folded(_ value: some BinaryInteger) -> Int {
+        let value = Int(value)
+        return (0x41...0x5A).contains(value) ? value + 0x20 : value
+    }
+
+    /// The value of `digits` hexadecimal digits (either case) at `start`, or `nil`.
+    private static func hexValue(_ text: [UInt8], from start: Int, digits: Int) -> Int? {
+        guard start + digits <= text.count else { return nil }
+        var value = 0
+        for byte in text[start..<start + digits] {
+            guard let digit = hexDigit(byte) else { return nil }
+            value = value * 16 + digit
+        }
+        return value
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
+        default: nil
+        }
+    }
+
+    /// The character value of the HTML entity at `position` (`&#47;`, `&#x2F;`, `&amp;`, …) and its end.
+    private static func htmlEntity(_ text: [UInt8], at position: Int) -> (value: Int, end: Int)? {
+        guard let semicolon = text[position..<min(text.count, position + 10)].firstIndex(of: UInt8(ascii: ";")),
+            semicolon > position + 1
+        else { return nil }
+        let name = String(decoding: text[(position + 1)..<semicolon], as: UTF8.self)
+        let value: Int?
+        if name.hasPrefix("#x") || name.hasPrefix("#X") {
+            value = Int(name.dropFirst(2), radix: 16)
+        } else if name.hasPrefix("#") {
+            value = Int(name.dropFirst(), radix: 10)
+        } else {
+            value = namedEntities[name]
+        }
+        return value.map { ($0, semicolon + 1) }
+    }
+
+    private static let namedEntities: [String: Int] = [
+        "amp": 0x26, "quot": 0x22, "apos": 0x27, "lt": 0x3C, "gt": 0x3E, "sol": 0x2F, "colon": 0x3A,
+        "quest": 0x3F, "equals": 0x3D, "num": 0x23, "percnt": 0x25, "period": 0x2E, "lowbar": 0x5F, "hyphen": 0x2D,
+    ]
 }

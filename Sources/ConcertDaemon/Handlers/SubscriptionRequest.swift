@@ -43,6 +43,9 @@ struct SubscriptionRequest {
             if let problem = WebhookURL.problem(with: url) {
                 throw .invalidInput("invalid webhook URL: \(problem)", field: "webhook")
             }
+            if let problem = configuration.webhookDeny.problem(withURL: url) {
+                throw .invalidInput("invalid webhook URL: \(problem)", field: "webhook")
+            }
             let format: any WebhookFormat
             do {
                 format = try WebhookFormats.resolve(name: params.format, url: url)
@@ -99,6 +102,9 @@ struct SubscriptionRequest {
                     && $0.concert.schedule.reminderDeadline > now
             }
             return upcoming ? nil : "\(city) has no upcoming concert; you will be told when one is added"
+        }
+        if case .webhook(let url, _, _) = channel, let warning = WebhookURL.plainHTTPWarning(for: url) {
+            warnings.append(warning)
         }
     }
 }

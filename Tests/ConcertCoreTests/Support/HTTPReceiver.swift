@@ -24,10 +24,12 @@ final class HTTPReceiver: Sendable {
     let peer: PeerProcess
     let scheme: String
 
-    /// Starts the receiver; with `tls` (certificate and key files) it speaks HTTPS.
-    init(tls: (certificate: String, key: String)? = nil) async throws {
+    /// Starts the receiver; with `tls` (certificate and key files) it speaks HTTPS. `echo` is text
+    /// its `/echo/…` answers quote besides the request path (a secret it should not have seen).
+    init(tls: (certificate: String, key: String)? = nil, echo: String? = nil) async throws {
         var arguments = ["{folder}/requests.jsonl"]
         if let tls { arguments += ["--tls", tls.certificate, tls.key] }
+        if let echo { arguments += ["--echo", echo] }
         peer = try await PeerProcess(script: "http_receiver.py", arguments: arguments)
         scheme = tls == nil ? "http" : "https"
     }

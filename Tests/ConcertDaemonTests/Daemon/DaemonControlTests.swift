@@ -103,6 +103,92 @@ import Testing
         #expect(counters["subscription.active", default: 0] == 0)
     }
 
+    @Test func aWebhookWhoseHostIsADeniedAddressIsRefusedAtOnce() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        for (id, url) in ["http://169.254.169.254/latest/meta-data/", "http://[::ffff:169.254.169.254]/"].enumerated() {
+            try client.send(ControlMethods.subscribe, SubscribeParams(cities: ["busan"], webhook: url), id: Int64(id))
+            guard case .failure(let error) = try client.readReply().outcome else {
+                Issue.record("\(url) was accepted")
+                continue
+            }
+            #expect(error.code == .invalidInput)
+            #expect(error.field == "webhook")
+            #expect(error.message.contains("169.254.0.0/16, which webhook_deny refuses"), "\(error.message)")
+        }
+        let run = await ctl(daemon, "subscribe", "busan", "--webhook", "http://169.254.169.254/x", "--quiet")
+        #expect(run.status == 1)
+        #expect(run.error.contains("which webhook_deny refuses"))
+        #expect(try daemon.daemon.database.counters()["subscription.active", default: 0] == 0)
+    }
+
+    @Test func aHostNameIsCheckedWhenSentAndTheTestReplySaysWhyItWasRefused() async throws {
+        let daemon = try TestDaemon(config: "webhook_deny = 127.0.0.0/8, ::1/128\n")
+        defer { daemon.remove() }
+        let refused = await ctl(daemon, "subscribe", "busan", "--webhook", "http://127.0.0.1:9/x", "--quiet")
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("127.0.0.0/8, which webhook_deny refuses"))
+        // A name is not resolved at subscribe time; its addresses are checked when sending.
+        let id = try #require(
+            try json(await ctl(daemon, "subscribe", "busan", "--webhook", "http://localhost:9/x", "--quiet", "--json"))[
+                "id"] as? String)
+        let run = await ctl(daemon, "test", id, "--json")
+        #expect(run.status == 1)
+        let detail = try #require(try json(run)["detail"] as? String)
+        #expect(detail.hasPrefix("the webhook host localhost resolved to "), "\(detail)")
+        #expect(detail.contains("which webhook_deny refuses"))
+
+        // A reload applies a new list: now the connection is tried (and refused: port 9 is closed).
+        try "webhook_deny = none\n".write(
+            toFile: daemon.directory + "/concertd.conf", atomically: true, encoding: .utf8)
+        #expect(await ctl(daemon, "reload").status == 0)
+        let again = try #require(try json(await ctl(daemon, "test", id, "--json"))["detail"] as? String)
+        #expect(!again.contains("webhook_deny"), "\(again)")
+    }
+
+    @Test func anHTTPWebhookIsAcceptedWithAWarningInTheReplyAndTheOutput() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let reply = try json(
+            await ctl(
+                daemon, "subscribe", "busan", "--webhook", "http://chat.example.org/hooks/abc", "--quiet", "--json"))
+        #expect(reply["id"] is String)
+        let warnings = try #require(reply["warnings"] as? [String])
+        #expect(warnings.contains { $0.hasPrefix("the webhook URL uses http://") }, "\(warnings)")
+
+        let human = await ctl(daemon, "subscribe", "busan", "--webhook", "http://chat.example.org/hooks/def", "--quiet")
+        #expect(human.status == 0)
+        #expect((human.output + human.error).contains("the webhook URL uses http://"))
+
+        let https = try json(
+            await ctl(
+                daemon, "subscribe", "busan", "--webhook", "https://chat.example.org/hooks/ghi", "--quiet", "--json"))
+        #expect(!((https["warnings"] as? [String]) ?? []).contains { $0.contains("http://") })
+        let loopback = try json(
+            await ctl(daemon, "subscribe", "busan", "--webhook", "http://127.0.0.1:9/x", "--quiet", "--json"))
+        #expect(!((loopback["warnings"] as? [String]) ?? []).contains { $0.contains("http://") })
+    }
+
+    @Test func aBulkImportWarnsOncePerHTTPLine() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = daemon.directory + "/import.jsonl"
+        let lines = [
+            #"{"cities":["busan"],"webhook":"http://chat.example.org/hooks/a"}"#,
+            #"{"cities":["busan"],"webhook":"https://chat.example.org/hooks/b"}"#,
+            #"{"cities":["busan"],"webhook":"http://chat.example.org/hooks/c"}"#,
+            #"{"cities":["busan"],"webhook":"http://localhost:9/hooks/d"}"#,
+        ]
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try json(await ctl(daemon, "subscribe", "--from", file, "--json"))
+        #expect(result["imported"] as? Int == 4)
+        let warnings = ((result["warnings"] as? [String]) ?? []).filter { $0.contains("uses http://") }
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.first?.hasPrefix("line 1: the webhook URL uses http://") == true)
+        #expect(warnings.last?.hasPrefix("line 3: the webhook URL uses http://") == true)
+    }
+
     @Test func badEmailAndOffsetsAreRefusedWithTheReason() async throws {
         let daemon = try TestDaemon()
         defer { daemon.remove() }

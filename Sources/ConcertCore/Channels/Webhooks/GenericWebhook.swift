@@ -11,7 +11,7 @@ import Foundation
 /// {"version":1,
 ///  "type":"reminder",            // reminder | confirmation | change | cancellation | new_concert | test
 ///  "delivery_id":42,
-///  "idempotency_key":"sub-k3m9q2xw7d.daegu-2019.r1.reminder.86400",
+///  "idempotency_key":"sub-k3m9q2xw7d_daegu-2019_r1_reminder_86400",
 ///  "offset":"1d",                // how long before the start a reminder is sent; null for notices
 ///  "language":"ko",              // the subscription's language, that of subject and text
 ///  "concert":{"id":"daegu-2019","revision":1,"status":"scheduled",

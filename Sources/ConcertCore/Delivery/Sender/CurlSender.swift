@@ -41,27 +41,31 @@ public final class CurlSender: Sendable {
     /// Sends one HTTP request (a POST unless `request.method` says otherwise) and reports what happened.
     ///
     /// Only `http` and `https` URLs are followed, never a redirect; TLS certificates are verified.
+    /// No connection is made to an address `deny` refuses (`addressDenied`).
     /// Use `HTTPVerdict.outcome(of:now:)` to turn the result into a delivery outcome.
     public func post(
-        _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook,
+        _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal,
         completion: @escaping @Sendable (TransferResult) -> Void
     ) {
-        core.submit(SenderJob(kind: .http(request, timeouts), completion: completion))
+        core.submit(SenderJob(kind: .http(request, timeouts, deny), completion: completion))
     }
 
     /// Sends the HTTP request `build` returns, calling it on the sender thread just before the
     /// transfer starts; an error it throws is the result (`invalidRequest`, its description).
     public func post(
-        timeouts: TransferTimeouts = .webhook, building build: @escaping @Sendable () throws -> HTTPRequest,
+        timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal,
+        building build: @escaping @Sendable () throws -> HTTPRequest,
         completion: @escaping @Sendable (TransferResult) -> Void
     ) {
-        core.submit(SenderJob(kind: .httpToBuild(build, timeouts), completion: completion))
+        core.submit(SenderJob(kind: .httpToBuild(build, timeouts, deny), completion: completion))
     }
 
     /// Sends one HTTP request and returns what happened.
-    public func post(_ request: HTTPRequest, timeouts: TransferTimeouts = .webhook) async -> TransferResult {
+    public func post(
+        _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal
+    ) async -> TransferResult {
         await withCheckedContinuation { continuation in
-            post(request, timeouts: timeouts) { continuation.resume(returning: $0) }
+            post(request, timeouts: timeouts, deny: deny) { continuation.resume(returning: $0) }
         }
     }
 

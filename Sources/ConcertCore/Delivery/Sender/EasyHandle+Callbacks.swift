@@ -20,6 +20,18 @@ enum EasyCallbacks {
         return CURL_SEEKFUNC_OK
     }
 
+    static let openSocket: curl_opensocket_callback = { userdata, purpose, address in
+        guard let userdata, let address, purpose == CURLSOCKTYPE_IPCXN else { return CURL_SOCKET_BAD }
+        return Unmanaged<EasyHandle>.fromOpaque(userdata).takeUnretainedValue().openSocket(address)
+    }
+
+    static let prerequest: curl_prereq_callback = { userdata, primaryIP, _, _, _ in
+        guard let userdata, let primaryIP else { return Int32(CURL_PREREQFUNC_ABORT) }
+        let easy = Unmanaged<EasyHandle>.fromOpaque(userdata).takeUnretainedValue()
+        return easy.allowsRequest(toPeer: String(cString: primaryIP))
+            ? Int32(CURL_PREREQFUNC_OK) : Int32(CURL_PREREQFUNC_ABORT)
+    }
+
     static let debug: ccurl_debug_callback = { _, type, bytes, size, userdata in
         guard let userdata else { return 0 }
         Unmanaged<EasyHandle>.fromOpaque(userdata).takeUnretainedValue().observe(type, bytes, count: size)

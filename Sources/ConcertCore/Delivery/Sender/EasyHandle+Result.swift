@@ -6,22 +6,36 @@ extension EasyHandle {
     func result(of code: CURLcode) -> TransferResult {
         var responseCode = 0
         _ = ccurl_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &responseCode)
-        let failure = Self.failure(of: code, isMail: isMail, stage: stage, responseCode: responseCode, cutOff: cutOff)
+        var failure = Self.failure(of: code, isMail: isMail, stage: stage, responseCode: responseCode, cutOff: cutOff)
         var message = ""
-        if code != CURLE_OK {
+        if code == CURLE_COULDNT_CONNECT || code == CURLE_ABORTED_BY_CALLBACK, let refused {
+            failure = .addressDenied
+            message = refusalMessage(address: refused.address, network: refused.network)
+        } else if code != CURLE_OK {
             let text = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-            message = secret.scrubber.scrub(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
+            message = secret.redactor.redact(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
         }
         if isMail {
             return TransferResult(
                 failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
                 smtpStage: stage,
-                lastReply: lastReply.isEmpty ? nil : secret.scrubber.scrub(String(decoding: lastReply, as: UTF8.self)))
+                lastReply: lastReply.isEmpty ? nil : secret.redactor.redact(String(decoding: lastReply, as: UTF8.self)))
         }
         return TransferResult(
             failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
             retryAfter: (200..<300).contains(responseCode) ? nil : header(named: "Retry-After"), body: Data(body),
             bodyLength: bodyLength)
+    }
+
+    /// Why the connection was refused: `the webhook host h.example resolved to 169.254.169.254, …`.
+    private func refusalMessage(address: IPAddress, network: IPNetwork) -> String {
+        guard case .url(let url) = secret, let host = URLComponents(string: url)?.host else {
+            return "the address \(address) is in \(network), which webhook_deny refuses"
+        }
+        if IPAddress(urlHost: host) != nil {
+            return "the webhook host \(host) is \(address), in \(network), which webhook_deny refuses"
+        }
+        return "the webhook host \(host) resolved to \(address), in \(network), which webhook_deny refuses"
     }
 
     /// The value of the last response's header `name`, if it has one.

@@ -32,11 +32,12 @@ extension EasyHandle {
         abortLimit = configuration.responseAbortLimit
 
         switch job.kind {
-        case .http(let request, let timeouts):
+        case .http(let request, let timeouts, let deny):
             isMail = false
             secret = .url(request.url)
             try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
-        case .httpToBuild(let build, let timeouts):
+            try refuseConnections(to: deny, me: me)
+        case .httpToBuild(let build, let timeouts, let deny):
             isMail = false
             let request: HTTPRequest
             do {
@@ -46,6 +47,7 @@ extension EasyHandle {
             }
             secret = .url(request.url)
             try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
+            try refuseConnections(to: deny, me: me)
         case .mail(let mail):
             isMail = true
             secret = .password(mail.password)
@@ -93,6 +95,17 @@ extension EasyHandle {
         // No `Expect: 100-continue` round trip before bodies over 1 KiB.
         if !hasExpect { try appendHeader("Expect:") }
         try check(ccurl_easy_setopt_slist(curl, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
+    }
+
+    /// Installs the checks of `deny`: on each address before libcurl opens a socket to it, and on
+    /// the connection's address before each request (a reused connection may predate a reload).
+    private func refuseConnections(to deny: AddressDenyList, me: UnsafeMutableRawPointer) throws(TransferSetupError) {
+        denyList = deny
+        guard !deny.networks.isEmpty else { return }
+        try check(ccurl_easy_setopt_opensocket_function(curl, EasyCallbacks.openSocket), "OPENSOCKETFUNCTION")
+        try set(CURLOPT_OPENSOCKETDATA, pointer: me)
+        try check(ccurl_easy_setopt_prereq_function(curl, EasyCallbacks.prerequest), "PREREQFUNCTION")
+        try set(CURLOPT_PREREQDATA, pointer: me)
     }
 
     private func prepareMail(_ mail: MailTransfer, me: UnsafeMutableRawPointer) throws(TransferSetupError) {

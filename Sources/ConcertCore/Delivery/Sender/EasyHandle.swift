@@ -18,8 +18,12 @@ final class EasyHandle {
     var completion: (@Sendable (TransferResult) -> Void)?
     var isMail = false
     /// What texts of this transfer must not show: the webhook URL or the SMTP password. The
-    /// scrubber is built only when there is a text to scrub, off the fast path of a success.
+    /// redactor is built only when there is a text to redact, off the fast path of a success.
     var secret = TransferSecret.none
+
+    /// The networks this transfer may not connect to, and the first refused address it met.
+    var denyList = AddressDenyList.none
+    var refused: (address: IPAddress, network: IPNetwork)?
 
     var body: [UInt8] = []
     var bodyLength = 0
@@ -60,6 +64,8 @@ final class EasyHandle {
         recipientList = nil
         completion = nil
         secret = .none
+        denyList = .none
+        refused = nil
         body.removeAll(keepingCapacity: true)
         bodyLength = 0
         cutOff = false
@@ -85,6 +91,29 @@ final class EasyHandle {
             body.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: min(room, count)))
         }
         return count
+    }
+
+    /// Opens the socket of a connection libcurl is about to make, unless the deny list refuses
+    /// its address: then records why and returns `CURL_SOCKET_BAD`, and libcurl tries the
+    /// host's next address or fails with `CURLE_COULDNT_CONNECT`.
+    func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        let family = address.pointee.family
+        let length = Int(address.pointee.addrlen)
+        let offset = MemoryLayout<curl_sockaddr>.offset(of: \curl_sockaddr.addr) ?? 16
+        if let ip = IPAddress(socketAddress: UnsafeRawPointer(address) + offset, length: length),
+            let network = denyList.refusing(ip)
+        {
+            if refused == nil { refused = (ip, network) }
+            return CURL_SOCKET_BAD
+        }
+        return socket(family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
+    }
+
+    /// Whether the request may go over the connection libcurl chose, whose peer is `primaryIP`.
+    func allowsRequest(toPeer primaryIP: String) -> Bool {
+        guard let ip = IPAddress(primaryIP), let network = denyList.refusing(ip) else { return true }
+        if refused == nil { refused = (ip, network) }
+        return false
     }
 
     /// Copies the next part of the message to upload into libcurl's buffer.
@@ -130,17 +159,17 @@ final class EasyHandle {
     }
 }
 
-/// The secret of one transfer, kept until a text needs scrubbing.
+/// The secret of one transfer, kept until a text needs redacting.
 enum TransferSecret {
     case none
     case url(String)
     case password(String?)
 
-    var scrubber: SecretScrubber {
+    var redactor: SecretRedactor {
         switch self {
-        case .none: SecretScrubber([])
-        case .url(let url): .forURL(url)
-        case .password(let password): .forPassword(password)
+        case .none: SecretRedactor()
+        case .url(let url): SecretRedactor(knownSecrets: [url])
+        case .password(let password): SecretRedactor(knownSecrets: password.map { [$0] } ?? [])
         }
     }
 }

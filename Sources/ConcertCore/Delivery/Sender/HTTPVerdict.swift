@@ -5,7 +5,8 @@ import Foundation
 /// Network failures, including a refused connection, an unknown host and a failed TLS handshake,
 /// are `retryable`, never `destinationFailed`: a webhook host is one destination per subscription,
 /// and the scheduler keeps its own per-host view of failures; a host that recovers (or gets a valid
-/// certificate) then receives the message. A URL libcurl refuses is `permanent`.
+/// certificate) then receives the message. A URL libcurl refuses is `permanent`, and so is a host
+/// whose addresses `webhook_deny` refuses: the operator's policy, not a passing fault.
 public enum HTTPVerdict {
     /// How much of a response body is quoted in an error.
     static let quotedBodyLimit = 200
@@ -17,7 +18,7 @@ public enum HTTPVerdict {
             return outcome(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
         case .responseTooLarge where result.responseCode > 0:
             return outcome(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
-        case .refusedURL, .invalidRequest:
+        case .refusedURL, .invalidRequest, .addressDenied:
             return .permanent(error: result.message)
         case .stopped:
             return .retryable(error: result.message, retryAfter: nil)

@@ -3,11 +3,12 @@ import Foundation
 /// One transfer handed to the sender thread, with the callback that receives its result.
 struct SenderJob: Sendable {
     enum Kind: Sendable {
-        case http(HTTPRequest, TransferTimeouts)
+        /// A request, its timeouts, and the networks it may not connect to.
+        case http(HTTPRequest, TransferTimeouts, AddressDenyList)
         /// A request the sender thread builds just before sending it: a fan-out's requests are
         /// built on the sender's core instead of the scheduler's. A build that throws fails the
         /// job as `invalidRequest` with the error's description.
-        case httpToBuild(@Sendable () throws -> HTTPRequest, TransferTimeouts)
+        case httpToBuild(@Sendable () throws -> HTTPRequest, TransferTimeouts, AddressDenyList)
         case mail(MailTransfer)
     }
 

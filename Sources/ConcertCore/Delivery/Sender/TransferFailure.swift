@@ -5,7 +5,7 @@
 public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
     enum Kind: String, Sendable, Hashable {
         case resolve, connect, timeout, tls, tlsUnavailable, connectionLost, refusedURL, loginDenied
-        case unexpectedReply, rejected, responseTooLarge, invalidRequest, stopped, other
+        case unexpectedReply, rejected, responseTooLarge, invalidRequest, stopped, addressDenied, other
     }
 
     let kind: Kind
@@ -35,6 +35,9 @@ public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
     public static let responseTooLarge = TransferFailure(kind: .responseTooLarge)
     /// The request could not be handed to libcurl (a header with a line break, an empty recipient list).
     public static let invalidRequest = TransferFailure(kind: .invalidRequest)
+    /// Every address of the host is in a network the deny list refuses (`webhook_deny`): no
+    /// connection was made, or no request sent over a reused one.
+    public static let addressDenied = TransferFailure(kind: .addressDenied)
     /// The sender was stopped before the transfer finished.
     public static let stopped = TransferFailure(kind: .stopped)
     /// Any other libcurl error; `TransferResult.curlCode` tells which.

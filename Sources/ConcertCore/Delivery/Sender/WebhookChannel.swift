@@ -7,21 +7,37 @@ public final class WebhookChannel: Channel {
 
     private let sender: CurlSender
     private let timeouts: TransferTimeouts
+    private let redactor: SecretRedactor
+    private let deny: AddressDenyList
     private let buildRequest: RequestBuilder
 
     /// A channel sending through `sender`; a request that cannot be built is a `permanent` failure.
-    public init(sender: CurlSender, timeouts: TransferTimeouts = .webhook, buildRequest: @escaping RequestBuilder) {
+    ///
+    /// `redactor` knows the daemon's own secrets (the SMTP password); each verdict's text is also
+    /// cleared of the subscription's URL and signing secret. No connection is made to an address
+    /// `deny` refuses (`webhook_deny`): such a message fails for good, naming the address.
+    public init(
+        sender: CurlSender, timeouts: TransferTimeouts = .webhook, redactor: SecretRedactor = SecretRedactor(),
+        deny: AddressDenyList = .linkLocal, buildRequest: @escaping RequestBuilder
+    ) {
         self.sender = sender
         self.timeouts = timeouts
+        self.redactor = redactor
+        self.deny = deny
         self.buildRequest = buildRequest
     }
 
     /// Builds and sends `message`'s request. The request is built on the sender thread (the
     /// scheduler's thread only claims and records), so a fan-out uses both cores. A URL that
     /// `WebhookURL.problem(with:)` refuses is `permanent` without any network traffic.
+    ///
+    /// The verdict's text (a quoted response body, libcurl's message) never shows a secret of the
+    /// subscription, in whatever form the receiver echoed it: it goes to `last_error`, the `test`
+    /// reply and the journal.
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
         let buildRequest = self.buildRequest
-        sender.post(timeouts: timeouts) {
+        let redactor = self.redactor
+        sender.post(timeouts: timeouts, deny: deny) {
             let request: HTTPRequest
             do {
                 request = try buildRequest(message)
@@ -31,12 +47,31 @@ public final class WebhookChannel: Channel {
             if let problem = WebhookURL.problem(with: request.url) { throw RequestProblem(description: problem) }
             return request
         } completion: { result in
-            completion(HTTPVerdict.outcome(of: result, now: Date()))
+            let outcome = HTTPVerdict.outcome(of: result, now: Date())
+            if case .sent = outcome {
+                completion(outcome)
+            } else {
+                completion(outcome.redacted(by: redactor.hiding(message.subscription.channel.secrets)))
+            }
         }
     }
 
     /// Why a message's request was not sent (a `permanent` verdict).
     private struct RequestProblem: Error, CustomStringConvertible {
         var description: String
+    }
+}
+
+extension DeliveryOutcome {
+    /// The same verdict with its text passed through `redactor`.
+    fileprivate func redacted(by redactor: SecretRedactor) -> DeliveryOutcome {
+        switch self {
+        case .sent(let detail): .sent(detail: redactor.redact(detail))
+        case .retryable(let error, let retryAfter): .retryable(error: redactor.redact(error), retryAfter: retryAfter)
+        case .permanent(let error): .permanent(error: redactor.redact(error))
+        case .gone(let error): .gone(error: redactor.redact(error))
+        case .destinationFailed(let error, let retryAfter):
+            .destinationFailed(error: redactor.redact(error), retryAfter: retryAfter)
+        }
     }
 }
