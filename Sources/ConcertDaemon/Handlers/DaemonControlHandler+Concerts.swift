@@ -13,15 +13,6 @@ extension DaemonControlHandler {
                         concerts: concerts.filter { $0.concert.cities.contains(city.id) }.map(\.concert.id))
                 })
         }
-        router.register(ControlMethods.concerts) { params, _ in
-            let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
-            let now = daemon.clock.now()
-            let concerts = try store { try daemon.database.concerts() }.filter { stored in
-                (city == nil || stored.concert.cities.contains(city!.id))
-                    && (params.all || (stored.concert.status == .scheduled && stored.concert.schedule.end > now))
-            }
-            return ConcertsResult(concerts: concerts.map { ConcertInfo($0.concert) })
-        }
         router.register(ControlMethods.concertAdd) { params, _ in
             guard !params.cities.isEmpty else {
                 throw ControlError.invalidInput("name at least one city", field: "cities")
@@ -91,16 +82,19 @@ extension DaemonControlHandler {
     }
 
     /// `--start` and `--end` of `concert add` and `reschedule`: instants (Korea time unless an
-    /// offset is given; the end defaults to two hours later) or dates for a date-only concert.
+    /// offset is given; the end defaults to two hours later) or dates for a date-only concert, in
+    /// the years of ``ParamRange/year``.
     static func parseSchedule(start: String, end: String?) throws(ControlError) -> ConcertSchedule {
         guard let first = KoreaTime.parseMoment(start) else {
             throw .invalidInput(
                 "'\(start)' is not an ISO date or date and time such as 2019-12-20T14:00", field: "start")
         }
+        try checkYear(first, field: "start")
         let last = try end.map { text throws(ControlError) -> KoreaTime.Moment in
             guard let moment = KoreaTime.parseMoment(text) else {
                 throw .invalidInput("'\(text)' is not an ISO date or date and time", field: "end")
             }
+            try checkYear(moment, field: "end")
             return moment
         }
         switch (first, last) {

@@ -53,11 +53,6 @@ extension DaemonControlHandler {
             }
             return SubscribeBulkResult(imported: imported, created: created, rejected: [], warnings: [])
         }
-        router.register(ControlMethods.subscriptions) { params, _ in
-            let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
-            let list = try store { try daemon.database.subscriptions(city: city?.id) }
-            return SubscriptionsResult(subscriptions: list.map(SubscriptionInfo.init))
-        }
         router.register(ControlMethods.unsubscribe) { params, _ in
             try changeState(params.id, to: .removed, allowedFrom: [.active, .paused, .disabled], daemon: daemon)
         }

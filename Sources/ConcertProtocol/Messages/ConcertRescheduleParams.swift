@@ -1,8 +1,8 @@
 /// The parameters of `concert.reschedule`: a new start, and optionally a new end and venue.
 ///
 /// Reminders not yet sent are replaced by ones for the new time, and subscribers are told of
-/// the change.
-public struct ConcertRescheduleParams: Codable, Sendable, Hashable {
+/// the change. Times as in ``ConcertAddParams``.
+public struct ConcertRescheduleParams: ControlParams, Hashable {
     public var id: String
     public var start: String
     public var end: String?
