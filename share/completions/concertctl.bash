@@ -226,7 +226,7 @@ _concertctl_concerts() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --city)
+    non_repeating_options=(--socket --timeout --city --limit)
     __concertctl_offer_flags_options 0
 
     # Offer option value completions
@@ -239,6 +239,9 @@ _concertctl_concerts() {
         return
         ;;
     '--city')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac
@@ -400,7 +403,7 @@ _concertctl_subscriptions() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --city)
+    non_repeating_options=(--socket --timeout --city --limit)
     __concertctl_offer_flags_options 0
 
     # Offer option value completions
@@ -413,6 +416,9 @@ _concertctl_subscriptions() {
         return
         ;;
     '--city')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac
@@ -568,7 +574,7 @@ _concertctl_preview() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --from --to --city)
+    non_repeating_options=(--socket --timeout --from --to --city --limit)
     __concertctl_offer_flags_options 0
 
     # Offer option value completions
@@ -587,6 +593,9 @@ _concertctl_preview() {
         return
         ;;
     '--city')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac
