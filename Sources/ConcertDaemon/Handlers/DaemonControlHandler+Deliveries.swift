@@ -5,6 +5,21 @@ import Foundation
 extension DaemonControlHandler {
     static func registerDeliveries(_ router: inout ControlRouter, _ daemon: Daemon) {
         router.register(ControlMethods.retry) { params, _ in
+            guard let failed = try store({ try daemon.database.delivery(id: params.id) }) else {
+                throw ControlError.notFound("no delivery \(params.id)", field: "id")
+            }
+            guard failed.state == .failed else {
+                throw ControlError.conflict(
+                    "delivery \(params.id) is \(failed.state.rawValue), not failed: only failed deliveries are retried",
+                    field: "id")
+            }
+            // Sent now, it would only be skipped: the scheduler sends for active subscriptions alone.
+            let subscription = try existingSubscription(failed.subscriptionID, daemon: daemon)
+            guard subscription.state == .active else {
+                throw ControlError.conflict(
+                    "delivery \(params.id) belongs to subscription '\(subscription.id)', which is "
+                        + "\(subscription.state.rawValue): resume it first", field: "id")
+            }
             try store { try daemon.database.retryDelivery(id: params.id, now: daemon.clock.now()) }
             daemon.scheduler.wake()
             guard let delivery = try store({ try daemon.database.delivery(id: params.id) }) else {
@@ -13,6 +28,7 @@ extension DaemonControlHandler {
             return DeliveryResult(delivery: DeliveryInfo(delivery, daemon: daemon))
         }
         router.register(ControlMethods.test) { params, _ in
+            _ = try existingSubscription(params.id, daemon: daemon)
             let outcome: Result<DeliveryOutcome, any Error> = await withCheckedContinuation { continuation in
                 daemon.scheduler.sendTest(subscriptionID: params.id) { continuation.resume(returning: $0) }
             }

@@ -151,11 +151,9 @@ extension DaemonControlHandler {
     private static func changeState(
         _ id: String, to state: Subscription.State, allowedFrom: Set<Subscription.State>, daemon: Daemon
     ) throws(ControlError) -> SubscriptionChangeResult {
-        guard let current = try store({ try daemon.database.subscription(id: id) }), current.state != .removed else {
-            throw .notFound("no subscription with id '\(id)'", field: "id")
-        }
+        let current = try existingSubscription(id, daemon: daemon)
         guard allowedFrom.contains(current.state) else {
-            throw .conflict("subscription '\(id)' is \(current.state.rawValue)")
+            throw .conflict("subscription '\(id)' is \(current.state.rawValue)", field: "id")
         }
         let before = try store { try daemon.database.counters() }
         let reason: String? = state == .paused ? "paused with concertctl" : nil
@@ -168,5 +166,24 @@ extension DaemonControlHandler {
             subscription: SubscriptionInfo(changed),
             skipped: max(0, after["delivery.skipped", default: 0] - before["delivery.skipped", default: 0]),
             scheduled: max(0, after["delivery.scheduled", default: 0] - before["delivery.scheduled", default: 0]))
+    }
+
+    /// The subscription `id`: `not_found` when there never was one, `conflict` when it was removed
+    /// (its history is kept, and `deliveries` still lists it).
+    static func existingSubscription(_ id: String, daemon: Daemon) throws(ControlError) -> Subscription {
+        guard let subscription = try store({ try daemon.database.subscription(id: id) }) else {
+            throw .notFound("no subscription with id '\(id)'", field: "id")
+        }
+        guard subscription.state != .removed else {
+            let when = try store { try daemon.database.subscriptionChangedAt(id: id) }
+            throw .conflict(
+                "subscription '\(id)' was removed"
+                    + (when.map {
+                        " on \(KoreaTime.iso8601($0).prefix(16).replacingOccurrences(of: "T", with: " ")) (Korea time)"
+                    } ?? "")
+                    + "; its deliveries are still listed by `deliveries --subscription \(id)`",
+                field: "id")
+        }
+        return subscription
     }
 }
