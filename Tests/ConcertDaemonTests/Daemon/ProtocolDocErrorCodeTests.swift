@@ -31,6 +31,19 @@ import Testing
                 == ControlErrorCode.all.map { "\($0.number) \($0.name)" }.sorted())
     }
 
+    /// `counts.concerts` of `status` has the states the document names, and no other.
+    @Test func theConcertStatesOfStatusAreTheDocumentedOnes() throws {
+        let text = try String(contentsOf: Self.document, encoding: .utf8).replacingOccurrences(of: "\n", with: " ")
+        #expect(
+            text.contains(
+                "concerts by `upcoming` (scheduled, not yet ended), `over` (scheduled, ended) and `cancelled`"))
+        let daemon = try TestDaemon(clockStart: "2019-11-01T00:00")
+        defer { daemon.remove() }
+        _ = try exchange(daemon, [request("concert.cancel", #"{"id":"goyang-2019"}"#)])
+        let status = try exchange(daemon, [request("status")]).decodeResult(as: StatusResult.self)
+        #expect(status.counts.concerts.keys.sorted() == ["cancelled", "over", "upcoming"])
+    }
+
     /// One request line (or several) on a connection of its own, and the first reply to it.
     func exchange(_ daemon: TestDaemon, _ lines: [String]) throws -> ControlReply {
         let client = try RawControlClient(path: daemon.socketPath)
