@@ -85,7 +85,12 @@ let package = Package(
         ),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
         .testTarget(name: "ConcertTextTests", dependencies: ["ConcertText"]),
-        .target(name: "FuzzTargets", dependencies: ["ConcertCore", "ConcertProtocol"], path: "Fuzz/FuzzTargets"),
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "ConcertCore", "ConcertDaemon", "ConcertProtocol", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/FuzzTargets"),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "ConcertDaemonTests",

@@ -6,26 +6,44 @@ import Foundation
 /// and by the test that replays the saved corpus (`Tests/FuzzCorpusTests`), so every input that
 /// ever crashed stays a test.
 public enum FuzzTargets {
-    /// The control socket's input path: framing in chunks, decoding each line, and decoding the
-    /// parameters of every method from it.
+    /// The control socket's input path: framing in chunks, decoding each line, decoding (and
+    /// range-checking) the parameters of every method from it, and each request carried out by
+    /// the daemon's own handler (``FuzzDaemon``), as the socket would hand it over.
     public static func control(_ bytes: [UInt8]) {
+        _ = controlReplies(bytes)
+    }
+
+    /// ``control``, returning the handler's reply to each request line.
+    static func controlReplies(_ bytes: [UInt8]) -> [ControlReply] {
         var framer = ControlLineFramer()
         let cut = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
         var frames = framer.append(bytes[..<cut])
         frames += framer.append(bytes[cut...])
         frames += framer.finish()
         _ = frames
+        var replies: [ControlReply] = []
         for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
             guard case .request(let request) = ControlMessageDecoder.decode(line: line) else { continue }
-            _ = try? request.decodeParams(for: ControlMethods.subscribe)
-            _ = try? request.decodeParams(for: ControlMethods.subscribeBulk)
-            _ = try? request.decodeParams(for: ControlMethods.subscribeBulkStage)
-            _ = try? request.decodeParams(for: ControlMethods.concertAdd)
-            _ = try? request.decodeParams(for: ControlMethods.concertReschedule)
-            _ = try? request.decodeParams(for: ControlMethods.deliveries)
-            _ = try? request.decodeParams(for: ControlMethods.preview)
-            _ = try? request.decodeParams(for: ControlMethods.retry)
+            for decode in everyMethodsParams { decode(request) }
+            replies.append(FuzzDaemon.shared.handle(request))
         }
+        return replies
+    }
+
+    /// Decodes a request's params as each method's, one closure per method of ``ControlMethods``.
+    static let everyMethodsParams: [@Sendable (ControlRequest) -> Void] = [
+        decoder(ControlMethods.status), decoder(ControlMethods.cities), decoder(ControlMethods.concerts),
+        decoder(ControlMethods.concertAdd), decoder(ControlMethods.concertReschedule),
+        decoder(ControlMethods.concertCancel), decoder(ControlMethods.subscribe), decoder(ControlMethods.subscribeBulk),
+        decoder(ControlMethods.subscribeBulkStage), decoder(ControlMethods.subscribeBulkCommit),
+        decoder(ControlMethods.subscriptions), decoder(ControlMethods.unsubscribe), decoder(ControlMethods.pause),
+        decoder(ControlMethods.resume), decoder(ControlMethods.upcoming), decoder(ControlMethods.deliveries),
+        decoder(ControlMethods.retry), decoder(ControlMethods.test), decoder(ControlMethods.preview),
+        decoder(ControlMethods.reload),
+    ]
+
+    private static func decoder<P, R>(_ method: ControlMethod<P, R>) -> @Sendable (ControlRequest) -> Void {
+        { request in _ = try? request.decodeParams(for: method) }
     }
 
     /// The loaders that read files an administrator edits: the configuration and the catalog.

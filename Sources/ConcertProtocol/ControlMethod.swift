@@ -2,7 +2,7 @@
 ///
 /// The daemon and concertctl refer to methods only through the constants of ``ControlMethods``,
 /// so a request's name and the shapes of its params and result cannot drift apart.
-public struct ControlMethod<Params: Codable & Sendable, Result: Codable & Sendable>: Sendable, CustomStringConvertible {
+public struct ControlMethod<Params: ControlParams, Result: Codable & Sendable>: Sendable, CustomStringConvertible {
     /// The JSON-RPC method name: `status`, `concert.add`.
     public let name: String
 
@@ -14,11 +14,11 @@ public struct ControlMethod<Params: Codable & Sendable, Result: Codable & Sendab
 }
 
 /// The parameters of a method that takes none: `{}`.
-public struct NoParams: Codable, Sendable, Hashable {
+public struct NoParams: ControlParams, Hashable {
     public init() {}
 }
 
-/// Every method of protocol version 1, in the order of `docs/control-protocol.md`.
+/// Every method of the protocol, in the order of `docs/control-protocol.md`.
 public enum ControlMethods {
     public static let status = ControlMethod<NoParams, StatusResult>("status")
     public static let cities = ControlMethod<NoParams, CitiesResult>("cities")

@@ -72,8 +72,11 @@ public struct ControlRequest: Sendable, Hashable {
     ///
     /// Absent params decode as `{}`, so a method whose parameters are all optional may be called
     /// without any. Unknown members are ignored (a newer client's optional additions).
+    /// Numbers out of the range the protocol gives them are `invalid_params` too (``ControlParams``).
     public func decodeParams<Params, Result>(for method: ControlMethod<Params, Result>) throws(ControlError) -> Params {
-        try decodeParams(as: Params.self)
+        let params = try decodeParams(as: Params.self)
+        try params.checkRanges()
+        return params
     }
 
     /// The parameters decoded as `type`, or an `invalid_params` error naming the field at fault.
@@ -101,12 +104,38 @@ public struct ControlRequest: Sendable, Hashable {
             }
         } catch let error as ControlError {
             throw error
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw numberThatDoesNotFit(as: P.self) ?? .invalidParams("params: \(context.debugDescription)")
         } catch let error as DecodingError {
             let described = DecodingErrorDescription(error)
             throw .invalidParams(described.message, field: described.field)
         } catch {
             throw .invalidParams("the parameters could not be read: \(error)")
         }
+    }
+
+    /// The member whose number `P` could not take, as an `invalid_params` naming it.
+    ///
+    /// Foundation's decoder on Linux reports a number that does not fit the type asked for (`1.5`
+    /// or `1e300` for an integer) as data "not valid JSON" with no path. The line is valid JSON
+    /// (``ControlMessageDecoder`` has read it), so the member is found by trying `P` with each
+    /// such number alone left in place and the others made whole.
+    private func numberThatDoesNotFit<P: Decodable>(as type: P.Type) -> ControlError? {
+        guard case .object(let members)? = params else { return nil }
+        let inexact = members.filter { if case .double = $0.value { true } else { false } }
+        for (name, value) in inexact.sorted(by: { $0.key < $1.key }) {
+            var trial = members.merging(inexact.mapValues { _ in JSONValue.int(1) }) { $1 }
+            trial[name] = value
+            do {
+                _ = try JSONCoding.decode(P.self, from: .object(trial))
+            } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+                guard case .double(let number) = value else { continue }
+                return .invalidParams("params.\(name): expected a whole number, not \(number)", field: name)
+            } catch {
+                continue
+            }
+        }
+        return nil
     }
 
     /// A request line seen only for its `params` member.

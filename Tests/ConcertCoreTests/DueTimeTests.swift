@@ -112,7 +112,10 @@ import Testing
         #expect(KoreaTime.iso8601(date) == expected)
     }
 
-    @Test(arguments: ["2019-02-29", "2019-10-29T24:00", "2019-10-29T14", "29.10.2019", "2019-10-29T14:00+9"])
+    @Test(arguments: [
+        "2019-02-29", "2019-10-29T24:00", "2019-10-29T14", "29.10.2019", "2019-10-29T14:00+9", "+999-01-01",
+        "2019-+1-01", "2019-10-+1",
+    ])
     func impossibleMomentsAreRefused(_ text: String) {
         #expect(KoreaTime.parseMoment(text) == nil)
     }

@@ -59,7 +59,7 @@ struct ControlCtlTests {
         let daemon = try CtlServer()
         defer { daemon.stop() }
         let run = await runCtl(["status", "--socket", daemon.path])
-        #expect(run.output.contains("concertd 0.1.0 (protocol 1), up 0m 42s"))
+        #expect(run.output.contains("concertd 0.1.0 (protocol \(ProtocolVersion.current)), up 0m 42s"))
         #expect(run.output.contains("SHIFTED, rate 60x"))
         #expect(run.output.contains("deliveries     scheduled 6"))
         #expect(run.error.isEmpty)
@@ -210,12 +210,12 @@ struct ControlCtlTests {
     @Test func aDaemonOfAnotherProtocolVersionIsWarnedAbout() async throws {
         let socket = TemporarySocket()
         defer { socket.remove() }
-        let reply = #"{"jsonrpc":"2.0","id":1,"protocol":2,"result":{"summary":"ok","warnings":[]}}"#
+        let reply = #"{"jsonrpc":"2.0","id":1,"protocol":3,"result":{"summary":"ok","warnings":[]}}"#
         let served = try OneShotServer(path: socket.path, reply: reply)
         let run = await runCtl(["reload", "--socket", socket.path])
         served.wait()
         #expect(run.status == 0)
-        #expect(run.error.contains("warning: concertd speaks protocol 2, this concertctl speaks 1"))
+        #expect(run.error.contains("warning: concertd speaks protocol 3, this concertctl speaks 2"))
     }
 }
 

@@ -88,12 +88,25 @@ struct ControlMessageDecoderTests {
     }
 
     @Test func anUnknownProtocolVersionIsRefusedWithTheRequestsID() {
-        let newer = error(decode(#"{"jsonrpc":"2.0","id":9,"method":"status","protocol":2}"#))
+        let newer = error(decode(#"{"jsonrpc":"2.0","id":9,"method":"status","protocol":3}"#))
         #expect(newer?.0 == .number(9))
         #expect(newer?.1 == .unsupportedProtocol)
         #expect(
             error(decode(#"{"jsonrpc":"2.0","id":9,"method":"status","params":{"protocol":0}}"#))?.1
                 == .unsupportedProtocol)
+    }
+
+    @Test func protocolOneAndTwoAreBothSpoken() {
+        for version in [1, 2] {
+            guard
+                case .request(let request) = decode(
+                    #"{"jsonrpc":"2.0","id":1,"method":"status","protocol":\#(version)}"#)
+            else {
+                Issue.record("protocol \(version) was refused")
+                continue
+            }
+            #expect(request.protocolVersion == version)
+        }
     }
 
     @Test func aNullIDIsKeptAsNull() {

@@ -40,4 +40,66 @@ struct ControlRequestParamsTests {
         let error = #expect(throws: ControlError.self) { try reply.decodeResult(as: ConcertsResult.self) }
         #expect(error?.code == .internalError)
     }
+
+    @Test(arguments: [Int64.min, -1, 0, 1_000_000_000, Int64(Int.max)])
+    func aFirstLineOutOfRangeIsInvalidParamsNamingIt(_ firstLine: Int64) {
+        let request = ControlRequest(
+            id: .number(1), method: "subscribe.bulk.stage",
+            params: .object(["first_line": .int(firstLine), "lines": .array([.string("{}"), .string("{}")])]))
+        let error = #expect(throws: ControlError.self) {
+            try request.decodeParams(for: ControlMethods.subscribeBulkStage)
+        }
+        #expect(error?.code == .invalidParams)
+        #expect(error?.field == "first_line")
+    }
+
+    @Test func theLastLineOfAChunkMayBeTheLastLineNumberAllowed() throws {
+        let last = ParamRange.lineNumber.upperBound
+        let request = ControlRequest(
+            id: .number(1), method: "subscribe.bulk.stage",
+            params: .object(["first_line": .int(Int64(last - 1)), "lines": .array([.string("{}"), .string("{}")])]))
+        #expect(try request.decodeParams(for: ControlMethods.subscribeBulkStage).firstLine == last - 1)
+    }
+
+    @Test(arguments: [Int64.min, -1, 0])
+    func aDeliveryIDBelowOneIsInvalidParams(_ id: Int64) {
+        let request = ControlRequest(id: .number(1), method: "retry", params: .object(["id": .int(id)]))
+        let error = #expect(throws: ControlError.self) { try request.decodeParams(for: ControlMethods.retry) }
+        #expect(error?.code == .invalidParams)
+        #expect(error?.field == "id")
+    }
+
+    @Test(arguments: [Int64.min, -3, 0, 10_001, Int64.max])
+    func aLimitOutOfRangeIsInvalidParamsSayingTheRange(_ limit: Int64) {
+        let request = ControlRequest(id: .number(1), method: "deliveries", params: .object(["limit": .int(limit)]))
+        let error = #expect(throws: ControlError.self) { try request.decodeParams(for: ControlMethods.deliveries) }
+        #expect(error?.code == .invalidParams)
+        #expect(error?.field == "limit")
+        #expect(error?.message.contains("from 1 to 10000") == true)
+    }
+
+    @Test func anEmptyOrOverlongCursorIsInvalidParams() {
+        for cursor in ["", String(repeating: "A", count: 257)] {
+            let request = ControlRequest(
+                id: .number(1), method: "subscriptions", params: .object(["cursor": .string(cursor)]))
+            let error = #expect(throws: ControlError.self) {
+                try request.decodeParams(for: ControlMethods.subscriptions)
+            }
+            #expect(error?.field == "cursor")
+        }
+    }
+
+    /// Foundation's decoder on Linux says only "not valid JSON" for these, without the member.
+    @Test(arguments: ["1.5", "1e300", "9223372036854775808", "-9223372036854775809"])
+    func aNumberThatIsNotAWholeOneInRangeIsNamed(_ number: String) throws {
+        let line = #"{"jsonrpc":"2.0","id":1,"method":"upcoming","params":{"cursor":"x","limit":\#(number)}}"#
+        guard case .request(let request) = ControlMessageDecoder.decode(line: Array(line.utf8)) else {
+            Issue.record("not read as a request")
+            return
+        }
+        let error = #expect(throws: ControlError.self) { try request.decodeParams(for: ControlMethods.upcoming) }
+        #expect(error?.code == .invalidParams)
+        #expect(error?.field == "limit")
+        #expect(error?.message.hasPrefix("params.limit: expected a whole number") == true)
+    }
 }

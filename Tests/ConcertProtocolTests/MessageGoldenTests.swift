@@ -31,7 +31,7 @@ struct MessageGoldenTests {
     @Test func requestEnvelope() throws {
         try expectGolden(
             try ControlRequest(id: .number(1), method: ControlMethods.concertCancel, params: .init(id: "x")),
-            #"{"id":1,"jsonrpc":"2.0","method":"concert.cancel","params":{"id":"x"},"protocol":1}"#)
+            #"{"id":1,"jsonrpc":"2.0","method":"concert.cancel","params":{"id":"x"},"protocol":2}"#)
         try expectGolden(
             ControlRequest(id: nil, method: "reload"), #"{"jsonrpc":"2.0","method":"reload"}"#)
     }
@@ -68,7 +68,7 @@ struct MessageGoldenTests {
                         since: "2019-10-25T08:00:00+09:00")
                 ],
                 nextDue: Self.delivery),
-            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":60,"shifted":true},"counts":{"concerts":{"scheduled":16},"deliveries":{"sent":5},"subscriptions":{"active":3}},"failing_destinations":[{"destination":"hooks.slack.com","failures":3,"last_error":"HTTP 503","since":"2019-10-25T08:00:00+09:00"}],"next_due":{"attempts":2,"concert":"busan-2019-10-29","due":"2019-10-28T14:00:00+09:00","id":42,"kind":"reminder","last_error":"HTTP 503","offset":"1d","state":"retrying","subscription":"sub-k3m9q2xw7d"},"protocol":1,"uptime_seconds":3600,"version":"0.1.0"}"#
+            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":60,"shifted":true},"counts":{"concerts":{"scheduled":16},"deliveries":{"sent":5},"subscriptions":{"active":3}},"failing_destinations":[{"destination":"hooks.slack.com","failures":3,"last_error":"HTTP 503","since":"2019-10-25T08:00:00+09:00"}],"next_due":{"attempts":2,"concert":"busan-2019-10-29","due":"2019-10-28T14:00:00+09:00","id":42,"kind":"reminder","last_error":"HTTP 503","offset":"1d","state":"retrying","subscription":"sub-k3m9q2xw7d"},"protocol":2,"uptime_seconds":3600,"version":"0.1.0"}"#
         )
     }
 
@@ -229,6 +229,25 @@ struct MessageGoldenTests {
         try expectGolden(
             ReloadResult(summary: "catalog unchanged", warnings: []), #"{"summary":"catalog unchanged","warnings":[]}"#)
         try expectGolden(NoParams(), "{}")
+    }
+
+    /// Protocol 2's paging members: optional on both sides, absent unless given, so protocol-1
+    /// messages read and write exactly as before.
+    @Test func pagingMembers() throws {
+        try expectGolden(
+            SubscriptionsParams(city: "busan", limit: 1000, cursor: "c3Vi"),
+            #"{"city":"busan","cursor":"c3Vi","limit":1000}"#)
+        try expectGolden(
+            ConcertsParams(all: true, limit: 2, cursor: "Y28"), #"{"all":true,"cursor":"Y28","limit":2}"#)
+        try expectGolden(UpcomingParams(limit: 5, cursor: "dXA"), #"{"cursor":"dXA","limit":5}"#)
+        try expectGolden(DeliveriesParams(cursor: "ZGU"), #"{"cursor":"ZGU"}"#)
+        try expectGolden(PreviewParams(limit: 20, cursor: "cHI"), #"{"cursor":"cHI","limit":20}"#)
+        try expectGolden(
+            SubscriptionsResult(subscriptions: [], cursor: "bmV4dA"), #"{"cursor":"bmV4dA","subscriptions":[]}"#)
+        try expectGolden(ConcertsResult(concerts: [], cursor: "bmV4dA"), #"{"concerts":[],"cursor":"bmV4dA"}"#)
+        try expectGolden(DeliveriesResult(deliveries: [], cursor: "bmV4dA"), #"{"cursor":"bmV4dA","deliveries":[]}"#)
+        try expectGolden(PreviewResult(reminders: [], cursor: "bmV4dA"), #"{"cursor":"bmV4dA","reminders":[]}"#)
+        try expectGolden(ConcertsResult(concerts: []), #"{"concerts":[]}"#)
     }
 
     @Test func everyMethodNameIsListedOnce() {

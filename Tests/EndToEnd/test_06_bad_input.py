@@ -8,6 +8,7 @@ import json
 import socket
 import sqlite3
 import subprocess
+import time
 
 import pytest
 
@@ -71,6 +72,15 @@ def test_malformed_control_requests_get_errors_and_change_nothing(populated_daem
         ("params as an array", b'{"jsonrpc":"2.0","id":1,"method":"pause","params":["sub-x"]}\n', INVALID_PARAMS, 1),
         ("protocol version 99", b'{"jsonrpc":"2.0","id":1,"method":"status","protocol":99}\n',
          UNSUPPORTED_PROTOCOL, 1),
+        # Issue 15.1: these stopped the daemon (integer overflow on the line numbers).
+        ("a bulk chunk from line -1", b'{"jsonrpc":"2.0","id":1,"method":"subscribe.bulk.stage","params":'
+                                      b'{"first_line":-1,"lines":["{\\"cities\\":[\\"siheung\\"],'
+                                      b'\\"email\\":\\"x@example.org\\"}"]}}\n', INVALID_PARAMS, 1),
+        ("a bulk chunk from line 2^63-1", b'{"jsonrpc":"2.0","id":1,"method":"subscribe.bulk.stage","params":'
+                                          b'{"first_line":9223372036854775807,"lines":["{}","{}"]}}\n',
+         INVALID_PARAMS, 1),
+        ("a concert in the year 0", b'{"jsonrpc":"2.0","id":1,"method":"concert.add","params":{"cities":["siheung"],'
+                                    b'"title":"T","start":"0000-01-01T00:00+00:00"}}\n', INVALID_PARAMS, 1),
     ]
     for what, line, code, id in cases:
         with RawControl(daemon.socket) as client:
@@ -114,6 +124,20 @@ def test_malformed_control_requests_get_errors_and_change_nothing(populated_daem
         reply = json.loads(silent.read_line())
         assert reply["error"]["code"] == IDLE_TIMEOUT, reply
         assert silent.closed_by_peer(timeout=5)
+
+    # Blank lines are no requests: a client sending one every half second is closed all the same.
+    with RawControl(daemon.socket) as blank:
+        for _ in range(8):
+            try:
+                blank.send(b"\n")
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            time.sleep(0.5)
+        blank.sock.settimeout(10)
+        reply = json.loads(blank.read_line())
+        assert reply["error"]["code"] == IDLE_TIMEOUT, reply
+        assert blank.closed_by_peer(timeout=5)
+    still_serving("a client sending blank lines")
 
     # Half a request, then the client shuts its writing side: the fragment is read as a line.
     with RawControl(daemon.socket) as client:

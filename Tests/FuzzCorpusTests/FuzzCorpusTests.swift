@@ -1,6 +1,8 @@
+import ConcertProtocol
 import Foundation
-import FuzzTargets
 import Testing
+
+@testable import FuzzTargets
 
 /// Every saved fuzz input, replayed through the same code the fuzzers run: inputs that found a
 /// crash stay tests, and the seeds keep the targets exercised in CI without a fuzzing build.
@@ -23,6 +25,20 @@ import Testing
     @Test(arguments: inputs("control"))
     func controlInputIsHandled(_ path: String) throws {
         FuzzTargets.control(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    /// The control target reaches the daemon's handlers, typed params included: a request that
+    /// killed the daemon (issue 15.1) is answered `invalid_params`, a good one with a result.
+    @Test func theControlTargetCarriesRequestsOutThroughTheDaemonsHandler() {
+        let input = """
+            {"jsonrpc":"2.0","id":1,"method":"subscribe.bulk.stage","params":{"first_line":-1,"lines":["{}"]}}
+            {"jsonrpc":"2.0","id":2,"method":"status"}
+            {"jsonrpc":"2.0","id":3,"method":"upcoming","params":{"limit":1.5}}
+
+            """
+        let replies = FuzzTargets.controlReplies(Array(input.utf8))
+        #expect(replies.map(\.error?.code) == [.invalidParams, nil, .invalidParams])
+        #expect(replies.map(\.error?.field) == ["first_line", nil, "limit"])
     }
 
     @Test(arguments: inputs("loaders"))

@@ -226,7 +226,7 @@ _concertctl_concerts() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --city)
+    non_repeating_options=(--socket --timeout --city --limit)
     __concertctl_offer_flags_options 0
 
     # Offer option value completions
@@ -239,6 +239,9 @@ _concertctl_concerts() {
         return
         ;;
     '--city')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac
@@ -425,7 +428,7 @@ _concertctl_subscriptions() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --city)
+    non_repeating_options=(--socket --timeout --city --limit)
     __concertctl_offer_flags_options 0
 
     # Offer option value completions
@@ -438,6 +441,9 @@ _concertctl_subscriptions() {
         return
         ;;
     '--city')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac
@@ -593,7 +599,7 @@ _concertctl_preview() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --from --to --city)
+    non_repeating_options=(--socket --timeout --from --to --city --limit)
     __concertctl_offer_flags_options 0
 
     # Offer option value completions
@@ -612,6 +618,9 @@ _concertctl_preview() {
         return
         ;;
     '--city')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac

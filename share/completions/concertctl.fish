@@ -27,7 +27,7 @@ function __concertctl_parse_tokens -S
         case 'cities'
             __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
         case 'concerts'
-            __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'city=' 'all' 'version' 'h/help'
+            __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'city=' 'all' 'limit=' 'version' 'h/help'
         case 'concert'
             __concertctl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -43,7 +43,7 @@ function __concertctl_parse_tokens -S
         case 'subscribe'
             __concertctl_parse_subcommand -r 1 'socket=' 'json' 'timeout=' 'email=' 'webhook=' 'format=' 'secret=' 'before=' 'lang=' 'label=' 'quiet' 'from=' 'version' 'h/help'
         case 'subscriptions'
-            __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'city=' 'version' 'h/help'
+            __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'city=' 'limit=' 'version' 'h/help'
         case 'unsubscribe'
             __concertctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'version' 'h/help'
         case 'pause'
@@ -59,7 +59,7 @@ function __concertctl_parse_tokens -S
         case 'test'
             __concertctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'version' 'h/help'
         case 'preview'
-            __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'from=' 'to=' 'city=' 'version' 'h/help'
+            __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'from=' 'to=' 'city=' 'limit=' 'version' 'h/help'
         case 'reload'
             __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
         case 'help'
@@ -124,7 +124,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positiona
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'concerts' -d 'List upcoming concerts in start order.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'concert' -d 'Add, reschedule, cancel or reset a concert.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'subscribe' -d 'Subscribe an email address or a webhook to the concerts of some cities.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'subscriptions' -d 'List subscriptions (secrets masked).'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'subscriptions' -d 'List subscriptions (secrets masked), in the order they were made.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'unsubscribe' -d 'Remove a subscription; pending reminders are skipped, history is kept.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'pause' -d 'Stop a subscription\'s reminders until `resume`.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'resume' -d 'Restart a paused subscription\'s reminders (also one disabled after 410 Gone).'
@@ -150,6 +150,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" city' -l 'city' -d 'Only concerts of this city (an id or a name from `cities`).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" all' -l 'all' -d 'Past and cancelled concerts too.'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert" version' -l 'version' -d 'Show the version.'
@@ -207,6 +208,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" city' -l 'city' -d 'Only subscriptions that include this city.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl unsubscribe" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
@@ -227,7 +229,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" limit' -l 'limit' -d 'At most this many (default: the daemon\'s, 50).' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
@@ -235,7 +237,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" state' -l 'state' -d 'Only deliveries in this state.' -rfka 'scheduled sending sent retrying failed skipped'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" subscription' -l 'subscription' -d 'Only deliveries of this subscription.' -rfka ''
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" limit' -l 'limit' -d 'At most this many (default: the daemon\'s, 50).' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl retry" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
@@ -254,6 +256,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" from' -l 'from' -d 'Window start (default: the daemon\'s now).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" to' -l 'to' -d 'Window end (default: seven days after --from).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" city' -l 'city' -d 'Only reminders of this city\'s concerts.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF

@@ -52,7 +52,9 @@ extension DaemonConfiguration {
         .init("state_directory", \.stateDirectory, optional: .absolutePath, flag: "--state-dir", requiresRestart: true),
         .init("socket_path", \.socketPath, optional: .absolutePath, flag: "--socket", requiresRestart: true),
         .init("socket_group", \.socketGroup, optional: .groupName, requiresRestart: true),
-        .init("control_idle_timeout", \.controlIdleTimeout, .duration(in: .seconds(1)...Duration.seconds(86_400))),
+        .init(
+            "control_idle_timeout", \.controlIdleTimeout, .duration(in: .seconds(1)...Duration.seconds(86_400)),
+            requiresRestart: true),
         .init("control_max_clients", \.controlMaxClients, .integer(in: 1...1024), requiresRestart: true),
         .init("catalog", \.catalogPath, optional: .absolutePath, flag: "--catalog"),
         .init("templates_directory", \.templatesDirectory, optional: .absolutePath),

@@ -20,9 +20,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// `socket_group`: the group that owns the control socket and its directory; its members may
     /// use `concertctl`. `nil`: the daemon's own primary group. Read at start only.
     public var socketGroup: String? = nil
-    /// `control_idle_timeout`: a control connection that sends nothing for this long is closed.
+    /// `control_idle_timeout`: a control connection that sends no request for this long (from its
+    /// start or its last reply; blank lines do not count) is closed. Read at start only.
     public var controlIdleTimeout: Duration = .seconds(30)
-    /// `control_max_clients`: control connections served at once; more wait to be accepted.
+    /// `control_max_clients`: control connections served at once; more are refused with
+    /// `unavailable`, except that root and the daemon's user have 4 more. Read at start only.
     public var controlMaxClients: Int = 32
     /// `catalog`: the concert catalog. `nil`: `$CONFIGURATION_DIRECTORY/concerts.json5` under
     /// systemd, else `/etc/concertd/concerts.json5`.

@@ -204,3 +204,14 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// When a subscription last changed (its state, for one that is paused, disabled or removed:
+    /// a removed one changes no more); `nil` when there is no such subscription.
+    public func subscriptionChangedAt(id: String) throws -> Date? {
+        try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT updated_at FROM subscription WHERE id = ?", arguments: [id])
+                .map(Date.init(millis:))
+        }
+    }
+}

@@ -6,6 +6,12 @@ import Logging
 /// One accepted client: reads request lines, hands them to the handler one at a time, writes the
 /// replies in order, and closes on EOF, error, an over-long line or idleness.
 ///
+/// Idleness is timed by requests, not bytes: the idle timeout runs from the start and from each
+/// reply to a request, and only a request (a line that decodes as one) stops it. Blank lines,
+/// a line never finished and lines answered with `parse_error` or `invalid_request` do not, so a
+/// client cannot hold one of the few slots by sending a newline now and then. A client that reads
+/// nothing of its replies for as long is closed too.
+///
 /// Confined to the server's serial queue: every method runs there (hence `@unchecked Sendable`).
 /// Memory is bounded: at most ``maximumPendingFrames`` decoded lines wait, reading stops until
 /// they are handled, and no new request starts before the previous reply has left.
@@ -44,6 +50,10 @@ final class ControlConnection: @unchecked Sendable {
     private var readingPaused = false
     private var writeArmed = false
     private var sourcesLeft = 3
+    /// When the connection is closed as idle unless a request arrives first.
+    private var idleDeadline: DispatchTime = .distantFuture
+    /// A request was answered: the idle time starts again once its reply has been written.
+    private var restartIdleTime = false
 
     private enum Work {
         case request(ControlRequest)
@@ -85,7 +95,8 @@ final class ControlConnection: @unchecked Sendable {
         readSource.setEventHandler { [self] in readAvailable() }
         writeSource.setEventHandler { [self] in pump() }
         idleTimer.setEventHandler { [self] in idleTimeoutFired() }
-        idleTimer.schedule(deadline: .now() + idleTimeout)
+        idleDeadline = .now() + idleTimeout
+        idleTimer.schedule(deadline: idleDeadline)
         readSource.resume()
         idleTimer.resume()
         // The write source stays suspended until a write would block.
@@ -204,7 +215,11 @@ final class ControlConnection: @unchecked Sendable {
             return
         }
         resumeReadingIfRoom()
-        idleTimer.schedule(deadline: .now() + idleTimeout)
+        if restartIdleTime {
+            restartIdleTime = false
+            idleDeadline = .now() + idleTimeout
+        }
+        idleTimer.schedule(deadline: idleDeadline)
     }
 
     private func startHandling(_ request: ControlRequest) {
@@ -220,6 +235,7 @@ final class ControlConnection: @unchecked Sendable {
 
     private func handled(_ request: ControlRequest, reply: ControlReply) {
         requestInFlight = false
+        restartIdleTime = true
         guard !isClosed else { return }
         if let id = request.id {
             var reply = reply
@@ -255,6 +271,8 @@ final class ControlConnection: @unchecked Sendable {
                     writeArmed = true
                     writeSource.resume()
                 }
+                // The client has until the idle timeout to read on.
+                idleTimer.schedule(deadline: .now() + idleTimeout)
                 return false
             } else {
                 logger.debug("control client went away before its reply was written", metadata: ["errno": "\(errno)"])
@@ -272,7 +290,15 @@ final class ControlConnection: @unchecked Sendable {
     }
 
     private func idleTimeoutFired() {
-        guard !isClosed, !requestInFlight, pending.isEmpty, outputSent == output.count else { return }
+        guard !isClosed, !requestInFlight else { return }
+        if outputSent < output.count {
+            // Armed when a write would block: the client has read nothing of its replies for the
+            // whole idle timeout (it may be sending requests all the while).
+            logger.info("control client does not read its replies; closing")
+            close()
+            return
+        }
+        guard pending.isEmpty, !restartIdleTime else { return }
         logger.info("control client idle; closing")
         pauseReading()
         queueReply(.failure(id: .null, error: .idleTimeout(seconds: idleTimeoutSeconds)))

@@ -151,10 +151,11 @@ public final class ControlServer: @unchecked Sendable {
             refuse(fd, with: .permissionDenied())
             return
         }
-        guard connections.count < configuration.maximumConnections else {
+        let privileged = peer.uid == 0 || peer.uid == policy.daemonUID
+        let room = configuration.maximumConnections + (privileged ? Configuration.privilegedReserve : 0)
+        guard connections.count < room else {
             logger.warning("control client refused: too many connections", metadata: ["control.peer": "\(peer)"])
-            refuse(
-                fd, with: .unavailable("too many control connections (\(configuration.maximumConnections)); try again"))
+            refuse(fd, with: .unavailable("too many control connections (\(connections.count)); try again"))
             return
         }
         connectionsAccepted += 1

@@ -97,6 +97,7 @@ struct ConcertChangeRequest {
                 "'\(text)' is not an ISO date or date and time such as 2019-12-20 or 2019-12-20T14:00+09:00",
                 field: field)
         }
+        try DaemonControlHandler.checkYear(moment, field: field)
         return moment
     }
 

@@ -14,15 +14,6 @@ extension DaemonControlHandler {
                         concerts: concerts.filter { $0.concert.cities.contains(city.id) }.map(\.concert.id))
                 })
         }
-        router.register(ControlMethods.concerts) { params, _ in
-            let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
-            let now = daemon.clock.now()
-            let concerts = try store { try daemon.database.concerts() }.filter { stored in
-                (city == nil || stored.concert.cities.contains(city!.id))
-                    && (params.all || (stored.concert.status == .scheduled && stored.concert.schedule.end > now))
-            }
-            return ConcertsResult(concerts: concerts.map { ConcertInfo($0.concert) })
-        }
         router.register(ControlMethods.concertAdd) { params, peer in
             guard !params.cities.isEmpty else {
                 throw ControlError.invalidInput("name at least one city", field: "cities")

@@ -4,29 +4,22 @@ import Foundation
 
 extension DaemonControlHandler {
     static func registerDeliveries(_ router: inout ControlRouter, _ daemon: Daemon) {
-        router.register(ControlMethods.upcoming) { params, _ in
-            let limit = try checkedLimit(params.limit, default: 20)
-            return DeliveriesResult(
-                deliveries: try store { try daemon.database.upcoming(limit: limit) }.map {
-                    DeliveryInfo($0, daemon: daemon)
-                })
-        }
-        router.register(ControlMethods.deliveries) { params, _ in
-            let limit = try checkedLimit(params.limit, default: 50)
-            let state = try params.state.map { text throws(ControlError) -> Delivery.State in
-                guard let state = Delivery.State(rawValue: text) else {
-                    throw .invalidInput(
-                        "unknown state '\(text)'; use \(Delivery.State.allCases.map(\.rawValue).joined(separator: ", "))",
-                        field: "state")
-                }
-                return state
-            }
-            let list = try store {
-                try daemon.database.deliveries(state: state, subscriptionID: params.subscription, limit: limit)
-            }
-            return DeliveriesResult(deliveries: list.map { DeliveryInfo($0, daemon: daemon) })
-        }
         router.register(ControlMethods.retry) { params, peer in
+            guard let failed = try store({ try daemon.database.delivery(id: params.id) }) else {
+                throw ControlError.notFound("no delivery \(params.id)", field: "id")
+            }
+            guard failed.state == .failed else {
+                throw ControlError.conflict(
+                    "delivery \(params.id) is \(failed.state.rawValue), not failed: only failed deliveries are retried",
+                    field: "id")
+            }
+            // Sent now, it would only be skipped: the scheduler sends for active subscriptions alone.
+            let subscription = try existingSubscription(failed.subscriptionID, daemon: daemon)
+            guard subscription.state == .active else {
+                throw ControlError.conflict(
+                    "delivery \(params.id) belongs to subscription '\(subscription.id)', which is "
+                        + "\(subscription.state.rawValue): resume it first", field: "id")
+            }
             try store { try daemon.database.retryDelivery(id: params.id, now: daemon.clock.now()) }
             daemon.scheduler.wake()
             guard let delivery = try store({ try daemon.database.delivery(id: params.id) }) else {
@@ -38,6 +31,7 @@ extension DaemonControlHandler {
             return DeliveryResult(delivery: DeliveryInfo(delivery, daemon: daemon))
         }
         router.register(ControlMethods.test) { params, _ in
+            _ = try existingSubscription(params.id, daemon: daemon)
             let outcome: Result<DeliveryOutcome, any Error> = await withCheckedContinuation { continuation in
                 daemon.scheduler.sendTest(subscriptionID: params.id) { continuation.resume(returning: $0) }
             }
@@ -51,49 +45,6 @@ extension DaemonControlHandler {
                 _ = try store { throw error }
                 throw ControlError.internalError()
             }
-        }
-        router.register(ControlMethods.preview) { params, _ in
-            let now = daemon.clock.now()
-            let from = try params.from.map { try moment($0, field: "from") } ?? now
-            let to = try params.to.map { try moment($0, field: "to") } ?? from.addingTimeInterval(7 * 86_400)
-            guard to >= from else { throw ControlError.invalidInput("--to is before --from", field: "to") }
-            let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
-            let concerts = Dictionary(
-                uniqueKeysWithValues: try store { try daemon.database.concerts() }.map { ($0.concert.id, $0) })
-            let renderer = daemon.renderer
-            let claimed = try store { try daemon.database.pendingDeliveries(from: from, to: to, limit: 10_000) }
-            let catalog = daemon.catalog
-            let reminders = claimed.compactMap { item -> PreviewReminder? in
-                guard let concert = concerts[item.delivery.concertID] else { return nil }
-                if let city, !item.subscription.cities.contains(city.id) || !concert.concert.cities.contains(city.id) {
-                    return nil
-                }
-                let due = item.delivery.nextAttempt ?? item.delivery.due
-                let rendered = renderer.render(OutboundMessage(item, concert: concert, catalog: catalog, now: due))
-                let isEmail = item.subscription.channel.kind == "email"
-                return PreviewReminder(
-                    subscription: item.subscription.id, concert: concert.concert.id,
-                    offset: item.delivery.offset.description, due: KoreaTime.iso8601(due),
-                    channel: SubscriptionInfo(item.subscription).channel, lang: item.subscription.language.rawValue,
-                    subject: isEmail ? rendered.subject : nil, body: isEmail ? rendered.body : rendered.text)
-            }
-            return PreviewResult(reminders: reminders)
-        }
-    }
-
-    static func checkedLimit(_ limit: Int?, default value: Int) throws(ControlError) -> Int {
-        guard let limit else { return value }
-        guard (1...100_000).contains(limit) else {
-            throw .invalidInput("the limit must be between 1 and 100000", field: "limit")
-        }
-        return limit
-    }
-
-    static func moment(_ text: String, field: String) throws(ControlError) -> Date {
-        switch KoreaTime.parseMoment(text) {
-        case .instant(let date)?: return date
-        case .date(let day)?: return day.startInKorea
-        case nil: throw .invalidInput("'\(text)' is not an ISO date or date and time", field: field)
         }
     }
 }

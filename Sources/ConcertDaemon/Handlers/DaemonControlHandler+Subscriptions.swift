@@ -58,11 +58,6 @@ extension DaemonControlHandler {
             }
             return SubscribeBulkResult(imported: imported, created: created, rejected: [], warnings: [])
         }
-        router.register(ControlMethods.subscriptions) { params, _ in
-            let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }
-            let list = try store { try daemon.database.subscriptions(city: city?.id) }
-            return SubscriptionsResult(subscriptions: list.map(SubscriptionInfo.init))
-        }
         router.register(ControlMethods.unsubscribe) { params, peer in
             try changeState(
                 params.id, to: .removed, allowedFrom: [.active, .paused, .disabled], action: "unsubscribed",
@@ -168,11 +163,9 @@ extension DaemonControlHandler {
         _ id: String, to state: Subscription.State, allowedFrom: Set<Subscription.State>, action: Logger.Message,
         peer: PeerCredentials, daemon: Daemon
     ) throws(ControlError) -> SubscriptionChangeResult {
-        guard let current = try store({ try daemon.database.subscription(id: id) }), current.state != .removed else {
-            throw .notFound("no subscription with id '\(id)'", field: "id")
-        }
+        let current = try existingSubscription(id, daemon: daemon)
         guard allowedFrom.contains(current.state) else {
-            throw .conflict("subscription '\(id)' is \(current.state.rawValue)")
+            throw .conflict("subscription '\(id)' is \(current.state.rawValue)", field: "id")
         }
         let before = try store { try daemon.database.counters() }
         let reason: String? = state == .paused ? "paused with concertctl" : nil
@@ -189,5 +182,24 @@ extension DaemonControlHandler {
             action, by: .peer(peer),
             ["subscription.id": "\(id)", "skipped": "\(result.skipped)", "scheduled": "\(result.scheduled)"])
         return result
+    }
+
+    /// The subscription `id`: `not_found` when there never was one, `conflict` when it was removed
+    /// (its history is kept, and `deliveries` still lists it).
+    static func existingSubscription(_ id: String, daemon: Daemon) throws(ControlError) -> Subscription {
+        guard let subscription = try store({ try daemon.database.subscription(id: id) }) else {
+            throw .notFound("no subscription with id '\(id)'", field: "id")
+        }
+        guard subscription.state != .removed else {
+            let when = try store { try daemon.database.subscriptionChangedAt(id: id) }
+            throw .conflict(
+                "subscription '\(id)' was removed"
+                    + (when.map {
+                        " on \(KoreaTime.iso8601($0).prefix(16).replacingOccurrences(of: "T", with: " ")) (Korea time)"
+                    } ?? "")
+                    + "; its deliveries are still listed by `deliveries --subscription \(id)`",
+                field: "id")
+        }
+        return subscription
     }
 }

@@ -1,9 +1,10 @@
 /// The parameters of `concert.add`.
 ///
 /// `start` and `end` carry an offset (`2019-11-02T14:00+09:00`) or are ISO dates for a concert
-/// whose time is not announced; concertctl adds `+09:00` to a time given without one. Texts
-/// given once are used for both languages.
-public struct ConcertAddParams: Codable, Sendable, Hashable {
+/// whose time is not announced; concertctl adds `+09:00` to a time given without one. Both lie in
+/// the years of ``ParamRange/year`` (the daemon parses them, and answers `invalid_params` when
+/// they do not). Texts given once are used for both languages.
+public struct ConcertAddParams: ControlParams, Hashable {
     /// City ids or names; the first one hosts the concert. At least one.
     public var cities: [String]
     public var title: String

@@ -1,5 +1,5 @@
 /// The parameters of a method about one concert, `concert.cancel` and `concert.reset`: `{"id": "busan-2019-10-29"}`.
-public struct ConcertIDParams: Codable, Sendable, Hashable {
+public struct ConcertIDParams: ControlParams, Hashable {
     public var id: String
 
     public init(id: String) {

@@ -5,7 +5,7 @@
 /// are as in ``ConcertAddParams``. Reminders not yet sent follow the new facts, and subscribers
 /// who already heard of the concert are told of the change; a change that leaves the concert as
 /// it was queues nothing.
-public struct ConcertRescheduleParams: Codable, Sendable, Hashable {
+public struct ConcertRescheduleParams: ControlParams, Hashable {
     public var id: String
     /// The new start; absent keeps the start.
     public var start: String?

@@ -1,34 +1,48 @@
-/// The parameters of `deliveries`, all optional: `{"state": "failed", "subscription": "sub-…", "limit": 50}`.
-public struct DeliveriesParams: Codable, Sendable, Hashable {
+/// The parameters of `deliveries`, all optional: `{"state": "failed", "subscription": "sub-…", "limit": 50, "cursor": "…"}`.
+public struct DeliveriesParams: PagedParams, Hashable {
     /// Only deliveries in this state.
     public var state: String?
     /// Only deliveries of this subscription.
     public var subscription: String?
-    /// At most this many, newest first; the daemon's default (50) when absent.
+    /// At most this many, newest first; 50 when absent, as in protocol 1. A reply that does not end
+    /// the listing carries a `cursor`.
     public var limit: Int?
+    /// The `cursor` of the previous page; absent for the first.
+    public var cursor: String?
 
-    public init(state: String? = nil, subscription: String? = nil, limit: Int? = nil) {
+    public init(state: String? = nil, subscription: String? = nil, limit: Int? = nil, cursor: String? = nil) {
         self.state = state
         self.subscription = subscription
         self.limit = limit
+        self.cursor = cursor
     }
 }
 
-/// The parameters of `upcoming`: `{"limit": 20}`, optional.
-public struct UpcomingParams: Codable, Sendable, Hashable {
-    /// At most this many, in due order; the daemon's default (50) when absent.
+/// The parameters of `upcoming`: `{"limit": 20, "cursor": "…"}`, both optional.
+public struct UpcomingParams: PagedParams, Hashable {
+    /// At most this many, in due order; 50 when absent, as in protocol 1. A reply that does not end
+    /// the listing carries a `cursor`.
     public var limit: Int?
+    /// The `cursor` of the previous page; absent for the first.
+    public var cursor: String?
 
-    public init(limit: Int? = nil) {
+    public init(limit: Int? = nil, cursor: String? = nil) {
         self.limit = limit
+        self.cursor = cursor
     }
 }
 
 /// The result of `upcoming` (in due order) and `deliveries` (newest first).
-public struct DeliveriesResult: Codable, Sendable, Hashable {
+public struct DeliveriesResult: PagedResult, Hashable {
     public var deliveries: [DeliveryInfo]
+    /// The next page's cursor; absent when this page ends the listing.
+    public var cursor: String?
 
-    public init(deliveries: [DeliveryInfo]) {
+    public init(deliveries: [DeliveryInfo], cursor: String? = nil) {
         self.deliveries = deliveries
+        self.cursor = cursor
     }
+
+    public static let itemsKey = "deliveries"
+    public var items: [DeliveryInfo] { deliveries }
 }

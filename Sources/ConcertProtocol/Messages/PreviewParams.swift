@@ -1,25 +1,37 @@
-/// The parameters of `preview`, all optional: a window of due times and a city.
-public struct PreviewParams: Codable, Sendable, Hashable {
-    /// ISO 8601; the daemon's now when absent.
+/// The parameters of `preview`, all optional: a window of due times, a city, and paging.
+public struct PreviewParams: PagedParams, Hashable {
+    /// ISO 8601, in the years of ``ParamRange/year``; the daemon's now when absent.
     public var from: String?
-    /// ISO 8601; seven days after `from` when absent.
+    /// ISO 8601, in the years of ``ParamRange/year``; seven days after `from` when absent.
     public var to: String?
     public var city: String?
+    /// At most this many in the reply; absent: the whole listing, as for ``SubscriptionsParams/limit``.
+    public var limit: Int?
+    /// The `cursor` of the previous page; absent for the first.
+    public var cursor: String?
 
-    public init(from: String? = nil, to: String? = nil, city: String? = nil) {
+    public init(from: String? = nil, to: String? = nil, city: String? = nil, limit: Int? = nil, cursor: String? = nil) {
         self.from = from
         self.to = to
         self.city = city
+        self.limit = limit
+        self.cursor = cursor
     }
 }
 
 /// The result of `preview`: every reminder due in the window, rendered, in due order. Nothing is sent.
-public struct PreviewResult: Codable, Sendable, Hashable {
+public struct PreviewResult: PagedResult, Hashable {
     public var reminders: [PreviewReminder]
+    /// The next page's cursor; absent when this page ends the listing.
+    public var cursor: String?
 
-    public init(reminders: [PreviewReminder]) {
+    public init(reminders: [PreviewReminder], cursor: String? = nil) {
         self.reminders = reminders
+        self.cursor = cursor
     }
+
+    public static let itemsKey = "reminders"
+    public var items: [PreviewReminder] { reminders }
 }
 
 /// One reminder that would go out, as its receiver would see it.

@@ -52,9 +52,10 @@ public struct ClockStatus: Codable, Sendable, Hashable {
     }
 }
 
-/// Counts by state: `{"concerts": {"scheduled": 15, "cancelled": 1}, "deliveries": {"sent": 40, …}}`.
+/// Counts by state: `{"concerts": {"upcoming": 15, "over": 0, "cancelled": 1}, "deliveries": {"sent": 40, …}}`.
 ///
-/// The keys of each map are the states the daemon knows; a state with no items may be absent.
+/// Concerts are counted as `upcoming` (scheduled, not yet ended), `over` (scheduled, ended) and
+/// `cancelled`; subscriptions and deliveries by their `state`. A state with no items may be absent.
 public struct StatusCounts: Codable, Sendable, Hashable {
     public var concerts: [String: Int]
     public var subscriptions: [String: Int]

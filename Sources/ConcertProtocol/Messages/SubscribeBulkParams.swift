@@ -4,7 +4,7 @@
 /// imports every valid line in one transaction, sends no confirmation messages, and reports the
 /// others. The whole request must fit in one 64 KiB line, which holds a few hundred subscriptions;
 /// split larger files.
-public struct SubscribeBulkParams: Codable, Sendable, Hashable {
+public struct SubscribeBulkParams: ControlParams, Hashable {
     public var lines: [String]
 
     public init(lines: [String]) {

@@ -3,10 +3,11 @@
 /// An import too large for one 64 KiB request is sent in chunks: each is checked and staged in the
 /// daemon under a batch id (the first chunk gets a new one), and `subscribe.bulk.commit` then
 /// imports every staged subscription in one transaction. Nothing is stored before the commit.
-public struct SubscribeBulkStageParams: Codable, Sendable, Hashable {
+public struct SubscribeBulkStageParams: ControlParams, Hashable {
     /// The batch to add to; absent for the first chunk.
     public var batch: String?
-    /// The file's line number of `lines[0]`, so rejections name the file's lines.
+    /// The file's line number of `lines[0]`, so rejections name the file's lines: the line numbers of
+    /// the whole chunk lie in ``ParamRange/lineNumber``.
     public var firstLine: Int
     public var lines: [String]
 
@@ -19,6 +20,12 @@ public struct SubscribeBulkStageParams: Codable, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case batch, lines
         case firstLine = "first_line"
+    }
+
+    public func checkRanges() throws(ControlError) {
+        // The last line's number, `first_line + lines.count - 1`, is in range too; computed without overflow.
+        let last = ParamRange.lineNumber.upperBound - max(0, lines.count - 1)
+        try ParamRange.check(firstLine, in: ParamRange.lineNumber.lowerBound...last, field: "first_line")
     }
 }
 
@@ -40,7 +47,7 @@ public struct SubscribeBulkStageResult: Codable, Sendable, Hashable {
 }
 
 /// The parameters of `subscribe.bulk.commit`.
-public struct SubscribeBulkCommitParams: Codable, Sendable, Hashable {
+public struct SubscribeBulkCommitParams: ControlParams, Hashable {
     public var batch: String
 
     public init(batch: String) {

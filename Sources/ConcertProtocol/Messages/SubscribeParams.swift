@@ -7,7 +7,7 @@ import Foundation
 /// a comma-separated string (`"7d,1h"`) is read too, for hand-written import files. Values are
 /// checked by the daemon (`invalid_input`): city names, the address or URL, the format, the
 /// offsets and the language.
-public struct SubscribeParams: Codable, Sendable, Hashable {
+public struct SubscribeParams: ControlParams, Hashable {
     /// City ids or names; at least one.
     public var cities: [String]
     public var email: String?

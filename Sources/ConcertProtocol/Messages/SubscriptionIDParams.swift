@@ -1,5 +1,5 @@
 /// The parameters of a method about one subscription (`unsubscribe`, `pause`, `resume`, `test`).
-public struct SubscriptionIDParams: Codable, Sendable, Hashable {
+public struct SubscriptionIDParams: ControlParams, Hashable {
     public var id: String
 
     public init(id: String) {

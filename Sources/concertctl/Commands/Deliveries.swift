@@ -2,7 +2,7 @@ import ArgumentParser
 import ConcertProtocol
 
 extension ConcertCtl {
-    struct Deliveries: ControlCommand {
+    struct Deliveries: PagedListingCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the delivery log, newest first, with attempts and the last error.")
 
@@ -18,24 +18,22 @@ extension ConcertCtl {
         @Option(help: "Only deliveries of this subscription.")
         var subscription: String?
 
-        @Option(help: "At most this many (default: the daemon's, 50).")
+        @Option(parsing: .unconditional, help: "At most this many (default: all).", transform: InputChecks.limit)
         var limit: Int?
 
         func validate() throws {
-            try InputChecks.limit(limit)
             if let subscription { try InputChecks.id(subscription, "--subscription") }
         }
 
         func run(in context: CommandContext) async throws {
-            let params = DeliveriesParams(state: state?.rawValue, subscription: subscription, limit: limit)
-            let (result, raw) = try await call(ControlMethods.deliveries, params, in: context)
-            emit(raw, in: context) {
-                guard !result.deliveries.isEmpty else {
-                    context.output.line("no deliveries")
-                    return
+            var table = PagedTable.deliveries(showErrors: true)
+            let params = DeliveriesParams(state: state?.rawValue, subscription: subscription)
+            let listed = try await listPages(ControlMethods.deliveries, params, in: context) { deliveries, before in
+                if !deliveries.isEmpty {
+                    context.output.line(table.render(PagedTable.rows(deliveries, showErrors: true), before: before))
                 }
-                context.output.line(TextTable.deliveries(result.deliveries, showErrors: true).render())
             }
+            if listed == 0 && !global.json { context.output.line("no deliveries") }
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ConcertProtocol
 
 extension ConcertCtl {
-    struct Preview: ControlCommand {
+    struct Preview: PagedListingCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show every reminder due in a window, rendered, without sending anything.")
 
@@ -17,6 +17,9 @@ extension ConcertCtl {
         @Option(help: "Only reminders of this city's concerts.")
         var city: String?
 
+        @Option(parsing: .unconditional, help: "At most this many (default: all).", transform: InputChecks.limit)
+        var limit: Int?
+
         func validate() throws {
             _ = try params()
             if let city { try InputChecks.id(city, "--city") }
@@ -30,14 +33,9 @@ extension ConcertCtl {
         }
 
         func run(in context: CommandContext) async throws {
-            let (result, raw) = try await call(ControlMethods.preview, try params(), in: context)
-            emit(raw, in: context) {
-                guard !result.reminders.isEmpty else {
-                    context.output.line("no reminders due in the window")
-                    return
-                }
-                for (index, reminder) in result.reminders.enumerated() {
-                    if index > 0 { context.output.line() }
+            let listed = try await listPages(ControlMethods.preview, try params(), in: context) { reminders, before in
+                for (index, reminder) in reminders.enumerated() {
+                    if before + index > 0 { context.output.line() }
                     context.output.line(
                         "== \(Display.time(reminder.due))  \(reminder.subscription) → \(reminder.channel)  \(reminder.concert), \(reminder.offset) before [\(reminder.lang)]"
                     )
@@ -45,6 +43,7 @@ extension ConcertCtl {
                     context.output.line(reminder.body)
                 }
             }
+            if listed == 0 && !global.json { context.output.line("no reminders due in the window") }
         }
     }
 }

@@ -2,28 +2,24 @@ import ArgumentParser
 import ConcertProtocol
 
 extension ConcertCtl {
-    struct Upcoming: ControlCommand {
+    struct Upcoming: PagedListingCommand {
         static let configuration = CommandConfiguration(
             abstract: "List scheduled reminders in due order.")
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "At most this many (default: the daemon's, 50).")
+        @Option(parsing: .unconditional, help: "At most this many (default: all).", transform: InputChecks.limit)
         var limit: Int?
 
-        func validate() throws {
-            try InputChecks.limit(limit)
-        }
-
         func run(in context: CommandContext) async throws {
-            let (result, raw) = try await call(ControlMethods.upcoming, UpcomingParams(limit: limit), in: context)
-            emit(raw, in: context) {
-                guard !result.deliveries.isEmpty else {
-                    context.output.line("nothing scheduled")
-                    return
+            var table = PagedTable.deliveries(showErrors: false)
+            let listed = try await listPages(ControlMethods.upcoming, UpcomingParams(), in: context) {
+                deliveries, before in
+                if !deliveries.isEmpty {
+                    context.output.line(table.render(PagedTable.rows(deliveries, showErrors: false), before: before))
                 }
-                context.output.line(TextTable.deliveries(result.deliveries, showErrors: false).render())
             }
+            if listed == 0 && !global.json { context.output.line("nothing scheduled") }
         }
     }
 }

@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the daemon's answer as one JSON document instead of text.")
     var json = false
 
-    @Option(name: .long, help: "Seconds to wait for the daemon's reply.")
+    @Option(name: .long, parsing: .unconditional, help: "Seconds to wait for the daemon's reply.")
     var timeout: Double = 60
 
     func validate() throws {

@@ -93,11 +93,21 @@ enum InputChecks {
         }
     }
 
-    /// A count between 1 and 10,000.
-    static func limit(_ value: Int?) throws {
-        if let value, !(1...10_000).contains(value) {
-            throw ValidationError("--limit must be between 1 and 10000")
+    /// The value of a numeric option that counts something (`--limit`): a whole number in `range`.
+    ///
+    /// Used as the option's `transform`, with `parsing: .unconditional` so that `-3` reaches it
+    /// instead of being taken for an option ("Missing value").
+    static func count(_ text: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            // ArgumentParser says which value of which option before this.
+            throw ValidationError("it must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
+        return value
+    }
+
+    /// `--limit` of the listings.
+    static func limit(_ text: String) throws -> Int {
+        try count(text, in: 1...ListingPaging.maximumLimit)
     }
 
     /// A non-empty id.

@@ -273,7 +273,7 @@ import Testing
             (try json(await ctl(daemon, "upcoming", "--json"))["deliveries"] as? [[String: Any]])?.first?["id"] as? Int)
         let run = await ctl(daemon, "retry", String(id))
         #expect(run.status == 1)
-        #expect(run.error.contains("has not failed"))
+        #expect(run.error.contains("is scheduled, not failed") && run.error.contains("[conflict]"))
         #expect(await ctl(daemon, "retry", "999999").status == 1)
     }
 

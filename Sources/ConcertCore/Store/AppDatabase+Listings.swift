@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+
+/// Where an entry stands in the order of a listing read page by page: a page starts after the
+/// position of the previous page's last entry (keyset paging, no `OFFSET`), so reading a page
+/// costs the same wherever it is in the listing.
+public enum ListingPosition {
+    /// A subscription's place in the order of creation: its row number (`rowid`, which only grows:
+    /// subscriptions are never deleted).
+    public typealias Subscription = Int64
+
+    /// A concert's place in start order.
+    public struct Concert: Sendable, Hashable {
+        public var startMillis: Int64
+        public var id: String
+
+        public init(startMillis: Int64, id: String) {
+            self.startMillis = startMillis
+            self.id = id
+        }
+    }
+
+    /// A pending delivery's place in due order: its next attempt, then its id.
+    public struct Due: Sendable, Hashable {
+        public var dueMillis: Int64
+        public var id: Int64
+
+        public init(dueMillis: Int64, id: Int64) {
+            self.dueMillis = dueMillis
+            self.id = id
+        }
+    }
+}
+
+extension AppDatabase {
+    /// At most `limit` subscriptions not removed, in the order they were created, after `after`;
+    /// only those of `city` when one is given.
+    public func subscriptions(
+        city: String?, after: ListingPosition.Subscription?, limit: Int
+    ) throws -> [(position: ListingPosition.Subscription, entry: Subscription)] {
+        try writer.read { db in
+            var sql = "SELECT s.rowid, \(Subscription.columns(of: "s")) FROM subscription s WHERE s.rowid > ?"
+            if city != nil {
+                sql +=
+                    " AND EXISTS (SELECT 1 FROM subscription_city sc WHERE sc.subscription_id = s.id AND sc.city_id = ?)"
+            }
+            sql += " AND s.state <> 'removed' ORDER BY s.rowid LIMIT ?"
+            let statement = try BoundStatement(db, cached: sql)
+            statement.bind(1, after ?? Int64.min)
+            var index: Int32 = 2
+            if let city {
+                statement.bind(index, city)
+                index += 1
+            }
+            statement.bind(index, limit)
+            return try statement.rows(db) { ($0.int64(0), Subscription(columns: $0, at: 1)) }
+        }
+    }
+
+    /// At most `limit` concerts in start order after `after`; only those of `city` when one is
+    /// given, and only scheduled ones not ended at `endingAfter` when that is given.
+    public func concerts(
+        city: String?, endingAfter: Date?, after: ListingPosition.Concert?, limit: Int
+    ) throws -> [(position: ListingPosition.Concert, entry: StoredConcert)] {
+        try writer.read { db in
+            var sql = "SELECT starts_at, id, origin, revision, body FROM concert c WHERE (starts_at, id) > (?, ?)"
+            var arguments: StatementArguments = [after?.startMillis ?? Int64.min, after?.id ?? ""]
+            if let endingAfter {
+                sql += " AND status = 'scheduled' AND ends_at > ?"
+                arguments += [endingAfter.millis]
+            }
+            if let city {
+                sql += " AND EXISTS (SELECT 1 FROM concert_city cc WHERE cc.concert_id = c.id AND cc.city_id = ?)"
+                arguments += [city]
+            }
+            sql += " ORDER BY starts_at, id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                (ListingPosition.Concert(startMillis: row["starts_at"], id: row["id"]), try StoredConcert(row: row))
+            }
+        }
+    }
+
+    /// At most `limit` deliveries, newest first, before the one numbered `before`, optionally
+    /// filtered.
+    public func deliveries(
+        state: Delivery.State?, subscriptionID: String?, before: Int64?, limit: Int
+    ) throws -> [Delivery] {
+        try writer.read { db in
+            var sql = "SELECT \(Delivery.columns(of: "delivery")) FROM delivery WHERE id < ?"
+            if state != nil { sql += " AND state = ?" }
+            if subscriptionID != nil { sql += " AND subscription_id = ?" }
+            sql += " ORDER BY id DESC LIMIT ?"
+            let statement = try BoundStatement(db, cached: sql)
+            statement.bind(1, before ?? Int64.max)
+            let next = statement.bind([state?.rawValue, subscriptionID].compactMap { $0 }, from: 2)
+            statement.bind(next, limit)
+            return try statement.rows(db, Delivery.init(columnsOf:))
+        }
+    }
+
+    /// At most `limit` pending deliveries in due order after `after`: what `upcoming` lists.
+    public func upcoming(
+        after: ListingPosition.Due?, limit: Int
+    ) throws -> [(position: ListingPosition.Due, entry: Delivery)] {
+        try writer.read { db in
+            let select = "SELECT \(Delivery.columns(of: "d")), d.next_attempt_at FROM delivery d"
+            return try Self.pendingPage(db, select: select, after: after, limit: limit) { row in
+                (
+                    ListingPosition.Due(dueMillis: row.int64(Delivery.columnCount), id: row.int64(0)),
+                    Delivery(columnsOf: row)
+                )
+            }
+        }
+    }
+
+    /// At most `limit` pending deliveries due in `[from, to]`, in due order after `after`, with
+    /// their subscriptions: what `preview` renders. With `city`, only those whose subscription and
+    /// concert both include it.
+    public func pendingDeliveries(
+        from: Date, to: Date, city: String?, after: ListingPosition.Due?, limit: Int
+    ) throws -> [(position: ListingPosition.Due, entry: ClaimedDelivery)] {
+        try writer.read { db in
+            let select = """
+                SELECT \(Delivery.columns(of: "d")), \(Subscription.columns(of: "s")), s.destination,
+                    EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id),
+                    d.next_attempt_at
+                FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+                """
+            var conditions = " AND d.next_attempt_at >= ? AND d.next_attempt_at <= ?"
+            if city != nil {
+                conditions += """
+                     AND EXISTS (SELECT 1 FROM subscription_city sc WHERE sc.subscription_id = d.subscription_id
+                        AND sc.city_id = ?)
+                     AND EXISTS (SELECT 1 FROM concert_city cc WHERE cc.concert_id = d.concert_id AND cc.city_id = ?)
+                    """
+            }
+            let keyColumn = Delivery.columnCount + Subscription.columnCount + 2
+            return try Self.pendingPage(
+                db, select: select, conditions: conditions,
+                bindConditions: { statement, next in
+                    statement.bind(next, from.millis)
+                    statement.bind(next + 1, to.millis)
+                    guard let city else { return next + 2 }
+                    statement.bind(next + 2, city)
+                    statement.bind(next + 3, city)
+                    return next + 4
+                }, after: after, limit: limit
+            ) { row in
+                (
+                    ListingPosition.Due(dueMillis: row.int64(keyColumn), id: row.int64(0)),
+                    ClaimedDelivery(columns: row)
+                )
+            }
+        }
+    }
+
+    /// A page of pending rows in due order: `select` (reading `delivery d`) narrowed by
+    /// `conditions`, whose values `bindConditions` binds from the index it is given and returns
+    /// the next one.
+    ///
+    /// Two steps, each through the index of pending rows: the rest of the rows due at the same
+    /// time as the last one seen, by id, then the rows due later. A fan-out has thousands of rows
+    /// due at one time; a single `(next_attempt_at, id) > (?, ?)` made SQLite walk through all of
+    /// them before the position on every page.
+    private static func pendingPage<Entry>(
+        _ db: Database, select: String, conditions: String = "",
+        bindConditions: (BoundStatement, Int32) -> Int32 = { $1 }, after: ListingPosition.Due?, limit: Int,
+        decode: (SQLiteColumns) throws -> (position: ListingPosition.Due, entry: Entry)
+    ) throws -> [(position: ListingPosition.Due, entry: Entry)] {
+        let pending =
+            select.replacingOccurrences(of: "FROM delivery d", with: "FROM delivery d INDEXED BY delivery_pending")
+            + " WHERE d.state IN ('scheduled', 'retrying')"
+        var entries: [(position: ListingPosition.Due, entry: Entry)] = []
+        if let after {
+            let statement = try BoundStatement(
+                db, cached: pending + " AND d.next_attempt_at = ? AND d.id > ?" + conditions + " ORDER BY d.id LIMIT ?")
+            statement.bind(1, after.dueMillis)
+            statement.bind(2, after.id)
+            statement.bind(bindConditions(statement, 3), limit)
+            entries = try statement.rows(db, decode)
+        }
+        guard entries.count < limit else { return entries }
+        let statement = try BoundStatement(
+            db,
+            cached: pending + " AND d.next_attempt_at > ?" + conditions + " ORDER BY d.next_attempt_at, d.id LIMIT ?")
+        statement.bind(1, after?.dueMillis ?? Int64.min)
+        statement.bind(bindConditions(statement, 2), limit - entries.count)
+        return try entries + statement.rows(db, decode)
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import ConcertProtocol
+import Foundation
+
+/// A listing command (`subscriptions`, `concerts`, `upcoming`, `deliveries`, `preview`): reads the
+/// listing a page at a time, following each reply's `cursor`, and writes each page as it comes, so
+/// that a listing of a million entries is never held whole, neither by the daemon nor here.
+protocol PagedListingCommand: ControlCommand {
+    /// `--limit`: at most this many entries in all; every entry when absent.
+    var limit: Int? { get }
+}
+
+/// Pages of a listing as concertctl asks for them.
+enum ListingPaging {
+    /// Entries asked for in one request: a tenth of what the daemon allows, so that a page of
+    /// rendered `preview` messages stays a few megabytes.
+    static let pageSize = 1_000
+    /// The largest `--limit`: a bound only so that the value is a number concertctl can count to.
+    static let maximumLimit = 1_000_000_000
+}
+
+extension PagedListingCommand {
+    /// Reads `method`'s listing page by page and hands each page's entries to `page` (with the
+    /// number of entries handed over before it); with `--json`, writes the entries instead as one
+    /// JSON document `{"<items>": [...]}`, entry by entry as they come. Returns how many entries
+    /// there were.
+    @discardableResult
+    func listPages<Params: PagedParams, Result: PagedResult>(
+        _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext,
+        page: (_ entries: [Result.Item], _ before: Int) -> Void
+    ) async throws -> Int {
+        var params = params
+        var listed = 0
+        var json = global.json ? JSONListingWriter(key: Result.itemsKey, output: context.output) : nil
+        while true {
+            params.limit = min(ListingPaging.pageSize, (limit ?? Int.max) - listed)
+            let (result, raw) = try await call(method, params, in: context)
+            if json != nil {
+                guard case .object(let members) = raw, case .array(let entries)? = members[Result.itemsKey] else {
+                    context.output.error("the daemon's reply has no \(Result.itemsKey)")
+                    throw ExitCode.failure
+                }
+                json?.write(entries)
+            } else {
+                page(result.items, listed)
+            }
+            listed += result.items.count
+            guard let cursor = result.cursor, listed < (limit ?? Int.max), !result.items.isEmpty else { break }
+            params.cursor = cursor
+        }
+        json?.finish()
+        return listed
+    }
+}
+
+/// Writes `{"<key>": [entries…]}` as `JSONCoding.prettyEncoder()` would write it whole, an entry
+/// at a time.
+struct JSONListingWriter {
+    let key: String
+    let output: OutputWriter
+    private var written = 0
+
+    init(key: String, output: OutputWriter) {
+        self.key = key
+        self.output = output
+        let name = String(decoding: (try? JSONCoding.lineEncoder().encode(key)) ?? Data(), as: UTF8.self)
+        output.writeOutput("{\n  \(name) : [\n")
+    }
+
+    mutating func write(_ entries: [JSONValue]) {
+        guard !entries.isEmpty else { return }
+        let encoder = JSONCoding.prettyEncoder()
+        var text = ""
+        for entry in entries {
+            let json = String(decoding: (try? encoder.encode(entry)) ?? Data("null".utf8), as: UTF8.self)
+            text +=
+                (written == 0 ? "" : ",\n")
+                + json.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "    " + $0 }.joined(separator: "\n")
+            written += 1
+        }
+        output.writeOutput(text)
+    }
+
+    /// Closes the list and the document (an empty list as the encoder writes one: `[`, a blank line, `]`).
+    func finish() {
+        output.writeOutput("\n  ]\n}\n")
+    }
+}
+
+/// A table written a page at a time: the header with the first page, columns as wide as the
+/// widest cell seen so far (a later page with a wider cell shifts the columns after it).
+struct PagedTable {
+    let headers: [String]
+    private var widths: [Int]
+
+    init(_ headers: String...) {
+        self.headers = headers
+        widths = headers.map(TextTable.width(of:))
+    }
+
+    /// The lines of one page's rows, after the header when `before` is 0.
+    mutating func render(_ rows: [[String]], before: Int) -> String {
+        let all = before == 0 ? [headers] + rows : rows
+        for row in all {
+            for (column, cell) in row.enumerated() where column < widths.count {
+                widths[column] = max(widths[column], TextTable.width(of: cell))
+            }
+        }
+        return all.map { cells in
+            var line = ""
+            for (column, cell) in cells.enumerated() {
+                if column > 0 { line += "  " }
+                line += cell
+                if column < cells.count - 1 {
+                    line += String(repeating: " ", count: max(0, widths[column] - TextTable.width(of: cell)))
+                }
+            }
+            while line.last == " " { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+    }
+}
