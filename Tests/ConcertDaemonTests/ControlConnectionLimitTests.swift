@@ -88,7 +88,7 @@ struct ControlConnectionLimitTests {
         defer { daemon.remove() }
         try "control_idle_timeout = 5s\ncontrol_max_clients = 8\n".write(
             toFile: daemon.directory + "/concertd.conf", atomically: true, encoding: .utf8)
-        let summary = try daemon.daemon.reload()
+        let summary = try daemon.daemon.reload(requestedBy: .signal("SIGHUP"))
         #expect(summary.restartNeeded.sorted() == ["control_idle_timeout", "control_max_clients"])
     }
 
