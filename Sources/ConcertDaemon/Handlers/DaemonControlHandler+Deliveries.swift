@@ -7,9 +7,7 @@ extension DaemonControlHandler {
         router.register(ControlMethods.upcoming) { params, _ in
             let limit = try checkedLimit(params.limit, default: 20)
             return DeliveriesResult(
-                deliveries: try store { try daemon.database.upcoming(limit: limit) }.map {
-                    DeliveryInfo($0, daemon: daemon)
-                })
+                deliveries: try deliveryInfos(try store { try daemon.database.upcoming(limit: limit) }, daemon: daemon))
         }
         router.register(ControlMethods.deliveries) { params, _ in
             let limit = try checkedLimit(params.limit, default: 50)
@@ -24,7 +22,14 @@ extension DaemonControlHandler {
             let list = try store {
                 try daemon.database.deliveries(state: state, subscriptionID: params.subscription, limit: limit)
             }
-            return DeliveriesResult(deliveries: list.map { DeliveryInfo($0, daemon: daemon) })
+            let notPlanned = try params.subscription.map { id in
+                try store { try daemon.database.unplannedReminders(subscriptionID: id) }.map {
+                    UnplannedReminderInfo(
+                        concert: $0.concertID, offset: $0.offset.description, due: KoreaTime.iso8601($0.due),
+                        reason: $0.reason)
+                }
+            }
+            return DeliveriesResult(deliveries: try deliveryInfos(list, daemon: daemon), notPlanned: notPlanned)
         }
         router.register(ControlMethods.retry) { params, _ in
             try store { try daemon.database.retryDelivery(id: params.id, now: daemon.clock.now()) }
@@ -43,7 +48,15 @@ extension DaemonControlHandler {
                 if case .sent(let detail) = verdict {
                     return TestResult(subscription: params.id, delivered: true, detail: daemon.redact(detail))
                 }
-                return TestResult(subscription: params.id, delivered: false, detail: daemon.redact(verdict.detail))
+                // A 410 disables an active subscription (a paused one stays paused).
+                var disabled: Bool?
+                if case .gone = verdict {
+                    let state = try store { try daemon.database.subscription(id: params.id) }?.state
+                    if state == .disabled || state == .active { disabled = true }
+                }
+                return TestResult(
+                    subscription: params.id, delivered: false, detail: daemon.redact(verdict.detail),
+                    subscriptionDisabled: disabled)
             case .failure(let error):
                 _ = try store { throw error }
                 throw ControlError.internalError()
@@ -76,6 +89,14 @@ extension DaemonControlHandler {
             }
             return PreviewResult(reminders: reminders)
         }
+    }
+
+    /// The listing's rows with the answers to their last attempts.
+    static func deliveryInfos(_ list: [Delivery], daemon: Daemon) throws(ControlError) -> [DeliveryInfo] {
+        let replies = try store {
+            try daemon.database.lastReplies(deliveryIDs: list.filter { $0.attempts > 0 }.map(\.id))
+        }
+        return list.map { DeliveryInfo($0, reply: replies[$0.id], daemon: daemon) }
     }
 
     static func checkedLimit(_ limit: Int?, default value: Int) throws(ControlError) -> Int {

@@ -30,11 +30,16 @@ extension ConcertCtl {
             let params = DeliveriesParams(state: state?.rawValue, subscription: subscription, limit: limit)
             let (result, raw) = try await call(ControlMethods.deliveries, params, in: context)
             emit(raw, in: context) {
-                guard !result.deliveries.isEmpty else {
+                if result.deliveries.isEmpty {
                     context.output.line("no deliveries")
-                    return
+                } else {
+                    context.output.line(TextTable.deliveries(result.deliveries, showErrors: true).render())
                 }
-                context.output.line(TextTable.deliveries(result.deliveries, showErrors: true).render())
+                for reminder in result.notPlanned ?? [] {
+                    context.output.line(
+                        "not planned: \(reminder.offset) reminder of \(reminder.concert) (due \(Display.time(reminder.due))): \(reminder.reason)"
+                    )
+                }
             }
         }
     }

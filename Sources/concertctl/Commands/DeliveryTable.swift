@@ -2,18 +2,25 @@ import ConcertProtocol
 
 extension TextTable {
     /// The table of `upcoming` and `deliveries`.
+    ///
+    /// WHEN is the next attempt of a row being retried, or the moment a row was sent, failed or
+    /// skipped; REPLY the receiver's answer to the last attempt.
     static func deliveries(_ deliveries: [DeliveryInfo], showErrors: Bool) -> TextTable {
         var table =
             showErrors
-            ? TextTable("ID", "DUE", "STATE", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT", "ATTEMPTS", "LAST ERROR")
-            : TextTable("ID", "DUE", "STATE", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT")
+            ? TextTable(
+                "ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT", "ATTEMPTS", "REPLY",
+                "LAST ERROR")
+            : TextTable("ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT")
         for delivery in deliveries {
+            let when =
+                delivery.nextAttempt.map { "next " + Display.time($0) } ?? delivery.finished.map(Display.time) ?? ""
             var cells = [
                 String(delivery.id), Display.time(delivery.due),
-                delivery.state + (delivery.reason.map { " (\($0))" } ?? ""), delivery.kind, delivery.offset,
+                delivery.state + (delivery.reason.map { " (\($0))" } ?? ""), when, delivery.kind, delivery.offset,
                 delivery.subscription, delivery.concert,
             ]
-            if showErrors { cells += [String(delivery.attempts), delivery.lastError ?? ""] }
+            if showErrors { cells += [String(delivery.attempts), delivery.reply ?? "", delivery.lastError ?? ""] }
             table.rows.append(cells)
         }
         return table

@@ -23,6 +23,11 @@ extension ConcertCtl {
             }
             guard result.delivered else {
                 context.output.error("\(result.subscription): not delivered: \(result.detail)")
+                if result.subscriptionDisabled == true {
+                    context.output.error(
+                        "\(result.subscription) is now disabled: the endpoint answered 410 Gone, so nothing more is sent to it. Once the endpoint works again: concertctl resume \(result.subscription)"
+                    )
+                }
                 throw ExitCode.failure
             }
         }
