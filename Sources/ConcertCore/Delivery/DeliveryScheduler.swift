@@ -241,7 +241,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         if storeFault == nil {
             do {
-                try store { try database.record([result]) }
+                _ = try store { try database.record([result]) }
             } catch {
                 unrecorded.append(result)
                 storeFailed(error, now: clock.now())

@@ -28,6 +28,17 @@ public struct StoreFault: Sendable, Hashable {
         error is DatabaseError
     }
 
+    /// One line for `error` when it is a fault of the database that may clear by itself (locked,
+    /// full, read-only, I/O, out of memory) rather than a refusal or a bug; `nil` otherwise.
+    public static func transientDescription(of error: any Error) -> String? {
+        guard let error = error as? DatabaseError else { return nil }
+        let transient: [ResultCode] = [
+            .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_FULL,
+            .SQLITE_CANTOPEN,
+        ]
+        return transient.contains(error.resultCode) ? describe(error) : nil
+    }
+
     /// One line for `status` and the journal; GRDB's own description ends with the whole SQL statement.
     static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {

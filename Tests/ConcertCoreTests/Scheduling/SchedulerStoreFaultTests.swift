@@ -174,8 +174,9 @@ enum SmallFilesystem {
 
     /// Writes zeros to `path` until the filesystem has no room left.
     static func fill(_ path: String) {
-        FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { return }
         defer { try? handle.close() }
         let block = Data(count: 64 * 1024)
         while (try? handle.write(contentsOf: block)) != nil {}

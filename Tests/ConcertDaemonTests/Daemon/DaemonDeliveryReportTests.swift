@@ -141,6 +141,11 @@ import Testing
         #expect(error["since"] is String && error["retrying_at"] is String)
         let text = await ctl(daemon, "status")
         #expect(text.output.contains("DATABASE ERROR attempt to write a readonly database"))
+        // A request that must write says why it cannot, rather than an internal error.
+        let refused = await ctl(daemon, "subscribe", "daegu", "--email", "b@example.org", "--quiet")
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("the database cannot be used now: attempt to write a readonly database"))
+        #expect(refused.error.contains("[unavailable]"))
         try onWriter(daemon) { try $0.execute(sql: "PRAGMA query_only = 0") }
     }
 }
