@@ -94,7 +94,10 @@ let package = Package(
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "ConcertDaemonTests",
-            dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd"]
+            dependencies: [
+                "ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -13,6 +13,8 @@ public final class Daemon: @unchecked Sendable {
     /// Held from before the database is opened until `stop` returns: one daemon per database.
     let databaseLock: DatabaseLock
     public let scheduler: DeliveryScheduler
+    /// Whether the scheduler and the database still answer: the watchdog's condition.
+    let liveness: LivenessCheck
     /// The one libcurl sender: a thread running the multi loop, shared by every channel.
     let sender: CurlSender
     public let clock: any WallClock
@@ -134,11 +136,23 @@ public final class Daemon: @unchecked Sendable {
             channels: ChannelFactory.channels(for: configuration, renderer: renderer, sender: sender, logger: logger),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             logger: logger)
+        // Each part gets a third of the ping interval to answer, at most 5 s.
+        let pingInterval = WatchdogPinger.interval(environment: options.environment) ?? .seconds(15)
+        let liveness = LivenessCheck(
+            scheduler: scheduler, database: database, timeout: min(.seconds(5), pingInterval / 3))
+        self.liveness = liveness
         self.pinger =
             configuration.watchdog
             ? WatchdogPinger(
-                notifier: notifier, environment: options.environment, queue: DispatchQueue(label: "concertd.watchdog"))
+                notifier: notifier, environment: options.environment, queue: DispatchQueue(label: "concertd.watchdog"),
+                isHealthy: WatchdogPinger.healthCheck({ liveness.run() }, logger: logger))
             : nil
+    }
+
+    /// Whether the daemon is alive: its scheduler runs and its database answers a read, neither
+    /// needing the write lock (`LivenessCheck`). What the watchdog pings on.
+    public func checkLiveness() -> LivenessReport {
+        liveness.run()
     }
 
     private func begin() throws(StartupError) {
@@ -188,8 +202,13 @@ public final class Daemon: @unchecked Sendable {
 
     /// A one-line summary for systemd's `STATUS=`.
     public func statusLine() -> String {
-        let counters = (try? database.counters()) ?? [:]
         let status = scheduler.status()
+        let counters: [String: Int]
+        do {
+            counters = try database.counters()
+        } catch {
+            return "DATABASE ERROR: the counters cannot be read: \(error)"
+        }
         var parts = [
             "\(counters["subscription.active", default: 0]) subscriptions",
             "\(counters["delivery.scheduled", default: 0] + counters["delivery.retrying", default: 0]) pending",
@@ -200,6 +219,7 @@ public final class Daemon: @unchecked Sendable {
         if !status.failingDestinations.isEmpty {
             parts.append("failing: " + status.failingDestinations.map(\.destination).joined(separator: ", "))
         }
+        if let fault = status.storeFault { parts.append("DATABASE ERROR: \(fault.message)") }
         if status.clockShifted { parts.append("SHIFTED CLOCK") }
         return parts.joined(separator: "; ")
     }

@@ -190,7 +190,10 @@ extension BulkImportTests {
         try database.importCatalog(Fixtures.catalog, now: now)
         let news = (0..<40).map { NewSubscription(channel: .email("user\($0)@example.org"), cities: ["busan"]) }
         let first = try database.importSubscriptions(news, now: now).map(\.id)
-        let second = try database.importSubscriptions(news, now: now).map(\.id)
+        let second = try database.importSubscriptions(
+            news.map { NewSubscription(channel: $0.channel, cities: ["daegu"]) }, now: now
+        )
+        .map(\.id)
         #expect(first == first.sorted())
         #expect(Set(first + second).count == 80)
         #expect(first[0].count == Subscription.makeID().count && first[0].hasPrefix("sub-"))

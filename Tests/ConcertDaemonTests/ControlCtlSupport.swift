@@ -75,7 +75,10 @@ final class CtlFakeHandler: ControlHandler, @unchecked Sendable {
         if request.method == "test", case .object(let params) = request.params ?? .null,
             params["id"] == .string("sub-gone")
         {
-            return .success(id: id, result: TestResult(subscription: "sub-gone", delivered: false, detail: "HTTP 410"))
+            return .success(
+                id: id,
+                result: TestResult(
+                    subscription: "sub-gone", delivered: false, detail: "HTTP 410", subscriptionDisabled: true))
         }
         guard let result = Self.results[request.method] else {
             return .failure(id: id, error: .methodNotFound(request.method))

@@ -161,6 +161,8 @@ struct ControlCtlTests {
         let run = await runCtl(["test", "sub-gone", "--socket", daemon.path])
         #expect(run.status == 1)
         #expect(run.error.contains("sub-gone: not delivered: HTTP 410"))
+        #expect(run.error.contains("sub-gone is now disabled"))
+        #expect(run.error.contains("Once the endpoint works again: concertctl resume sub-gone"))
     }
 
     @Test(arguments: [

@@ -72,6 +72,19 @@ struct MessageGoldenTests {
         )
     }
 
+    @Test func statusWithADatabaseError() throws {
+        try expectGolden(
+            StatusResult(
+                version: "0.1.0", uptimeSeconds: 60,
+                clock: ClockStatus(now: "2019-10-25T09:00:00+09:00", shifted: false, rate: 1),
+                counts: StatusCounts(concerts: [:], subscriptions: [:], deliveries: [:]),
+                storeError: StoreErrorStatus(
+                    message: "database or disk is full (SQLite error 13)", since: "2019-10-25T08:59:00+09:00",
+                    retryingAt: "2019-10-25T09:00:30+09:00", failures: 6)),
+            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":1,"store_error":{"failures":6,"message":"database or disk is full (SQLite error 13)","retrying_at":"2019-10-25T09:00:30+09:00","since":"2019-10-25T08:59:00+09:00"},"uptime_seconds":60,"version":"0.1.0"}"#
+        )
+    }
+
     @Test func cities() throws {
         try expectGolden(
             CitiesResult(cities: [
@@ -201,6 +214,25 @@ struct MessageGoldenTests {
             DeliveriesResult(deliveries: [Self.delivery]),
             #"{"deliveries":[{"attempts":2,"concert":"busan-2019-10-29","due":"2019-10-28T14:00:00+09:00","id":42,"kind":"reminder","last_error":"HTTP 503","offset":"1d","state":"retrying","subscription":"sub-k3m9q2xw7d"}]}"#
         )
+        try expectGolden(
+            DeliveriesResult(
+                deliveries: [
+                    DeliveryInfo(
+                        id: 7, subscription: "s", concert: "c", offset: "1h", due: "2019-10-29T13:00:00+09:00",
+                        state: "sent", attempts: 1, finished: "2019-10-29T13:00:01+09:00", reply: "HTTP 204",
+                        replyCode: 204),
+                    DeliveryInfo(
+                        id: 8, subscription: "s", concert: "c", offset: "1d", due: "2019-10-28T14:00:00+09:00",
+                        state: "retrying", attempts: 1, lastError: "HTTP 503", nextAttempt: "2019-10-28T14:00:30+09:00",
+                        reply: "HTTP 503", replyCode: 503),
+                ],
+                notPlanned: [
+                    UnplannedReminderInfo(
+                        concert: "c", offset: "7d", due: "2019-10-22T14:00:00+09:00",
+                        reason: "its moment had passed when the subscription was made")
+                ]),
+            #"{"deliveries":[{"attempts":1,"concert":"c","due":"2019-10-29T13:00:00+09:00","finished":"2019-10-29T13:00:01+09:00","id":7,"kind":"reminder","offset":"1h","reply":"HTTP 204","reply_code":204,"state":"sent","subscription":"s"},{"attempts":1,"concert":"c","due":"2019-10-28T14:00:00+09:00","id":8,"kind":"reminder","last_error":"HTTP 503","next_attempt":"2019-10-28T14:00:30+09:00","offset":"1d","reply":"HTTP 503","reply_code":503,"state":"retrying","subscription":"s"}],"not_planned":[{"concert":"c","due":"2019-10-22T14:00:00+09:00","offset":"7d","reason":"its moment had passed when the subscription was made"}]}"#
+        )
         try expectGolden(DeliveryIDParams(id: 42), #"{"id":42}"#)
         try expectGolden(
             DeliveryResult(
@@ -214,6 +246,9 @@ struct MessageGoldenTests {
         try expectGolden(
             TestResult(subscription: "s", delivered: false, detail: "HTTP 404"),
             #"{"delivered":false,"detail":"HTTP 404","subscription":"s"}"#)
+        try expectGolden(
+            TestResult(subscription: "s", delivered: false, detail: "HTTP 410", subscriptionDisabled: true),
+            #"{"delivered":false,"detail":"HTTP 410","subscription":"s","subscription_disabled":true}"#)
         try expectGolden(
             PreviewParams(from: "2019-10-25", to: "2019-11-01", city: "busan"),
             #"{"city":"busan","from":"2019-10-25","to":"2019-11-01"}"#)

@@ -22,6 +22,9 @@ def test_late_subscribers_get_only_the_reminders_still_ahead_and_a_confirmation_
 
     reply = daemon.subscribe("daegu", webhook=receiver.url("/late"), format="generic")  # default 7d, 1d, 1h
     assert reply["subscription"]["before"] == ["7d", "1d", "1h"]
+    # The reply names the reminders whose moment had passed.
+    unplanned = [w for w in reply["warnings"] if "not planned" in w]
+    assert [w.split()[0] for w in unplanned] == ["7d", "1d"], reply["warnings"]
     confirmation = receiver.wait_for(lambda got: len(got) == 1, route="/late", timeout=5, what="a confirmation")[0]
     payload = confirmation.json()
     assert payload["type"] == "confirmation" and payload["concert"]["id"] == "daegu-2019", payload
@@ -39,10 +42,13 @@ def test_late_subscribers_get_only_the_reminders_still_ahead_and_a_confirmation_
     assert daemon.deliveries(subscription=over.json["id"]) == []
 
     # Cities by id in any case, Korean short name, full name, alias.
-    for name, city in [("BUSAN", "busan"), ("부산", "busan"), ("부산광역시", "busan"), ("수영구", "suyeong"),
-                       ("부여시", "buyeo"), ("Suyeong", "suyeong")]:
-        made = daemon.subscribe(name, webhook=receiver.url(f"/city/{city}"), format="slack", quiet=True)
+    for index, (name, city) in enumerate([("BUSAN", "busan"), ("부산", "busan"), ("부산광역시", "busan"),
+                                          ("수영구", "suyeong"), ("부여시", "buyeo"), ("Suyeong", "suyeong")]):
+        made = daemon.subscribe(name, webhook=receiver.url(f"/city/{city}/{index}"), format="slack", quiet=True)
         assert made["subscription"]["cities"] == [city], (name, made["subscription"])
+    # The same channel, cities, reminders and language again is refused, naming the first.
+    again = daemon.ctl("subscribe", "부산", "--webhook", receiver.url("/city/busan/0"), "--format", "slack")
+    assert again.returncode == 1 and "[conflict]" in again.stderr, str(again)
 
 
 def context_switches(pid):

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// Drives the outbox: arms one wall-clock timer for the earliest due row, claims due rows in
 /// batches, hands them to their channel and records each verdict.
@@ -54,6 +55,12 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// at its limit used to cost a walk over every due row for each verdict.
     private var dryRead: Set<String>?
     private var failing: [String: DestinationHealth] = [:]
+    /// Webhook hosts whose sends keep failing: shown in `status`, not held.
+    private var webhookHosts = WebhookHostFailures()
+    /// Set while the outbox cannot be read or written; cleared by the first store call that succeeds.
+    private var storeFault: StoreFault?
+    /// What the sends since the last drain came to, for the journal's summary line.
+    private var tally = SendTally()
     private var concertCache: [String: (concert: StoredConcert, version: Int)] = [:]
     /// Counts concert loads, so that a reloaded concert never shares parts with its former self.
     private var concertLoads = 0
@@ -65,15 +72,22 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var activityHandler: (@Sendable () -> Void)?
     /// Verdicts handed over by the channels, from any thread, until the queue takes them.
     private let verdicts = VerdictInbox()
+    /// When the store call the queue is in began (monotonic nanoseconds), 0 outside store calls:
+    /// read by `liveness` from any thread.
+    let storeCallStarted = Mutex<UInt64>(0)
+    /// The outstanding no-op of `liveness` on the queue, if any.
+    let queueProbe = LivenessProbe()
 
-    /// A destination that failed as a whole (refused connection to the smarthost, failed login).
+    /// A destination that failed as a whole (refused connection to the smarthost, failed login,
+    /// a webhook host that answers none of several messages).
     public struct DestinationHealth: Sendable, Hashable {
         public var destination: String
         public var since: Date
         public var failures: Int
         public var lastError: String
-        /// Nothing is sent to it before this moment.
-        public var retryAt: Date
+        /// Nothing is sent to it before this moment; `nil` for a webhook host, which is not held
+        /// (each of its messages keeps its own retries).
+        public var retryAt: Date?
     }
 
     public init(
@@ -102,7 +116,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         try queue.sync {
-            let recovered = try database.recoverInterruptedSends(now: clock.now())
+            let recovered = try store { try database.recoverInterruptedSends(now: clock.now()) }
             if recovered > 0 {
                 logger.warning(
                     "re-sending deliveries interrupted by the last stop (at-least-once)",
@@ -180,20 +194,25 @@ public final class DeliveryScheduler: @unchecked Sendable {
         queue.sync {
             SchedulerStatus(
                 now: clock.now(), clockShifted: clock.isShifted, inFlight: inFlight,
-                failingDestinations: failing.values.sorted { $0.destination < $1.destination },
-                timerArmedFor: armedFor, timerFires: timerFires)
+                failingDestinations: failing.values.sorted { $0.destination < $1.destination }
+                    + webhookHosts.failing.filter { failing[$0.destination] == nil },
+                timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault)
         }
     }
 
     /// Sends a test message to a subscription now and reports the channel's verdict. The test
     /// message is recorded in the outbox but never retried.
+    ///
+    /// The verdict is reported once it is recorded, or, when the outbox cannot be written, kept
+    /// with the other verdicts waiting for the store (`status` shows the fault): the message went.
     public func sendTest(
         subscriptionID: String, completion: @escaping @Sendable (Result<DeliveryOutcome, any Error>) -> Void
     ) {
         queue.async {
             do {
-                let claimed = try self.database.createTestDelivery(
-                    subscriptionID: subscriptionID, now: self.clock.now())
+                let claimed = try self.store {
+                    try self.database.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
+                }
                 self.dispatch(claimed) { outcome in
                     let now = self.clock.now()
                     let state: Delivery.State = if case .sent = outcome { .sent } else { .failed }
@@ -201,17 +220,37 @@ public final class DeliveryScheduler: @unchecked Sendable {
                         delivery: claimed.delivery, subscription: claimed.subscription, outcome: outcome,
                         newState: state, nextAttempt: nil, reason: nil,
                         error: state == .sent ? nil : outcome.detail, finishedAt: now)
-                    do {
-                        try self.database.record([result])
-                        completion(.success(outcome))
-                    } catch {
-                        completion(.failure(error))
-                    }
+                    self.recordTest(result, destination: claimed.destination)
+                    completion(.success(outcome))
                 }
             } catch {
                 completion(.failure(error))
             }
         }
+    }
+
+    /// Records a test message's verdict now (its reply waits for it), then claims what waited for
+    /// the slot it held. When the outbox cannot be written the verdict waits with the others. A
+    /// test message counts towards its webhook host's failures like any other.
+    private func recordTest(_ result: DeliveryResult, destination: String) {
+        guard !finished else { return }
+        journal(result, destination: destination)
+        if result.subscription.channel.kind == "webhook" {
+            noteWebhookHost(
+                destination, deliveryID: result.delivery.id, outcome: result.outcome, now: result.finishedAt)
+        }
+        if storeFault == nil {
+            do {
+                _ = try store { try database.record([result]) }
+            } catch {
+                unrecorded.append(result)
+                storeFailed(error, now: clock.now())
+                return
+            }
+        } else {
+            unrecorded.append(result)
+        }
+        pump()
     }
 
     // MARK: - The loop
@@ -227,15 +266,25 @@ public final class DeliveryScheduler: @unchecked Sendable {
     ///
     /// `firedFor` is the moment the timer was armed for: a shifted clock converted to real time
     /// and back may read a hair earlier when the timer fires, and that moment is due all the same.
+    ///
+    /// While the outbox cannot be written (`storeFault`), nothing is claimed before the retry
+    /// time the timer is armed for: verdicts wait in `unrecorded`, and calls in between return at once.
     private func pump(firedFor: Date? = nil) {
         guard started, !stopping else {
-            recordUnrecorded()
+            recordAtStop()
             return
         }
         let now = max(clock.now(), firedFor ?? .distantPast)
+        if let fault = storeFault {
+            if now < fault.retryAt { return }
+            // The sweep is a write: it finds out whether the outbox can be written again.
+            nothingDueBefore = .distantPast
+        }
         do {
             if now > sweptUpTo && now >= nothingDueBefore {
-                let (superseded, nextDue) = try database.supersedeStaleReminders(after: sweptUpTo, upTo: now)
+                let (superseded, nextDue) = try store {
+                    try database.supersedeStaleReminders(after: sweptUpTo, upTo: now)
+                }
                 if superseded > 0 {
                     logger.info("skipped reminders superseded by a later one", metadata: ["count": "\(superseded)"])
                 }
@@ -246,28 +295,65 @@ public final class DeliveryScheduler: @unchecked Sendable {
             for result in unrecorded where result.newState == .retrying {
                 if let next = result.nextAttempt { nothingDueBefore = min(nothingDueBefore, next) }
             }
-            var waiting = false
-            while true {
-                let (progress, more) = try claimBatch(now: now)
-                waiting = more
-                if !progress { break }
+            var waiting = try claimAll(now: now)
+            if try recordUnrecorded() {
+                // Rows that waited for these verdicts are due: claim them too.
+                dryRead = nil
+                waiting = try claimAll(now: now)
             }
-            recordUnrecorded()
             // While due rows wait for a free slot, the verdicts of the sends in flight pump again:
             // the timer need not be armed (nor the next due row looked up) for each of them.
-            if !(waiting && inFlight > 0) { arm(now: now) }
+            if !(waiting && inFlight > 0) { try arm(now: now) }
+            storeRecovered()
+            if inFlight == 0 && ready.isEmpty { summarize() }
         } catch {
-            logger.error("the outbox could not be read or written; retrying in 5 s", metadata: ["error": "\(error)"])
-            ready.removeAll()
-            recordUnrecorded()
-            armedFor = now.addingTimeInterval(5)
-            timer.arm(at: clock.realDate(when: now.addingTimeInterval(5)))
+            storeFailed(error, now: now)
+        }
+    }
+
+    /// The outbox could not be read or written: keeps the verdicts not yet recorded, forgets the
+    /// rows read ahead (they are read again), and arms the timer for the next try, backing off.
+    private func storeFailed(_ error: any Error, now: Date) {
+        ready.removeAll()
+        dryRead = nil
+        let message = StoreFault.describe(error)
+        var fault = storeFault ?? StoreFault(message: message, since: now, failures: 0, retryAt: now)
+        fault.failures += 1
+        fault.message = message
+        fault.retryAt = now.addingTimeInterval(StoreFault.delay(afterFailures: fault.failures))
+        storeFault = fault
+        logger.error(
+            "the outbox could not be read or written; nothing is sent until it can, results are kept",
+            metadata: [
+                "error": "\(message)", "failures": "\(fault.failures)", "unrecorded": "\(unrecorded.count)",
+                "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
+            ])
+        armedFor = fault.retryAt
+        timer.arm(at: clock.realDate(when: fault.retryAt))
+        activityHandler?()
+    }
+
+    /// A store call succeeded after a fault.
+    private func storeRecovered() {
+        guard let fault = storeFault else { return }
+        storeFault = nil
+        logger.notice(
+            "the outbox can be written again",
+            metadata: ["failures": "\(fault.failures)", "since": "\(KoreaTime.iso8601(fault.since))"])
+        activityHandler?()
+    }
+
+    /// Claims batches until one makes no progress; returns whether due rows wait for a free slot.
+    private func claimAll(now: Date) throws -> Bool {
+        while true {
+            let (progress, waiting) = try claimBatch(now: now)
+            if !progress { return waiting }
         }
     }
 
     /// Whether a row of `destination` may be sent now: it is not failing and not at its limit.
     private func hasRoom(for destination: String, now: Date, counts: [String: Int]) -> Bool {
-        if let health = failing[destination], health.retryAt > now { return false }
+        if let retryAt = failing[destination]?.retryAt, retryAt > now { return false }
         return counts[destination, default: 0] < limits.maximumPerDestination
     }
 
@@ -288,7 +374,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
             let excluded = Set(failing.keys).union(inFlightByDestination.keys).filter {
                 !hasRoom(for: $0, now: now, counts: perDestination)
             }
-            let due = try database.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
+            let due = try store {
+                try database.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
+            }
             guard !due.isEmpty else {
                 dryRead = excluded
                 return (false, !ready.isEmpty)
@@ -334,8 +422,12 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard !toSend.isEmpty || !skips.isEmpty else { return (false, !ready.isEmpty) }
-        let sending = try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
+        let (sending, putOffUntil, woke) = try store {
+            try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
+        }
         unrecorded.removeAll()
+        if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
+        if woke { dryRead = nil }
         for item in sending {
             dispatch(item) { [self] outcome in completed(item, outcome) }
         }
@@ -370,6 +462,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         do {
             channel.send(try message(for: item, now: clock.now()), completion: finish)
+        } catch  where StoreFault.isDatabaseError(error) {
+            finish(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
         } catch {
             finish(.permanent(error: "the message could not be built: \(error)"))
         }
@@ -397,7 +491,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         let concertID = item.delivery.concertID
         var cached = concertCache[concertID]
         if cached == nil || cached!.concert.revision < item.delivery.concertRevision {
-            guard let stored = try database.concert(id: concertID) else {
+            guard let stored = try store({ try database.concert(id: concertID) }) else {
                 throw StoreError(.notFound, "concert '\(concertID)' is not stored")
             }
             concertLoads += 1
@@ -435,7 +529,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// meanwhile in one transaction.
     private func completed(_ item: ClaimedDelivery, _ outcome: DeliveryOutcome) {
         guard !finished else { return }
-        results.append(resolve(item, outcome, now: clock.now()))
+        let result = resolve(item, outcome, now: clock.now())
+        journal(result, destination: item.destination)
+        results.append(result)
         if !flushScheduled {
             flushScheduled = true
             queue.async { self.flush() }
@@ -447,7 +543,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         let destination = item.destination
         var result = DeliveryResult(
             delivery: delivery, subscription: item.subscription, outcome: outcome, newState: .failed,
-            nextAttempt: nil, reason: nil, error: nil, finishedAt: now)
+            nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
+            targetSubscribedTwice: item.targetSubscribedTwice)
         switch outcome {
         case .sent:
             failing[destination] = nil
@@ -471,14 +568,13 @@ public final class DeliveryScheduler: @unchecked Sendable {
         case .gone(let error):
             failing[destination] = nil
             result.error = error
-            logger.warning(
-                "endpoint is gone; subscription disabled",
-                metadata: ["subscription.id": "\(item.subscription.id)", "delivery.id": "\(delivery.id)"])
         case .destinationFailed(let error, let retryAfter):
             var health =
                 failing[destination]
                 ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
-            if health.retryAt <= now {
+            if let retryAt = health.retryAt, retryAt > now {
+                // Sent before the destination was held: the failure is already counted.
+            } else {
                 health.failures += 1
                 health.retryAt = now.addingTimeInterval(
                     max(retry.delay(afterFailures: health.failures, random: random()), retryAfter ?? 0))
@@ -486,30 +582,98 @@ public final class DeliveryScheduler: @unchecked Sendable {
                     "destination failing; holding its messages",
                     metadata: [
                         "destination": "\(destination)", "failures": "\(health.failures)",
-                        "retry_at": "\(KoreaTime.iso8601(health.retryAt))", "error": "\(error)",
+                        "retry_at": "\(health.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(error)",
                     ])
             }
             health.lastError = error
             failing[destination] = health
-            if let deadline = delivery.deadline, health.retryAt >= deadline {
+            let retryAt = health.retryAt ?? now
+            if let deadline = delivery.deadline, retryAt >= deadline {
                 result.newState = .skipped
                 result.reason = .missed
                 result.error = "destination failing until the concert started: \(error)"
             } else {
                 result.newState = .retrying
-                result.nextAttempt = health.retryAt
+                result.nextAttempt = retryAt
                 result.error = error
             }
         }
-        if result.newState == .failed {
-            logger.warning(
-                "delivery failed",
-                metadata: [
-                    "delivery.id": "\(delivery.id)", "subscription.id": "\(item.subscription.id)",
-                    "error": "\(result.error ?? "")",
-                ])
+        if item.subscription.channel.kind == "webhook" {
+            noteWebhookHost(destination, deliveryID: delivery.id, outcome: outcome, now: now)
         }
         return result
+    }
+
+    /// Follows a webhook host's run of failures; logs when it starts or stops failing as a whole.
+    private func noteWebhookHost(_ host: String, deliveryID: Int64, outcome: DeliveryOutcome, now: Date) {
+        switch webhookHosts.note(host: host, deliveryID: deliveryID, outcome: outcome, now: now) {
+        case .failing(let host, let run)?:
+            logger.warning(
+                "webhook host failing: several messages to it in a row got no answer or a retryable error",
+                metadata: [
+                    "destination": "\(host)", "failures": "\(run.failures)", "error": "\(run.lastError)",
+                    "since": "\(KoreaTime.iso8601(run.since))",
+                ])
+            activityHandler?()
+        case .recovered(let host, let run)?:
+            logger.notice(
+                "webhook host answering again",
+                metadata: [
+                    "destination": "\(host)", "failures": "\(run.failures)", "since": "\(KoreaTime.iso8601(run.since))",
+                ])
+            activityHandler?()
+        case nil:
+            break
+        }
+    }
+
+    /// Logs one send's verdict once, at a level that keeps a fan-out out of the journal: a
+    /// message sent at `debug`, one to be retried at `notice`, one that failed for good at
+    /// `warning`; the summary line of `summarize` is at `info`.
+    private func journal(_ result: DeliveryResult, destination: String?) {
+        tally.add(result.newState)
+        // A fan-out's sends: no metadata built unless it is written.
+        if result.newState == .sent && logger.logLevel > .debug { return }
+        let delivery = result.delivery
+        var metadata: Logger.Metadata = [
+            "delivery.id": "\(delivery.id)", "subscription.id": "\(result.subscription.id)",
+            "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts)",
+        ]
+        if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
+        if let destination { metadata["destination"] = "\(destination)" }
+        switch result.newState {
+        case .sent:
+            metadata["reply"] = "\(result.outcome.detail)"
+            logger.debug("sent", metadata: metadata)
+        case .retrying:
+            metadata["error"] = "\(result.error ?? "")"
+            metadata["next_attempt"] = "\(result.nextAttempt.map(KoreaTime.iso8601) ?? "")"
+            logger.notice("send failed; will retry", metadata: metadata)
+        case .skipped:
+            metadata["reason"] = "\(result.reason?.rawValue ?? "")"
+            metadata["error"] = "\(result.error ?? "")"
+            logger.notice("send failed; skipped", metadata: metadata)
+        default:
+            metadata["error"] = "\(result.error ?? "")"
+            if case .gone = result.outcome {
+                logger.warning("endpoint is gone; subscription disabled until concertctl resume", metadata: metadata)
+            } else {
+                logger.warning("delivery failed", metadata: metadata)
+            }
+        }
+    }
+
+    /// Logs at `info` what the sends since the last drain came to, once nothing is in flight and
+    /// nothing waits for a slot: one line per fan-out (or per lone reminder), and none while idle.
+    private func summarize() {
+        guard !tally.isEmpty else { return }
+        logger.info(
+            "sends finished",
+            metadata: [
+                "sent": "\(tally.sent)", "retrying": "\(tally.retrying)", "failed": "\(tally.failed)",
+                "skipped": "\(tally.skipped)",
+            ])
+        tally = SendTally()
     }
 
     /// Commits the verdicts that arrived: in the transaction of the next claim when `pump` finds
@@ -523,28 +687,46 @@ public final class DeliveryScheduler: @unchecked Sendable {
         activityHandler?()
     }
 
-    /// Commits verdicts that no claim took along.
-    private func recordUnrecorded() {
-        guard !unrecorded.isEmpty else { return }
-        do {
-            try database.record(unrecorded)
-        } catch {
-            // The rows stay `sending`; the next start sends them again.
-            logger.error(
-                "could not record delivery results", metadata: ["count": "\(unrecorded.count)", "error": "\(error)"])
-        }
+    /// Commits verdicts that no claim took along; on failure they stay in `unrecorded`. Returns
+    /// whether rows that waited for them became due.
+    @discardableResult
+    private func recordUnrecorded() throws -> Bool {
+        guard !unrecorded.isEmpty else { return false }
+        let woken = try store { try database.record(unrecorded) }
         unrecorded.removeAll()
+        return woken > 0
+    }
+
+    /// At stop: commits what it can. Verdicts that cannot be recorded leave their rows
+    /// `sending`, and the next start sends them again.
+    private func recordAtStop() {
+        do {
+            try recordUnrecorded()
+        } catch {
+            logger.error(
+                "could not record delivery results at stop; they will be sent again at the next start",
+                metadata: ["count": "\(unrecorded.count)", "error": "\(StoreFault.describe(error))"])
+            unrecorded.removeAll()
+        }
     }
 
     /// Arms the timer for the earliest pending row, or for the moment a failing destination may
     /// be tried again; disarms it when nothing is pending.
-    private func arm(now: Date) {
-        var next = try? database.nextDue(after: now)
-        for health in failing.values where health.retryAt > now {
-            next = min(next ?? health.retryAt, health.retryAt)
+    private func arm(now: Date) throws {
+        var next = try store { try database.nextDue(after: now) }
+        for case let retryAt? in failing.values.map(\.retryAt) where retryAt > now {
+            next = min(next ?? retryAt, retryAt)
         }
         armedFor = next
         timer.arm(at: next.map(clock.realDate(when:)))
+    }
+
+    /// Runs a call into the store, noting when it began for `liveness`: waiting for the
+    /// database's writer (an import holds it for half a minute) is not being stuck.
+    private func store<T>(_ body: () throws -> T) rethrows -> T {
+        storeCallStarted.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
+        defer { storeCallStarted.withLock { $0 = 0 } }
+        return try body()
     }
 }
 
@@ -587,4 +769,6 @@ public struct SchedulerStatus: Sendable {
     public var timerArmedFor: Date?
     /// How often the timer has fired since start.
     public var timerFires: Int
+    /// Set while the outbox cannot be read or written.
+    public var storeFault: StoreFault?
 }

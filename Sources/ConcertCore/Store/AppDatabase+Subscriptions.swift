@@ -25,11 +25,13 @@ extension AppDatabase {
     /// Stores a subscription and plans its reminders in one transaction.
     ///
     /// Unless `confirm` is false, a confirmation naming the next concert is queued for now.
-    /// Returns the subscription and that next concert, if any.
+    /// Returns the subscription and that next concert, if any. A subscription that asks for the
+    /// same as one not removed is refused with `conflict` naming it (`refuseSameSubscription`).
     public func createSubscription(
         _ new: NewSubscription, now: Date, confirm: Bool = true, id: String = Subscription.makeID()
     ) throws -> (Subscription, nextConcert: StoredConcert?) {
         try writer.write { db in
+            try Self.refuseSameSubscription(db, as: new)
             let subscription = Subscription(
                 id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
                 label: new.label, createdAt: now)

@@ -8,6 +8,8 @@ import GRDB
 public final class AppDatabase: Sendable {
     /// The GRDB writer: a `DatabasePool` in WAL mode for files, a `DatabaseQueue` in tests.
     public let writer: any DatabaseWriter
+    /// The outstanding read of `readLiveness`, if any.
+    let readProbe = LivenessProbe()
 
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -16,8 +18,9 @@ public final class AppDatabase: Sendable {
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
     ///
-    /// Refuses a database written by a newer concertd, naming the migrations it does not know.
-    public static func open(path: String) throws -> AppDatabase {
+    /// Refuses a database written by a newer concertd, naming the migrations it does not know. A
+    /// statement that finds the database locked waits up to `busyTimeout` seconds, then fails.
+    public static func open(path: String, busyTimeout: TimeInterval = 5) throws -> AppDatabase {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -27,7 +30,7 @@ public final class AppDatabase: Sendable {
             // of a bulk import did: 2 million pwrite calls for 70,000 subscriptions.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(busyTimeout)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(

@@ -81,6 +81,8 @@ public struct DeliveryResult: Sendable {
     public var reason: Delivery.SkipReason?
     public var error: String?
     public var finishedAt: Date
+    /// Whether another subscription has the same target: only then can a row wait for this one.
+    var targetSubscribedTwice = false
 }
 
 extension AppDatabase {
@@ -175,41 +177,97 @@ extension AppDatabase {
         }
     }
 
-    /// Whether another subscription of the same channel target already has this message sent or in flight.
+    /// How long a row waits at most for the same message's verdict through another
+    /// subscription before it looks again (the verdict itself wakes it sooner, `record`).
+    static let twinWait: TimeInterval = 900
+
+    /// The same message to the same channel through another subscription: what became of it.
+    enum Twin {
+        /// None, or none that was sent or may still be: this row is sent.
+        case none
+        /// Sent: this row is a duplicate.
+        case sent
+        /// Being sent or to be retried: this row waits for its verdict.
+        case pending
+    }
+
+    /// The twin of a claimed row: a row of another subscription with the same target, format and
+    /// language, for the same concert revision, kind and offset: the same message, word for word
+    /// but for the cities a joint concert's message names. Confirmations (each confirms its own
+    /// subscription) and test messages have none.
     ///
     /// The plan is pinned: `CROSS JOIN` takes the subscriptions of the target first (index
     /// `subscription_by_target`), `kind <> 'test'` lets each one's row be found through the partial
     /// index `delivery_identity` (not `delivery_by_concert`, which has fewer of the columns). Left to itself (no
     /// ANALYZE statistics) SQLite walked every sent row of the concert for each message: quadratic
-    /// in a fan-out. Test messages are never duplicates (they are outside `delivery_identity` too).
-    func isDuplicate(_ claimed: ClaimedDelivery, _ db: Database) throws -> Bool {
+    /// in a fan-out.
+    static func twin(of claimed: ClaimedDelivery, _ db: Database) throws -> Twin {
         let d = claimed.delivery
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT EXISTS (SELECT 1 FROM subscription s2 CROSS JOIN delivery d2 ON d2.subscription_id = s2.id
-                    WHERE s2.target = ? AND s2.id <> ? AND d2.concert_id = ? AND d2.concert_revision = ?
-                        AND d2.kind = ? AND d2.kind <> 'test' AND d2.offset_seconds = ?
-                        AND +d2.state IN ('sent', 'sending'))
+        guard claimed.targetSubscribedTwice, d.kind != .confirmation, d.kind != .test else { return .none }
+        let statement = try BoundStatement(
+            db,
+            cached: """
+                SELECT MAX(d2.state = 'sent'), COUNT(*) FROM subscription s2 CROSS JOIN delivery d2
+                    ON d2.subscription_id = s2.id
+                WHERE s2.target = ? AND s2.id <> ? AND s2.format IS ? AND s2.lang = ?
+                    AND d2.concert_id = ? AND d2.concert_revision = ? AND d2.kind = ? AND d2.kind <> 'test'
+                    AND d2.offset_seconds = ? AND +d2.state IN ('sent', 'sending', 'retrying')
                 """)
-        return try Bool.fetchOne(
-            statement,
-            arguments: [
-                claimed.subscription.channel.target, claimed.subscription.id, d.concertID, d.concertRevision,
-                d.kind.rawValue, d.offset.seconds,
-            ]) ?? false
+        bindTwin(statement, subscription: claimed.subscription, delivery: d, from: 1)
+        let (sent, count) = try statement.rows(db) { ($0.bool(0), $0.int(1)) }.first ?? (false, 0)
+        return sent ? .sent : count > 0 ? .pending : .none
+    }
+
+    /// Binds the 8 parameters of a twin query from `first` on: the target, the subscription to
+    /// leave out, its format and language, and the message's concert, revision, kind and offset.
+    private static func bindTwin(
+        _ statement: BoundStatement, subscription: Subscription, delivery d: Delivery, from first: Int32
+    ) {
+        var format: String?
+        if case .webhook(_, let f, _) = subscription.channel { format = f }
+        statement.bind(
+            [subscription.channel.target, subscription.id], from: first)
+        statement.bind(first + 2, format)
+        statement.bind([subscription.language.rawValue, d.concertID], from: first + 3)
+        statement.bind(first + 5, Int64(d.concertRevision))
+        statement.bind(first + 6, d.kind.rawValue)
+        statement.bind(first + 7, Int64(d.offset.seconds))
+    }
+
+    /// Rows waiting for `result`'s verdict (`twin(of:_:)`) become due now: sent, they are
+    /// duplicates; failed or skipped, one of them is sent in its place. Returns how many.
+    static func wakeTwins(of result: DeliveryResult, _ db: Database) throws -> Int {
+        guard result.targetSubscribedTwice, result.newState != .retrying else { return 0 }
+        let statement = try BoundStatement(
+            db,
+            cached: """
+                UPDATE delivery SET next_attempt_at = ? WHERE id IN (
+                    SELECT d2.id FROM subscription s2 CROSS JOIN delivery d2 ON d2.subscription_id = s2.id
+                    WHERE s2.target = ? AND s2.id <> ? AND s2.format IS ? AND s2.lang = ?
+                        AND d2.concert_id = ? AND d2.concert_revision = ? AND d2.kind = ? AND d2.kind <> 'test'
+                        AND d2.offset_seconds = ? AND +d2.state IN ('scheduled', 'retrying') AND d2.next_attempt_at > ?)
+                """)
+        let now = result.finishedAt.millis
+        statement.bind(1, now)
+        bindTwin(statement, subscription: result.subscription, delivery: result.delivery, from: 2)
+        statement.bind(10, now)
+        return try statement.run(db)
     }
 
     /// Records `results` (as `record` does), then marks claimed rows `sending` (recording an
     /// attempt each) and skips the ones given, all in one transaction: a busy fan-out commits once
-    /// per round of verdicts, not twice. Rows that another subscription of the same channel
-    /// already covers are skipped as duplicates and left out of the returned list, which holds
-    /// the rows to send.
+    /// per round of verdicts, not twice. Returns the rows to send, the earliest moment a row was
+    /// put off to, and whether a recorded verdict made rows due (`wakeTwins`).
+    ///
+    /// A row whose message another subscription of the same channel already sent (`twin(of:_:)`)
+    /// is skipped as a duplicate; one whose twin is being sent or retried waits for that verdict
+    /// (at most `twinWait`): sent, it is a duplicate; failed, it is sent instead.
     public func markSending(
         _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording results: [DeliveryResult] = [], now: Date
-    ) throws -> [ClaimedDelivery] {
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool) {
         try writer.write { db in
-            try Self.record(results, db)
+            let woken = try Self.record(results, db)
             let skipStatement = try BoundStatement(
                 db,
                 cached: """
@@ -237,9 +295,25 @@ extension AppDatabase {
             )
             var sending: [ClaimedDelivery] = []
             sending.reserveCapacity(claimed.count)
+            var putOffUntil: Date?
             for var item in claimed {
-                if item.targetSubscribedTwice, try isDuplicate(item, db) {
+                switch try Self.twin(of: item, db) {
+                case .none:
+                    break
+                case .sent:
                     try skip(item.delivery, .duplicate)
+                    continue
+                case .pending:
+                    let until = now.addingTimeInterval(Self.twinWait)
+                    let putOff = try BoundStatement(
+                        db,
+                        cached:
+                            "UPDATE delivery SET next_attempt_at = ? WHERE id = ? AND state IN ('scheduled', 'retrying')"
+                    )
+                    putOff.bind(1, until.millis)
+                    putOff.bind(2, item.delivery.id)
+                    try putOff.run(db)
+                    putOffUntil = min(putOffUntil ?? until, until)
                     continue
                 }
                 let read = item.delivery.state == .retrying ? Delivery.State.retrying : .scheduled
@@ -258,18 +332,21 @@ extension AppDatabase {
                 sending.append(item)
             }
             try moves.count(db)
-            return sending
+            return (sending, putOffUntil, woken > 0)
         }
     }
 
-    /// Records the results of sends in one transaction; disables subscriptions whose endpoint is gone.
-    public func record(_ results: [DeliveryResult]) throws {
-        guard !results.isEmpty else { return }
-        try writer.write { db in try Self.record(results, db) }
+    /// Records the results of sends in one transaction; disables subscriptions whose endpoint is
+    /// gone. Returns how many rows waiting for these verdicts became due (`wakeTwins`).
+    @discardableResult
+    public func record(_ results: [DeliveryResult]) throws -> Int {
+        guard !results.isEmpty else { return 0 }
+        return try writer.write { db in try Self.record(results, db) }
     }
 
-    static func record(_ results: [DeliveryResult], _ db: Database) throws {
-        guard !results.isEmpty else { return }
+    static func record(_ results: [DeliveryResult], _ db: Database) throws -> Int {
+        guard !results.isEmpty else { return 0 }
+        var woken = 0
         let update = try BoundStatement(
             db,
             cached: """
@@ -290,7 +367,9 @@ extension AppDatabase {
             update.bind(4, result.error)
             update.bind(5, finished)
             update.bind(6, result.delivery.id)
-            moves.out(to: result.newState, count: try update.run(db))
+            let moved = try update.run(db)
+            moves.out(to: result.newState, count: moved)
+            if moved > 0 { woken += try wakeTwins(of: result, db) }
             attempt.bind(1, result.finishedAt.millis)
             attempt.bind(2, result.outcome.name)
             attempt.bind(3, result.outcome.detail)
@@ -313,6 +392,7 @@ extension AppDatabase {
             }
         }
         try moves.count(db)
+        return woken
     }
 
     /// The earliest `next_attempt_at` after `now` among pending rows.

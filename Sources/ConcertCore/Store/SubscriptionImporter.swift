@@ -55,8 +55,11 @@ public struct SubscriptionImporter {
                 """)
     }
 
-    /// Stores one subscription, active, with its reminders; returns its new id.
+    /// Stores one subscription, active, with its reminders; returns its new id. Throws a
+    /// `conflict` `StoreError`, storing nothing, when a subscription not removed (or an earlier
+    /// line of this import) already asks for the same (`AppDatabase.refuseSameSubscription`).
     public mutating func add(_ new: NewSubscription) throws -> String {
+        try AppDatabase.refuseSameSubscription(db, as: new)
         let id = try ids.next(db)
         var format: String?
         var secret: String?

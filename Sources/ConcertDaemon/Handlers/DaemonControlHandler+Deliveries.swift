@@ -40,11 +40,27 @@ extension DaemonControlHandler {
                 if case .sent(let detail) = verdict {
                     return TestResult(subscription: params.id, delivered: true, detail: daemon.redact(detail))
                 }
-                return TestResult(subscription: params.id, delivered: false, detail: daemon.redact(verdict.detail))
+                // A 410 disables an active subscription (a paused one stays paused).
+                var disabled: Bool?
+                if case .gone = verdict {
+                    let state = try store { try daemon.database.subscription(id: params.id) }?.state
+                    if state == .disabled || state == .active { disabled = true }
+                }
+                return TestResult(
+                    subscription: params.id, delivered: false, detail: daemon.redact(verdict.detail),
+                    subscriptionDisabled: disabled)
             case .failure(let error):
                 _ = try store { throw error }
                 throw ControlError.internalError()
             }
         }
+    }
+
+    /// The listing's rows with the answers to their last attempts.
+    static func deliveryInfos(_ list: [Delivery], daemon: Daemon) throws(ControlError) -> [DeliveryInfo] {
+        let replies = try store {
+            try daemon.database.lastReplies(deliveryIDs: list.filter { $0.attempts > 0 }.map(\.id))
+        }
+        return list.map { DeliveryInfo($0, reply: replies[$0.id], daemon: daemon) }
     }
 }

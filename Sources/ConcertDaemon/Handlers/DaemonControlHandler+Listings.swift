@@ -33,7 +33,7 @@ extension DaemonControlHandler {
             let after = try ListingCursor.due("upcoming", params.cursor)
             let rows = try store { try daemon.database.upcoming(after: after, limit: page.rowsToRead) }
             let (entries, cursor) = try page.cut(rows) { ListingCursor.due("upcoming", $0) }
-            return DeliveriesResult(deliveries: entries.map { DeliveryInfo($0, daemon: daemon) }, cursor: cursor)
+            return DeliveriesResult(deliveries: try deliveryInfos(entries, daemon: daemon), cursor: cursor)
         }
         router.register(ControlMethods.deliveries) { params, _ in
             let page = ListingPage(limit: params.limit ?? ListingPage.protocolOneLimit, noun: "deliveries")
@@ -52,7 +52,17 @@ extension DaemonControlHandler {
             }
             let (entries, cursor) = try page.cut(
                 rows.map { (position: $0.id, entry: $0) }, cursor: ListingCursor.deliveries)
-            return DeliveriesResult(deliveries: entries.map { DeliveryInfo($0, daemon: daemon) }, cursor: cursor)
+            // The reminders never planned are told with the first page of one subscription's deliveries.
+            let notPlanned = try params.subscription.flatMap { id throws(ControlError) -> [UnplannedReminderInfo]? in
+                guard params.cursor == nil else { return nil }
+                return try store { try daemon.database.unplannedReminders(subscriptionID: id) }.map {
+                    UnplannedReminderInfo(
+                        concert: $0.concertID, offset: $0.offset.description, due: KoreaTime.iso8601($0.due),
+                        reason: $0.reason)
+                }
+            }
+            return DeliveriesResult(
+                deliveries: try deliveryInfos(entries, daemon: daemon), cursor: cursor, notPlanned: notPlanned)
         }
         router.register(ControlMethods.preview) { params, _ in
             let now = daemon.clock.now()

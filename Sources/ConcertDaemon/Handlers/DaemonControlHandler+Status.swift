@@ -26,7 +26,12 @@ extension DaemonControlHandler {
                         destination: $0.destination, failures: $0.failures,
                         lastError: daemon.redact($0.lastError), since: KoreaTime.iso8601($0.since))
                 },
-                nextDue: next.map { DeliveryInfo($0, daemon: daemon) })
+                nextDue: next.map { DeliveryInfo($0, daemon: daemon) },
+                storeError: scheduler.storeFault.map {
+                    StoreErrorStatus(
+                        message: daemon.redact($0.message), since: KoreaTime.iso8601($0.since),
+                        retryingAt: KoreaTime.iso8601($0.retryAt), failures: $0.failures)
+                })
         }
         router.register(ControlMethods.reload) { _, peer in
             do {
@@ -40,12 +45,20 @@ extension DaemonControlHandler {
 }
 
 extension DeliveryInfo {
-    init(_ delivery: Delivery, daemon: Daemon) {
+    /// The row as listings show it; `reply` is the answer to its last attempt (`lastReplies`).
+    init(_ delivery: Delivery, reply: AttemptReply? = nil, daemon: Daemon) {
+        let final = delivery.state == .sent || delivery.state == .failed || delivery.state == .skipped
+        // A pending row tried at another moment than its own: being retried, or waiting for the
+        // same message through another subscription of its channel.
+        let putOff = !final && delivery.state != .sending && delivery.nextAttempt != delivery.due
         self.init(
             id: delivery.id, subscription: delivery.subscriptionID, concert: delivery.concertID,
             kind: delivery.kind.rawValue, offset: delivery.offset.description,
             due: KoreaTime.iso8601(delivery.due), state: delivery.state.rawValue,
             attempts: delivery.attempts, lastError: delivery.lastError.map(daemon.redact),
-            reason: delivery.reason?.rawValue)
+            reason: delivery.reason?.rawValue,
+            nextAttempt: putOff ? delivery.nextAttempt.map(KoreaTime.iso8601) : nil,
+            finished: final ? delivery.finishedAt.map(KoreaTime.iso8601) : nil,
+            reply: reply?.detail.map(daemon.redact), replyCode: reply?.code)
     }
 }

@@ -19,22 +19,29 @@ extension DaemonControlHandler {
                     "subscription.id": "\(subscription.id)", "cities": "\(subscription.cities.joined(separator: ","))",
                     "channel": "\(subscription.channel.kind)",
                 ])
+            let unplanned = try store { try daemon.database.unplannedReminders(subscriptionID: subscription.id) }
             return SubscribeResult(
                 id: subscription.id, secret: request.generatedSecret, subscription: SubscriptionInfo(subscription),
-                warnings: request.warnings)
+                warnings: request.warnings
+                    + unplanned.map {
+                        "\($0.offset) reminder of \($0.concertID) (due \(KoreaTime.iso8601($0.due))) not planned: \($0.reason)"
+                    })
         }
         router.register(ControlMethods.subscribeBulk) { params, peer in
             let checked = checkImportLines(
                 params.lines[...], firstLine: 1, daemon: daemon, concerts: try? daemon.database.concerts())
             var created: [BulkCreatedSubscription] = []
+            var same = SameSubscriptionLines()
             let imported = try importChecked(daemon: daemon, peer: peer) { add in
                 for record in checked.accepted {
-                    let id = try add(record.subscription)
+                    guard let id = try same.refused(record.line, { try add(record.subscription) }) else { continue }
                     created.append(BulkCreatedSubscription(line: record.line, id: id, secret: record.generatedSecret))
                 }
             }
             return SubscribeBulkResult(
-                imported: imported, created: created, rejected: checked.rejected, warnings: checked.warnings)
+                imported: imported, created: created,
+                rejected: (checked.rejected + same.rejected).sorted { $0.line < $1.line },
+                warnings: checked.warnings + same.warnings)
         }
         let staging = BulkImportStaging(directory: daemon.resolved.paths.stateDirectory)
         router.register(ControlMethods.subscribeBulkStage) { params, _ in
@@ -48,15 +55,17 @@ extension DaemonControlHandler {
             // million subscriptions took hundreds of megabytes to build.
             let file = try staging.take(params.batch)
             var created: [BulkCreatedSubscription] = []
+            var same = SameSubscriptionLines()
             let imported = try importChecked(daemon: daemon, peer: peer) { add in
                 try file.readRecords { record in
-                    let id = try add(record.subscription)
+                    guard let id = try same.refused(record.line, { try add(record.subscription) }) else { return }
                     if let secret = record.generatedSecret {
                         created.append(BulkCreatedSubscription(line: record.line, id: id, secret: secret))
                     }
                 }
             }
-            return SubscribeBulkResult(imported: imported, created: created, rejected: [], warnings: [])
+            return SubscribeBulkResult(
+                imported: imported, created: created, rejected: same.rejected, warnings: same.warnings)
         }
         router.register(ControlMethods.unsubscribe) { params, peer in
             try changeState(

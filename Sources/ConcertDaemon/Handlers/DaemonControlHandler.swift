@@ -41,6 +41,9 @@ public struct DaemonControlHandler: ControlHandler {
         } catch let error as ControlError {
             throw error
         } catch {
+            if let problem = StoreFault.transientDescription(of: error) {
+                throw .unavailable("the database cannot be used now: \(problem)")
+            }
             throw .internalError()
         }
     }

@@ -37,12 +37,39 @@ public struct DeliveriesResult: PagedResult, Hashable {
     public var deliveries: [DeliveryInfo]
     /// The next page's cursor; absent when this page ends the listing.
     public var cursor: String?
+    /// With `deliveries --subscription`: the reminders of its offsets that have no row, and why
+    /// (on the first page only).
+    public var notPlanned: [UnplannedReminderInfo]?
 
-    public init(deliveries: [DeliveryInfo], cursor: String? = nil) {
+    public init(deliveries: [DeliveryInfo], cursor: String? = nil, notPlanned: [UnplannedReminderInfo]? = nil) {
         self.deliveries = deliveries
         self.cursor = cursor
+        self.notPlanned = notPlanned
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case deliveries, cursor
+        case notPlanned = "not_planned"
     }
 
     public static let itemsKey = "deliveries"
     public var items: [DeliveryInfo] { deliveries }
+}
+
+/// A reminder a subscription's offsets ask for that was never planned: `{"concert", "offset", "due", "reason"}`.
+public struct UnplannedReminderInfo: Codable, Sendable, Hashable {
+    public var concert: String
+    /// How long before the concert, `1d`.
+    public var offset: String
+    /// When it would have been due, ISO 8601.
+    public var due: String
+    /// Why it has no row: `its moment had passed when the subscription was made`.
+    public var reason: String
+
+    public init(concert: String, offset: String, due: String, reason: String) {
+        self.concert = concert
+        self.offset = offset
+        self.due = due
+        self.reason = reason
+    }
 }

@@ -16,10 +16,19 @@ public struct DeliveryInfo: Codable, Sendable, Hashable {
     public var lastError: String?
     /// Why a delivery was skipped: `cancelled`, `paused`, `missed`, ….
     public var reason: String?
+    /// When the next attempt is made (ISO 8601), for a row being retried.
+    public var nextAttempt: String?
+    /// When the row reached its final state (`sent`, `failed`, `skipped`), ISO 8601.
+    public var finished: String?
+    /// The receiver's answer to the last attempt, secrets masked: `HTTP 204`, `250 2.0.0 Ok: queued as …`.
+    public var reply: String?
+    /// The status code of that answer: the HTTP status, or the SMTP reply code.
+    public var replyCode: Int?
 
     public init(
         id: Int64, subscription: String, concert: String, kind: String = "reminder", offset: String, due: String,
-        state: String, attempts: Int = 0, lastError: String? = nil, reason: String? = nil
+        state: String, attempts: Int = 0, lastError: String? = nil, reason: String? = nil, nextAttempt: String? = nil,
+        finished: String? = nil, reply: String? = nil, replyCode: Int? = nil
     ) {
         self.id = id
         self.subscription = subscription
@@ -31,10 +40,16 @@ public struct DeliveryInfo: Codable, Sendable, Hashable {
         self.attempts = attempts
         self.lastError = lastError
         self.reason = reason
+        self.nextAttempt = nextAttempt
+        self.finished = finished
+        self.reply = reply
+        self.replyCode = replyCode
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, subscription, concert, kind, offset, due, state, attempts, reason
+        case id, subscription, concert, kind, offset, due, state, attempts, reason, finished, reply
         case lastError = "last_error"
+        case nextAttempt = "next_attempt"
+        case replyCode = "reply_code"
     }
 }

@@ -13,10 +13,14 @@ public struct StatusResult: Codable, Sendable, Hashable {
     public var failingDestinations: [FailingDestination]
     /// The next reminder due, if any.
     public var nextDue: DeliveryInfo?
+    /// Set while the daemon cannot read or write its database (locked, disk full, read-only):
+    /// nothing is sent meanwhile and the results of sends in flight are kept until it can.
+    public var storeError: StoreErrorStatus?
 
     public init(
         version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
-        counts: StatusCounts, failingDestinations: [FailingDestination] = [], nextDue: DeliveryInfo? = nil
+        counts: StatusCounts, failingDestinations: [FailingDestination] = [], nextDue: DeliveryInfo? = nil,
+        storeError: StoreErrorStatus? = nil
     ) {
         self.version = version
         self.protocolVersion = protocolVersion
@@ -25,6 +29,7 @@ public struct StatusResult: Codable, Sendable, Hashable {
         self.counts = counts
         self.failingDestinations = failingDestinations
         self.nextDue = nextDue
+        self.storeError = storeError
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -33,6 +38,31 @@ public struct StatusResult: Codable, Sendable, Hashable {
         case uptimeSeconds = "uptime_seconds"
         case failingDestinations = "failing_destinations"
         case nextDue = "next_due"
+        case storeError = "store_error"
+    }
+}
+
+/// The database error that stops the scheduler, and when it tries again.
+public struct StoreErrorStatus: Codable, Sendable, Hashable {
+    /// The database's message: `database is locked (SQLite error 5)`.
+    public var message: String
+    /// ISO 8601 time of the first failure of the current run.
+    public var since: String
+    /// ISO 8601 time of the next try.
+    public var retryingAt: String
+    /// Consecutive failed tries.
+    public var failures: Int
+
+    public init(message: String, since: String, retryingAt: String, failures: Int) {
+        self.message = message
+        self.since = since
+        self.retryingAt = retryingAt
+        self.failures = failures
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case message, since, failures
+        case retryingAt = "retrying_at"
     }
 }
 

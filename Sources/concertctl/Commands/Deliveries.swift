@@ -28,12 +28,20 @@ extension ConcertCtl {
         func run(in context: CommandContext) async throws {
             var table = PagedTable.deliveries(showErrors: true)
             let params = DeliveriesParams(state: state?.rawValue, subscription: subscription)
-            let listed = try await listPages(ControlMethods.deliveries, params, in: context) { deliveries, before in
+            var first: DeliveriesResult?
+            let listed = try await listPages(ControlMethods.deliveries, params, in: context, firstPage: &first) {
+                deliveries, before in
                 if !deliveries.isEmpty {
                     context.output.line(table.render(PagedTable.rows(deliveries, showErrors: true), before: before))
                 }
             }
-            if listed == 0 && !global.json { context.output.line("no deliveries") }
+            guard !global.json else { return }
+            if listed == 0 { context.output.line("no deliveries") }
+            for reminder in first?.notPlanned ?? [] {
+                context.output.line(
+                    "not planned: \(reminder.offset) reminder of \(reminder.concert) (due \(Display.time(reminder.due))): \(reminder.reason)"
+                )
+            }
         }
     }
 }

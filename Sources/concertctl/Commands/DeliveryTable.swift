@@ -2,21 +2,28 @@ import ConcertProtocol
 
 extension PagedTable {
     /// The table of `upcoming` and `deliveries`.
+    ///
+    /// WHEN is the next attempt of a row being retried, or the moment a row was sent, failed or
+    /// skipped; REPLY the receiver's answer to the last attempt.
     static func deliveries(showErrors: Bool) -> PagedTable {
         showErrors
-            ? PagedTable("ID", "DUE", "STATE", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT", "ATTEMPTS", "LAST ERROR")
-            : PagedTable("ID", "DUE", "STATE", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT")
+            ? PagedTable(
+                "ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT", "ATTEMPTS", "REPLY",
+                "LAST ERROR")
+            : PagedTable("ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT")
     }
 
     /// The cells of `deliveries`, one row each, for ``deliveries(showErrors:)``.
     static func rows(_ deliveries: [DeliveryInfo], showErrors: Bool) -> [[String]] {
         deliveries.map { delivery in
+            let when =
+                delivery.nextAttempt.map { "next " + Display.time($0) } ?? delivery.finished.map(Display.time) ?? ""
             var cells = [
                 String(delivery.id), Display.time(delivery.due),
-                delivery.state + (delivery.reason.map { " (\($0))" } ?? ""), delivery.kind, delivery.offset,
+                delivery.state + (delivery.reason.map { " (\($0))" } ?? ""), when, delivery.kind, delivery.offset,
                 delivery.subscription, delivery.concert,
             ]
-            if showErrors { cells += [String(delivery.attempts), delivery.lastError ?? ""] }
+            if showErrors { cells += [String(delivery.attempts), delivery.reply ?? "", delivery.lastError ?? ""] }
             return cells
         }
     }

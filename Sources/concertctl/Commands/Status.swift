@@ -34,6 +34,11 @@ extension ConcertCtl {
                         "failing        \(failing.destination): \(Display.plural(failing.failures, "failure"))\(since)\(failing.lastError.map { "; last: \($0)" } ?? "")"
                     )
                 }
+                if let error = status.storeError {
+                    out.line(
+                        "DATABASE ERROR \(error.message) since \(Display.time(error.since)); \(Display.plural(error.failures, "try")) failed, next at \(Display.time(error.retryingAt)); nothing is sent until it clears"
+                    )
+                }
                 if let next = status.nextDue {
                     out.line(
                         "next due       \(Display.time(next.due))  \(next.subscription)  \(next.concert) (\(next.offset) before)"

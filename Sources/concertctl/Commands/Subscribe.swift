@@ -168,8 +168,9 @@ extension ConcertCtl {
                 var committed = try await call(
                     ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: staged.batch), in: context
                 ).result
-                committed.rejected = rejected
-                committed.warnings = warnings
+                // The commit refuses lines that repeat an existing subscription: with the stages' rejections.
+                committed.rejected = (rejected + committed.rejected).sorted { $0.line < $1.line }
+                committed.warnings = warnings + committed.warnings
                 result = committed
                 raw = try JSONCoding.value(of: committed)
             }

@@ -29,12 +29,30 @@ extension PagedListingCommand {
         _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext,
         page: (_ entries: [Result.Item], _ before: Int) -> Void
     ) async throws -> Int {
+        var first: Result?
+        return try await listPages(method, params, in: context, firstPage: &first, page: page)
+    }
+
+    /// As ``listPages(_:_:in:page:)``, also handing back the first reply, whose members other than
+    /// the entries and the cursor (such as `not_planned`) describe the whole listing; with
+    /// `--json` they are written after the entries.
+    func listPages<Params: PagedParams, Result: PagedResult>(
+        _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext,
+        firstPage: inout Result?, page: (_ entries: [Result.Item], _ before: Int) -> Void
+    ) async throws -> Int {
         var params = params
         var listed = 0
         var json = global.json ? JSONListingWriter(key: Result.itemsKey, output: context.output) : nil
+        var extraMembers: [String: JSONValue] = [:]
         while true {
             params.limit = min(ListingPaging.pageSize, (limit ?? Int.max) - listed)
             let (result, raw) = try await call(method, params, in: context)
+            if firstPage == nil {
+                firstPage = result
+                if case .object(let members) = raw {
+                    extraMembers = members.filter { $0.key != Result.itemsKey && $0.key != "cursor" }
+                }
+            }
             if json != nil {
                 guard case .object(let members) = raw, case .array(let entries)? = members[Result.itemsKey] else {
                     context.output.error("the daemon's reply has no \(Result.itemsKey)")
@@ -48,7 +66,7 @@ extension PagedListingCommand {
             guard let cursor = result.cursor, listed < (limit ?? Int.max), !result.items.isEmpty else { break }
             params.cursor = cursor
         }
-        json?.finish()
+        json?.finish(extraMembers: extraMembers)
         return listed
     }
 }
@@ -82,9 +100,18 @@ struct JSONListingWriter {
         output.writeOutput(text)
     }
 
-    /// Closes the list and the document (an empty list as the encoder writes one: `[`, a blank line, `]`).
-    func finish() {
-        output.writeOutput("\n  ]\n}\n")
+    /// Closes the list and the document (an empty list as the encoder writes one: `[`, a blank line,
+    /// `]`), after which `extraMembers` follow in key order.
+    func finish(extraMembers: [String: JSONValue] = [:]) {
+        let encoder = JSONCoding.prettyEncoder()
+        var text = "\n  ]"
+        for (name, value) in extraMembers.sorted(by: { $0.key < $1.key }) {
+            let key = String(decoding: (try? JSONCoding.lineEncoder().encode(name)) ?? Data(), as: UTF8.self)
+            let json = String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+            text += ",\n  \(key) : " + json.split(separator: "\n", omittingEmptySubsequences: false)
+                .joined(separator: "\n  ")
+        }
+        output.writeOutput(text + "\n}\n")
     }
 }
 

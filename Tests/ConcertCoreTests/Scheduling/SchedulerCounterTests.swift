@@ -30,7 +30,8 @@ import Testing
         for index in 0..<5 {
             subscriptions.append(try h.subscribe(["daegu"], webhook: "https://h\(index).example.org/x"))
         }
-        _ = try h.subscribe(["daegu"], webhook: "https://h0.example.org/x")  // a duplicate of the first
+        // The same channel again with other offsets: its 7d reminder is a duplicate of the first's.
+        _ = try h.subscribe(["daegu"], webhook: "https://h0.example.org/x", before: "7d,1d")
         try database.setSubscriptionState(id: subscriptions[4].id, to: .paused, now: h.clock.now())
         h.scheduler.wake()
         try h.scheduler.start()

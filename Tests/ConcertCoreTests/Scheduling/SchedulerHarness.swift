@@ -17,7 +17,7 @@ final class SchedulerHarness: @unchecked Sendable {
     init(
         now: String, database: AppDatabase? = nil, limits: SendLimits = SendLimits(),
         retry: RetryPolicy = RetryPolicy(), webhook: RecordingChannel = RecordingChannel(),
-        email: RecordingChannel = RecordingChannel()
+        email: RecordingChannel = RecordingChannel(), logger: Logger = .quiet
     ) throws {
         clock = ManualClock(Fixtures.korea(now))
         if let database {
@@ -31,7 +31,24 @@ final class SchedulerHarness: @unchecked Sendable {
         scheduler = DeliveryScheduler(
             database: self.database, catalog: Fixtures.catalog,
             channels: ["webhook": webhook, "email": email], clock: clock, limits: limits, retry: retry,
-            queue: queue, timer: timer, random: { 0.5 }, logger: .quiet)
+            queue: queue, timer: timer, random: { 0.5 }, logger: logger)
+    }
+
+    /// A harness over a database file (WAL, a pool of connections) in a new temporary folder,
+    /// whose statements give up after `busyTimeout` seconds on a locked database.
+    static func onFile(
+        now: String, directory: String = Fixtures.temporaryDirectory(), busyTimeout: TimeInterval = 0.05,
+        limits: SendLimits = SendLimits(), webhook: RecordingChannel = RecordingChannel()
+    ) throws -> (harness: SchedulerHarness, path: String) {
+        let path = directory + "/concertd.sqlite3"
+        let database = try AppDatabase.open(path: path, busyTimeout: busyTimeout)
+        try database.importCatalog(Fixtures.catalog, now: Fixtures.korea("2019-10-01T00:00"))
+        return (try SchedulerHarness(now: now, database: database, limits: limits, webhook: webhook), path)
+    }
+
+    /// The state of one delivery row, read from the database.
+    func state(ofDelivery id: Int64) throws -> Delivery.State? {
+        try database.delivery(id: id)?.state
     }
 
     /// Waits until the scheduler's queue has run everything submitted so far, twice (a verdict
@@ -53,9 +70,9 @@ final class SchedulerHarness: @unchecked Sendable {
 
     func subscribe(
         _ cities: [String], email address: String? = nil, webhook url: String = "https://hooks.example.org/a",
-        before: String = "7d,1d,1h", language: Language = .ko, confirm: Bool = false
+        format: String = "generic", before: String = "7d,1d,1h", language: Language = .ko, confirm: Bool = false
     ) throws -> Subscription {
-        let channel: ChannelAddress = address.map { .email($0) } ?? .webhook(url: url, format: "generic", secret: nil)
+        let channel: ChannelAddress = address.map { .email($0) } ?? .webhook(url: url, format: format, secret: nil)
         let (subscription, _) = try database.createSubscription(
             NewSubscription(
                 channel: channel, cities: cities, offsets: try ReminderOffset.parseList(before), language: language),

@@ -37,12 +37,14 @@ import Testing
     }
 
     @Test func realDispatchTimerFiresOnTimeAndThenStaysQuiet() async throws {
-        // A shifted clock 1 s before the 1h reminder of Daegu, running 10× fast: due in 100 ms real.
-        let clock = ShiftedClock(start: Fixtures.korea("2019-10-29T12:59:59"), rate: 10)
+        let subscribed = Fixtures.korea("2019-10-29T12:59:59")
         let database = try AppDatabase.inMemory()
-        try database.importCatalog(Fixtures.catalog, now: clock.now())
+        try database.importCatalog(Fixtures.catalog, now: subscribed)
         _ = try database.createSubscription(
-            NewSubscription(channel: .email("a@example.org"), cities: ["daegu"]), now: clock.now(), confirm: false)
+            NewSubscription(channel: .email("a@example.org"), cities: ["daegu"]), now: subscribed, confirm: false)
+        // A shifted clock 1 s before the 1h reminder of Daegu, running 10× fast: due in 100 ms real.
+        // Started once the database is ready, so that a slow set-up does not eat those 100 ms.
+        let clock = ShiftedClock(start: subscribed, rate: 10)
         let channel = RecordingChannel()
         let scheduler = DeliveryScheduler(
             database: database, catalog: Fixtures.catalog, channels: ["email": channel], clock: clock,

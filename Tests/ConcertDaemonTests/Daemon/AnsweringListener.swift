@@ -1,12 +1,14 @@
 import Foundation
 import Glibc
 
-/// A webhook receiver on 127.0.0.1 that answers every request `204 No Content` and closes the
-/// connection: enough for the daemon's sends to be recorded `sent`.
+/// A webhook receiver on 127.0.0.1 that answers every request with one status and closes the
+/// connection: an endpoint that is fine (204, the default: enough for the daemon's sends to be
+/// recorded `sent`), gone (410) or failing (500).
 final class AnsweringListener: @unchecked Sendable {
     // @unchecked: `requests` is only touched while holding `lock`; `fd` is closed once, by `stop`.
     let fd: Int32
     let port: UInt16
+    private let reply: [UInt8]
     private let lock = NSLock()
     private var count = 0
 
@@ -15,7 +17,8 @@ final class AnsweringListener: @unchecked Sendable {
 
     func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    init() throws {
+    init(status: Int = 204, reason: String = "No Content") throws {
+        reply = Array("HTTP/1.1 \(status) \(reason)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -69,7 +72,6 @@ final class AnsweringListener: @unchecked Sendable {
                 expected = end.upperBound + length
             }
         }
-        let reply = Array("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
         _ = reply.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
         lock.withLock { count += 1 }
     }

@@ -346,6 +346,23 @@ import Testing
         }
         #expect(stored == secret)
         #expect(try daemon.daemon.database.counters()["subscription.active"] == before + 2999)
+        // The same file again: every line repeats a subscription that exists now (`conflict`, as
+        // `subscribe` answers), and none is imported twice; the reply names the first 1,000.
+        let again = try json(await ctl(daemon, "subscribe", "--from", file, "--json"))
+        #expect(again["imported"] as? Int == 0)
+        let rejected = try #require(again["rejected"] as? [[String: Any]])
+        let repeats = rejected.filter {
+            ($0["reason"] as? String)?.contains("already has the same subscription") == true
+        }
+        #expect(repeats.count == 1000)
+        #expect(rejected.count == 1001, "and line 1500's unknown city")
+        #expect(
+            (again["warnings"] as? [String]) == ["1999 more lines repeat a subscription that exists and were left out"])
+        #expect(try daemon.daemon.database.counters()["subscription.active"] == before + 2999)
+        // Other addresses, in text.
+        try lines.map { $0.replacingOccurrences(of: "user", with: "other") }.joined(separator: "\n")
+            .replacingOccurrences(of: "127.0.0.1:9/h", with: "127.0.0.1:9/other")
+            .write(toFile: file, atomically: true, encoding: .utf8)
         let text = await ctl(daemon, "subscribe", "--from", file)
         #expect(text.output.contains("imported 2999 subscriptions from"))
         #expect(text.output.contains("line 1500: rejected: unknown city 'atlantis'"))

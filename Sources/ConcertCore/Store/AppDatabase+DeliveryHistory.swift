@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+
+/// A reminder a subscription's offsets ask for that has no row in the outbox: its moment had
+/// passed when it would have been planned.
+public struct UnplannedReminder: Sendable, Hashable {
+    public var concertID: String
+    public var offset: ReminderOffset
+    /// When it would have been due.
+    public var due: Date
+    /// Why it was not planned, one clause: `its moment had passed when the subscription was made`.
+    public var reason: String
+}
+
+/// The receiver's answer to a delivery's last attempt.
+public struct AttemptReply: Sendable, Hashable {
+    /// When the answer came.
+    public var finishedAt: Date
+    /// The answer: `HTTP 204`, `250 2.0.0 Ok: queued as …`, or the error of a failed attempt.
+    public var detail: String?
+
+    /// The status code at the head of `detail`: the HTTP status of `HTTP 204: …`, the SMTP reply
+    /// code of `250 2.0.0 Ok` or `SMTP 250`; `nil` when the attempt got no such answer.
+    public var code: Int? {
+        guard let detail else { return nil }
+        var text = Substring(detail)
+        for prefix in ["HTTP ", "SMTP "] where text.hasPrefix(prefix) {
+            text = text.dropFirst(prefix.count)
+        }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard digits.count == 3 else { return nil }
+        let next: Character = text.dropFirst(3).first ?? " "
+        guard next == " " || next == ":" || next == "-" else { return nil }
+        return Int(digits)
+    }
+}
+
+extension AppDatabase {
+    /// The reminders of a subscription's offsets, for the concerts of its cities that had not
+    /// started when it was made, that were never planned: their moment had passed when the
+    /// subscription was made, or when the concert was added or changed. Reminders merged into
+    /// another falling on the same moment (a date-only concert) do not count.
+    public func unplannedReminders(subscriptionID: String) throws -> [UnplannedReminder] {
+        try writer.read { db in
+            guard let subscription = try Self.subscription(db, id: subscriptionID) else { return [] }
+            var unplanned: [UnplannedReminder] = []
+            for stored in try Self.storedConcerts(db, inCities: subscription.cities)
+            where stored.concert.status == .scheduled
+                && stored.concert.schedule.reminderDeadline > subscription.createdAt
+            {
+                let planned = Set(
+                    try Int.fetchAll(
+                        db,
+                        sql: """
+                            SELECT DISTINCT offset_seconds FROM delivery
+                            WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND kind <> 'test'
+                            """,
+                        arguments: [subscription.id, stored.concert.id]))
+                let wanted = ReminderPlanner.reminders(
+                    for: stored.concert, offsets: subscription.offsets, after: .distantPast, now: .distantPast)
+                for reminder in wanted where !planned.contains(reminder.offset.seconds) {
+                    let reason =
+                        reminder.due <= subscription.createdAt
+                        ? "its moment had passed when the subscription was made"
+                        : "its moment had passed when the concert was added or changed"
+                    unplanned.append(
+                        UnplannedReminder(
+                            concertID: stored.concert.id, offset: reminder.offset, due: reminder.due, reason: reason))
+                }
+            }
+            return unplanned
+        }
+    }
+
+    /// The answers to the last attempts of `deliveryIDs` that got one (an attempt cut short by a
+    /// stop has none), by delivery id.
+    public func lastReplies(deliveryIDs: [Int64]) throws -> [Int64: AttemptReply] {
+        try writer.read { db in
+            var replies: [Int64: AttemptReply] = [:]
+            // SQLite takes at most 32,766 parameters per statement.
+            for start in stride(from: 0, to: deliveryIDs.count, by: 500) {
+                let chunk = deliveryIDs[start..<min(start + 500, deliveryIDs.count)]
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.delivery_id, a.finished_at, a.detail FROM delivery d
+                        JOIN attempt a ON a.delivery_id = d.id AND a.number = d.attempts
+                        WHERE d.id IN (\(databaseQuestionMarks(count: chunk.count)))
+                            AND a.finished_at IS NOT NULL AND a.outcome <> 'interrupted'
+                        """,
+                    arguments: StatementArguments(Array(chunk)))
+                for row in rows {
+                    let millis: Int64 = row[1]
+                    replies[row[0]] = AttemptReply(finishedAt: Date(millis: millis), detail: row[2])
+                }
+            }
+            return replies
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Refuses `new` with a `conflict` when a subscription that is not removed already asks for
+    /// the same: the same channel (address and format), cities, offsets and language. A label or
+    /// a secret of its own does not make a subscription different: the channel would get the same
+    /// messages, once (`markSending` sends a message to one channel once).
+    ///
+    /// One indexed lookup (`subscription_by_target`); it sees the rows of the caller's
+    /// transaction, so a bulk import finds a line repeated in its own file too.
+    static func refuseSameSubscription(_ db: Database, as new: NewSubscription) throws {
+        var format: String?
+        if case .webhook(_, let f, _) = new.channel { format = f }
+        let statement = try BoundStatement(
+            db,
+            cached: """
+                SELECT id, cities, offsets, state FROM subscription
+                WHERE target = ? AND channel = ? AND format IS ? AND lang = ? AND state <> 'removed'
+                """)
+        statement.bind([new.channel.target, new.channel.kind], from: 1)
+        statement.bind(3, format)
+        statement.bind(4, new.language.rawValue)
+        let candidates = try statement.rows(db) { row in
+            (id: row.text(0), cities: row.text(1), offsets: row.text(2), state: row.text(3))
+        }
+        guard !candidates.isEmpty else { return }
+        let cities = Set(new.cities)
+        let offsets = Set(new.offsets.map(\.seconds))
+        for candidate in candidates
+        where Set(candidate.cities.split(separator: ",").map(String.init)) == cities
+            && Set(candidate.offsets.split(separator: ",").compactMap { Int($0) }) == offsets
+        {
+            let id = candidate.id
+            let advice =
+                switch Subscription.State(rawValue: candidate.state) {
+                case .paused?, .disabled?: "it is \(candidate.state): `concertctl resume \(id)` resumes it"
+                default: "unsubscribe it first to change its label or secret"
+                }
+            throw StoreError(
+                .conflict,
+                "this channel already has the same subscription (cities, reminders and language): \(id); \(advice)")
+        }
+    }
+}
