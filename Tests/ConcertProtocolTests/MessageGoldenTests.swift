@@ -81,7 +81,7 @@ struct MessageGoldenTests {
                 storeError: StoreErrorStatus(
                     message: "database or disk is full (SQLite error 13)", since: "2019-10-25T08:59:00+09:00",
                     retryingAt: "2019-10-25T09:00:30+09:00", failures: 6)),
-            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":1,"store_error":{"failures":6,"message":"database or disk is full (SQLite error 13)","retrying_at":"2019-10-25T09:00:30+09:00","since":"2019-10-25T08:59:00+09:00"},"uptime_seconds":60,"version":"0.1.0"}"#
+            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":2,"store_error":{"failures":6,"message":"database or disk is full (SQLite error 13)","retrying_at":"2019-10-25T09:00:30+09:00","since":"2019-10-25T08:59:00+09:00"},"uptime_seconds":60,"version":"0.1.0"}"#
         )
     }
 

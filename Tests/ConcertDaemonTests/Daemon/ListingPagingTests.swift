@@ -10,8 +10,11 @@ import Testing
 /// gets everything or a clear refusal, never part of a listing without knowing.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ListingPagingTests {
     /// `count` email subscriptions of `city`, offsets `1d`, imported in one transaction.
-    func importSubscriptions(_ daemon: TestDaemon, count: Int, city: String = "busan") throws -> [String] {
-        let new = (0..<count).map {
+    /// Imports `count` email subscriptions of distinct addresses, numbered from `firstNumber`.
+    func importSubscriptions(_ daemon: TestDaemon, count: Int, city: String = "busan", firstNumber: Int = 0) throws
+        -> [String]
+    {
+        let new = (firstNumber..<firstNumber + count).map {
             NewSubscription(
                 channel: .email("p\($0)@example.org"), cities: [city], offsets: [ReminderOffset(seconds: 86_400)])
         }
@@ -111,7 +114,8 @@ import Testing
         let listed = try client.readReply(timeout: 60).decodeResult(as: SubscriptionsResult.self)
         #expect(listed.subscriptions.map(\.id) == first && listed.cursor == nil)
         // One more than a reply holds.
-        _ = try importSubscriptions(daemon, count: ParamRange.limit.upperBound + 1 - first.count)
+        _ = try importSubscriptions(
+            daemon, count: ParamRange.limit.upperBound + 1 - first.count, firstNumber: first.count)
         client.send(line: #"{"jsonrpc":"2.0","id":2,"method":"subscriptions","protocol":1}"#)
         let refused = try client.readReply(timeout: 60).error
         #expect(refused?.code == .invalidParams)
