@@ -88,13 +88,13 @@ extension ConcertCtl {
                 before: try before.map(InputChecks.offsets), lang: lang?.rawValue, label: label, quiet: quiet)
             let (result, raw) = try await call(ControlMethods.subscribe, params, in: context)
             emit(raw, in: context) {
-                context.output.line(result.id)
+                context.output.line("\(result.id)")
                 if let secret = result.secret {
                     context.output.line("secret: \(secret)")
                     context.output.note("the secret is shown only now; store it where the webhook receiver can read it")
                 }
             }
-            for warning in result.warnings { context.output.warning(warning) }
+            for warning in result.warnings { context.output.warning("\(warning)") }
         }
 
         /// Stages the chunks of a large import; returns the batch and each chunk's result, in order.
@@ -185,7 +185,7 @@ extension ConcertCtl {
                     context.output.line("line \(rejected.line): rejected: \(rejected.reason)")
                 }
             }
-            for warning in result.warnings { context.output.warning(warning) }
+            for warning in result.warnings { context.output.warning("\(warning)") }
             if !result.rejected.isEmpty {
                 context.output.error("\(Display.plural(result.rejected.count, "line")) rejected")
                 throw ExitCode.failure

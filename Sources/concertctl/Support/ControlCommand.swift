@@ -50,7 +50,7 @@ extension ControlCommand {
             do {
                 return (try reply.decodeResult(as: Result.self), raw)
             } catch {
-                context.output.error(error.message)
+                context.output.error("\(error.message)")
                 throw ExitCode.failure
             }
         }
@@ -63,10 +63,10 @@ extension ControlCommand {
             return
         }
         let data = (try? JSONCoding.prettyEncoder().encode(raw)) ?? Data("null".utf8)
-        context.output.line(String(decoding: data, as: UTF8.self))
+        context.output.document(String(decoding: data, as: UTF8.self))
     }
 
-    static func unreachableMessage(_ error: ControlClientError, location: SocketLocation) -> String {
+    static func unreachableMessage(_ error: ControlClientError, location: SocketLocation) -> HumanText {
         switch error {
         case .unreachable(let reason, permission: true):
             return """
