@@ -89,7 +89,11 @@ let package = Package(
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "ConcertDaemonTests",
-            dependencies: ["ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd"]
+            dependencies: [
+                "ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd",
+                // A second connection to a daemon's database: holding its lock, reading a backup.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -15,7 +15,8 @@ struct ConcertCtl: AsyncParsableCommand {
             are documented in docs/control-protocol.md.
 
             Exit status: 0 success, 1 the daemon refused (its message on standard error), 64 usage error, \
-            69 the daemon could not be reached.
+            66 an input file cannot be read, 69 the daemon could not be reached, 73 an output file cannot be \
+            created, 74 an output file cannot be written.
             """,
         version: "concertctl 0.1.0 (protocol \(ProtocolVersion.current))",
         subcommands: [

@@ -219,8 +219,29 @@ struct MessageGoldenTests {
         try expectGolden(NoParams(), "{}")
     }
 
+    @Test func bulkImportSecretsAndProgress() throws {
+        try expectGolden(
+            SubscribeBulkParams(lines: ["{}"], generatedSecrets: .refuse),
+            #"{"generated_secrets":"refuse","lines":["{}"]}"#)
+        try expectGolden(SubscribeBulkParams(lines: []), #"{"lines":[]}"#)
+        try expectGolden(
+            SubscribeBulkStageParams(batch: "b", firstLine: 3, lines: ["{}"], generatedSecrets: .stage),
+            #"{"batch":"b","first_line":3,"generated_secrets":"stage","lines":["{}"]}"#)
+        try expectGolden(
+            SubscribeBulkStageResult(
+                batch: "b", staged: 2, secrets: [BulkCreatedSubscription(line: 3, id: "sub-x", secret: "whsec_s")]),
+            #"{"batch":"b","rejected":[],"secrets":[{"id":"sub-x","line":3,"secret":"whsec_s"}],"staged":2,"warnings":[]}"#
+        )
+        try expectGolden(
+            SubscribeBulkStageResult(batch: "b", staged: 2), #"{"batch":"b","rejected":[],"staged":2,"warnings":[]}"#)
+        try expectGolden(SubscribeBulkProgressParams(batch: "b"), #"{"batch":"b"}"#)
+        try expectGolden(
+            SubscribeBulkProgressResult(batch: "b", state: .committing, staged: 10, imported: 4),
+            #"{"batch":"b","imported":4,"staged":10,"state":"committing"}"#)
+    }
+
     @Test func everyMethodNameIsListedOnce() {
-        #expect(Set(ControlMethods.names).count == 20)
+        #expect(Set(ControlMethods.names).count == 21)
         #expect(ControlMethods.names.contains("subscribe.bulk"))
     }
 

@@ -1,0 +1,274 @@
+import ArgumentParser
+import ConcertProtocol
+import Foundation
+
+/// `subscribe --from FILE`: one `subscribe.bulk` request for a small file; for a larger one, its
+/// chunks staged (`subscribe.bulk.stage`), then committed in one transaction
+/// (`subscribe.bulk.commit`) while `subscribe.bulk.progress` shows the daemon is still at work.
+extension ConcertCtl.Subscribe {
+    /// How an import ended before its result: each is printed, and ends the command with `exit`.
+    struct ImportStop: Error {
+        var message: HumanText
+        var exit: ExitCode
+        /// Whether nothing was stored, so the secrets file holds the secrets of no subscription.
+        var storedNothing: Bool
+    }
+
+    func importFile(_ path: String, in context: CommandContext) async throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            context.output.error("cannot read \(path) as UTF-8 text")
+            throw ExitCode(66)
+        }
+        var lines = ImportChunks.lines(of: text)
+        if lines.last == "" { lines.removeLast() }
+        let chunks = try ImportChunks.split(lines)
+        // Made before anything is sent: an import that needs it must not start without it.
+        var secrets: SecretsFile?
+        if let secretsFile {
+            do {
+                secrets = try SecretsFile(creating: secretsFile)
+            } catch {
+                context.output.error("\(error.message)")
+                throw ExitCode(73)
+            }
+        }
+        let progress = ProgressLine(context)
+        var result: SubscribeBulkResult
+        do {
+            result =
+                chunks.count == 1
+                ? try await importAtOnce(chunks[0].lines, secrets: secrets, in: context)
+                : try await importStaged(
+                    chunks, lineCount: lines.count, secrets: secrets, progress: progress, in: context)
+            // Secrets in the result (one request's reply, or a commit of a daemon that ignored the
+            // request to send them with each chunk) go to the file too.
+            if let secrets {
+                try secrets.write(result.created)
+                try secrets.sync()
+                result.created = result.created.map { BulkCreatedSubscription(line: $0.line, id: $0.id) }
+            }
+        } catch let stop as ImportStop {
+            progress.clear()
+            context.output.error(stop.message)
+            if stop.storedNothing, let secrets {
+                secrets.remove()
+                context.output.note("nothing was imported; \(secrets.path) is removed")
+            }
+            throw stop.exit
+        } catch let failure as SecretsFile.Failure {
+            progress.clear()
+            context.output.error("\(failure.message)")
+            throw ExitCode(74)
+        }
+        progress.clear()
+        report(result, from: path, secrets: secrets, in: context)
+        if !result.rejected.isEmpty {
+            context.output.error("\(Display.plural(result.rejected.count, "line")) rejected")
+            throw ExitCode.failure
+        }
+    }
+
+    private func report(
+        _ result: SubscribeBulkResult, from path: String, secrets: SecretsFile?, in context: CommandContext
+    ) {
+        let raw = (try? JSONCoding.value(of: result)) ?? .null
+        emit(raw, in: context) {
+            context.output.line(
+                "imported \(Display.plural(result.imported, "subscription")) from \(path); \(result.rejected.count) rejected"
+            )
+            for created in result.created {
+                context.output.line(
+                    "line \(created.line): \(created.id)\(created.secret.map { " secret: \($0)" } ?? "")")
+            }
+            for rejected in result.rejected {
+                context.output.line("line \(rejected.line): rejected: \(rejected.reason)")
+            }
+        }
+        if let secrets {
+            context.output.note(
+                "\(Display.plural(secrets.count, "generated signing secret")) written to \(secrets.path)")
+        }
+        for warning in result.warnings { context.output.warning("\(warning)") }
+    }
+
+    /// Where generated secrets go: in the replies when there is a file for them, else nowhere.
+    private func secretsMode(_ secrets: SecretsFile?, staged: Bool) -> GeneratedSecrets {
+        secrets == nil ? .refuse : staged ? .stage : .reply
+    }
+
+    /// A refusal of the daemon as the stop of the import: `generated_secrets` refusing a line is
+    /// a usage error (the command needs `--secrets-file`).
+    private func stop(_ error: ControlError) -> ImportStop {
+        let usage = error.code == .invalidInput && error.field == "generated_secrets"
+        return ImportStop(
+            message: "\(error.message) [\(error.code.name)]", exit: usage ? ExitCode(64) : .failure, storedNothing: true
+        )
+    }
+
+    private func importAtOnce(_ lines: [String], secrets: SecretsFile?, in context: CommandContext) async throws
+        -> SubscribeBulkResult
+    {
+        let params = SubscribeBulkParams(lines: lines, generatedSecrets: secretsMode(secrets, staged: false))
+        switch try await request(ControlMethods.subscribeBulk, params, in: context) {
+        case .success(let answer): return answer.result
+        case .failure(let error): throw stop(error)
+        }
+    }
+
+    /// Stages the chunks, writing each chunk's generated secrets to `secrets` as they come, then
+    /// commits the batch. Rejected lines and warnings of every chunk are gathered in the result.
+    ///
+    /// The first chunk goes alone (its reply names the batch); the others two at a time, each
+    /// on its own connection: while the daemon checks one chunk, concertctl encodes the next and
+    /// the daemon reads it, so both processes keep working. One at a time, a million lines
+    /// took half again as long.
+    private func importStaged(
+        _ chunks: [ImportChunks.Chunk], lineCount: Int, secrets: SecretsFile?, progress: ProgressLine,
+        in context: CommandContext
+    ) async throws -> SubscribeBulkResult {
+        let mode = secretsMode(secrets, staged: true)
+        var rejected: [BulkRejectedLine] = []
+        var warnings: [String] = []
+        var checked = 0
+        var staged = 0
+        func take(_ result: SubscribeBulkStageResult, lines: Int) throws {
+            try secrets?.write(result.secrets ?? [])
+            rejected += result.rejected
+            warnings += result.warnings
+            checked += lines
+            staged = max(staged, result.staged)
+            progress.show(
+                ProgressLine.describe("checked", done: checked, of: lineCount, unit: "lines", seconds: progress.elapsed)
+            )
+        }
+        progress.show(ProgressLine.describe("checked", done: 0, of: lineCount, unit: "lines", seconds: 0), force: true)
+        let first = chunks[0]
+        let batch: String
+        switch try await request(
+            ControlMethods.subscribeBulkStage,
+            SubscribeBulkStageParams(firstLine: first.firstLine, lines: first.lines, generatedSecrets: mode),
+            in: context)
+        {
+        case .success(let answer):
+            batch = answer.result.batch
+            try take(answer.result, lines: first.lines.count)
+        case .failure(let error):
+            throw stop(error)
+        }
+        let command = self
+        try await withThrowingTaskGroup(of: (Int, Result<SubscribeBulkStageResult, ControlError>).self) { group in
+            func send(_ index: Int) {
+                let chunk = chunks[index]
+                group.addTask {
+                    let params = SubscribeBulkStageParams(
+                        batch: batch, firstLine: chunk.firstLine, lines: chunk.lines, generatedSecrets: mode)
+                    let outcome = try await command.request(ControlMethods.subscribeBulkStage, params, in: context)
+                    return (index, outcome.map(\.result))
+                }
+            }
+            var next = 1
+            while next < min(chunks.count, 3) {
+                send(next)
+                next += 1
+            }
+            for try await (index, outcome) in group {
+                switch outcome {
+                case .success(let result): try take(result, lines: chunks[index].lines.count)
+                case .failure(let error): throw stop(error)
+                }
+                if next < chunks.count {
+                    send(next)
+                    next += 1
+                }
+            }
+        }
+        try secrets?.sync()
+        var committed = try await commit(batch, staged: staged, progress: progress, in: context)
+        committed.rejected = rejected
+        committed.warnings = warnings
+        return committed
+    }
+
+    /// Sends the commit and waits for its reply for as long as the daemon, asked for the batch's
+    /// progress every half second on another connection, answers within `--timeout`: a commit
+    /// of a million subscriptions takes longer than any fixed wait, and is not a daemon gone.
+    private func commit(_ batch: String, staged: Int, progress: ProgressLine, in context: CommandContext) async throws
+        -> SubscribeBulkResult
+    {
+        enum Event: Sendable {
+            case replied(ControlReply)
+            case noReply(ControlClientError)
+            case silent(ControlClientError)
+        }
+        let stopWaiting = StopFlag()
+        let command = self
+        let started = progress.elapsed
+        let event = try await withThrowingTaskGroup(of: Event?.self, returning: Event?.self) { group in
+            group.addTask {
+                do {
+                    return .replied(
+                        try await command.exchange(
+                            ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: batch), in: context,
+                            timeout: nil, stop: stopWaiting))
+                } catch let error as ControlClientError {
+                    return .noReply(error)
+                }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: .milliseconds(500))
+                    let reply: ControlReply
+                    do {
+                        reply = try await command.exchange(
+                            ControlMethods.subscribeBulkProgress, SubscribeBulkProgressParams(batch: batch),
+                            in: context, timeout: command.global.timeout)
+                    } catch let error as ControlClientError {
+                        return .silent(error)
+                    }
+                    if let answer = try? reply.decodeResult(as: SubscribeBulkProgressResult.self) {
+                        progress.show(
+                            ProgressLine.describe(
+                                "imported", done: answer.imported, of: answer.staged, unit: "subscriptions",
+                                seconds: progress.elapsed - started))
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            while let event = try await group.next() {
+                guard let event else { continue }
+                // The group waits for the commit's thread: stop it before leaving.
+                if case .silent = event { stopWaiting.raise() }
+                return event
+            }
+            return nil
+        }
+        let location = SocketLocation.resolve(flag: global.socket, context: context)
+        switch event {
+        case .replied(let reply):
+            switch reply.outcome {
+            case .failure(let error):
+                throw ImportStop(
+                    message: "\(error.message) [\(error.code.name)]", exit: .failure, storedNothing: true)
+            case .success:
+                do {
+                    return try reply.decodeResult(as: SubscribeBulkResult.self)
+                } catch {
+                    throw ImportStop(message: "\(String(describing: error))", exit: .failure, storedNothing: false)
+                }
+            }
+        case .silent(let error), .noReply(let error):
+            throw ImportStop(
+                message: """
+                    \(Self.unreachableMessage(error, location: location))
+                    while it committed the import of \(Display.plural(staged, "subscription")): whether it was stored is \
+                    not known; `concertctl status` shows the count of active subscriptions
+                    """,
+                exit: ExitCode(69), storedNothing: false)
+        case nil:
+            throw ImportStop(message: "the commit ended without a reply", exit: ExitCode(69), storedNothing: false)
+        }
+    }
+}
