@@ -141,8 +141,9 @@ extension ConcertCtl.Subscribe {
             checked += lines
             staged = max(staged, result.staged)
             progress.show(
-                ProgressLine.describe("checked", done: checked, of: lineCount, unit: "lines", seconds: progress.elapsed)
-            )
+                ProgressLine.describe(
+                    "checked", done: checked, of: lineCount, unit: "lines", seconds: progress.elapsed),
+                force: checked == lineCount)
         }
         progress.show(ProgressLine.describe("checked", done: 0, of: lineCount, unit: "lines", seconds: 0), force: true)
         let first = chunks[0]

@@ -193,4 +193,38 @@ import Testing
         #expect(try client.readReply().error?.code == .notFound, "the refused batch is dropped")
         #expect(try active(daemon) == 0)
     }
+
+    @Test func withoutATerminalTheImportPrintsNothingButItsResult() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = try writeImport(daemon, count: 3000, generic: 1000)
+        let secrets = daemon.directory + "/secrets.jsonl"
+        let socket = daemon.socketPath
+        let run = try await offPool {
+            try runCtlBinary(["subscribe", "--from", file, "--secrets-file", secrets, "--socket", socket])
+        }
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output == "imported 3000 subscriptions from \(file); 0 rejected\n")
+        #expect(run.error == "3 generated signing secrets written to \(secrets)\n")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
+    func onATerminalTheImportShowsItsProgressOnOneLineThatItClearsAtTheEnd() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = try writeImport(daemon, count: 3000, generic: 1000)
+        let secrets = daemon.directory + "/secrets.jsonl"
+        let command = [
+            ConcertCtlPermissionTests.binary, "subscribe", "--from", file, "--secrets-file", secrets, "--socket",
+            daemon.socketPath,
+        ].joined(separator: " ")
+        // script(1) runs the command on a pseudo-terminal and copies what it prints to standard output.
+        let run = try await offPool {
+            try runCtlBinary(["-q", "-e", "-c", command, "/dev/null"], executable: "/usr/bin/script")
+        }
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("\rchecked 0 of 3,000 lines (0%)\u{1B}[K"), "\(run.output.debugDescription)")
+        #expect(run.output.contains("checked 3,000 of 3,000 lines (100%)"))
+        #expect(run.output.contains("\r\u{1B}[Kimported 3000 subscriptions from \(file); 0 rejected"))
+    }
 }
