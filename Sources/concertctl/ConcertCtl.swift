@@ -22,7 +22,7 @@ struct ConcertCtl: AsyncParsableCommand {
         subcommands: [
             Status.self, Cities.self, Concerts.self, Concert.self, Subscribe.self, Subscriptions.self,
             Unsubscribe.self, Pause.self, Resume.self, Upcoming.self, Deliveries.self, Retry.self, Test.self,
-            Preview.self, Reload.self,
+            Preview.self, Reload.self, Backup.self,
         ]
     )
 

@@ -240,8 +240,19 @@ struct MessageGoldenTests {
             #"{"batch":"b","imported":4,"staged":10,"state":"committing"}"#)
     }
 
+    @Test func backup() throws {
+        try expectGolden(
+            BackupResult(backup: "backup-x", size: 4096, schemaVersion: 6),
+            #"{"backup":"backup-x","schema_version":6,"size":4096}"#)
+        try expectGolden(
+            BackupReadParams(backup: "backup-x", offset: 0, length: 1024),
+            #"{"backup":"backup-x","length":1024,"offset":0}"#)
+        try expectGolden(
+            BackupReadResult(offset: 0, data: "AAE=", end: true), #"{"data":"AAE=","end":true,"offset":0}"#)
+    }
+
     @Test func everyMethodNameIsListedOnce() {
-        #expect(Set(ControlMethods.names).count == 21)
+        #expect(Set(ControlMethods.names).count == 23)
         #expect(ControlMethods.names.contains("subscribe.bulk"))
     }
 

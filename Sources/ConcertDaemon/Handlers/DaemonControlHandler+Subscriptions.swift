@@ -111,7 +111,7 @@ extension DaemonControlHandler {
     }
 
     /// Runs `body` on a thread of its own and waits for it without holding the handlers' queue.
-    private static func onItsOwnThread<T: Sendable>(
+    static func onItsOwnThread<T: Sendable>(
         _ body: @escaping @Sendable () throws(ControlError) -> T
     ) async throws(ControlError) -> T {
         let result: Result<T, ControlError> = await withCheckedContinuation { continuation in

@@ -19,6 +19,7 @@ public struct DaemonControlHandler: ControlHandler {
         Self.registerConcerts(&router, daemon)
         Self.registerSubscriptions(&router, daemon)
         Self.registerDeliveries(&router, daemon)
+        Self.registerBackup(&router, daemon)
         self.router = router
     }
 

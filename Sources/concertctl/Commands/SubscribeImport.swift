@@ -193,74 +193,27 @@ extension ConcertCtl.Subscribe {
         return committed
     }
 
-    /// Sends the commit and waits for its reply for as long as the daemon, asked for the batch's
-    /// progress every half second on another connection, answers within `--timeout`: a commit
-    /// of a million subscriptions takes longer than any fixed wait, and is not a daemon gone.
+    /// Sends the commit and waits for its reply as long as the daemon, asked for the batch's
+    /// progress, answers within `--timeout`: a commit of a million subscriptions takes longer
+    /// than any fixed wait, and is not a daemon gone.
     private func commit(_ batch: String, staged: Int, progress: ProgressLine, in context: CommandContext) async throws
         -> SubscribeBulkResult
     {
-        enum Event: Sendable {
-            case replied(ControlReply)
-            case noReply(ControlClientError)
-            case silent(ControlClientError)
-        }
-        let stopWaiting = StopFlag()
-        let command = self
         let started = progress.elapsed
-        let event = try await withThrowingTaskGroup(of: Event?.self, returning: Event?.self) { group in
-            group.addTask {
-                do {
-                    return .replied(
-                        try await command.exchange(
-                            ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: batch), in: context,
-                            timeout: nil, stop: stopWaiting))
-                } catch let error as ControlClientError {
-                    return .noReply(error)
-                }
+        let reply: ControlReply
+        do {
+            reply = try await watchedExchange(
+                ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: batch),
+                ping: ControlMethods.subscribeBulkProgress, SubscribeBulkProgressParams(batch: batch), in: context
+            ) { reply in
+                guard let answer = try? reply.decodeResult(as: SubscribeBulkProgressResult.self) else { return }
+                progress.show(
+                    ProgressLine.describe(
+                        "imported", done: answer.imported, of: answer.staged, unit: "subscriptions",
+                        seconds: progress.elapsed - started))
             }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: .milliseconds(500))
-                    let reply: ControlReply
-                    do {
-                        reply = try await command.exchange(
-                            ControlMethods.subscribeBulkProgress, SubscribeBulkProgressParams(batch: batch),
-                            in: context, timeout: command.global.timeout)
-                    } catch let error as ControlClientError {
-                        return .silent(error)
-                    }
-                    if let answer = try? reply.decodeResult(as: SubscribeBulkProgressResult.self) {
-                        progress.show(
-                            ProgressLine.describe(
-                                "imported", done: answer.imported, of: answer.staged, unit: "subscriptions",
-                                seconds: progress.elapsed - started))
-                    }
-                }
-            }
-            defer { group.cancelAll() }
-            while let event = try await group.next() {
-                guard let event else { continue }
-                // The group waits for the commit's thread: stop it before leaving.
-                if case .silent = event { stopWaiting.raise() }
-                return event
-            }
-            return nil
-        }
-        let location = SocketLocation.resolve(flag: global.socket, context: context)
-        switch event {
-        case .replied(let reply):
-            switch reply.outcome {
-            case .failure(let error):
-                throw ImportStop(
-                    message: "\(error.message) [\(error.code.name)]", exit: .failure, storedNothing: true)
-            case .success:
-                do {
-                    return try reply.decodeResult(as: SubscribeBulkResult.self)
-                } catch {
-                    throw ImportStop(message: "\(String(describing: error))", exit: .failure, storedNothing: false)
-                }
-            }
-        case .silent(let error), .noReply(let error):
+        } catch let error as ControlClientError {
+            let location = SocketLocation.resolve(flag: global.socket, context: context)
             throw ImportStop(
                 message: """
                     \(Self.unreachableMessage(error, location: location))
@@ -268,8 +221,16 @@ extension ConcertCtl.Subscribe {
                     not known; `concertctl status` shows the count of active subscriptions
                     """,
                 exit: ExitCode(69), storedNothing: false)
-        case nil:
-            throw ImportStop(message: "the commit ended without a reply", exit: ExitCode(69), storedNothing: false)
+        }
+        switch reply.outcome {
+        case .failure(let error):
+            throw ImportStop(message: "\(error.message) [\(error.code.name)]", exit: .failure, storedNothing: true)
+        case .success:
+            do {
+                return try reply.decodeResult(as: SubscribeBulkResult.self)
+            } catch {
+                throw ImportStop(message: "\(String(describing: error))", exit: .failure, storedNothing: false)
+            }
         }
     }
 }

@@ -57,28 +57,12 @@ extension ControlCommand {
         }
     }
 
-    /// Sends one request and returns the daemon's reply; a request larger than the daemon reads
-    /// ends the command (64). Warns when the daemon speaks another protocol version.
+    /// Sends one request and returns the daemon's reply (see ``GlobalOptions/exchange``).
     func exchange<Params, Result>(
         _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext, timeout: Double?,
         stop: StopFlag? = nil
     ) async throws -> ControlReply {
-        let location = SocketLocation.resolve(flag: global.socket, context: context)
-        let line = try ControlRequest.encodedLine(id: .number(1), method: method, params: params)
-        let size = line.count
-        guard size <= ControlLineFramer.maximumLineLength else {
-            context.output.error(
-                "the request is \(size) bytes; the daemon reads at most \(ControlLineFramer.maximumLineLength) per request: split the input"
-            )
-            throw ExitCode(64)
-        }
-        let reply = try await ControlClient(socketPath: location.path, timeout: timeout, stop: stop).send(line: line)
-        if let version = reply.protocolVersion, version != ProtocolVersion.current {
-            context.output.warning(
-                "concertd speaks protocol \(version), this concertctl speaks \(ProtocolVersion.current); upgrade the older one"
-            )
-        }
-        return reply
+        try await global.exchange(method, params, in: context, timeout: timeout, stop: stop)
     }
 
     /// Prints `raw` as one JSON document when `--json` was given, else runs `human`.
