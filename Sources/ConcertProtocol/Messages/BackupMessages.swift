@@ -30,8 +30,10 @@ public struct BackupReadParams: Codable, Sendable, Hashable {
     /// How many bytes to read, at most ``BackupReadParams/maximumLength`` (the default).
     public var length: Int?
 
-    /// The most bytes one `backup.read` returns: its reply, base64 in a JSON line, stays a few MiB.
-    public static let maximumLength = 4 << 20
+    /// The most bytes one `backup.read` returns: each piece is copied a few times on its way out
+    /// (base64, then JSON), so its size sets the daemon's memory during a backup, and larger
+    /// pieces are no faster (`BENCHMARKS.md`).
+    public static let maximumLength = 1 << 20
 
     public init(backup: String, offset: Int64, length: Int? = nil) {
         self.backup = backup

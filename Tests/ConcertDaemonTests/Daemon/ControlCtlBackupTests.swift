@@ -120,7 +120,7 @@ import Testing
     @Test(arguments: [
         (#"{"backup":"B","offset":-1}"#, "offset"), (#"{"backup":"B","offset":9223372036854775807}"#, "offset"),
         (#"{"backup":"B","offset":0,"length":0}"#, "length"),
-        (#"{"backup":"B","offset":0,"length":4194305}"#, "length"),
+        (#"{"backup":"B","offset":0,"length":1048577}"#, "length"),
     ])
     func aReadOutsideTheCopyIsInvalidParams(params: String, field: String) async throws {
         let daemon = try TestDaemon()
