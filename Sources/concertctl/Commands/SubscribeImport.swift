@@ -53,9 +53,15 @@ extension ConcertCtl.Subscribe {
         } catch let stop as ImportStop {
             progress.clear()
             context.output.error(stop.message)
-            if stop.storedNothing, let secrets {
-                secrets.remove()
-                context.output.note("nothing was imported; \(secrets.path) is removed")
+            if let secrets {
+                if stop.storedNothing {
+                    secrets.remove()
+                    context.output.note("nothing was imported; \(secrets.path) is removed")
+                } else {
+                    context.output.note(
+                        "\(secrets.path) holds the \(Display.plural(secrets.count, "generated signing secret")) of the lines, if they were stored"
+                    )
+                }
             }
             throw stop.exit
         } catch let failure as SecretsFile.Failure {
