@@ -43,13 +43,6 @@ extension ConcertCtl.Subscribe {
                 ? try await importAtOnce(chunks[0].lines, secrets: secrets, in: context)
                 : try await importStaged(
                     chunks, lineCount: lines.count, secrets: secrets, progress: progress, in: context)
-            // Secrets in the result (one request's reply, or a commit of a daemon that ignored the
-            // request to send them with each chunk) go to the file too.
-            if let secrets {
-                try secrets.write(result.created)
-                try secrets.sync()
-                result.created = result.created.map { BulkCreatedSubscription(line: $0.line, id: $0.id) }
-            }
         } catch let stop as ImportStop {
             progress.clear()
             context.output.error(stop.message)
@@ -64,13 +57,26 @@ extension ConcertCtl.Subscribe {
                 }
             }
             throw stop.exit
-        } catch let failure as SecretsFile.Failure {
-            progress.clear()
-            context.output.error("\(failure.message)")
-            throw ExitCode(74)
         }
         progress.clear()
-        report(result, from: path, secrets: secrets, in: context)
+        // Secrets in the result (one request's reply, or a commit of a daemon that ignored the
+        // request to send them with each chunk) go to the file too. The subscriptions exist now:
+        // if the file cannot take them, they are printed rather than lost.
+        var unwritten: SecretsFile.Failure?
+        if let secrets {
+            do {
+                try secrets.write(result.created)
+                try secrets.sync()
+                result.created = result.created.map { BulkCreatedSubscription(line: $0.line, id: $0.id) }
+            } catch {
+                unwritten = error
+            }
+        }
+        report(result, from: path, secrets: unwritten == nil ? secrets : nil, in: context)
+        if let unwritten {
+            context.output.error("\(unwritten.message); the generated secrets are printed above instead")
+            throw ExitCode(74)
+        }
         if !result.rejected.isEmpty {
             context.output.error("\(Display.plural(result.rejected.count, "line")) rejected")
             throw ExitCode.failure
@@ -141,7 +147,7 @@ extension ConcertCtl.Subscribe {
         var checked = 0
         var staged = 0
         func take(_ result: SubscribeBulkStageResult, lines: Int) throws {
-            try secrets?.write(result.secrets ?? [])
+            try keep(result.secrets ?? [], in: secrets)
             rejected += result.rejected
             warnings += result.warnings
             checked += lines
@@ -192,11 +198,25 @@ extension ConcertCtl.Subscribe {
                 }
             }
         }
-        try secrets?.sync()
+        do {
+            try secrets?.sync()
+        } catch {
+            throw ImportStop(message: "\(error.message)", exit: ExitCode(74), storedNothing: true)
+        }
         var committed = try await commit(batch, staged: staged, progress: progress, in: context)
         committed.rejected = rejected
         committed.warnings = warnings
         return committed
+    }
+
+    /// Writes a staged chunk's secrets; nothing is stored yet, so a file that cannot take them
+    /// stops the import.
+    private func keep(_ entries: [BulkCreatedSubscription], in secrets: SecretsFile?) throws {
+        do {
+            try secrets?.write(entries)
+        } catch {
+            throw ImportStop(message: "\(error.message)", exit: ExitCode(74), storedNothing: true)
+        }
     }
 
     /// Sends the commit and waits for its reply as long as the daemon, asked for the batch's

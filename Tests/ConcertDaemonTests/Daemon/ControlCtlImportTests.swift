@@ -227,4 +227,28 @@ import Testing
         #expect(run.output.contains("checked 3,000 of 3,000 lines (100%)"))
         #expect(run.output.contains("\r\u{1B}[Kimported 3000 subscriptions from \(file); 0 rejected"))
     }
+
+    @Test func secretsTheFileCannotTakeAfterTheImportArePrintedRatherThanLost() async throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        let file = try writeImport(daemon, count: 4, generic: 2)
+        let secrets = daemon.directory + "/secrets.jsonl"
+        // No byte may be written to any file (SIGXFSZ ignored, so write(2) fails with EFBIG).
+        let command = [ConcertCtlPermissionTests.binary, "subscribe", "--from", file, "--secrets-file", secrets]
+            .joined(separator: " ")
+        let socket = daemon.socketPath
+        let run = try await offPool {
+            try runCtlBinary(
+                ["-c", "trap '' XFSZ; ulimit -f 0; exec \(command) --socket \(socket)"], executable: "/bin/sh")
+        }
+        #expect(run.status == 74, "\(run.error)")
+        #expect(run.error.contains("the generated secrets are printed above instead"))
+        let printed = run.output.split(separator: "\n").filter { $0.contains("secret: whsec_") }
+        #expect(printed.count == 2)
+        #expect(try active(daemon) == 4)
+        for line in printed {
+            let parts = line.split(separator: " ")
+            #expect(try storedSecret(daemon, String(parts[2])) == String(parts[4]))
+        }
+    }
 }
