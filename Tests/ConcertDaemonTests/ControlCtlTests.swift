@@ -203,6 +203,24 @@ struct ControlCtlTests {
         #expect(run.error.contains("make run"))
     }
 
+    @Test func aDaemonGoneWhileStagingLeavesNoSecretsFile() async throws {
+        // Answers the first chunk with a secret, then is gone: nothing was committed.
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let reply =
+            #"{"jsonrpc":"2.0","id":1,"protocol":1,"result":{"batch":"b","staged":700,"rejected":[],"warnings":[],"secrets":[{"line":1,"id":"sub-x","secret":"whsec_x"}]}}"#
+        let served = try OneShotServer(path: socket.path, reply: reply)
+        let file = socket.directory + "/import.jsonl"
+        try (1...3000).map { #"{"cities":["busan"],"webhook":"http://127.0.0.1:9/\#($0)","format":"generic"}"# }
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let secrets = socket.directory + "/secrets.jsonl"
+        let run = await runCtl(["subscribe", "--from", file, "--secrets-file", secrets, "--socket", socket.path])
+        served.wait()
+        #expect(run.status == 69, "\(run.error)")
+        #expect(run.error.contains("nothing was imported; \(secrets) is removed"))
+        #expect(!FileManager.default.fileExists(atPath: secrets))
+    }
+
     @Test func aDaemonOfAnotherProtocolVersionIsWarnedAbout() async throws {
         let socket = TemporarySocket()
         defer { socket.remove() }

@@ -57,6 +57,14 @@ extension ConcertCtl.Subscribe {
                 }
             }
             throw stop.exit
+        } catch {
+            // Any other end comes before the commit (an unreachable daemon while staging).
+            progress.clear()
+            if let secrets {
+                secrets.remove()
+                context.output.note("nothing was imported; \(secrets.path) is removed")
+            }
+            throw error
         }
         progress.clear()
         // Secrets in the result (one request's reply, or a commit of a daemon that ignored the
