@@ -96,6 +96,7 @@ let package = Package(
             name: "ConcertDaemonTests",
             dependencies: [
                 "ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd",
+                // A second connection to a daemon's database: holding its lock, reading a backup.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -8,7 +8,7 @@ figures into BENCHMARKS.md. Not a test: CI neither runs it nor fails on it.
 
   python3 Benchmarks/run.py                      everything at the issue's sizes (about 15 minutes)
   python3 Benchmarks/run.py --quick              smaller sizes, a few minutes; BENCHMARKS.md says so
-  python3 Benchmarks/run.py --only fanout,timer  some scenarios (raw apprise fanout email timer scale)
+  python3 Benchmarks/run.py --only fanout,timer  some scenarios (raw apprise fanout email timer scale import)
 """
 import argparse
 import datetime
@@ -25,7 +25,7 @@ sys.path.insert(0, HERE)
 from benchlib import machine, proc, report, scenarios, sinks  # noqa: E402
 from benchlib.figures import Results  # noqa: E402
 
-SCENARIOS = ["raw", "apprise", "fanout", "cycle", "email", "timer", "scale"]
+SCENARIOS = ["raw", "apprise", "fanout", "cycle", "email", "timer", "scale", "import"]
 
 
 def sh(command, **kwargs):
@@ -129,6 +129,9 @@ def main():
             scenarios.timer(ctx)
         if "scale" in only:
             scenarios.scale(ctx, scale_size)
+        if "import" in only:
+            for mix in ("today", "generic"):
+                scenarios.import_mix(ctx, scale_size, mix)
     finally:
         ctx.stop_all()
         nginx.stop()

@@ -355,6 +355,73 @@ def scale(ctx, count):
     return daemon
 
 
+def import_mix(ctx, count, mix):
+    """`concertctl subscribe --from FILE` of `count` subscriptions over the 16 cities, 3 offsets each,
+    on a fresh daemon. `today`: the scale scenario's mix, half email, half `generic` webhooks given
+    their secret. `generic`: the worst, every line a `generic` webhook without a secret, so each
+    gets one generated and handed over in `--secrets-file`. For `generic`, then `concertctl backup`
+    of the result on a fresh start of the daemon."""
+    scenario = f"import {count:,} ({'all generic, secrets generated' if mix == 'generic' else 'half email'})"
+    daemon = ctx.daemon(f"import-{mix}", clock_start="2019-09-20T00:00+09:00", smtp=ctx.smtp.url,
+                        mail_from="bench@example.org")
+    daemon.start()
+    with read_only(daemon.database) as db:
+        cities = [row[0] for row in db.execute("SELECT DISTINCT city_id FROM concert_city ORDER BY city_id")]
+    path = os.path.join(daemon.directory, "subscriptions.jsonl")
+    with open(path, "w") as f:
+        for i in range(count):
+            line = {"cities": [cities[i % len(cities)]], "before": "7d,1d,1h"}
+            host = SPREAD_HOSTS[i % len(SPREAD_HOSTS)]
+            if mix == "generic":
+                line |= {"webhook": ctx.nginx.url(f"/hook/{i}", host=host), "format": "generic"}
+            elif i % 2 == 0:
+                line["email"] = f"user{i}@example.org"
+            else:
+                line |= {"webhook": ctx.nginx.url(f"/hook/{i}", host=host), "format": "generic", "secret": SECRET}
+            f.write(json.dumps(line) + "\n")
+    secrets = os.path.join(daemon.directory, "secrets.jsonl")
+    load = proc.load_text()
+    start = time.perf_counter()
+    finished = subprocess.run([ctx.concertctl, "subscribe", "--from", path, "--secrets-file", secrets,
+                               "--socket", daemon.socket_path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+    seconds = time.perf_counter() - start
+    peak = daemon.peak_rss_mib()
+    with read_only(daemon.database) as db:
+        imported = db.execute("SELECT COUNT(*) FROM subscription").fetchone()[0]
+    if finished.returncode != 0 or imported != count:
+        ctx.results.note(scenario, f"concertctl exited {finished.returncode} with {imported:,} imported: "
+                         f"{finished.stderr.strip()[:300]}")
+    with open(secrets) as f:
+        handed = sum(1 for _ in f)
+    mode = os.stat(secrets).st_mode & 0o777
+    ctx.results.add(scenario, f"import of {imported:,} subscriptions (`concertctl subscribe --from FILE "
+                    f"--secrets-file S`), exit {finished.returncode}", seconds, "s", "{:.1f}", target="≤ 60 s",
+                    met=seconds <= 60 and finished.returncode == 0, load=load,
+                    note=f"{imported / seconds:.0f}/s; {handed:,} generated secrets in S (mode {mode:o})")
+    ctx.results.add(scenario, "daemon peak RSS during the import (VmHWM)", peak, "MiB", "{:.0f}",
+                    target="< 100 MiB", met=peak < 100)
+    if mix == "generic":
+        daemon.stop()
+        daemon.start()
+        backup = os.path.join(daemon.directory, "backup.sqlite3")
+        load = proc.load_text()
+        start = time.perf_counter()
+        finished = subprocess.run([ctx.concertctl, "backup", backup, "--socket", daemon.socket_path],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - start
+        peak = daemon.peak_rss_mib()
+        size = os.path.getsize(backup) / 1048576 if os.path.exists(backup) else 0
+        with read_only(backup) as db:
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+        ctx.results.add(scenario, f"`concertctl backup FILE` of the {size:.0f} MiB database, exit "
+                        f"{finished.returncode}", seconds, "s", "{:.1f}", load=load,
+                        note=f"{size / seconds:.0f} MiB/s; quick_check {check}; {finished.stderr.strip()[:200]}")
+        ctx.results.add(scenario, "daemon peak RSS from its start through the backup (VmHWM)", peak, "MiB",
+                        "{:.0f}", target="< 100 MiB", met=peak < 100)
+    daemon.stop()
+
+
 def idle(ctx, daemon, scenario):
     """CPU and context switches of a daemon with nothing due, sampled at 0, half and full time."""
     seconds = ctx.args.idle_seconds

@@ -44,12 +44,17 @@ public enum ControlMethods {
     public static let test = ControlMethod<SubscriptionIDParams, TestResult>("test")
     public static let preview = ControlMethod<PreviewParams, PreviewResult>("preview")
     public static let reload = ControlMethod<NoParams, ReloadResult>("reload")
+    public static let subscribeBulkProgress = ControlMethod<SubscribeBulkProgressParams, SubscribeBulkProgressResult>(
+        "subscribe.bulk.progress")
+    public static let backup = ControlMethod<NoParams, BackupResult>("backup")
+    public static let backupRead = ControlMethod<BackupReadParams, BackupReadResult>("backup.read")
 
     /// The names of all methods; a name not in this list is answered with `method_not_found`.
     public static let names: [String] = [
         status.name, cities.name, concerts.name, concertAdd.name, concertReschedule.name, concertCancel.name,
         subscribe.name, subscribeBulk.name, subscriptions.name, unsubscribe.name, pause.name, resume.name,
         upcoming.name, deliveries.name, retry.name, test.name, preview.name, reload.name,
-        subscribeBulkStage.name, subscribeBulkCommit.name, concertReset.name,
+        subscribeBulkStage.name, subscribeBulkCommit.name, concertReset.name, subscribeBulkProgress.name, backup.name,
+        backupRead.name,
     ]
 }

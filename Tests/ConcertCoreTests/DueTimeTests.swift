@@ -31,6 +31,14 @@ import Testing
         }
     }
 
+    @Test func aZeroOffsetIsRefusedWithAMessageNamingTheRealRange() {
+        #expect {
+            try ReminderOffset.parseList("0d")
+        } throws: { error in
+            (error as? OffsetListError)?.description.contains("from 1s to 366d") == true
+        }
+    }
+
     @Test func remindersCountBackFromTheStartInKoreaTime() {
         let due = ReminderOffset.defaults.map { ReminderPlanner.dueTime(for: daegu.schedule, offset: $0) }
         #expect(

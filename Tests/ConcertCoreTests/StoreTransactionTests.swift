@@ -199,4 +199,30 @@ extension BulkImportTests {
         #expect(first[0].count == Subscription.makeID().count && first[0].hasPrefix("sub-"))
         #expect(first[0].prefix(9) != second[0].prefix(9), "each import has its own prefix")
     }
+
+    @Test func aReservedIDBlockGivesIDsNoStoredSubscriptionHasAndTheImportStoresThem() throws {
+        let database = try AppDatabase.inMemory()
+        try database.importCatalog(Fixtures.catalog, now: now)
+        let stored = try database.importSubscriptions(
+            [NewSubscription(channel: .email("a@example.org"), cities: ["busan"])], now: now)
+        let taken = String(stored[0].id.prefix(9))
+        var block = try database.reserveSubscriptionIDBlock(avoiding: ["sub-other"])
+        #expect(block.prefix != taken && block.prefix != "sub-other")
+        let ids = (0..<3).compactMap { _ in block.next() }
+        #expect(ids == ids.sorted() && Set(ids).count == 3 && ids.allSatisfy { $0.hasPrefix(block.prefix) })
+        #expect(ids[0].count == Subscription.makeID().count)
+        let news = (0..<3).map { NewSubscription(channel: .email("user\($0)@example.org"), cities: ["busan"]) }
+        var freeBefore = false
+        var added: [String] = []
+        try database.importSubscriptions(now: now) { importer in
+            freeBefore = try importer.isFree(block)
+            for (new, id) in zip(news, ids) { added.append(try importer.add(new, id: id)) }
+        }
+        #expect(freeBefore)
+        #expect(added == ids)
+        #expect(try ids.allSatisfy { try database.subscription(id: $0) != nil })
+        var freeAfter = true
+        try database.importSubscriptions(now: now) { importer in freeAfter = try importer.isFree(block) }
+        #expect(!freeAfter, "once one of its ids is stored, the block is not free")
+    }
 }

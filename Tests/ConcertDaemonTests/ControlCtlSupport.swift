@@ -143,6 +143,7 @@ func runCtlBinary(_ arguments: [String], environment: [String: String] = [:], ex
     process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
     let output = Pipe()
     let error = Pipe()
+    process.standardInput = FileHandle.nullDevice
     process.standardOutput = output
     process.standardError = error
     try process.run()

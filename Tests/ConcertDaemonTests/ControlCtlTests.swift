@@ -209,6 +209,24 @@ struct ControlCtlTests {
         #expect(run.error.contains("make run"))
     }
 
+    @Test func aDaemonGoneWhileStagingLeavesNoSecretsFile() async throws {
+        // Answers the first chunk with a secret, then is gone: nothing was committed.
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let reply =
+            #"{"jsonrpc":"2.0","id":1,"protocol":1,"result":{"batch":"b","staged":700,"rejected":[],"warnings":[],"secrets":[{"line":1,"id":"sub-x","secret":"whsec_x"}]}}"#
+        let served = try OneShotServer(path: socket.path, reply: reply)
+        let file = socket.directory + "/import.jsonl"
+        try (1...3000).map { #"{"cities":["busan"],"webhook":"http://127.0.0.1:9/\#($0)","format":"generic"}"# }
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let secrets = socket.directory + "/secrets.jsonl"
+        let run = await runCtl(["subscribe", "--from", file, "--secrets-file", secrets, "--socket", socket.path])
+        served.wait()
+        #expect(run.status == 69, "\(run.error)")
+        #expect(run.error.contains("nothing was imported; \(secrets) is removed"))
+        #expect(!FileManager.default.fileExists(atPath: secrets))
+    }
+
     @Test func aDaemonOfAnotherProtocolVersionIsWarnedAbout() async throws {
         let socket = TemporarySocket()
         defer { socket.remove() }
@@ -343,4 +361,40 @@ final class OneShotServer: @unchecked Sendable {
     }
 
     func wait() { done.wait() }
+}
+
+/// Each numeric option refuses exactly what its message says it refuses, and says the range it takes.
+@Suite(.timeLimit(.minutes(1)))
+struct ConcertCtlNumericOptionTests {
+    @Test(arguments: ["0", "-1", "0.05", "3600.5", "1e9", "nan", "inf"])
+    func aTimeoutOutsideItsRangeIsRefusedNamingTheRealRange(value: String) async {
+        let run = await runCtl(["status", "--timeout", value, "--socket", "/nonexistent/c.sock"])
+        #expect(run.status == 64)
+        #expect(run.error.contains("--timeout must be a number of seconds from 0.1 to 3600"), "\(run.error)")
+    }
+
+    @Test(arguments: ["0.1", "3600", "2.5"])
+    func theEndsOfTheTimeoutRangeAreAccepted(value: String) async {
+        let run = await runCtl(["status", "--timeout", value, "--socket", "/nonexistent/c.sock"])
+        #expect(run.status == 69, "\(run.error)")
+    }
+
+    @Test(arguments: ["0d", "0s", "367d", "8785h"])
+    func anOffsetOutsideItsRangeIsRefusedNamingTheRealRange(value: String) async {
+        let run = await runCtl(
+            ["subscribe", "busan", "--email", "a@example.org", "--before", value, "--socket", "/nonexistent/c.sock"])
+        #expect(run.status == 64)
+        #expect(run.error.contains("from 1s to 366d"), "\(run.error)")
+    }
+
+    @Test func anOffsetTooLargeForAnIntegerIsAUsageErrorNotACrash() async throws {
+        let run = try await offPool {
+            try runCtlBinary([
+                "subscribe", "busan", "--email", "a@example.org", "--before", "9223372036854775807d,1d", "--socket",
+                "/nonexistent/c.sock",
+            ])
+        }
+        #expect(run.status == 64, "\(run.error)")
+        #expect(run.error.contains("from 1s to 366d"))
+    }
 }

@@ -285,8 +285,40 @@ struct MessageGoldenTests {
         try expectGolden(ConcertsResult(concerts: []), #"{"concerts":[]}"#)
     }
 
+    @Test func bulkImportSecretsAndProgress() throws {
+        try expectGolden(
+            SubscribeBulkParams(lines: ["{}"], generatedSecrets: .refuse),
+            #"{"generated_secrets":"refuse","lines":["{}"]}"#)
+        try expectGolden(SubscribeBulkParams(lines: []), #"{"lines":[]}"#)
+        try expectGolden(
+            SubscribeBulkStageParams(batch: "b", firstLine: 3, lines: ["{}"], generatedSecrets: .stage),
+            #"{"batch":"b","first_line":3,"generated_secrets":"stage","lines":["{}"]}"#)
+        try expectGolden(
+            SubscribeBulkStageResult(
+                batch: "b", staged: 2, secrets: [BulkCreatedSubscription(line: 3, id: "sub-x", secret: "whsec_s")]),
+            #"{"batch":"b","rejected":[],"secrets":[{"id":"sub-x","line":3,"secret":"whsec_s"}],"staged":2,"warnings":[]}"#
+        )
+        try expectGolden(
+            SubscribeBulkStageResult(batch: "b", staged: 2), #"{"batch":"b","rejected":[],"staged":2,"warnings":[]}"#)
+        try expectGolden(SubscribeBulkProgressParams(batch: "b"), #"{"batch":"b"}"#)
+        try expectGolden(
+            SubscribeBulkProgressResult(batch: "b", state: .committing, staged: 10, imported: 4),
+            #"{"batch":"b","imported":4,"staged":10,"state":"committing"}"#)
+    }
+
+    @Test func backup() throws {
+        try expectGolden(
+            BackupResult(backup: "backup-x", size: 4096, schemaVersion: 6),
+            #"{"backup":"backup-x","schema_version":6,"size":4096}"#)
+        try expectGolden(
+            BackupReadParams(backup: "backup-x", offset: 0, length: 1024),
+            #"{"backup":"backup-x","length":1024,"offset":0}"#)
+        try expectGolden(
+            BackupReadResult(offset: 0, data: "AAE=", end: true), #"{"data":"AAE=","end":true,"offset":0}"#)
+    }
+
     @Test func everyMethodNameIsListedOnce() {
-        #expect(Set(ControlMethods.names).count == 21)
+        #expect(Set(ControlMethods.names).count == 24)
         #expect(ControlMethods.names.contains("subscribe.bulk"))
     }
 

@@ -173,13 +173,13 @@ _concertctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|cities|concerts|concert|subscribe|subscriptions|unsubscribe|pause|resume|upcoming|deliveries|retry|test|preview|reload|help)
+    status|cities|concerts|concert|subscribe|subscriptions|unsubscribe|pause|resume|upcoming|deliveries|retry|test|preview|reload|backup|help)
         # Offer subcommand argument completions
         "_concertctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status cities concerts concert subscribe subscriptions unsubscribe pause resume upcoming deliveries retry test preview reload help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status cities concerts concert subscribe subscriptions unsubscribe pause resume upcoming deliveries retry test preview reload backup help' -- "${cur}"))
         ;;
     esac
 }
@@ -383,7 +383,7 @@ _concertctl_subscribe() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --email --webhook --format --secret --before --lang --label --from)
+    non_repeating_options=(--socket --timeout --email --webhook --format --secret --before --lang --label --from --secrets-file)
     __concertctl_offer_flags_options -1
 
     # Offer option value completions
@@ -418,6 +418,10 @@ _concertctl_subscribe() {
         return
         ;;
     '--from')
+        __concertctl_add_completions -f
+        return
+        ;;
+    '--secrets-file')
         __concertctl_add_completions -f
         return
         ;;
@@ -640,6 +644,33 @@ _concertctl_reload() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    esac
+}
+
+_concertctl_backup() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __concertctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        __concertctl_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __concertctl_add_completions -f
         return
         ;;
     esac

@@ -41,7 +41,7 @@ function __concertctl_parse_tokens -S
                 __concertctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'version' 'h/help'
             end
         case 'subscribe'
-            __concertctl_parse_subcommand -r 1 'socket=' 'json' 'timeout=' 'email=' 'webhook=' 'format=' 'secret=' 'before=' 'lang=' 'label=' 'quiet' 'from=' 'version' 'h/help'
+            __concertctl_parse_subcommand -r 1 'socket=' 'json' 'timeout=' 'email=' 'webhook=' 'format=' 'secret=' 'before=' 'lang=' 'label=' 'quiet' 'from=' 'secrets-file=' 'version' 'h/help'
         case 'subscriptions'
             __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'city=' 'limit=' 'version' 'h/help'
         case 'unsubscribe'
@@ -62,6 +62,8 @@ function __concertctl_parse_tokens -S
             __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'from=' 'to=' 'city=' 'limit=' 'version' 'h/help'
         case 'reload'
             __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
+        case 'backup'
+            __concertctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'version' 'h/help'
         case 'help'
             __concertctl_parse_subcommand -r 1 'version'
         end
@@ -134,20 +136,21 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positiona
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'test' -d 'Send a test message to a subscription now and report the receiver\'s answer.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'preview' -d 'Show every reminder due in a window, rendered, without sending anything.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'reload' -d 'Re-read the configuration and catalog, as SIGHUP does.'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'backup' -d 'Copy the database into a new file, consistently, while the daemon runs.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl status" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl status" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl status" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl status" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl status" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl status" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl cities" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl cities" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl cities" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl cities" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl cities" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl cities" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" city' -l 'city' -d 'Only concerts of this city (an id or a name from `cities`).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" all' -l 'all' -d 'Past and cancelled concerts too.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concerts" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
@@ -161,7 +164,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positiona
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl concert" -eq 1' -fa 'reset' -d 'Give a concert changed with concertctl back to the catalog file.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add"' -l 'city' -d 'Cities whose subscribers are reminded; the first one hosts it.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add" title' -l 'title' -d 'The concert\'s title.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add" start' -l 'start' -d 'Start: 2019-11-02T14:00, 2019-11-02T14:00+09:00, or a date when the time is not announced.' -rfka ''
@@ -173,7 +176,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert add" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" start' -l 'start' -d 'New start, as for `concert add`; the end moves with it unless --end is given.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" end' -l 'end' -d 'New end, in the same form as the start (a date when the time is not announced).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" venue' -l 'venue' -d 'New venue, used for both languages unless --venue-en is given.' -rfka ''
@@ -182,17 +185,17 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reschedule" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert cancel" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert cancel" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert cancel" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert cancel" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert cancel" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert cancel" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reset" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reset" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reset" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reset" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reset" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl concert reset" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" email' -l 'email' -d 'Send reminders to this email address.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" webhook' -l 'webhook' -d 'Send reminders to this webhook URL.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" format' -l 'format' -d 'The webhook\'s payload format (generic, slack, discord, …).' -rfka ''
@@ -202,39 +205,40 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" label' -l 'label' -d 'A note for administrators, shown in listings.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" quiet' -l 'quiet' -d 'Do not send a confirmation message.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" from' -l 'from' -d 'Import subscriptions from a file of JSON lines.' -rF
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" secrets-file' -l 'secrets-file' -d 'With --from: a new file to write the generated signing secrets to (mode 0600).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscribe" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" city' -l 'city' -d 'Only subscriptions that include this city.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl subscriptions" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl unsubscribe" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl unsubscribe" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl unsubscribe" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl unsubscribe" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl unsubscribe" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl unsubscribe" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl pause" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl pause" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl pause" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl pause" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl pause" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl pause" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl resume" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl resume" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl resume" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl resume" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl resume" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl resume" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl upcoming" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" state' -l 'state' -d 'Only deliveries in this state.' -rfka 'scheduled sending sent retrying failed skipped'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" subscription' -l 'subscription' -d 'Only deliveries of this subscription.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
@@ -242,17 +246,17 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl deliveries" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl retry" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl retry" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl retry" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl retry" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl retry" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl retry" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl test" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl test" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl test" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl test" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl test" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl test" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" from' -l 'from' -d 'Window start (default: the daemon\'s now).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" to' -l 'to' -d 'Window end (default: seven days after --from).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" city' -l 'city' -d 'Only reminders of this city\'s concerts.' -rfka ''
@@ -261,7 +265,13 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl backup" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl backup" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl backup" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl backup" -eq 1' -F
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl backup" version' -l 'version' -d 'Show the version.'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl backup" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl help" version' -l 'version' -d 'Show the version.'

@@ -47,7 +47,7 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
                     text: text,
                     reason: trimmed.isEmpty
                         ? "an empty item"
-                        : "'\(trimmed)' is not an offset: write a whole number followed by d, h, m or s (7d, 1d, 3h, 30m, 90s), at most 366d"
+                        : "'\(trimmed)' is not an offset: write a whole number followed by d, h, m or s (7d, 1d, 3h, 30m, 90s), from 1s to 366d"
                 )
             }
             offsets.insert(offset)

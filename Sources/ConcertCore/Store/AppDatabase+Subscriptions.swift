@@ -174,6 +174,12 @@ extension AppDatabase {
         return stored
     }
 
+    /// A block of subscription ids no stored subscription has and whose prefix is not in
+    /// `avoiding`, for a staged import to hand out before its commit.
+    public func reserveSubscriptionIDBlock(avoiding: Set<String>) throws -> SubscriptionIDBlock {
+        try writer.read { db in SubscriptionIDBlock(prefix: try SequentialIDs.freePrefix(db, avoiding: avoiding)) }
+    }
+
     /// The bulk path of `concertctl subscribe --from`: `body` hands the subscriptions to the
     /// importer one by one (so they need not all be in memory at once), all in one transaction
     /// that `body` aborts by throwing. Returns how many were stored.

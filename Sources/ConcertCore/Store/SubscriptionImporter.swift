@@ -55,12 +55,13 @@ public struct SubscriptionImporter {
                 """)
     }
 
-    /// Stores one subscription, active, with its reminders; returns its new id. Throws a
+    /// Stores one subscription, active, with its reminders; returns its id: `id` when given (one
+    /// of a ``SubscriptionIDBlock`` that ``isFree(_:)`` has confirmed), else a new one. Throws a
     /// `conflict` `StoreError`, storing nothing, when a subscription not removed (or an earlier
     /// line of this import) already asks for the same (`AppDatabase.refuseSameSubscription`).
-    public mutating func add(_ new: NewSubscription) throws -> String {
+    public mutating func add(_ new: NewSubscription, id given: String? = nil) throws -> String {
         try AppDatabase.refuseSameSubscription(db, as: new)
-        let id = try ids.next(db)
+        let id = try given ?? ids.next(db)
         var format: String?
         var secret: String?
         if case .webhook(_, let f, let s) = new.channel {
@@ -118,6 +119,12 @@ public struct SubscriptionImporter {
         return id
     }
 
+    /// Whether no stored subscription has an id of `block` yet: a block reserved before the
+    /// transaction began (for a staged import) is checked once inside it.
+    public func isFree(_ block: SubscriptionIDBlock) throws -> Bool {
+        try !SequentialIDs.prefixIsTaken(block.prefix, db)
+    }
+
     /// Adds what was inserted to the running counters.
     func finish() throws {
         try Counters.add(db, "subscription.active", subscriptions)
@@ -135,7 +142,7 @@ struct SequentialIDs {
     private static let width = 5
     private var prefix = ""
     private var counter = 0
-    private static let capacity = 1 << (5 * width)
+    static let capacity = 1 << (5 * width)
 
     init(_ db: Database) throws {
         try choosePrefix(db)
@@ -143,23 +150,63 @@ struct SequentialIDs {
 
     mutating func next(_ db: Database) throws -> String {
         if counter == Self.capacity { try choosePrefix(db) }
+        defer { counter += 1 }
+        return Self.id(prefix: prefix, counter: counter)
+    }
+
+    /// The id `counter` of the ids starting with `prefix`.
+    static func id(prefix: String, counter: Int) -> String {
         var digits = [Character](repeating: "2", count: Self.width)
         var rest = counter
         for index in stride(from: Self.width - 1, through: 0, by: -1) {
             digits[index] = RandomID.alphabet[rest & 31]
             rest >>= 5
         }
-        counter += 1
         return prefix + String(digits)
     }
 
-    /// A prefix no stored id starts with (`~` sorts after every character of the alphabet).
     private mutating func choosePrefix(_ db: Database) throws {
+        prefix = try Self.freePrefix(db, avoiding: [])
+        counter = 0
+    }
+
+    /// A prefix no stored id starts with, and none of `avoiding`.
+    static func freePrefix(_ db: Database, avoiding: Set<String>) throws -> String {
+        var prefix: String
         repeat {
             prefix = "sub-" + RandomID.make(length: Self.width)
-        } while try Bool.fetchOne(
+        } while try avoiding.contains(prefix) || prefixIsTaken(prefix, db)
+        return prefix
+    }
+
+    /// Whether a stored id starts with `prefix` (`~` sorts after every character of the alphabet).
+    static func prefixIsTaken(_ prefix: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM subscription WHERE id >= ? AND id < ?)",
             arguments: [prefix, prefix + "~"]) ?? false
-        counter = 0
+    }
+}
+
+/// Subscription ids reserved for a staged import before it is committed, so that each staged
+/// chunk's reply can name the id its lines will have: a prefix that no stored id (and no other
+/// block the caller holds) has, then a counter, as ``SubscriptionImporter`` makes them.
+///
+/// Nothing stops a single `subscribe` from drawing an id of the block meanwhile (one chance in
+/// 32⁵ per subscription): the commit checks ``SubscriptionImporter/isFree(_:)`` first.
+public struct SubscriptionIDBlock: Sendable, Hashable {
+    public let prefix: String
+    public private(set) var used = 0
+    /// How many ids one block holds.
+    public static let capacity = SequentialIDs.capacity
+
+    init(prefix: String) {
+        self.prefix = prefix
+    }
+
+    /// The block's next id, or `nil` when all are used.
+    public mutating func next() -> String? {
+        guard used < Self.capacity else { return nil }
+        defer { used += 1 }
+        return SequentialIDs.id(prefix: prefix, counter: used)
     }
 }

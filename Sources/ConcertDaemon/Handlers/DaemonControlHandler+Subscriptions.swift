@@ -28,13 +28,22 @@ extension DaemonControlHandler {
                     })
         }
         router.register(ControlMethods.subscribeBulk) { params, peer in
+            let mode = params.generatedSecrets ?? .reply
+            guard mode != .stage else {
+                throw ControlError.invalidParams(
+                    "generated_secrets 'stage' applies to subscribe.bulk.stage; use 'reply' or 'refuse'",
+                    field: "generated_secrets")
+            }
             let checked = checkImportLines(
                 params.lines[...], firstLine: 1, daemon: daemon, concerts: try? daemon.database.concerts())
+            try BulkImportStaging.check(checked.accepted, mode: mode, generatedBefore: 0)
             var created: [BulkCreatedSubscription] = []
             var same = SameSubscriptionLines()
             let imported = try importChecked(daemon: daemon, peer: peer) { add in
                 for record in checked.accepted {
-                    guard let id = try same.refused(record.line, { try add(record.subscription) }) else { continue }
+                    guard let id = try same.refused(record.line, { try add(record.subscription, nil) }) else {
+                        continue
+                    }
                     created.append(BulkCreatedSubscription(line: record.line, id: id, secret: record.generatedSecret))
                 }
             }
@@ -43,29 +52,28 @@ extension DaemonControlHandler {
                 rejected: (checked.rejected + same.rejected).sorted { $0.line < $1.line },
                 warnings: checked.warnings + same.warnings)
         }
-        let staging = BulkImportStaging(directory: daemon.resolved.paths.stateDirectory)
+        let staging = BulkImportStaging(directory: daemon.resolved.paths.stateDirectory) { taken in
+            try daemon.database.reserveSubscriptionIDBlock(avoiding: taken)
+        }
         router.register(ControlMethods.subscribeBulkStage) { params, _ in
+            let mode = params.generatedSecrets ?? .reply
             let checked = checkImportLinesInTwoHalves(params.lines, firstLine: params.firstLine, daemon: daemon)
-            let (batch, staged) = try staging.stage(checked.accepted, batch: params.batch)
+            let (batch, staged, secrets) = try staging.stage(checked.accepted, batch: params.batch, secrets: mode)
             return SubscribeBulkStageResult(
-                batch: batch, staged: staged, rejected: checked.rejected, warnings: checked.warnings)
+                batch: batch, staged: staged, rejected: checked.rejected, warnings: checked.warnings,
+                secrets: mode == .stage ? secrets : nil)
         }
         router.register(ControlMethods.subscribeBulkCommit) { params, peer in
-            // Only the lines whose secret was generated are listed: a reply naming each of a
-            // million subscriptions took hundreds of megabytes to build.
-            let file = try staging.take(params.batch)
-            var created: [BulkCreatedSubscription] = []
-            var same = SameSubscriptionLines()
-            let imported = try importChecked(daemon: daemon, peer: peer) { add in
-                try file.readRecords { record in
-                    guard let id = try same.refused(record.line, { try add(record.subscription) }) else { return }
-                    if let secret = record.generatedSecret {
-                        created.append(BulkCreatedSubscription(line: record.line, id: id, secret: secret))
-                    }
-                }
+            let commit = try staging.take(params.batch)
+            defer { staging.finish(params.batch) }
+            // On a thread of its own: the handlers' queue stays free to answer
+            // `subscribe.bulk.progress` and `status` during a commit that can take a minute.
+            return try await onItsOwnThread { () throws(ControlError) in
+                try commitStaged(commit, peer: peer, daemon: daemon)
             }
-            return SubscribeBulkResult(
-                imported: imported, created: created, rejected: same.rejected, warnings: same.warnings)
+        }
+        router.register(ControlMethods.subscribeBulkProgress) { params, _ in
+            try staging.progress(params.batch)
         }
         router.register(ControlMethods.unsubscribe) { params, peer in
             try changeState(
@@ -85,8 +93,53 @@ extension DaemonControlHandler {
     }
 
     typealias CheckedLines = (
-        accepted: [StagedImportFile.Record], rejected: [BulkRejectedLine], warnings: [String]
+        accepted: [CheckedImportLine], rejected: [BulkRejectedLine], warnings: [String]
     )
+
+    /// Stores a staged batch in one transaction, with the ids its chunks were given. Lists only
+    /// the lines whose secret was generated, and only when the batch asked for them in this
+    /// reply (``GeneratedSecrets/reply``, at most ``BulkImportLimits/secretsInOneReply``): a reply
+    /// naming each of a million subscriptions took a gigabyte to build. A line that repeats a
+    /// subscription made since it was staged is left out and named in `rejected`; the secret a
+    /// stage handed out for it belongs to no subscription.
+    private static func commitStaged(
+        _ commit: BulkImportStaging.Commit, peer: PeerCredentials, daemon: Daemon
+    ) throws(ControlError) -> SubscribeBulkResult {
+        var created: [BulkCreatedSubscription] = []
+        var same = SameSubscriptionLines()
+        var written = 0
+        let imported = try importChecked(daemon: daemon, peer: peer) { add in
+            try commit.file.readRecords { record in
+                written += 1
+                if written % 1024 == 0 { commit.progress.set(written) }
+                guard let id = try same.refused(record.line, { try add(record.subscription, record.id) }) else {
+                    return
+                }
+                if commit.secrets == .reply, let secret = record.generatedSecret {
+                    created.append(BulkCreatedSubscription(line: record.line, id: id, secret: secret))
+                }
+            }
+        } before: { importer throws(ControlError) in
+            guard try store({ try importer.isFree(commit.ids) }) else {
+                throw .conflict(
+                    "a subscription made since the import was staged took one of the ids its chunks were given; nothing was imported: import the file again"
+                )
+            }
+        }
+        commit.progress.set(written)
+        return SubscribeBulkResult(
+            imported: imported, created: created, rejected: same.rejected, warnings: same.warnings)
+    }
+
+    /// Runs `body` on a thread of its own and waits for it without holding the handlers' queue.
+    static func onItsOwnThread<T: Sendable>(
+        _ body: @escaping @Sendable () throws(ControlError) -> T
+    ) async throws(ControlError) -> T {
+        let result: Result<T, ControlError> = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Result { () throws(ControlError) in try body() }) }.start()
+        }
+        return try result.get()
+    }
 
     /// Checks a chunk of a large import as two halves at once, one on a thread of its own: the
     /// handlers' queue is serial, and checking lines took as much of the daemon's time as
@@ -123,7 +176,7 @@ extension DaemonControlHandler {
     private static func checkImportLines(
         _ lines: ArraySlice<String>, firstLine: Int, daemon: Daemon, concerts: [StoredConcert]?
     ) -> CheckedLines {
-        var accepted: [StagedImportFile.Record] = []
+        var accepted: [CheckedImportLine] = []
         var rejected: [BulkRejectedLine] = []
         var warnings: [String] = []
         let decoder = JSONDecoder()
@@ -150,14 +203,18 @@ extension DaemonControlHandler {
     }
 
     /// Imports checked lines in one transaction, without confirmation messages: `body` hands
-    /// each subscription to `add`, which returns its id. Returns how many were imported.
+    /// each subscription to `add` with the id it was given (or `nil` for a new one), which
+    /// returns its id; `before` may refuse first. Returns how many were imported.
     private static func importChecked(
-        daemon: Daemon, peer: PeerCredentials, _ body: (_ add: (NewSubscription) throws -> String) throws -> Void
+        daemon: Daemon, peer: PeerCredentials,
+        _ body: (_ add: (NewSubscription, String?) throws -> String) throws -> Void,
+        before: (SubscriptionImporter) throws(ControlError) -> Void = { _ in }
     ) throws(ControlError) -> Int {
         let started = ContinuousClock.now
         let imported = try store {
             try daemon.database.importSubscriptions(now: daemon.clock.now()) { importer in
-                try body { try importer.add($0) }
+                try before(importer)
+                try body { try importer.add($0, id: $1) }
             }
         }
         daemon.scheduler.wake()

@@ -20,6 +20,7 @@ public struct DaemonControlHandler: ControlHandler {
         Self.registerSubscriptions(&router, daemon)
         Self.registerDeliveries(&router, daemon)
         Self.registerListings(&router, daemon)
+        Self.registerBackup(&router, daemon)
         self.router = router
     }
 

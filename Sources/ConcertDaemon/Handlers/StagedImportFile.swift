@@ -12,9 +12,10 @@ import Foundation
 ///
 /// Records are length-prefixed column values, read back in order by `readRecords`.
 final class StagedImportFile {
-    /// One staged subscription and the file's line it came from.
+    /// One staged subscription, the file's line it came from and the id it will have.
     struct Record {
         var line: Int
+        var id: String
         var subscription: NewSubscription
         /// The signing secret the daemon generated for it, to be shown once after the commit.
         var generatedSecret: String?
@@ -22,7 +23,7 @@ final class StagedImportFile {
 
     private let descriptor: Int32
     private(set) var count = 0
-    /// Lines whose signing secret was generated: few, kept in memory.
+    /// Records whose signing secret was generated.
     private(set) var generatedSecrets = 0
 
     init(directory: String) throws {
@@ -89,6 +90,7 @@ final class StagedImportFile {
         let start = bytes.count
         bytes.append(contentsOf: [0, 0, 0, 0])  // the record's length, filled in below
         appendInteger(UInt64(record.line), to: &bytes)
+        appendString(record.id, to: &bytes)
         let s = record.subscription
         switch s.channel {
         case .email(let address):
@@ -141,6 +143,7 @@ final class StagedImportFile {
             let length = Int(integer(UInt32.self))
             guard bytes.count - position >= length else { return nil }
             let line = Int(integer(UInt64.self))
+            let id = string() ?? ""
             let kind = bytes[position]
             position += 1
             let target = string() ?? ""
@@ -156,7 +159,7 @@ final class StagedImportFile {
             let channel: ChannelAddress =
                 kind == 0 ? .email(target) : .webhook(url: target, format: format ?? "generic", secret: secret)
             return Record(
-                line: line,
+                line: line, id: id,
                 subscription: NewSubscription(
                     channel: channel, cities: cities, offsets: offsets, language: language, label: label),
                 generatedSecret: generated ? secret : nil)

@@ -6,9 +6,18 @@
 /// split larger files.
 public struct SubscribeBulkParams: ControlParams, Hashable {
     public var lines: [String]
+    /// Where generated signing secrets go: ``GeneratedSecrets/reply`` (the default) or
+    /// ``GeneratedSecrets/refuse``.
+    public var generatedSecrets: GeneratedSecrets?
 
-    public init(lines: [String]) {
+    public init(lines: [String], generatedSecrets: GeneratedSecrets? = nil) {
         self.lines = lines
+        self.generatedSecrets = generatedSecrets
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case lines
+        case generatedSecrets = "generated_secrets"
     }
 }
 
@@ -31,7 +40,8 @@ public struct SubscribeBulkResult: Codable, Sendable, Hashable {
     }
 }
 
-/// One line of a bulk import that became a subscription.
+/// One line of a bulk import that became a subscription (or, in a `subscribe.bulk.stage`
+/// reply, will become one when the batch is committed).
 public struct BulkCreatedSubscription: Codable, Sendable, Hashable {
     public var line: Int
     public var id: String

@@ -10,16 +10,21 @@ public struct SubscribeBulkStageParams: ControlParams, Hashable {
     /// the whole chunk lie in ``ParamRange/lineNumber``.
     public var firstLine: Int
     public var lines: [String]
+    /// Where generated signing secrets go (default ``GeneratedSecrets/reply``: in the commit's
+    /// reply). Every chunk of a batch must name the same.
+    public var generatedSecrets: GeneratedSecrets?
 
-    public init(batch: String? = nil, firstLine: Int = 1, lines: [String]) {
+    public init(batch: String? = nil, firstLine: Int = 1, lines: [String], generatedSecrets: GeneratedSecrets? = nil) {
         self.batch = batch
         self.firstLine = firstLine
         self.lines = lines
+        self.generatedSecrets = generatedSecrets
     }
 
     private enum CodingKeys: String, CodingKey {
         case batch, lines
         case firstLine = "first_line"
+        case generatedSecrets = "generated_secrets"
     }
 
     public func checkRanges() throws(ControlError) {
@@ -37,12 +42,19 @@ public struct SubscribeBulkStageResult: Codable, Sendable, Hashable {
     public var staged: Int
     public var rejected: [BulkRejectedLine]
     public var warnings: [String]
+    /// With ``GeneratedSecrets/stage``: this chunk's lines whose signing secret was generated,
+    /// with the id each will have once committed. Shown only in this reply.
+    public var secrets: [BulkCreatedSubscription]?
 
-    public init(batch: String, staged: Int, rejected: [BulkRejectedLine] = [], warnings: [String] = []) {
+    public init(
+        batch: String, staged: Int, rejected: [BulkRejectedLine] = [], warnings: [String] = [],
+        secrets: [BulkCreatedSubscription]? = nil
+    ) {
         self.batch = batch
         self.staged = staged
         self.rejected = rejected
         self.warnings = warnings
+        self.secrets = secrets
     }
 }
 

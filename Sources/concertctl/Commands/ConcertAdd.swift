@@ -55,10 +55,10 @@ extension ConcertCtl.Concert {
         func run(in context: CommandContext) async throws {
             let (result, raw) = try await call(ControlMethods.concertAdd, try params(), in: context)
             emit(raw, in: context) {
-                context.output.line(result.concert.id)
+                context.output.line("\(result.concert.id)")
                 context.output.note("added; \(Display.plural(result.notices, "new-concert notice")) queued")
             }
-            for warning in result.warnings { context.output.warning(warning) }
+            for warning in result.warnings { context.output.warning("\(warning)") }
         }
     }
 }

@@ -21,7 +21,7 @@ extension ConcertCtl.Concert {
                 context.output.line(
                     "cancelled \(result.concert.id); \(Display.plural(result.notices, "cancellation notice")) queued")
             }
-            for warning in result.warnings { context.output.warning(warning) }
+            for warning in result.warnings { context.output.warning("\(warning)") }
         }
     }
 }

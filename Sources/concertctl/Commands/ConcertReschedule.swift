@@ -48,11 +48,11 @@ extension ConcertCtl.Concert {
         func run(in context: CommandContext) async throws {
             let (result, raw) = try await call(ControlMethods.concertReschedule, try params(), in: context)
             emit(raw, in: context) {
-                context.output.line(
-                    Display.change(
-                        result, done: "changed \(id)", unchanged: "\(id): nothing changed", notice: "change notice"))
+                let summary = Display.change(
+                    result, done: "changed \(id)", unchanged: "\(id): nothing changed", notice: "change notice")
+                context.output.line("\(summary)")
             }
-            for warning in result.warnings { context.output.warning(warning) }
+            for warning in result.warnings { context.output.warning("\(warning)") }
         }
     }
 }

@@ -24,12 +24,12 @@ extension ConcertCtl.Concert {
         func run(in context: CommandContext) async throws {
             let (result, raw) = try await call(ControlMethods.concertReset, ConcertIDParams(id: id), in: context)
             emit(raw, in: context) {
-                context.output.line(
-                    Display.change(
-                        result, done: "reset \(id) to the catalog",
-                        unchanged: "\(id) follows the catalog file again; nothing else changed", notice: "notice"))
+                let summary = Display.change(
+                    result, done: "reset \(id) to the catalog",
+                    unchanged: "\(id) follows the catalog file again; nothing else changed", notice: "notice")
+                context.output.line("\(summary)")
             }
-            for warning in result.warnings { context.output.warning(warning) }
+            for warning in result.warnings { context.output.warning("\(warning)") }
         }
     }
 }

@@ -12,7 +12,7 @@ extension ConcertCtl {
         @Argument(help: "The subscription's id.")
         var id: String
 
-        static func summary(_ result: SubscriptionChangeResult) -> String {
+        static func summary(_ result: SubscriptionChangeResult) -> HumanText {
             "paused \(result.subscription.id); \(Display.plural(result.skipped, "pending reminder")) skipped"
         }
     }

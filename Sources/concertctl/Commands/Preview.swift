@@ -40,7 +40,7 @@ extension ConcertCtl {
                         "== \(Display.time(reminder.due))  \(reminder.subscription) → \(reminder.channel)  \(reminder.concert), \(reminder.offset) before [\(reminder.lang)]"
                     )
                     if let subject = reminder.subject { context.output.line("Subject: \(subject)") }
-                    context.output.line(reminder.body)
+                    context.output.line("\(lines: reminder.body)")
                 }
             }
             if listed == 0 && !global.json { context.output.line("no reminders due in the window") }

@@ -12,7 +12,7 @@ extension ConcertCtl {
         @Argument(help: "The subscription's id.")
         var id: String
 
-        static func summary(_ result: SubscriptionChangeResult) -> String {
+        static func summary(_ result: SubscriptionChangeResult) -> HumanText {
             "resumed \(result.subscription.id); \(Display.plural(result.scheduled, "reminder")) scheduled"
         }
     }

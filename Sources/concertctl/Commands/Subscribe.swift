@@ -10,9 +10,12 @@ extension ConcertCtl {
                 Prints the new subscription's id, and a generated signing secret once: store it then. A \
                 confirmation message is sent unless --quiet. With --from FILE, imports JSON lines of the same \
                 fields ({"cities": ["busan"], "email": "a@example.org", "before": "7d,1d"}) in one transaction \
-                without confirmation messages, prints a summary, the id and generated secret of each line \
-                given no secret (and, for a file of a few hundred lines, the id of every line), every rejected \
-                line with its reason, and exits 1 if any line was rejected.
+                without confirmation messages, prints a summary (for a file of a few hundred lines, the id of \
+                every line) and every rejected line with its reason, and exits 1 if any line was rejected. A \
+                generic webhook line without "secret" gets a generated signing secret: name a new file with \
+                --secrets-file, where each is written ({"line", "id", "secret"} per line, mode 0600) before \
+                the import is committed; without it such an import is refused (exit 64) and nothing is stored. \
+                On a terminal, progress is shown on standard error.
                 """)
 
         enum Language: String, ExpressibleByArgument, CaseIterable {
@@ -51,7 +54,16 @@ extension ConcertCtl {
         @Option(help: "Import subscriptions from a file of JSON lines.", completion: .file())
         var from: String?
 
+        @Option(
+            help: "With --from: a new file to write the generated signing secrets to (mode 0600).",
+            completion: .file())
+        var secretsFile: String?
+
         func validate() throws {
+            if let secretsFile {
+                guard from != nil else { throw ValidationError("--secrets-file goes with --from") }
+                guard !secretsFile.isEmpty else { throw ValidationError("--secrets-file is empty") }
+            }
             if let from {
                 guard cities.isEmpty, email == nil, webhook == nil, format == nil, secret == nil, before == nil,
                     lang == nil, label == nil, !quiet
@@ -88,109 +100,13 @@ extension ConcertCtl {
                 before: try before.map(InputChecks.offsets), lang: lang?.rawValue, label: label, quiet: quiet)
             let (result, raw) = try await call(ControlMethods.subscribe, params, in: context)
             emit(raw, in: context) {
-                context.output.line(result.id)
+                context.output.line("\(result.id)")
                 if let secret = result.secret {
                     context.output.line("secret: \(secret)")
                     context.output.note("the secret is shown only now; store it where the webhook receiver can read it")
                 }
             }
-            for warning in result.warnings { context.output.warning(warning) }
-        }
-
-        /// Stages the chunks of a large import; returns the batch and each chunk's result, in order.
-        ///
-        /// The first chunk goes alone (its reply names the batch); the others two at a time, each
-        /// on its own connection: while the daemon checks one chunk, concertctl encodes the next and
-        /// the daemon reads it, so both processes keep working. One at a time, a million lines
-        /// took half again as long.
-        private func stage(_ chunks: [ImportChunks.Chunk], in context: CommandContext) async throws -> (
-            batch: String, results: [SubscribeBulkStageResult]
-        ) {
-            let first = try await call(
-                ControlMethods.subscribeBulkStage,
-                SubscribeBulkStageParams(firstLine: chunks[0].firstLine, lines: chunks[0].lines), in: context
-            ).result
-            let batch = first.batch
-            var results: [SubscribeBulkStageResult?] = [first] + Array(repeating: nil, count: chunks.count - 1)
-            let command = self
-            try await withThrowingTaskGroup(of: (Int, SubscribeBulkStageResult).self) { group in
-                func send(_ index: Int) {
-                    let chunk = chunks[index]
-                    group.addTask {
-                        let params = SubscribeBulkStageParams(
-                            batch: batch, firstLine: chunk.firstLine, lines: chunk.lines)
-                        let (result, _) = try await command.call(
-                            ControlMethods.subscribeBulkStage, params, in: context)
-                        return (index, result)
-                    }
-                }
-                var next = 1
-                while next < min(chunks.count, 3) {
-                    send(next)
-                    next += 1
-                }
-                for try await (index, result) in group {
-                    results[index] = result
-                    if next < chunks.count {
-                        send(next)
-                        next += 1
-                    }
-                }
-            }
-            return (batch, results.map { $0! })
-        }
-
-        private func importFile(_ path: String, in context: CommandContext) async throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                context.output.error("cannot read \(path) as UTF-8 text")
-                throw ExitCode(66)
-            }
-            var lines = ImportChunks.lines(of: text)
-            if lines.last == "" { lines.removeLast() }
-            let chunks = try ImportChunks.split(lines)
-            let result: SubscribeBulkResult
-            let raw: JSONValue
-            if chunks.count == 1 {
-                (result, raw) = try await call(
-                    ControlMethods.subscribeBulk, SubscribeBulkParams(lines: chunks[0].lines), in: context)
-            } else {
-                // Too large for one request: staged chunk by chunk, then imported in one transaction.
-                let staged = try await stage(chunks, in: context)
-                var rejected: [BulkRejectedLine] = []
-                var warnings: [String] = []
-                for chunk in staged.results {
-                    rejected += chunk.rejected
-                    warnings += chunk.warnings
-                }
-                var committed = try await call(
-                    ControlMethods.subscribeBulkCommit, SubscribeBulkCommitParams(batch: staged.batch), in: context
-                ).result
-                // The commit refuses lines that repeat an existing subscription: with the stages' rejections.
-                committed.rejected = (rejected + committed.rejected).sorted { $0.line < $1.line }
-                committed.warnings = warnings + committed.warnings
-                result = committed
-                raw = try JSONCoding.value(of: committed)
-            }
-            emit(raw, in: context) {
-                context.output.line(
-                    "imported \(Display.plural(result.imported, "subscription")) from \(path); \(result.rejected.count) rejected"
-                )
-                for created in result.created {
-                    context.output.line(
-                        "line \(created.line): \(created.id)\(created.secret.map { " secret: \($0)" } ?? "")")
-                }
-                for rejected in result.rejected {
-                    context.output.line("line \(rejected.line): rejected: \(rejected.reason)")
-                }
-            }
-            for warning in result.warnings { context.output.warning(warning) }
-            if !result.rejected.isEmpty {
-                context.output.error("\(Display.plural(result.rejected.count, "line")) rejected")
-                throw ExitCode.failure
-            }
+            for warning in result.warnings { context.output.warning("\(warning)") }
         }
     }
 }

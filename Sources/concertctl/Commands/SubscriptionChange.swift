@@ -5,7 +5,7 @@ import ConcertProtocol
 protocol SubscriptionChangeCommand: ControlCommand {
     var id: String { get }
     static var method: ControlMethod<SubscriptionIDParams, SubscriptionChangeResult> { get }
-    static func summary(_ result: SubscriptionChangeResult) -> String
+    static func summary(_ result: SubscriptionChangeResult) -> HumanText
 }
 
 extension SubscriptionChangeCommand {

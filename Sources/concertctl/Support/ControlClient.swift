@@ -16,8 +16,12 @@ enum ControlClientError: Error {
 /// process also running the server) is never tied up.
 struct ControlClient: Sendable {
     var socketPath: String
-    /// Seconds to wait for the reply; `test` sends synchronously and may take a while.
-    var timeout: Double
+    /// Seconds to wait for the reply (`test` sends synchronously and may take a while); `nil`
+    /// waits until the reply comes or `stop` is raised (a commit whose daemon is watched by
+    /// other requests).
+    var timeout: Double?
+    /// Raised by another task to give up waiting.
+    var stop: StopFlag? = nil
     /// The longest reply line read: listings can be long, but not endless.
     static let maximumReplyLength = 256 << 20
 
@@ -78,13 +82,17 @@ struct ControlClient: Sendable {
             close(fd)
             throw .unreachable(reason: String(cString: strerror(code)), permission: code == EACCES || code == EPERM)
         }
-        var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        // Reads wake at least every quarter second to look at the deadline and the stop flag.
+        let slice = min(timeout ?? 0.25, 0.25)
+        var limit = timeval(tv_sec: Int(slice), tv_usec: Int((slice - slice.rounded(.down)) * 1_000_000))
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var sendLimit = timeval(tv_sec: Int(timeout ?? 60), tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sendLimit, socklen_t(MemoryLayout<timeval>.size))
         return fd
     }
 
     private func readLine(_ fd: Int32) throws(ControlClientError) -> [UInt8] {
+        let started = ContinuousClock.now
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         var scanned = 0
@@ -100,7 +108,10 @@ struct ControlClient: Sendable {
             } else if count == 0 || errno == ECONNRESET {
                 throw .noReply("concertd closed the connection without replying")
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                throw .noReply("no reply within \(timeout.formatted()) s")
+                if stop?.isRaised == true { throw .noReply("stopped waiting") }
+                if let timeout, ContinuousClock.now - started >= .milliseconds(Int(timeout * 1000)) {
+                    throw .noReply("no reply within \(timeout.formatted()) s")
+                }
             } else if errno != EINTR {
                 throw .noReply("reading the reply failed: \(String(cString: strerror(errno)))")
             }
@@ -112,4 +123,15 @@ extension Double {
     fileprivate func formatted() -> String {
         self == rounded() ? String(Int(self)) : String(self)
     }
+}
+
+/// A flag one task raises to make another stop waiting for a reply.
+final class StopFlag: @unchecked Sendable {
+    // @unchecked: `raised` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var raised = false
+
+    var isRaised: Bool { lock.withLock { raised } }
+
+    func raise() { lock.withLock { raised = true } }
 }

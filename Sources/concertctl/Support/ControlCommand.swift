@@ -21,39 +21,48 @@ extension ControlCommand {
     func call<Params, Result>(
         _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext
     ) async throws -> (result: Result, raw: JSONValue) {
-        let location = SocketLocation.resolve(flag: global.socket, context: context)
-        let line = try ControlRequest.encodedLine(id: .number(1), method: method, params: params)
-        let size = line.count
-        guard size <= ControlLineFramer.maximumLineLength else {
-            context.output.error(
-                "the request is \(size) bytes; the daemon reads at most \(ControlLineFramer.maximumLineLength) per request: split the input"
-            )
-            throw ExitCode(64)
-        }
-        let reply: ControlReply
-        do {
-            reply = try await ControlClient(socketPath: location.path, timeout: global.timeout).send(line: line)
-        } catch {
-            context.output.error(Self.unreachableMessage(error, location: location))
-            throw ExitCode(69)
-        }
-        if let version = reply.protocolVersion, version != ProtocolVersion.current {
-            context.output.warning(
-                "concertd speaks protocol \(version), this concertctl speaks \(ProtocolVersion.current); upgrade the older one"
-            )
-        }
-        switch reply.outcome {
+        switch try await request(method, params, in: context) {
+        case .success(let answer):
+            return answer
         case .failure(let error):
             context.output.error("\(error.message) [\(error.code.name)]")
             throw ExitCode.failure
+        }
+    }
+
+    /// As ``call(_:_:in:)``, but a refusal is returned for the caller to handle; `timeout` (by
+    /// default `--timeout`) and `stop` as ``ControlClient`` has them.
+    func request<Params, Result>(
+        _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext,
+        timeout: Double?? = nil, stop: StopFlag? = nil
+    ) async throws -> Swift.Result<(result: Result, raw: JSONValue), ControlError> {
+        let location = SocketLocation.resolve(flag: global.socket, context: context)
+        let reply: ControlReply
+        do {
+            reply = try await exchange(method, params, in: context, timeout: timeout ?? global.timeout, stop: stop)
+        } catch let error as ControlClientError {
+            context.output.error(Self.unreachableMessage(error, location: location))
+            throw ExitCode(69)
+        }
+        switch reply.outcome {
+        case .failure(let error):
+            return .failure(error)
         case .success(let raw):
             do {
-                return (try reply.decodeResult(as: Result.self), raw)
+                return .success((try reply.decodeResult(as: Result.self), raw))
             } catch {
-                context.output.error(error.message)
+                context.output.error("\(error.message)")
                 throw ExitCode.failure
             }
         }
+    }
+
+    /// Sends one request and returns the daemon's reply (see ``GlobalOptions/exchange``).
+    func exchange<Params, Result>(
+        _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext, timeout: Double?,
+        stop: StopFlag? = nil
+    ) async throws -> ControlReply {
+        try await global.exchange(method, params, in: context, timeout: timeout, stop: stop)
     }
 
     /// Prints `raw` as one JSON document when `--json` was given, else runs `human`.
@@ -63,10 +72,10 @@ extension ControlCommand {
             return
         }
         let data = (try? JSONCoding.prettyEncoder().encode(raw)) ?? Data("null".utf8)
-        context.output.line(String(decoding: data, as: UTF8.self))
+        context.output.document(String(decoding: data, as: UTF8.self))
     }
 
-    static func unreachableMessage(_ error: ControlClientError, location: SocketLocation) -> String {
+    static func unreachableMessage(_ error: ControlClientError, location: SocketLocation) -> HumanText {
         switch error {
         case .unreachable(let reason, permission: true):
             return """

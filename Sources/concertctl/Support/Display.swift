@@ -26,6 +26,15 @@ enum Display {
         return "\(minutes)m \(seconds % 60)s"
     }
 
+    /// `15 s`, `4 min 10 s`, `1 h 5 min`: the time left of long work.
+    static func remaining(seconds: Double) -> String {
+        guard seconds.isFinite, seconds < 360_000 else { return "a long time" }
+        let whole = Int(seconds.rounded(.up))
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
+        return "\(whole / 3600) h \(whole % 3600 / 60) min"
+    }
+
     /// `sent 5, scheduled 6`, largest first; `none` when empty.
     static func counts(_ counts: [String: Int]) -> String {
         let parts = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }

@@ -50,17 +50,19 @@ enum InputChecks {
         return (needsOffset ? text + "+09:00" : text, date)
     }
 
-    /// A comma-separated list of offsets (`7d,1d,3h,30m,90s`), each at most 366 days.
+    /// A comma-separated list of offsets (`7d,1d,3h,30m,90s`), each from 1 second to 366 days.
     static func offsets(_ text: String) throws -> [String] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
+        let unitSeconds: [Character: Int] = ["d": 86_400, "h": 3600, "m": 60, "s": 1]
         for item in items {
-            guard let unit = item.last, "dhms".contains(unit), let value = Int(item.dropLast()), value > 0,
-                value * ["d": 86_400, "h": 3600, "m": 60, "s": 1][String(unit)]! <= 366 * 86_400
+            guard let unit = item.last, let seconds = unitSeconds[unit], let value = Int(item.dropLast()), value > 0,
+                case (let total, let overflow) = value.multipliedReportingOverflow(by: seconds), !overflow,
+                total <= 366 * 86_400
             else {
                 throw ValidationError(
-                    "--before '\(text)': '\(item)' is not an offset; write whole numbers followed by d, h, m or s (7d,1d,3h,30m), at most 366d"
+                    "--before '\(text)': '\(item)' is not an offset; write a whole number followed by d, h, m or s (7d,1d,3h,30m), from 1s to 366d"
                 )
             }
         }

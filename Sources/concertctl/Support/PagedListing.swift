@@ -108,7 +108,9 @@ struct JSONListingWriter {
         for (name, value) in extraMembers.sorted(by: { $0.key < $1.key }) {
             let key = String(decoding: (try? JSONCoding.lineEncoder().encode(name)) ?? Data(), as: UTF8.self)
             let json = String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
-            text += ",\n  \(key) : " + json.split(separator: "\n", omittingEmptySubsequences: false)
+            text +=
+                ",\n  \(key) : "
+                + json.split(separator: "\n", omittingEmptySubsequences: false)
                 .joined(separator: "\n  ")
         }
         output.writeOutput(text + "\n}\n")
@@ -126,25 +128,22 @@ struct PagedTable {
         widths = headers.map(TextTable.width(of:))
     }
 
-    /// The lines of one page's rows, after the header when `before` is 0.
-    mutating func render(_ rows: [[String]], before: Int) -> String {
-        let all = before == 0 ? [headers] + rows : rows
+    /// The lines of one page's rows, after the header when `before` is 0. Cells are values: they
+    /// are escaped (``TerminalEscaping``) before the columns are measured, as in ``TextTable``.
+    mutating func render(_ rows: [[String]], before: Int) -> HumanText {
+        let all = (before == 0 ? [headers] + rows : rows).map { $0.map(HumanText.value) }
         for row in all {
             for (column, cell) in row.enumerated() where column < widths.count {
-                widths[column] = max(widths[column], TextTable.width(of: cell))
+                widths[column] = max(widths[column], TextTable.width(of: cell.text))
             }
         }
-        return all.map { cells in
-            var line = ""
-            for (column, cell) in cells.enumerated() {
-                if column > 0 { line += "  " }
-                line += cell
-                if column < cells.count - 1 {
-                    line += String(repeating: " ", count: max(0, widths[column] - TextTable.width(of: cell)))
-                }
+        let lines = all.map { cells in
+            let padded = cells.indices.map { column in
+                column == cells.count - 1 || column >= widths.count
+                    ? cells[column] : cells[column].padded(by: widths[column] - TextTable.width(of: cells[column].text))
             }
-            while line.last == " " { line.removeLast() }
-            return line
-        }.joined(separator: "\n")
+            return HumanText.joined(padded, separator: "  ").trimmingTrailingSpaces()
+        }
+        return HumanText.joined(lines)
     }
 }

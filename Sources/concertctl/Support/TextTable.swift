@@ -1,4 +1,7 @@
 /// Columns aligned for a terminal, counting Hangul and other wide characters as two cells.
+///
+/// Cells are values (labels, titles, the daemon's messages): they are escaped
+/// (``TerminalEscaping``) before the columns are measured.
 struct TextTable {
     var headers: [String]
     var rows: [[String]] = []
@@ -12,16 +15,17 @@ struct TextTable {
     }
 
     /// The table as lines: a header, then one line per row; the last column is not padded.
-    func render() -> String {
-        let all = [headers] + rows
-        let widths = headers.indices.map { column in all.map { Self.width(of: $0[column]) }.max() ?? 0 }
-        return all.map { cells in
-            cells.indices.map { column in
+    func render() -> HumanText {
+        let all = ([headers] + rows).map { $0.map(HumanText.value) }
+        let widths = headers.indices.map { column in all.map { Self.width(of: $0[column].text) }.max() ?? 0 }
+        let lines = all.map { cells in
+            let padded = cells.indices.map { column in
                 column == cells.count - 1
-                    ? cells[column]
-                    : cells[column] + String(repeating: " ", count: widths[column] - Self.width(of: cells[column]))
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }.joined(separator: "\n")
+                    ? cells[column] : cells[column].padded(by: widths[column] - Self.width(of: cells[column].text))
+            }
+            return HumanText.joined(padded, separator: "  ").trimmingTrailingSpaces()
+        }
+        return HumanText.joined(lines)
     }
 
     /// Terminal cells `text` takes: two for East Asian wide characters, one otherwise.
@@ -35,13 +39,5 @@ struct TextTable {
             default: total + 1
             }
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
     }
 }

@@ -15,7 +15,7 @@ struct StagedImportFileTests {
                 ? .email("user\(index)@example.org")
                 : .webhook(url: "http://127.0.0.1:9/hook/\(index)", format: "generic", secret: "whsec_\(index)")
             return StagedImportFile.Record(
-                line: index + 1,
+                line: index + 1, id: "sub-abcde\(index)",
                 subscription: NewSubscription(
                     channel: channel, cities: index % 3 == 0 ? ["busan", "gimhae"] : ["seoul"],
                     offsets: [ReminderOffset(seconds: 86_400), ReminderOffset(seconds: 3600)],
@@ -43,6 +43,7 @@ struct StagedImportFileTests {
         #expect(read.count == count)
         for (got, want) in zip(read, records) {
             #expect(got.line == want.line)
+            #expect(got.id == want.id)
             #expect(got.subscription == want.subscription)
             #expect(got.generatedSecret == want.generatedSecret)
         }
