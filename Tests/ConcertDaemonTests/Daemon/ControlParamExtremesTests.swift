@@ -53,7 +53,8 @@ import Testing
     /// must be added to one of the two lists (`everyMemberOfEveryMethodIsKnown`).
     static let timeMembers: Set<String> = ["start", "end", "from", "to"]
     static let textMembers: Set<String> = [
-        "cities", "lines", "city", "cursor", "id", "title", "venue", "venue_en", "speaker", "email", "webhook", "format", "secret",
+        "cities", "lines", "city", "cursor", "id", "title", "venue", "venue_en", "speaker", "email", "webhook",
+        "format", "secret",
         "before", "lang",
         "label", "batch", "state", "subscription",
     ]
@@ -103,7 +104,8 @@ import Testing
             #expect(Self.isInteger(found[listing]?["limit"] ?? []), "\(listing)")
             #expect(found[listing]?["cursor"] != nil, "\(listing)")
         }
-        #expect(found["concert.add"]?.keys.sorted() == ["cities", "end", "speaker", "start", "title", "venue", "venue_en"])
+        #expect(
+            found["concert.add"]?.keys.sorted() == ["cities", "end", "speaker", "start", "title", "venue", "venue_en"])
         #expect(found["preview"]?["from"] != nil && found["preview"]?["to"] != nil)
     }
 
