@@ -181,7 +181,8 @@ import Testing
             #"{"cities":["busan"],"webhook":"http://localhost:9/hooks/d"}"#,
         ]
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try json(await ctl(daemon, "subscribe", "--from", file, "--json"))
+        let secrets = daemon.directory + "/secrets.jsonl"
+        let result = try json(await ctl(daemon, "subscribe", "--from", file, "--secrets-file", secrets, "--json"))
         #expect(result["imported"] as? Int == 4)
         let warnings = ((result["warnings"] as? [String]) ?? []).filter { $0.contains("uses http://") }
         #expect(warnings.count == 2, "\(warnings)")
@@ -311,7 +312,8 @@ import Testing
             #"{"cities":["busan"],"email":"f@example.org","before":["1d","3h"]}"#,
         ]
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try json(await ctl(daemon, "subscribe", "--from", file, "--json"))
+        let secrets = daemon.directory + "/secrets.jsonl"
+        let result = try json(await ctl(daemon, "subscribe", "--from", file, "--secrets-file", secrets, "--json"))
         #expect(result["imported"] as? Int == 4)
         let rejected = try #require(result["rejected"] as? [[String: Any]])
         #expect(rejected.map { $0["line"] as? Int } == [2, 5])
