@@ -30,14 +30,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // Text helpers shared by the daemon's libraries and the CLI's protocol, which share nothing else.
-        .target(name: "ConcertText"),
+        // What the daemon and the CLI share besides the protocol, so that concertctl does not link
+        // ConcertCore (GRDB, libcurl): JSON values, whitespace trimming.
+        .target(name: "ConcertShared"),
         .target(
             name: "ConcertCore",
             dependencies: [
                 "CCrypto",
                 "CCurl",
-                "ConcertText",
+                "ConcertShared",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the outbox's and the bulk import's statements (`BoundStatement`).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -45,13 +46,13 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
-        .target(name: "ConcertProtocol", dependencies: ["ConcertText"]),
+        .target(name: "ConcertProtocol", dependencies: ["ConcertShared"]),
         .target(
             name: "ConcertDaemon",
             dependencies: [
                 "ConcertCore",
                 "ConcertProtocol",
-                "ConcertText",
+                "ConcertShared",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,6 +70,7 @@ let package = Package(
             name: "concertctl",
             dependencies: [
                 "ConcertProtocol",
+                "ConcertShared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,8 +85,8 @@ let package = Package(
             // Golden files are read by path from the source tree (so GOLDEN_RECORD=1 can rewrite them).
             exclude: ["Golden"]
         ),
-        .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
-        .testTarget(name: "ConcertTextTests", dependencies: ["ConcertText"]),
+        .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol", "ConcertShared"]),
+        .testTarget(name: "ConcertSharedTests", dependencies: ["ConcertShared"]),
         .target(
             name: "FuzzTargets",
             dependencies: [
@@ -95,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "ConcertDaemonTests",
             dependencies: [
-                "ConcertDaemon", "ConcertCore", "ConcertProtocol", "concertctl", "concertd",
+                "ConcertDaemon", "ConcertCore", "ConcertProtocol", "ConcertShared", "concertctl", "concertd",
                 // A second connection to a daemon's database: holding its lock, reading a backup.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

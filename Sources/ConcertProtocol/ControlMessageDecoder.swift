@@ -1,3 +1,4 @@
+import ConcertShared
 import Foundation
 
 /// Turns one request line into a ``ControlRequest``, or into the error reply the line deserves.

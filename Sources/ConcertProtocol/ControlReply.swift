@@ -1,3 +1,4 @@
+import ConcertShared
 import Foundation
 
 /// One JSON-RPC 2.0 reply: the request's id and either a result or an error.

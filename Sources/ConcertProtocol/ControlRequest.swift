@@ -1,3 +1,4 @@
+import ConcertShared
 import Foundation
 
 /// One JSON-RPC 2.0 request: a method name, its parameters and, unless it is a notification, an id.

@@ -1,3 +1,4 @@
+import ConcertShared
 import Foundation
 
 /// The one JSON configuration used on the wire and in `--json` output.

@@ -1,3 +1,4 @@
+import ConcertShared
 import Foundation
 
 /// Reads and validates the catalog file (`etc/concertd/concerts.json5`).
@@ -24,7 +25,9 @@ public struct CatalogLoader: Sendable {
     public func load(data: Data, file: String) throws(CatalogError) -> Catalog {
         let root: JSONValue
         do {
-            root = try JSONValue.parseJSON5(data)
+            let decoder = JSONDecoder()
+            decoder.allowsJSON5 = true
+            root = try decoder.decode(JSONValue.self, from: data)
         } catch {
             // Foundation does not say where: the scanner finds the place of the first error.
             if let syntax = JSON5SyntaxError.find(in: data) {
@@ -108,7 +111,7 @@ public struct CatalogLoader: Sendable {
 
     private func parseCity(_ value: JSONValue, index: Int, problems: inout [String]) -> City? {
         guard case .object(let object) = value else {
-            problems.append("cities[\(index)]: must be an object, found \(value.typeName)")
+            problems.append("cities[\(index)]: must be an object, found \(value.catalogTypeName)")
             return nil
         }
         var reader = FieldReader(entry: "cities[\(index)]", object: object)
@@ -126,7 +129,7 @@ public struct CatalogLoader: Sendable {
 
     private func parseConcert(_ value: JSONValue, index: Int, cities: [City], problems: inout [String]) -> Concert? {
         guard case .object(let object) = value else {
-            problems.append("concerts[\(index)]: must be an object, found \(value.typeName)")
+            problems.append("concerts[\(index)]: must be an object, found \(value.catalogTypeName)")
             return nil
         }
         var reader = FieldReader(entry: "concerts[\(index)]", object: object)
@@ -201,7 +204,7 @@ struct FieldReader {
             return nil
         }
         guard case .string(let text) = value else {
-            problem(field, "must be a string, found \(value.typeName)")
+            problem(field, "must be a string, found \(value.catalogTypeName)")
             return nil
         }
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -231,16 +234,20 @@ struct FieldReader {
             problem(field, "is missing")
             return nil
         }
-        guard case .number(let number) = value else {
-            problem(field, "must be a whole number, found \(value.typeName)")
+        switch value {
+        case .int(let number):
+            return Int(number)
+        case .double(let number):
+            // `Int(exactly:)`: a huge number or Infinity would trap in `Int(_:)`.
+            guard let integer = Int(exactly: number) else {
+                problem(field, "is \(number); it must be a whole number")
+                return nil
+            }
+            return integer
+        default:
+            problem(field, "must be a whole number, found \(value.catalogTypeName)")
             return nil
         }
-        // `Int(exactly:)`: a huge number or Infinity would trap in `Int(_:)`.
-        guard let integer = Int(exactly: number) else {
-            problem(field, "is \(number); it must be a whole number")
-            return nil
-        }
-        return integer
     }
 
     mutating func array(_ field: String) -> [JSONValue]? {
@@ -249,7 +256,7 @@ struct FieldReader {
             return nil
         }
         guard case .array(let items) = value else {
-            problem(field, "must be a list, found \(value.typeName)")
+            problem(field, "must be a list, found \(value.catalogTypeName)")
             return nil
         }
         return items
@@ -261,13 +268,13 @@ struct FieldReader {
             return nil
         }
         guard case .array(let items) = value else {
-            problem(field, "must be a list of strings, found \(value.typeName)")
+            problem(field, "must be a list of strings, found \(value.catalogTypeName)")
             return nil
         }
         var strings: [String] = []
         for (index, item) in items.enumerated() {
             guard case .string(let text) = item else {
-                problem("\(field)[\(index)]", "must be a string, found \(item.typeName)")
+                problem("\(field)[\(index)]", "must be a string, found \(item.catalogTypeName)")
                 continue
             }
             strings.append(text)
@@ -281,7 +288,7 @@ struct FieldReader {
             return nil
         }
         guard case .object(let inner) = value else {
-            problem(field, "must be an object with 'ko' and 'en', found \(value.typeName)")
+            problem(field, "must be an object with 'ko' and 'en', found \(value.catalogTypeName)")
             return nil
         }
         var sub = FieldReader(entry: entry, object: inner)
@@ -296,7 +303,8 @@ struct FieldReader {
     mutating func speaker(_ field: String) -> Speaker? {
         guard let value = object[field], value != .null else { return nil }
         guard case .object(let inner) = value else {
-            problem(field, "must be an object with affiliation, name and role (or null), found \(value.typeName)")
+            problem(
+                field, "must be an object with affiliation, name and role (or null), found \(value.catalogTypeName)")
             return nil
         }
         var sub = FieldReader(entry: entry, object: inner)
@@ -336,6 +344,20 @@ struct FieldReader {
         default:
             problem("end", "must be written like 'start': both with a time or both dates only")
             return nil
+        }
+    }
+}
+
+extension JSONValue {
+    /// The value's type as the catalog's problems name it: `a string`, `a list`, `null`.
+    fileprivate var catalogTypeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string: "a string"
+        case .array: "a list"
+        case .object: "an object"
         }
     }
 }

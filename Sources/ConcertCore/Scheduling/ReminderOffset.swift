@@ -1,4 +1,4 @@
-import ConcertText
+import ConcertShared
 import Foundation
 
 /// How long before a concert a reminder goes out: `7d`, `1d`, `3h`, `30m`, `90s`.

@@ -1,4 +1,5 @@
 import ConcertProtocol
+import ConcertShared
 import Logging
 
 /// A ``ControlHandler`` built from one typed closure per method.

@@ -1,6 +1,6 @@
 import ConcertCore
 import ConcertProtocol
-import ConcertText
+import ConcertShared
 import Foundation
 import Logging
 

@@ -1,4 +1,4 @@
-import ConcertText
+import ConcertShared
 import Foundation
 
 /// The parameters of `subscribe`, and the shape of one line of a `subscribe.bulk` import.

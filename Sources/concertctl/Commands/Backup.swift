@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcertProtocol
+import ConcertShared
 import Foundation
 import Glibc
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcertProtocol
+import ConcertShared
 import Foundation
 
 /// A concertctl command that asks the daemon something: the shared options and the one entry

@@ -1,4 +1,5 @@
 import ConcertProtocol
+import ConcertShared
 import Foundation
 import Testing
 

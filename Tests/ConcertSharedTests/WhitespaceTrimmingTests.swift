@@ -1,4 +1,4 @@
-import ConcertText
+import ConcertShared
 import Foundation
 import Testing
 
