@@ -40,7 +40,7 @@ public enum ControlMethods {
     public static let resume = ControlMethod<SubscriptionIDParams, SubscriptionChangeResult>("resume")
     public static let upcoming = ControlMethod<UpcomingParams, DeliveriesResult>("upcoming")
     public static let deliveries = ControlMethod<DeliveriesParams, DeliveriesResult>("deliveries")
-    public static let retry = ControlMethod<DeliveryIDParams, DeliveryResult>("retry")
+    public static let retry = ControlMethod<DeliveryIDParams, RetryResult>("retry")
     public static let test = ControlMethod<SubscriptionIDParams, TestResult>("test")
     public static let preview = ControlMethod<PreviewParams, PreviewResult>("preview")
     public static let reload = ControlMethod<NoParams, ReloadResult>("reload")

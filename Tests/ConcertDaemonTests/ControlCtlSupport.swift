@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcertProtocol
+import ConcertShared
 import Foundation
 import Logging
 
@@ -53,7 +54,7 @@ final class CtlFakeHandler: ControlHandler, @unchecked Sendable {
             "resume": value(SubscriptionChangeResult(subscription: subscription, scheduled: 3)),
             "upcoming": value(DeliveriesResult(deliveries: [delivery])),
             "deliveries": value(DeliveriesResult(deliveries: [delivery])),
-            "retry": value(DeliveryResult(delivery: delivery)),
+            "retry": value(RetryResult(delivery: delivery)),
             "test": value(TestResult(subscription: "sub-k3m9q2xw7d", delivered: true, detail: "HTTP 204")),
             "preview": value(
                 PreviewResult(reminders: [

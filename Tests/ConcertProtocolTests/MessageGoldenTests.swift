@@ -235,7 +235,7 @@ struct MessageGoldenTests {
         )
         try expectGolden(DeliveryIDParams(id: 42), #"{"id":42}"#)
         try expectGolden(
-            DeliveryResult(
+            RetryResult(
                 delivery: DeliveryInfo(
                     id: 1, subscription: "s", concert: "c", offset: "0s", due: "d", state: "skipped", reason: "paused")),
             #"{"delivery":{"attempts":0,"concert":"c","due":"d","id":1,"kind":"reminder","offset":"0s","reason":"paused","state":"skipped","subscription":"s"}}"#

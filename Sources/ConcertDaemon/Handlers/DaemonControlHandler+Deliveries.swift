@@ -28,11 +28,11 @@ extension DaemonControlHandler {
             daemon.logger.operatorAction(
                 "delivery retried", by: .peer(peer),
                 ["delivery.id": "\(delivery.id)", "subscription.id": "\(delivery.subscriptionID)"])
-            return DeliveryResult(delivery: DeliveryInfo(delivery, daemon: daemon))
+            return RetryResult(delivery: DeliveryInfo(delivery, daemon: daemon))
         }
         router.register(ControlMethods.test) { params, _ in
             _ = try existingSubscription(params.id, daemon: daemon)
-            let outcome: Result<DeliveryOutcome, any Error> = await withCheckedContinuation { continuation in
+            let outcome: Result<Verdict, any Error> = await withCheckedContinuation { continuation in
                 daemon.scheduler.sendTest(subscriptionID: params.id) { continuation.resume(returning: $0) }
             }
             switch outcome {

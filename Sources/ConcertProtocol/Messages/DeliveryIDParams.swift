@@ -11,12 +11,3 @@ public struct DeliveryIDParams: ControlParams, Hashable {
         try ParamRange.check(id, in: ParamRange.deliveryID, field: "id")
     }
 }
-
-/// The result of `retry`: the delivery, scheduled to be sent now.
-public struct DeliveryResult: Codable, Sendable, Hashable {
-    public var delivery: DeliveryInfo
-
-    public init(delivery: DeliveryInfo) {
-        self.delivery = delivery
-    }
-}
