@@ -6,32 +6,51 @@ import Foundation
 /// machine's time zone database or its `TZ`.
 public enum KoreaTime {
     public static let offsetSeconds = 9 * 3600
-    public static let timeZone = TimeZone(secondsFromGMT: offsetSeconds)!
-
-    public static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }()
 
     /// `2019-10-29T14:00:00+09:00`.
     public static func iso8601(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d+09:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let clock = WallClock(date)
+        return clock.date.description
+            + String(format: "T%02d:%02d:%02d+09:00", clock.hour, clock.minute, clock.second)
     }
 
-    /// The calendar day in Korea on which `date` falls. By arithmetic on the fixed offset: through
-    /// `Calendar` it was a tenth of the cost of building a reminder's message key.
+    /// The calendar day in Korea on which `date` falls.
     public static func localDate(of date: Date) -> LocalDate {
-        let seconds = Int((date.timeIntervalSince1970 + Double(offsetSeconds)).rounded(.down))
-        return LocalDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        WallClock(date).date
     }
 
     /// Hour and minute in Korea.
     public static func timeOfDay(_ date: Date) -> (hour: Int, minute: Int) {
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return (c.hour!, c.minute!)
+        let clock = WallClock(date)
+        return (clock.hour, clock.minute)
+    }
+
+    /// A moment as a wall clock at a fixed offset from UTC shows it: Korea's, unless another
+    /// offset is given (iCalendar stamps its messages in UTC).
+    ///
+    /// Computed by arithmetic on the offset, without the system's time zone database, locale or
+    /// `Calendar` (a tenth of the cost), so that texts, headers and calendars never depend on the
+    /// machine. Seconds are truncated toward the past.
+    public struct WallClock: Hashable, Sendable {
+        public var date: LocalDate
+        public var hour: Int
+        public var minute: Int
+        public var second: Int
+
+        public init(_ instant: Date, offsetSeconds: Int = KoreaTime.offsetSeconds) {
+            let total = Int(instant.timeIntervalSince1970.rounded(.down)) + offsetSeconds
+            let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+            let seconds = total - days * 86_400
+            date = LocalDate(daysSinceEpoch: days)
+            hour = seconds / 3600
+            minute = seconds % 3600 / 60
+            second = seconds % 60
+        }
+
+        /// `20191029T140000`: the basic ISO 8601 form iCalendar uses.
+        public var basic: String {
+            date.basic + String(format: "T%02d%02d%02d", hour, minute, second)
+        }
     }
 
     /// A moment as users and the catalog write it.
@@ -121,6 +140,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// `20191027`: the basic ISO 8601 form iCalendar uses.
+    public var basic: String { String(format: "%04d%02d%02d", year, month, day) }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -68,16 +68,16 @@ public enum ICalendar {
             "BEGIN:VEVENT",
             "UID:" + text(uid(concertID: concert.id)),
             "SEQUENCE:\(max(0, message.concert.revision - 1))",
-            "DTSTAMP:" + CivilTime(message.now, offsetSeconds: 0).basic + "Z",
+            "DTSTAMP:" + KoreaTime.WallClock(message.now, offsetSeconds: 0).basic + "Z",
         ]
         switch concert.schedule {
         case .timed(let start, let end):
-            lines.append("DTSTART;TZID=\(timeZoneID):" + CivilTime(start, offsetSeconds: KoreaTime.offsetSeconds).basic)
-            lines.append("DTEND;TZID=\(timeZoneID):" + CivilTime(end, offsetSeconds: KoreaTime.offsetSeconds).basic)
+            lines.append("DTSTART;TZID=\(timeZoneID):" + KoreaTime.WallClock(start).basic)
+            lines.append("DTEND;TZID=\(timeZoneID):" + KoreaTime.WallClock(end).basic)
             lines.append("TRANSP:OPAQUE")
         case .dateOnly(let first, let last):
-            lines.append("DTSTART;VALUE=DATE:" + CivilTime.basicDate(first))
-            lines.append("DTEND;VALUE=DATE:" + CivilTime.basicDate(last.adding(days: 1)))
+            lines.append("DTSTART;VALUE=DATE:" + first.basic)
+            lines.append("DTEND;VALUE=DATE:" + last.adding(days: 1).basic)
             lines.append("TRANSP:TRANSPARENT")
         }
         lines.append("SUMMARY:" + text(summary(of: message, in: language)))
