@@ -39,7 +39,7 @@ final class InstantChannel: Channel, @unchecked Sendable {
         self.expected = expected
     }
 
-    func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+    func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
         queue.async { [self] in
             do {
                 let request = try WebhookFormats.request(

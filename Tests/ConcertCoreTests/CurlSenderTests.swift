@@ -78,7 +78,7 @@ import Testing
         #expect(cut.responseCode == 200)
         #expect(cut.body.count == 1000)
         #expect(cut.bodyLength <= 50_000 + 65536)
-        #expect(HTTPVerdict.outcome(of: cut, now: Date()) == .sent(detail: "HTTP 200"))
+        #expect(HTTPVerdict.verdict(of: cut, now: Date()) == .sent(detail: "HTTP 200"))
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -6,8 +6,8 @@ import Testing
 @Suite struct HTTPVerdictTests {
     let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
 
-    func outcome(_ status: Int, retryAfter: String? = nil, body: String = "") -> DeliveryOutcome {
-        HTTPVerdict.outcome(
+    func outcome(_ status: Int, retryAfter: String? = nil, body: String = "") -> Verdict {
+        HTTPVerdict.verdict(
             of: TransferResult(failure: nil, responseCode: status, retryAfter: retryAfter, body: Data(body.utf8)),
             now: now)
     }
@@ -51,7 +51,7 @@ import Testing
     func networkFailuresAreRetryable() {
         for failure in [TransferFailure.couldNotResolve, .couldNotConnect, .timedOut, .tls, .connectionLost, .other] {
             let result = TransferResult(failure: failure, curlCode: 7, message: "it failed")
-            #expect(HTTPVerdict.outcome(of: result, now: now) == .retryable(error: "it failed", retryAfter: nil))
+            #expect(HTTPVerdict.verdict(of: result, now: now) == .retryable(error: "it failed", retryAfter: nil))
         }
     }
 
@@ -59,13 +59,13 @@ import Testing
     func aRefusedURLOrRequestIsPermanent() {
         for failure in [TransferFailure.refusedURL, .invalidRequest] {
             let result = TransferResult(failure: failure, curlCode: 1, message: "no")
-            #expect(HTTPVerdict.outcome(of: result, now: now) == .permanent(error: "no"))
+            #expect(HTTPVerdict.verdict(of: result, now: now) == .permanent(error: "no"))
         }
     }
 
     @Test(.timeLimit(.minutes(1)))
     func aResponseCutForSizeKeepsItsStatus() {
         let result = TransferResult(failure: .responseTooLarge, curlCode: 23, message: "big", responseCode: 200)
-        #expect(HTTPVerdict.outcome(of: result, now: now) == .sent(detail: "HTTP 200"))
+        #expect(HTTPVerdict.verdict(of: result, now: now) == .sent(detail: "HTTP 200"))
     }
 }

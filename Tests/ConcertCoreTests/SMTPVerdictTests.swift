@@ -6,8 +6,8 @@ import Testing
 @Suite struct SMTPVerdictTests {
     func outcome(
         _ failure: TransferFailure?, stage: SMTPStage, code: Int = 0, reply: String? = nil, message: String = ""
-    ) -> DeliveryOutcome {
-        SMTPVerdict.outcome(
+    ) -> Verdict {
+        SMTPVerdict.verdict(
             of: TransferResult(
                 failure: failure, curlCode: failure == nil ? 0 : 55, message: message, responseCode: code,
                 smtpStage: stage, lastReply: reply))
@@ -93,7 +93,7 @@ import Testing
     }
     @Test(.timeLimit(.minutes(1)))
     func aTLSFailureSaysWhatToSet() {
-        func tls(_ message: String) -> DeliveryOutcome { outcome(.tls, stage: .startTLS, code: 220, message: message) }
+        func tls(_ message: String) -> Verdict { outcome(.tls, stage: .startTLS, code: 220, message: message) }
         #expect(
             tls("SSL certificate problem: unable to get local issuer certificate")
                 == .destinationFailed(

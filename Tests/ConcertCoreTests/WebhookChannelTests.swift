@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    static func send(_ channel: WebhookChannel, to url: String) async -> DeliveryOutcome {
+    static func send(_ channel: WebhookChannel, to url: String) async -> Verdict {
         await withCheckedContinuation { continuation in
             channel.send(.sample(url: url)) { continuation.resume(returning: $0) }
         }

@@ -24,7 +24,7 @@ import Testing
         #expect(
             result.message == "the webhook host 127.0.0.1 is 127.0.0.1, in 127.0.0.0/8, which webhook_deny refuses")
         #expect(listener.connectionsSoFar() == 0)
-        #expect(HTTPVerdict.outcome(of: result, now: Date()) == .permanent(error: result.message))
+        #expect(HTTPVerdict.verdict(of: result, now: Date()) == .permanent(error: result.message))
     }
 
     @Test func withNoneTheSameReceiverIsReached() async throws {

@@ -31,7 +31,7 @@ import Testing
         for shape in SecretRedactorTests.shapes {
             let tail = Self.pathAndQuery(of: shape.url)
             let formats = Set([shape.format, "generic"])
-            let outcomes = await withTaskGroup(of: (String, String, DeliveryOutcome).self) { group in
+            let outcomes = await withTaskGroup(of: (String, String, Verdict).self) { group in
                 for format in formats {
                     for answer in Self.answers {
                         let url = receiver.url("/echo/\(answer.status)/\(answer.form)\(tail)")
@@ -100,7 +100,7 @@ import Testing
         }
     }
 
-    static func send(_ channel: WebhookChannel, url: String, format: String) async -> DeliveryOutcome {
+    static func send(_ channel: WebhookChannel, url: String, format: String) async -> Verdict {
         var message = OutboundMessage.sample(url: url)
         message.subscription.channel = .webhook(
             url: url, format: format, secret: format == "generic" ? signing : nil)

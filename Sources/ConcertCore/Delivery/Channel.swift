@@ -7,7 +7,7 @@ public protocol Channel: AnyObject, Sendable {
     ///
     /// A channel enforces its own network timeouts on the monotonic clock, so `completion` is
     /// always called eventually.
-    func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void)
+    func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void)
 }
 
 /// Everything a channel needs to build and send one message.
@@ -64,7 +64,7 @@ public struct OutboundMessage: Sendable {
 }
 
 /// A channel's verdict on one send.
-public enum DeliveryOutcome: Sendable, Hashable {
+public enum Verdict: Sendable, Hashable {
     /// Accepted by the receiver; `detail` says how (`HTTP 204`, `250 2.0.0 Ok: queued as …`).
     case sent(detail: String)
     /// Worth trying again (timeouts, 408/425/429, 5xx, SMTP 4xx); `retryAfter` is the receiver's

@@ -6,10 +6,11 @@ import Synchronization
 /// Drives the outbox: arms one wall-clock timer for the earliest due row, claims due rows in
 /// batches, hands them to their channel and records each verdict.
 ///
-/// The path of a reminder: `pump()` (timer fired or something changed) → catch-up rules →
+/// The path of a reminder: `sendDue()` (timer fired or something changed) → catch-up rules →
 /// `claimBatch` (due rows read ahead into `ready`) → `markSending` (durable before any byte
-/// leaves; commits the verdicts that arrived meanwhile in the same transaction) → `dispatch` →
-/// `Channel.send` → verdict → `takeVerdicts` → `completed` → `flush()` → `pump()` again → `arm()`.
+/// leaves; writes the records that arrived meanwhile in the same transaction) → `send` →
+/// `Channel.send` → `Verdict` → `takeVerdicts` → `settle` (a `DeliveryRecord`) → `record()` →
+/// `sendDue()` again → `arm()`.
 /// Every delivery of one distinct message shares its rendered text and payload
 /// (`SharedMessageParts`), so a fan-out builds each message once.
 ///
@@ -31,17 +32,17 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var started = false
     private var stopping = false
     /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
-    /// sender stops) are not recorded; their rows stay `sending` and the next start sends them again.
-    private var finished = false
+    /// transport stops) are not recorded; their rows stay `sending` and the next start sends them again.
+    private var stopped = false
     private var inFlight = 0
     private var inFlightByDestination: [String: Int] = [:]
-    private var results: [DeliveryResult] = []
-    private var flushScheduled = false
-    /// Verdicts taken by `flush` and not yet committed: the next claim commits them in its transaction.
-    private var unrecorded: [DeliveryResult] = []
+    /// Records of verdicts not yet written: the next claim writes them in its transaction.
+    private var unrecorded: [DeliveryRecord] = []
+    /// Set while a `record()` is queued.
+    private var recordQueued = false
     /// Reminders that fell due up to this moment have been through the catch-up rules.
     private var sweptUpTo = Date.distantPast
-    /// No pending row falls due before this moment unless something changed: until then `pump`
+    /// No pending row falls due before this moment unless something changed: until then `sendDue`
     /// need not run the catch-up rules again.
     private var nothingDueBefore = Date.distantPast
     /// Due rows read ahead of their claim, queued by destination: a fan-out reads the outbox once per
@@ -51,9 +52,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private let readAhead = 512
     /// Set when a read found no due row outside these destinations (each then at its limit or
     /// failing): reading again finds nothing new until one of them has room and no rows in
-    /// `ready`, or new rows fall due (the catch-up sweep runs then, and clears it). One smarthost
-    /// at its limit used to cost a walk over every due row for each verdict.
-    private var dryRead: Set<String>?
+    /// `ready`, or new rows fall due (the catch-up sweep runs then, and clears it), so that a
+    /// smarthost at its limit does not cost a walk over every due row for each verdict.
+    private var nothingDueOutside: Set<String>?
     private var failing: [String: DestinationHealth] = [:]
     /// Webhook hosts whose sends keep failing: shown in `status`, not held.
     private var webhookHosts = WebhookHostFailures()
@@ -61,13 +62,16 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var storeFault: StoreFault?
     /// What the sends since the last drain came to, for the journal's summary line.
     private var tally = SendTally()
-    private var concertCache: [String: (concert: StoredConcert, version: Int)] = [:]
-    /// Counts concert loads, so that a reloaded concert never shares parts with its former self.
-    private var concertLoads = 0
+    /// Concerts read from the store, each with the number of its load.
+    private var concertCache: [String: (concert: StoredConcert, load: Int)] = [:]
+    /// The number of the last concert load, so that a reloaded concert never shares parts with its
+    /// former self.
+    private var lastConcertLoad = 0
     /// The parts shared by every delivery of one distinct message (see `SharedMessageParts`).
     private var sharedParts: [MessageContentKey: SharedMessageParts] = [:]
     private var armedFor: Date?
-    private var drained: (() -> Void)?
+    /// Called once nothing is in flight, for `shutdown`.
+    private var whenIdle: (() -> Void)?
     private var timerFires = 0
     private var activityHandler: (@Sendable () -> Void)?
     /// Verdicts handed over by the channels, from any thread, until the queue takes them.
@@ -123,12 +127,12 @@ public final class DeliveryScheduler: @unchecked Sendable {
                     metadata: ["count": "\(recovered)"])
             }
             started = true
-            pump()
+            sendDue()
             return recovered
         }
     }
 
-    /// Called after the scheduler has recorded results, on its queue: for a status line that
+    /// Called after the scheduler has written records, on its queue: for a status line that
     /// follows the work without polling.
     public func onActivity(_ handler: @escaping @Sendable () -> Void) {
         queue.async { self.activityHandler = handler }
@@ -138,7 +142,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     public func wake() {
         queue.async {
             self.forgetMessages()
-            self.pump()
+            self.sendDue()
         }
     }
 
@@ -158,7 +162,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             self.retry = retry
             self.failing.removeAll()
             self.forgetMessages()
-            self.pump()
+            self.sendDue()
         }
     }
 
@@ -167,19 +171,19 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// `sending` and are sent again at the next start). Call from any thread but the queue.
     @discardableResult
     public func shutdown(grace: TimeInterval) -> Int {
-        let done = DispatchSemaphore(value: 0)
+        let idleSignal = DispatchSemaphore(value: 0)
         let idle = queue.sync { () -> Bool in
             stopping = true
             timer.arm(at: nil)
             if inFlight == 0 { return true }
-            drained = { done.signal() }
+            whenIdle = { idleSignal.signal() }
             return false
         }
-        if !idle { _ = done.wait(timeout: .now() + grace) }
+        if !idle { _ = idleSignal.wait(timeout: .now() + grace) }
         return queue.sync {
-            drained = nil
-            flush()
-            finished = true
+            whenIdle = nil
+            record()
+            stopped = true
             if inFlight > 0 {
                 logger.warning(
                     "stopping with sends in flight; they will be sent again at the next start",
@@ -206,22 +210,22 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// The verdict is reported once it is recorded, or, when the outbox cannot be written, kept
     /// with the other verdicts waiting for the store (`status` shows the fault): the message went.
     public func sendTest(
-        subscriptionID: String, completion: @escaping @Sendable (Result<DeliveryOutcome, any Error>) -> Void
+        subscriptionID: String, completion: @escaping @Sendable (Result<Verdict, any Error>) -> Void
     ) {
         queue.async {
             do {
                 let claimed = try self.store {
                     try self.database.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
                 }
-                self.dispatch(claimed) { outcome in
+                self.send(claimed) { verdict in
                     let now = self.clock.now()
-                    let state: Delivery.State = if case .sent = outcome { .sent } else { .failed }
-                    let result = DeliveryResult(
-                        delivery: claimed.delivery, subscription: claimed.subscription, outcome: outcome,
+                    let state: Delivery.State = if case .sent = verdict { .sent } else { .failed }
+                    let record = DeliveryRecord(
+                        delivery: claimed.delivery, subscription: claimed.subscription, verdict: verdict,
                         newState: state, nextAttempt: nil, reason: nil,
-                        error: state == .sent ? nil : outcome.detail, finishedAt: now)
-                    self.recordTest(result, destination: claimed.destination)
-                    completion(.success(outcome))
+                        error: state == .sent ? nil : verdict.detail, finishedAt: now)
+                    self.recordTest(record, destination: claimed.destination)
+                    completion(.success(verdict))
                 }
             } catch {
                 completion(.failure(error))
@@ -232,25 +236,25 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// Records a test message's verdict now (its reply waits for it), then claims what waited for
     /// the slot it held. When the outbox cannot be written the verdict waits with the others. A
     /// test message counts towards its webhook host's failures like any other.
-    private func recordTest(_ result: DeliveryResult, destination: String) {
-        guard !finished else { return }
-        journal(result, destination: destination)
-        if result.subscription.channel.kind == "webhook" {
+    private func recordTest(_ record: DeliveryRecord, destination: String) {
+        guard !stopped else { return }
+        journal(record, destination: destination)
+        if record.subscription.channel.kind == "webhook" {
             noteWebhookHost(
-                destination, deliveryID: result.delivery.id, outcome: result.outcome, now: result.finishedAt)
+                destination, deliveryID: record.delivery.id, verdict: record.verdict, now: record.finishedAt)
         }
         if storeFault == nil {
             do {
-                _ = try store { try database.record([result]) }
+                _ = try store { try database.record([record]) }
             } catch {
-                unrecorded.append(result)
+                unrecorded.append(record)
                 storeFailed(error, now: clock.now())
                 return
             }
         } else {
-            unrecorded.append(result)
+            unrecorded.append(record)
         }
-        pump()
+        sendDue()
     }
 
     // MARK: - The loop
@@ -259,7 +263,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         timerFires += 1
         let firedFor = armedFor
         armedFor = nil
-        pump(firedFor: firedFor)
+        sendDue(firedFor: firedFor)
     }
 
     /// Claims and sends everything due, then arms the timer for what comes next.
@@ -268,8 +272,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// and back may read a hair earlier when the timer fires, and that moment is due all the same.
     ///
     /// While the outbox cannot be written (`storeFault`), nothing is claimed before the retry
-    /// time the timer is armed for: verdicts wait in `unrecorded`, and calls in between return at once.
-    private func pump(firedFor: Date? = nil) {
+    /// time the timer is armed for: records wait in `unrecorded`, and calls in between return at once.
+    private func sendDue(firedFor: Date? = nil) {
         guard started, !stopping else {
             recordAtStop()
             return
@@ -290,18 +294,18 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 }
                 sweptUpTo = now
                 nothingDueBefore = nextDue ?? .distantFuture
-                dryRead = nil
+                nothingDueOutside = nil
             }
-            for result in unrecorded where result.newState == .retrying {
-                if let next = result.nextAttempt { nothingDueBefore = min(nothingDueBefore, next) }
+            for record in unrecorded where record.newState == .retrying {
+                if let next = record.nextAttempt { nothingDueBefore = min(nothingDueBefore, next) }
             }
             var waiting = try claimAll(now: now)
             if try recordUnrecorded() {
                 // Rows that waited for these verdicts are due: claim them too.
-                dryRead = nil
+                nothingDueOutside = nil
                 waiting = try claimAll(now: now)
             }
-            // While due rows wait for a free slot, the verdicts of the sends in flight pump again:
+            // While due rows wait for a free slot, the verdicts of the sends in flight call this again:
             // the timer need not be armed (nor the next due row looked up) for each of them.
             if !(waiting && inFlight > 0) { try arm(now: now) }
             storeRecovered()
@@ -311,11 +315,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// The outbox could not be read or written: keeps the verdicts not yet recorded, forgets the
+    /// The outbox could not be read or written: keeps the records not yet written, forgets the
     /// rows read ahead (they are read again), and arms the timer for the next try, backing off.
     private func storeFailed(_ error: any Error, now: Date) {
         ready.removeAll()
-        dryRead = nil
+        nothingDueOutside = nil
         let message = StoreFault.describe(error)
         var fault = storeFault ?? StoreFault(message: message, since: now, failures: 0, retryAt: now)
         fault.failures += 1
@@ -365,9 +369,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
         var perDestination = inFlightByDestination
         if !ready.destinations.contains(where: { hasRoom(for: $0, now: now, counts: perDestination) }) {
             // Every row in `ready` waits for a busy or failing destination: read the rows of the others.
-            if let dry = dryRead {
+            if let exhausted = nothingDueOutside {
                 let waiting = Set(ready.destinations)
-                let freed = dry.contains { hasRoom(for: $0, now: now, counts: perDestination) && !waiting.contains($0) }
+                let freed = exhausted.contains {
+                    hasRoom(for: $0, now: now, counts: perDestination) && !waiting.contains($0)
+                }
                 if !freed { return (false, !ready.isEmpty) }
             }
             // Only a failing destination or one with sends in flight can lack room.
@@ -378,10 +384,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 try database.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
             }
             guard !due.isEmpty else {
-                dryRead = excluded
+                nothingDueOutside = excluded
                 return (false, !ready.isEmpty)
             }
-            dryRead = nil
+            nothingDueOutside = nil
             // The rows read are of other destinations than those in `ready`: no row is held twice.
             ready.append(due)
         }
@@ -427,9 +433,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         unrecorded.removeAll()
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
-        if woke { dryRead = nil }
+        if woke { nothingDueOutside = nil }
         for item in sending {
-            dispatch(item) { [self] outcome in completed(item, outcome) }
+            send(item) { [self] verdict in settle(item, verdict) }
         }
         return (true, !ready.isEmpty)
     }
@@ -444,45 +450,45 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// Hands one claimed row to its channel; `done` runs on the queue with the verdict.
-    private func dispatch(_ item: ClaimedDelivery, done: @escaping @Sendable (DeliveryOutcome) -> Void) {
+    /// Hands one claimed row to its channel; `onVerdict` runs on the queue with the verdict.
+    private func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
         let destination = item.destination
         inFlight += 1
         inFlightByDestination[destination, default: 0] += 1
-        let finish: @Sendable (DeliveryOutcome) -> Void = { [self] outcome in
-            if verdicts.add(Verdict(destination: destination, outcome: outcome, done: done)) {
+        let deliver: @Sendable (Verdict) -> Void = { [self] verdict in
+            if verdicts.add(VerdictInbox.Entry(destination: destination, verdict: verdict, onVerdict: onVerdict)) {
                 queue.async { self.takeVerdicts() }
             }
         }
         guard let channel = channels[item.subscription.channel.kind] else {
             let kind = item.subscription.channel.kind
             let advice = kind == "email" ? "set smtp_url and mail_from" : "this is a bug: webhooks always have one"
-            finish(.destinationFailed(error: "no \(kind) channel is configured (\(advice))", retryAfter: nil))
+            deliver(.destinationFailed(error: "no \(kind) channel is configured (\(advice))", retryAfter: nil))
             return
         }
         do {
-            channel.send(try message(for: item, now: clock.now()), completion: finish)
+            channel.send(try message(for: item, now: clock.now()), completion: deliver)
         } catch  where StoreFault.isDatabaseError(error) {
-            finish(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
+            deliver(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
         } catch {
-            finish(.permanent(error: "the message could not be built: \(error)"))
+            deliver(.permanent(error: "the message could not be built: \(error)"))
         }
     }
 
     /// Takes every verdict that arrived since the last call: one hop onto the queue per round of
     /// verdicts, not one per send.
     private func takeVerdicts() {
-        for verdict in verdicts.takeAll() {
+        for entry in verdicts.takeAll() {
             inFlight -= 1
-            inFlightByDestination[verdict.destination, default: 1] -= 1
-            if inFlightByDestination[verdict.destination] == 0 {
-                inFlightByDestination[verdict.destination] = nil
+            inFlightByDestination[entry.destination, default: 1] -= 1
+            if inFlightByDestination[entry.destination] == 0 {
+                inFlightByDestination[entry.destination] = nil
             }
-            verdict.done(verdict.outcome)
+            entry.onVerdict(entry.verdict)
         }
-        if inFlight == 0, let drained {
-            self.drained = nil
-            drained()
+        if inFlight == 0, let whenIdle {
+            self.whenIdle = nil
+            whenIdle()
         }
     }
 
@@ -494,15 +500,15 @@ public final class DeliveryScheduler: @unchecked Sendable {
             guard let stored = try store({ try database.concert(id: concertID) }) else {
                 throw StoreError(.notFound, "concert '\(concertID)' is not stored")
             }
-            concertLoads += 1
-            cached = (stored, concertLoads)
+            lastConcertLoad += 1
+            cached = (stored, lastConcertLoad)
             concertCache[concertID] = cached
         }
-        let (concert, version) = cached!
+        let (concert, load) = cached!
         var message = OutboundMessage(item, concert: concert, catalog: catalog, now: now)
         let language = item.subscription.language
         let key = MessageContentKey(
-            concertID: concertID, concertRevision: concert.revision, concertVersion: version,
+            concertID: concertID, concertRevision: concert.revision, concertLoad: load,
             kind: item.delivery.kind, offsetSeconds: item.delivery.offset.seconds, language: language,
             cityIDs: message.cities.map(\.id), subscriptionOffsets: item.subscription.offsets.map(\.seconds),
             previous: item.delivery.detail,
@@ -521,53 +527,53 @@ public final class DeliveryScheduler: @unchecked Sendable {
         concertCache.removeAll()
         sharedParts.removeAll()
         ready.removeAll()
-        dryRead = nil
+        nothingDueOutside = nil
         nothingDueBefore = .distantPast
     }
 
-    /// A verdict arrived: decide the row's next state, and flush all verdicts that arrive
-    /// meanwhile in one transaction.
-    private func completed(_ item: ClaimedDelivery, _ outcome: DeliveryOutcome) {
-        guard !finished else { return }
-        let result = resolve(item, outcome, now: clock.now())
-        journal(result, destination: item.destination)
-        results.append(result)
-        if !flushScheduled {
-            flushScheduled = true
-            queue.async { self.flush() }
+    /// A verdict arrived: settles the row's next state, and queues its record with all those
+    /// that arrive meanwhile, to be written in one transaction.
+    private func settle(_ item: ClaimedDelivery, _ verdict: Verdict) {
+        guard !stopped else { return }
+        let record = settlement(of: item, verdict, now: clock.now())
+        journal(record, destination: item.destination)
+        unrecorded.append(record)
+        if !recordQueued {
+            recordQueued = true
+            queue.async { self.record() }
         }
     }
 
-    private func resolve(_ item: ClaimedDelivery, _ outcome: DeliveryOutcome, now: Date) -> DeliveryResult {
+    private func settlement(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
         let delivery = item.delivery
         let destination = item.destination
-        var result = DeliveryResult(
-            delivery: delivery, subscription: item.subscription, outcome: outcome, newState: .failed,
+        var record = DeliveryRecord(
+            delivery: delivery, subscription: item.subscription, verdict: verdict, newState: .failed,
             nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
             targetSubscribedTwice: item.targetSubscribedTwice)
-        switch outcome {
+        switch verdict {
         case .sent:
             failing[destination] = nil
-            result.newState = .sent
+            record.newState = .sent
         case .retryable(let error, let retryAfter):
             failing[destination] = nil
             let next = now.addingTimeInterval(
                 max(retry.delay(afterFailures: delivery.attempts, random: random()), retryAfter ?? 0))
             if delivery.attempts >= retry.maximumAttempts {
-                result.error = "\(error) (gave up after \(delivery.attempts) attempts)"
+                record.error = "\(error) (gave up after \(delivery.attempts) attempts)"
             } else if let deadline = delivery.deadline, next >= deadline {
-                result.error = "\(error) (no time for another attempt before the concert starts)"
+                record.error = "\(error) (no time for another attempt before the concert starts)"
             } else {
-                result.newState = .retrying
-                result.nextAttempt = next
-                result.error = error
+                record.newState = .retrying
+                record.nextAttempt = next
+                record.error = error
             }
         case .permanent(let error):
             failing[destination] = nil
-            result.error = error
+            record.error = error
         case .gone(let error):
             failing[destination] = nil
-            result.error = error
+            record.error = error
         case .destinationFailed(let error, let retryAfter):
             var health =
                 failing[destination]
@@ -589,24 +595,24 @@ public final class DeliveryScheduler: @unchecked Sendable {
             failing[destination] = health
             let retryAt = health.retryAt ?? now
             if let deadline = delivery.deadline, retryAt >= deadline {
-                result.newState = .skipped
-                result.reason = .missed
-                result.error = "destination failing until the concert started: \(error)"
+                record.newState = .skipped
+                record.reason = .missed
+                record.error = "destination failing until the concert started: \(error)"
             } else {
-                result.newState = .retrying
-                result.nextAttempt = retryAt
-                result.error = error
+                record.newState = .retrying
+                record.nextAttempt = retryAt
+                record.error = error
             }
         }
         if item.subscription.channel.kind == "webhook" {
-            noteWebhookHost(destination, deliveryID: delivery.id, outcome: outcome, now: now)
+            noteWebhookHost(destination, deliveryID: delivery.id, verdict: verdict, now: now)
         }
-        return result
+        return record
     }
 
     /// Follows a webhook host's run of failures; logs when it starts or stops failing as a whole.
-    private func noteWebhookHost(_ host: String, deliveryID: Int64, outcome: DeliveryOutcome, now: Date) {
-        switch webhookHosts.note(host: host, deliveryID: deliveryID, outcome: outcome, now: now) {
+    private func noteWebhookHost(_ host: String, deliveryID: Int64, verdict: Verdict, now: Date) {
+        switch webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) {
         case .failing(let host, let run)?:
             logger.warning(
                 "webhook host failing: several messages to it in a row got no answer or a retryable error",
@@ -630,32 +636,32 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// Logs one send's verdict once, at a level that keeps a fan-out out of the journal: a
     /// message sent at `debug`, one to be retried at `notice`, one that failed for good at
     /// `warning`; the summary line of `summarize` is at `info`.
-    private func journal(_ result: DeliveryResult, destination: String?) {
-        tally.add(result.newState)
+    private func journal(_ record: DeliveryRecord, destination: String?) {
+        tally.add(record.newState)
         // A fan-out's sends: no metadata built unless it is written.
-        if result.newState == .sent && logger.logLevel > .debug { return }
-        let delivery = result.delivery
+        if record.newState == .sent && logger.logLevel > .debug { return }
+        let delivery = record.delivery
         var metadata: Logger.Metadata = [
-            "delivery.id": "\(delivery.id)", "subscription.id": "\(result.subscription.id)",
+            "delivery.id": "\(delivery.id)", "subscription.id": "\(record.subscription.id)",
             "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts)",
         ]
         if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
         if let destination { metadata["destination"] = "\(destination)" }
-        switch result.newState {
+        switch record.newState {
         case .sent:
-            metadata["reply"] = "\(result.outcome.detail)"
+            metadata["reply"] = "\(record.verdict.detail)"
             logger.debug("sent", metadata: metadata)
         case .retrying:
-            metadata["error"] = "\(result.error ?? "")"
-            metadata["next_attempt"] = "\(result.nextAttempt.map(KoreaTime.iso8601) ?? "")"
+            metadata["error"] = "\(record.error ?? "")"
+            metadata["next_attempt"] = "\(record.nextAttempt.map(KoreaTime.iso8601) ?? "")"
             logger.notice("send failed; will retry", metadata: metadata)
         case .skipped:
-            metadata["reason"] = "\(result.reason?.rawValue ?? "")"
-            metadata["error"] = "\(result.error ?? "")"
+            metadata["reason"] = "\(record.reason?.rawValue ?? "")"
+            metadata["error"] = "\(record.error ?? "")"
             logger.notice("send failed; skipped", metadata: metadata)
         default:
-            metadata["error"] = "\(result.error ?? "")"
-            if case .gone = result.outcome {
+            metadata["error"] = "\(record.error ?? "")"
+            if case .gone = record.verdict {
                 logger.warning("endpoint is gone; subscription disabled until concertctl resume", metadata: metadata)
             } else {
                 logger.warning("delivery failed", metadata: metadata)
@@ -676,18 +682,16 @@ public final class DeliveryScheduler: @unchecked Sendable {
         tally = SendTally()
     }
 
-    /// Commits the verdicts that arrived: in the transaction of the next claim when `pump` finds
+    /// Writes the records that arrived: in the transaction of the next claim when `sendDue` finds
     /// rows to send, on their own otherwise.
-    private func flush() {
-        flushScheduled = false
-        guard !results.isEmpty else { return }
-        unrecorded += results
-        results.removeAll(keepingCapacity: true)
-        pump()
+    private func record() {
+        recordQueued = false
+        guard !unrecorded.isEmpty else { return }
+        sendDue()
         activityHandler?()
     }
 
-    /// Commits verdicts that no claim took along; on failure they stay in `unrecorded`. Returns
+    /// Writes the records that no claim took along; on failure they stay in `unrecorded`. Returns
     /// whether rows that waited for them became due.
     @discardableResult
     private func recordUnrecorded() throws -> Bool {
@@ -697,7 +701,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         return woken > 0
     }
 
-    /// At stop: commits what it can. Verdicts that cannot be recorded leave their rows
+    /// At stop: writes what it can. Records that cannot be written leave their rows
     /// `sending`, and the next start sends them again.
     private func recordAtStop() {
         do {
@@ -730,28 +734,28 @@ public final class DeliveryScheduler: @unchecked Sendable {
     }
 }
 
-/// A channel's verdict on one send, waiting for the scheduler's queue.
-private struct Verdict {
-    var destination: String
-    var outcome: DeliveryOutcome
-    var done: @Sendable (DeliveryOutcome) -> Void
-}
-
 /// Verdicts arriving from any thread, taken all at once on the scheduler's queue.
 private final class VerdictInbox: @unchecked Sendable {
+    /// A channel's verdict on one send, with what the queue does with it.
+    struct Entry {
+        var destination: String
+        var verdict: Verdict
+        var onVerdict: @Sendable (Verdict) -> Void
+    }
+
     // @unchecked: `waiting` is only touched while holding `lock`.
     private let lock = NSLock()
-    private var waiting: [Verdict] = []
+    private var waiting: [Entry] = []
 
     /// Adds a verdict; returns whether the inbox was empty, i.e. whether the caller must schedule a take.
-    func add(_ verdict: Verdict) -> Bool {
+    func add(_ entry: Entry) -> Bool {
         lock.withLock {
-            waiting.append(verdict)
+            waiting.append(entry)
             return waiting.count == 1
         }
     }
 
-    func takeAll() -> [Verdict] {
+    func takeAll() -> [Entry] {
         lock.withLock {
             defer { waiting.removeAll(keepingCapacity: true) }
             return waiting

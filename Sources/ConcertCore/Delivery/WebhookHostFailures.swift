@@ -33,8 +33,8 @@ struct WebhookHostFailures {
     private var runs: [String: Run] = [:]
 
     /// Notes a verdict on a send to `host`; returns the change of its state, if any.
-    mutating func note(host: String, deliveryID: Int64, outcome: DeliveryOutcome, now: Date) -> Change? {
-        switch outcome {
+    mutating func note(host: String, deliveryID: Int64, verdict: Verdict, now: Date) -> Change? {
+        switch verdict {
         case .retryable(let error, _), .destinationFailed(let error, _):
             var run = runs[host] ?? Run(since: now, failures: 0, lastError: error)
             let wasFailing = run.isFailing

@@ -70,11 +70,11 @@ extension Delivery: PositionalColumns {
     }
 }
 
-/// What became of one claimed delivery, to be recorded.
-public struct DeliveryResult: Sendable {
+/// What a verdict does to its row: the row's next state, written by `record`.
+public struct DeliveryRecord: Sendable {
     public var delivery: Delivery
     public var subscription: Subscription
-    public var outcome: DeliveryOutcome
+    public var verdict: Verdict
     /// The state the row moves to and when it is next tried.
     public var newState: Delivery.State
     public var nextAttempt: Date?
@@ -104,13 +104,13 @@ extension AppDatabase {
                     """,
                 arguments: [now.millis])
             var moves = SendingMoves()
-            moves.out(to: .retrying, count: db.changesCount)
+            moves.left(to: .retrying, count: db.changesCount)
             try db.execute(
                 sql: "UPDATE delivery SET state = 'scheduled', next_attempt_at = ? WHERE state = 'sending'",
                 arguments: [now.millis])
-            moves.out(to: .scheduled, count: db.changesCount)
+            moves.left(to: .scheduled, count: db.changesCount)
             try moves.count(db)
-            return moves.outOfSending
+            return moves.left
         }
     }
 
@@ -234,10 +234,10 @@ extension AppDatabase {
         statement.bind(first + 7, Int64(d.offset.seconds))
     }
 
-    /// Rows waiting for `result`'s verdict (`twin(of:_:)`) become due now: sent, they are
+    /// Rows waiting for the verdict of `record` (`twin(of:_:)`) become due now: sent, they are
     /// duplicates; failed or skipped, one of them is sent in its place. Returns how many.
-    static func wakeTwins(of result: DeliveryResult, _ db: Database) throws -> Int {
-        guard result.targetSubscribedTwice, result.newState != .retrying else { return 0 }
+    static func wakeTwins(of record: DeliveryRecord, _ db: Database) throws -> Int {
+        guard record.targetSubscribedTwice, record.newState != .retrying else { return 0 }
         let statement = try BoundStatement(
             db,
             cached: """
@@ -247,14 +247,14 @@ extension AppDatabase {
                         AND d2.concert_id = ? AND d2.concert_revision = ? AND d2.kind = ? AND d2.kind <> 'test'
                         AND d2.offset_seconds = ? AND +d2.state IN ('scheduled', 'retrying') AND d2.next_attempt_at > ?)
                 """)
-        let now = result.finishedAt.millis
+        let now = record.finishedAt.millis
         statement.bind(1, now)
-        bindTwin(statement, subscription: result.subscription, delivery: result.delivery, from: 2)
+        bindTwin(statement, subscription: record.subscription, delivery: record.delivery, from: 2)
         statement.bind(10, now)
         return try statement.run(db)
     }
 
-    /// Records `results` (as `record` does), then marks claimed rows `sending` (recording an
+    /// Writes `records` (as `record` does), then marks claimed rows `sending` (recording an
     /// attempt each) and skips the ones given, all in one transaction: a busy fan-out commits once
     /// per round of verdicts, not twice. Returns the rows to send, the earliest moment a row was
     /// put off to, and whether a recorded verdict made rows due (`wakeTwins`).
@@ -264,10 +264,10 @@ extension AppDatabase {
     /// (at most `twinWait`): sent, it is a duplicate; failed, it is sent instead.
     public func markSending(
         _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
-        recording results: [DeliveryResult] = [], now: Date
+        recording records: [DeliveryRecord] = [], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool) {
         try writer.write { db in
-            let woken = try Self.record(results, db)
+            let woken = try Self.record(records, db)
             let skipStatement = try BoundStatement(
                 db,
                 cached: """
@@ -322,7 +322,7 @@ extension AppDatabase {
                     from = read == .retrying ? .scheduled : .retrying
                     guard try mark(item.delivery, from: from) else { continue }
                 }
-                moves.into(from: from)
+                moves.entered(from: from)
                 item.delivery.attempts += 1
                 item.delivery.state = .sending
                 attempt.bind(1, item.delivery.id)
@@ -336,16 +336,16 @@ extension AppDatabase {
         }
     }
 
-    /// Records the results of sends in one transaction; disables subscriptions whose endpoint is
+    /// Writes the records of verdicts in one transaction; disables subscriptions whose endpoint is
     /// gone. Returns how many rows waiting for these verdicts became due (`wakeTwins`).
     @discardableResult
-    public func record(_ results: [DeliveryResult]) throws -> Int {
-        guard !results.isEmpty else { return 0 }
-        return try writer.write { db in try Self.record(results, db) }
+    public func record(_ records: [DeliveryRecord]) throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        return try writer.write { db in try Self.record(records, db) }
     }
 
-    static func record(_ results: [DeliveryResult], _ db: Database) throws -> Int {
-        guard !results.isEmpty else { return 0 }
+    static func record(_ records: [DeliveryRecord], _ db: Database) throws -> Int {
+        guard !records.isEmpty else { return 0 }
         var woken = 0
         let update = try BoundStatement(
             db,
@@ -357,38 +357,38 @@ extension AppDatabase {
         let attempt = try BoundStatement(
             db,
             cached: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
-        for result in results {
+        for record in records {
             let finished: Int64? =
-                result.newState == .sent || result.newState == .failed || result.newState == .skipped
-                ? result.finishedAt.millis : nil
-            update.bind(1, result.newState.rawValue)
-            update.bind(2, result.reason?.rawValue)
-            update.bind(3, result.nextAttempt?.millis)
-            update.bind(4, result.error)
+                record.newState == .sent || record.newState == .failed || record.newState == .skipped
+                ? record.finishedAt.millis : nil
+            update.bind(1, record.newState.rawValue)
+            update.bind(2, record.reason?.rawValue)
+            update.bind(3, record.nextAttempt?.millis)
+            update.bind(4, record.error)
             update.bind(5, finished)
-            update.bind(6, result.delivery.id)
+            update.bind(6, record.delivery.id)
             let moved = try update.run(db)
-            moves.out(to: result.newState, count: moved)
-            if moved > 0 { woken += try wakeTwins(of: result, db) }
-            attempt.bind(1, result.finishedAt.millis)
-            attempt.bind(2, result.outcome.name)
-            attempt.bind(3, result.outcome.detail)
-            attempt.bind(4, result.delivery.id)
-            attempt.bind(5, result.delivery.attempts)
+            moves.left(to: record.newState, count: moved)
+            if moved > 0 { woken += try wakeTwins(of: record, db) }
+            attempt.bind(1, record.finishedAt.millis)
+            attempt.bind(2, record.verdict.name)
+            attempt.bind(3, record.verdict.detail)
+            attempt.bind(4, record.delivery.id)
+            attempt.bind(5, record.delivery.attempts)
             try attempt.run(db)
-            if case .gone(let error) = result.outcome {
+            if case .gone(let error) = record.verdict {
                 try db.execute(
                     sql: """
                         UPDATE subscription SET state = 'disabled', state_reason = ?, updated_at = ?
                         WHERE id = ? AND state = 'active'
                         """,
                     arguments: [
-                        "the endpoint answered 410 Gone: \(error)", result.finishedAt.millis,
-                        result.subscription.id,
+                        "the endpoint answered 410 Gone: \(error)", record.finishedAt.millis,
+                        record.subscription.id,
                     ])
                 try Outbox.skipPending(
-                    db, subscriptionID: result.subscription.id, reason: .disabled,
-                    now: result.finishedAt)
+                    db, subscriptionID: record.subscription.id, reason: .disabled,
+                    now: record.finishedAt)
             }
         }
         try moves.count(db)
@@ -509,16 +509,19 @@ extension AppDatabase {
 /// trigger leaves these moves to the scheduler's store functions, schema v5).
 struct SendingMoves {
     private var deltas: [Delivery.State: Int] = [:]
-    private(set) var outOfSending = 0
+    /// Rows moved out of `sending` so far.
+    private(set) var left = 0
 
-    mutating func into(from state: Delivery.State) {
+    /// One row moved from `state` into `sending`.
+    mutating func entered(from state: Delivery.State) {
         deltas[state, default: 0] -= 1
         deltas[.sending, default: 0] += 1
     }
 
-    mutating func out(to state: Delivery.State, count: Int) {
+    /// `count` rows moved out of `sending` into `state`.
+    mutating func left(to state: Delivery.State, count: Int) {
         guard count > 0, state != .sending else { return }
-        outOfSending += count
+        left += count
         deltas[.sending, default: 0] -= count
         deltas[state, default: 0] += count
     }
@@ -530,7 +533,7 @@ struct SendingMoves {
     }
 }
 
-extension DeliveryOutcome {
+extension Verdict {
     /// Stable short name recorded with each attempt.
     public var name: String {
         switch self {

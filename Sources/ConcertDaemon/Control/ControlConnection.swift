@@ -41,7 +41,7 @@ final class ControlConnection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var outputSent = 0
     private var inputEnded = false
-    private var closeWhenFlushed = false
+    private var closeWhenWritten = false
     private(set) var isClosed = false
 
     private let readSource: any DispatchSourceRead
@@ -93,7 +93,7 @@ final class ControlConnection: @unchecked Sendable {
             source.setCancelHandler { [self] in sourceCancelled() }
         }
         readSource.setEventHandler { [self] in readAvailable() }
-        writeSource.setEventHandler { [self] in pump() }
+        writeSource.setEventHandler { [self] in advance() }
         idleTimer.setEventHandler { [self] in idleTimeoutFired() }
         idleDeadline = .now() + idleTimeout
         idleTimer.schedule(deadline: idleDeadline)
@@ -148,7 +148,7 @@ final class ControlConnection: @unchecked Sendable {
             }
         }
         if inputEnded || framer.isOverLimit || pending.count >= Self.maximumPendingFrames { pauseReading() }
-        pump()
+        advance()
     }
 
     private func enqueue(_ frames: [ControlLineFramer.Frame]) {
@@ -184,13 +184,13 @@ final class ControlConnection: @unchecked Sendable {
     // MARK: Handling and writing
 
     /// Moves the connection forward: writes what is waiting, starts the next request, or goes idle.
-    private func pump() {
+    private func advance() {
         guard !isClosed else { return }
         while true {
             if outputSent < output.count {
-                guard flush() else { return }
+                guard writeOutput() else { return }
             }
-            if closeWhenFlushed {
+            if closeWhenWritten {
                 close()
                 return
             }
@@ -203,7 +203,7 @@ final class ControlConnection: @unchecked Sendable {
                 logger.notice("control client sent a line over the limit; closing")
                 pending.removeAll()
                 queueReply(.failure(id: .null, error: .lineTooLong(limit: framer.maximumLineLength)))
-                closeWhenFlushed = true
+                closeWhenWritten = true
             case .request(let request):
                 startHandling(request)
             }
@@ -242,7 +242,7 @@ final class ControlConnection: @unchecked Sendable {
             reply.id = id
             queueReply(reply)
         }
-        pump()
+        advance()
     }
 
     private func queueReply(_ reply: ControlReply) {
@@ -257,7 +257,7 @@ final class ControlConnection: @unchecked Sendable {
 
     /// Writes as much as the socket takes; `true` when all is written, `false` when waiting for
     /// room (the write source will call back) or when the client has gone away (closed).
-    private func flush() -> Bool {
+    private func writeOutput() -> Bool {
         while outputSent < output.count {
             let count = output.withUnsafeBytes { bytes in
                 send(fd, bytes.baseAddress! + outputSent, bytes.count - outputSent, Int32(MSG_NOSIGNAL))
@@ -302,8 +302,8 @@ final class ControlConnection: @unchecked Sendable {
         logger.info("control client idle; closing")
         pauseReading()
         queueReply(.failure(id: .null, error: .idleTimeout(seconds: idleTimeoutSeconds)))
-        closeWhenFlushed = true
-        pump()
+        closeWhenWritten = true
+        advance()
     }
 }
 

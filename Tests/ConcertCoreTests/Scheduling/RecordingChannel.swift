@@ -7,7 +7,7 @@ import Synchronization
 final class RecordingChannel: Channel {
     enum Behaviour: Sendable {
         case succeed
-        case answer(DeliveryOutcome)
+        case answer(Verdict)
         case hang
     }
 
@@ -15,7 +15,7 @@ final class RecordingChannel: Channel {
         var sent: [OutboundMessage] = []
         var script: [Behaviour] = []
         var fallback: Behaviour = .succeed
-        var hanging: [@Sendable (DeliveryOutcome) -> Void] = []
+        var hanging: [@Sendable (Verdict) -> Void] = []
     }
 
     let state = Mutex(State())
@@ -38,7 +38,7 @@ final class RecordingChannel: Channel {
     var hangingCount: Int { state.withLock { $0.hanging.count } }
 
     /// Completes every hanging send with `outcome`.
-    func release(_ outcome: DeliveryOutcome = .sent(detail: "released")) {
+    func release(_ outcome: Verdict = .sent(detail: "released")) {
         let hanging = state.withLock { state in
             defer { state.hanging.removeAll() }
             return state.hanging
@@ -46,7 +46,7 @@ final class RecordingChannel: Channel {
         for completion in hanging { completion(outcome) }
     }
 
-    func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+    func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
         let behaviour = state.withLock { state -> Behaviour in
             state.sent.append(message)
             return state.script.isEmpty ? state.fallback : state.script.removeFirst()

@@ -52,7 +52,7 @@ final class SchedulerHarness: @unchecked Sendable {
     }
 
     /// Waits until the scheduler's queue has run everything submitted so far, twice (a verdict
-    /// hops onto the queue, then its flush does).
+    /// hops onto the queue, then its `record()` does).
     func settle() {
         for _ in 0..<4 { queue.sync {} }
     }

@@ -25,7 +25,7 @@ import Testing
         let (h, _) = try SchedulerHarness.onFile(now: "2019-10-22T13:00", webhook: RecordingChannel(.hang))
         let subscription = try h.subscribe(["daegu"], before: "7d")
         try h.scheduler.start()
-        let answered = LockedBox<DeliveryOutcome?>(nil)
+        let answered = LockedBox<Verdict?>(nil)
         h.scheduler.sendTest(subscriptionID: subscription.id) { answered.set(try? $0.get()) }
         h.settle()
         try h.database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 1") }

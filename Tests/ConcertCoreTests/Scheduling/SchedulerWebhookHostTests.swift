@@ -5,7 +5,7 @@ import Testing
 /// A webhook host failing as a whole shows in `status` (host, last error, since when) without
 /// holding its messages; one URL failing does not mark its host.
 @Suite(.timeLimit(.minutes(1))) struct SchedulerWebhookHostTests {
-    static let refused = DeliveryOutcome.retryable(
+    static let refused = Verdict.retryable(
         error: "could not connect to host.example.org: refused", retryAfter: nil)
 
     @Test func aHostThatAnswersNoneOfSeveralMessagesShowsInStatusUntilItAnswers() throws {

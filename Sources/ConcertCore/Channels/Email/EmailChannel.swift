@@ -15,7 +15,7 @@ public final class EmailChannel: Channel {
         self.renderer = renderer
     }
 
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
         let bytes: Data
         let recipient: String
         do {

@@ -42,7 +42,7 @@ public final class CurlSender: Sendable {
     ///
     /// Only `http` and `https` URLs are followed, never a redirect; TLS certificates are verified.
     /// No connection is made to an address `deny` refuses (`addressDenied`).
-    /// Use `HTTPVerdict.outcome(of:now:)` to turn the result into a delivery outcome.
+    /// Use `HTTPVerdict.verdict(of:now:)` to turn the result into a delivery outcome.
     public func post(
         _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal,
         completion: @escaping @Sendable (TransferResult) -> Void

@@ -136,7 +136,7 @@ extension EasyHandle {
         }
         try check(ccurl_easy_setopt_slist(curl, CURLOPT_MAIL_RCPT, recipientList), "MAIL_RCPT")
         // Not set: CURLOPT_MAIL_RCPT_ALLOWFAILS (in 7.88 spelled CURLOPT_MAIL_RCPT_ALLLOWFAILS, renamed in
-        // 8.2). It would deliver to the accepted recipients and report success, and one DeliveryOutcome
+        // 8.2). It would deliver to the accepted recipients and report success, and one Verdict
         // cannot say that some recipients were refused; so one refused recipient fails the whole message.
 
         upload = mail.message

@@ -12,12 +12,12 @@ public enum HTTPVerdict {
     static let quotedBodyLimit = 200
 
     /// The verdict on `result`; `now` (real time) turns a `Retry-After` date into a delay.
-    public static func outcome(of result: TransferResult, now: Date) -> DeliveryOutcome {
+    public static func verdict(of result: TransferResult, now: Date) -> Verdict {
         switch result.failure?.kind {
         case nil:
-            return outcome(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
+            return verdict(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
         case .responseTooLarge where result.responseCode > 0:
-            return outcome(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
+            return verdict(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
         case .refusedURL, .invalidRequest, .addressDenied:
             return .permanent(error: result.message)
         case .stopped:
@@ -31,7 +31,7 @@ public enum HTTPVerdict {
 
     /// The verdict on an HTTP status: 2xx sent; 408, 425, 429 and 5xx retryable; 410 gone; the rest
     /// permanent (a 3xx included: redirects are not followed).
-    public static func outcome(status: Int, retryAfter: String?, body: Data, now: Date) -> DeliveryOutcome {
+    public static func verdict(status: Int, retryAfter: String?, body: Data, now: Date) -> Verdict {
         let head = "HTTP \(status)"
         switch status {
         case 200..<300:

@@ -49,7 +49,7 @@ public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
     /// same smarthost with the same credentials are shared.
     public func send(
         _ message: Data, to recipients: [String], using sender: CurlSender,
-        completion: @escaping @Sendable (DeliveryOutcome) -> Void
+        completion: @escaping @Sendable (Verdict) -> Void
     ) {
         // A bad envelope sender is the configuration's fault, not the message's.
         guard !mailFrom.isEmpty,
@@ -62,11 +62,11 @@ public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
         let transfer = MailTransfer(
             url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
             requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts)
-        sender.sendMail(transfer) { completion(SMTPVerdict.outcome(of: $0)) }
+        sender.sendMail(transfer) { completion(SMTPVerdict.verdict(of: $0)) }
     }
 
     /// Submits `message` to `recipients` and returns the verdict.
-    public func send(_ message: Data, to recipients: [String], using sender: CurlSender) async -> DeliveryOutcome {
+    public func send(_ message: Data, to recipients: [String], using sender: CurlSender) async -> Verdict {
         await withCheckedContinuation { continuation in
             send(message, to: recipients, using: sender) { continuation.resume(returning: $0) }
         }

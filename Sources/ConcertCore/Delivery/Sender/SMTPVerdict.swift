@@ -9,7 +9,7 @@
 /// recipients or to none.
 public enum SMTPVerdict {
     /// The verdict on `result` of an SMTP transfer.
-    public static func outcome(of result: TransferResult) -> DeliveryOutcome {
+    public static func verdict(of result: TransferResult) -> Verdict {
         let stage = result.smtpStage ?? .connect
         let code = result.responseCode
         let reply = result.lastReply ?? (code > 0 ? "\(code)" : "")

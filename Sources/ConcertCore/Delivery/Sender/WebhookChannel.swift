@@ -34,7 +34,7 @@ public final class WebhookChannel: Channel {
     /// The verdict's text (a quoted response body, libcurl's message) never shows a secret of the
     /// subscription, in whatever form the receiver echoed it: it goes to `last_error`, the `test`
     /// reply and the journal.
-    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+    public func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
         let buildRequest = self.buildRequest
         let redactor = self.redactor
         sender.post(timeouts: timeouts, deny: deny) {
@@ -47,11 +47,11 @@ public final class WebhookChannel: Channel {
             if let problem = WebhookURL.problem(with: request.url) { throw RequestProblem(description: problem) }
             return request
         } completion: { result in
-            let outcome = HTTPVerdict.outcome(of: result, now: Date())
-            if case .sent = outcome {
-                completion(outcome)
+            let verdict = HTTPVerdict.verdict(of: result, now: Date())
+            if case .sent = verdict {
+                completion(verdict)
             } else {
-                completion(outcome.redacted(by: redactor.hiding(message.subscription.channel.secrets)))
+                completion(verdict.redacted(by: redactor.hiding(message.subscription.channel.secrets)))
             }
         }
     }
@@ -62,9 +62,9 @@ public final class WebhookChannel: Channel {
     }
 }
 
-extension DeliveryOutcome {
+extension Verdict {
     /// The same verdict with its text passed through `redactor`.
-    fileprivate func redacted(by redactor: SecretRedactor) -> DeliveryOutcome {
+    fileprivate func redacted(by redactor: SecretRedactor) -> Verdict {
         switch self {
         case .sent(let detail): .sent(detail: redactor.redact(detail))
         case .retryable(let error, let retryAfter): .retryable(error: redactor.redact(error), retryAfter: retryAfter)
