@@ -8,34 +8,22 @@ enum ChannelFactory {
     static func channels(
         for configuration: DaemonConfiguration, renderer: MessageRenderer, sender: CurlSender, logger: Logger
     ) -> [String: any Channel] {
-        var channels: [String: any Channel] = [:]
-        let webhookTimeouts = TransferTimeouts(
-            connect: configuration.httpConnectTimeout, total: configuration.httpTimeout)
-        channels["webhook"] = WebhookChannel(
-            sender: sender, timeouts: webhookTimeouts, redactor: SecretRedactor(configuration: configuration),
-            deny: configuration.webhookDeny
-        ) { message in
-            try WebhookFormats.request(for: message, rendered: renderer.render(message), attemptTime: Date())
-        }
-        guard let smtp = configuration.smtpURL else {
+        var channels: [String: any Channel] = [
+            "webhook": WebhookChannel(settings: configuration.webhookSettings, renderer: renderer, sender: sender)
+        ]
+        guard configuration.smtpURL != nil else {
             logger.notice(
                 "no smtp_url configured: new email subscriptions are refused, and reminders of email subscriptions made before are held (status shows smtp failing) until smtp_url and mail_from are set"
             )
             return channels
         }
-        guard let settings = configuration.emailSettings, let envelope = configuration.effectiveEnvelopeFrom else {
+        guard let settings = configuration.emailSettings, let smarthost = configuration.smarthost else {
             logger.error(
                 "smtp_url is set but mail_from is not: reminders of email subscriptions are held (status shows smtp failing) until it is"
             )
             return channels
         }
-        let transport = SMTPTransport(
-            url: smtp.connectionURL, mailFrom: envelope, username: smtp.user,
-            password: configuration.smtpPassword?.revealed, requireTLS: configuration.smtpRequiresTLS,
-            caBundlePath: configuration.smtpCABundle,
-            timeouts: TransferTimeouts(connect: configuration.smtpConnectTimeout, total: configuration.smtpTimeout))
-        channels["email"] = EmailChannel(
-            sender: sender, transport: transport, builder: EmailMessageBuilder(settings: settings), renderer: renderer)
+        channels["email"] = EmailChannel(settings: settings, smarthost: smarthost, renderer: renderer, sender: sender)
         return channels
     }
 

@@ -13,8 +13,9 @@ import Testing
         defer { sender.stop(timeout: .seconds(1)) }
         let renderer = MessageRenderer()
         let channel = EmailChannel(
-            sender: sender, transport: SMTPTransport(url: server.url, mailFrom: "alerts@concertd.example.org"),
-            builder: EmailMessageBuilder(settings: EmailFixtures.settings), renderer: renderer)
+            settings: EmailFixtures.settings,
+            smarthost: Smarthost(url: server.url, mailFrom: "alerts@concertd.example.org"), renderer: renderer,
+            sender: sender)
 
         var sent: [(key: String, message: OutboundMessage)] = []
         for kind in Delivery.Kind.allCases {
@@ -53,5 +54,25 @@ import Testing
             let text = try #require(parsed.part("text/plain")?.content)
             #expect(text.contains(language == .ko ? "2019년 10월 29일 (화)" : "Tuesday 29 October 2019"))
         }
+    }
+
+    @Test func anEnvelopeSenderThatIsNotAPlainAddressHoldsTheSmarthost() async throws {
+        let sender = try CurlSender()
+        defer { sender.stop(timeout: .seconds(1)) }
+        let channel = EmailChannel(
+            settings: EmailFixtures.settings,
+            smarthost: Smarthost(url: "smtp://127.0.0.1:9", mailFrom: "two words@example.org"),
+            renderer: MessageRenderer(), sender: sender)
+
+        let verdict = await withCheckedContinuation { continuation in
+            channel.send(EmailFixtures.message(.reminder, language: .ko, key: "k")) {
+                continuation.resume(returning: $0)
+            }
+        }
+
+        #expect(
+            verdict
+                == .destinationFailed(
+                    error: "the envelope sender 'two words@example.org' is not a plain address", retryAfter: nil))
     }
 }

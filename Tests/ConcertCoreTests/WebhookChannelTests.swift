@@ -9,7 +9,7 @@ import Testing
 
     /// A channel whose format sends the message's subscription URL with a small JSON body.
     static func channel(_ sender: CurlSender, timeouts: TransferTimeouts = .webhook) -> WebhookChannel {
-        WebhookChannel(sender: sender, timeouts: timeouts) { message in
+        WebhookChannel(settings: WebhookSettings(timeouts: timeouts), sender: sender) { message in
             guard case .webhook(let url, _, _) = message.subscription.channel else { throw BuildError() }
             return HTTPRequest(
                 url: url,
@@ -132,7 +132,7 @@ import Testing
     func aRequestThatCannotBeBuiltIsPermanent() async throws {
         let sender = try CurlSender()
         defer { sender.stop() }
-        let channel = WebhookChannel(sender: sender) { _ in throw BuildError() }
+        let channel = WebhookChannel(settings: WebhookSettings(), sender: sender) { _ in throw BuildError() }
 
         let outcome = await Self.send(channel, to: "https://example.org/hook")
 

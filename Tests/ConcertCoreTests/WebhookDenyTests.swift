@@ -89,7 +89,7 @@ import Testing
         let listener = try CountingListener()
         let sender = try CurlSender()
         defer { sender.stop() }
-        let channel = WebhookChannel(sender: sender, deny: Self.loopback) { message in
+        let channel = WebhookChannel(settings: WebhookSettings(deny: Self.loopback), sender: sender) { message in
             Self.request(message.subscription.channel.target)
         }
 

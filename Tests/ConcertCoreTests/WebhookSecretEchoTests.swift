@@ -83,9 +83,9 @@ import Testing
         defer { receiver.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
-        let channel = WebhookChannel(sender: sender, redactor: SecretRedactor(knownSecrets: [password])) { message in
-            try WebhookFormats.request(for: message, rendered: MessageRenderer().render(message), attemptTime: Date())
-        }
+        let channel = WebhookChannel(
+            settings: WebhookSettings(redactor: SecretRedactor(knownSecrets: [password])), renderer: MessageRenderer(),
+            sender: sender)
         for form in ["plain", "json", "percent", "html"] {
             let outcome = await Self.send(channel, url: receiver.url("/echo/500/\(form)/hook"), format: "slack")
             #expect(outcome.detail.hasPrefix("HTTP 500: ") && outcome.detail.contains("Cannot"))
@@ -95,9 +95,7 @@ import Testing
 
     /// The channel as the daemon builds it: the subscription's format builds the request.
     static func channel(_ sender: CurlSender) -> WebhookChannel {
-        WebhookChannel(sender: sender) { message in
-            try WebhookFormats.request(for: message, rendered: MessageRenderer().render(message), attemptTime: Date())
-        }
+        WebhookChannel(settings: WebhookSettings(), renderer: MessageRenderer(), sender: sender)
     }
 
     static func send(_ channel: WebhookChannel, url: String, format: String) async -> Verdict {

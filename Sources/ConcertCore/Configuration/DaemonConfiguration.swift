@@ -141,15 +141,6 @@ public struct DaemonConfiguration: Sendable, Hashable {
         return mailbox
     }
 
-    /// How the email channel signs and addresses its messages; `nil` without `mail_from`.
-    public var emailSettings: EmailSettings? {
-        guard let from = effectiveMailFrom else { return nil }
-        return EmailSettings(
-            fromAddress: from.address, fromName: from.displayName, replyTo: replyTo?.address,
-            replyToName: replyTo?.displayName, unsubscribeMailto: unsubscribeMailto,
-            unsubscribeURLTemplate: unsubscribeURLTemplate)
-    }
-
     /// The envelope sender: `mail_envelope_from`, else the From address.
     public var effectiveEnvelopeFrom: String? { mailEnvelopeFrom ?? mailFrom?.address }
 

@@ -1,30 +1,50 @@
 import Foundation
 
 /// Sends messages to email subscriptions: the renderer writes the words, the builder the MIME
-/// message with its calendar attachment, the SMTP transport submits it to the smarthost.
+/// message with its calendar attachment, and the sender submits it to the smarthost.
+///
+/// The message is built on the sender thread, just before its transfer starts (the scheduler's
+/// thread only claims and records), so that a fan-out uses both cores.
 public final class EmailChannel: Channel {
-    private let sender: CurlSender
-    private let transport: SMTPTransport
     private let builder: EmailMessageBuilder
+    private let smarthost: Smarthost
     private let renderer: MessageRenderer
+    private let sender: CurlSender
 
-    public init(sender: CurlSender, transport: SMTPTransport, builder: EmailMessageBuilder, renderer: MessageRenderer) {
-        self.sender = sender
-        self.transport = transport
-        self.builder = builder
+    public init(settings: EmailSettings, smarthost: Smarthost, renderer: MessageRenderer, sender: CurlSender) {
+        self.builder = EmailMessageBuilder(settings: settings)
+        self.smarthost = smarthost
         self.renderer = renderer
+        self.sender = sender
     }
 
+    /// Builds and submits `message`. A message that cannot be built is `permanent`; an envelope
+    /// sender the smarthost cannot be given holds the smarthost (`destinationFailed`).
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
-        let bytes: Data
-        let recipient: String
-        do {
-            bytes = try builder.build(message, content: EmailContent(renderer.render(message)))
-            recipient = try EmailMessageBuilder.recipient(of: message)
-        } catch {
-            completion(.permanent(error: "the message could not be built: \(error)"))
+        if let problem = smarthost.envelopeProblem {
+            completion(.destinationFailed(error: problem, retryAfter: nil))
             return
         }
-        transport.send(bytes, to: [recipient], using: sender, completion: completion)
+        let builder = self.builder
+        let renderer = self.renderer
+        let smarthost = self.smarthost
+        sender.send {
+            let bytes: Data
+            let recipient: String
+            do {
+                bytes = try builder.build(message, content: EmailContent(renderer.render(message)))
+                recipient = try EmailMessageBuilder.recipient(of: message)
+            } catch {
+                throw BuildProblem(description: "the message could not be built: \(error)")
+            }
+            return .mail(smarthost.transfer(of: bytes, to: [recipient]))
+        } completion: { result in
+            completion(SMTPVerdict.verdict(of: result))
+        }
+    }
+
+    /// Why a message was not submitted (a `permanent` verdict).
+    private struct BuildProblem: Error, CustomStringConvertible {
+        var description: String
     }
 }

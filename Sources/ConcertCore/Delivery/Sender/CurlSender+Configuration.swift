@@ -3,7 +3,7 @@ extension CurlSender {
     public struct Configuration: Sendable, Hashable {
         /// PEM bundle of the certificate authorities trusted for HTTPS (`http_ca_bundle`); `nil` uses
         /// libcurl's built-in default (`/etc/ssl/certs/ca-certificates.crt` on Debian). A mail transfer
-        /// names its own (``SMTPTransport/caBundlePath``). Verification is always on.
+        /// names its own (``Smarthost/caBundlePath``). Verification is always on.
         public var caBundlePath: String?
         /// How many idle connections libcurl keeps open for reuse (`CURLMOPT_MAXCONNECTS`).
         public var maxConnections: Int

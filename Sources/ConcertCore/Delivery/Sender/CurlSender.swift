@@ -38,40 +38,18 @@ public final class CurlSender: Sendable {
         core.requestStop(deadline: .now)
     }
 
-    /// Sends one HTTP request (a POST unless `request.method` says otherwise) and reports what happened.
-    ///
-    /// Only `http` and `https` URLs are followed, never a redirect; TLS certificates are verified.
-    /// No connection is made to an address `deny` refuses (`addressDenied`).
-    /// Use `HTTPVerdict.verdict(of:now:)` to turn the result into a delivery outcome.
-    public func post(
-        _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal,
-        completion: @escaping @Sendable (TransferResult) -> Void
-    ) {
-        core.submit(SenderJob(kind: .http(request, timeouts, deny), completion: completion))
-    }
-
-    /// Sends the HTTP request `build` returns, calling it on the sender thread just before the
+    /// Sends the transfer `build` returns, calling it on the sender thread just before the
     /// transfer starts; an error it throws is the result (`invalidRequest`, its description).
-    public func post(
-        timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal,
-        building build: @escaping @Sendable () throws -> HTTPRequest,
+    ///
+    /// HTTP: only `http` and `https` URLs are followed, never a redirect; TLS certificates are
+    /// verified; no connection is made to an address the transfer's deny list refuses
+    /// (`addressDenied`). SMTP: libcurl dot-stuffs the message and reuses the connection for the
+    /// next one; connections to the same smarthost with the same credentials are shared.
+    public func send(
+        building build: @escaping @Sendable () throws -> Transfer,
         completion: @escaping @Sendable (TransferResult) -> Void
     ) {
-        core.submit(SenderJob(kind: .httpToBuild(build, timeouts, deny), completion: completion))
-    }
-
-    /// Sends one HTTP request and returns what happened.
-    public func post(
-        _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal
-    ) async -> TransferResult {
-        await withCheckedContinuation { continuation in
-            post(request, timeouts: timeouts, deny: deny) { continuation.resume(returning: $0) }
-        }
-    }
-
-    /// Submits one message to an SMTP server.
-    func sendMail(_ mail: MailTransfer, completion: @escaping @Sendable (TransferResult) -> Void) {
-        core.submit(SenderJob(kind: .mail(mail), completion: completion))
+        core.submit(SenderJob(build: build, completion: completion))
     }
 
     /// Stops the sender: queued transfers fail as `stopped` at once, running ones may finish until
@@ -83,14 +61,6 @@ public final class CurlSender: Sendable {
         core.requestStop(deadline: .now + timeout)
         core.finished.wait()
         if !core.isOnCompletionQueue { core.completionQueue.sync {} }
-    }
-
-    /// Stops the sender like `stop(timeout:)`, suspending instead of blocking.
-    public func shutdown(timeout: Duration = .seconds(5)) async {
-        core.requestStop(deadline: .now + timeout)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            core.finished.notify(queue: core.completionQueue) { continuation.resume() }
-        }
     }
 }
 

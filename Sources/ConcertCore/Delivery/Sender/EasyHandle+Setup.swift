@@ -10,6 +10,12 @@ struct TransferSetupError: Error {
 extension EasyHandle {
     /// Sets every option of `job` on this (reset) handle; the handle is then ready for the multi handle.
     func prepare(_ job: SenderJob, configuration: CurlSender.Configuration) throws(TransferSetupError) {
+        let transfer: Transfer
+        do {
+            transfer = try job.build()
+        } catch {
+            throw TransferSetupError(failure: .invalidRequest, message: "\(error)")
+        }
         completion = job.completion
         errorBuffer[0] = 0
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -18,9 +24,9 @@ extension EasyHandle {
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
-        // Each kind of transfer trusts its own CAs: webhooks the sender's, the smarthost its transport's.
+        // Each kind of transfer trusts its own CAs: webhooks the sender's, the smarthost its own.
         let caBundlePath: String?
-        if case .mail(let mail) = job.kind {
+        if case .mail(let mail) = transfer {
             caBundlePath = mail.caBundlePath
         } else {
             caBundlePath = configuration.caBundlePath
@@ -31,20 +37,9 @@ extension EasyHandle {
         bodyLimit = configuration.responseBodyLimit
         abortLimit = configuration.responseAbortLimit
 
-        switch job.kind {
+        switch transfer {
         case .http(let request, let timeouts, let deny):
             isMail = false
-            secret = .url(request.url)
-            try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
-            try refuseConnections(to: deny, me: me)
-        case .httpToBuild(let build, let timeouts, let deny):
-            isMail = false
-            let request: HTTPRequest
-            do {
-                request = try build()
-            } catch {
-                throw TransferSetupError(failure: .invalidRequest, message: "\(error)")
-            }
             secret = .url(request.url)
             try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
             try refuseConnections(to: deny, me: me)

@@ -1,9 +1,10 @@
 import Foundation
 
-/// How to reach the smarthost, and the submission of ready-made messages to it.
+/// How to reach the smarthost that every email is submitted to: its URL, the envelope sender,
+/// the credentials and the TLS to insist on.
 ///
 /// The description never shows the password.
-public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
+public struct Smarthost: Sendable, Hashable, CustomStringConvertible {
     /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (implicit TLS).
     public var url: String
     /// The envelope sender (`MAIL FROM`), a plain address.
@@ -36,39 +37,25 @@ public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "SMTPTransport(\(url), from: \(mailFrom)"
+        var text = "Smarthost(\(url), from: \(mailFrom)"
         if let username { text += ", user: \(username)" }
         if password != nil { text += ", password: ***" }
         return text + ", requireTLS: \(requireTLS))"
     }
 
-    /// Submits `message` (RFC 5322 bytes with CRLF line ends) to `recipients` and calls `completion`
-    /// once with the verdict.
-    ///
-    /// libcurl dot-stuffs the message and reuses the connection for the next one. Connections to the
-    /// same smarthost with the same credentials are shared.
-    public func send(
-        _ message: Data, to recipients: [String], using sender: CurlSender,
-        completion: @escaping @Sendable (Verdict) -> Void
-    ) {
-        // A bad envelope sender is the configuration's fault, not the message's.
+    /// Why no message can be submitted with this envelope sender, or `nil`: it must be a plain
+    /// address. The configuration's fault, not the message's, so every message is held.
+    public var envelopeProblem: String? {
         guard !mailFrom.isEmpty,
             !mailFrom.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x3C || $0 == 0x3E })
-        else {
-            completion(
-                .destinationFailed(error: "the envelope sender '\(mailFrom)' is not a plain address", retryAfter: nil))
-            return
-        }
-        let transfer = MailTransfer(
-            url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
-            requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts)
-        sender.sendMail(transfer) { completion(SMTPVerdict.verdict(of: $0)) }
+        else { return "the envelope sender '\(mailFrom)' is not a plain address" }
+        return nil
     }
 
-    /// Submits `message` to `recipients` and returns the verdict.
-    public func send(_ message: Data, to recipients: [String], using sender: CurlSender) async -> Verdict {
-        await withCheckedContinuation { continuation in
-            send(message, to: recipients, using: sender) { continuation.resume(returning: $0) }
-        }
+    /// The submission of `message` (RFC 5322 bytes with CRLF line ends) to `recipients`.
+    public func transfer(of message: Data, to recipients: [String]) -> MailTransfer {
+        MailTransfer(
+            url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
+            requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts)
     }
 }

@@ -4,15 +4,15 @@ import Testing
 @testable import ConcertCore
 
 /// SMTP submission against aiosmtpd on 127.0.0.1, started by each test.
-@Suite struct SMTPTransportTests {
+@Suite struct SmarthostTests {
     static let message = Data(
         ("From: concertd <reminders@concertd.test>\r\nTo: <citizen@example.test>\r\nSubject: test\r\n\r\n"
             + ".a line starting with a dot\r\n..two dots\r\n.\r\nlast line\r\n").utf8)
 
-    static func transport(
+    static func smarthost(
         _ url: String, password: String? = nil, requireTLS: Bool? = nil, caBundle: String? = nil
-    ) -> SMTPTransport {
-        SMTPTransport(
+    ) -> Smarthost {
+        Smarthost(
             url: url, mailFrom: "reminders@concertd.test", username: password.map { _ in "concertd" },
             password: password, requireTLS: requireTLS, caBundlePath: caBundle,
             timeouts: TransferTimeouts(connect: .seconds(5), total: .seconds(20)))
@@ -25,7 +25,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport(server.url).send(
+        let outcome = await Self.smarthost(server.url).send(
             Self.message, to: ["citizen@example.test", "second@example.test"], using: sender)
 
         #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
@@ -42,10 +42,10 @@ import Testing
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
-        let transport = Self.transport(server.url)
+        let smarthost = Self.smarthost(server.url)
 
         for index in 1...5 {
-            let outcome = await transport.send(Self.message, to: ["citizen\(index)@example.test"], using: sender)
+            let outcome = await smarthost.send(Self.message, to: ["citizen\(index)@example.test"], using: sender)
             #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 000\(index)"))
         }
 
@@ -61,7 +61,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport(server.url).send(Self.message, to: ["later@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["later@example.test"], using: sender)
 
         #expect(
             outcome
@@ -78,7 +78,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
 
         #expect(outcome == .retryable(error: "message refused: 452 4.3.1 insufficient system storage", retryAfter: nil))
     }
@@ -89,9 +89,9 @@ import Testing
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
-        let transport = Self.transport(server.url)
+        let smarthost = Self.smarthost(server.url)
 
-        let outcome = await transport.send(
+        let outcome = await smarthost.send(
             Self.message, to: ["citizen@example.test", "nobody@example.test"], using: sender)
 
         #expect(
@@ -100,7 +100,7 @@ import Testing
         #expect(try server.messages().isEmpty)
 
         // The smarthost stays usable for the next message.
-        let next = await transport.send(Self.message, to: ["citizen@example.test"], using: sender)
+        let next = await smarthost.send(Self.message, to: ["citizen@example.test"], using: sender)
         #expect(next == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
     }
 
@@ -111,7 +111,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport("smtp://127.0.0.1:\(closed.port)").send(
+        let outcome = await Self.smarthost("smtp://127.0.0.1:\(closed.port)").send(
             Self.message, to: ["citizen@example.test"], using: sender)
 
         guard case .destinationFailed(let error, _) = outcome else {
@@ -127,16 +127,16 @@ import Testing
         defer { server.stop() }
         let sender = try CurlSender()
         defer { sender.stop() }
-        let transport = Self.transport(server.url, password: "pa55-SECRET-word", requireTLS: false)
+        let smarthost = Self.smarthost(server.url, password: "pa55-SECRET-word", requireTLS: false)
 
-        let outcome = await transport.send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await smarthost.send(Self.message, to: ["citizen@example.test"], using: sender)
 
         #expect(
             outcome
                 == .destinationFailed(
                     error: "authentication refused: 535 5.7.8 Authentication credentials invalid", retryAfter: nil))
         #expect(!"\(outcome)".contains("SECRET"))
-        #expect(!"\(transport)".contains("SECRET"))
+        #expect(!"\(smarthost)".contains("SECRET"))
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -146,10 +146,10 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
         // A password makes STARTTLS required by default.
-        let transport = Self.transport(server.url, password: "pa55-SECRET-word")
-        #expect(transport.requireTLS)
+        let smarthost = Self.smarthost(server.url, password: "pa55-SECRET-word")
+        #expect(smarthost.requireTLS)
 
-        let outcome = await transport.send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await smarthost.send(Self.message, to: ["citizen@example.test"], using: sender)
 
         #expect(
             outcome
@@ -165,7 +165,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
 
         #expect(
             outcome
@@ -178,7 +178,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport("http://127.0.0.1:1/").send(
+        let outcome = await Self.smarthost("http://127.0.0.1:1/").send(
             Self.message, to: ["citizen@example.test"], using: sender)
 
         guard case .destinationFailed = outcome else {
@@ -192,7 +192,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport("smtp://127.0.0.1:1").send(
+        let outcome = await Self.smarthost("smtp://127.0.0.1:1").send(
             Self.message, to: ["a@b.test>\r\nRCPT TO:<c@d.test"], using: sender)
 
         #expect(outcome == .permanent(error: "a recipient is not a plain address"))
@@ -211,7 +211,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport(server.url, caBundle: ca.caPath).send(
+        let outcome = await Self.smarthost(server.url, caBundle: ca.caPath).send(
             Self.message, to: ["citizen@example.test"], using: sender)
 
         #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
@@ -230,7 +230,7 @@ import Testing
         defer { sender.stop() }
 
         // No password, TLS not required: STARTTLS is still used, and an unverifiable certificate stops it.
-        let outcome = await Self.transport(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
 
         #expect(outcome == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
         #expect(try server.messages().isEmpty)
@@ -246,7 +246,7 @@ import Testing
         // The sender trusts the test CA for HTTPS only: SMTP must not borrow it.
         let httpTrusting = try CurlSender(configuration: .init(caBundlePath: ca.caPath))
         defer { httpTrusting.stop() }
-        let borrowed = await Self.transport(server.url).send(
+        let borrowed = await Self.smarthost(server.url).send(
             Self.message, to: ["citizen@example.test"], using: httpTrusting)
         #expect(borrowed == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
 
@@ -255,7 +255,7 @@ import Testing
         defer { other.remove() }
         let httpOther = try CurlSender(configuration: .init(caBundlePath: other.caPath))
         defer { httpOther.stop() }
-        let own = await Self.transport(server.url, caBundle: ca.caPath).send(
+        let own = await Self.smarthost(server.url, caBundle: ca.caPath).send(
             Self.message, to: ["citizen@example.test"], using: httpOther)
         #expect(own == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
     }
@@ -271,7 +271,7 @@ import Testing
         let sender = try CurlSender()
         defer { sender.stop() }
 
-        let outcome = await Self.transport(server.url, password: "pa55-SECRET-word", caBundle: ca.caPath).send(
+        let outcome = await Self.smarthost(server.url, password: "pa55-SECRET-word", caBundle: ca.caPath).send(
             Self.message, to: ["citizen@example.test"], using: sender)
 
         #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
@@ -291,10 +291,10 @@ import Testing
         defer { sender.stop() }
         let url = "smtps://127.0.0.1:\(server.port)"
 
-        let without = await Self.transport(url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let without = await Self.smarthost(url).send(Self.message, to: ["citizen@example.test"], using: sender)
         #expect(without == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
 
-        let with = await Self.transport(url, caBundle: ca.caPath).send(
+        let with = await Self.smarthost(url, caBundle: ca.caPath).send(
             Self.message, to: ["citizen@example.test"], using: sender)
         #expect(with == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
         #expect(try server.messages().first?.tls != nil)
@@ -310,7 +310,7 @@ import Testing
         defer { sender.stop() }
 
         // The certificate names 127.0.0.1 only.
-        let outcome = await Self.transport("smtp://localhost:\(server.port)", caBundle: ca.caPath).send(
+        let outcome = await Self.smarthost("smtp://localhost:\(server.port)", caBundle: ca.caPath).send(
             Self.message, to: ["citizen@example.test"], using: sender)
 
         guard case .destinationFailed(let error, _) = outcome else {
@@ -329,7 +329,7 @@ import Testing
         defer { sender.stop() }
 
         for requireTLS in [nil, false] as [Bool?] {
-            let outcome = await Self.transport(server.url, requireTLS: requireTLS).send(
+            let outcome = await Self.smarthost(server.url, requireTLS: requireTLS).send(
                 Self.message, to: ["citizen@example.test"], using: sender)
             guard case .sent = outcome else {
                 Issue.record("requireTLS \(String(describing: requireTLS)): \(outcome)")
