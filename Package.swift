@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(name: "RawCurlMulti", dependencies: ["CCurl"], path: "Benchmarks/RawCurlMulti"),
         .testTarget(
             name: "ConcertCoreTests",
-            dependencies: ["ConcertCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CCurl", "ConcertCore", .product(name: "GRDB", package: "GRDB.swift")],
             // Golden files are read by path from the source tree (so GOLDEN_RECORD=1 can rewrite them).
             exclude: ["Golden"]
         ),

@@ -3,13 +3,13 @@ import Foundation
 import Logging
 
 /// Builds the daemon's channels from the configuration: webhooks always, email when a
-/// smarthost is configured. Both send through the daemon's one libcurl sender.
+/// smarthost is configured. Both send through the daemon's one libcurl transport.
 enum ChannelFactory {
     static func channels(
-        for configuration: DaemonConfiguration, renderer: MessageRenderer, sender: CurlSender, logger: Logger
+        for configuration: DaemonConfiguration, renderer: MessageRenderer, transport: CurlTransport, logger: Logger
     ) -> [String: any Channel] {
         var channels: [String: any Channel] = [
-            "webhook": WebhookChannel(settings: configuration.webhookSettings, renderer: renderer, sender: sender)
+            "webhook": WebhookChannel(settings: configuration.webhookSettings, renderer: renderer, transport: transport)
         ]
         guard configuration.smtpURL != nil else {
             logger.notice(
@@ -23,23 +23,24 @@ enum ChannelFactory {
             )
             return channels
         }
-        channels["email"] = EmailChannel(settings: settings, smarthost: smarthost, renderer: renderer, sender: sender)
+        channels["email"] = EmailChannel(
+            settings: settings, smarthost: smarthost, renderer: renderer, transport: transport)
         return channels
     }
 
-    /// The one libcurl sender of the daemon, from the `http_*` keys.
+    /// The one libcurl transport of the daemon, from the `http_*` keys.
     ///
     /// libcurl keeps up to four idle connections per send in flight (its own default for a multi
     /// handle): with only one per send, a fan-out over 16 receivers, each up to its own limit at
     /// times, closed and reopened 800 connections for 10,000 webhooks.
-    static func sender(for configuration: DaemonConfiguration) throws -> CurlSender {
-        try CurlSender(
-            configuration: CurlSender.Configuration(
+    static func transport(for configuration: DaemonConfiguration) throws -> CurlTransport {
+        try CurlTransport(
+            configuration: CurlTransport.Configuration(
                 caBundlePath: configuration.httpCABundle, maxConnections: connectionCacheSize(for: configuration),
                 responseBodyLimit: configuration.httpMaxResponseBytes))
     }
 
-    /// The connections libcurl may keep idle: four per send in flight (see ``sender(for:)``).
+    /// The connections libcurl may keep idle: four per send in flight (see ``transport(for:)``).
     static func connectionCacheSize(for configuration: DaemonConfiguration) -> Int {
         max(configuration.maxInFlight * 4, 8)
     }

@@ -15,8 +15,8 @@ public final class Daemon: @unchecked Sendable {
     public let scheduler: DeliveryScheduler
     /// Whether the scheduler and the database still answer: the watchdog's condition.
     let liveness: LivenessCheck
-    /// The one libcurl sender: a thread running the multi loop, shared by every channel.
-    let sender: CurlSender
+    /// The one libcurl transport: a thread running the multi loop, shared by every channel.
+    let transport: CurlTransport
     public let clock: any WallClock
     public let logger: Logger
     let notifier: SystemdNotifier
@@ -89,9 +89,9 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError.store(error)
         }
-        let sender: CurlSender
+        let transport: CurlTransport
         do {
-            sender = try ChannelFactory.sender(for: resolved.configuration)
+            transport = try ChannelFactory.transport(for: resolved.configuration)
         } catch {
             throw StartupError(.temporarilyUnavailable, "libcurl could not be set up: \(error)")
         }
@@ -105,17 +105,17 @@ public final class Daemon: @unchecked Sendable {
         }
         let daemon = Daemon(
             options: options, resolver: resolver, resolved: resolved, catalog: catalog, database: database,
-            databaseLock: databaseLock, sender: sender, clock: clock, logSettings: logSettings, logger: logger)
+            databaseLock: databaseLock, transport: transport, clock: clock, logSettings: logSettings, logger: logger)
         try daemon.begin()
         return daemon
     }
 
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
-        database: AppDatabase, databaseLock: DatabaseLock, sender: CurlSender, clock: any WallClock,
+        database: AppDatabase, databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock,
         logSettings: LogSettings, logger: Logger
     ) {
-        self.sender = sender
+        self.transport = transport
         self.databaseLock = databaseLock
         self.startedAt = Date()
         self.configFile = options.configFile
@@ -133,7 +133,8 @@ public final class Daemon: @unchecked Sendable {
         self.currentRenderer = renderer
         self.scheduler = DeliveryScheduler(
             database: database, catalog: catalog,
-            channels: ChannelFactory.channels(for: configuration, renderer: renderer, sender: sender, logger: logger),
+            channels: ChannelFactory.channels(
+                for: configuration, renderer: renderer, transport: transport, logger: logger),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             logger: logger)
         // Each part gets a third of the ping interval to answer, at most 5 s.
@@ -337,7 +338,7 @@ public final class Daemon: @unchecked Sendable {
         scheduler.update(catalog: newCatalog)
         scheduler.update(
             channels: ChannelFactory.channels(
-                for: configuration, renderer: newRenderer, sender: sender, logger: logger),
+                for: configuration, renderer: newRenderer, transport: transport, logger: logger),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
         let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)
@@ -365,7 +366,7 @@ public final class Daemon: @unchecked Sendable {
         pinger?.stop()
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
         let left = scheduler.shutdown(grace: seconds)
-        sender.stop(timeout: .seconds(1))
+        transport.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])
         databaseLock.release()
         return left

@@ -9,13 +9,13 @@ import Testing
     @Test func everyKindInBothLanguagesArrivesAndParsesCleanly() async throws {
         let server = try await SMTPPeer()
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop(timeout: .seconds(1)) }
+        let transport = try CurlTransport()
+        defer { transport.stop(timeout: .seconds(1)) }
         let renderer = MessageRenderer()
         let channel = EmailChannel(
             settings: EmailFixtures.settings,
             smarthost: Smarthost(url: server.url, mailFrom: "alerts@concertd.example.org"), renderer: renderer,
-            sender: sender)
+            transport: transport)
 
         var sent: [(key: String, message: OutboundMessage)] = []
         for kind in Delivery.Kind.allCases {
@@ -57,12 +57,12 @@ import Testing
     }
 
     @Test func anEnvelopeSenderThatIsNotAPlainAddressHoldsTheSmarthost() async throws {
-        let sender = try CurlSender()
-        defer { sender.stop(timeout: .seconds(1)) }
+        let transport = try CurlTransport()
+        defer { transport.stop(timeout: .seconds(1)) }
         let channel = EmailChannel(
             settings: EmailFixtures.settings,
             smarthost: Smarthost(url: "smtp://127.0.0.1:9", mailFrom: "two words@example.org"),
-            renderer: MessageRenderer(), sender: sender)
+            renderer: MessageRenderer(), transport: transport)
 
         let verdict = await withCheckedContinuation { continuation in
             channel.send(EmailFixtures.message(.reminder, language: .ko, key: "k")) {

@@ -7,10 +7,7 @@ import Testing
     func outcome(
         _ failure: TransferFailure?, stage: SMTPStage, code: Int = 0, reply: String? = nil, message: String = ""
     ) -> Verdict {
-        SMTPVerdict.verdict(
-            of: TransferResult(
-                failure: failure, curlCode: failure == nil ? 0 : 55, message: message, responseCode: code,
-                smtpStage: stage, lastReply: reply))
+        SMTPVerdict.verdict(failure: failure, stage: stage, code: code, lastReply: reply, message: message)
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -24,28 +21,28 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func aTemporaryReplyToTheMessageIsRetryable() {
         #expect(
-            outcome(.rejected, stage: .recipient, code: 451, reply: "451 4.3.0 later")
+            outcome(.sendFailed, stage: .recipient, code: 451, reply: "451 4.3.0 later")
                 == .retryable(error: "recipient (RCPT TO) refused: 451 4.3.0 later", retryAfter: nil))
         #expect(
             outcome(.unexpectedReply, stage: .message, code: 452, reply: "452 full")
                 == .retryable(error: "message refused: 452 full", retryAfter: nil))
         #expect(
-            outcome(.rejected, stage: .mail, code: 451, reply: "451 local error")
+            outcome(.sendFailed, stage: .mail, code: 451, reply: "451 local error")
                 == .retryable(error: "envelope sender (MAIL FROM) refused: 451 local error", retryAfter: nil))
     }
 
     @Test(.timeLimit(.minutes(1)))
     func aPermanentReplyToARecipientOrTheMessageIsPermanent() {
         #expect(
-            outcome(.rejected, stage: .recipient, code: 550, reply: "550 5.1.1 no such user")
+            outcome(.sendFailed, stage: .recipient, code: 550, reply: "550 5.1.1 no such user")
                 == .permanent(error: "recipient (RCPT TO) refused: 550 5.1.1 no such user"))
         #expect(
             outcome(.unexpectedReply, stage: .message, code: 554, reply: "554 spam")
                 == .permanent(error: "message refused: 554 spam"))
         #expect(
-            outcome(.rejected, stage: .data, code: 554, reply: "554 no") == .permanent(error: "DATA refused: 554 no"))
+            outcome(.sendFailed, stage: .data, code: 554, reply: "554 no") == .permanent(error: "DATA refused: 554 no"))
         #expect(
-            outcome(.rejected, stage: .mail, code: 552, reply: "552 too big")
+            outcome(.sendFailed, stage: .mail, code: 552, reply: "552 too big")
                 == .permanent(error: "envelope sender (MAIL FROM) refused: 552 too big"))
     }
 
@@ -60,10 +57,12 @@ import Testing
             (.loginDenied, .auth, 535),
             (.unexpectedReply, .greeting, 421),
             (.unexpectedReply, .hello, 502),
-            (.rejected, .recipient, 421),
-            (.rejected, .mail, 553),
+            (.sendFailed, .recipient, 421),
+            (.sendFailed, .mail, 553),
             (.timedOut, .message, 354),
             (.connectionLost, .recipient, 250),
+            (.sendFailed, .recipient, 250),
+            (.sendFailed, .auth, 535),
             (.refusedURL, .connect, 0),
         ]
         for (failure, stage, code) in cases {

@@ -22,11 +22,11 @@ import Testing
     func aMessageArrivesByteForByteWithItsEnvelope() async throws {
         let server = try await SMTPPeer()
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let outcome = await Self.smarthost(server.url).send(
-            Self.message, to: ["citizen@example.test", "second@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test", "second@example.test"], using: transport)
 
         #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
         let messages = try server.messages()
@@ -40,12 +40,12 @@ import Testing
     func messagesToTheSameSmarthostShareAConnection() async throws {
         let server = try await SMTPPeer()
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         let smarthost = Self.smarthost(server.url)
 
         for index in 1...5 {
-            let outcome = await smarthost.send(Self.message, to: ["citizen\(index)@example.test"], using: sender)
+            let outcome = await smarthost.send(Self.message, to: ["citizen\(index)@example.test"], using: transport)
             #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 000\(index)"))
         }
 
@@ -58,10 +58,10 @@ import Testing
     func aTemporaryRecipientFailureIsRetryable() async throws {
         let server = try await SMTPPeer(["--tempfail", "later@example.test"])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["later@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["later@example.test"], using: transport)
 
         #expect(
             outcome
@@ -75,10 +75,11 @@ import Testing
     func aTemporaryFailureOfTheMessageIsRetryable() async throws {
         let server = try await SMTPPeer(["--tempfail-data"])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         #expect(outcome == .retryable(error: "message refused: 452 4.3.1 insufficient system storage", retryAfter: nil))
     }
@@ -87,12 +88,12 @@ import Testing
     func aRejectedRecipientIsPermanentForTheMessage() async throws {
         let server = try await SMTPPeer(["--reject", "nobody@example.test"])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         let smarthost = Self.smarthost(server.url)
 
         let outcome = await smarthost.send(
-            Self.message, to: ["citizen@example.test", "nobody@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test", "nobody@example.test"], using: transport)
 
         #expect(
             outcome
@@ -100,7 +101,7 @@ import Testing
         #expect(try server.messages().isEmpty)
 
         // The smarthost stays usable for the next message.
-        let next = await smarthost.send(Self.message, to: ["citizen@example.test"], using: sender)
+        let next = await smarthost.send(Self.message, to: ["citizen@example.test"], using: transport)
         #expect(next == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
     }
 
@@ -108,11 +109,11 @@ import Testing
     func aSmarthostThatIsDownIsADestinationFailure() async throws {
         let closed = try ClosedPort()
         defer { closed.release() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let outcome = await Self.smarthost("smtp://127.0.0.1:\(closed.port)").send(
-            Self.message, to: ["citizen@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         guard case .destinationFailed(let error, _) = outcome else {
             Issue.record("expected destinationFailed, got \(outcome)")
@@ -125,11 +126,11 @@ import Testing
     func refusedCredentialsAreADestinationFailureWithoutThePassword() async throws {
         let server = try await SMTPPeer(["--auth-reject"])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         let smarthost = Self.smarthost(server.url, password: "pa55-SECRET-word", requireTLS: false)
 
-        let outcome = await smarthost.send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await smarthost.send(Self.message, to: ["citizen@example.test"], using: transport)
 
         #expect(
             outcome
@@ -143,13 +144,13 @@ import Testing
     func aRequiredSTARTTLSThatIsNotOfferedIsADestinationFailure() async throws {
         let server = try await SMTPPeer()
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         // A password makes STARTTLS required by default.
         let smarthost = Self.smarthost(server.url, password: "pa55-SECRET-word")
         #expect(smarthost.requireTLS)
 
-        let outcome = await smarthost.send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await smarthost.send(Self.message, to: ["citizen@example.test"], using: transport)
 
         #expect(
             outcome
@@ -162,10 +163,11 @@ import Testing
     func aGreetingOf421IsADestinationFailure() async throws {
         let server = try await SMTPPeer(["--greeting-421"])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         #expect(
             outcome
@@ -175,11 +177,11 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func onlySMTPIsSpoken() async throws {
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let outcome = await Self.smarthost("http://127.0.0.1:1/").send(
-            Self.message, to: ["citizen@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         guard case .destinationFailed = outcome else {
             Issue.record("expected destinationFailed, got \(outcome)")
@@ -189,11 +191,11 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aRecipientThatCouldChangeTheCommandIsPermanent() async throws {
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let outcome = await Self.smarthost("smtp://127.0.0.1:1").send(
-            Self.message, to: ["a@b.test>\r\nRCPT TO:<c@d.test"], using: sender)
+            Self.message, to: ["a@b.test>\r\nRCPT TO:<c@d.test"], using: transport)
 
         #expect(outcome == .permanent(error: "a recipient is not a plain address"))
     }
@@ -208,11 +210,11 @@ import Testing
         defer { ca.remove() }
         let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let outcome = await Self.smarthost(server.url, caBundle: ca.caPath).send(
-            Self.message, to: ["citizen@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
         let messages = try server.messages()
@@ -226,11 +228,12 @@ import Testing
         defer { ca.remove() }
         let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         // No password, TLS not required: STARTTLS is still used, and an unverifiable certificate stops it.
-        let outcome = await Self.smarthost(server.url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let outcome = await Self.smarthost(server.url).send(
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         #expect(outcome == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
         #expect(try server.messages().isEmpty)
@@ -243,17 +246,17 @@ import Testing
         let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
         defer { server.stop() }
 
-        // The sender trusts the test CA for HTTPS only: SMTP must not borrow it.
-        let httpTrusting = try CurlSender(configuration: .init(caBundlePath: ca.caPath))
+        // The transport trusts the test CA for HTTPS only: SMTP must not borrow it.
+        let httpTrusting = try CurlTransport(configuration: .init(caBundlePath: ca.caPath))
         defer { httpTrusting.stop() }
         let borrowed = await Self.smarthost(server.url).send(
             Self.message, to: ["citizen@example.test"], using: httpTrusting)
         #expect(borrowed == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
 
-        // The sender trusts another CA for HTTPS; the smarthost's own CA is what counts for SMTP.
+        // The transport trusts another CA for HTTPS; the smarthost's own CA is what counts for SMTP.
         let other = try await TestCertificateAuthority()
         defer { other.remove() }
-        let httpOther = try CurlSender(configuration: .init(caBundlePath: other.caPath))
+        let httpOther = try CurlTransport(configuration: .init(caBundlePath: other.caPath))
         defer { httpOther.stop() }
         let own = await Self.smarthost(server.url, caBundle: ca.caPath).send(
             Self.message, to: ["citizen@example.test"], using: httpOther)
@@ -268,11 +271,11 @@ import Testing
             "--starttls", ca.serverCertificatePath, ca.serverKeyPath, "--auth", "concertd:pa55-SECRET-word",
         ])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let outcome = await Self.smarthost(server.url, password: "pa55-SECRET-word", caBundle: ca.caPath).send(
-            Self.message, to: ["citizen@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         #expect(outcome == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
         let messages = try server.messages()
@@ -287,15 +290,15 @@ import Testing
         defer { ca.remove() }
         let server = try await SMTPPeer(["--implicit-tls", ca.serverCertificatePath, ca.serverKeyPath])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         let url = "smtps://127.0.0.1:\(server.port)"
 
-        let without = await Self.smarthost(url).send(Self.message, to: ["citizen@example.test"], using: sender)
+        let without = await Self.smarthost(url).send(Self.message, to: ["citizen@example.test"], using: transport)
         #expect(without == .destinationFailed(error: Self.unverifiedCA, retryAfter: nil))
 
         let with = await Self.smarthost(url, caBundle: ca.caPath).send(
-            Self.message, to: ["citizen@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test"], using: transport)
         #expect(with == .sent(detail: "250 2.0.0 Ok: queued as 0001"))
         #expect(try server.messages().first?.tls != nil)
     }
@@ -306,12 +309,12 @@ import Testing
         defer { ca.remove() }
         let server = try await SMTPPeer(["--starttls", ca.serverCertificatePath, ca.serverKeyPath])
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         // The certificate names 127.0.0.1 only.
         let outcome = await Self.smarthost("smtp://localhost:\(server.port)", caBundle: ca.caPath).send(
-            Self.message, to: ["citizen@example.test"], using: sender)
+            Self.message, to: ["citizen@example.test"], using: transport)
 
         guard case .destinationFailed(let error, _) = outcome else {
             Issue.record("expected destinationFailed, got \(outcome)")
@@ -325,12 +328,12 @@ import Testing
     func aPlainSmarthostStillGetsMailWhenTLSIsNotRequired() async throws {
         let server = try await SMTPPeer()
         defer { server.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         for requireTLS in [nil, false] as [Bool?] {
             let outcome = await Self.smarthost(server.url, requireTLS: requireTLS).send(
-                Self.message, to: ["citizen@example.test"], using: sender)
+                Self.message, to: ["citizen@example.test"], using: transport)
             guard case .sent = outcome else {
                 Issue.record("requireTLS \(String(describing: requireTLS)): \(outcome)")
                 continue

@@ -3,13 +3,13 @@ import Testing
 
 @testable import ConcertCore
 
-/// Webhook verdicts end to end: the channel, the sender and a real HTTP receiver on 127.0.0.1.
+/// Webhook verdicts end to end: the channel, the transport and a real HTTP receiver on 127.0.0.1.
 @Suite struct WebhookChannelTests {
     struct BuildError: Error {}
 
     /// A channel whose format sends the message's subscription URL with a small JSON body.
-    static func channel(_ sender: CurlSender, timeouts: TransferTimeouts = .webhook) -> WebhookChannel {
-        WebhookChannel(settings: WebhookSettings(timeouts: timeouts), sender: sender) { message in
+    static func channel(_ transport: CurlTransport, timeouts: TransferTimeouts = .webhook) -> WebhookChannel {
+        WebhookChannel(settings: WebhookSettings(timeouts: timeouts), transport: transport) { message in
             guard case .webhook(let url, _, _) = message.subscription.channel else { throw BuildError() }
             return HTTPRequest(
                 url: url,
@@ -28,10 +28,10 @@ import Testing
     func aMessageIsSentWithTheFormatsHeadersAndBody() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let outcome = await Self.send(Self.channel(sender), to: receiver.url("/status/204"))
+        let outcome = await Self.send(Self.channel(transport), to: receiver.url("/status/204"))
 
         #expect(outcome == .sent(detail: "HTTP 204"))
         let received = try receiver.requests()
@@ -44,9 +44,9 @@ import Testing
     func theReceiversAnswersBecomeVerdicts() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
-        let channel = Self.channel(sender)
+        let transport = try CurlTransport()
+        defer { transport.stop() }
+        let channel = Self.channel(transport)
 
         #expect(
             await Self.send(channel, to: receiver.url("/status/500"))
@@ -66,10 +66,10 @@ import Testing
     func retryAfterAsAnHTTPDateBecomesSecondsFromNow() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let outcome = await Self.send(Self.channel(sender), to: receiver.url("/retry-after-date/30"))
+        let outcome = await Self.send(Self.channel(transport), to: receiver.url("/retry-after-date/30"))
 
         guard case .retryable(let error, let retryAfter?) = outcome else {
             Issue.record("expected retryable with a delay, got \(outcome)")
@@ -84,9 +84,10 @@ import Testing
     func aTimeoutIsRetryable() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
-        let channel = Self.channel(sender, timeouts: TransferTimeouts(connect: .seconds(2), total: .milliseconds(300)))
+        let transport = try CurlTransport()
+        defer { transport.stop() }
+        let channel = Self.channel(
+            transport, timeouts: TransferTimeouts(connect: .seconds(2), total: .milliseconds(300)))
 
         let outcome = await Self.send(channel, to: receiver.url("/hang/10/T0SECRET"))
 
@@ -101,11 +102,11 @@ import Testing
     func aRefusedConnectionIsRetryableAndItsErrorHidesTheToken() async throws {
         let closed = try ClosedPort()
         defer { closed.release() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let outcome = await Self.send(
-            Self.channel(sender), to: "http://127.0.0.1:\(closed.port)/services/T000/B000/XSECRETX?token=QSECRETQ")
+            Self.channel(transport), to: "http://127.0.0.1:\(closed.port)/services/T000/B000/XSECRETX?token=QSECRETQ")
 
         guard case .retryable(let error, nil) = outcome else {
             Issue.record("expected retryable, got \(outcome)")
@@ -117,11 +118,11 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)), arguments: ["file:///etc/passwd", "gopher://127.0.0.1:70/1", "http:///no-host"])
     func aURLThatIsNotAWebhookIsPermanentWithoutSending(url: String) async throws {
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         #expect(WebhookURL.problem(with: url) != nil)
-        let outcome = await Self.send(Self.channel(sender), to: url)
+        let outcome = await Self.send(Self.channel(transport), to: url)
         guard case .permanent = outcome else {
             Issue.record("expected permanent, got \(outcome)")
             return
@@ -130,9 +131,9 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aRequestThatCannotBeBuiltIsPermanent() async throws {
-        let sender = try CurlSender()
-        defer { sender.stop() }
-        let channel = WebhookChannel(settings: WebhookSettings(), sender: sender) { _ in throw BuildError() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
+        let channel = WebhookChannel(settings: WebhookSettings(), transport: transport) { _ in throw BuildError() }
 
         let outcome = await Self.send(channel, to: "https://example.org/hook")
 

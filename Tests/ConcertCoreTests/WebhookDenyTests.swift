@@ -15,10 +15,10 @@ import Testing
 
     @Test func aReceiverOnADeniedAddressIsNeverConnectedTo() async throws {
         let listener = try CountingListener()
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let result = await sender.post(Self.request("http://127.0.0.1:\(listener.port)/hook"), deny: Self.loopback)
+        let result = await transport.post(Self.request("http://127.0.0.1:\(listener.port)/hook"), deny: Self.loopback)
 
         #expect(result.failure == .addressDenied)
         #expect(
@@ -30,12 +30,12 @@ import Testing
     @Test func withNoneTheSameReceiverIsReached() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let denied = await sender.post(Self.request(receiver.url("/status/204")), deny: Self.loopback)
-        let allowed = await sender.post(Self.request(receiver.url("/status/204")), deny: .none)
-        let byDefault = await sender.post(Self.request(receiver.url("/status/204")))
+        let denied = await transport.post(Self.request(receiver.url("/status/204")), deny: Self.loopback)
+        let allowed = await transport.post(Self.request(receiver.url("/status/204")), deny: .none)
+        let byDefault = await transport.post(Self.request(receiver.url("/status/204")))
 
         #expect(denied.failure == .addressDenied)
         #expect(allowed.failure == nil && allowed.responseCode == 204)
@@ -46,10 +46,10 @@ import Testing
     /// `localhost` is a name: only its resolved addresses can be checked.
     @Test func aHostNameResolvingToADeniedAddressIsRefusedAfterResolution() async throws {
         let listener = try CountingListener()
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let result = await sender.post(Self.request("http://localhost:\(listener.port)/hook"), deny: Self.loopback)
+        let result = await transport.post(Self.request("http://localhost:\(listener.port)/hook"), deny: Self.loopback)
 
         #expect(result.failure == .addressDenied)
         #expect(result.message.hasPrefix("the webhook host localhost resolved to "))
@@ -59,11 +59,12 @@ import Testing
 
     @Test func anIPv4MappedAddressIsRefusedAsItsIPv4Address() async throws {
         let listener = try CountingListener()
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         let ipv4Only = try AddressDenyList(parsing: "127.0.0.0/8")
 
-        let result = await sender.post(Self.request("http://[::ffff:127.0.0.1]:\(listener.port)/hook"), deny: ipv4Only)
+        let result = await transport.post(
+            Self.request("http://[::ffff:127.0.0.1]:\(listener.port)/hook"), deny: ipv4Only)
 
         #expect(result.failure == .addressDenied)
         #expect(result.message.contains("::ffff:127.0.0.1, in 127.0.0.0/8"))
@@ -74,11 +75,11 @@ import Testing
     @Test func aReusedConnectionToANowDeniedAddressCarriesNoRequest() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let first = await sender.post(Self.request(receiver.url("/status/204")), deny: .none)
-        let second = await sender.post(Self.request(receiver.url("/status/204")), deny: Self.loopback)
+        let first = await transport.post(Self.request(receiver.url("/status/204")), deny: .none)
+        let second = await transport.post(Self.request(receiver.url("/status/204")), deny: Self.loopback)
 
         #expect(first.responseCode == 204)
         #expect(second.failure == .addressDenied)
@@ -87,9 +88,9 @@ import Testing
 
     @Test func theWebhookChannelFailsSuchAMessageForGoodNamingTheAddress() async throws {
         let listener = try CountingListener()
-        let sender = try CurlSender()
-        defer { sender.stop() }
-        let channel = WebhookChannel(settings: WebhookSettings(deny: Self.loopback), sender: sender) { message in
+        let transport = try CurlTransport()
+        defer { transport.stop() }
+        let channel = WebhookChannel(settings: WebhookSettings(deny: Self.loopback), transport: transport) { message in
             Self.request(message.subscription.channel.target)
         }
 

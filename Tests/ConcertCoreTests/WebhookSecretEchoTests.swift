@@ -23,9 +23,9 @@ import Testing
     @Test func aReceiverEchoingTheURLOrSigningSecretInAnyFormRevealsNeither() async throws {
         let receiver = try await HTTPReceiver(echo: Self.signing)
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
-        let channel = Self.channel(sender)
+        let transport = try CurlTransport()
+        defer { transport.stop() }
+        let channel = Self.channel(transport)
 
         var sent = 0
         for shape in SecretRedactorTests.shapes {
@@ -59,9 +59,9 @@ import Testing
     func libcurlsMessagesAboutTheURLRevealNoSecret(shape: WebhookShape) async throws {
         let closed = try ClosedPort()
         defer { closed.release() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
-        let channel = Self.channel(sender)
+        let transport = try CurlTransport()
+        defer { transport.stop() }
+        let channel = Self.channel(transport)
         let url = "http://127.0.0.1:\(closed.port)\(Self.pathAndQuery(of: shape.url))"
 
         let refused = await Self.send(channel, url: url, format: shape.format)
@@ -81,11 +81,11 @@ import Testing
         let password = "hunter2-smtp-Pa55"
         let receiver = try await HTTPReceiver(echo: password)
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         let channel = WebhookChannel(
             settings: WebhookSettings(redactor: SecretRedactor(knownSecrets: [password])), renderer: MessageRenderer(),
-            sender: sender)
+            transport: transport)
         for form in ["plain", "json", "percent", "html"] {
             let outcome = await Self.send(channel, url: receiver.url("/echo/500/\(form)/hook"), format: "slack")
             #expect(outcome.detail.hasPrefix("HTTP 500: ") && outcome.detail.contains("Cannot"))
@@ -94,8 +94,8 @@ import Testing
     }
 
     /// The channel as the daemon builds it: the subscription's format builds the request.
-    static func channel(_ sender: CurlSender) -> WebhookChannel {
-        WebhookChannel(settings: WebhookSettings(), renderer: MessageRenderer(), sender: sender)
+    static func channel(_ transport: CurlTransport) -> WebhookChannel {
+        WebhookChannel(settings: WebhookSettings(), renderer: MessageRenderer(), transport: transport)
     }
 
     static func send(_ channel: WebhookChannel, url: String, format: String) async -> Verdict {

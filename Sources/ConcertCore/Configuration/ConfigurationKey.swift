@@ -71,7 +71,7 @@ extension DaemonConfiguration {
         .init("default_language", \.defaultLanguage, .language),
         .init("http_connect_timeout", \.httpConnectTimeout, .duration(in: .milliseconds(100)...Duration.seconds(600))),
         .init("http_timeout", \.httpTimeout, .duration(in: .milliseconds(100)...Duration.seconds(3600))),
-        // The one libcurl sender is made at start with these two.
+        // The one libcurl transport is made at start with these two.
         .init("http_ca_bundle", \.httpCABundle, optional: .absolutePath, requiresRestart: true),
         .init("http_max_response_bytes", \.httpMaxResponseBytes, .integer(in: 0...16_777_216), requiresRestart: true),
         .init("webhook_deny", \.webhookDeny, .networkList),

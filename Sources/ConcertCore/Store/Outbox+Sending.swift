@@ -533,27 +533,6 @@ struct SendingMoves {
     }
 }
 
-extension Verdict {
-    /// Stable short name recorded with each attempt.
-    public var name: String {
-        switch self {
-        case .sent: "sent"
-        case .retryable: "retryable"
-        case .permanent: "permanent"
-        case .gone: "gone"
-        case .destinationFailed: "destination_failed"
-        }
-    }
-
-    /// The reply or error text.
-    public var detail: String {
-        switch self {
-        case .sent(let detail): detail
-        case .retryable(let error, _), .permanent(let error), .gone(let error), .destinationFailed(let error, _): error
-        }
-    }
-}
-
 extension AppDatabase {
     /// Records a test message for a subscription as `sending`, about its next concert (or its
     /// latest one when none is upcoming), and returns it ready to send.

@@ -14,10 +14,10 @@ import Testing
             DaemonLogHandler(label: $0, environment: [:], metadataProvider: nil, write: sink)
         }
         let configuration = DaemonConfiguration()
-        let sender = try ChannelFactory.sender(for: configuration)
-        defer { sender.stop(timeout: .seconds(1)) }
+        let transport = try ChannelFactory.transport(for: configuration)
+        defer { transport.stop(timeout: .seconds(1)) }
         let channels = ChannelFactory.channels(
-            for: configuration, renderer: MessageRenderer(), sender: sender, logger: logger)
+            for: configuration, renderer: MessageRenderer(), transport: transport, logger: logger)
         #expect(channels["email"] == nil)
         let line = try #require(captured.all.first { $0.contains("smtp_url") })
         #expect(line.contains("email subscriptions are refused"), "\(line)")

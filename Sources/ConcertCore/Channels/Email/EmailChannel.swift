@@ -1,21 +1,21 @@
 import Foundation
 
 /// Sends messages to email subscriptions: the renderer writes the words, the builder the MIME
-/// message with its calendar attachment, and the sender submits it to the smarthost.
+/// message with its calendar attachment, and the transport submits it to the smarthost.
 ///
-/// The message is built on the sender thread, just before its transfer starts (the scheduler's
+/// The message is built on the transport thread, just before its transfer starts (the scheduler's
 /// thread only claims and records), so that a fan-out uses both cores.
 public final class EmailChannel: Channel {
     private let builder: EmailMessageBuilder
     private let smarthost: Smarthost
     private let renderer: MessageRenderer
-    private let sender: CurlSender
+    private let transport: CurlTransport
 
-    public init(settings: EmailSettings, smarthost: Smarthost, renderer: MessageRenderer, sender: CurlSender) {
+    public init(settings: EmailSettings, smarthost: Smarthost, renderer: MessageRenderer, transport: CurlTransport) {
         self.builder = EmailMessageBuilder(settings: settings)
         self.smarthost = smarthost
         self.renderer = renderer
-        self.sender = sender
+        self.transport = transport
     }
 
     /// Builds and submits `message`. A message that cannot be built is `permanent`; an envelope
@@ -28,7 +28,7 @@ public final class EmailChannel: Channel {
         let builder = self.builder
         let renderer = self.renderer
         let smarthost = self.smarthost
-        sender.send {
+        transport.send {
             let bytes: Data
             let recipient: String
             do {

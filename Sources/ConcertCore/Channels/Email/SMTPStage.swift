@@ -29,21 +29,40 @@ public enum SMTPStage: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The stage a command sent by libcurl starts, from its verb; `nil` for other lines.
-    ///
-    /// AUTH continuation lines carry credentials: only their first word is looked at, and it is
-    /// never stored.
-    static func started(byCommand line: UnsafeRawBufferPointer) -> SMTPStage? {
-        let verb = line.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
-        guard verb.count <= 8 else { return nil }
-        switch String(decoding: verb, as: UTF8.self).uppercased() {
-        case "EHLO", "HELO": return .hello
-        case "STARTTLS": return .startTLS
-        case "AUTH": return .auth
-        case "MAIL": return .mail
-        case "RCPT": return .recipient
-        case "DATA": return .data
+    /// The stage a command starts, from its verb (`MAIL`); `nil` for other verbs.
+    init?(command verb: String) {
+        switch verb {
+        case "EHLO", "HELO": self = .hello
+        case "STARTTLS": self = .startTLS
+        case "AUTH": self = .auth
+        case "MAIL": self = .mail
+        case "RCPT": self = .recipient
+        case "DATA": self = .data
         default: return nil
         }
+    }
+
+    /// The verbs a mail transfer's conversation reports: those that start a stage, and `QUIT`.
+    static let reportedCommands: Set<String> = ["EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "QUIT"]
+
+    /// How far `conversation` got, and the server's last reply before libcurl's `QUIT` (after a
+    /// failure, the server's "221 Bye" must not hide the reply that mattered).
+    static func reached(in conversation: [TransferResult.Line]) -> (stage: SMTPStage, lastReply: String?) {
+        var stage = SMTPStage.connect
+        var lastReply: String?
+        for line in conversation {
+            switch line {
+            case .reply(let text):
+                if stage == .connect { stage = .greeting }
+                lastReply = text
+            case .command("QUIT"):
+                return (stage, lastReply)
+            case .command(let verb):
+                if let started = SMTPStage(command: verb) { stage = started }
+            case .uploadStarted:
+                if stage == .data { stage = .message }
+            }
+        }
+        return (stage, lastReply)
     }
 }

@@ -10,14 +10,28 @@
 public enum SMTPVerdict {
     /// The verdict on `result` of an SMTP transfer.
     public static func verdict(of result: TransferResult) -> Verdict {
-        let stage = result.smtpStage ?? .connect
-        let code = result.responseCode
-        let reply = result.lastReply ?? (code > 0 ? "\(code)" : "")
-        guard let failure = result.failure else {
+        let (stage, lastReply) = SMTPStage.reached(in: result.conversation)
+        return verdict(
+            failure: result.failure, stage: stage, code: result.responseCode, lastReply: lastReply,
+            message: result.message)
+    }
+
+    /// The verdict on a transfer that ended with `failure` (`nil`: none) at `stage`, with the
+    /// server's last reply code and line and libcurl's message.
+    static func verdict(
+        failure: TransferFailure?, stage: SMTPStage, code: Int, lastReply: String?, message: String
+    ) -> Verdict {
+        let reply = lastReply ?? (code > 0 ? "\(code)" : "")
+        guard let failure else {
             return .sent(detail: reply.isEmpty ? "SMTP \(code)" : reply)
         }
-        let error = describe(result, stage: stage, reply: reply)
-        switch failure.kind {
+        // libcurl reports a command of the transaction that the server refused as a send error.
+        let refused =
+            (failure == .sendFailed && code >= 400 && !stage.isBeforeTransaction)
+            || (failure == .unexpectedReply && stage == .message)
+        let error = describe(
+            failure: failure, refused: refused, stage: stage, code: code, reply: reply, message: message)
+        switch failure {
         case .invalidRequest:
             return .permanent(error: error)
         case .stopped:
@@ -25,7 +39,7 @@ public enum SMTPVerdict {
         default:
             break
         }
-        guard failure.kind == .rejected || (failure.kind == .unexpectedReply && stage == .message) else {
+        guard refused else {
             return .destinationFailed(error: error, retryAfter: nil)
         }
         switch code {
@@ -45,21 +59,22 @@ public enum SMTPVerdict {
     }
 
     /// `<what failed>: <server reply or libcurl message>`.
-    static func describe(_ result: TransferResult, stage: SMTPStage, reply: String) -> String {
+    static func describe(
+        failure: TransferFailure, refused: Bool, stage: SMTPStage, code: Int, reply: String, message: String
+    ) -> String {
         let what: String
-        switch result.failure?.kind {
-        case .rejected?, .unexpectedReply?:
+        if refused || failure == .unexpectedReply {
             what = "\(stageName(stage)) refused"
-        case .loginDenied?:
+        } else if failure == .loginDenied {
             what = "authentication refused"
-        case .tlsUnavailable?:
+        } else if failure == .tlsUnavailable {
             what = "STARTTLS is required but the server does not offer it"
-        case .tls?:
-            what = tlsProblem(result.message)
-        default:
-            what = result.message.isEmpty ? "\(stageName(stage)) failed" : result.message
+        } else if failure == .tls {
+            what = tlsProblem(message)
+        } else {
+            what = message.isEmpty ? "\(stageName(stage)) failed" : message
         }
-        let replied = result.responseCode >= 400 && !reply.isEmpty
+        let replied = code >= 400 && !reply.isEmpty
         return replied && !what.contains(reply) ? "\(what): \(reply)" : what
     }
 

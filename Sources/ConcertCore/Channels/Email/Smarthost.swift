@@ -17,7 +17,7 @@ public struct Smarthost: Sendable, Hashable, CustomStringConvertible {
     /// verified fails the connection either way. There is no way to turn TLS off.
     public var requireTLS: Bool
     /// PEM bundle of the CAs trusted for the smarthost's certificate (`smtp_ca_bundle`); `nil`: the
-    /// system's store. Webhooks have their own (``CurlSender/Configuration/caBundlePath``).
+    /// system's store. Webhooks have their own (``CurlTransport/Configuration/caBundlePath``).
     public var caBundlePath: String?
     public var timeouts: TransferTimeouts
 
@@ -56,6 +56,7 @@ public struct Smarthost: Sendable, Hashable, CustomStringConvertible {
     public func transfer(of message: Data, to recipients: [String]) -> MailTransfer {
         MailTransfer(
             url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
-            requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts)
+            requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts,
+            reportedCommands: SMTPStage.reportedCommands)
     }
 }

@@ -22,30 +22,30 @@ public struct WebhookSettings: Sendable {
 }
 
 /// Sends messages to webhook subscriptions: the subscription's format builds the request from
-/// the rendered message, the sender POSTs it, and the answer becomes a verdict (`HTTPVerdict`).
+/// the rendered message, the transport POSTs it, and the answer becomes a verdict (`HTTPVerdict`).
 ///
-/// The request is built on the sender thread, just before its transfer starts (the scheduler's
+/// The request is built on the transport thread, just before its transfer starts (the scheduler's
 /// thread only claims and records), so that a fan-out uses both cores.
 public final class WebhookChannel: Channel {
     /// Builds the HTTP request of one message (URL, headers, body).
     typealias RequestBuilder = @Sendable (OutboundMessage) throws -> HTTPRequest
 
     private let settings: WebhookSettings
-    private let sender: CurlSender
+    private let transport: CurlTransport
     private let buildRequest: RequestBuilder
 
     /// A channel whose requests are the subscriptions' formats (`WebhookFormats`), with the
     /// words `renderer` writes.
-    public convenience init(settings: WebhookSettings, renderer: MessageRenderer, sender: CurlSender) {
-        self.init(settings: settings, sender: sender) { message in
+    public convenience init(settings: WebhookSettings, renderer: MessageRenderer, transport: CurlTransport) {
+        self.init(settings: settings, transport: transport) { message in
             try WebhookFormats.request(for: message, rendered: renderer.render(message), attemptTime: Date())
         }
     }
 
     /// A channel whose requests `buildRequest` makes.
-    init(settings: WebhookSettings, sender: CurlSender, buildRequest: @escaping RequestBuilder) {
+    init(settings: WebhookSettings, transport: CurlTransport, buildRequest: @escaping RequestBuilder) {
         self.settings = settings
-        self.sender = sender
+        self.transport = transport
         self.buildRequest = buildRequest
     }
 
@@ -58,7 +58,7 @@ public final class WebhookChannel: Channel {
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
         let buildRequest = self.buildRequest
         let settings = self.settings
-        sender.send {
+        transport.send {
             let request: HTTPRequest
             do {
                 request = try buildRequest(message)

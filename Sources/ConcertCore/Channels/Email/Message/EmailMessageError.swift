@@ -1,5 +1,5 @@
 /// Why an email cannot be built: a fault of the settings or the subscription, never of the
-/// network, so a sender reports it as a permanent failure of that message.
+/// network, so a channel reports it as a permanent failure of that message.
 public struct EmailMessageError: Error, Hashable, CustomStringConvertible {
     private enum Kind: String {
         case notEmailSubscription = "not_email_subscription"

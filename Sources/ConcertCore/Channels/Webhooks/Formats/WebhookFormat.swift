@@ -1,6 +1,6 @@
 /// The payload of one kind of webhook receiver: a chat service, or concertd's own signed JSON.
 ///
-/// A format only builds requests; the sender transmits them. It is called once per attempt, so a
+/// A format only builds requests; the transport transmits them. It is called once per attempt, so a
 /// signed format can stamp the attempt's time.
 public protocol WebhookFormat: Sendable {
     /// The name given to `--format` and stored with the subscription (`slack`, `generic`, …).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One HTTP request to send: what a webhook format builds and the sender transmits.
+/// One HTTP request to send: what a webhook format builds and the transport transmits.
 public struct HTTPRequest: Sendable, Hashable {
     public var url: String
     public var method: String

@@ -6,7 +6,7 @@ extension EasyHandle {
     func result(of code: CURLcode) -> TransferResult {
         var responseCode = 0
         _ = ccurl_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &responseCode)
-        var failure = Self.failure(of: code, isMail: isMail, stage: stage, responseCode: responseCode, cutOff: cutOff)
+        var failure = Self.failure(of: code, cutOff: cutOff)
         var message = ""
         if code == CURLE_COULDNT_CONNECT || code == CURLE_ABORTED_BY_CALLBACK, let refused {
             failure = .addressDenied
@@ -16,15 +16,17 @@ extension EasyHandle {
             message = secret.redactor.redact(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
         }
         if isMail {
+            let redactor = secret.redactor
             return TransferResult(
                 failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
-                smtpStage: stage,
-                lastReply: lastReply.isEmpty ? nil : secret.redactor.redact(String(decoding: lastReply, as: UTF8.self)))
+                conversation: conversation.map {
+                    if case .reply(let text) = $0 { return .reply(redactor.redact(text)) }
+                    return $0
+                })
         }
         return TransferResult(
             failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
-            retryAfter: (200..<300).contains(responseCode) ? nil : header(named: "Retry-After"), body: Data(body),
-            bodyLength: bodyLength)
+            retryAfter: header(named: "Retry-After"), body: Data(body), bodyLength: bodyLength)
     }
 
     /// Why the connection was refused: `the webhook host h.example resolved to 169.254.169.254, …`.
@@ -47,10 +49,8 @@ extension EasyHandle {
         return String(cString: value)
     }
 
-    /// Sorts libcurl's result codes into the failures the verdicts distinguish.
-    static func failure(of code: CURLcode, isMail: Bool, stage: SMTPStage, responseCode: Int, cutOff: Bool)
-        -> TransferFailure?
-    {
+    /// Sorts libcurl's result codes into the failures a transfer can meet.
+    static func failure(of code: CURLcode, cutOff: Bool) -> TransferFailure? {
         switch code {
         case CURLE_OK: return nil
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .couldNotResolve
@@ -65,10 +65,9 @@ extension EasyHandle {
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT: return .refusedURL
         case CURLE_LOGIN_DENIED: return .loginDenied
         case CURLE_WEIRD_SERVER_REPLY: return .unexpectedReply
-        case CURLE_SEND_ERROR where isMail && responseCode >= 400 && !stage.isBeforeTransaction:
-            // libcurl reports a refused MAIL, RCPT or DATA command as a send error.
-            return .rejected
-        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2,
+        // libcurl also reports a refused SMTP MAIL, RCPT or DATA command as a send error.
+        case CURLE_SEND_ERROR: return .sendFailed
+        case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2,
             CURLE_HTTP2_STREAM, CURLE_SEND_FAIL_REWIND:
             return .connectionLost
         case CURLE_WRITE_ERROR where cutOff, CURLE_FILESIZE_EXCEEDED: return .responseTooLarge

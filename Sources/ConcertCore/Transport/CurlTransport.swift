@@ -4,30 +4,32 @@ import Foundation
 /// The only code that talks to libcurl: one thread running a `curl_multi_poll` loop that sends
 /// webhook POSTs and SMTP messages, reusing connections across transfers.
 ///
-/// Any thread may submit; the sender thread is woken with `curl_multi_wakeup`. Each completion is
-/// called exactly once, on the sender's serial completion queue (never on the sender thread), also
-/// when the sender stops. Timeouts are libcurl's own, on the monotonic clock. The sender does not
+/// Any thread may submit; the transport thread is woken with `curl_multi_wakeup`. Each completion is
+/// called exactly once, on the transport's serial completion queue (never on the transport thread), also
+/// when the transport stops. Timeouts are libcurl's own, on the monotonic clock. The transport does not
 /// limit how many transfers run at once: the scheduler does.
-public final class CurlSender: Sendable {
+public final class CurlTransport: Sendable {
     /// The settings it was started with.
     public let configuration: Configuration
-    private let core: SenderCore
+    private let core: TransportCore
 
     private static let globalInit: Void = {
         _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    /// Starts the sender thread.
+    /// Starts the transport thread.
     ///
     /// Fails only when libcurl cannot create its multi handle (out of memory).
-    public init(configuration: Configuration = Configuration()) throws(CurlSenderError) {
+    public init(configuration: Configuration = Configuration()) throws(CurlTransportError) {
         Self.globalInit
-        guard let core = SenderCore() else { throw CurlSenderError(message: "libcurl could not create a multi handle") }
+        guard let core = TransportCore() else {
+            throw CurlTransportError(message: "libcurl could not create a multi handle")
+        }
         self.configuration = configuration
         self.core = core
         core.finished.enter()
         let thread = Thread { [core, configuration] in
-            SenderLoop(core: core, configuration: configuration).run()
+            TransportLoop(core: core, configuration: configuration).run()
             core.finished.leave()
         }
         thread.name = "concertd-sender"
@@ -38,7 +40,7 @@ public final class CurlSender: Sendable {
         core.requestStop(deadline: .now)
     }
 
-    /// Sends the transfer `build` returns, calling it on the sender thread just before the
+    /// Sends the transfer `build` returns, calling it on the transport thread just before the
     /// transfer starts; an error it throws is the result (`invalidRequest`, its description).
     ///
     /// HTTP: only `http` and `https` URLs are followed, never a redirect; TLS certificates are
@@ -49,13 +51,13 @@ public final class CurlSender: Sendable {
         building build: @escaping @Sendable () throws -> Transfer,
         completion: @escaping @Sendable (TransferResult) -> Void
     ) {
-        core.submit(SenderJob(build: build, completion: completion))
+        core.submit(TransferJob(build: build, completion: completion))
     }
 
-    /// Stops the sender: queued transfers fail as `stopped` at once, running ones may finish until
+    /// Stops the transport: queued transfers fail as `stopped` at once, running ones may finish until
     /// `timeout` and are then aborted as `stopped`.
     ///
-    /// Blocks until the sender thread has ended and, unless called from a completion, until every
+    /// Blocks until the transport thread has ended and, unless called from a completion, until every
     /// completion has been called. Later submissions fail as `stopped`. Safe to call more than once.
     public func stop(timeout: Duration = .seconds(5)) {
         core.requestStop(deadline: .now + timeout)
@@ -64,8 +66,8 @@ public final class CurlSender: Sendable {
     }
 }
 
-/// The sender could not be started.
-public struct CurlSenderError: Error, CustomStringConvertible {
+/// The transport could not be started.
+public struct CurlTransportError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }

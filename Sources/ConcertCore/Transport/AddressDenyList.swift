@@ -2,7 +2,7 @@ import Foundation
 
 /// The networks webhooks may not connect to (`webhook_deny`).
 ///
-/// The sender checks each address a webhook host resolved to just before libcurl connects to it,
+/// The transport checks each address a webhook host resolved to just before libcurl connects to it,
 /// and the address of a reused connection before each request: a host name cannot get around
 /// the list by resolving, or later re-resolving, to a denied address. An IPv6 address that
 /// reaches an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`) is also
@@ -63,7 +63,7 @@ public struct AddressDenyList: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Why a webhook URL is refused at subscribe time: its host is an address the list refuses.
-    /// Host names are resolved only when sending (the sender checks what they resolve to then).
+    /// Host names are resolved only when sending (the transport checks what they resolve to then).
     public func problem(withURL url: String) -> String? {
         guard !networks.isEmpty, let host = URLComponents(string: url)?.host, let address = IPAddress(urlHost: host),
             let network = refusing(address)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One transfer as the sender performs it.
+/// One transfer as the transport performs it.
 public enum Transfer: Sendable {
     /// An HTTP request, its timeouts, and the networks it may not connect to.
     case http(HTTPRequest, timeouts: TransferTimeouts, deny: AddressDenyList)
@@ -8,7 +8,7 @@ public enum Transfer: Sendable {
     case mail(MailTransfer)
 }
 
-/// One SMTP submission as the sender performs it: envelope, credentials and the message bytes.
+/// One SMTP submission as the transport performs it: envelope, credentials and the message bytes.
 public struct MailTransfer: Sendable {
     /// `smtp://host:port` or `smtps://host:port`.
     public var url: String
@@ -23,10 +23,13 @@ public struct MailTransfer: Sendable {
     /// The RFC 5322 message with CRLF line ends; libcurl dot-stuffs it.
     public var message: Data
     public var timeouts: TransferTimeouts
+    /// The command verbs (`MAIL`, `RCPT`) the result's `conversation` records when libcurl sends them.
+    public var reportedCommands: Set<String>
 
     public init(
         url: String, mailFrom: String, recipients: [String], username: String?, password: String?,
-        requireTLS: Bool, caBundlePath: String?, message: Data, timeouts: TransferTimeouts
+        requireTLS: Bool, caBundlePath: String?, message: Data, timeouts: TransferTimeouts,
+        reportedCommands: Set<String> = []
     ) {
         self.url = url
         self.mailFrom = mailFrom
@@ -37,13 +40,14 @@ public struct MailTransfer: Sendable {
         self.caBundlePath = caBundlePath
         self.message = message
         self.timeouts = timeouts
+        self.reportedCommands = reportedCommands
     }
 }
 
-/// One transfer handed to the sender thread, with the callback that receives its result.
-struct SenderJob: Sendable {
-    /// Makes the transfer on the sender thread just before it starts, so that a fan-out's
-    /// requests and messages are built on the sender's core instead of the scheduler's. A build
+/// One transfer handed to the transport thread, with the callback that receives its result.
+struct TransferJob: Sendable {
+    /// Makes the transfer on the transport thread just before it starts, so that a fan-out's
+    /// requests and messages are built on the transport's core instead of the scheduler's. A build
     /// that throws fails the job as `invalidRequest` with the error's description.
     var build: @Sendable () throws -> Transfer
     var completion: @Sendable (TransferResult) -> Void

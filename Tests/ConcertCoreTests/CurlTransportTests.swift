@@ -4,19 +4,19 @@ import Testing
 @testable import ConcertCore
 
 /// The libcurl engine against a real HTTP receiver on 127.0.0.1.
-@Suite struct CurlSenderTests {
+@Suite struct CurlTransportTests {
     @Test(.timeLimit(.minutes(1)))
     func headersAndBodyArriveAsGiven() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let body = Data([0x7B, 0x00, 0xFF, 0x0A] + Array("{\"text\":\"공연 알림\"}".utf8))
         let request = HTTPRequest(
             url: receiver.url("/status/204/T000/secret"),
             headers: [("Content-Type", "application/json"), ("webhook-id", "msg_1"), ("X-Empty", "")], body: body)
-        let result = await sender.post(request)
+        let result = await transport.post(request)
 
         #expect(result.failure == nil)
         #expect(result.responseCode == 204)
@@ -37,11 +37,11 @@ import Testing
     func aLargeBodyIsSentWithoutWaitingForContinue() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         let body = Data(repeating: UInt8(ascii: "a"), count: 200_000)
-        let result = await sender.post(HTTPRequest(url: receiver.url("/"), headers: [], body: body))
+        let result = await transport.post(HTTPRequest(url: receiver.url("/"), headers: [], body: body))
 
         #expect(result.failure == nil)
         #expect(try receiver.requests().first?.body == body)
@@ -51,10 +51,10 @@ import Testing
     func retryAfterIsCaptured() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let result = await sender.post(HTTPRequest(url: receiver.url("/retry-after/2"), headers: [], body: Data()))
+        let result = await transport.post(HTTPRequest(url: receiver.url("/retry-after/2"), headers: [], body: Data()))
 
         #expect(result.responseCode == 429)
         #expect(result.retryAfter == "2")
@@ -65,15 +65,15 @@ import Testing
     func onlyTheStartOfALongResponseBodyIsKept() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender(configuration: .init(responseBodyLimit: 1000, responseAbortLimit: 50_000))
-        defer { sender.stop() }
+        let transport = try CurlTransport(configuration: .init(responseBodyLimit: 1000, responseAbortLimit: 50_000))
+        defer { transport.stop() }
 
-        let kept = await sender.post(HTTPRequest(url: receiver.url("/big/20000"), headers: [], body: Data()))
+        let kept = await transport.post(HTTPRequest(url: receiver.url("/big/20000"), headers: [], body: Data()))
         #expect(kept.failure == nil)
         #expect(kept.body.count == 1000)
         #expect(kept.bodyLength == 20000)
 
-        let cut = await sender.post(HTTPRequest(url: receiver.url("/big/5000000"), headers: [], body: Data()))
+        let cut = await transport.post(HTTPRequest(url: receiver.url("/big/5000000"), headers: [], body: Data()))
         #expect(cut.failure == .responseTooLarge)
         #expect(cut.responseCode == 200)
         #expect(cut.body.count == 1000)
@@ -85,15 +85,15 @@ import Testing
     func theTotalTimeoutEndsAHangingTransfer() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        // Timed in the completion, which runs on the sender's queue: an await may resume late when
+        // Timed in the completion, which runs on the transport's queue: an await may resume late when
         // parallel tests keep the cooperative threads busy.
         let started = ContinuousClock.now
         let finished = LockedBox<ContinuousClock.Instant?>(nil)
         let result = await withCheckedContinuation { continuation in
-            sender.post(
+            transport.post(
                 HTTPRequest(url: receiver.url("/hang/10"), headers: [], body: Data()),
                 timeouts: TransferTimeouts(connect: .seconds(2), total: .milliseconds(300))
             ) { result in
@@ -111,10 +111,10 @@ import Testing
     func aClosedPortIsARefusedConnection() async throws {
         let closed = try ClosedPort()
         defer { closed.release() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let result = await sender.post(
+        let result = await transport.post(
             HTTPRequest(url: "http://127.0.0.1:\(closed.port)/hook/secret-token", headers: [], body: Data()))
 
         #expect(result.failure == .couldNotConnect)
@@ -123,10 +123,10 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)), arguments: ["file:///etc/passwd", "gopher://127.0.0.1:70/1", "ftp://127.0.0.1/x"])
     func onlyHTTPAndHTTPSAreSpoken(url: String) async throws {
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let result = await sender.post(HTTPRequest(url: url, headers: [], body: Data()))
+        let result = await transport.post(HTTPRequest(url: url, headers: [], body: Data()))
 
         #expect(result.failure == .refusedURL)
         #expect(result.responseCode == 0)
@@ -136,10 +136,10 @@ import Testing
     func aHeaderWithALineBreakIsNotSent() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
-        let result = await sender.post(
+        let result = await transport.post(
             HTTPRequest(url: receiver.url("/"), headers: [("X-Evil", "a\r\nX-Injected: 1")], body: Data()))
 
         #expect(result.failure == .invalidRequest)
@@ -153,12 +153,12 @@ import Testing
         let receiver = try await HTTPReceiver(tls: (certificate.certificatePath, certificate.keyPath))
         defer { receiver.stop() }
 
-        let untrusting = try CurlSender()
+        let untrusting = try CurlTransport()
         defer { untrusting.stop() }
         let refused = await untrusting.post(HTTPRequest(url: receiver.url("/"), headers: [], body: Data()))
         #expect(refused.failure == .tls)
 
-        let trusting = try CurlSender(configuration: .init(caBundlePath: certificate.certificatePath))
+        let trusting = try CurlTransport(configuration: .init(caBundlePath: certificate.certificatePath))
         defer { trusting.stop() }
         let accepted = await trusting.post(HTTPRequest(url: receiver.url("/"), headers: [], body: Data()))
         #expect(accepted.failure == nil)
@@ -169,11 +169,11 @@ import Testing
     func sequentialPostsReuseOneConnection() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
 
         for index in 0..<20 {
-            let result = await sender.post(HTTPRequest(url: receiver.url("/n/\(index)"), headers: [], body: Data()))
+            let result = await transport.post(HTTPRequest(url: receiver.url("/n/\(index)"), headers: [], body: Data()))
             #expect(result.failure == nil)
         }
 
@@ -186,8 +186,8 @@ import Testing
     func manyConcurrentTransfersCompleteExactlyOnceOverFewerConnections() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
+        let transport = try CurlTransport()
+        defer { transport.stop() }
         let count = 300
         let calls = LockedBox([Int](repeating: 0, count: count))
         let statuses = LockedBox([Int](repeating: 0, count: count))
@@ -196,7 +196,8 @@ import Testing
         for wave in stride(from: 0, to: count, by: 30) {
             DispatchQueue.concurrentPerform(iterations: 30) { offset in
                 let index = wave + offset
-                sender.post(HTTPRequest(url: receiver.url("/n/\(index)"), headers: [], body: Data("\(index)".utf8))) {
+                transport.post(HTTPRequest(url: receiver.url("/n/\(index)"), headers: [], body: Data("\(index)".utf8)))
+                {
                     result in
                     calls.update { $0[index] += 1 }
                     statuses.update { $0[index] = result.responseCode }
@@ -207,7 +208,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(10))
             }
         }
-        sender.stop()  // waits for every completion, so a second call would show below
+        transport.stop()  // waits for every completion, so a second call would show below
 
         #expect(calls.get() == [Int](repeating: 1, count: count))
         #expect(statuses.get() == [Int](repeating: 204, count: count))
@@ -222,37 +223,37 @@ import Testing
     func stopAbortsRunningTransfersWithinItsBoundAndCallsEveryCompletion() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
+        let transport = try CurlTransport()
         let outcomes = LockedBox<[TransferResult]>([])
 
         for index in 0..<5 {
-            sender.post(HTTPRequest(url: receiver.url("/hang/30/\(index)"), headers: [], body: Data())) { result in
+            transport.post(HTTPRequest(url: receiver.url("/hang/30/\(index)"), headers: [], body: Data())) { result in
                 outcomes.update { $0.append(result) }
             }
         }
         _ = try await receiver.waitForRequests(5)
         let started = ContinuousClock.now
-        sender.stop(timeout: .milliseconds(200))
+        transport.stop(timeout: .milliseconds(200))
 
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(outcomes.get().count == 5)
         #expect(outcomes.get().allSatisfy { $0.failure == .stopped })
 
-        let late = await sender.post(HTTPRequest(url: receiver.url("/"), headers: [], body: Data()))
+        let late = await transport.post(HTTPRequest(url: receiver.url("/"), headers: [], body: Data()))
         #expect(late.failure == .stopped)
-        sender.stop()
+        transport.stop()
     }
 
     @Test(.timeLimit(.minutes(1)))
     func stopLetsRunningTransfersFinishWithinItsBound() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
+        let transport = try CurlTransport()
         let outcome = LockedBox<TransferResult?>(nil)
 
-        sender.post(HTTPRequest(url: receiver.url("/hang/0.3"), headers: [], body: Data())) { outcome.set($0) }
+        transport.post(HTTPRequest(url: receiver.url("/hang/0.3"), headers: [], body: Data())) { outcome.set($0) }
         _ = try await receiver.waitForRequests(1)
-        sender.stop(timeout: .seconds(10))
+        transport.stop(timeout: .seconds(10))
 
         #expect(outcome.get()?.responseCode == 204)
     }

@@ -1,23 +1,23 @@
 import CCurl
 import Foundation
 
-/// The part of the sender shared between threads: the submission queue, the stop request and the
+/// The part of the transport shared between threads: the submission queue, the stop request and the
 /// multi handle's wake-up.
 ///
 /// `curl_multi_wakeup` is the only libcurl call made from other threads (libcurl allows it); every
-/// other use of the multi handle stays on the sender thread. The multi handle lives as long as this
+/// other use of the multi handle stays on the transport thread. The multi handle lives as long as this
 /// object, so a submitter can always wake it.
-final class SenderCore: @unchecked Sendable {
+final class TransportCore: @unchecked Sendable {
     /// The `CURLM *`; see the type's comment for who may use it.
     let multi: UnsafeMutableRawPointer
-    /// Where results are handed to their callbacks, off the sender thread.
+    /// Where results are handed to their callbacks, off the transport thread.
     let completionQueue: DispatchQueue
     private static let completionQueueKey = DispatchSpecificKey<Bool>()
-    /// Left by the sender thread when it has finished; `stop` waits for it.
+    /// Left by the transport thread when it has finished; `stop` waits for it.
     let finished = DispatchGroup()
 
     private let lock = NSLock()
-    private var queue: [SenderJob] = []
+    private var queue: [TransferJob] = []
     private var wakeupPending = false
     private var stopDeadline: ContinuousClock.Instant?
     private var closed = false
@@ -33,8 +33,8 @@ final class SenderCore: @unchecked Sendable {
         curl_multi_cleanup(multi)
     }
 
-    /// Queues a job and wakes the sender thread if it may be asleep; after `close` the job fails at once.
-    func submit(_ job: SenderJob) {
+    /// Queues a job and wakes the transport thread if it may be asleep; after `close` the job fails at once.
+    func submit(_ job: TransferJob) {
         lock.lock()
         if closed {
             lock.unlock()
@@ -49,7 +49,7 @@ final class SenderCore: @unchecked Sendable {
     }
 
     /// The jobs submitted since the last call, and the stop deadline once a stop was requested.
-    func takeSubmissions(into jobs: inout [SenderJob]) -> ContinuousClock.Instant? {
+    func takeSubmissions(into jobs: inout [TransferJob]) -> ContinuousClock.Instant? {
         lock.lock()
         defer { lock.unlock() }
         swap(&jobs, &queue)
@@ -57,7 +57,7 @@ final class SenderCore: @unchecked Sendable {
         return stopDeadline
     }
 
-    /// Asks the sender thread to stop; the earliest deadline of several requests wins.
+    /// Asks the transport thread to stop; the earliest deadline of several requests wins.
     func requestStop(deadline: ContinuousClock.Instant) {
         lock.lock()
         stopDeadline = min(stopDeadline ?? deadline, deadline)
@@ -66,7 +66,7 @@ final class SenderCore: @unchecked Sendable {
     }
 
     /// Refuses further submissions and returns those that arrived too late to start.
-    func close() -> [SenderJob] {
+    func close() -> [TransferJob] {
         lock.lock()
         defer { lock.unlock() }
         closed = true

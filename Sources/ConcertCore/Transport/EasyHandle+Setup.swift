@@ -9,7 +9,7 @@ struct TransferSetupError: Error {
 
 extension EasyHandle {
     /// Sets every option of `job` on this (reset) handle; the handle is then ready for the multi handle.
-    func prepare(_ job: SenderJob, configuration: CurlSender.Configuration) throws(TransferSetupError) {
+    func prepare(_ job: TransferJob, configuration: CurlTransport.Configuration) throws(TransferSetupError) {
         let transfer: Transfer
         do {
             transfer = try job.build()
@@ -24,7 +24,7 @@ extension EasyHandle {
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
-        // Each kind of transfer trusts its own CAs: webhooks the sender's, the smarthost its own.
+        // Each kind of transfer trusts its own CAs: webhooks the transport's, the smarthost its own.
         let caBundlePath: String?
         if case .mail(let mail) = transfer {
             caBundlePath = mail.caBundlePath
@@ -131,18 +131,19 @@ extension EasyHandle {
         }
         try check(ccurl_easy_setopt_slist(curl, CURLOPT_MAIL_RCPT, recipientList), "MAIL_RCPT")
         // Not set: CURLOPT_MAIL_RCPT_ALLOWFAILS (in 7.88 spelled CURLOPT_MAIL_RCPT_ALLLOWFAILS, renamed in
-        // 8.2). It would deliver to the accepted recipients and report success, and one Verdict
+        // 8.2). It would deliver to the accepted recipients and report success, and one verdict
         // cannot say that some recipients were refused; so one refused recipient fails the whole message.
 
         upload = mail.message
         uploadOffset = 0
+        reportedCommands = mail.reportedCommands
         try set(CURLOPT_UPLOAD, 1)
         try check(ccurl_easy_setopt_off_t(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count)), "INFILESIZE")
         try check(ccurl_easy_setopt_read_function(curl, EasyCallbacks.read), "READFUNCTION")
         try set(CURLOPT_READDATA, pointer: me)
         try check(ccurl_easy_setopt_seek_function(curl, EasyCallbacks.seek), "SEEKFUNCTION")
         try set(CURLOPT_SEEKDATA, pointer: me)
-        // The debug callback is how the conversation's stage and the server's reply texts are seen.
+        // The debug callback is how the commands and the server's replies are seen.
         try check(ccurl_easy_setopt_debug_function(curl, EasyCallbacks.debug), "DEBUGFUNCTION")
         try set(CURLOPT_DEBUGDATA, pointer: me)
         try set(CURLOPT_VERBOSE, 1)

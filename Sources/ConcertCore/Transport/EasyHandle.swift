@@ -3,8 +3,8 @@ import Foundation
 
 /// One libcurl easy handle, reused across transfers, and the state of the transfer it runs.
 ///
-/// Confined to the sender thread. libcurl's callbacks reach it through `Unmanaged` user data set in
-/// `prepare`; the sender loop keeps it alive for as long as libcurl holds that pointer. Its buffers
+/// Confined to the transport thread. libcurl's callbacks reach it through `Unmanaged` user data set in
+/// `prepare`; the transport loop keeps it alive for as long as libcurl holds that pointer. Its buffers
 /// keep their capacity from one transfer to the next.
 final class EasyHandle {
     /// The `CURL *`.
@@ -34,11 +34,10 @@ final class EasyHandle {
     var upload = Data()
     var uploadOffset = 0
 
-    var stage = SMTPStage.connect
-    var lastReply: [UInt8] = []
-    /// libcurl sent QUIT after a failure: the server's "221 Bye" must not hide the reply that mattered.
-    var quitting = false
-    static let lastReplyLimit = 512
+    /// SMTP: the conversation so far, and the command verbs it records.
+    var conversation: [TransferResult.Line] = []
+    var reportedCommands: Set<String> = []
+    static let replyLimit = 512
 
     init?() {
         guard let curl = curl_easy_init() else { return nil }
@@ -71,13 +70,12 @@ final class EasyHandle {
         cutOff = false
         upload = Data()
         uploadOffset = 0
-        stage = .connect
-        lastReply.removeAll(keepingCapacity: true)
-        quitting = false
+        conversation.removeAll(keepingCapacity: true)
+        reportedCommands = []
         errorBuffer[0] = 0
     }
 
-    // MARK: Called from libcurl's callbacks on the sender thread
+    // MARK: Called from libcurl's callbacks on the transport thread
 
     /// Keeps the start of the response body, counts the rest, and stops reading past the abort limit.
     func receive(_ bytes: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
@@ -118,7 +116,7 @@ final class EasyHandle {
 
     /// Copies the next part of the message to upload into libcurl's buffer.
     func provide(into buffer: UnsafeMutablePointer<CChar>?, capacity: Int) -> Int {
-        if stage == .data { stage = .message }
+        if uploadOffset == 0 && !conversation.contains(.uploadStarted) { conversation.append(.uploadStarted) }
         let count = min(capacity, upload.count - uploadOffset)
         guard count > 0, let buffer else { return 0 }
         upload.withUnsafeBytes { source in
@@ -135,24 +133,29 @@ final class EasyHandle {
         return true
     }
 
-    /// Follows the SMTP conversation: which command was sent last and the server's last reply line.
+    /// Records the SMTP conversation: the server's reply lines (a run of them as its last line)
+    /// and the verbs of the commands libcurl sends, when they are among `reportedCommands`.
     func observe(_ type: curl_infotype, _ bytes: UnsafeMutablePointer<CChar>?, count: Int) {
         guard let bytes else { return }
         let line = UnsafeRawBufferPointer(start: bytes, count: count)
         switch type {
         case CURLINFO_HEADER_IN:
-            guard !quitting else { return }
-            if stage == .connect { stage = .greeting }
             var end = count
             while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            lastReply.removeAll(keepingCapacity: true)
-            lastReply.append(contentsOf: line[0..<min(end, Self.lastReplyLimit)])
-        case CURLINFO_HEADER_OUT:
-            if let started = SMTPStage.started(byCommand: line) {
-                stage = started
-            } else if line.starts(with: "QUIT".utf8) {
-                quitting = true
+            let reply = TransferResult.Line.reply(String(decoding: line[0..<min(end, Self.replyLimit)], as: UTF8.self))
+            if case .reply? = conversation.last {
+                conversation[conversation.count - 1] = reply
+            } else {
+                conversation.append(reply)
             }
+        case CURLINFO_HEADER_OUT:
+            // Only the first word, and only a known verb: the rest of a line may be a credential.
+            let verb = line.prefix {
+                $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n")
+            }
+            guard verb.count <= 8 else { return }
+            let word = String(decoding: verb, as: UTF8.self).uppercased()
+            if reportedCommands.contains(word) { conversation.append(.command(word)) }
         default:
             break
         }

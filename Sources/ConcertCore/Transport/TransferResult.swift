@@ -1,8 +1,10 @@
 import Foundation
 
-/// What the sender observed of one transfer: libcurl's result and the server's answer.
+/// What libcurl saw of one transfer: its result code and the server's answer, as received.
 ///
-/// Texts in it are scrubbed of the URL's path and query and of any password.
+/// It says nothing of what the answer means (a status that asks for a retry, an SMTP reply that
+/// refuses a recipient): the channels decide that (`HTTPVerdict`, `SMTPVerdict`). Texts in it are
+/// scrubbed of the URL's path and query and of any password.
 public struct TransferResult: Sendable, Hashable {
     /// `nil` when libcurl finished the transfer without error (an HTTP 500 is not a failure here).
     public var failure: TransferFailure?
@@ -14,19 +16,28 @@ public struct TransferResult: Sendable, Hashable {
     public var responseCode: Int
     /// HTTP: the `Retry-After` header of the response, as received.
     public var retryAfter: String?
-    /// HTTP: the start of the response body, at most the sender's `responseBodyLimit` bytes.
+    /// HTTP: the start of the response body, at most the transport's `responseBodyLimit` bytes.
     public var body: Data
     /// HTTP: how many body bytes arrived in all (more than `body.count` when it was cut).
     public var bodyLength: Int
-    /// SMTP: the step the conversation had reached when it ended.
-    public var smtpStage: SMTPStage?
-    /// SMTP: the server's last reply line (`250 2.0.0 Ok: queued as 4F2A1`).
-    public var lastReply: String?
+    /// SMTP: the conversation as libcurl held it, in order (see ``Line``); empty for HTTP.
+    public var conversation: [Line]
+
+    /// One step of an SMTP conversation.
+    public enum Line: Sendable, Hashable {
+        /// libcurl sent a command with this verb, one of the transfer's `reportedCommands`
+        /// (the rest of a command line is never kept: AUTH lines carry credentials).
+        case command(String)
+        /// The server's reply: the last line of a reply (a multi-line reply's others are dropped),
+        /// without its line break, at most 512 bytes.
+        case reply(String)
+        /// libcurl began to upload the message itself.
+        case uploadStarted
+    }
 
     public init(
         failure: TransferFailure?, curlCode: Int = 0, message: String = "", responseCode: Int = 0,
-        retryAfter: String? = nil, body: Data = Data(), bodyLength: Int? = nil, smtpStage: SMTPStage? = nil,
-        lastReply: String? = nil
+        retryAfter: String? = nil, body: Data = Data(), bodyLength: Int? = nil, conversation: [Line] = []
     ) {
         self.failure = failure
         self.curlCode = curlCode
@@ -35,8 +46,7 @@ public struct TransferResult: Sendable, Hashable {
         self.retryAfter = retryAfter
         self.body = body
         self.bodyLength = bodyLength ?? body.count
-        self.smtpStage = smtpStage
-        self.lastReply = lastReply
+        self.conversation = conversation
     }
 
     /// A transfer that never reached libcurl.

@@ -1,18 +1,18 @@
 import CCurl
 import Foundation
 
-/// The sender thread's `curl_multi_poll` loop: starts submitted jobs, drives libcurl, and hands
+/// The transport thread's `curl_multi_poll` loop: starts submitted jobs, drives libcurl, and hands
 /// finished transfers to their callbacks.
 ///
-/// Created and run on the sender thread; it alone uses the multi handle (besides the wake-up)
+/// Created and run on the transport thread; it alone uses the multi handle (besides the wake-up)
 /// and the easy handles.
-final class SenderLoop {
-    private let core: SenderCore
-    private let configuration: CurlSender.Configuration
+final class TransportLoop {
+    private let core: TransportCore
+    private let configuration: CurlTransport.Configuration
     private var multi: UnsafeMutableRawPointer { core.multi }
     private var idle: [EasyHandle] = []
     private var active: [UnsafeMutableRawPointer: EasyHandle] = [:]
-    private var submitted: [SenderJob] = []
+    private var submitted: [TransferJob] = []
     private var finished: [(@Sendable (TransferResult) -> Void, TransferResult)] = []
 
     /// The longest sleep in `curl_multi_poll` while transfers run; libcurl shortens it to its own
@@ -22,7 +22,7 @@ final class SenderLoop {
     /// it when work is submitted, so an idle daemon makes no periodic wake-ups.
     private static let idleMilliseconds = Int32.max
 
-    init(core: SenderCore, configuration: CurlSender.Configuration) {
+    init(core: TransportCore, configuration: CurlTransport.Configuration) {
         self.core = core
         self.configuration = configuration
     }
@@ -65,7 +65,7 @@ final class SenderLoop {
         idle.removeAll()
     }
 
-    private func start(_ job: SenderJob) {
+    private func start(_ job: TransferJob) {
         guard let easy = idle.popLast() ?? EasyHandle() else {
             finished.append((job.completion, .notSent(.other, "libcurl could not create a handle")))
             return

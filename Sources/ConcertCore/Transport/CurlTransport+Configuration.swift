@@ -1,4 +1,4 @@
-extension CurlSender {
+extension CurlTransport {
     /// Settings of the sending engine shared by all transfers; every field has a default.
     public struct Configuration: Sendable, Hashable {
         /// PEM bundle of the certificate authorities trusted for HTTPS (`http_ca_bundle`); `nil` uses

@@ -2,7 +2,7 @@ import Foundation
 
 @testable import ConcertCore
 
-extension CurlSender {
+extension CurlTransport {
     /// Sends one HTTP request and calls `completion` with what libcurl saw.
     func post(
         _ request: HTTPRequest, timeouts: TransferTimeouts = .webhook, deny: AddressDenyList = .linkLocal,
@@ -22,12 +22,14 @@ extension CurlSender {
 }
 
 extension Smarthost {
-    /// Submits `message` (RFC 5322 bytes with CRLF line ends) to `recipients` through `sender`,
+    /// Submits `message` (RFC 5322 bytes with CRLF line ends) to `recipients` through `transport`,
     /// as the email channel does once the message is built, and returns the verdict.
-    func send(_ message: Data, to recipients: [String], using sender: CurlSender) async -> Verdict {
+    func send(_ message: Data, to recipients: [String], using transport: CurlTransport) async -> Verdict {
         let transfer = transfer(of: message, to: recipients)
         return await withCheckedContinuation { continuation in
-            sender.send(building: { .mail(transfer) }) { continuation.resume(returning: SMTPVerdict.verdict(of: $0)) }
+            transport.send(building: { .mail(transfer) }) {
+                continuation.resume(returning: SMTPVerdict.verdict(of: $0))
+            }
         }
     }
 }

@@ -1,11 +1,11 @@
-/// Why a transfer did not complete, in the terms the verdicts need.
+/// Why a transfer did not complete: libcurl's result codes, sorted.
 ///
 /// A struct over a private kind so that kinds can be added without breaking callers; compare
 /// with the static members (`result.failure == .timedOut`).
 public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
     enum Kind: String, Sendable, Hashable {
         case resolve, connect, timeout, tls, tlsUnavailable, connectionLost, refusedURL, loginDenied
-        case unexpectedReply, rejected, responseTooLarge, invalidRequest, stopped, addressDenied, other
+        case unexpectedReply, sendFailed, responseTooLarge, invalidRequest, stopped, addressDenied, other
     }
 
     let kind: Kind
@@ -26,11 +26,12 @@ public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
     public static let refusedURL = TransferFailure(kind: .refusedURL)
     /// The server refused the credentials (SMTP AUTH).
     public static let loginDenied = TransferFailure(kind: .loginDenied)
-    /// The server answered something the protocol does not allow at that point (SMTP greeting, EHLO,
-    /// or the reply to the message).
+    /// The server answered something libcurl did not expect at that point (an SMTP greeting, the
+    /// reply to EHLO or to the message).
     public static let unexpectedReply = TransferFailure(kind: .unexpectedReply)
-    /// The server refused a command with an error reply (SMTP MAIL, RCPT or DATA); see `responseCode`.
-    public static let rejected = TransferFailure(kind: .rejected)
+    /// Sending failed: the connection broke while sending, or the server answered a command with
+    /// an error reply and libcurl stopped there (SMTP MAIL, RCPT or DATA; see `responseCode`).
+    public static let sendFailed = TransferFailure(kind: .sendFailed)
     /// The response body passed the abort limit; the status had been received.
     public static let responseTooLarge = TransferFailure(kind: .responseTooLarge)
     /// The request could not be handed to libcurl (a header with a line break, an empty recipient list).
@@ -38,7 +39,7 @@ public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
     /// Every address of the host is in a network the deny list refuses (`webhook_deny`): no
     /// connection was made, or no request sent over a reused one.
     public static let addressDenied = TransferFailure(kind: .addressDenied)
-    /// The sender was stopped before the transfer finished.
+    /// The transport was stopped before the transfer finished.
     public static let stopped = TransferFailure(kind: .stopped)
     /// Any other libcurl error; `TransferResult.curlCode` tells which.
     public static let other = TransferFailure(kind: .other)
