@@ -60,15 +60,16 @@ public struct Delivery: Sendable, Hashable, Identifiable {
         case duplicate
     }
 
-    /// The idempotency key of a row. Other rows are unique by their identity (the index
-    /// `delivery_identity`), so the key names that identity; test messages are not, and are named
-    /// by their row id. No dots: a Standard Webhooks `webhook-id` must not contain one. The stored
-    /// key of schema v2–v3 was exactly this, so keys did not change with v4.
+    /// The idempotency key of a row, stable and readable: `sub-k3m9q2xw7d_busan-2019_r1_reminder_86400`.
+    ///
+    /// Other rows are unique by their identity (the index `delivery_identity`), so the key names
+    /// that identity; test messages are not, and are named by their row id. No dots: a Standard
+    /// Webhooks `webhook-id` must not contain one; every character is valid in a Message-ID. The
+    /// stored key of schema v2–v3 was exactly this, so keys did not change with v4.
     static func idempotencyKey(
         id: Int64, subscriptionID: String, concertID: String, revision: Int, kind: Kind, offset: ReminderOffset
     ) -> String {
         if kind == .test { return "test_\(subscriptionID)_\(id)" }
-        return Outbox.idempotencyKey(
-            subscriptionID: subscriptionID, concertID: concertID, revision: revision, kind: kind, offset: offset)
+        return "\(subscriptionID)_\(concertID)_r\(revision)_\(kind.rawValue)_\(offset.seconds)"
     }
 }

@@ -28,7 +28,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var channels: [String: any Channel]
     private var catalog: Catalog
     private var limits: SendLimits
-    private var retry: RetryPolicy
+    /// What each verdict does to its row and its destination, and which destinations are held.
+    private var policy: DeliveryPolicy
     private var started = false
     private var stopping = false
     /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
@@ -55,7 +56,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// `ready`, or new rows fall due (the catch-up sweep runs then, and clears it), so that a
     /// smarthost at its limit does not cost a walk over every due row for each verdict.
     private var nothingDueOutside: Set<String>?
-    private var failing: [String: DestinationHealth] = [:]
     /// Webhook hosts whose sends keep failing: shown in `status`, not held.
     private var webhookHosts = WebhookHostFailures()
     /// Set while the outbox cannot be read or written; cleared by the first store call that succeeds.
@@ -82,18 +82,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// The outstanding no-op of `liveness` on the queue, if any.
     let queueProbe = LivenessProbe()
 
-    /// A destination that failed as a whole (refused connection to the smarthost, failed login,
-    /// a webhook host that answers none of several messages).
-    public struct DestinationHealth: Sendable, Hashable {
-        public var destination: String
-        public var since: Date
-        public var failures: Int
-        public var lastError: String
-        /// Nothing is sent to it before this moment; `nil` for a webhook host, which is not held
-        /// (each of its messages keeps its own retries).
-        public var retryAt: Date?
-    }
-
     public init(
         database: AppDatabase, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
         limits: SendLimits = SendLimits(), retry: RetryPolicy = RetryPolicy(),
@@ -105,7 +93,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         self.channels = channels
         self.clock = clock
         self.limits = limits
-        self.retry = retry
+        self.policy = DeliveryPolicy(retry: retry)
         self.queue = queue
         self.timer = timer ?? DispatchWallTimer(queue: queue)
         self.random = random
@@ -159,8 +147,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         queue.async {
             self.channels = channels
             self.limits = limits
-            self.retry = retry
-            self.failing.removeAll()
+            self.policy.retry = retry
+            self.policy.forgetFailures()
             self.forgetMessages()
             self.sendDue()
         }
@@ -198,8 +186,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         queue.sync {
             SchedulerStatus(
                 now: clock.now(), clockShifted: clock.isShifted, inFlight: inFlight,
-                failingDestinations: failing.values.sorted { $0.destination < $1.destination }
-                    + webhookHosts.failing.filter { failing[$0.destination] == nil },
+                failingDestinations: policy.failing.values.sorted { $0.destination < $1.destination }
+                    + webhookHosts.failing.filter { policy.failing[$0.destination] == nil },
                 timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault)
         }
     }
@@ -357,7 +345,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Whether a row of `destination` may be sent now: it is not failing and not at its limit.
     private func hasRoom(for destination: String, now: Date, counts: [String: Int]) -> Bool {
-        if let retryAt = failing[destination]?.retryAt, retryAt > now { return false }
+        if policy.isHeld(destination, at: now) { return false }
         return counts[destination, default: 0] < limits.maximumPerDestination
     }
 
@@ -377,7 +365,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 if !freed { return (false, !ready.isEmpty) }
             }
             // Only a failing destination or one with sends in flight can lack room.
-            let excluded = Set(failing.keys).union(inFlightByDestination.keys).filter {
+            let excluded = Set(policy.failing.keys).union(inFlightByDestination.keys).filter {
                 !hasRoom(for: $0, now: now, counts: perDestination)
             }
             let due = try store {
@@ -506,13 +494,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         let (concert, load) = cached!
         var message = OutboundMessage(item, concert: concert, catalog: catalog, now: now)
-        let language = item.subscription.language
-        let key = MessageContentKey(
-            concertID: concertID, concertRevision: concert.revision, concertLoad: load,
-            kind: item.delivery.kind, offsetSeconds: item.delivery.offset.seconds, language: language,
-            cityIDs: message.cities.map(\.id), subscriptionOffsets: item.subscription.offsets.map(\.seconds),
-            previous: item.delivery.detail,
-            ahead: MessageWording.ahead(from: now, to: concert.concert.schedule, in: language))
+        let key = MessageContentKey(of: message, concertLoad: load)
         if let shared = sharedParts[key] {
             message.shared = shared
         } else {
@@ -545,69 +527,19 @@ public final class DeliveryScheduler: @unchecked Sendable {
     }
 
     private func settlement(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
-        let delivery = item.delivery
-        let destination = item.destination
-        var record = DeliveryRecord(
-            delivery: delivery, subscription: item.subscription, verdict: verdict, newState: .failed,
-            nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
-            targetSubscribedTwice: item.targetSubscribedTwice)
-        switch verdict {
-        case .sent:
-            failing[destination] = nil
-            record.newState = .sent
-        case .retryable(let error, let retryAfter):
-            failing[destination] = nil
-            let next = now.addingTimeInterval(
-                max(retry.delay(afterFailures: delivery.attempts, random: random()), retryAfter ?? 0))
-            if delivery.attempts >= retry.maximumAttempts {
-                record.error = "\(error) (gave up after \(delivery.attempts) attempts)"
-            } else if let deadline = delivery.deadline, next >= deadline {
-                record.error = "\(error) (no time for another attempt before the concert starts)"
-            } else {
-                record.newState = .retrying
-                record.nextAttempt = next
-                record.error = error
-            }
-        case .permanent(let error):
-            failing[destination] = nil
-            record.error = error
-        case .gone(let error):
-            failing[destination] = nil
-            record.error = error
-        case .destinationFailed(let error, let retryAfter):
-            var health =
-                failing[destination]
-                ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
-            if let retryAt = health.retryAt, retryAt > now {
-                // Sent before the destination was held: the failure is already counted.
-            } else {
-                health.failures += 1
-                health.retryAt = now.addingTimeInterval(
-                    max(retry.delay(afterFailures: health.failures, random: random()), retryAfter ?? 0))
-                logger.warning(
-                    "destination failing; holding its messages",
-                    metadata: [
-                        "destination": "\(destination)", "failures": "\(health.failures)",
-                        "retry_at": "\(health.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(error)",
-                    ])
-            }
-            health.lastError = error
-            failing[destination] = health
-            let retryAt = health.retryAt ?? now
-            if let deadline = delivery.deadline, retryAt >= deadline {
-                record.newState = .skipped
-                record.reason = .missed
-                record.error = "destination failing until the concert started: \(error)"
-            } else {
-                record.newState = .retrying
-                record.nextAttempt = retryAt
-                record.error = error
-            }
+        let settlement = policy.settle(item, verdict, now: now, random: random)
+        if let held = settlement.held {
+            logger.warning(
+                "destination failing; holding its messages",
+                metadata: [
+                    "destination": "\(held.destination)", "failures": "\(held.failures)",
+                    "retry_at": "\(held.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(held.lastError)",
+                ])
         }
         if item.subscription.channel.kind == "webhook" {
-            noteWebhookHost(destination, deliveryID: delivery.id, verdict: verdict, now: now)
+            noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
         }
-        return record
+        return settlement.record
     }
 
     /// Follows a webhook host's run of failures; logs when it starts or stops failing as a whole.
@@ -718,9 +650,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// be tried again; disarms it when nothing is pending.
     private func arm(now: Date) throws {
         var next = try store { try database.nextDue(after: now) }
-        for case let retryAt? in failing.values.map(\.retryAt) where retryAt > now {
-            next = min(next ?? retryAt, retryAt)
-        }
+        if let release = policy.nextRelease(after: now) { next = min(next ?? release, release) }
         armedFor = next
         timer.arm(at: next.map(clock.realDate(when:)))
     }
@@ -768,7 +698,7 @@ public struct SchedulerStatus: Sendable {
     public var now: Date
     public var clockShifted: Bool
     public var inFlight: Int
-    public var failingDestinations: [DeliveryScheduler.DestinationHealth]
+    public var failingDestinations: [DestinationHealth]
     /// When the timer will next fire (scheduler clock), `nil` when disarmed.
     public var timerArmedFor: Date?
     /// How often the timer has fired since start.

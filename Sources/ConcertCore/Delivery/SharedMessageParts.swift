@@ -28,22 +28,3 @@ public final class SharedMessageParts: @unchecked Sendable {
         }
     }
 }
-
-/// Everything that decides an outbound message's content apart from its delivery's identity
-/// (id, idempotency key, recipient): two messages with equal keys read the same, word for word.
-///
-/// `concertLoad` identifies the exact concert value the scheduler loaded (its facts can change
-/// without a new revision: a corrected title); `ahead` is the "how long until it starts" wording,
-/// the one part that depends on the moment of sending.
-public struct MessageContentKey: Hashable, Sendable {
-    public var concertID: String
-    public var concertRevision: Int
-    public var concertLoad: Int
-    public var kind: Delivery.Kind
-    public var offsetSeconds: Int
-    public var language: Language
-    public var cityIDs: [String]
-    public var subscriptionOffsets: [Int]
-    public var previous: String?
-    public var ahead: String
-}

@@ -50,9 +50,9 @@ struct WebhookHostFailures {
     }
 
     /// The hosts failing now, by name.
-    var failing: [DeliveryScheduler.DestinationHealth] {
+    var failing: [DestinationHealth] {
         runs.filter(\.value.isFailing).map { host, run in
-            DeliveryScheduler.DestinationHealth(
+            DestinationHealth(
                 destination: host, since: run.since, failures: run.failures, lastError: run.lastError, retryAt: nil)
         }.sorted { $0.destination < $1.destination }
     }

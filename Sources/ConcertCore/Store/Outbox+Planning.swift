@@ -6,14 +6,6 @@ import GRDB
 /// Each function runs inside the caller's transaction, so a subscription, a concert change and
 /// the rows they imply are committed together or not at all.
 enum Outbox {
-    /// Stable per row and readable: `sub-k3m9q2xw7d_busan-2019_r1_reminder_86400`. No dots: a
-    /// Standard Webhooks `webhook-id` must not contain one; every character is valid in a Message-ID.
-    static func idempotencyKey(
-        subscriptionID: String, concertID: String, revision: Int, kind: Delivery.Kind, offset: ReminderOffset
-    ) -> String {
-        "\(subscriptionID)_\(concertID)_r\(revision)_\(kind.rawValue)_\(offset.seconds)"
-    }
-
     /// Inserts one delivery row, due at `due`. A row of the same identity that was skipped because
     /// its subscription was paused or disabled comes back to life; any other existing row is kept.
     /// Returns whether a row was inserted or brought back, so callers can count what they queued.

@@ -1,0 +1,103 @@
+import Foundation
+
+/// What a verdict does to its row and to its destination: the retry and destination-health policy.
+///
+/// A value with no queue, store or clock: the scheduler owns one on its queue, asks it whether a
+/// destination may be sent to, hands it each verdict, and logs and records what it returns.
+/// A message that failed is retried after a backoff (`RetryPolicy`), at least as late as the
+/// receiver asked, until it has used its attempts or the next one would come after its deadline.
+/// A destination that failed as a whole (`destinationFailed`) is held: nothing is sent to it
+/// until its own backoff ends, and its messages wait without spending their attempts.
+struct DeliveryPolicy {
+    var retry: RetryPolicy
+    /// Destinations that failed as a whole, by name; those with a `retryAt` still ahead are held.
+    private(set) var failing: [String: DestinationHealth] = [:]
+
+    init(retry: RetryPolicy) {
+        self.retry = retry
+    }
+
+    /// What `settle` decided.
+    struct Settlement {
+        /// The row's next state.
+        var record: DeliveryRecord
+        /// The destination, when this verdict started (or renewed) holding it.
+        var held: DestinationHealth?
+    }
+
+    /// Whether nothing may be sent to `destination` at `now`.
+    func isHeld(_ destination: String, at now: Date) -> Bool {
+        if let retryAt = failing[destination]?.retryAt, retryAt > now { return true }
+        return false
+    }
+
+    /// The earliest moment after `now` at which a held destination may be tried again.
+    func nextRelease(after now: Date) -> Date? {
+        failing.values.compactMap(\.retryAt).filter { $0 > now }.min()
+    }
+
+    /// Forgets every destination's failures (the channels were replaced).
+    mutating func forgetFailures() {
+        failing.removeAll()
+    }
+
+    /// The row's next state after `verdict`, at `now`; `random` gives the backoff's jitter, a
+    /// number in [0, 1), and is called only when a backoff is computed.
+    mutating func settle(_ item: ClaimedDelivery, _ verdict: Verdict, now: Date, random: () -> Double) -> Settlement {
+        let delivery = item.delivery
+        let destination = item.destination
+        var record = DeliveryRecord(
+            delivery: delivery, subscription: item.subscription, verdict: verdict, newState: .failed,
+            nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
+            targetSubscribedTwice: item.targetSubscribedTwice)
+        var held: DestinationHealth?
+        switch verdict {
+        case .sent:
+            failing[destination] = nil
+            record.newState = .sent
+        case .retryable(let error, let retryAfter):
+            failing[destination] = nil
+            let next = now.addingTimeInterval(
+                max(retry.delay(afterFailures: delivery.attempts, random: random()), retryAfter ?? 0))
+            if delivery.attempts >= retry.maximumAttempts {
+                record.error = "\(error) (gave up after \(delivery.attempts) attempts)"
+            } else if let deadline = delivery.deadline, next >= deadline {
+                record.error = "\(error) (no time for another attempt before the concert starts)"
+            } else {
+                record.newState = .retrying
+                record.nextAttempt = next
+                record.error = error
+            }
+        case .permanent(let error), .gone(let error):
+            failing[destination] = nil
+            record.error = error
+        case .destinationFailed(let error, let retryAfter):
+            var startedHolding = false
+            var health =
+                failing[destination]
+                ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
+            if let retryAt = health.retryAt, retryAt > now {
+                // Sent before the destination was held: the failure is already counted.
+            } else {
+                health.failures += 1
+                health.retryAt = now.addingTimeInterval(
+                    max(retry.delay(afterFailures: health.failures, random: random()), retryAfter ?? 0))
+                startedHolding = true
+            }
+            health.lastError = error
+            failing[destination] = health
+            if startedHolding { held = health }
+            let retryAt = health.retryAt ?? now
+            if let deadline = delivery.deadline, retryAt >= deadline {
+                record.newState = .skipped
+                record.reason = .missed
+                record.error = "destination failing until the concert started: \(error)"
+            } else {
+                record.newState = .retrying
+                record.nextAttempt = retryAt
+                record.error = error
+            }
+        }
+        return Settlement(record: record, held: held)
+    }
+}
