@@ -9,7 +9,8 @@ import Logging
 public final class Daemon: @unchecked Sendable {
     // @unchecked: mutable state (`resolved`, `catalog`, `reloads`) is only touched under `lock`.
     public let startedAt: Date
-    public let database: AppDatabase
+    /// The store, through its interfaces; today the SQLite database (`AppDatabase`).
+    public let database: any ConcertdStore
     /// Held from before the database is opened until `stop` returns: one daemon per database.
     let databaseLock: DatabaseLock
     public let scheduler: DeliveryScheduler
@@ -112,7 +113,7 @@ public final class Daemon: @unchecked Sendable {
 
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
-        database: AppDatabase, databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock,
+        database: any ConcertdStore, databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock,
         logSettings: LogSettings, logger: Logger
     ) {
         self.transport = transport

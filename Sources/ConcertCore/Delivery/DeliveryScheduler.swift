@@ -17,8 +17,8 @@ import Synchronization
 /// All state lives on `queue`, a serial queue; public methods hop onto it. With nothing due the
 /// timer is disarmed and the scheduler causes no wake-ups at all.
 public final class DeliveryScheduler: @unchecked Sendable {
-    public let queue: DispatchQueue
-    private let database: AppDatabase
+    package let queue: DispatchQueue
+    private let database: any OutboxStore
     private let clock: any WallClock
     private let timer: any SchedulerTimer
     private let logger: Logger
@@ -83,7 +83,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     let queueProbe = LivenessProbe()
 
     public init(
-        database: AppDatabase, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
+        database: any OutboxStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
         limits: SendLimits = SendLimits(), retry: RetryPolicy = RetryPolicy(),
         queue: DispatchQueue = DispatchQueue(label: "concertd.scheduler"), timer: (any SchedulerTimer)? = nil,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The outbox could not be read or written (the database locked past its busy timeout, a full
 /// disk, a read-only file): what the scheduler shows in `status` while it waits to try again.
@@ -21,30 +20,5 @@ public struct StoreFault: Sendable, Hashable {
     /// The wait after the `failures`-th consecutive failure: 1 s, doubling, at most 60 s.
     static func delay(afterFailures failures: Int) -> TimeInterval {
         min(60, pow(2, Double(max(0, min(failures - 1, 6)))))
-    }
-
-    /// Whether `error` is the database's (locked, full, read-only, I/O), not a refusal of the store's own.
-    static func isDatabaseError(_ error: any Error) -> Bool {
-        error is DatabaseError
-    }
-
-    /// One line for `error` when it is a fault of the database that may clear by itself (locked,
-    /// full, read-only, I/O, out of memory) rather than a refusal or a bug; `nil` otherwise.
-    public static func transientDescription(of error: any Error) -> String? {
-        guard let error = error as? DatabaseError else { return nil }
-        let transient: [ResultCode] = [
-            .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_FULL,
-            .SQLITE_CANTOPEN,
-        ]
-        return transient.contains(error.resultCode) ? describe(error) : nil
-    }
-
-    /// One line for `status` and the journal; GRDB's own description ends with the whole SQL statement.
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? DatabaseError {
-            let text = error.message ?? "SQLite error"
-            return "\(text) (SQLite error \(error.extendedResultCode.rawValue))"
-        }
-        return "\(error)"
     }
 }

@@ -8,14 +8,14 @@ import Foundation
 /// minute, close to the usual `WatchdogSec`, and restarting the daemon then would lose the import.
 public struct LivenessCheck: Sendable {
     public var scheduler: DeliveryScheduler
-    public var database: AppDatabase
+    public var database: any StoreMaintenance
     /// How long each part may take to answer.
     public var timeout: Duration
     /// The longest the scheduler may wait inside one store call and still count as alive.
     public var maximumStoreWait: Duration
 
     public init(
-        scheduler: DeliveryScheduler, database: AppDatabase, timeout: Duration = .seconds(5),
+        scheduler: DeliveryScheduler, database: any StoreMaintenance, timeout: Duration = .seconds(5),
         maximumStoreWait: Duration = .seconds(600)
     ) {
         self.scheduler = scheduler

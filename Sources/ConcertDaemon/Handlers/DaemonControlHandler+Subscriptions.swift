@@ -208,7 +208,7 @@ extension DaemonControlHandler {
     private static func importChecked(
         daemon: Daemon, peer: PeerCredentials,
         _ body: (_ add: (NewSubscription, String?) throws -> String) throws -> Void,
-        before: (SubscriptionImporter) throws(ControlError) -> Void = { _ in }
+        before: (any SubscriptionImporting) throws(ControlError) -> Void = { _ in }
     ) throws(ControlError) -> Int {
         let started = ContinuousClock.now
         let imported = try store {

@@ -40,7 +40,7 @@ final class DatabaseBackups: @unchecked Sendable {
     }
 
     /// Makes a copy of `database`; blocks for as long as SQLite copies (run it off the handlers' queue).
-    func make(_ database: AppDatabase) throws(ControlError) -> BackupResult {
+    func make(_ database: any StoreMaintenance) throws(ControlError) -> BackupResult {
         try reserve()
         defer { lock.withLock { making -= 1 } }
         let size: Int64

@@ -21,7 +21,7 @@ import Testing
     /// Runs `body` on the daemon's writer connection, from synchronous code (GRDB's async variant
     /// is preferred in an async context).
     func onWriter(_ daemon: TestDaemon, _ body: @escaping (Database) throws -> Void) throws {
-        try daemon.daemon.database.writer.writeWithoutTransaction(body)
+        try daemon.sqlite.writer.writeWithoutTransaction(body)
     }
 
     func subscribe(_ daemon: TestDaemon, _ arguments: String...) async throws -> String {

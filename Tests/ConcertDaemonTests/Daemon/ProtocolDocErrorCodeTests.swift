@@ -96,7 +96,7 @@ import Testing
             toFile: daemon.directory + "/concertd.conf", atomically: true, encoding: .utf8)
         produced["config_error"] = try exchange(daemon, [request("reload")])
         // Last: a store that fails underneath the daemon (its counters gone) is an internal error.
-        try await daemon.daemon.database.writer.write { try $0.execute(sql: "DROP TABLE counter") }
+        try await daemon.sqlite.writer.write { try $0.execute(sql: "DROP TABLE counter") }
         produced["internal_error"] = try exchange(daemon, [request("status")])
 
         for (_, name) in try Self.documentedCodes() {

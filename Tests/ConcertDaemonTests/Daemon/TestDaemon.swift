@@ -16,6 +16,11 @@ final class TestDaemon: @unchecked Sendable {
     var daemon: Daemon!
     var socketPath: String { socket.path }
     var stateDirectory: String { directory + "/state" }
+    /// The daemon's store as what it is: the SQLite database, for tests that reach under the interface.
+    var sqlite: AppDatabase {
+        guard let database = daemon.database as? AppDatabase else { fatalError("the daemon's store is SQLite") }
+        return database
+    }
 
     /// - Parameters:
     ///   - clockStart: the shifted clock's start (Korea time unless an offset is given).

@@ -58,7 +58,7 @@ struct WatchdogLivenessTests {
         // An import holds the daemon's own writer: the scheduler's next write waits for it.
         let importing = DispatchSemaphore(value: 0)
         let holding = DispatchSemaphore(value: 0)
-        let database = daemon.daemon.database
+        let database = daemon.sqlite
         Thread {
             try? database.writer.write { _ in
                 holding.signal()

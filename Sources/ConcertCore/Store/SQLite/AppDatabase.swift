@@ -7,11 +7,11 @@ import GRDB
 /// transaction (one `write` block), so a crash never leaves half of one behind.
 public final class AppDatabase: Sendable {
     /// The GRDB writer: a `DatabasePool` in WAL mode for files, a `DatabaseQueue` in tests.
-    public let writer: any DatabaseWriter
+    package let writer: any DatabaseWriter
     /// The outstanding read of `readLiveness`, if any.
     let readProbe = LivenessProbe()
 
-    public init(_ writer: any DatabaseWriter) throws {
+    package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrate(writer)
     }
@@ -53,7 +53,7 @@ public final class AppDatabase: Sendable {
     }
 
     /// An empty in-memory database, for tests and previews.
-    public static func inMemory() throws -> AppDatabase {
+    package static func inMemory() throws -> AppDatabase {
         try AppDatabase(DatabaseQueue(configuration: Configuration()))
     }
 
@@ -88,28 +88,4 @@ public final class AppDatabase: Sendable {
     public func schemaVersion() throws -> Int {
         try writer.read { db in try SchemaMigrations.migrator.appliedIdentifiers(db).count }
     }
-}
-
-/// A store failure with a stable code and a message that says what to do.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public enum Code: String, Sendable {
-        case cannotOpen = "database_unavailable"
-        case newerSchema = "database_newer_than_code"
-        case notFound = "not_found"
-        case conflict = "conflict"
-        case invalid = "invalid"
-    }
-
-    public var code: Code
-    public var message: String
-    /// Whether waiting may cure the failure (see ``isTemporaryFailure(_:)``).
-    public var isTemporary: Bool
-
-    public init(_ code: Code, _ message: String, isTemporary: Bool = false) {
-        self.code = code
-        self.message = message
-        self.isTemporary = isTemporary
-    }
-
-    public var description: String { message }
 }

@@ -1,26 +1,6 @@
 import Foundation
 import GRDB
 
-/// A subscription to create: everything but the id, state and creation time.
-public struct NewSubscription: Sendable, Hashable {
-    public var channel: ChannelAddress
-    public var cities: [String]
-    public var offsets: [ReminderOffset]
-    public var language: Language
-    public var label: String?
-
-    public init(
-        channel: ChannelAddress, cities: [String], offsets: [ReminderOffset] = ReminderOffset.defaults,
-        language: Language = .ko, label: String? = nil
-    ) {
-        self.channel = channel
-        self.cities = cities
-        self.offsets = offsets
-        self.language = language
-        self.label = label
-    }
-}
-
 extension AppDatabase {
     /// Stores a subscription and plans its reminders in one transaction.
     ///
@@ -28,7 +8,7 @@ extension AppDatabase {
     /// Returns the subscription and that next concert, if any. A subscription that asks for the
     /// same as one not removed is refused with `conflict` naming it (`refuseSameSubscription`).
     public func createSubscription(
-        _ new: NewSubscription, now: Date, confirm: Bool = true, id: String = Subscription.makeID()
+        _ new: NewSubscription, now: Date, confirm: Bool, id: String
     ) throws -> (Subscription, nextConcert: StoredConcert?) {
         try writer.write { db in
             try Self.refuseSameSubscription(db, as: new)
@@ -46,7 +26,7 @@ extension AppDatabase {
     }
 
     /// Subscriptions not removed, optionally only those of one city, oldest first.
-    public func subscriptions(city: String? = nil, includeRemoved: Bool = false) throws -> [Subscription] {
+    public func subscriptions(city: String?, includeRemoved: Bool) throws -> [Subscription] {
         try writer.read { db in
             var sql = "SELECT \(Subscription.columns(of: "s")) FROM subscription s"
             var conditions: [String] = []
@@ -68,7 +48,7 @@ extension AppDatabase {
     /// has its reminders planned anew from `now` on.
     @discardableResult
     public func setSubscriptionState(
-        id: String, to state: Subscription.State, reason: String? = nil, now: Date
+        id: String, to state: Subscription.State, reason: String?, now: Date
     ) throws -> Subscription {
         try writer.write { db in
             guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
@@ -156,24 +136,6 @@ extension Subscription: PositionalColumns {
 }
 
 extension AppDatabase {
-    /// Stores many subscriptions and plans their reminders in one transaction, without
-    /// confirmation messages. Returns them in the order given.
-    @discardableResult
-    public func importSubscriptions(_ subscriptions: [NewSubscription], now: Date) throws -> [Subscription] {
-        var stored: [Subscription] = []
-        stored.reserveCapacity(subscriptions.count)
-        try importSubscriptions(now: now) { importer in
-            for new in subscriptions {
-                let id = try importer.add(new)
-                stored.append(
-                    Subscription(
-                        id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
-                        label: new.label, createdAt: now))
-            }
-        }
-        return stored
-    }
-
     /// A block of subscription ids no stored subscription has and whose prefix is not in
     /// `avoiding`, for a staged import to hand out before its commit.
     public func reserveSubscriptionIDBlock(avoiding: Set<String>) throws -> SubscriptionIDBlock {
@@ -192,7 +154,7 @@ extension AppDatabase {
     /// subscription). Afterwards the write-ahead log, as large as everything the import wrote, is
     /// checkpointed and truncated.
     @discardableResult
-    public func importSubscriptions(now: Date, _ body: (inout SubscriptionImporter) throws -> Void) throws -> Int {
+    public func importSubscriptions(now: Date, _ body: (any SubscriptionImporting) throws -> Void) throws -> Int {
         try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
@@ -201,8 +163,8 @@ extension AppDatabase {
                 let defaultCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
                 try db.execute(sql: "PRAGMA cache_size = -\(SubscriptionImporter.cacheKiB)")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(defaultCache)") }
-                var importer = try SubscriptionImporter(db, now: now)
-                try body(&importer)
+                let importer = try SubscriptionImporter(db, now: now)
+                try body(importer)
                 try importer.finish()
                 count = importer.subscriptions
                 return .commit

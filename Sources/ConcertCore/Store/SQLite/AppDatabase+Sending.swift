@@ -1,90 +1,6 @@
 import Foundation
 import GRDB
 
-/// A delivery claimed for sending, with its subscription.
-public struct ClaimedDelivery: Sendable {
-    public var delivery: Delivery
-    public var subscription: Subscription
-    /// Where the message goes, `host[:port]` or the smarthost: what the per-destination limits count.
-    public var destination: String
-    /// Whether another subscription has the same target: only then can the row be a duplicate.
-    public var targetSubscribedTwice: Bool
-
-    public init(
-        delivery: Delivery, subscription: Subscription, destination: String? = nil, targetSubscribedTwice: Bool = true
-    ) {
-        self.delivery = delivery
-        self.subscription = subscription
-        self.destination = destination ?? subscription.channel.destination
-        self.targetSubscribedTwice = targetSubscribedTwice
-    }
-
-    /// Delivery columns, then the subscription's, its destination and whether its target is
-    /// subscribed twice, in the order `init(columns:)` reads them; add a WHERE clause.
-    static let select = """
-        SELECT \(Delivery.columns(of: "d")), \(Subscription.columns(of: "s")), s.destination,
-            EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id)
-        FROM delivery d JOIN subscription s ON s.id = d.subscription_id
-        """
-}
-
-extension ClaimedDelivery {
-    /// Decodes a row of `select`. Columns are read by position: looking each one up by name was
-    /// a tenth of the scheduler's time in a fan-out.
-    init(columns row: SQLiteColumns) {
-        let s = Delivery.columnCount + Subscription.columnCount
-        self.init(
-            delivery: Delivery(columnsOf: row), subscription: Subscription(columns: row, at: Delivery.columnCount),
-            destination: row.text(s), targetSubscribedTwice: row.bool(s + 1))
-    }
-}
-
-extension Delivery: PositionalColumns {
-    static let columnNames = [
-        "id", "subscription_id", "concert_id", "concert_revision", "kind", "offset_seconds", "due_at", "deadline_at",
-        "state", "reason", "attempts", "next_attempt_at", "last_error", "detail", "created_at", "finished_at",
-    ]
-
-    /// Decodes the first columns of `row`, which are `columnNames` in that order. By
-    /// position: looking each column up by name cost more than the query in a fan-out.
-    init(columnsOf row: SQLiteColumns) {
-        id = row.int64(0)
-        subscriptionID = row.text(1)
-        concertID = row.text(2)
-        concertRevision = row.int(3)
-        kind = Kind(rawValue: row.text(4)) ?? .reminder
-        offset = ReminderOffset(seconds: row.int(5))
-        due = Date(millis: row.int64(6))
-        deadline = row.optionalInt64(7).map(Date.init(millis:))
-        state = State(rawValue: row.text(8)) ?? .scheduled
-        reason = row.optionalText(9).flatMap(SkipReason.init(rawValue:))
-        attempts = row.int(10)
-        nextAttempt = row.optionalInt64(11).map(Date.init(millis:))
-        lastError = row.optionalText(12)
-        detail = row.optionalText(13)
-        createdAt = Date(millis: row.int64(14))
-        finishedAt = row.optionalInt64(15).map(Date.init(millis:))
-        idempotencyKey = Self.idempotencyKey(
-            id: id, subscriptionID: subscriptionID, concertID: concertID, revision: concertRevision, kind: kind,
-            offset: offset)
-    }
-}
-
-/// What a verdict does to its row: the row's next state, written by `record`.
-public struct DeliveryRecord: Sendable {
-    public var delivery: Delivery
-    public var subscription: Subscription
-    public var verdict: Verdict
-    /// The state the row moves to and when it is next tried.
-    public var newState: Delivery.State
-    public var nextAttempt: Date?
-    public var reason: Delivery.SkipReason?
-    public var error: String?
-    public var finishedAt: Date
-    /// Whether another subscription has the same target: only then can a row wait for this one.
-    var targetSubscribedTwice = false
-}
-
 extension AppDatabase {
     /// Rows left in `sending` by a crash go back to the queue, due now: at-least-once delivery.
     /// Returns how many were recovered.
@@ -264,7 +180,7 @@ extension AppDatabase {
     /// (at most `twinWait`): sent, it is a duplicate; failed, it is sent instead.
     public func markSending(
         _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
-        recording records: [DeliveryRecord] = [], now: Date
+        recording records: [DeliveryRecord], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool) {
         try writer.write { db in
             let woken = try Self.record(records, db)
@@ -410,7 +326,7 @@ extension AppDatabase {
     }
 
     /// The earliest pending row, due or not.
-    public func earliestPending() throws -> Date? {
+    package func earliestPending() throws -> Date? {
         try writer.read { db in
             try Int64.fetchOne(
                 db,
@@ -428,45 +344,6 @@ extension AppDatabase {
         }
     }
 
-    /// Deliveries, newest first, optionally filtered.
-    public func deliveries(
-        state: Delivery.State? = nil, subscriptionID: String? = nil, limit: Int = 100
-    ) throws -> [Delivery] {
-        try writer.read { db in
-            var conditions: [String] = []
-            var values: [String] = []
-            if let state {
-                conditions.append("state = ?")
-                values.append(state.rawValue)
-            }
-            if let subscriptionID {
-                conditions.append("subscription_id = ?")
-                values.append(subscriptionID)
-            }
-            var sql = "SELECT \(Delivery.columns(of: "delivery")) FROM delivery"
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY id DESC LIMIT ?"
-            let statement = try BoundStatement(db, cached: sql)
-            let limitIndex = statement.bind(values, from: 1)
-            statement.bind(limitIndex, limit)
-            return try statement.rows(db, Delivery.init(columnsOf:))
-        }
-    }
-
-    /// Pending rows in due order.
-    public func upcoming(limit: Int) throws -> [Delivery] {
-        try writer.read { db in
-            let statement = try BoundStatement(
-                db,
-                cached: """
-                    SELECT \(Delivery.columns(of: "delivery")) FROM delivery
-                    WHERE state IN ('scheduled', 'retrying') ORDER BY next_attempt_at, id LIMIT ?
-                    """)
-            statement.bind(1, limit)
-            return try statement.rows(db, Delivery.init(columnsOf:))
-        }
-    }
-
     /// One delivery by id.
     public func delivery(id: Int64) throws -> Delivery? {
         try writer.read { db in try Self.delivery(db, id: id) }
@@ -480,7 +357,7 @@ extension AppDatabase {
     }
 
     /// Attempts of one delivery, in order.
-    public func attempts(deliveryID: Int64) throws -> [(number: Int, outcome: String, detail: String?)] {
+    package func attempts(deliveryID: Int64) throws -> [(number: Int, outcome: String, detail: String?)] {
         try writer.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT number, outcome, detail FROM attempt WHERE delivery_id = ? ORDER BY number",
@@ -564,35 +441,6 @@ extension AppDatabase {
                 throw StoreError(.notFound, "the test message's row \(id) vanished")
             }
             return ClaimedDelivery(delivery: delivery, subscription: subscription)
-        }
-    }
-}
-
-extension AppDatabase {
-    /// Pending rows due in `[from, to]`, in due order, with their subscriptions: what `preview` renders.
-    public func pendingDeliveries(from: Date, to: Date, limit: Int) throws -> [ClaimedDelivery] {
-        try writer.read { db in
-            let statement = try BoundStatement(
-                db,
-                cached: """
-                    \(ClaimedDelivery.select)
-                    WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at >= ? AND d.next_attempt_at <= ?
-                    ORDER BY d.next_attempt_at, d.id LIMIT ?
-                    """)
-            statement.bind(1, from.millis)
-            statement.bind(2, to.millis)
-            statement.bind(3, limit)
-            return try statement.rows(db, ClaimedDelivery.init(columns:))
-        }
-    }
-
-    /// How many deliveries of `kind` exist for a concert's revision: the notices a change queued.
-    public func deliveryCount(concertID: String, revision: Int, kind: Delivery.Kind) throws -> Int {
-        try writer.read { db in
-            try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM delivery WHERE concert_id = ? AND concert_revision = ? AND kind = ?",
-                arguments: [concertID, revision, kind.rawValue]) ?? 0
         }
     }
 }

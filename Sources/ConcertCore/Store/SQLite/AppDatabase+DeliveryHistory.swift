@@ -1,40 +1,6 @@
 import Foundation
 import GRDB
 
-/// A reminder a subscription's offsets ask for that has no row in the outbox: its moment had
-/// passed when it would have been planned.
-public struct UnplannedReminder: Sendable, Hashable {
-    public var concertID: String
-    public var offset: ReminderOffset
-    /// When it would have been due.
-    public var due: Date
-    /// Why it was not planned, one clause: `its moment had passed when the subscription was made`.
-    public var reason: String
-}
-
-/// The receiver's answer to a delivery's last attempt.
-public struct AttemptReply: Sendable, Hashable {
-    /// When the answer came.
-    public var finishedAt: Date
-    /// The answer: `HTTP 204`, `250 2.0.0 Ok: queued as …`, or the error of a failed attempt.
-    public var detail: String?
-
-    /// The status code at the head of `detail`: the HTTP status of `HTTP 204: …`, the SMTP reply
-    /// code of `250 2.0.0 Ok` or `SMTP 250`; `nil` when the attempt got no such answer.
-    public var code: Int? {
-        guard let detail else { return nil }
-        var text = Substring(detail)
-        for prefix in ["HTTP ", "SMTP "] where text.hasPrefix(prefix) {
-            text = text.dropFirst(prefix.count)
-        }
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard digits.count == 3 else { return nil }
-        let next: Character = text.dropFirst(3).first ?? " "
-        guard next == " " || next == ":" || next == "-" else { return nil }
-        return Int(digits)
-    }
-}
-
 extension AppDatabase {
     /// The reminders of a subscription's offsets, for the concerts of its cities that had not
     /// started when it was made, that were never planned: their moment had passed when the

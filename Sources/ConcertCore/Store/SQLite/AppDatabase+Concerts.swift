@@ -8,7 +8,7 @@ extension AppDatabase {
     /// result when the file differs (`previous`, the catalog in force before, tells which admin
     /// concerts the file no longer lists). Reminders and notices follow in the same transaction.
     @discardableResult
-    public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog? = nil) throws -> ConcertChanges {
+    public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try writer.write { db in
             var changes = ConcertChanges()
             var stored = try Self.storedConcerts(db).reduce(into: [String: StoredConcert]()) { $0[$1.concert.id] = $1 }

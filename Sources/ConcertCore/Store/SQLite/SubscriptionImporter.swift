@@ -8,7 +8,7 @@ import GRDB
 /// GRDB's `StatementArguments`, an array of boxed values per row, the import took a fifth longer),
 /// computes each concert's reminder plan once per set of offsets, and counts the rows it inserts
 /// once at the end (`Counters`) instead of per row.
-public struct SubscriptionImporter {
+final class SubscriptionImporter: SubscriptionImporting {
     /// The page cache of the import transaction, in KiB. Ascending ids (`SequentialIDs`) keep
     /// the pages an import changes few: 32 MiB imported 1,000,000 subscriptions as fast as
     /// 256 MiB did (`StoreScale`: 63.6 s against 63.2 s), and the daemon's memory stays low.
@@ -24,7 +24,7 @@ public struct SubscriptionImporter {
     private var plans: [String: [ReminderPlanner.PlannedReminder]] = [:]
     private var ids: SequentialIDs
     /// Subscriptions and reminders inserted so far.
-    public private(set) var subscriptions = 0
+    private(set) var subscriptions = 0
     private var deliveries = 0
 
     init(_ db: Database, now: Date) throws {
@@ -59,7 +59,7 @@ public struct SubscriptionImporter {
     /// of a ``SubscriptionIDBlock`` that ``isFree(_:)`` has confirmed), else a new one. Throws a
     /// `conflict` `StoreError`, storing nothing, when a subscription not removed (or an earlier
     /// line of this import) already asks for the same (`AppDatabase.refuseSameSubscription`).
-    public mutating func add(_ new: NewSubscription, id given: String? = nil) throws -> String {
+    func add(_ new: NewSubscription, id given: String?) throws -> String {
         try AppDatabase.refuseSameSubscription(db, as: new)
         let id = try given ?? ids.next(db)
         var format: String?
@@ -121,7 +121,7 @@ public struct SubscriptionImporter {
 
     /// Whether no stored subscription has an id of `block` yet: a block reserved before the
     /// transaction began (for a staged import) is checked once inside it.
-    public func isFree(_ block: SubscriptionIDBlock) throws -> Bool {
+    func isFree(_ block: SubscriptionIDBlock) throws -> Bool {
         try !SequentialIDs.prefixIsTaken(block.prefix, db)
     }
 
@@ -184,29 +184,5 @@ struct SequentialIDs {
         try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM subscription WHERE id >= ? AND id < ?)",
             arguments: [prefix, prefix + "~"]) ?? false
-    }
-}
-
-/// Subscription ids reserved for a staged import before it is committed, so that each staged
-/// chunk's reply can name the id its lines will have: a prefix that no stored id (and no other
-/// block the caller holds) has, then a counter, as ``SubscriptionImporter`` makes them.
-///
-/// Nothing stops a single `subscribe` from drawing an id of the block meanwhile (one chance in
-/// 32⁵ per subscription): the commit checks ``SubscriptionImporter/isFree(_:)`` first.
-public struct SubscriptionIDBlock: Sendable, Hashable {
-    public let prefix: String
-    public private(set) var used = 0
-    /// How many ids one block holds.
-    public static let capacity = SequentialIDs.capacity
-
-    init(prefix: String) {
-        self.prefix = prefix
-    }
-
-    /// The block's next id, or `nil` when all are used.
-    public mutating func next() -> String? {
-        guard used < Self.capacity else { return nil }
-        defer { used += 1 }
-        return SequentialIDs.id(prefix: prefix, counter: used)
     }
 }

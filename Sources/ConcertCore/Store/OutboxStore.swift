@@ -1,0 +1,55 @@
+import Foundation
+
+/// The outbox as the scheduler drives it: recovery at start, catch-up, claims, verdicts and the
+/// next due time (see `ConcertdStore` for why it is synchronous).
+///
+/// A row goes `scheduled`/`retrying` → `sending` (claimed, durable before any byte leaves) →
+/// `sent`, `retrying`, `failed` or `skipped` (recorded).
+public protocol OutboxStore: Sendable {
+    /// Rows left in `sending` by a crash go back to the queue, due now: at-least-once delivery.
+    /// Returns how many were recovered.
+    func recoverInterruptedSends(now: Date) throws -> Int
+
+    /// Skips, as `superseded`, every reminder made pointless by a later reminder of the same
+    /// subscription and concert that became due in `(after, upTo]`: after downtime or a clock jump
+    /// only the latest missed reminder is sent. Returns the number skipped and the earliest
+    /// next attempt after `now` among pending rows: nothing can need sweeping before it.
+    func supersedeStaleReminders(after: Date, upTo now: Date) throws -> (skipped: Int, nextDue: Date?)
+
+    /// At most `limit` rows due at `now`, oldest first, with their subscriptions, leaving out the
+    /// rows of `destinations` (each at its limit or held).
+    func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [ClaimedDelivery]
+
+    /// Writes `records` (as `record` does), then marks claimed rows `sending` (recording an
+    /// attempt each) and skips the ones given, all in one transaction. Returns the rows to send,
+    /// the earliest moment a row was put off to (it waits for another subscription's send of the
+    /// same message), and whether a recorded verdict made rows due.
+    func markSending(
+        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
+        recording records: [DeliveryRecord], now: Date
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool)
+
+    /// Writes the records of verdicts in one transaction; disables subscriptions whose endpoint is
+    /// gone. Returns how many rows waiting for these verdicts became due.
+    @discardableResult
+    func record(_ records: [DeliveryRecord]) throws -> Int
+
+    /// The earliest next attempt after `now` among pending rows.
+    func nextDue(after now: Date) throws -> Date?
+
+    /// Records a test message for a subscription as `sending`, about its next concert (or its
+    /// latest one when none is upcoming), and returns it ready to send.
+    func createTestDelivery(subscriptionID: String, now: Date) throws -> ClaimedDelivery
+
+    /// One concert by id, as the messages about it describe it.
+    func concert(id: String) throws -> StoredConcert?
+}
+
+extension OutboxStore {
+    /// Marks claimed rows `sending` and skips the ones given, with no verdicts to record.
+    public func markSending(
+        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)], now: Date
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool) {
+        try markSending(claimed, skipping: skips, recording: [], now: now)
+    }
+}

@@ -1,0 +1,1 @@
+extension AppDatabase: OutboxStore, ConcertStore, SubscriptionStore, DeliveryHistoryStore, StoreMaintenance {}
