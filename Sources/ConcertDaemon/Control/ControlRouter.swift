@@ -34,9 +34,6 @@ public struct ControlRouter: ControlHandler {
         }
     }
 
-    /// The methods registered so far.
-    public var methodNames: [String] { routes.keys.sorted() }
-
     public func handle(_ request: ControlRequest, peer: PeerCredentials) async -> ControlReply {
         let id = request.id ?? .null
         guard let route = routes[request.method] else {

@@ -88,13 +88,6 @@ enum InputChecks {
         }
     }
 
-    /// A value of a list of known words, as ArgumentParser would say it.
-    static func oneOf(_ value: String, _ allowed: [String], option: String) throws {
-        guard allowed.contains(value) else {
-            throw ValidationError("\(option) '\(value)' is not one of: \(allowed.joined(separator: ", "))")
-        }
-    }
-
     /// The value of a numeric option that counts something (`--limit`): a whole number in `range`.
     ///
     /// Used as the option's `transform`, with `parsing: .unconditional` so that `-3` reaches it
