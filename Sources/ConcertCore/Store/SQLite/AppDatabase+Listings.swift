@@ -14,15 +14,12 @@ extension AppDatabase {
                     " AND EXISTS (SELECT 1 FROM subscription_city sc WHERE sc.subscription_id = s.id AND sc.city_id = ?)"
             }
             sql += " AND s.state <> 'removed' ORDER BY s.rowid LIMIT ?"
-            let statement = try BoundStatement(db, cached: sql)
-            statement.bind(1, after ?? Int64.min)
-            var index: Int32 = 2
-            if let city {
-                statement.bind(index, city)
-                index += 1
+            var arguments: StatementArguments = [after ?? Int64.min]
+            if let city { arguments += [city] }
+            arguments += [limit]
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
+                ($0.int64(0), Subscription(columns: $0, at: 1))
             }
-            statement.bind(index, limit)
-            return try statement.rows(db) { ($0.int64(0), Subscription(columns: $0, at: 1)) }
         }
     }
 
@@ -60,11 +57,13 @@ extension AppDatabase {
             if state != nil { sql += " AND state = ?" }
             if subscriptionID != nil { sql += " AND subscription_id = ?" }
             sql += " ORDER BY id DESC LIMIT ?"
-            let statement = try BoundStatement(db, cached: sql)
-            statement.bind(1, before ?? Int64.max)
-            let next = statement.bind([state?.rawValue, subscriptionID].compactMap { $0 }, from: 2)
-            statement.bind(next, limit)
-            return try statement.rows(db, Delivery.init(columnsOf:))
+            var arguments: StatementArguments = [before ?? Int64.max]
+            if let state { arguments += [state.rawValue] }
+            if let subscriptionID { arguments += [subscriptionID] }
+            arguments += [limit]
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
+                Delivery(columnsOf: $0)
+            }
         }
     }
 
@@ -104,17 +103,12 @@ extension AppDatabase {
                      AND EXISTS (SELECT 1 FROM concert_city cc WHERE cc.concert_id = d.concert_id AND cc.city_id = ?)
                     """
             }
+            var conditionArguments: StatementArguments = [from.millis, to.millis]
+            if let city { conditionArguments += [city, city] }
             let keyColumn = Delivery.columnCount + Subscription.columnCount + 2
             return try Self.pendingPage(
-                db, select: select, conditions: conditions,
-                bindConditions: { statement, next in
-                    statement.bind(next, from.millis)
-                    statement.bind(next + 1, to.millis)
-                    guard let city else { return next + 2 }
-                    statement.bind(next + 2, city)
-                    statement.bind(next + 3, city)
-                    return next + 4
-                }, after: after, limit: limit
+                db, select: select, conditions: conditions, conditionArguments: conditionArguments, after: after,
+                limit: limit
             ) { row in
                 (
                     ListingPosition.Due(dueMillis: row.int64(keyColumn), id: row.int64(0)),
@@ -125,36 +119,31 @@ extension AppDatabase {
     }
 
     /// A page of pending rows in due order: `select` (reading `delivery d`) narrowed by
-    /// `conditions`, whose values `bindConditions` binds from the index it is given and returns
-    /// the next one.
+    /// `conditions`, whose values are `conditionArguments`.
     ///
     /// Two steps, each through the index of pending rows: the rest of the rows due at the same
     /// time as the last one seen, by id, then the rows due later. A fan-out has thousands of rows
     /// due at one time; a single `(next_attempt_at, id) > (?, ?)` made SQLite walk through all of
     /// them before the position on every page.
     private static func pendingPage<Entry>(
-        _ db: Database, select: String, conditions: String = "",
-        bindConditions: (BoundStatement, Int32) -> Int32 = { $1 }, after: ListingPosition.Due?, limit: Int,
-        decode: (SQLiteColumns) throws -> (position: ListingPosition.Due, entry: Entry)
+        _ db: Database, select: String, conditions: String = "", conditionArguments: StatementArguments = [],
+        after: ListingPosition.Due?, limit: Int, decode: (Row) throws -> (position: ListingPosition.Due, entry: Entry)
     ) throws -> [(position: ListingPosition.Due, entry: Entry)] {
         let pending =
             select.replacingOccurrences(of: "FROM delivery d", with: "FROM delivery d INDEXED BY delivery_pending")
             + " WHERE d.state IN ('scheduled', 'retrying')"
         var entries: [(position: ListingPosition.Due, entry: Entry)] = []
         if let after {
-            let statement = try BoundStatement(
-                db, cached: pending + " AND d.next_attempt_at = ? AND d.id > ?" + conditions + " ORDER BY d.id LIMIT ?")
-            statement.bind(1, after.dueMillis)
-            statement.bind(2, after.id)
-            statement.bind(bindConditions(statement, 3), limit)
-            entries = try statement.rows(db, decode)
+            let statement = try db.cachedStatement(
+                sql: pending + " AND d.next_attempt_at = ? AND d.id > ?" + conditions + " ORDER BY d.id LIMIT ?")
+            let arguments: StatementArguments = [after.dueMillis, after.id] + conditionArguments + [limit]
+            entries = try Row.fetchAll(statement, arguments: arguments).map(decode)
         }
         guard entries.count < limit else { return entries }
-        let statement = try BoundStatement(
-            db,
-            cached: pending + " AND d.next_attempt_at > ?" + conditions + " ORDER BY d.next_attempt_at, d.id LIMIT ?")
-        statement.bind(1, after?.dueMillis ?? Int64.min)
-        statement.bind(bindConditions(statement, 2), limit - entries.count)
-        return try entries + statement.rows(db, decode)
+        let statement = try db.cachedStatement(
+            sql: pending + " AND d.next_attempt_at > ?" + conditions + " ORDER BY d.next_attempt_at, d.id LIMIT ?")
+        let arguments: StatementArguments =
+            [after?.dueMillis ?? Int64.min] + conditionArguments + [limit - entries.count]
+        return try entries + Row.fetchAll(statement, arguments: arguments).map(decode)
     }
 }

@@ -119,7 +119,7 @@ extension Subscription: PositionalColumns {
     ]
 
     /// Decodes the columns `columns(of:)` names, the first of them at `start`.
-    init(columns row: SQLiteColumns, at start: Int32) {
+    init(columns row: some PositionalRow, at start: Int32) {
         let s = start
         let target = row.text(s + 2)
         let channel: ChannelAddress =

@@ -106,9 +106,23 @@ extension PositionalColumns {
     static var columnCount: Int32 { Int32(columnNames.count) }
 }
 
+/// A result row read by column position, as the decoders of deliveries and subscriptions read it:
+/// the outbox's statements through SQLite's C API (`SQLiteColumns`), the listings through GRDB
+/// (`Row`).
+protocol PositionalRow {
+    func isNull(_ index: Int32) -> Bool
+    func int64(_ index: Int32) -> Int64
+    func int(_ index: Int32) -> Int
+    func optionalInt64(_ index: Int32) -> Int64?
+    func bool(_ index: Int32) -> Bool
+    /// The column as text (`""` for NULL).
+    func text(_ index: Int32) -> String
+    func optionalText(_ index: Int32) -> String?
+}
+
 /// The columns of the row a `BoundStatement` query stands on, read by position. Valid only
 /// inside the `rows` closure that received it.
-struct SQLiteColumns {
+struct SQLiteColumns: PositionalRow {
     fileprivate let handle: OpaquePointer
 
     func isNull(_ index: Int32) -> Bool {

@@ -11,7 +11,7 @@ extension ClaimedDelivery {
 
     /// Decodes a row of `select`. Columns are read by position: looking each one up by name was
     /// a tenth of the scheduler's time in a fan-out.
-    init(columns row: SQLiteColumns) {
+    init(columns row: some PositionalRow) {
         let s = Delivery.columnCount + Subscription.columnCount
         self.init(
             delivery: Delivery(columnsOf: row), subscription: Subscription(columns: row, at: Delivery.columnCount),

@@ -8,7 +8,7 @@ extension Delivery: PositionalColumns {
 
     /// Decodes the first columns of `row`, which are `columnNames` in that order. By
     /// position: looking each column up by name cost more than the query in a fan-out.
-    init(columnsOf row: SQLiteColumns) {
+    init(columnsOf row: some PositionalRow) {
         id = row.int64(0)
         subscriptionID = row.text(1)
         concertID = row.text(2)
