@@ -103,8 +103,8 @@ extension AppDatabase {
     }
 
     /// How many concerts are `cancelled`, `upcoming` (not ended at `now`) or `over`, from the
-    /// columns alone: `status` asks on every call, and decoding every concert's body took most of
-    /// its time.
+    /// columns alone: `status` asks on every call, and decoding every concert's body would be most
+    /// of its time.
     public func concertCounts(now: Date) throws -> [String: Int] {
         try writer.read { db in
             let rows = try Row.fetchAll(

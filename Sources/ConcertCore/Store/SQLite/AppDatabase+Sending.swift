@@ -39,8 +39,8 @@ extension AppDatabase {
             // Several reminders of one subscription and concert became due in this window: keep the
             // latest (the highest id among equal due times). In SQL, each row's siblings found
             // through `delivery_identity` (`+concert_id` keeps the planner off `delivery_by_concert`,
-            // which walks every row of the concert; `kind <> 'test'` lets it use the partial index):
-            // reading every row of a 100,000-subscriber window into Swift took 0.6 s.
+            // which walks every row of the concert; `kind <> 'test'` lets it use the partial index),
+            // rather than every row of the window read into Swift (0.6 s for 100,000 subscribers).
             try db.execute(
                 sql: """
                     UPDATE delivery SET state = 'skipped', reason = 'superseded', next_attempt_at = NULL, finished_at = ?

@@ -4,14 +4,14 @@ import GRDB
 /// Inserts the subscriptions of a bulk import and their reminders, inside the transaction of
 /// `AppDatabase.importSubscriptions(now:_:)`.
 ///
-/// Reuses prepared statements, binding their values with SQLite's C API (`BoundStatement`; through
-/// GRDB's `StatementArguments`, an array of boxed values per row, the import took a fifth longer),
+/// Reuses prepared statements, binding their values with SQLite's C API (`BoundStatement`: GRDB's
+/// `StatementArguments`, an array of boxed values per row, make the import a fifth slower),
 /// computes each concert's reminder plan once per set of offsets, and counts the rows it inserts
 /// once at the end (`Counters`) instead of per row.
 final class SubscriptionImporter: SubscriptionImporting {
     /// The page cache of the import transaction, in KiB. Ascending ids (`SequentialIDs`) keep
-    /// the pages an import changes few: 32 MiB imported 1,000,000 subscriptions as fast as
-    /// 256 MiB did (`StoreScale`: 63.6 s against 63.2 s), and the daemon's memory stays low.
+    /// the pages an import changes few: 32 MiB imports 1,000,000 subscriptions as fast as 256 MiB
+    /// (`StoreScale`, BENCHMARKS.md), and the daemon's memory stays low.
     static let cacheKiB = 32_768
 
     private let db: Database
