@@ -41,22 +41,47 @@ struct DeliveryPolicy {
         failing.removeAll()
     }
 
+    /// Notes a verdict on a send to `destination`, a test message's included: any answer clears
+    /// its failures; a failure of the destination as a whole (`destinationFailed`) counts once per
+    /// hold and holds it until the returned moment. `held` is set when this verdict started (or
+    /// renewed) the hold. `random` is called only when a backoff is computed.
+    mutating func noteHealth(
+        of destination: String, _ verdict: Verdict, now: Date, random: () -> Double
+    ) -> (retryAt: Date?, held: DestinationHealth?) {
+        guard case .destinationFailed(let error, let retryAfter) = verdict else {
+            failing[destination] = nil
+            return (nil, nil)
+        }
+        var startedHolding = false
+        var health =
+            failing[destination]
+            ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
+        if let retryAt = health.retryAt, retryAt > now {
+            // Sent before the destination was held: the failure is already counted.
+        } else {
+            health.failures += 1
+            health.retryAt = now.addingTimeInterval(
+                max(retry.delay(afterFailures: health.failures, random: random()), retryAfter ?? 0))
+            startedHolding = true
+        }
+        health.lastError = error
+        failing[destination] = health
+        return (health.retryAt, startedHolding ? health : nil)
+    }
+
     /// The row's next state after `verdict`, at `now`; `random` gives the backoff's jitter, a
     /// number in [0, 1), and is called only when a backoff is computed.
     mutating func settle(_ item: ClaimedDelivery, _ verdict: Verdict, now: Date, random: () -> Double) -> Settlement {
         let delivery = item.delivery
-        let destination = item.destination
         var record = DeliveryRecord(
             delivery: delivery, subscription: item.subscription, verdict: verdict, newState: .failed,
             nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
             targetSubscribedTwice: item.targetSubscribedTwice)
-        var held: DestinationHealth?
+        let health = noteHealth(of: item.destination, verdict, now: now, random: random)
         switch verdict {
         case .sent:
-            failing[destination] = nil
             record.newState = .sent
         case .retryable(let error, let retryAfter):
-            failing[destination] = nil
             let next = now.addingTimeInterval(
                 max(retry.delay(afterFailures: delivery.attempts, random: random()), retryAfter ?? 0))
             if delivery.attempts >= retry.maximumAttempts {
@@ -69,24 +94,8 @@ struct DeliveryPolicy {
                 record.error = error
             }
         case .permanent(let error), .gone(let error):
-            failing[destination] = nil
             record.error = error
-        case .destinationFailed(let error, let retryAfter):
-            var startedHolding = false
-            var health =
-                failing[destination]
-                ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
-            if let retryAt = health.retryAt, retryAt > now {
-                // Sent before the destination was held: the failure is already counted.
-            } else {
-                health.failures += 1
-                health.retryAt = now.addingTimeInterval(
-                    max(retry.delay(afterFailures: health.failures, random: random()), retryAfter ?? 0))
-                startedHolding = true
-            }
-            health.lastError = error
-            failing[destination] = health
-            if startedHolding { held = health }
+        case .destinationFailed(let error, _):
             let retryAt = health.retryAt ?? now
             if let deadline = delivery.deadline, retryAt >= deadline {
                 record.newState = .skipped
@@ -98,6 +107,6 @@ struct DeliveryPolicy {
                 record.error = error
             }
         }
-        return Settlement(record: record, held: held)
+        return Settlement(record: record, held: health.held)
     }
 }

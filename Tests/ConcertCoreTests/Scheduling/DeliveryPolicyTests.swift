@@ -137,4 +137,16 @@ import Testing
         #expect(!policy.isHeld("smtp.example", at: now))
         #expect(policy.nextRelease(after: now) == nil)
     }
+
+    @Test func noteHealthAloneHoldsAndReleasesADestinationWithoutARow() {
+        var policy = DeliveryPolicy(retry: RetryPolicy(initialDelay: 30))
+        let failed = policy.noteHealth(
+            of: "smtp.example", .destinationFailed(error: "refused", retryAfter: nil), now: now, random: jitter)
+        #expect(failed.retryAt == now + 22.5)
+        #expect(failed.held?.failures == 1)
+        #expect(policy.isHeld("smtp.example", at: now))
+        let answered = policy.noteHealth(of: "smtp.example", .permanent(error: "550"), now: now + 1, random: jitter)
+        #expect(answered.retryAt == nil && answered.held == nil)
+        #expect(!policy.isHeld("smtp.example", at: now + 1))
+    }
 }
