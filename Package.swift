@@ -44,6 +44,22 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The message templates, embedded in the binary: one copy, the files of etc/concertd/templates
+            // (each linked from Channels/Messages/Templates), which `make install` also installs.
+            resources: [
+                .embedInCode("Channels/Messages/Templates/cancellation.en.mustache"),
+                .embedInCode("Channels/Messages/Templates/cancellation.ko.mustache"),
+                .embedInCode("Channels/Messages/Templates/change.en.mustache"),
+                .embedInCode("Channels/Messages/Templates/change.ko.mustache"),
+                .embedInCode("Channels/Messages/Templates/confirmation.en.mustache"),
+                .embedInCode("Channels/Messages/Templates/confirmation.ko.mustache"),
+                .embedInCode("Channels/Messages/Templates/new_concert.en.mustache"),
+                .embedInCode("Channels/Messages/Templates/new_concert.ko.mustache"),
+                .embedInCode("Channels/Messages/Templates/reminder.en.mustache"),
+                .embedInCode("Channels/Messages/Templates/reminder.ko.mustache"),
+                .embedInCode("Channels/Messages/Templates/test.en.mustache"),
+                .embedInCode("Channels/Messages/Templates/test.ko.mustache"),
             ]
         ),
         .target(name: "ConcertProtocol", dependencies: ["ConcertShared"]),
