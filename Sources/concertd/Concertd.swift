@@ -15,8 +15,8 @@ struct Concertd: ParsableCommand {
             $RUNTIME_DIRECTORY or $XDG_RUNTIME_DIR/concertd.
 
             One daemon per database: before opening it, concertd locks concertd.sqlite3.lock beside the \
-            database and writes its pid there; a second concertd on the same database, by any path, exits 75 \
-            naming that pid.
+            database and writes its pid there, and locks the database file itself; a second concertd on the \
+            same database, by any path or hard link, exits 75 naming that pid.
 
             Files: /etc/concertd/concertd.conf (every option, commented out, with its default), \
             /etc/concertd/concerts.json5 (the catalog), /etc/concertd/templates/ (message templates), \
