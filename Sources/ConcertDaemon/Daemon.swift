@@ -66,6 +66,7 @@ public final class Daemon: @unchecked Sendable {
     public static func start(
         _ options: Options, logSettings: LogSettings = LogSettings(), logger: Logger
     ) throws(StartupError) -> Daemon {
+        try DescriptorBudget.checkMinimum()
         let resolver = ConfigurationResolver(environment: options.environment)
         let resolved: ResolvedConfiguration
         do {
@@ -74,7 +75,8 @@ public final class Daemon: @unchecked Sendable {
             throw StartupError(.configuration, problems: error.problems.map(\.description))
         }
         logSettings.apply(resolved.configuration)
-        DescriptorBudget.warnIfShort(resolved.configuration, limit: DescriptorBudget.currentLimit(), logger: logger)
+        let descriptorLimit = DescriptorBudget.raiseLimit(toward: DescriptorBudget.needed(for: resolved.configuration))
+        DescriptorBudget.warnIfShort(resolved.configuration, limit: descriptorLimit, logger: logger)
         let catalog: Catalog
         do {
             catalog = try CatalogLoader().load(path: resolved.paths.catalogPath)

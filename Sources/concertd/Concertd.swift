@@ -76,6 +76,12 @@ extension Concertd {
         @OptionGroup var flags: DaemonFlags
 
         func run() throws {
+            // First: with too few descriptors Dispatch traps (SIGILL) instead of failing.
+            do {
+                try Daemon.checkDescriptorLimit()
+            } catch {
+                throw refusal(error)
+            }
             let settings = LogSettings()
             LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, settings: settings) }
             let logger = Logger(label: "concertd")
@@ -86,12 +92,17 @@ extension Concertd {
                     Daemon.Options(configFile: flags.config, overrides: flags.overrides), logSettings: settings,
                     logger: logger)
             } catch {
-                let status = ExitStatus(error)
-                FileHandle.standardError.write(Data("concertd: \(status.headline):\n\(error.description)\n".utf8))
-                throw ExitCode(status.rawValue)
+                throw refusal(error)
             }
             signals.attach(daemon)
             withExtendedLifetime(signals) { dispatchMain() }
+        }
+
+        /// Writes why the daemon cannot start to standard error; the exit code says whether to retry.
+        private func refusal(_ error: Daemon.StartupError) -> ExitCode {
+            let status = ExitStatus(error)
+            FileHandle.standardError.write(Data("concertd: \(status.headline):\n\(error.description)\n".utf8))
+            return ExitCode(status.rawValue)
         }
     }
 
