@@ -53,10 +53,20 @@ struct DaemonFlags: ParsableArguments {
     @Option(help: "Sender address of reminder emails.")
     var mailFrom: String?
 
-    @Option(help: "Start the scheduler's clock at this moment (ISO 8601, e.g. 2019-10-21T00:00+09:00). Testing only.")
+    // `.unconditional`: the value is taken even when it starts with '-' (`--clock-rate -1`), so a
+    // negative number meets the flag's own range check instead of "Missing value".
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Start the scheduler's clock at this moment, 2000 to 2099 (ISO 8601, e.g. 2019-10-21T00:00+09:00). Testing only."
+    )
     var clockStart: String?
 
-    @Option(help: "Run the scheduler's clock this many times faster than real time. Testing only.")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Run the scheduler's clock this many times faster than real time, more than 0 and at most 1000000. Testing only."
+    )
     var clockRate: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
