@@ -20,7 +20,8 @@ import Foundation
 /// administrator's `sqlite3` reading beside it) work as before. But a process loses every POSIX
 /// lock it holds on a file the moment it closes *any* descriptor of that file, so the database's
 /// descriptor is only unlocked at ``release()`` and closed when this object goes away, after the
-/// daemon has stopped.
+/// daemon has stopped. (On NFS, where Linux emulates `flock` with POSIX locks, the two would meet;
+/// SQLite's WAL mode, which the daemon uses, does not work over a network file system anyway.)
 ///
 /// The lock file `NAME.lock` beside the database's *resolved* path holds the pid of the daemon for
 /// the refusal and guards the path: a file renamed over the running daemon's database is another
@@ -108,13 +109,19 @@ final class DatabaseLock: @unchecked Sendable {
 
     /// Opens `path` (creating it, 0600, when missing) and takes an exclusive `flock` on it, then
     /// checks that the path still names the locked file (it was not removed or replaced between
-    /// the `open` and the `flock`), trying again when it does not.
+    /// the `open` and the `flock`), trying again when it does not. Refuses anything but a regular
+    /// file; `O_NONBLOCK` so that a FIFO at the path is refused instead of waiting for a writer.
     private static func lockedFile(
         at path: String, flags: Int32, refusal: (Int32) -> Daemon.StartupError
     ) throws(Daemon.StartupError) -> Int32 {
         for _ in 0..<5 {
-            let fd = open(path, flags | O_CREAT | O_CLOEXEC, 0o600)
+            let fd = open(path, flags | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o600)
             guard fd >= 0 else { throw failure("cannot open \(path)", errno: errno) }
+            var opened = stat()
+            guard fstat(fd, &opened) == 0, opened.st_mode & S_IFMT == S_IFREG else {
+                close(fd)
+                throw Daemon.StartupError(.configuration, "\(path) is not a regular file")
+            }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                 let code = errno
                 defer { close(fd) }

@@ -104,6 +104,25 @@ import Testing
         #expect(error?.kind == .anotherDaemon)
     }
 
+    @Test(arguments: ["fifo", "device"])
+    func aDatabasePathThatIsNotARegularFileIsRefusedWithoutHanging(kind: String) throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let state = socket.directory + "/state"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
+        if kind == "fifo" {
+            #expect(mkfifo(state + "/concertd.sqlite3", 0o600) == 0)
+        } else {
+            try FileManager.default.createSymbolicLink(
+                atPath: state + "/concertd.sqlite3", withDestinationPath: "/dev/null")
+        }
+        let error = #expect(throws: Daemon.StartupError.self) {
+            _ = try DatabaseLock.acquire(databasePath: state + "/concertd.sqlite3")
+        }
+        #expect(error?.kind == .configuration)
+        #expect(error?.description == "\(state)/concertd.sqlite3 is not a regular file")
+    }
+
     @Test func afterTheFirstStopsTheNextStartsAndRewritesThePid() throws {
         let first = try TestDaemon()
         defer { first.remove() }
