@@ -69,14 +69,15 @@ struct ConcertChangeRequest {
         }
     }
 
-    /// The venue after a change: `venue` for both languages unless `venueEn` is given; `venueEn`
-    /// alone replaces the English name and keeps the Korean one.
+    /// The venue after a change, each name trimmed: `venue` replaces the Korean name and
+    /// `venueEn` the English one, and a name not given stays. A concert without a venue (or a new
+    /// one) given one name only uses it for both languages.
     static func venue(ko: String?, en: String?, current: LocalizedText?) throws(ControlError) -> LocalizedText? {
         let ko = try ko.map { text throws(ControlError) in try nonEmpty(text, field: "venue") }
         let en = try en.map { text throws(ControlError) in try nonEmpty(text, field: "venue_en") }
         switch (ko, en) {
         case (nil, nil): return current
-        case (let ko?, nil): return LocalizedText(ko: ko, en: ko)
+        case (let ko?, nil): return LocalizedText(ko: ko, en: current?.en ?? ko)
         case (let ko?, let en?): return LocalizedText(ko: ko, en: en)
         case (nil, let en?): return LocalizedText(ko: current?.ko ?? en, en: en)
         }

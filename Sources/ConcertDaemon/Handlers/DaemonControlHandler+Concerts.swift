@@ -146,6 +146,11 @@ extension DaemonControlHandler {
                 ? "; \(subject) of its cities had heard nothing of it and \(others == 1 ? "is" : "are") told nothing (their reminders are skipped)"
                 : "; \(subject) of its cities had heard nothing of it yet and \(others == 1 ? "gets" : "get") no notice: their reminders follow the new facts"
         }
+        let sameInLanguage = changes.subscriptionsSameInLanguage
+        if sameInLanguage > 0 {
+            text +=
+                "; \(sameInLanguage == 1 ? "1 subscription" : "\(sameInLanguage) subscriptions") in the other language \(sameInLanguage == 1 ? "gets" : "get") no notice: nothing they read changed"
+        }
         return [text + "; paused subscriptions are told nothing"]
     }
 
