@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertText
 import Foundation
 
 /// What `concertd check-config` finds: the configuration, the catalog and the message templates,
@@ -8,9 +9,10 @@ import Foundation
 /// the paths it would give (a refused key leaves its default), so one run lists every problem.
 /// A broken template is a problem here, though the daemon starts with its built-in text.
 public struct ConfigurationCheck: Sendable {
-    /// What was checked and found good, for standard output.
+    /// What was checked and found good, for standard output (control characters escaped).
     public var report: [String] = []
-    /// One problem per line, each naming its file (and line) or flag, for standard error.
+    /// One problem per line, each naming its file (and line) or flag, for standard error (control
+    /// characters escaped).
     public var problems: [String] = []
 
     public init(
@@ -31,6 +33,9 @@ public struct ConfigurationCheck: Sendable {
         report += resolved.notes.map { "note: \($0)" }
         checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
         checkTemplates(resolved)
+        // Paths, keys and values quoted from the files: shown as concertctl shows them.
+        report = report.map { TerminalEscaping.escaped($0) }
+        problems = problems.map { TerminalEscaping.escaped($0) }
     }
 
     /// Where a path came from: the key or flag that set it, or the default.
