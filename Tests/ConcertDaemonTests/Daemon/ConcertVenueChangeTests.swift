@@ -85,3 +85,31 @@ import Testing
         #expect(moved["notices"] as? Int == 2, "\(moved)")
     }
 }
+
+/// The same rule for a catalog edit: an edit of the English venue alone is told to English
+/// subscribers only.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct CatalogVenueEditTests {
+    @Test func aCatalogEditOfTheEnglishVenueIsToldOnlyToEnglishSubscribers() async throws {
+        let directory = TemporarySocket()
+        defer { directory.remove() }
+        let catalogPath = directory.directory + "/concerts.json5"
+        let shipped = try String(contentsOfFile: TestDaemon.catalogPath, encoding: .utf8)
+        try shipped.write(toFile: catalogPath, atomically: true, encoding: .utf8)
+        let daemon = try TestDaemon(catalog: catalogPath)
+        let receiver = try AnsweringListener()
+        defer {
+            daemon.remove()
+            receiver.stop()
+        }
+        let venues = ConcertVenueChangeTests()
+        _ = try await venues.subscribeAndHear(daemon, language: "ko", receiver: receiver)
+        let english = try await venues.subscribeAndHear(daemon, language: "en", receiver: receiver)
+        let edited = shipped.replacingOccurrences(of: #"en: "BEXCO, Busan""#, with: #"en: "BEXCO Hall 2, Busan""#)
+        #expect(edited != shipped)
+        try edited.write(toFile: catalogPath, atomically: true, encoding: .utf8)
+        let reload = try venues.changes.json(await venues.changes.ctl(daemon, "reload", "--json"))
+        #expect((reload["summary"] as? String)?.contains("1 notice queued") == true, "\(reload)")
+        let notices = try await venues.changes.deliveries(daemon, kind: "change")
+        #expect(notices.map { $0["subscription"] as? String } == [english], "\(notices)")
+    }
+}
