@@ -54,9 +54,29 @@ public struct ConfigurationCheck: Sendable {
             report.append(
                 "catalog: \(path) (\(origin)) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
             )
+            checkCitiesInUse(catalog, catalogPath: path, databasePath: resolved.paths.databasePath)
         } catch {
             report.append("catalog: \(path) (\(origin)) has \(Self.count(error.problems.count))")
             problems += error.description.split(separator: "\n").map(String.init)
+        }
+    }
+
+    /// A city the catalog lacks but the database's subscriptions or concerts changed with
+    /// concertctl name: a reload would refuse this catalog (a start logs a warning). The
+    /// database is read-only here, and skipped when it does not exist yet.
+    private mutating func checkCitiesInUse(_ catalog: Catalog, catalogPath: String, databasePath: String) {
+        do {
+            guard
+                let usage = try AppDatabase.usageOfCities(
+                    inFile: databasePath, notIn: Set(catalog.cities.map(\.id)), now: Date())
+            else { return }
+            for (id, used) in usage.sorted(by: { $0.key < $1.key }) where !used.isEmpty {
+                problems.append(
+                    "\(catalogPath): city '\(id)' is not in the catalog, but \(Daemon.usageText(used)) in \(databasePath) still name it; a reload refuses this catalog (keep the city, or unsubscribe and cancel them first)"
+                )
+            }
+        } catch {
+            report.append("note: the cities in use could not be checked in \(databasePath): \(error)")
         }
     }
 

@@ -121,3 +121,23 @@ import Testing
             "\(captured.all)")
     }
 }
+
+/// `concertd check-config` reads the database (read-only) and names a city the catalog drops
+/// while something still names it.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct CheckConfigCityInUseTests {
+    @Test func checkConfigNamesACityInUseThatTheCatalogDrops() async throws {
+        let cities = CatalogReloadCityTests()
+        let (daemon, catalogPath, shipped, directory) = try cities.daemonWithEditableCatalog()
+        defer {
+            daemon.remove()
+            directory.remove()
+        }
+        #expect(
+            await cities.changes.ctl(daemon, "subscribe", "busan", "--email", "a@example.org", "--quiet").status == 0)
+        try cities.withoutBusan(shipped).write(toFile: catalogPath, atomically: true, encoding: .utf8)
+        let check = try CheckConfigTests().checkConfig(
+            ["--catalog", catalogPath, "--state-dir", daemon.directory + "/state"], directory: daemon.directory)
+        #expect(check.status == 78, "\(check.output)\(check.error)")
+        #expect(check.error.contains("city 'busan'") && check.error.contains("1 subscription"), "\(check.error)")
+    }
+}
