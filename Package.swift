@@ -69,6 +69,7 @@ let package = Package(
             name: "concertctl",
             dependencies: [
                 "ConcertProtocol",
+                "ConcertText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -165,6 +165,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             changes = try database.importCatalog(catalog, now: clock.now())
             logCatalogChanges(changes)
+            try warnOfCitiesNotInCatalog()
             recovered = try scheduler.start()
         } catch {
             throw .store(error)
@@ -318,6 +319,7 @@ public final class Daemon: @unchecked Sendable {
                 metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
+        try refuseDroppingCitiesInUse(newCatalog, path: newResolved.paths.catalogPath, requester: requester)
         let old = resolved
         let changes: ConcertChanges
         do {

@@ -1,3 +1,4 @@
+import ConcertText
 import Foundation
 
 /// Reads and validates the catalog file (`etc/concertd/concerts.json5`).
@@ -133,7 +134,7 @@ public struct CatalogLoader: Sendable {
         let id = reader.identifier("id")
         if let id { reader.entry = "concert '\(id)'" }
         let cityIDs = reader.stringArray("cities", required: true) ?? []
-        if cityIDs.isEmpty && object["cities"] != nil {
+        if case .array(let items)? = object["cities"], items.isEmpty {
             reader.problem("cities", "must name at least one city")
         }
         for cityID in cityIDs where !cities.contains(where: { $0.id == cityID }) {
@@ -208,7 +209,19 @@ struct FieldReader {
             problem(field, "is empty")
             return nil
         }
+        guard !hasControlCharacter(text, field) else { return nil }
         return text
+    }
+
+    /// Records a problem when `text` holds a control character, naming it by code point (the
+    /// character itself could act on the terminal that shows the problem).
+    mutating func hasControlCharacter(_ text: String, _ field: String) -> Bool {
+        guard let scalar = text.firstControlCharacter else { return false }
+        problem(
+            field,
+            "holds the control character \(scalar.codePointName); write the text on one line without control characters"
+        )
+        return true
     }
 
     mutating func optionalString(_ field: String) -> String? {
@@ -270,6 +283,7 @@ struct FieldReader {
                 problem("\(field)[\(index)]", "must be a string, found \(item.typeName)")
                 continue
             }
+            if hasControlCharacter(text, "\(field)[\(index)]") { continue }
             strings.append(text)
         }
         return strings

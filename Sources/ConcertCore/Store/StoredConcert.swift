@@ -51,6 +51,9 @@ public struct ConcertChanges: Sendable, Hashable {
     /// because no message about that concert had reached them yet: their reminders follow the
     /// concert as it now stands (a cancellation skips them).
     public var subscriptionsNotTold = 0
+    /// Active subscriptions of a changed concert's cities not told because nothing they read
+    /// changed: only the other language's venue did.
+    public var subscriptionsSameInLanguage = 0
 
     /// Whether no stored concert changed (concerts whose admin version was kept do not count).
     public var isEmpty: Bool { added.isEmpty && revised.isEmpty && updated.isEmpty && cancelled.isEmpty }
@@ -58,5 +61,6 @@ public struct ConcertChanges: Sendable, Hashable {
     mutating func count(_ tally: Outbox.NoticeTally) {
         noticesQueued += tally.queued
         subscriptionsNotTold += tally.notTold
+        subscriptionsSameInLanguage += tally.sameInLanguage
     }
 }

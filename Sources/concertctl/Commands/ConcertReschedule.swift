@@ -24,10 +24,10 @@ extension ConcertCtl.Concert {
         @Option(help: "New end, in the same form as the start (a date when the time is not announced).")
         var end: String?
 
-        @Option(help: "New venue, used for both languages unless --venue-en is given.")
+        @Option(help: "The venue's new Korean name; the English name stays unless --venue-en is given.")
         var venue: String?
 
-        @Option(help: "The venue's English name.")
+        @Option(help: "The venue's new English name; the Korean name stays unless --venue is given.")
         var venueEn: String?
 
         func validate() throws {

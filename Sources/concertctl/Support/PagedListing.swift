@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcertProtocol
+import ConcertText
 import Foundation
 
 /// A listing command (`subscriptions`, `concerts`, `upcoming`, `deliveries`, `preview`): reads the
