@@ -50,7 +50,7 @@ extension EasyHandle {
             try refuseConnections(to: deny, me: me)
         case .mail(let mail):
             isMail = true
-            secret = .password(mail.password)
+            secret = .mailCredentials(user: mail.username, password: mail.password)
             try prepareMail(mail, me: me)
         }
     }
