@@ -5,8 +5,11 @@ import Logging
 /// Builds the daemon's channels from the configuration: webhooks always, email when a
 /// smarthost is configured. Both send through the daemon's one libcurl sender.
 enum ChannelFactory {
+    /// `smtpSince` is when the SMTP settings took effect: on a reload, connections to the
+    /// smarthost opened before are not reused (they may predate a new CA bundle or password).
     static func channels(
-        for configuration: DaemonConfiguration, renderer: MessageRenderer, sender: CurlSender, logger: Logger
+        for configuration: DaemonConfiguration, renderer: MessageRenderer, sender: CurlSender, logger: Logger,
+        smtpSince: ContinuousClock.Instant? = nil
     ) -> [String: any Channel] {
         var channels: [String: any Channel] = [:]
         let webhookTimeouts = TransferTimeouts(
@@ -29,11 +32,12 @@ enum ChannelFactory {
             )
             return channels
         }
-        let transport = SMTPTransport(
+        var transport = SMTPTransport(
             url: smtp.connectionURL, mailFrom: envelope, username: smtp.user,
             password: configuration.smtpPassword?.revealed, requireTLS: configuration.smtpRequiresTLS,
             caBundlePath: configuration.smtpCABundle,
             timeouts: TransferTimeouts(connect: configuration.smtpConnectTimeout, total: configuration.smtpTimeout))
+        transport.connectionsSince = smtpSince
         channels["email"] = EmailChannel(
             sender: sender, transport: transport, builder: EmailMessageBuilder(settings: settings), renderer: renderer)
         return channels

@@ -341,7 +341,7 @@ public final class Daemon: @unchecked Sendable {
         scheduler.update(catalog: newCatalog)
         scheduler.update(
             channels: ChannelFactory.channels(
-                for: configuration, renderer: newRenderer, sender: sender, logger: logger),
+                for: configuration, renderer: newRenderer, sender: sender, logger: logger, smtpSince: .now),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
         let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)

@@ -185,6 +185,22 @@ enum SchemaMigrations {
             // here swapping each for an equivalent one that every row already satisfies.
             try CheckConstraintRewrite.rewriteInLists(db, tables: ["concert", "subscription", "delivery"])
         }
+        migrator.registerMigration("v7-normalized-webhook-targets") { db in
+            // A webhook's target is compared to find the same channel subscribed twice; stored as
+            // typed, `HTTP://host` and `http://host:80` were two channels that got every message
+            // twice. Stored rows take the normal form new ones get; rows that become equal become
+            // twins, whose messages are then sent once.
+            let rows = try Row.fetchAll(db, sql: "SELECT id, target FROM subscription WHERE channel = 'webhook'")
+            for row in rows {
+                let id: String = row[0]
+                let target: String = row[1]
+                let normalized = WebhookURL.normalized(target)
+                guard normalized != target else { continue }
+                try db.execute(
+                    sql: "UPDATE subscription SET target = ?, destination = ? WHERE id = ?",
+                    arguments: [normalized, WebhookURL.destination(of: normalized) ?? normalized, id])
+            }
+        }
         return migrator
     }
 }

@@ -79,6 +79,7 @@ struct SubscriptionRequest {
             do {
                 offsets = try (offsetLists ?? OffsetListMemo()).parse(before.joined(separator: ","))
             } catch {
+                if error.tooMany { throw .invalidParams(error.description, field: "before") }
                 throw .invalidInput(error.description, field: "before")
             }
         }

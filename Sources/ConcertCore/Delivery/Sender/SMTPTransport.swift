@@ -19,6 +19,10 @@ public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
     /// system's store. Webhooks have their own (``CurlSender/Configuration/caBundlePath``).
     public var caBundlePath: String?
     public var timeouts: TransferTimeouts
+    /// When these settings took effect (a reload); connections to the smarthost opened before
+    /// are not reused, since libcurl would reuse a STARTTLS connection verified against another
+    /// CA bundle. `nil`: any open connection with the same credentials may be reused.
+    public var connectionsSince: ContinuousClock.Instant?
 
     /// `requireTLS` defaults to whether a password is set: credentials never travel in the clear
     /// unless asked for explicitly.
@@ -61,7 +65,8 @@ public struct SMTPTransport: Sendable, Hashable, CustomStringConvertible {
         }
         let transfer = MailTransfer(
             url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
-            requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts)
+            requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts,
+            connectionsSince: connectionsSince)
         sender.sendMail(transfer) { completion(SMTPVerdict.outcome(of: $0)) }
     }
 

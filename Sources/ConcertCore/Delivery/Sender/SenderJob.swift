@@ -31,4 +31,6 @@ struct MailTransfer: Sendable {
     /// The RFC 5322 message with CRLF line ends; libcurl dot-stuffs it.
     var message: Data
     var timeouts: TransferTimeouts
+    /// Open connections older than this are not reused (``MailConnectionReuse``).
+    var connectionsSince: ContinuousClock.Instant? = nil
 }
