@@ -70,9 +70,8 @@ extension ConcertCtl {
                 else {
                     throw ValidationError("--from takes no cities or other subscription options: the file has them")
                 }
-                guard FileManager.default.isReadableFile(atPath: from) else {
-                    throw ValidationError("cannot read --from file '\(from)'")
-                }
+                guard !from.isEmpty else { throw ValidationError("--from is empty") }
+                // Whether the file can be read is found when it is read (exit 66, not a usage error).
                 return
             }
             guard !cities.isEmpty else { throw ValidationError("name at least one city (or --from FILE)") }
