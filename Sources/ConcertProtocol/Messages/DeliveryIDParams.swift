@@ -10,6 +10,8 @@ public struct DeliveryIDParams: ControlParams, Hashable {
     public func checkRanges() throws(ControlError) {
         try ParamRange.check(id, in: ParamRange.deliveryID, field: "id")
     }
+
+    public static var integerRanges: [String: ClosedRange<Int64>] { ["id": ParamRange.deliveryID] }
 }
 
 /// The result of `retry`: the delivery, scheduled to be sent now.

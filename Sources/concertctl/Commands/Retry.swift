@@ -12,7 +12,7 @@ extension ConcertCtl {
         var id: Int64
 
         func validate() throws {
-            guard id > 0 else { throw ValidationError("a delivery id is a positive number") }
+            guard id > 0 else { throw ValidationError("a delivery id is a positive number, not \(id)") }
         }
 
         func run(in context: CommandContext) async throws {

@@ -17,9 +17,9 @@ extension ConcertCtl.Subscribe {
     func importFile(_ path: String, in context: CommandContext) async throws {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try InputFile.text(at: path, option: "--from")
         } catch {
-            context.output.error("cannot read \(path) as UTF-8 text")
+            context.output.error("\(error.message)")
             throw ExitCode(66)
         }
         var lines = ImportChunks.lines(of: text)
