@@ -152,3 +152,28 @@ import Testing
         #expect(found.contains { $0.contains("'aliases[0]'") && $0.contains("U+001B") }, "\(found)")
     }
 }
+
+/// The catalog's dates keep to the years the control socket takes, 2000 to 2099 (Korea time).
+@Suite struct CatalogYearTests {
+    let loader = CatalogLoaderTests()
+
+    @Test(arguments: [
+        ("2100-01-01T10:00+09:00", "2100-01-01T12:00+09:00"), ("2099-12-31T23:00+09:00", "2100-01-01T01:00+09:00"),
+        ("1999-12-31", "2000-01-01"), ("0001-01-01", "0001-01-01"),
+        ("9999-12-31T10:00+09:00", "9999-12-31T12:00+09:00"),
+    ])
+    func aDateOutsideTheYearsIsAProblem(_ start: String, _ end: String) {
+        let found = loader.problems(
+            loader.catalog(concerts: #"{ id: "c", cities: ["busan"], start: "\#(start)", end: "\#(end)" }"#))
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.contains("2000 to 2099") == true, "\(found)")
+    }
+
+    @Test func theLastMomentOf2099IsAllowed() {
+        let found = loader.problems(
+            loader.catalog(
+                concerts:
+                    #"{ id: "c", cities: ["busan"], start: "2099-12-31T21:00+09:00", end: "2099-12-31T23:59+09:00" }"#))
+        #expect(found.isEmpty, "\(found)")
+    }
+}

@@ -323,6 +323,9 @@ struct FieldReader {
         return Speaker(affiliation: affiliation, name: name, role: role)
     }
 
+    /// The years a concert's dates may fall in, as over the control socket (`ParamRange.year`).
+    static let years = 2000...2099
+
     /// `start` and `end`: both instants (`2019-10-29T14:00+09:00`) or both dates (`2019-10-27`).
     mutating func schedule() -> ConcertSchedule? {
         guard let startText = string("start"), let endText = string("end") else { return nil }
@@ -333,6 +336,20 @@ struct FieldReader {
         guard let end = KoreaTime.parseMoment(endText) else {
             problem("end", "is '\(endText)'; expected an ISO date or date and time such as 2019-10-29T16:00+09:00")
             return nil
+        }
+        for (field, text, moment) in [("start", startText, start), ("end", endText, end)] {
+            let year =
+                switch moment {
+                case .instant(let instant): KoreaTime.localDate(of: instant).year
+                case .date(let day): day.year
+                }
+            guard Self.years.contains(year) else {
+                problem(
+                    field,
+                    "is '\(text)'; dates fall in the years \(Self.years.lowerBound) to \(Self.years.upperBound) (Korea time)"
+                )
+                return nil
+            }
         }
         switch (start, end) {
         case (.instant(let s), .instant(let e)):
