@@ -422,10 +422,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard !toSend.isEmpty || !skips.isEmpty else { return (false, !ready.isEmpty) }
-        let (sending, putOffUntil, woke) = try store {
+        let (sending, putOffUntil, woke, duplicates) = try store {
             try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
         }
         unrecorded.removeAll()
+        journalSkips(skips, duplicates: duplicates)
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
         if woke { dryRead = nil }
         for item in sending {
@@ -660,6 +661,29 @@ public final class DeliveryScheduler: @unchecked Sendable {
             } else {
                 logger.warning("delivery failed", metadata: metadata)
             }
+        }
+    }
+
+    /// Counts the rows skipped when they came due and logs each at `notice`, as a send skipped by
+    /// its verdict is: a duplicate of a message the channel already got, or a row of a paused,
+    /// disabled or removed subscription. Rows whose concert had started are counted only; they
+    /// come all at once after downtime and have their one `info` line.
+    private func journalSkips(_ skips: [(Delivery, Delivery.SkipReason)], duplicates: [ClaimedDelivery]) {
+        let stopped = skips.filter { $0.1 != .missed }
+        for _ in 0..<(skips.count - stopped.count) { tally.add(.skipped) }
+        let logged = stopped + duplicates.map { ($0.delivery, Delivery.SkipReason.duplicate) }
+        for (delivery, reason) in logged {
+            tally.add(.skipped)
+            var metadata: Logger.Metadata = [
+                "delivery.id": "\(delivery.id)", "subscription.id": "\(delivery.subscriptionID)",
+                "kind": "\(delivery.kind.rawValue)", "reason": "\(reason.rawValue)",
+            ]
+            if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
+            logger.notice(
+                reason == .duplicate
+                    ? "skipped: the same message already went to this channel"
+                    : "skipped: the subscription is \(reason.rawValue)",
+                metadata: metadata)
         }
     }
 
