@@ -231,10 +231,12 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Records a test message's verdict now (its reply waits for it), then claims what waited for
     /// the slot it held. When the outbox cannot be written the verdict waits with the others. A
-    /// test message counts towards its webhook host's failures like any other.
+    /// test message counts towards its destination's health (the smarthost's, a webhook host's)
+    /// like any other send.
     private func recordTest(_ result: DeliveryResult, destination: String) {
         guard !finished else { return }
         journal(result, destination: destination)
+        _ = noteHealth(of: destination, result.outcome, now: result.finishedAt)
         if result.subscription.channel.kind == "webhook" {
             noteWebhookHost(
                 destination, deliveryID: result.delivery.id, outcome: result.outcome, now: result.finishedAt)
@@ -422,10 +424,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard !toSend.isEmpty || !skips.isEmpty else { return (false, !ready.isEmpty) }
-        let (sending, putOffUntil, woke) = try store {
+        let (sending, putOffUntil, woke, duplicates) = try store {
             try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
         }
         unrecorded.removeAll()
+        journalSkips(skips, duplicates: duplicates)
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
         if woke { dryRead = nil }
         for item in sending {
@@ -538,6 +541,35 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
+    /// Updates the health of `destination` from a send's outcome, a test's included: any answer
+    /// clears it; a failure of the destination as a whole (`destinationFailed`) counts once per
+    /// hold, holds its messages until the returned retry time and is shown in `status`.
+    private func noteHealth(of destination: String, _ outcome: DeliveryOutcome, now: Date) -> Date? {
+        guard case .destinationFailed(let error, let retryAfter) = outcome else {
+            failing[destination] = nil
+            return nil
+        }
+        var health =
+            failing[destination]
+            ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
+        if let retryAt = health.retryAt, retryAt > now {
+            // Sent before the destination was held: the failure is already counted.
+        } else {
+            health.failures += 1
+            health.retryAt = now.addingTimeInterval(
+                max(retry.delay(afterFailures: health.failures, random: random()), retryAfter ?? 0))
+            logger.warning(
+                "destination failing; holding its messages",
+                metadata: [
+                    "destination": "\(destination)", "failures": "\(health.failures)",
+                    "retry_at": "\(health.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(error)",
+                ])
+        }
+        health.lastError = error
+        failing[destination] = health
+        return health.retryAt
+    }
+
     private func resolve(_ item: ClaimedDelivery, _ outcome: DeliveryOutcome, now: Date) -> DeliveryResult {
         let delivery = item.delivery
         let destination = item.destination
@@ -545,12 +577,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
             delivery: delivery, subscription: item.subscription, outcome: outcome, newState: .failed,
             nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
             targetSubscribedTwice: item.targetSubscribedTwice)
+        let destinationRetryAt = noteHealth(of: destination, outcome, now: now)
         switch outcome {
         case .sent:
-            failing[destination] = nil
             result.newState = .sent
         case .retryable(let error, let retryAfter):
-            failing[destination] = nil
             let next = now.addingTimeInterval(
                 max(retry.delay(afterFailures: delivery.attempts, random: random()), retryAfter ?? 0))
             if delivery.attempts >= retry.maximumAttempts {
@@ -563,31 +594,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 result.error = error
             }
         case .permanent(let error):
-            failing[destination] = nil
             result.error = error
         case .gone(let error):
-            failing[destination] = nil
             result.error = error
-        case .destinationFailed(let error, let retryAfter):
-            var health =
-                failing[destination]
-                ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
-            if let retryAt = health.retryAt, retryAt > now {
-                // Sent before the destination was held: the failure is already counted.
-            } else {
-                health.failures += 1
-                health.retryAt = now.addingTimeInterval(
-                    max(retry.delay(afterFailures: health.failures, random: random()), retryAfter ?? 0))
-                logger.warning(
-                    "destination failing; holding its messages",
-                    metadata: [
-                        "destination": "\(destination)", "failures": "\(health.failures)",
-                        "retry_at": "\(health.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(error)",
-                    ])
-            }
-            health.lastError = error
-            failing[destination] = health
-            let retryAt = health.retryAt ?? now
+        case .destinationFailed(let error, _):
+            let retryAt = destinationRetryAt ?? now
             if let deadline = delivery.deadline, retryAt >= deadline {
                 result.newState = .skipped
                 result.reason = .missed
@@ -660,6 +671,29 @@ public final class DeliveryScheduler: @unchecked Sendable {
             } else {
                 logger.warning("delivery failed", metadata: metadata)
             }
+        }
+    }
+
+    /// Counts the rows skipped when they came due and logs each at `notice`, as a send skipped by
+    /// its verdict is: a duplicate of a message the channel already got, or a row of a paused,
+    /// disabled or removed subscription. Rows whose concert had started are counted only; they
+    /// come all at once after downtime and have their one `info` line.
+    private func journalSkips(_ skips: [(Delivery, Delivery.SkipReason)], duplicates: [ClaimedDelivery]) {
+        let stopped = skips.filter { $0.1 != .missed }
+        for _ in 0..<(skips.count - stopped.count) { tally.add(.skipped) }
+        let logged = stopped + duplicates.map { ($0.delivery, Delivery.SkipReason.duplicate) }
+        for (delivery, reason) in logged {
+            tally.add(.skipped)
+            var metadata: Logger.Metadata = [
+                "delivery.id": "\(delivery.id)", "subscription.id": "\(delivery.subscriptionID)",
+                "kind": "\(delivery.kind.rawValue)", "reason": "\(reason.rawValue)",
+            ]
+            if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
+            logger.notice(
+                reason == .duplicate
+                    ? "skipped: the same message already went to this channel"
+                    : "skipped: the subscription is \(reason.rawValue)",
+                metadata: metadata)
         }
     }
 

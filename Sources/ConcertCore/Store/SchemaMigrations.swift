@@ -190,15 +190,18 @@ enum SchemaMigrations {
             // typed, `HTTP://host` and `http://host:80` were two channels that got every message
             // twice. Stored rows take the normal form new ones get; rows that become equal become
             // twins, whose messages are then sent once.
-            let rows = try Row.fetchAll(db, sql: "SELECT id, target FROM subscription WHERE channel = 'webhook'")
-            for row in rows {
-                let id: String = row[0]
+            // Only the rows that change are held: most URLs are typed in normal form already.
+            var changed: [(id: String, target: String)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, target FROM subscription WHERE channel = 'webhook'")
+            while let row = try rows.next() {
                 let target: String = row[1]
                 let normalized = WebhookURL.normalized(target)
-                guard normalized != target else { continue }
+                if normalized != target { changed.append((row[0], normalized)) }
+            }
+            for (id, target) in changed {
                 try db.execute(
                     sql: "UPDATE subscription SET target = ?, destination = ? WHERE id = ?",
-                    arguments: [normalized, WebhookURL.destination(of: normalized) ?? normalized, id])
+                    arguments: [target, WebhookURL.destination(of: target) ?? target, id])
             }
         }
         return migrator

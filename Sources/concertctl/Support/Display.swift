@@ -74,7 +74,14 @@ enum Display {
         return "\(done): \(time(concert.start)) – \(time(concert.end))\(venue); \(queued)"
     }
 
+    /// `count` and `noun`, in the plural unless `count` is 1: `-ies` after a consonant and `y`
+    /// (`tries`), `-es` after `s`, `x`, `ch` and `sh` (`addresses`), else `-s`.
     static func plural(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
+        guard count != 1 else { return "\(count) \(noun)" }
+        if noun.hasSuffix("y"), let before = noun.dropLast().last, !"aeiou".contains(before) {
+            return "\(count) \(noun.dropLast())ies"
+        }
+        if ["s", "x", "ch", "sh"].contains(where: noun.hasSuffix) { return "\(count) \(noun)es" }
+        return "\(count) \(noun)s"
     }
 }
