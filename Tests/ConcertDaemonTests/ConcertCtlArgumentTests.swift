@@ -85,7 +85,16 @@ struct ConcertCtlNegativeValueTests {
     @Test func aNegativeDeliveryIDIsRefusedAsNotPositive() async throws {
         let run = try await offPool { try runCtlBinary(["retry", "-5"] + Self.unreachable) }
         #expect(run.status == 64, "\(run.error)")
-        #expect(run.error.contains("a delivery id is a positive number, not -5"), "\(run.error)")
+        #expect(run.error.contains("it must be a whole number from 1 to 9223372036854775807"), "\(run.error)")
+    }
+
+    /// A delivery id that is no whole number or does not fit in 64 bits gets the range, as `--limit` does.
+    @Test(arguments: ["9223372036854775808", "1.5", "-9223372036854775809", "0", "-5"])
+    func aDeliveryIDOutOfRangeIsRefusedGivingTheRange(value: String) async {
+        let run = await runCtl(["retry", value] + Self.unreachable)
+        #expect(run.status == 64, "\(run.error)")
+        #expect(run.error.contains("'\(value)'"), "\(run.error)")
+        #expect(run.error.contains("it must be a whole number from 1 to 9223372036854775807"), "\(run.error)")
     }
 
     @Test func aNegativeOffsetIsRefusedNamingIt() async throws {
