@@ -5,8 +5,11 @@ import Logging
 /// Builds the daemon's channels from the configuration: webhooks always, email when a
 /// smarthost is configured. Both send through the daemon's one libcurl transport.
 enum ChannelFactory {
+    /// `smtpSince` is when the SMTP settings took effect: on a reload, connections to the
+    /// smarthost opened before are not reused (they may predate a new CA bundle or password).
     static func channels(
-        for configuration: DaemonConfiguration, renderer: MessageRenderer, transport: CurlTransport, logger: Logger
+        for configuration: DaemonConfiguration, renderer: MessageRenderer, transport: CurlTransport, logger: Logger,
+        smtpSince: ContinuousClock.Instant? = nil
     ) -> [String: any Channel] {
         var channels: [String: any Channel] = [
             "webhook": WebhookChannel(settings: configuration.webhookSettings, renderer: renderer, transport: transport)
@@ -17,12 +20,14 @@ enum ChannelFactory {
             )
             return channels
         }
-        guard let settings = configuration.emailSettings, let smarthost = configuration.smarthost else {
+        guard let settings = configuration.emailSettings, let configured = configuration.smarthost else {
             logger.error(
                 "smtp_url is set but mail_from is not: reminders of email subscriptions are held (status shows smtp failing) until it is"
             )
             return channels
         }
+        var smarthost = configured
+        smarthost.connectionsSince = smtpSince
         channels["email"] = EmailChannel(
             settings: settings, smarthost: smarthost, renderer: renderer, transport: transport)
         return channels

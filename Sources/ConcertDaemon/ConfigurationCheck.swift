@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertShared
 import Foundation
 
 /// What `concertd check-config` finds: the configuration, the catalog and the message templates,
@@ -8,9 +9,10 @@ import Foundation
 /// the paths it would give (a refused key leaves its default), so one run lists every problem.
 /// A broken template is a problem here, though the daemon starts with its built-in text.
 public struct ConfigurationCheck: Sendable {
-    /// What was checked and found good, for standard output.
+    /// What was checked and found good, for standard output (control characters escaped).
     public var report: [String] = []
-    /// One problem per line, each naming its file (and line) or flag, for standard error.
+    /// One problem per line, each naming its file (and line) or flag, for standard error (control
+    /// characters escaped).
     public var problems: [String] = []
 
     public init(
@@ -31,6 +33,9 @@ public struct ConfigurationCheck: Sendable {
         report += resolved.notes.map { "note: \($0)" }
         checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
         checkTemplates(resolved)
+        // Paths, keys and values quoted from the files: shown as concertctl shows them.
+        report = report.map { TerminalEscaping.escaped($0) }
+        problems = problems.map { TerminalEscaping.escaped($0) }
     }
 
     /// Where a path came from: the key or flag that set it, or the default.
@@ -49,9 +54,29 @@ public struct ConfigurationCheck: Sendable {
             report.append(
                 "catalog: \(path) (\(origin)) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
             )
+            checkCitiesInUse(catalog, catalogPath: path, databasePath: resolved.paths.databasePath)
         } catch {
             report.append("catalog: \(path) (\(origin)) has \(Self.count(error.problems.count))")
             problems += error.description.split(separator: "\n").map(String.init)
+        }
+    }
+
+    /// A city the catalog lacks but the database's subscriptions or concerts changed with
+    /// concertctl name: a reload would refuse this catalog (a start logs a warning). The
+    /// database is read-only here, and skipped when it does not exist yet.
+    private mutating func checkCitiesInUse(_ catalog: Catalog, catalogPath: String, databasePath: String) {
+        do {
+            guard
+                let usage = try AppDatabase.usageOfCities(
+                    inFile: databasePath, notIn: Set(catalog.cities.map(\.id)), now: Date())
+            else { return }
+            for (id, used) in usage.sorted(by: { $0.key < $1.key }) where !used.isEmpty {
+                problems.append(
+                    "\(catalogPath): city '\(id)' is not in the catalog, but \(Daemon.usageText(used)) in \(databasePath) still name it; a reload refuses this catalog (keep the city, or unsubscribe and cancel them first)"
+                )
+            }
+        } catch {
+            report.append("note: the cities in use could not be checked in \(databasePath): \(error)")
         }
     }
 

@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertShared
 
 extension Daemon {
     /// Why the daemon refused to start (or a reload was rejected): what kind of failure, and
@@ -26,7 +27,9 @@ extension Daemon {
 
         public var kind: Kind
         public var problems: [String]
-        public var description: String { problems.joined(separator: "\n") }
+        /// Every problem on its own line, control characters from the files escaped as concertctl
+        /// shows them (a catalog key or value cannot act on the terminal the error is printed on).
+        public var description: String { problems.map { TerminalEscaping.escaped($0) }.joined(separator: "\n") }
 
         /// Whether starting again later may succeed without anyone changing anything.
         public var isTemporary: Bool {

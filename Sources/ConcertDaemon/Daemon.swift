@@ -67,6 +67,7 @@ public final class Daemon: @unchecked Sendable {
     public static func start(
         _ options: Options, logSettings: LogSettings = LogSettings(), logger: Logger
     ) throws(StartupError) -> Daemon {
+        try DescriptorBudget.checkMinimum()
         let resolver = ConfigurationResolver(environment: options.environment)
         let resolved: ResolvedConfiguration
         do {
@@ -75,7 +76,8 @@ public final class Daemon: @unchecked Sendable {
             throw StartupError(.configuration, problems: error.problems.map(\.description))
         }
         logSettings.apply(resolved.configuration)
-        DescriptorBudget.warnIfShort(resolved.configuration, limit: DescriptorBudget.currentLimit(), logger: logger)
+        let descriptorLimit = DescriptorBudget.raiseLimit(toward: DescriptorBudget.needed(for: resolved.configuration))
+        DescriptorBudget.warnIfShort(resolved.configuration, limit: descriptorLimit, logger: logger)
         let catalog: Catalog
         do {
             catalog = try CatalogLoader().load(path: resolved.paths.catalogPath)
@@ -165,6 +167,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             changes = try database.importCatalog(catalog, now: clock.now())
             logCatalogChanges(changes)
+            try warnOfCitiesNotInCatalog()
             recovered = try scheduler.start()
         } catch {
             throw .store(error)
@@ -318,6 +321,7 @@ public final class Daemon: @unchecked Sendable {
                 metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
+        try refuseDroppingCitiesInUse(newCatalog, path: newResolved.paths.catalogPath, requester: requester)
         let old = resolved
         let changes: ConcertChanges
         do {
@@ -339,7 +343,7 @@ public final class Daemon: @unchecked Sendable {
         scheduler.update(catalog: newCatalog)
         scheduler.update(
             channels: ChannelFactory.channels(
-                for: configuration, renderer: newRenderer, transport: transport, logger: logger),
+                for: configuration, renderer: newRenderer, transport: transport, logger: logger, smtpSince: .now),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
         let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)

@@ -7,10 +7,17 @@
 public protocol ControlParams: Codable, Sendable {
     /// Throws `invalid_params` naming the field (`first_line`, `limit`) when a number is outside its range.
     func checkRanges() throws(ControlError)
+
+    /// The range of each whole-number member, by its name on the wire (`first_line`): what the
+    /// error for a number beyond 64 bits (`9223372036854775808`, `1e300`) gives as the range,
+    /// since such a number cannot even be decoded for ``checkRanges()`` to look at.
+    static var integerRanges: [String: ClosedRange<Int64>] { get }
 }
 
 extension ControlParams {
     public func checkRanges() throws(ControlError) {}
+
+    public static var integerRanges: [String: ClosedRange<Int64>] { [:] }
 }
 
 /// The ranges of the numbers a request may carry, as `docs/control-protocol.md` states them.
@@ -25,6 +32,11 @@ public enum ParamRange {
     public static let year: ClosedRange<Int> = 2000...2099
     /// The length of a `cursor` as the daemon writes them; a longer one cannot be one of its own.
     public static let cursorLength: ClosedRange<Int> = 1...256
+
+    /// `range` as the 64-bit range ``ControlParams/integerRanges`` holds.
+    public static func wide<Number: FixedWidthInteger>(_ range: ClosedRange<Number>) -> ClosedRange<Int64> {
+        Int64(range.lowerBound)...Int64(range.upperBound)
+    }
 
     /// Throws `invalid_params` for `field` unless `value` (when given) is in `range`.
     public static func check<Number: FixedWidthInteger>(

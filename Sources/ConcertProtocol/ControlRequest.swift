@@ -115,7 +115,9 @@ public struct ControlRequest: Sendable, Hashable {
         }
     }
 
-    /// The member whose number `P` could not take, as an `invalid_params` naming it.
+    /// The member whose number `P` could not take, as an `invalid_params` naming it: a whole
+    /// number beyond 64 bits is out of range (with the member's range, from
+    /// ``ControlParams/integerRanges``), any other is not a whole number.
     ///
     /// Foundation's decoder on Linux reports a number that does not fit the type asked for (`1.5`
     /// or `1e300` for an integer) as data "not valid JSON" with no path. The line is valid JSON
@@ -131,7 +133,13 @@ public struct ControlRequest: Sendable, Hashable {
                 _ = try JSONCoding.decode(P.self, from: .object(trial))
             } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
                 guard case .double(let number) = value else { continue }
-                return .invalidParams("params.\(name): expected a whole number, not \(number)", field: name)
+                guard number.rounded(.towardZero) == number else {
+                    return .invalidParams("params.\(name): expected a whole number, not \(number)", field: name)
+                }
+                let range = (P.self as? any ControlParams.Type)?.integerRanges[name] ?? Int64.min...Int64.max
+                return .invalidParams(
+                    "params.\(name) is out of range: it must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                    field: name)
             } catch {
                 continue
             }

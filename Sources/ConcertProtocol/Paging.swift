@@ -16,6 +16,8 @@ extension PagedParams {
         try ParamRange.check(limit, in: ParamRange.limit, field: "limit")
         try ParamRange.checkCursor(cursor)
     }
+
+    public static var integerRanges: [String: ClosedRange<Int64>] { ["limit": ParamRange.wide(ParamRange.limit)] }
 }
 
 /// The result of a listing read page by page: the entries, and the `cursor` of the next page,

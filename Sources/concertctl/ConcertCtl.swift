@@ -33,9 +33,8 @@ struct ConcertCtl: AsyncParsableCommand {
     /// values it quotes from the command line are escaped as every other output is; help,
     /// version and completion scripts (exit 0) go to standard output as they are.
     static func main() async {
-        let arguments = GlobalOptionPlacement.normalized(Array(CommandLine.arguments.dropFirst()))
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseCommandLine(Array(CommandLine.arguments.dropFirst()))
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -15,8 +15,8 @@ struct Concertd: ParsableCommand {
             $RUNTIME_DIRECTORY or $XDG_RUNTIME_DIR/concertd.
 
             One daemon per database: before opening it, concertd locks concertd.sqlite3.lock beside the \
-            database and writes its pid there; a second concertd on the same database, by any path, exits 75 \
-            naming that pid.
+            database and writes its pid there, and locks the database file itself; a second concertd on the \
+            same database, by any path or hard link, exits 75 naming that pid.
 
             Files: /etc/concertd/concertd.conf (every option, commented out, with its default), \
             /etc/concertd/concerts.json5 (the catalog), /etc/concertd/templates/ (message templates), \
@@ -53,10 +53,20 @@ struct DaemonFlags: ParsableArguments {
     @Option(help: "Sender address of reminder emails.")
     var mailFrom: String?
 
-    @Option(help: "Start the scheduler's clock at this moment (ISO 8601, e.g. 2019-10-21T00:00+09:00). Testing only.")
+    // `.unconditional`: the value is taken even when it starts with '-' (`--clock-rate -1`), so a
+    // negative number meets the flag's own range check instead of "Missing value".
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Start the scheduler's clock at this moment, 2000 to 2099 (ISO 8601, e.g. 2019-10-21T00:00+09:00). Testing only."
+    )
     var clockStart: String?
 
-    @Option(help: "Run the scheduler's clock this many times faster than real time. Testing only.")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Run the scheduler's clock this many times faster than real time, more than 0 and at most 1000000. Testing only."
+    )
     var clockRate: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -76,6 +86,12 @@ extension Concertd {
         @OptionGroup var flags: DaemonFlags
 
         func run() throws {
+            // First: with too few descriptors Dispatch traps (SIGILL) instead of failing.
+            do {
+                try Daemon.checkDescriptorLimit()
+            } catch {
+                throw refusal(error)
+            }
             let settings = LogSettings()
             LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, settings: settings) }
             let logger = Logger(label: "concertd")
@@ -86,12 +102,17 @@ extension Concertd {
                     Daemon.Options(configFile: flags.config, overrides: flags.overrides), logSettings: settings,
                     logger: logger)
             } catch {
-                let status = ExitStatus(error)
-                FileHandle.standardError.write(Data("concertd: \(status.headline):\n\(error.description)\n".utf8))
-                throw ExitCode(status.rawValue)
+                throw refusal(error)
             }
             signals.attach(daemon)
             withExtendedLifetime(signals) { dispatchMain() }
+        }
+
+        /// Writes why the daemon cannot start to standard error; the exit code says whether to retry.
+        private func refusal(_ error: Daemon.StartupError) -> ExitCode {
+            let status = ExitStatus(error)
+            FileHandle.standardError.write(Data("concertd: \(status.headline):\n\(error.description)\n".utf8))
+            return ExitCode(status.rawValue)
         }
     }
 

@@ -8,7 +8,8 @@ enum ExitStatus: Int32 {
     /// program, the disk is full, the control socket is answered by a live daemon: try later.
     case temporaryFailure = 75
     /// `EX_CONFIG`: the configuration, the catalog or the database (newer schema, failed
-    /// migration, damaged) is wrong; restarting would only fill the journal.
+    /// migration, damaged) is wrong, or the descriptor limit is too low to run; restarting would
+    /// only fill the journal.
     case configurationError = 78
 
     init(_ error: Daemon.StartupError) {
@@ -23,7 +24,8 @@ enum ExitStatus: Int32 {
         keeps it locked, the disk is full or the control socket is answered by a live daemon; systemd starts \
         concertd again, \
         \(configurationError.rawValue) refusing to start, or check-config found problems: the configuration, \
-        the catalog, or a database written by a newer concertd or whose migration failed.
+        the catalog, or a database written by a newer concertd or whose migration failed, or fewer than 64 \
+        file descriptors allowed (LimitNOFILE=, ulimit -n).
         """
 
     /// The first line written to standard error.

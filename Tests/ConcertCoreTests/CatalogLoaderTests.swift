@@ -124,3 +124,56 @@ import Testing
         #expect(throws: CatalogError.self) { try CatalogLoader().load(path: "/nonexistent/concerts.json5") }
     }
 }
+
+/// Control characters in the catalog's names are refused by code point, not passed on to
+/// messages, listings and terminals.
+@Suite struct CatalogControlCharacterTests {
+    let loader = CatalogLoaderTests()
+
+    @Test(arguments: ["\\u0000", "\\u001b[2J", "\\u0007", "\\u0085", "\\u2028", "\\n"])
+    func aVenueWithAControlCharacterIsAProblemNamingIt(_ escape: String) {
+        let found = loader.problems(
+            loader.catalog(
+                concerts: #"{ id: "c", cities: ["busan"], venue: { ko: "벡스코\#(escape)", en: "BEXCO" }, "#
+                    + #"start: "2019-10-25T10:00+09:00", end: "2019-10-25T18:00+09:00" }"#))
+        #expect(found.count == 1, "\(found)")
+        // Foundation's parser refuses a NUL itself: a syntax error, a problem all the same.
+        if escape != "\\u0000" {
+            #expect(found.first?.contains("venue.ko") == true && found.first?.contains("control character U+") == true)
+        }
+    }
+
+    @Test func aCityNameOrAliasWithAControlCharacterIsAProblem() {
+        let text =
+            #"{ version: 1, info_url: "https://x", cities: [{ id: "busan", ko: "부산\u001b]0;PWNED\u0007", "#
+            + #"ko_full: "부산광역시", en: "Busan", aliases: ["x\u001b"] }], concerts: [] }"#
+        let found = loader.problems(text)
+        #expect(found.contains { $0.contains("'ko'") && $0.contains("U+001B") }, "\(found)")
+        #expect(found.contains { $0.contains("'aliases[0]'") && $0.contains("U+001B") }, "\(found)")
+    }
+}
+
+/// The catalog's dates keep to the years the control socket takes, 2000 to 2099 (Korea time).
+@Suite struct CatalogYearTests {
+    let loader = CatalogLoaderTests()
+
+    @Test(arguments: [
+        ("2100-01-01T10:00+09:00", "2100-01-01T12:00+09:00"), ("2099-12-31T23:00+09:00", "2100-01-01T01:00+09:00"),
+        ("1999-12-31", "2000-01-01"), ("0001-01-01", "0001-01-01"),
+        ("9999-12-31T10:00+09:00", "9999-12-31T12:00+09:00"),
+    ])
+    func aDateOutsideTheYearsIsAProblem(_ start: String, _ end: String) {
+        let found = loader.problems(
+            loader.catalog(concerts: #"{ id: "c", cities: ["busan"], start: "\#(start)", end: "\#(end)" }"#))
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.contains("2000 to 2099") == true, "\(found)")
+    }
+
+    @Test func theLastMomentOf2099IsAllowed() {
+        let found = loader.problems(
+            loader.catalog(
+                concerts:
+                    #"{ id: "c", cities: ["busan"], start: "2099-12-31T21:00+09:00", end: "2099-12-31T23:59+09:00" }"#))
+        #expect(found.isEmpty, "\(found)")
+    }
+}

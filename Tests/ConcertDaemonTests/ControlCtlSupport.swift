@@ -117,7 +117,7 @@ func runCtl(_ arguments: [String], environment: [String: String] = [:]) async ->
     let context = CommandContext(
         output: captured.writer, environment: environment, uid: 4_000_000, fileExists: { _ in false })
     do {
-        let command = try ConcertCtl.parseAsRoot(arguments)
+        let command = try ConcertCtl.parseCommandLine(arguments)
         guard let control = command as? any ControlCommand else {
             return CtlRun(status: 0, output: ConcertCtl.helpMessage(for: type(of: command)), error: "")
         }

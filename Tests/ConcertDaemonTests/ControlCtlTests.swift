@@ -176,7 +176,6 @@ struct ControlCtlTests {
         ["subscribe", "busan", "--email", "a@example.org", "--before", "7d,,1h"],
         ["subscribe", "busan", "--email", "a@example.org", "--before", "400d"],
         ["subscribe", "busan", "--email", "a@example.org", "--lang", "fr"],
-        ["subscribe", "--from", "/nonexistent/file.jsonl"],
         ["subscribe", "busan", "--from", "/etc/hostname"],
         ["concert", "add", "--title", "T", "--start", "2019-11-02"],
         ["concert", "add", "--city", "busan", "--title", "T", "--start", "2019-13-02"],

@@ -90,16 +90,51 @@ struct ControlRequestParamsTests {
     }
 
     /// Foundation's decoder on Linux says only "not valid JSON" for these, without the member.
-    @Test(arguments: ["1.5", "1e300", "9223372036854775808", "-9223372036854775809"])
-    func aNumberThatIsNotAWholeOneInRangeIsNamed(_ number: String) throws {
-        let line = #"{"jsonrpc":"2.0","id":1,"method":"upcoming","params":{"cursor":"x","limit":\#(number)}}"#
-        guard case .request(let request) = ControlMessageDecoder.decode(line: Array(line.utf8)) else {
-            Issue.record("not read as a request")
-            return
-        }
-        let error = #expect(throws: ControlError.self) { try request.decodeParams(for: ControlMethods.upcoming) }
+    @Test(arguments: ["1.5", "-0.5", "1e-3"])
+    func aNumberThatIsNotAWholeOneIsNamed(_ number: String) throws {
+        let error = try decodingError(method: ControlMethods.upcoming, #"{"cursor":"x","limit":\#(number)}"#)
         #expect(error?.code == .invalidParams)
         #expect(error?.field == "limit")
-        #expect(error?.message.hasPrefix("params.limit: expected a whole number") == true)
+        #expect(
+            error?.message.hasPrefix("params.limit: expected a whole number") == true, "\(String(describing: error))")
+    }
+
+    /// A whole number too large for 64 bits is out of range, and the message gives the range
+    /// rather than the number as a float (`9.223372036854776e+18`).
+    @Test(arguments: [
+        ("upcoming", "limit", #"{"limit":9223372036854775808}"#, "from 1 to 10000"),
+        ("upcoming", "limit", #"{"limit":-9223372036854775809}"#, "from 1 to 10000"),
+        ("upcoming", "limit", #"{"limit":1e300}"#, "from 1 to 10000"),
+        ("backup.read", "offset", #"{"backup":"b","offset":9223372036854775808}"#, "from 0 to 9223372036854775807"),
+        ("backup.read", "offset", #"{"backup":"b","offset":-1e19}"#, "from 0 to 9223372036854775807"),
+        ("backup.read", "length", #"{"backup":"b","offset":0,"length":18446744073709551616}"#, "from 1 to 1048576"),
+        ("retry", "id", #"{"id":9223372036854775808}"#, "from 1 to 9223372036854775807"),
+        ("subscribe.bulk.stage", "first_line", #"{"first_line":1e20,"lines":[]}"#, "from 1 to 1000000000"),
+    ])
+    func aWholeNumberBeyond64BitsIsOutOfRangeAndTheRangeIsGiven(
+        method: String, member: String, params: String, range: String
+    ) throws {
+        let error: ControlError?
+        switch method {
+        case "upcoming": error = try decodingError(method: ControlMethods.upcoming, params)
+        case "backup.read": error = try decodingError(method: ControlMethods.backupRead, params)
+        case "retry": error = try decodingError(method: ControlMethods.retry, params)
+        default: error = try decodingError(method: ControlMethods.subscribeBulkStage, params)
+        }
+        #expect(error?.code == .invalidParams)
+        #expect(error?.field == member)
+        let message = error?.message ?? ""
+        #expect(message.contains("params.\(member) is out of range: it must be a whole number \(range)"), "\(message)")
+        #expect(!message.contains("e+"), "\(message)")
+    }
+
+    /// The error of decoding `params` (a JSON object's text) as the params of `method`, read from a request line.
+    func decodingError<P, R>(method: ControlMethod<P, R>, _ params: String) throws -> ControlError? {
+        let line = #"{"jsonrpc":"2.0","id":1,"method":"\#(method.name)","params":\#(params)}"#
+        guard case .request(let request) = ControlMessageDecoder.decode(line: Array(line.utf8)) else {
+            Issue.record("not read as a request: \(line)")
+            return nil
+        }
+        return #expect(throws: ControlError.self) { try request.decodeParams(for: method) }
     }
 }

@@ -3,6 +3,7 @@
 
 Usage: smtp_server.py DIR [--tempfail ADDRESS]... [--reject ADDRESS]... [--tempfail-data]
                           [--auth-reject] [--greeting-421] [--auth USER:PASSWORD]
+                          [--auth-echo PLAIN|LOGIN]
                           [--starttls CERT KEY | --implicit-tls CERT KEY]
 
 Listens on 127.0.0.1 on a port the system chooses, prints the port on stdout, then serves until
@@ -16,6 +17,8 @@ version the message came over or null).
   --tempfail-data     answers the end of every message with 452
   --auth-reject       offers AUTH (over plain text) and refuses any credentials with 535
   --greeting-421      greets every connection with 421 and closes it
+  --auth-echo MECH    offers only AUTH MECH (PLAIN or LOGIN) in clear and refuses it with a 535
+                      that quotes the client's base64 arguments, as some smarthosts do
   --auth USER:PASSWORD  offers AUTH PLAIN and LOGIN only after STARTTLS and accepts only these
                       credentials; MAIL is refused until then
   --starttls CERT KEY offers STARTTLS with this certificate chain and key (PEM files)
@@ -84,6 +87,46 @@ def tls_context(files):
     return context
 
 
+def auth_echo(mechanism):
+    """A smarthost that offers AUTH `mechanism` in clear and refuses it, quoting what it got."""
+    async def serve(reader, writer):
+        async def say(line):
+            writer.write(line.encode() + b"\r\n")
+            await writer.drain()
+
+        async def read():
+            return (await reader.readline()).decode("ascii", "replace").rstrip("\r\n")
+
+        await say("220 peer.test ESMTP echo")
+        while True:
+            line = await read()
+            if not line:
+                break
+            verb = line.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                await say("250-peer.test")
+                await say("250 AUTH " + mechanism)
+            elif verb == "AUTH":
+                words = line.split(" ")[2:]
+                if mechanism == "LOGIN":
+                    if not words:
+                        await say("334 VXNlcm5hbWU6")
+                        words.append(await read())
+                    await say("334 UGFzc3dvcmQ6")
+                    words.append(await read())
+                elif not words:
+                    await say("334 ")
+                    words.append(await read())
+                await say("535 5.7.8 bad credentials " + " ".join(words))
+            elif verb == "QUIT":
+                await say("221 2.0.0 bye")
+                break
+            else:
+                await say("503 5.5.1 authenticate first")
+        writer.close()
+    return serve
+
+
 async def greet_421(reader, writer):
     writer.write(b"421 4.3.2 service not available, closing channel\r\n")
     await writer.drain()
@@ -98,6 +141,7 @@ async def main():
     parser.add_argument("--tempfail-data", action="store_true")
     parser.add_argument("--auth-reject", action="store_true")
     parser.add_argument("--greeting-421", action="store_true")
+    parser.add_argument("--auth-echo", choices=["PLAIN", "LOGIN"])
     parser.add_argument("--auth")
     parser.add_argument("--starttls", nargs=2)
     parser.add_argument("--implicit-tls", nargs=2)
@@ -107,6 +151,8 @@ async def main():
     loop = asyncio.get_running_loop()
     if options.greeting_421:
         server = await asyncio.start_server(greet_421, "127.0.0.1", 0)
+    elif options.auth_echo:
+        server = await asyncio.start_server(auth_echo(options.auth_echo), "127.0.0.1", 0)
     else:
         handler = Handler(options)
         settings = {"hostname": "peer.test", "ident": "concertd test peer"}

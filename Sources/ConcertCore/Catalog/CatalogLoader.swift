@@ -136,7 +136,7 @@ public struct CatalogLoader: Sendable {
         let id = reader.identifier("id")
         if let id { reader.entry = "concert '\(id)'" }
         let cityIDs = reader.stringArray("cities", required: true) ?? []
-        if cityIDs.isEmpty && object["cities"] != nil {
+        if case .array(let items)? = object["cities"], items.isEmpty {
             reader.problem("cities", "must name at least one city")
         }
         for cityID in cityIDs where !cities.contains(where: { $0.id == cityID }) {
@@ -211,7 +211,19 @@ struct FieldReader {
             problem(field, "is empty")
             return nil
         }
+        guard !hasControlCharacter(text, field) else { return nil }
         return text
+    }
+
+    /// Records a problem when `text` holds a control character, naming it by code point (the
+    /// character itself could act on the terminal that shows the problem).
+    mutating func hasControlCharacter(_ text: String, _ field: String) -> Bool {
+        guard let scalar = text.firstControlCharacter else { return false }
+        problem(
+            field,
+            "holds the control character \(scalar.codePointName); write the text on one line without control characters"
+        )
+        return true
     }
 
     mutating func optionalString(_ field: String) -> String? {
@@ -277,6 +289,7 @@ struct FieldReader {
                 problem("\(field)[\(index)]", "must be a string, found \(item.catalogTypeName)")
                 continue
             }
+            if hasControlCharacter(text, "\(field)[\(index)]") { continue }
             strings.append(text)
         }
         return strings
@@ -317,6 +330,9 @@ struct FieldReader {
         return Speaker(affiliation: affiliation, name: name, role: role)
     }
 
+    /// The years a concert's dates may fall in, as over the control socket (`ParamRange.year`).
+    static let years = 2000...2099
+
     /// `start` and `end`: both instants (`2019-10-29T14:00+09:00`) or both dates (`2019-10-27`).
     mutating func schedule() -> ConcertSchedule? {
         guard let startText = string("start"), let endText = string("end") else { return nil }
@@ -327,6 +343,20 @@ struct FieldReader {
         guard let end = KoreaTime.parseMoment(endText) else {
             problem("end", "is '\(endText)'; expected an ISO date or date and time such as 2019-10-29T16:00+09:00")
             return nil
+        }
+        for (field, text, moment) in [("start", startText, start), ("end", endText, end)] {
+            let year =
+                switch moment {
+                case .instant(let instant): KoreaTime.localDate(of: instant).year
+                case .date(let day): day.year
+                }
+            guard Self.years.contains(year) else {
+                problem(
+                    field,
+                    "is '\(text)'; dates fall in the years \(Self.years.lowerBound) to \(Self.years.upperBound) (Korea time)"
+                )
+                return nil
+            }
         }
         switch (start, end) {
         case (.instant(let s), .instant(let e)):

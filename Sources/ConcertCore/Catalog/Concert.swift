@@ -1,3 +1,4 @@
+import ConcertShared
 import Foundation
 
 /// A talk concert: when and where, who hosts it and who speaks.
@@ -48,6 +49,19 @@ public struct Concert: Sendable, Hashable, Identifiable {
     /// The parts of a concert whose change subscribers are told about.
     public var announcedFacts: AnnouncedFacts {
         AnnouncedFacts(schedule: schedule, venue: venue, status: status)
+    }
+
+    /// The announced facts as a subscriber in `language` reads them: the schedule, the status and
+    /// that language's venue (trimmed), so a change of the other language's name is not news.
+    public func announcedFacts(in language: Language) -> AnnouncedFactsInLanguage {
+        AnnouncedFactsInLanguage(
+            schedule: schedule, venue: venue.map { $0.text(in: language).trimmingWhitespace() }, status: status)
+    }
+
+    public struct AnnouncedFactsInLanguage: Hashable, Sendable {
+        public var schedule: ConcertSchedule
+        public var venue: String?
+        public var status: Status
     }
 
     public struct AnnouncedFacts: Hashable, Sendable {

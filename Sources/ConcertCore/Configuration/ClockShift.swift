@@ -21,16 +21,29 @@ public struct ClockShift: Sendable, Hashable {
         ShiftedClock(start: start ?? realNow, rate: rate, realStart: realNow)
     }
 
+    /// The years (Korea time) `--clock-start` may fall in: those concert dates may take. Outside
+    /// them the calendar arithmetic of Foundation slips (year 1 ran two days late) and a start in
+    /// 9999 ran into year 10000, which no date field of the protocol can write.
+    public static let startYears: ClosedRange<Int> = 2000...2099
+
     /// Parses `--clock-start`: an ISO 8601 moment (`2019-10-21T09:00+09:00`; Korea time when no
-    /// offset is given) or a date, meaning midnight in Korea.
+    /// offset is given) or a date, meaning midnight in Korea, in the years ``startYears``.
     public static func parseStart(_ text: String) throws(ConfigurationValueError) -> Date {
+        let start: Date
         switch KoreaTime.parseMoment(text) {
-        case .instant(let date)?: return date
-        case .date(let day)?: return day.inKorea(hour: 0)
+        case .instant(let date)?: start = date
+        case .date(let day)?: start = day.inKorea(hour: 0)
         case nil:
             throw ConfigurationValueError(
                 "'\(text)' is not an ISO 8601 date or time such as 2019-10-21 or 2019-10-21T09:00+09:00")
         }
+        guard startYears.contains(KoreaTime.localDate(of: start).year) else {
+            throw ConfigurationValueError(
+                "'\(text)' is out of range: the clock may start from 2000-01-01T00:00+09:00 to "
+                    + "2099-12-31T23:59:59+09:00 (the years \(startYears.lowerBound) to \(startYears.upperBound) in Korea, those of concert dates)"
+            )
+        }
+        return start
     }
 
     /// Parses `--clock-rate`: a positive number up to 1000000 (`3600` makes an hour pass each second).

@@ -41,6 +41,12 @@ struct ConfigurationValueFormat<Value: Sendable>: Sendable {
     }
 }
 
+/// A number too large to repeat in a message (it may run to thousands of digits) by its length,
+/// a shorter one as written.
+private func outOfRangeText(_ text: String, digits: Int) -> String {
+    text.count <= 40 ? text : "a number of \(digits) digits"
+}
+
 /// The bounds of a number or duration key, written as the configuration file writes them.
 struct ConfigurationValueRange: Sendable, Hashable, CustomStringConvertible {
     let lower: String
@@ -154,8 +160,14 @@ extension ConfigurationValueFormat where Value == Int {
             range: ConfigurationValueRange(lower: String(range.lowerBound), upper: String(range.upperBound)),
             parse: { (text: String) throws(ConfigurationValueError) -> Int in
                 let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
-                guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text) else {
+                guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                     throw ConfigurationValueError("'\(text)' is not a whole number")
+                }
+                guard let value = Int(text) else {
+                    // A whole number, only too large for any key.
+                    throw ConfigurationValueError(
+                        "\(outOfRangeText(text, digits: digits.count)) is out of range: use \(range.lowerBound) to \(range.upperBound)"
+                    )
                 }
                 guard range.contains(value) else {
                     throw ConfigurationValueError(
@@ -176,6 +188,11 @@ extension ConfigurationValueFormat where Value == Duration {
                 lower: range.lowerBound.configurationText, upper: range.upperBound.configurationText),
             parse: { (text: String) throws(ConfigurationValueError) -> Duration in
                 guard let value = Duration(configurationText: text) else {
+                    if let digits = Duration.outOfRangeConfigurationDigits(text) {
+                        throw ConfigurationValueError(
+                            "\(outOfRangeText(text.trimmingCharacters(in: .whitespaces), digits: digits)) is out of range: use \(range.lowerBound.configurationText) to \(range.upperBound.configurationText)"
+                        )
+                    }
                     throw ConfigurationValueError(
                         "'\(text)' is not a duration: write a whole number and a unit, such as 500ms, 30s, 5m, 2h or 1d"
                     )

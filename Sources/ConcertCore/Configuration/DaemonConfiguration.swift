@@ -144,6 +144,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// The envelope sender: `mail_envelope_from`, else the From address.
     public var effectiveEnvelopeFrom: String? { mailEnvelopeFrom ?? mailFrom?.address }
 
-    /// The secrets this configuration holds, for ``SecretRedactor``.
-    public var secrets: [String] { [smtpPassword?.revealed].compactMap { $0 } }
+    /// The secrets this configuration holds, for ``SecretRedactor``: the SMTP password in every
+    /// form it crosses the wire in.
+    public var secrets: [String] {
+        guard let password = smtpPassword?.revealed else { return [] }
+        return SecretRedactor.smtpCredentialForms(user: smtpURL?.user, password: password)
+    }
 }

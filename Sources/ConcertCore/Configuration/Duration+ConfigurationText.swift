@@ -22,6 +22,19 @@ extension Duration {
         }
     }
 
+    /// The number of digits of `text` when it is written as a duration but is negative or too large
+    /// for any key (`-5s`, `9223372036854775807s`): out of range rather than not a duration.
+    static func outOfRangeConfigurationDigits(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let negative = trimmed.hasPrefix("-")
+        let unsigned = negative ? trimmed.dropFirst() : Substring(trimmed)
+        let digits = unsigned.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, ["ms", "s", "m", "h", "d"].contains(unsigned.dropFirst(digits.count)),
+            negative || Duration(configurationText: String(unsigned)) == nil
+        else { return nil }
+        return digits.count
+    }
+
     /// The shortest exact spelling in the configuration file's syntax: `10s`, `1h`, `1500ms`.
     public var configurationText: String {
         let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000

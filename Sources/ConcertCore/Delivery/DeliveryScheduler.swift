@@ -223,10 +223,12 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Records a test message's verdict now (its reply waits for it), then claims what waited for
     /// the slot it held. When the outbox cannot be written the verdict waits with the others. A
-    /// test message counts towards its webhook host's failures like any other.
+    /// test message counts towards its destination's health (the smarthost's, a webhook host's)
+    /// like any other send.
     private func recordTest(_ record: DeliveryRecord, destination: String) {
         guard !stopped else { return }
         journal(record, destination: destination)
+        noteHealth(of: destination, record.verdict, now: record.finishedAt)
         if record.subscription.channel.kind == "webhook" {
             noteWebhookHost(
                 destination, deliveryID: record.delivery.id, verdict: record.verdict, now: record.finishedAt)
@@ -416,10 +418,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard !toSend.isEmpty || !skips.isEmpty else { return (false, !ready.isEmpty) }
-        let (sending, putOffUntil, woke) = try store {
+        let (sending, putOffUntil, woke, duplicates) = try store {
             try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
         }
         unrecorded.removeAll()
+        journalSkips(skips, duplicates: duplicates)
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
         if woke { nothingDueOutside = nil }
         for item in sending {
@@ -526,16 +529,24 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
+    /// Notes a verdict that settles no row (a test message's) in its destination's health.
+    private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
+        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journalHold(held) }
+    }
+
+    /// Logs that a destination failed as a whole and its messages are held.
+    private func journalHold(_ held: DestinationHealth) {
+        logger.warning(
+            "destination failing; holding its messages",
+            metadata: [
+                "destination": "\(held.destination)", "failures": "\(held.failures)",
+                "retry_at": "\(held.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(held.lastError)",
+            ])
+    }
+
     private func settlement(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
         let settlement = policy.settle(item, verdict, now: now, random: random)
-        if let held = settlement.held {
-            logger.warning(
-                "destination failing; holding its messages",
-                metadata: [
-                    "destination": "\(held.destination)", "failures": "\(held.failures)",
-                    "retry_at": "\(held.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(held.lastError)",
-                ])
-        }
+        if let held = settlement.held { journalHold(held) }
         if item.subscription.channel.kind == "webhook" {
             noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
         }
@@ -598,6 +609,29 @@ public final class DeliveryScheduler: @unchecked Sendable {
             } else {
                 logger.warning("delivery failed", metadata: metadata)
             }
+        }
+    }
+
+    /// Counts the rows skipped when they came due and logs each at `notice`, as a send skipped by
+    /// its verdict is: a duplicate of a message the channel already got, or a row of a paused,
+    /// disabled or removed subscription. Rows whose concert had started are counted only; they
+    /// come all at once after downtime and have their one `info` line.
+    private func journalSkips(_ skips: [(Delivery, Delivery.SkipReason)], duplicates: [ClaimedDelivery]) {
+        let stopped = skips.filter { $0.1 != .missed }
+        for _ in 0..<(skips.count - stopped.count) { tally.add(.skipped) }
+        let logged = stopped + duplicates.map { ($0.delivery, Delivery.SkipReason.duplicate) }
+        for (delivery, reason) in logged {
+            tally.add(.skipped)
+            var metadata: Logger.Metadata = [
+                "delivery.id": "\(delivery.id)", "subscription.id": "\(delivery.subscriptionID)",
+                "kind": "\(delivery.kind.rawValue)", "reason": "\(reason.rawValue)",
+            ]
+            if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
+            logger.notice(
+                reason == .duplicate
+                    ? "skipped: the same message already went to this channel"
+                    : "skipped: the subscription is \(reason.rawValue)",
+                metadata: metadata)
         }
     }
 

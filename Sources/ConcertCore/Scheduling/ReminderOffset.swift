@@ -17,6 +17,12 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
     /// The longest offset accepted: a year.
     public static let maximum = ReminderOffset(seconds: 366 * 86_400)
 
+    /// The most offsets one subscription may have: each is a message per concert (and a row of
+    /// the outbox per concert and subscription), and 10 covers any sensible plan (a month, a
+    /// week, three days, a day, an evening before, hours and minutes before) while keeping a
+    /// subscriber's messages, the outbox and every listing bounded.
+    public static let maximumCount = 10
+
     /// Parses one offset such as `7d`; `nil` for anything else.
     public init?(_ text: String) {
         let trimmed = text.trimmingWhitespace().lowercased()
@@ -52,6 +58,12 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
             }
             offsets.insert(offset)
         }
+        guard offsets.count <= maximumCount else {
+            throw OffsetListError(
+                text: text,
+                reason: "\(offsets.count) offsets; a subscription has at most \(maximumCount) reminders per concert",
+                tooMany: true)
+        }
         return offsets.sorted(by: >)
     }
 
@@ -83,5 +95,11 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
 public struct OffsetListError: Error, CustomStringConvertible, Sendable {
     public var text: String
     public var reason: String
-    public var description: String { "invalid --before list '\(text)': \(reason)" }
+    /// Whether the list has more than ``ReminderOffset/maximumCount`` offsets, each valid.
+    public var tooMany = false
+    /// The list quoted (its first 60 characters when longer) with the reason.
+    public var description: String {
+        let quoted = text.count > 60 ? text.prefix(60) + "…" : Substring(text)
+        return "invalid --before list '\(quoted)': \(reason)"
+    }
 }

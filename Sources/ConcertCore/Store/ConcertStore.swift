@@ -31,6 +31,13 @@ public protocol ConcertStore: Sendable {
     /// One concert by id.
     func concert(id: String) throws -> StoredConcert?
 
+    /// The usage of each of `cities` that something still names; cities named by nothing are absent.
+    func usage(ofCities cities: [String], now: Date) throws -> [String: CityUsage]
+
+    /// The usage of every city something names that is not one of `known` (the catalog's): what
+    /// a start with a catalog that dropped a city in use leaves behind.
+    func usageOfCities(notIn known: Set<String>, now: Date) throws -> [String: CityUsage]
+
     /// At most `limit` concerts in start order after `after`; only those of `city` when one is
     /// given, and only scheduled ones not ended at `endingAfter` when that is given.
     func concerts(

@@ -23,11 +23,12 @@ public protocol OutboxStore: Sendable {
     /// Writes `records` (as `record` does), then marks claimed rows `sending` (recording an
     /// attempt each) and skips the ones given, all in one transaction. Returns the rows to send,
     /// the earliest moment a row was put off to (it waits for another subscription's send of the
-    /// same message), and whether a recorded verdict made rows due.
+    /// same message), whether a recorded verdict made rows due, and the claimed rows skipped as
+    /// duplicates of a message the channel already got.
     func markSending(
         _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool)
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery])
 
     /// Writes the records of verdicts in one transaction; disables subscriptions whose endpoint is
     /// gone. Returns how many rows waiting for these verdicts became due.
@@ -49,7 +50,7 @@ extension OutboxStore {
     /// Marks claimed rows `sending` and skips the ones given, with no verdicts to record.
     public func markSending(
         _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool) {
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery]) {
         try markSending(claimed, skipping: skips, recording: [], now: now)
     }
 }

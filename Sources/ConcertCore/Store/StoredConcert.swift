@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A concert as the database holds it: the concert, where it came from and its revision.
 public struct StoredConcert: Sendable, Hashable {
@@ -13,19 +12,6 @@ public struct StoredConcert: Sendable, Hashable {
     public enum Origin: String, Sendable {
         case catalog
         case admin
-    }
-
-    init(row: Row) throws {
-        let body: String = row["body"]
-        concert = try JSONDecoder().decode(Concert.self, from: Data(body.utf8))
-        origin = Origin(rawValue: row["origin"]) ?? .catalog
-        revision = row["revision"]
-    }
-
-    init(concert: Concert, origin: Origin, revision: Int) {
-        self.concert = concert
-        self.origin = origin
-        self.revision = revision
     }
 }
 
@@ -51,6 +37,9 @@ public struct ConcertChanges: Sendable, Hashable {
     /// because no message about that concert had reached them yet: their reminders follow the
     /// concert as it now stands (a cancellation skips them).
     public var subscriptionsNotTold = 0
+    /// Active subscriptions of a changed concert's cities not told because nothing they read
+    /// changed: only the other language's venue did.
+    public var subscriptionsSameInLanguage = 0
 
     /// Whether no stored concert changed (concerts whose admin version was kept do not count).
     public var isEmpty: Bool { added.isEmpty && revised.isEmpty && updated.isEmpty && cancelled.isEmpty }
@@ -58,5 +47,6 @@ public struct ConcertChanges: Sendable, Hashable {
     mutating func count(_ tally: Outbox.NoticeTally) {
         noticesQueued += tally.queued
         subscriptionsNotTold += tally.notTold
+        subscriptionsSameInLanguage += tally.sameInLanguage
     }
 }

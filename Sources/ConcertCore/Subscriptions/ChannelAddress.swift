@@ -17,15 +17,17 @@ public enum ChannelAddress: Sendable, Hashable {
     public var destination: String {
         switch self {
         case .email: "smtp"
-        case .webhook(let url, _, _): WebhookURL.destination(of: url) ?? url
+        case .webhook(let url, _, _): WebhookURL.destination(of: WebhookURL.normalized(url)) ?? url
         }
     }
 
-    /// The address itself, used to recognise the same channel subscribed twice.
+    /// The address itself, used to recognise the same channel subscribed twice: an email address
+    /// lowercased, a webhook URL in its normal form (``WebhookURL/normalized(_:)``). It is what the
+    /// store keeps and what is sent to.
     public var target: String {
         switch self {
         case .email(let address): address.lowercased()
-        case .webhook(let url, _, _): url
+        case .webhook(let url, _, _): WebhookURL.normalized(url)
         }
     }
 }

@@ -45,7 +45,7 @@ extension EasyHandle {
             try refuseConnections(to: deny, me: me)
         case .mail(let mail):
             isMail = true
-            secret = .password(mail.password)
+            secret = .mailCredentials(user: mail.username, password: mail.password)
             try prepareMail(mail, me: me)
         }
     }
@@ -110,6 +110,11 @@ extension EasyHandle {
         try setTimeouts(mail.timeouts)
         // STARTTLS whenever the server offers it; required, the server must offer it.
         try set(CURLOPT_USE_SSL, Int(mail.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_TRY.rawValue))
+        switch MailConnectionReuse(since: mail.connectionsSince, now: .now) {
+        case .any: break
+        case .fresh: try set(CURLOPT_FRESH_CONNECT, 1)
+        case .openedWithin(let seconds): try set(CURLOPT_MAXLIFETIME_CONN, seconds)
+        }
         if let username = mail.username { try set(CURLOPT_USERNAME, username) }
         if let password = mail.password { try set(CURLOPT_PASSWORD, password) }
 

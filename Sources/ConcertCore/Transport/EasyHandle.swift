@@ -166,13 +166,16 @@ final class EasyHandle {
 enum TransferSecret {
     case none
     case url(String)
-    case password(String?)
+    /// The SMTP user and password: the password is hidden in every form it is sent in.
+    case mailCredentials(user: String?, password: String?)
 
     var redactor: SecretRedactor {
         switch self {
         case .none: SecretRedactor()
         case .url(let url): SecretRedactor(knownSecrets: [url])
-        case .password(let password): SecretRedactor(knownSecrets: password.map { [$0] } ?? [])
+        case .mailCredentials(let user, let password):
+            SecretRedactor(
+                knownSecrets: password.map { SecretRedactor.smtpCredentialForms(user: user, password: $0) } ?? [])
         }
     }
 }

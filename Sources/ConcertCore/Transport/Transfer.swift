@@ -25,11 +25,13 @@ public struct MailTransfer: Sendable {
     public var timeouts: TransferTimeouts
     /// The command verbs (`MAIL`, `RCPT`) the result's `conversation` records when libcurl sends them.
     public var reportedCommands: Set<String>
+    /// Open connections older than this are not reused (``MailConnectionReuse``).
+    public var connectionsSince: ContinuousClock.Instant?
 
     public init(
         url: String, mailFrom: String, recipients: [String], username: String?, password: String?,
         requireTLS: Bool, caBundlePath: String?, message: Data, timeouts: TransferTimeouts,
-        reportedCommands: Set<String> = []
+        reportedCommands: Set<String> = [], connectionsSince: ContinuousClock.Instant? = nil
     ) {
         self.url = url
         self.mailFrom = mailFrom
@@ -41,6 +43,7 @@ public struct MailTransfer: Sendable {
         self.message = message
         self.timeouts = timeouts
         self.reportedCommands = reportedCommands
+        self.connectionsSince = connectionsSince
     }
 }
 

@@ -29,6 +29,7 @@ public final class ControlServer: @unchecked Sendable {
     private var connections: [Int: ControlConnection] = [:]
     private var connectionsAccepted = 0
     private var acceptingPaused = false
+    private var acceptFailures = AcceptFailureLog()
 
     /// A server for `configuration`; the default policy lets in root, this process's user and
     /// members of `configuration.controlGroup`.
@@ -113,14 +114,34 @@ public final class ControlServer: @unchecked Sendable {
                 case EAGAIN, EWOULDBLOCK: return
                 default:
                     // Out of descriptors: the listener stays readable; pause instead of spinning.
-                    logger.error("control socket cannot accept", metadata: ["errno": "\(errno)"])
+                    log(acceptFailures.failed(errno: errno, at: .now))
                     pauseAccepting()
                     return
                 }
             }
+            log(acceptFailures.accepted(at: .now))
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             admit(fd)
+        }
+    }
+
+    /// Logs what ``AcceptFailureLog`` says about a run of failed `accept` calls.
+    private func log(_ line: AcceptFailureLog.Line?) {
+        switch line {
+        case nil: return
+        case .first(let code):
+            logger.error(
+                "control socket cannot accept: \(String(cString: strerror(code))); new clients wait, tried again every 100 ms",
+                metadata: ["errno": "\(code)"])
+        case .stillFailing(let code, let failures, let seconds):
+            logger.error(
+                "control socket still cannot accept: \(String(cString: strerror(code)))",
+                metadata: ["errno": "\(code)", "accept.failures": "\(failures)", "accept.seconds": "\(seconds)"])
+        case .recovered(let failures, let seconds):
+            logger.notice(
+                "control socket accepting again",
+                metadata: ["accept.failures": "\(failures)", "accept.seconds": "\(seconds)"])
         }
     }
 

@@ -1,5 +1,6 @@
 import ConcertCore
 import ConcertProtocol
+import ConcertShared
 import Foundation
 
 /// The schedule and venue a `concert.add` or `concert.reschedule` asks for, checked: what is
@@ -14,7 +15,7 @@ struct ConcertChangeRequest {
     mutating func newSchedule(start: String, end: String?) throws(ControlError) -> ConcertSchedule {
         let first = try Self.moment(start, field: "start")
         let last = try end.map { text throws(ControlError) in try Self.moment(text, field: "end") }
-        guard let last else { return Self.defaultEnd(from: first) }
+        guard let last else { return try Self.checkEnd(Self.defaultEnd(from: first)) }
         return try Self.schedule(from: first, to: last)
     }
 
@@ -23,6 +24,13 @@ struct ConcertChangeRequest {
     /// keeps the start. A date-only concert given a timed start has no length to keep: its end is
     /// two hours later, and `notes` says so.
     mutating func rescheduled(_ current: ConcertSchedule, start: String?, end: String?) throws(ControlError)
+        -> ConcertSchedule
+    {
+        let schedule = try movedSchedule(current, start: start, end: end)
+        return schedule == current ? schedule : try Self.checkEnd(schedule)
+    }
+
+    private mutating func movedSchedule(_ current: ConcertSchedule, start: String?, end: String?) throws(ControlError)
         -> ConcertSchedule
     {
         let first = try start.map { text throws(ControlError) in try Self.moment(text, field: "start") }
@@ -69,23 +77,45 @@ struct ConcertChangeRequest {
         }
     }
 
-    /// The venue after a change: `venue` for both languages unless `venueEn` is given; `venueEn`
-    /// alone replaces the English name and keeps the Korean one.
+    /// The venue after a change, each name trimmed: `venue` replaces the Korean name and
+    /// `venueEn` the English one, and a name not given stays. A concert without a venue (or a new
+    /// one) given one name only uses it for both languages.
     static func venue(ko: String?, en: String?, current: LocalizedText?) throws(ControlError) -> LocalizedText? {
         let ko = try ko.map { text throws(ControlError) in try nonEmpty(text, field: "venue") }
         let en = try en.map { text throws(ControlError) in try nonEmpty(text, field: "venue_en") }
         switch (ko, en) {
         case (nil, nil): return current
-        case (let ko?, nil): return LocalizedText(ko: ko, en: ko)
+        case (let ko?, nil): return LocalizedText(ko: ko, en: current?.en ?? ko)
         case (let ko?, let en?): return LocalizedText(ko: ko, en: en)
         case (nil, let en?): return LocalizedText(ko: current?.ko ?? en, en: en)
         }
     }
 
-    private static func nonEmpty(_ text: String, field: String) throws(ControlError) -> String {
+    /// A one-line name (title, venue, speaker, city) trimmed: refused when empty or when it holds a
+    /// control character, which would break a subject line, a table row or a terminal.
+    static func nonEmpty(_ text: String, field: String) throws(ControlError) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalidInput("the \(field) is empty", field: field) }
+        if let scalar = trimmed.firstControlCharacter {
+            throw .invalidInput(
+                "the \(field) holds the control character \(scalar.codePointName); give it on one line without control characters",
+                field: field)
+        }
         return trimmed
+    }
+
+    /// Refuses a schedule that ends after the last year dates may have (2099, Korea time): an
+    /// end two hours after a start late on 31 December 2099, or moved along with its start.
+    static func checkEnd(_ schedule: ConcertSchedule) throws(ControlError) -> ConcertSchedule {
+        let lastDay: LocalDate =
+            switch schedule {
+            case .timed(_, let end): KoreaTime.localDate(of: end)
+            case .dateOnly(_, let last): last
+            }
+        guard !ParamRange.year.contains(lastDay.year) else { return schedule }
+        throw .invalidInput(
+            "the concert would end on \(lastDay), outside the years \(ParamRange.year.lowerBound) to \(ParamRange.year.upperBound) (Korea time): give an earlier start or end",
+            field: "end")
     }
 
     /// Two hours: the length of a timed concert added or moved without an end.

@@ -18,16 +18,21 @@ extension DaemonControlHandler {
             guard !params.cities.isEmpty else {
                 throw ControlError.invalidInput("name at least one city", field: "cities")
             }
-            let cities = try params.cities.map { try resolveCity($0, field: "cities", daemon: daemon).id }
-            let title = params.title.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !title.isEmpty else { throw ControlError.invalidInput("the title is empty", field: "title") }
+            let cities = try params.cities.map {
+                try resolveCity(try ConcertChangeRequest.nonEmpty($0, field: "cities"), field: "cities", daemon: daemon)
+                    .id
+            }
+            let title = try ConcertChangeRequest.nonEmpty(params.title, field: "title")
+            let speaker = try params.speaker.map { text throws(ControlError) in
+                try ConcertChangeRequest.nonEmpty(text, field: "speaker")
+            }
             var request = ConcertChangeRequest()
             let schedule = try request.newSchedule(start: params.start, end: params.end)
             let id = try uniqueConcertID(city: cities[0], schedule: schedule, daemon: daemon)
             let concert = Concert(
                 id: id, cities: cities, title: LocalizedText(ko: title, en: title),
                 venue: try ConcertChangeRequest.venue(ko: params.venue, en: params.venueEn, current: nil),
-                speaker: params.speaker.map {
+                speaker: speaker.map {
                     Speaker(
                         affiliation: LocalizedText(ko: "", en: ""), name: LocalizedText(ko: $0, en: $0),
                         role: LocalizedText(ko: "", en: ""))
@@ -145,6 +150,11 @@ extension DaemonControlHandler {
                 cancelled
                 ? "; \(subject) of its cities had heard nothing of it and \(others == 1 ? "is" : "are") told nothing (their reminders are skipped)"
                 : "; \(subject) of its cities had heard nothing of it yet and \(others == 1 ? "gets" : "get") no notice: their reminders follow the new facts"
+        }
+        let sameInLanguage = changes.subscriptionsSameInLanguage
+        if sameInLanguage > 0 {
+            text +=
+                "; \(sameInLanguage == 1 ? "1 subscription" : "\(sameInLanguage) subscriptions") in the other language \(sameInLanguage == 1 ? "gets" : "get") no notice: nothing they read changed"
         }
         return [text + "; paused subscriptions are told nothing"]
     }

@@ -196,7 +196,7 @@ extension DaemonControlHandler {
             } catch let error as ControlError {
                 rejected.append(BulkRejectedLine(line: number, reason: error.message))
             } catch {
-                rejected.append(BulkRejectedLine(line: number, reason: "not a subscription object: \(error)"))
+                rejected.append(BulkRejectedLine(line: number, reason: SubscribeParams.importLineProblem(error)))
             }
         }
         return (accepted, rejected, warnings)

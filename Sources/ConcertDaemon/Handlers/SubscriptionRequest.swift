@@ -62,7 +62,8 @@ struct SubscriptionRequest {
                         "the \(format.name) format is not signed; --secret applies to generic", field: "secret")
                 }
                 if let problem = StandardWebhooks.problem(withSecret: given) {
-                    throw .invalidInput("invalid signing secret: \(problem)", field: "secret")
+                    // `problem` names the secret itself ("invalid webhook secret: ...").
+                    throw .invalidInput(problem, field: "secret")
                 }
             } else if format.needsSecret {
                 secret = StandardWebhooks.generateSecret()
@@ -79,6 +80,7 @@ struct SubscriptionRequest {
             do {
                 offsets = try (offsetLists ?? OffsetListMemo()).parse(before.joined(separator: ","))
             } catch {
+                if error.tooMany { throw .invalidParams(error.description, field: "before") }
                 throw .invalidInput(error.description, field: "before")
             }
         }

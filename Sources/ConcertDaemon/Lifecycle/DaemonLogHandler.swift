@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertShared
 import Foundation
 import Logging
 
@@ -106,9 +107,11 @@ public struct DaemonLogHandler: LogHandler {
         }
     }
 
-    /// Control characters written as escapes so that an event stays on one line.
+    /// Control characters written as escapes so that an event stays on one line; the other
+    /// characters a terminal would act on (C1 controls such as U+009B, bidirectional overrides,
+    /// line separators) as concertctl shows them (``TerminalEscaping``), for a daemon run from a shell.
     static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else { return text }
+        guard text.unicodeScalars.contains(where: TerminalEscaping.mustEscape) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -117,6 +120,8 @@ public struct DaemonLogHandler: LogHandler {
             case "\t": result += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7f:
                 result += String(format: "\\x%02x", scalar.value)
+            case _ where TerminalEscaping.mustEscape(scalar):
+                result += TerminalEscaping.escaped(String(scalar))
             default: result.unicodeScalars.append(scalar)
             }
         }

@@ -4,33 +4,50 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// The one-daemon-per-database lock: an exclusive `flock(2)` on a file beside the database,
-/// taken before the database is opened and held until the daemon stops (the kernel drops it
-/// when the process ends, however it ends).
+/// The one-daemon-per-database lock: exclusive `flock(2)` locks on the database file itself and on
+/// a lock file beside it, taken before the database is opened and held until the daemon stops (the
+/// kernel drops them when the process ends, however it ends).
 ///
 /// Two concertd on one database would each recover the other's sends and mark its pending
-/// reminders `missed` or `superseded`. The lock file lies beside the database's *resolved* path
-/// and `flock` locks the file's inode, so a second daemon reaching the same database through
-/// another path (a symlinked or bind-mounted state directory, a symlink to the database) meets
-/// the same lock. A separate file rather than a lock on the database itself: SQLite holds POSIX
-/// (`fcntl`) locks on the database, which the process loses the moment any descriptor of that
-/// file is closed, and a file of our own can name the holder's pid for the refusal.
+/// reminders `missed` or `superseded`, and two on one file by different paths would each keep a
+/// WAL of their own and corrupt it at the next checkpoint. So the lock is tied to the file, not to
+/// a path: `flock` locks an inode, and the daemon locks the database's own inode through a
+/// descriptor of its own. Any path that leads to that file, a symlink, a bind mount or a hard link
+/// in another state directory, meets the lock, and no file beside it can be removed to get past it.
 ///
-/// The file stays when the daemon stops: removing it would let a daemon that had opened the old
-/// file hold a lock nobody else sees.
+/// SQLite's own locks on the database are POSIX (`fcntl`) record locks, a lock type Linux keeps
+/// apart from `flock`: the two never block each other, so the daemon's SQLite connections (and an
+/// administrator's `sqlite3` reading beside it) work as before. But a process loses every POSIX
+/// lock it holds on a file the moment it closes *any* descriptor of that file, so the database's
+/// descriptor is only unlocked at ``release()`` and closed when this object goes away, after the
+/// daemon has stopped. (On NFS, where Linux emulates `flock` with POSIX locks, the two would meet;
+/// SQLite's WAL mode, which the daemon uses, does not work over a network file system anyway.)
+///
+/// The lock file `NAME.lock` beside the database's *resolved* path holds the pid of the daemon for
+/// the refusal and guards the path: a file renamed over the running daemon's database is another
+/// inode, but its WAL and shared-memory files would be the running daemon's. A second daemon meeting
+/// the database's lock without a pid in the lock file (a hard link elsewhere, a removed lock file)
+/// finds the holder's pid in `/proc/locks`. The lock file stays when the daemon stops.
 final class DatabaseLock: @unchecked Sendable {
-    // @unchecked: `descriptor` is only touched under `mutex`.
+    // @unchecked: the descriptors are only touched under `mutex`.
     /// The lock file.
     let path: String
     private let mutex = NSLock()
     private var descriptor: Int32
+    /// A descriptor of the database file, locked with `flock` until ``release()``.
+    private var databaseDescriptor: Int32
+    private var databaseLocked = true
 
-    private init(path: String, descriptor: Int32) {
+    private init(path: String, descriptor: Int32, databaseDescriptor: Int32) {
         self.path = path
         self.descriptor = descriptor
+        self.databaseDescriptor = databaseDescriptor
     }
 
-    deinit { release() }
+    deinit {
+        release()
+        if databaseDescriptor >= 0 { close(databaseDescriptor) }
+    }
 
     /// The lock file of the database at `databasePath`: `NAME.lock` beside the file the path
     /// resolves to (its directory resolved when the database does not exist yet).
@@ -42,43 +59,99 @@ final class DatabaseLock: @unchecked Sendable {
         return (base as NSString).appendingPathComponent(name) + ".lock"
     }
 
-    /// Takes the lock of the database at `databasePath`, creating its directory (0700) and the
-    /// lock file (0600) when missing, and writes this process's pid into the file.
+    /// Takes the lock of the database at `databasePath`: creates its directory (0700) and the lock
+    /// file (0600) when missing, locks the lock file, then the database file (created empty, 0600,
+    /// when missing: SQLite takes an empty file for a new database), and writes this process's pid
+    /// into the lock file.
     ///
-    /// Throws `.anotherDaemon` naming the holder's pid when another process holds it,
+    /// Throws `.anotherDaemon` naming the holder's pid when another process holds either lock,
     /// `.temporarilyUnavailable` when the disk is full or descriptors or memory are short, and
-    /// `.configuration` when the state directory cannot be used (not writable, not a directory).
+    /// `.configuration` when the state directory or the database path cannot be used.
     static func acquire(databasePath: String) throws(Daemon.StartupError) -> DatabaseLock {
         let directory = (databasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try createDirectories(directory)
         }
         let path = lockPath(forDatabaseAt: databasePath)
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw failure("cannot open the lock file \(path)", errno: errno) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            defer { close(fd) }
-            guard code == EWOULDBLOCK else { throw failure("cannot lock \(path)", errno: code) }
-            let holder = holderPID(fd).map { " (pid \($0))" } ?? ""
-            throw Daemon.StartupError(
+        let fd = try lockedFile(at: path, flags: O_RDWR | O_NOFOLLOW) { fd in
+            let holder = (holderPID(fd) ?? flockHolder(of: fd)).map { " (pid \($0))" } ?? ""
+            return Daemon.StartupError(
                 .anotherDaemon,
                 "another concertd\(holder) holds \(path), the lock of the database \(databasePath); "
                     + "stop it first: two daemons on one database would each take the other's reminders")
+        }
+        let databaseFD: Int32
+        do {
+            databaseFD = try lockedFile(at: databasePath, flags: O_RDONLY) { databaseFD in
+                let holder = flockHolder(of: databaseFD).map { " (pid \($0))" } ?? ""
+                return Daemon.StartupError(
+                    .anotherDaemon,
+                    "another concertd\(holder) holds the database \(databasePath) (the same file, by whatever "
+                        + "path or hard link); stop it first: two daemons on one database would each take the "
+                        + "other's reminders and damage its write-ahead log")
+            }
+        } catch {
+            close(fd)
+            throw error
         }
         let pid = Array("\(getpid())\n".utf8)
         let written = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         let code = written < 0 ? errno : ENOSPC  // a short write: the disk filled up
         guard written == pid.count, ftruncate(fd, off_t(pid.count)) == 0 else {
+            let truncateCode = errno
             close(fd)
-            throw failure("cannot write this process's pid into \(path)", errno: written == pid.count ? errno : code)
+            close(databaseFD)
+            throw failure(
+                "cannot write this process's pid into \(path)", errno: written == pid.count ? truncateCode : code)
         }
-        return DatabaseLock(path: path, descriptor: fd)
+        return DatabaseLock(path: path, descriptor: fd, databaseDescriptor: databaseFD)
     }
 
-    /// Drops the lock (the file stays). Safe to call twice.
+    /// Opens `path` (creating it, 0600, when missing) and takes an exclusive `flock` on it, then
+    /// checks that the path still names the locked file (it was not removed or replaced between
+    /// the `open` and the `flock`), trying again when it does not. Refuses anything but a regular
+    /// file; `O_NONBLOCK` so that a FIFO at the path is refused instead of waiting for a writer.
+    private static func lockedFile(
+        at path: String, flags: Int32, refusal: (Int32) -> Daemon.StartupError
+    ) throws(Daemon.StartupError) -> Int32 {
+        for _ in 0..<5 {
+            let fd = open(path, flags | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o600)
+            guard fd >= 0 else { throw failure("cannot open \(path)", errno: errno) }
+            var opened = stat()
+            guard fstat(fd, &opened) == 0, opened.st_mode & S_IFMT == S_IFREG else {
+                close(fd)
+                throw Daemon.StartupError(.configuration, "\(path) is not a regular file")
+            }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                let code = errno
+                defer { close(fd) }
+                guard code == EWOULDBLOCK else { throw failure("cannot lock \(path)", errno: code) }
+                throw refusal(fd)
+            }
+            var locked = stat()
+            var named = stat()
+            guard fstat(fd, &locked) == 0 else {
+                let code = errno
+                close(fd)
+                throw failure("cannot read the status of \(path)", errno: code)
+            }
+            if stat(path, &named) == 0, named.st_dev == locked.st_dev, named.st_ino == locked.st_ino {
+                return fd
+            }
+            close(fd)
+        }
+        throw Daemon.StartupError(
+            .temporarilyUnavailable, "\(path) was replaced each time it was locked: another program keeps renaming it")
+    }
+
+    /// Drops both locks (the lock file stays; the database's descriptor stays open until this
+    /// object goes away, see above). Safe to call twice.
     func release() {
         mutex.withLock {
+            if databaseLocked, databaseDescriptor >= 0 {
+                flock(databaseDescriptor, LOCK_UN)
+                databaseLocked = false
+            }
             guard descriptor >= 0 else { return }
             close(descriptor)
             descriptor = -1
@@ -92,6 +165,30 @@ final class DatabaseLock: @unchecked Sendable {
         guard count > 0 else { return nil }
         let text = String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return Int32(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The pid of the process holding a `flock` on the file open at `fd`, as `/proc/locks` lists it
+    /// (`3: FLOCK  ADVISORY  WRITE 7587 fe:00:16220273 0 EOF`: pid, device major:minor in hex,
+    /// inode); `nil` when the table cannot be read or the holder is in another pid namespace.
+    static func flockHolder(of fd: Int32) -> Int32? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, let table = FileManager.default.contents(atPath: "/proc/locks") else {
+            return nil
+        }
+        let device = UInt64(info.st_dev)
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        for line in String(decoding: table, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            // A blocked waiter's line reads `1: -> FLOCK ...`; the holder's has FLOCK second.
+            guard fields.count >= 6, fields[1] == "FLOCK", fields[3] == "WRITE" else { continue }
+            let file = fields[5].split(separator: ":")
+            guard file.count == 3, UInt64(file[0], radix: 16) == major, UInt64(file[1], radix: 16) == minor,
+                UInt64(file[2]) == UInt64(info.st_ino), let pid = Int32(fields[4]), pid > 0
+            else { continue }
+            return pid
+        }
+        return nil
     }
 
     /// Creates `directory` and its missing parents, mode 0700.

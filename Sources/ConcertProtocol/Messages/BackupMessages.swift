@@ -44,8 +44,14 @@ public struct BackupReadParams: ControlParams, Hashable {
     /// `offset` is not negative and `length` in 1 to ``maximumLength``; the daemon checks `offset`
     /// against the copy's size.
     public func checkRanges() throws(ControlError) {
-        try ParamRange.check(offset, in: 0...Int64.max, field: "offset")
+        try ParamRange.check(offset, in: Self.offsetRange, field: "offset")
         try ParamRange.check(length, in: 1...Self.maximumLength, field: "length")
+    }
+
+    static let offsetRange: ClosedRange<Int64> = 0...Int64.max
+
+    public static var integerRanges: [String: ClosedRange<Int64>] {
+        ["offset": offsetRange, "length": ParamRange.wide(1...maximumLength)]
     }
 }
 

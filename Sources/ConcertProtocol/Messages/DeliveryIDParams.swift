@@ -10,4 +10,6 @@ public struct DeliveryIDParams: ControlParams, Hashable {
     public func checkRanges() throws(ControlError) {
         try ParamRange.check(id, in: ParamRange.deliveryID, field: "id")
     }
+
+    public static var integerRanges: [String: ClosedRange<Int64>] { ["id": ParamRange.deliveryID] }
 }

@@ -32,6 +32,10 @@ public struct SubscribeBulkStageParams: ControlParams, Hashable {
         let last = ParamRange.lineNumber.upperBound - max(0, lines.count - 1)
         try ParamRange.check(firstLine, in: ParamRange.lineNumber.lowerBound...last, field: "first_line")
     }
+
+    public static var integerRanges: [String: ClosedRange<Int64>] {
+        ["first_line": ParamRange.wide(ParamRange.lineNumber)]
+    }
 }
 
 /// The result of `subscribe.bulk.stage`: the batch, how many subscriptions it holds, and the lines

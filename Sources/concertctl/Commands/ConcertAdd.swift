@@ -15,22 +15,25 @@ extension ConcertCtl.Concert {
             help: "Cities whose subscribers are reminded; the first one hosts it.")
         var cities: [String] = []
 
-        @Option(help: "The concert's title.")
+        @Option(parsing: .unconditional, help: "The concert's title.")
         var title: String
 
-        @Option(help: "Start: 2019-11-02T14:00, 2019-11-02T14:00+09:00, or a date when the time is not announced.")
+        @Option(
+            parsing: .unconditional,
+            help: "Start: 2019-11-02T14:00, 2019-11-02T14:00+09:00, or a date when the time is not announced.")
         var start: String
 
-        @Option(help: "End, in the same form as --start.")
+        @Option(parsing: .unconditional, help: "End, in the same form as --start.")
         var end: String?
 
-        @Option(help: "Where it takes place, used for both languages unless --venue-en is given.")
+        @Option(
+            parsing: .unconditional, help: "Where it takes place, used for both languages unless --venue-en is given.")
         var venue: String?
 
-        @Option(help: "The venue's English name.")
+        @Option(parsing: .unconditional, help: "The venue's English name.")
         var venueEn: String?
 
-        @Option(help: "Who speaks.")
+        @Option(parsing: .unconditional, help: "Who speaks.")
         var speaker: String?
 
         func validate() throws {

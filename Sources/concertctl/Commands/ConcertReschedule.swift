@@ -18,16 +18,24 @@ extension ConcertCtl.Concert {
         @Argument(help: "The concert's id.")
         var id: String
 
-        @Option(help: "New start, as for `concert add`; the end moves with it unless --end is given.")
+        @Option(
+            parsing: .unconditional,
+            help: "New start, as for `concert add`; the end moves with it unless --end is given.")
         var start: String?
 
-        @Option(help: "New end, in the same form as the start (a date when the time is not announced).")
+        @Option(
+            parsing: .unconditional,
+            help: "New end, in the same form as the start (a date when the time is not announced).")
         var end: String?
 
-        @Option(help: "New venue, used for both languages unless --venue-en is given.")
+        @Option(
+            parsing: .unconditional,
+            help: "The venue's new Korean name; the English name stays unless --venue-en is given.")
         var venue: String?
 
-        @Option(help: "The venue's English name.")
+        @Option(
+            parsing: .unconditional,
+            help: "The venue's new English name; the Korean name stays unless --venue is given.")
         var venueEn: String?
 
         func validate() throws {

@@ -8,7 +8,7 @@ extension ConcertCtl {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Only concerts of this city (an id or a name from `cities`).")
+        @Option(parsing: .unconditional, help: "Only concerts of this city (an id or a name from `cities`).")
         var city: String?
 
         @Flag(help: "Past and cancelled concerts too.")

@@ -12,10 +12,10 @@ extension ConcertCtl {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Only deliveries in this state.")
+        @Option(parsing: .unconditional, help: "Only deliveries in this state.")
         var state: State?
 
-        @Option(help: "Only deliveries of this subscription.")
+        @Option(parsing: .unconditional, help: "Only deliveries of this subscription.")
         var subscription: String?
 
         @Option(parsing: .unconditional, help: "At most this many (default: all).", transform: InputChecks.limit)

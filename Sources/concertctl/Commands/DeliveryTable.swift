@@ -1,10 +1,27 @@
 import ConcertProtocol
 
 extension PagedTable {
-    /// The table of `upcoming` and `deliveries`.
+    /// The table of `deliveries`.
     ///
     /// WHEN is the next attempt of a row being retried, or the moment a row was sent, failed or
     /// skipped; REPLY the receiver's answer to the last attempt.
+    /// The table of `upcoming`: rows not finished yet, so no WHEN column; a row being retried
+    /// says its next attempt in STATE.
+    static func upcoming() -> PagedTable {
+        PagedTable("ID", "DUE", "STATE", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT")
+    }
+
+    /// The cells of `upcoming`, one row each, for ``upcoming()``.
+    static func upcomingRows(_ deliveries: [DeliveryInfo]) -> [[String]] {
+        deliveries.map { delivery in
+            let state = delivery.state + (delivery.nextAttempt.map { " (next \(Display.time($0)))" } ?? "")
+            return [
+                String(delivery.id), Display.time(delivery.due), state, delivery.kind, Display.offset(delivery),
+                delivery.subscription, delivery.concert,
+            ]
+        }
+    }
+
     static func deliveries(showErrors: Bool) -> PagedTable {
         showErrors
             ? PagedTable(
@@ -17,10 +34,12 @@ extension PagedTable {
     static func rows(_ deliveries: [DeliveryInfo], showErrors: Bool) -> [[String]] {
         deliveries.map { delivery in
             let when =
-                delivery.nextAttempt.map { "next " + Display.time($0) } ?? delivery.finished.map(Display.time) ?? ""
+                delivery.nextAttempt.map { "next " + Display.time($0) } ?? delivery.finished.map { Display.time($0) }
+                ?? ""
             var cells = [
                 String(delivery.id), Display.time(delivery.due),
-                delivery.state + (delivery.reason.map { " (\($0))" } ?? ""), when, delivery.kind, delivery.offset,
+                delivery.state + (delivery.reason.map { " (\($0))" } ?? ""), when, delivery.kind,
+                Display.offset(delivery),
                 delivery.subscription, delivery.concert,
             ]
             if showErrors { cells += [String(delivery.attempts), delivery.reply ?? "", delivery.lastError ?? ""] }

@@ -8,13 +8,13 @@ extension ConcertCtl {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Window start (default: the daemon's now).")
+        @Option(parsing: .unconditional, help: "Window start (default: the daemon's now).")
         var from: String?
 
-        @Option(help: "Window end (default: seven days after --from).")
+        @Option(parsing: .unconditional, help: "Window end (default: seven days after --from).")
         var to: String?
 
-        @Option(help: "Only reminders of this city's concerts.")
+        @Option(parsing: .unconditional, help: "Only reminders of this city's concerts.")
         var city: String?
 
         @Option(parsing: .unconditional, help: "At most this many (default: all).", transform: InputChecks.limit)

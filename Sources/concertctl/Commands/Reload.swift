@@ -11,7 +11,7 @@ extension ConcertCtl {
 
         func run(in context: CommandContext) async throws {
             let (result, raw) = try await call(ControlMethods.reload, NoParams(), in: context)
-            emit(raw, in: context) { context.output.line("reloaded: \(result.summary)") }
+            emit(raw, in: context) { context.output.line("\(result.summary)") }
             for warning in result.warnings { context.output.warning("\(warning)") }
         }
     }

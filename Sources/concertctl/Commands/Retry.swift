@@ -8,12 +8,8 @@ extension ConcertCtl {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The delivery's id (see `deliveries`).")
+        @Argument(help: "The delivery's id (see `deliveries`).", transform: InputChecks.deliveryID)
         var id: Int64
-
-        func validate() throws {
-            guard id > 0 else { throw ValidationError("a delivery id is a positive number") }
-        }
 
         func run(in context: CommandContext) async throws {
             let (result, raw) = try await call(ControlMethods.retry, DeliveryIDParams(id: id), in: context)

@@ -20,7 +20,7 @@ extension ConcertCtl {
                 )
                 let clock = status.clock
                 out.line(
-                    "clock          \(clock.now)\(clock.shifted ? "  SHIFTED, rate \(Display.number(clock.rate))x" : "")"
+                    "clock          \(Display.time(clock.now, seconds: true))\(clock.shifted ? "  SHIFTED, rate \(Display.number(clock.rate))x" : "")"
                 )
                 out.line("concerts       \(Display.counts(status.counts.concerts))")
                 out.line("subscriptions  \(Display.counts(status.counts.subscriptions))")
@@ -41,7 +41,7 @@ extension ConcertCtl {
                 }
                 if let next = status.nextDue {
                     out.line(
-                        "next due       \(Display.time(next.due))  \(next.subscription)  \(next.concert) (\(next.offset) before)"
+                        "next due       \(Display.time(next.due))  \(next.subscription)  \(next.concert) (\(Display.what(next)))"
                     )
                 } else {
                     out.line("next due       nothing scheduled")

@@ -27,34 +27,35 @@ extension ConcertCtl {
         @Argument(help: "City ids or names (see `cities`).")
         var cities: [String] = []
 
-        @Option(help: "Send reminders to this email address.")
+        @Option(parsing: .unconditional, help: "Send reminders to this email address.")
         var email: String?
 
-        @Option(help: "Send reminders to this webhook URL.")
+        @Option(parsing: .unconditional, help: "Send reminders to this webhook URL.")
         var webhook: String?
 
-        @Option(help: "The webhook's payload format (generic, slack, discord, …).")
+        @Option(parsing: .unconditional, help: "The webhook's payload format (generic, slack, discord, …).")
         var format: String?
 
-        @Option(help: "The signing secret of a generic webhook (default: generated).")
+        @Option(parsing: .unconditional, help: "The signing secret of a generic webhook (default: generated).")
         var secret: String?
 
-        @Option(help: "When to remind, before each concert: a list such as 7d,1d,1h.")
+        @Option(parsing: .unconditional, help: "When to remind, before each concert: a list such as 7d,1d,1h.")
         var before: String?
 
-        @Option(help: "The language of the messages.")
+        @Option(parsing: .unconditional, help: "The language of the messages.")
         var lang: Language?
 
-        @Option(help: "A note for administrators, shown in listings.")
+        @Option(parsing: .unconditional, help: "A note for administrators, shown in listings.")
         var label: String?
 
         @Flag(help: "Do not send a confirmation message.")
         var quiet = false
 
-        @Option(help: "Import subscriptions from a file of JSON lines.", completion: .file())
+        @Option(parsing: .unconditional, help: "Import subscriptions from a file of JSON lines.", completion: .file())
         var from: String?
 
         @Option(
+            parsing: .unconditional,
             help: "With --from: a new file to write the generated signing secrets to (mode 0600).",
             completion: .file())
         var secretsFile: String?
@@ -70,9 +71,8 @@ extension ConcertCtl {
                 else {
                     throw ValidationError("--from takes no cities or other subscription options: the file has them")
                 }
-                guard FileManager.default.isReadableFile(atPath: from) else {
-                    throw ValidationError("cannot read --from file '\(from)'")
-                }
+                guard !from.isEmpty else { throw ValidationError("--from is empty") }
+                // Whether the file can be read is found when it is read (exit 66, not a usage error).
                 return
             }
             guard !cities.isEmpty else { throw ValidationError("name at least one city (or --from FILE)") }

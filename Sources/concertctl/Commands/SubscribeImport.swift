@@ -17,9 +17,9 @@ extension ConcertCtl.Subscribe {
     func importFile(_ path: String, in context: CommandContext) async throws {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try InputFile.text(at: path, option: "--from")
         } catch {
-            context.output.error("cannot read \(path) as UTF-8 text")
+            context.output.error("\(error.message)")
             throw ExitCode(66)
         }
         var lines = ImportChunks.lines(of: text)
@@ -212,7 +212,16 @@ extension ConcertCtl.Subscribe {
             throw ImportStop(message: "\(error.message)", exit: ExitCode(74), storedNothing: true)
         }
         var committed = try await commit(batch, staged: staged, progress: progress, in: context)
-        // The commit refuses lines that repeat a subscription made since they were staged: with the stages' rejections.
+        // The commit refuses lines that repeat a subscription made since they were staged: their
+        // secrets, written when staged, belong to no subscription.
+        do {
+            try secrets?.dropEntries(ofLines: Set(committed.rejected.map(\.line)))
+        } catch {
+            context.output.error(
+                "\(error.message); the secrets of lines \(committed.rejected.map { String($0.line) }.joined(separator: ", ")) in it belong to no subscription"
+            )
+        }
+        // With the stages' rejections.
         committed.rejected = (rejected + committed.rejected).sorted { $0.line < $1.line }
         committed.warnings = warnings + committed.warnings
         return committed

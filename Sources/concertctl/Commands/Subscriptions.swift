@@ -8,7 +8,7 @@ extension ConcertCtl {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Only subscriptions that include this city.")
+        @Option(parsing: .unconditional, help: "Only subscriptions that include this city.")
         var city: String?
 
         @Option(parsing: .unconditional, help: "At most this many (default: all).", transform: InputChecks.limit)

@@ -12,11 +12,11 @@ extension ConcertCtl {
         var limit: Int?
 
         func run(in context: CommandContext) async throws {
-            var table = PagedTable.deliveries(showErrors: false)
+            var table = PagedTable.upcoming()
             let listed = try await listPages(ControlMethods.upcoming, UpcomingParams(), in: context) {
                 deliveries, before in
                 if !deliveries.isEmpty {
-                    context.output.line(table.render(PagedTable.rows(deliveries, showErrors: false), before: before))
+                    context.output.line(table.render(PagedTable.upcomingRows(deliveries), before: before))
                 }
             }
             if listed == 0 && !global.json { context.output.line("nothing scheduled") }

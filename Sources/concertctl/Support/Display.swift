@@ -4,11 +4,29 @@ import ConcertProtocol
 enum Display {
     /// `2019-10-29T14:00:00+09:00` as `2019-10-29 14:00`: tables are read in Korea time. Other
     /// values (dates, other offsets) are shown as they are.
-    static func time(_ iso: String) -> String {
+    static func time(_ iso: String, seconds: Bool = false) -> String {
         guard iso.count >= 16, iso.hasSuffix("+09:00") else { return iso }
         let characters = Array(iso)
         guard characters[10] == "T" else { return iso }
-        return String(characters[0..<10]) + " " + String(characters[11..<16])
+        let end = seconds && iso.count >= 25 && characters[16] == ":" ? 19 : 16
+        return String(characters[0..<10]) + " " + String(characters[11..<end])
+    }
+
+    /// What a delivery is, in a few words: `1d before` for a reminder, `change notice`,
+    /// `confirmation`… (a notice has no offset).
+    static func what(_ delivery: DeliveryInfo) -> String {
+        switch delivery.kind {
+        case "reminder": "reminder \(delivery.offset) before"
+        case "new_concert": "new concert notice"
+        case "change": "change notice"
+        case "cancellation": "cancellation notice"
+        default: delivery.kind
+        }
+    }
+
+    /// The OFFSET cell of a delivery: only a reminder has one.
+    static func offset(_ delivery: DeliveryInfo) -> String {
+        delivery.kind == "reminder" ? delivery.offset : "-"
     }
 
     static func text(_ text: BilingualText?, korean: Bool) -> String {
@@ -56,7 +74,14 @@ enum Display {
         return "\(done): \(time(concert.start)) – \(time(concert.end))\(venue); \(queued)"
     }
 
+    /// `count` and `noun`, in the plural unless `count` is 1: `-ies` after a consonant and `y`
+    /// (`tries`), `-es` after `s`, `x`, `ch` and `sh` (`addresses`), else `-s`.
     static func plural(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
+        guard count != 1 else { return "\(count) \(noun)" }
+        if noun.hasSuffix("y"), let before = noun.dropLast().last, !"aeiou".contains(before) {
+            return "\(count) \(noun.dropLast())ies"
+        }
+        if ["s", "x", "ch", "sh"].contains(where: noun.hasSuffix) { return "\(count) \(noun)es" }
+        return "\(count) \(noun)s"
     }
 }

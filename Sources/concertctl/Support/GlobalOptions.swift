@@ -3,22 +3,31 @@ import ConcertProtocol
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
+    // `.unconditional` here and on every option that takes a value: a value beginning with `-`
+    // (`-1`, `-1d`) is the option's value to check and name, not another option ("Missing value").
     @Option(
-        name: .long, help: "The daemon's control socket (default: $CONCERTD_SOCKET, else the daemon's default path).",
+        name: .long, parsing: .unconditional,
+        help: "The daemon's control socket (default: $CONCERTD_SOCKET, else the daemon's default path).",
         completion: .file())
     var socket: String?
 
     @Flag(name: .long, help: "Print the daemon's answer as one JSON document instead of text.")
     var json = false
 
-    // `.unconditional`: `--timeout -1` is a wrong value to name, not a missing one.
+    // Optional, with the default applied in `timeout`: ArgumentParser would show an initial value
+    // again after the help's own "(default 60)", as "(default: 60.0)".
     @Option(
-        name: .long, parsing: .unconditional,
+        name: .customLong("timeout"), parsing: .unconditional,
         help: """
             Seconds to wait for the daemon's reply, from 0.1 to 3600 (default 60). Long work (an import's \
             commit, a backup) waits as long as the daemon keeps answering within this time.
             """)
-    var timeout: Double = 60
+    var timeoutOption: Double?
+
+    /// `--timeout`, or its default.
+    var timeout: Double { timeoutOption ?? Self.defaultTimeout }
+
+    static let defaultTimeout: Double = 60
 
     /// The range of `--timeout`: no `0` for "wait forever", which would hide a daemon that hangs.
     static let timeoutRange: ClosedRange<Double> = 0.1...3600

@@ -1,3 +1,5 @@
+import ConcertShared
+
 /// Text for a person at a terminal: what concertctl itself writes is kept as it is, and every
 /// value put into it (a label, a title, a line of an import file, the daemon's messages) is shown
 /// with its control characters escaped (see ``TerminalEscaping``).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConcertProtocol
 import Foundation
 
 /// Checks of command-line values made before anything is sent, so a typo costs no round trip.
@@ -88,12 +89,12 @@ enum InputChecks {
         }
     }
 
-    /// The value of a numeric option that counts something (`--limit`): a whole number in `range`.
+    /// The value of a numeric option or argument (`--limit`, a delivery id): a whole number in `range`.
     ///
     /// Used as the option's `transform`, with `parsing: .unconditional` so that `-3` reaches it
     /// instead of being taken for an option ("Missing value").
-    static func count(_ text: String, in range: ClosedRange<Int>) throws -> Int {
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+    static func count<Number: FixedWidthInteger>(_ text: String, in range: ClosedRange<Number>) throws -> Number {
+        guard let value = Number(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
             // ArgumentParser says which value of which option before this.
             throw ValidationError("it must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -103,6 +104,11 @@ enum InputChecks {
     /// `--limit` of the listings.
     static func limit(_ text: String) throws -> Int {
         try count(text, in: 1...ListingPaging.maximumLimit)
+    }
+
+    /// A delivery id (`retry ID`), in the protocol's range.
+    static func deliveryID(_ text: String) throws -> Int64 {
+        try count(text, in: ParamRange.deliveryID)
     }
 
     /// A non-empty id.

@@ -67,6 +67,69 @@ final class SecretsFile {
         }
     }
 
+    /// Takes out the entries of `lines`, which the commit rejected after their chunks were
+    /// staged: their secrets belong to no subscription. The rest is copied to a new 0600 file
+    /// beside this one (`O_EXCL`), flushed to disk and renamed over it, a line at a time.
+    func dropEntries(ofLines lines: Set<Int>) throws(Failure) {
+        guard !lines.isEmpty else { return }
+        func failure(_ what: String) -> Failure {
+            Failure(message: "cannot \(what) --secrets-file \(path): \(String(cString: strerror(errno)))")
+        }
+        let reading = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard reading >= 0, let input = fdopen(reading, "r") else { throw failure("read") }
+        defer { fclose(input) }
+        let temporary = path + ".kept"
+        let copy = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard copy >= 0 else { throw failure("rewrite") }
+        fchmod(copy, 0o600)
+        var kept = 0
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
+        while true {
+            let length = getline(&buffer, &capacity, input)
+            guard length > 0, let buffer else { break }
+            let line = UnsafeRawBufferPointer(start: buffer, count: length)
+            if let number = Self.lineNumber(of: line), lines.contains(number) { continue }
+            var offset = 0
+            while offset < length {
+                let written = Glibc.write(copy, line.baseAddress! + offset, length - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    let error = failure("rewrite")
+                    close(copy)
+                    unlink(temporary)
+                    throw error
+                }
+                offset += written
+            }
+            kept += 1
+        }
+        guard fsync(copy) == 0, rename(temporary, path) == 0 else {
+            let error = failure("rewrite")
+            close(copy)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        descriptor = copy
+        count = kept
+    }
+
+    /// The `line` of an entry written by ``write(_:)`` (`{"line":7,…`), or `nil`.
+    private static func lineNumber(of entry: UnsafeRawBufferPointer) -> Int? {
+        let prefix = Array("{\"line\":".utf8)
+        guard entry.count > prefix.count, entry.prefix(prefix.count).elementsEqual(prefix) else { return nil }
+        var value = 0
+        for byte in entry.dropFirst(prefix.count) {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            value = times + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
     /// Deletes the file: the import it was made for stored nothing, so its secrets belong to no
     /// subscription.
     func remove() {

@@ -1,3 +1,5 @@
+import ConcertShared
+
 /// Columns aligned for a terminal, counting Hangul and other wide characters as two cells.
 ///
 /// Cells are values (labels, titles, the daemon's messages): they are escaped

@@ -231,3 +231,63 @@ struct ConfigurationLoaderTests {
         #expect(text.contains("mail_from = 스마트시티 알림 <a@example.org>\n"))
     }
 }
+
+/// A number or duration too large (or negative) for its key is a value out of range, said with the
+/// key's range, not "not a whole number" or "not a duration".
+@Suite(.timeLimit(.minutes(1)))
+struct ConfigurationOutOfRangeTests {
+    static let integerKeys = DaemonConfiguration.keys.filter { $0.range?.lower.last?.isNumber == true }
+    static let durationKeys = DaemonConfiguration.keys.filter { $0.range?.lower.last?.isLetter == true }
+
+    @Test func everyBoundedKeyIsTested() {
+        #expect(
+            Self.integerKeys.count + Self.durationKeys.count
+                == DaemonConfiguration.keys.filter { $0.range != nil }.count)
+        #expect(Self.integerKeys.count >= 5 && Self.durationKeys.count >= 8)
+    }
+
+    @Test(arguments: integerKeys.map(\.name))
+    func aWholeNumberBeyondSixtyFourBitsIsOutOfRange(key: String) throws {
+        let range = try #require(DaemonConfiguration.keys.first { $0.name == key }?.range)
+        for value in ["9223372036854775808", "-9223372036854775809", "184467440737095516160000", "-1"] {
+            #expect(
+                problems(loading: "\(key) = \(value)\n") == [
+                    "/etc/concertd/concertd.conf:1: key '\(key)': \(value) is out of range: use \(range)"
+                ])
+        }
+    }
+
+    @Test(arguments: durationKeys.map(\.name))
+    func aDurationBeyondItsRangeIsOutOfRangeWhateverItsSize(key: String) throws {
+        let range = try #require(DaemonConfiguration.keys.first { $0.name == key }?.range)
+        for value in ["9223372036854775807s", "10000000000ms", "99999999999d", "-5s", "-9223372036854775808ms"] {
+            #expect(
+                problems(loading: "\(key) = \(value)\n") == [
+                    "/etc/concertd/concertd.conf:1: key '\(key)': \(value) is out of range: use \(range)"
+                ])
+        }
+    }
+
+    @Test func aNumberOfThousandsOfDigitsIsNamedByItsLengthNotRepeated() {
+        let digits = String(repeating: "9", count: 5000)
+        #expect(
+            problems(loading: "retry_max_attempts = \(digits)\n") == [
+                "/etc/concertd/concertd.conf:1: key 'retry_max_attempts': a number of 5000 digits is out of range: use 1 to 1000"
+            ])
+        #expect(
+            problems(loading: "http_timeout = \(digits)s\n") == [
+                "/etc/concertd/concertd.conf:1: key 'http_timeout': a number of 5000 digits is out of range: use 100ms to 1h"
+            ])
+    }
+
+    @Test func whatIsNotANumberStaysNotANumber() {
+        #expect(
+            problems(loading: "retry_max_attempts = 1e3\n") == [
+                "/etc/concertd/concertd.conf:1: key 'retry_max_attempts': '1e3' is not a whole number"
+            ])
+        #expect(
+            problems(loading: "http_timeout = 1.5s\n") == [
+                "/etc/concertd/concertd.conf:1: key 'http_timeout': '1.5s' is not a duration: write a whole number and a unit, such as 500ms, 30s, 5m, 2h or 1d"
+            ])
+    }
+}

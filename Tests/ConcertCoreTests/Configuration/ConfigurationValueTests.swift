@@ -50,6 +50,26 @@ struct ConfigurationValueTests {
         #expect(throws: ConfigurationValueError.self) { try Mailbox(parsing: "Name <not-an-address>") }
     }
 
+    @Test(arguments: [
+        "0001-01-01T00:00Z", "9999-12-31T23:59Z", "1999-12-31T14:59:59Z", "1999-12-31", "2100-01-01",
+        "2099-12-31T15:00Z", "1970-01-01T00:00+09:00",
+    ])
+    func aClockStartOutsideTheYearsOfConcertsIsOutOfRange(text: String) {
+        let error = #expect(throws: ConfigurationValueError.self) { try ClockShift.parseStart(text) }
+        #expect(
+            error?.message
+                == "'\(text)' is out of range: the clock may start from 2000-01-01T00:00+09:00 to 2099-12-31T23:59:59+09:00 (the years 2000 to 2099 in Korea, those of concert dates)"
+        )
+    }
+
+    @Test func aClockStartAtTheEdgesOfTheYearsOfConcertsIsKept() throws {
+        #expect(try KoreaTime.iso8601(ClockShift.parseStart("1999-12-31T15:00Z")) == "2000-01-01T00:00:00+09:00")
+        #expect(try KoreaTime.iso8601(ClockShift.parseStart("2000-01-01")) == "2000-01-01T00:00:00+09:00")
+        #expect(
+            try KoreaTime.iso8601(ClockShift.parseStart("2099-12-31T23:59:59+09:00")) == "2099-12-31T23:59:59+09:00")
+        #expect(try KoreaTime.iso8601(ClockShift.parseStart("2099-12-31T14:59Z")) == "2099-12-31T23:59:00+09:00")
+    }
+
     @Test func durationsReadAndWriteTheFileSyntax() {
         #expect(Duration(configurationText: "500ms") == .milliseconds(500))
         #expect(Duration(configurationText: " 2H ") == .seconds(7200))

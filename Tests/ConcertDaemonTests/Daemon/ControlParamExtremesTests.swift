@@ -77,7 +77,10 @@ import Testing
     static let refusedNumbers: [(String, String)] = [
         ("Int64.min", "-9223372036854775808"), ("-1", "-1"), ("0", "0"), ("2^63", "9223372036854775808"),
         ("1e300", "1e300"), ("a fraction", "1.5"), ("a string", #""7""#), ("-0.0", "-0.5"),
+        ("-2^63-1", "-9223372036854775809"),
     ]
+    /// Of ``refusedNumbers``, the whole numbers beyond 64 bits: answered with the member's range.
+    static let beyond64Bits: Set<String> = ["2^63", "1e300", "-2^63-1"]
     static let otherNumbers = ["1", "9223372036854775807", "10000", "10001", "1000000000", "4294967297"]
 
     /// Times before or after ``ParamRange/year``, in every form: `invalid_params`.
@@ -151,6 +154,12 @@ import Testing
                     tried += 1
                     #expect(reply.error?.code == .invalidParams, "\(method).\(member) = \(name): \(reply)")
                     #expect(reply.error?.field == member, "\(method).\(member) = \(name): \(reply)")
+                    if Self.beyond64Bits.contains(name) {
+                        let message = reply.error?.message ?? ""
+                        #expect(
+                            message.hasPrefix("params.\(member) is out of range: it must be a whole number from "),
+                            "\(method).\(member) = \(name): \(message)")
+                    }
                 }
                 for value in Self.otherNumbers {
                     let reply = try await send(handler, method.name, try params(method.base, member, raw: value))

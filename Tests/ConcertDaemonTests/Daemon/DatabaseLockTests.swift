@@ -66,6 +66,63 @@ import Testing
         #expect(error?.kind == .anotherDaemon)
     }
 
+    @Test func aHardLinkToTheDatabaseInAnotherStateDirectoryMeetsTheSameLock() throws {
+        let first = try TestDaemon()
+        defer { first.remove() }
+        let other = first.directory + "/linked-state"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: false)
+        try FileManager.default.linkItem(
+            atPath: first.stateDirectory + "/concertd.sqlite3", toPath: other + "/concertd.sqlite3")
+        let error = #expect(throws: Daemon.StartupError.self) { _ = try startSecond(stateDirectory: other) }
+        #expect(error?.kind == .anotherDaemon && error?.isTemporary == true)
+        #expect(error?.description.contains("another concertd (pid \(getpid())) holds the database") == true)
+        #expect(!FileManager.default.fileExists(atPath: other + "/concertd.sqlite3-wal"), "the database was not opened")
+    }
+
+    @Test func aDeletedLockFileDoesNotLetASecondDaemonOntoTheDatabase() throws {
+        let first = try TestDaemon()
+        defer { first.remove() }
+        try FileManager.default.removeItem(atPath: first.stateDirectory + "/concertd.sqlite3.lock")
+        let error = #expect(throws: Daemon.StartupError.self) {
+            _ = try startSecond(stateDirectory: first.stateDirectory)
+        }
+        #expect(error?.kind == .anotherDaemon)
+        #expect(error?.description.contains("another concertd (pid \(getpid())) holds the database") == true)
+    }
+
+    @Test func aDatabaseReplacedUnderTheRunningDaemonStillMeetsTheLockFile() throws {
+        // Another file renamed over the running daemon's database: its WAL and shared-memory
+        // files are named after the path, so a second daemon there would still share them.
+        let first = try TestDaemon()
+        defer { first.remove() }
+        let database = first.stateDirectory + "/concertd.sqlite3"
+        try FileManager.default.copyItem(atPath: database, toPath: database + ".copy")
+        #expect(rename(database + ".copy", database) == 0)
+        let error = #expect(throws: Daemon.StartupError.self) {
+            _ = try startSecond(stateDirectory: first.stateDirectory)
+        }
+        #expect(error?.kind == .anotherDaemon)
+    }
+
+    @Test(arguments: ["fifo", "device"])
+    func aDatabasePathThatIsNotARegularFileIsRefusedWithoutHanging(kind: String) throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let state = socket.directory + "/state"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
+        if kind == "fifo" {
+            #expect(mkfifo(state + "/concertd.sqlite3", 0o600) == 0)
+        } else {
+            try FileManager.default.createSymbolicLink(
+                atPath: state + "/concertd.sqlite3", withDestinationPath: "/dev/null")
+        }
+        let error = #expect(throws: Daemon.StartupError.self) {
+            _ = try DatabaseLock.acquire(databasePath: state + "/concertd.sqlite3")
+        }
+        #expect(error?.kind == .configuration)
+        #expect(error?.description == "\(state)/concertd.sqlite3 is not a regular file")
+    }
+
     @Test func afterTheFirstStopsTheNextStartsAndRewritesThePid() throws {
         let first = try TestDaemon()
         defer { first.remove() }
@@ -85,6 +142,9 @@ import Testing
         let lock = try DatabaseLock.acquire(databasePath: state + "/concertd.sqlite3")
         defer { lock.release() }
         #expect(throws: Daemon.StartupError.self) { _ = try startSecond(stateDirectory: state) }
-        #expect(!FileManager.default.fileExists(atPath: state + "/concertd.sqlite3"), "no database was created")
+        // The lock made the database file, empty; the refused daemon wrote nothing into it.
+        let size = try FileManager.default.attributesOfItem(atPath: state + "/concertd.sqlite3")[.size] as? Int
+        #expect(size == 0, "no database was written")
+        #expect(!FileManager.default.fileExists(atPath: state + "/concertd.sqlite3-wal"))
     }
 }

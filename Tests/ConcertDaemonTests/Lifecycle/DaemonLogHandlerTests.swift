@@ -40,6 +40,18 @@ struct DaemonLogHandlerTests {
         #expect(!line.contains("\u{1B}["))
     }
 
+    @Test func c1ControlsAndBidiOverridesAreEscapedLikeConcertctlShowsThem() throws {
+        let captured = CapturedLines()
+        let logger = Logger(label: "concertd") {
+            DaemonLogHandler(label: $0, environment: [:], metadataProvider: nil, write: captured.sink)
+        }
+        logger.error("unknown city 'x\u{9B}2J\u{202E}txt\u{2028}'", metadata: ["city": "\u{85}a\u{1B}"])
+        let line = try #require(captured.all.first)
+        #expect(!line.unicodeScalars.contains { [0x9B, 0x202E, 0x2028, 0x85, 0x1B].contains($0.value) }, "\(line)")
+        #expect(line.contains(#"x\u{9B}2J\u{202E}txt\u{2028}"#), "\(line)")
+        #expect(line.contains(#"\u{85}a\x1b"#), "\(line)")
+    }
+
     @Test func forTheJournalThePriorityIsPrefixedAndTheTimestampLeftOut() {
         let line = DaemonLogHandler.format(
             level: .error, label: "concertd", message: "cannot open the database", metadata: ["path": "/var/lib/x"],

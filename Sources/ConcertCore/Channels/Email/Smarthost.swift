@@ -20,6 +20,10 @@ public struct Smarthost: Sendable, Hashable, CustomStringConvertible {
     /// system's store. Webhooks have their own (``CurlTransport/Configuration/caBundlePath``).
     public var caBundlePath: String?
     public var timeouts: TransferTimeouts
+    /// When these settings took effect (a reload); connections to the smarthost opened before
+    /// are not reused, since libcurl would reuse a STARTTLS connection verified against another
+    /// CA bundle. `nil`: any open connection with the same credentials may be reused.
+    public var connectionsSince: ContinuousClock.Instant?
 
     /// `requireTLS` defaults to whether a password is set: credentials never travel in the clear
     /// unless asked for explicitly.
@@ -57,6 +61,6 @@ public struct Smarthost: Sendable, Hashable, CustomStringConvertible {
         MailTransfer(
             url: url, mailFrom: mailFrom, recipients: recipients, username: username, password: password,
             requireTLS: requireTLS, caBundlePath: caBundlePath, message: message, timeouts: timeouts,
-            reportedCommands: SMTPStage.reportedCommands)
+            reportedCommands: SMTPStage.reportedCommands, connectionsSince: connectionsSince)
     }
 }

@@ -5,8 +5,8 @@ extension AppDatabase {
     /// Stores the catalog's concerts: new ones are added, changed ones updated (a new revision
     /// when time, venue or status change), and catalog concerts missing from the file cancelled.
     /// Concerts changed through concertctl keep their admin version, and are named in the
-    /// result when the file differs (`previous`, the catalog in force before, tells which admin
-    /// concerts the file no longer lists). Reminders and notices follow in the same transaction.
+    /// result when the file's entry differs and changed since `previous` (the catalog in force
+    /// before; without it, whenever it differs), or when the file no longer lists them. Reminders and notices follow in the same transaction.
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try writer.write { db in
@@ -15,7 +15,11 @@ extension AppDatabase {
             for concert in catalog.concerts {
                 if let existing = stored.removeValue(forKey: concert.id) {
                     if existing.origin == .admin {
-                        if existing.concert != concert { changes.keptAdminVersion.append(concert.id) }
+                        // Named when the file's entry differs and was edited since the catalog in
+                        // force (every entry, when there is none: at start).
+                        if existing.concert != concert && previous?.concert(id: concert.id) != concert {
+                            changes.keptAdminVersion.append(concert.id)
+                        }
                         continue
                     }
                     try Self.update(db, from: existing, to: concert, origin: .catalog, now: now, changes: &changes)

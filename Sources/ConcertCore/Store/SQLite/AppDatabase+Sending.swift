@@ -181,7 +181,7 @@ extension AppDatabase {
     public func markSending(
         _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool) {
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery]) {
         try writer.write { db in
             let woken = try Self.record(records, db)
             let skipStatement = try BoundStatement(
@@ -212,12 +212,14 @@ extension AppDatabase {
             var sending: [ClaimedDelivery] = []
             sending.reserveCapacity(claimed.count)
             var putOffUntil: Date?
+            var duplicates: [ClaimedDelivery] = []
             for var item in claimed {
                 switch try Self.twin(of: item, db) {
                 case .none:
                     break
                 case .sent:
                     try skip(item.delivery, .duplicate)
+                    duplicates.append(item)
                     continue
                 case .pending:
                     let until = now.addingTimeInterval(Self.twinWait)
@@ -248,7 +250,7 @@ extension AppDatabase {
                 sending.append(item)
             }
             try moves.count(db)
-            return (sending, putOffUntil, woken > 0)
+            return (sending, putOffUntil, woken > 0, duplicates)
         }
     }
 

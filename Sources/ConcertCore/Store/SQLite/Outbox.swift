@@ -138,9 +138,15 @@ enum Outbox {
     {
         try skipPending(db, concertID: new.concert.id, belowRevision: new.revision, reason: .revised, now: now)
         let detail = changeDetail(old.concert)
+        let toldIn = Set(
+            Language.allCases.filter { old.concert.announcedFacts(in: $0) != new.concert.announcedFacts(in: $0) })
         var tally = NoticeTally()
         for subscription in try activeSubscriptions(db, inCities: new.concert.cities) {
             try planReminders(db, subscription: subscription, concert: new, after: now, now: now)
+            guard toldIn.contains(subscription.language) else {
+                tally.sameInLanguage += 1
+                continue
+            }
             guard try hasHeard(db, subscriptionID: subscription.id, concertID: new.concert.id) else {
                 tally.notTold += 1
                 continue
@@ -182,6 +188,9 @@ enum Outbox {
         /// Active subscriptions of the concert's cities not told, because nothing about the
         /// concert had reached them yet.
         var notTold = 0
+        /// Active subscriptions of the concert's cities not told, because what they read (their
+        /// language's venue) did not change.
+        var sameInLanguage = 0
     }
 
     /// Whether a message about the concert already reached (or is reaching) the subscription.

@@ -185,6 +185,25 @@ enum SchemaMigrations {
             // here swapping each for an equivalent one that every row already satisfies.
             try CheckConstraintRewrite.rewriteInLists(db, tables: ["concert", "subscription", "delivery"])
         }
+        migrator.registerMigration("v7-normalized-webhook-targets") { db in
+            // A webhook's target is compared to find the same channel subscribed twice; stored as
+            // typed, `HTTP://host` and `http://host:80` were two channels that got every message
+            // twice. Stored rows take the normal form new ones get; rows that become equal become
+            // twins, whose messages are then sent once.
+            // Only the rows that change are held: most URLs are typed in normal form already.
+            var changed: [(id: String, target: String)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, target FROM subscription WHERE channel = 'webhook'")
+            while let row = try rows.next() {
+                let target: String = row[1]
+                let normalized = WebhookURL.normalized(target)
+                if normalized != target { changed.append((row[0], normalized)) }
+            }
+            for (id, target) in changed {
+                try db.execute(
+                    sql: "UPDATE subscription SET target = ?, destination = ? WHERE id = ?",
+                    arguments: [target, WebhookURL.destination(of: target) ?? target, id])
+            }
+        }
         return migrator
     }
 }

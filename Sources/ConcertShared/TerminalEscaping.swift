@@ -1,4 +1,5 @@
-/// How characters a terminal would act on are shown in concertctl's text output.
+/// How characters a terminal would act on are shown in text for a terminal: concertctl's
+/// human output, and what `concertd check-config` and a failed start print.
 ///
 /// Every control character (C0, DEL, C1: ESC sequences, carriage returns, bells), every format
 /// character (bidirectional overrides and isolates such as U+202E, zero-width characters, the
@@ -8,10 +9,10 @@
 /// terminal, nor reorder the line it is printed on. Everything else, Hangul and combining marks
 /// included, is shown as it is. `--json` output is not escaped this way: it carries every
 /// value exactly, in JSON's own escapes.
-enum TerminalEscaping {
+public enum TerminalEscaping {
     /// `text` with every character ``mustEscape(_:)`` names written as `\u{XX}`; line breaks
     /// kept when `keepingNewlines` (a message body).
-    static func escaped(_ text: String, keepingNewlines: Bool = false) -> String {
+    public static func escaped(_ text: String, keepingNewlines: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: { mustEscape($0) }) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 16)
@@ -27,7 +28,7 @@ enum TerminalEscaping {
     }
 
     /// Whether `scalar` is shown escaped.
-    static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
+    public static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x20...0x7E: return false
         case 0x00...0x1F, 0x7F...0x9F: return true

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// The real daemon run out of descriptors by its clients: the accept loop, which tries again every
+/// 100 ms, says so once in the journal and says when it accepts again, instead of an error per try.
+extension ConcertdExitStatusTests {
+    @Test func aDaemonOutOfDescriptorsSaysSoOnceAndAgainWhenItAcceptsClients() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let config = socket.directory + "/concertd.conf"
+        try "control_max_clients = 1024\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let receiver = try DatagramReceiver()
+        let (daemon, error) = try ConcertdBinaryTests.launch(
+            daemonArguments(state: socket.directory + "/state", socket: socket.path)
+                + ["--config", config, "--clock-start", "2019-10-20T00:00+09:00"],
+            wrapper: limitedTo(64), environment: ["NOTIFY_SOCKET": receiver.notifySocket],
+            directory: socket.directory)
+        defer { if daemon.isRunning { daemon.terminate() } }
+        #expect(receiver.receive(timeout: 20)?.hasPrefix("READY=1") == true)
+
+        // Each client held open takes one of the daemon's 64 descriptors; 100 are more than it has.
+        var clients: [RawControlClient] = []
+        for _ in 0..<100 { clients.append(try RawControlClient(path: socket.path)) }
+        usleep(1_500_000)  // the real daemon's own 100 ms retries: about fifteen of them
+        clients.removeAll()
+        let status = try runCtlBinary(["status", "--socket", socket.path])
+        #expect(status.status == 0, "a client is served once descriptors are free: \(status.error)")
+
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        let journal = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let failures = journal.split(separator: "\n").filter { $0.contains("control socket cannot accept") }
+        #expect(failures.count == 1, "\(failures.count) lines: \(failures.prefix(3))")
+        #expect(failures.first?.contains("Too many open files") == true)
+        #expect(journal.contains("control socket accepting again"), "\(journal.suffix(2000))")
+    }
+}
