@@ -52,6 +52,10 @@ public enum WebhookURL {
         if components.user != nil || components.password != nil {
             return "the URL carries a user name or password; put credentials in the path or a secret instead"
         }
+        if host.hasSuffix("."), IPAddress(urlHost: host) != nil {
+            return "the host '\(host)' is an IP address with a trailing dot, which libcurl looks up as a name "
+                + "and never reaches; write the address without the dot"
+        }
         return nil
     }
 
