@@ -17,17 +17,21 @@ public enum ChannelAddress: Sendable, Hashable {
     public var destination: String {
         switch self {
         case .email: "smtp"
-        case .webhook(let url, _, _): WebhookURL.destination(of: WebhookURL.normalized(url)) ?? url
+        case .webhook(let url, _, _): WebhookURL.destination(of: url) ?? url
         }
     }
 
     /// The address itself, used to recognise the same channel subscribed twice: an email address
-    /// lowercased, a webhook URL in its normal form (``WebhookURL/normalized(_:)``). It is what the
-    /// store keeps and what is sent to.
+    /// lowercased, a webhook URL as held. It is what the store keeps and what is sent to.
+    ///
+    /// A webhook's URL is put in its normal form (``WebhookURL/normalized(_:)``) once, when a
+    /// subscription request is read, and stored so (schema v7 rewrote older rows): this is read
+    /// for every import line and every send, where normalizing again would cost more than the rest
+    /// of the line's work.
     public var target: String {
         switch self {
         case .email(let address): address.lowercased()
-        case .webhook(let url, _, _): WebhookURL.normalized(url)
+        case .webhook(let url, _, _): url
         }
     }
 }
@@ -51,6 +55,10 @@ public enum WebhookURL {
         }
         if components.user != nil || components.password != nil {
             return "the URL carries a user name or password; put credentials in the path or a secret instead"
+        }
+        if host.hasSuffix("."), IPAddress(urlHost: host) != nil {
+            return "the host '\(host)' is an IP address with a trailing dot, which libcurl looks up as a name "
+                + "and never reaches; write the address without the dot"
         }
         return nil
     }
