@@ -61,6 +61,7 @@ let package = Package(
                 "ConcertCore",
                 "ConcertDaemon",
                 "ConcertProtocol",
+                "ConcertText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
