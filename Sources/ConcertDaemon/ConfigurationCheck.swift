@@ -54,7 +54,9 @@ public struct ConfigurationCheck: Sendable {
             report.append(
                 "catalog: \(path) (\(origin)) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
             )
-            checkCitiesInUse(catalog, catalogPath: path, databasePath: resolved.paths.databasePath)
+            checkCitiesInUse(
+                catalog, catalogPath: path, databasePath: resolved.paths.databasePath,
+                now: resolved.configuration.clockShift?.makeClock().now() ?? Date())
         } catch {
             report.append("catalog: \(path) (\(origin)) has \(Self.count(error.problems.count))")
             problems += error.description.split(separator: "\n").map(String.init)
@@ -63,12 +65,16 @@ public struct ConfigurationCheck: Sendable {
 
     /// A city the catalog lacks but the database's subscriptions or concerts changed with
     /// concertctl name: a reload would refuse this catalog (a start logs a warning). The
-    /// database is read-only here, and skipped when it does not exist yet.
-    private mutating func checkCitiesInUse(_ catalog: Catalog, catalogPath: String, databasePath: String) {
+    /// database is read-only here, and skipped when it does not exist yet. Whether a concert is
+    /// over is judged by the clock the daemon would run on (`--clock-start`), as its reload and
+    /// start do: by the system's clock, a concert of a shifted test run would be left out.
+    private mutating func checkCitiesInUse(
+        _ catalog: Catalog, catalogPath: String, databasePath: String, now: Date
+    ) {
         do {
             guard
                 let usage = try AppDatabase.usageOfCities(
-                    inFile: databasePath, notIn: Set(catalog.cities.map(\.id)), now: Date())
+                    inFile: databasePath, notIn: Set(catalog.cities.map(\.id)), now: now)
             else { return }
             for (id, used) in usage.sorted(by: { $0.key < $1.key }) where !used.isEmpty {
                 problems.append(

@@ -350,7 +350,8 @@ public final class Daemon: @unchecked Sendable {
         let summary = ReloadSummary(
             changes: changes, restartNeeded: restartNeeded,
             warnings: templateProblems.map { "template: \($0)" }
-                + restartNeeded.map { "\($0) takes effect at the next start" } + changes.catalogWarnings)
+                + restartNeeded.map { "\($0) takes effect at the next start" } + changes.catalogWarnings
+                + emailTurnedOffWarning(from: old.configuration, to: configuration, requester: requester))
         logger.notice(
             "configuration and catalog reloaded",
             metadata: changes.journalMetadata.merging(requester.metadata) { $1 }.merging([

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConcertCore
 import ConcertDaemon
+import ConcertText
 import Foundation
 import Logging
 
@@ -31,6 +32,27 @@ struct Concertd: ParsableCommand {
         subcommands: [Run.self, CheckConfig.self],
         defaultSubcommand: Run.self
     )
+
+    /// A usage error is printed here rather than by ArgumentParser's own `main`, so that what
+    /// it quotes from the command line is escaped as every other message of concertd is
+    /// (``TerminalEscaping``): `--bogus<ESC>]0;X<BEL>` cannot retitle the terminal. Help and
+    /// version (exit 0) go to standard output as they are.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { FileHandle.standardOutput.write(Data((message + "\n").utf8)) }
+            } else if !message.isEmpty {
+                let escaped = TerminalEscaping.escaped(message, keepingNewlines: true)
+                FileHandle.standardError.write(Data((escaped + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// The flags of the daemon, shared by `run` and `check-config`.

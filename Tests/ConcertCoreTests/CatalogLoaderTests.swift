@@ -130,7 +130,10 @@ import Testing
 @Suite struct CatalogControlCharacterTests {
     let loader = CatalogLoaderTests()
 
-    @Test(arguments: ["\\u0000", "\\u001b[2J", "\\u0007", "\\u0085", "\\u2028", "\\n"])
+    @Test(arguments: [
+        "\\u0000", "\\u001b[2J", "\\u0007", "\\u0085", "\\u2028", "\\n", "\\u202E", "\\u202A", "\\u2066", "\\u2069",
+        "\\u200F", "\\u061C",
+    ])
     func aVenueWithAControlCharacterIsAProblemNamingIt(_ escape: String) {
         let found = loader.problems(
             loader.catalog(
@@ -141,6 +144,17 @@ import Testing
         if escape != "\\u0000" {
             #expect(found.first?.contains("venue.ko") == true && found.first?.contains("control character U+") == true)
         }
+    }
+
+    @Test func aRawControlCharacterInAStringIsASyntaxErrorNamingItsPlace() {
+        let text =
+            #"{ version: 1, info_url: "https://x", cities: [{ id: "busan", ko: "부산"#
+            + "\u{1B}]0;X\u{07}"
+            + #"", ko_full: "부산광역시", en: "Busan" }], concerts: [] }"#
+        let found = loader.problems(text)
+        #expect(found.count == 1, "\(found)")
+        #expect(
+            found.first?.contains("line 1, column 69: control character U+001B in a string") == true, "\(found)")
     }
 
     @Test func aCityNameOrAliasWithAControlCharacterIsAProblem() {

@@ -29,6 +29,17 @@ import Testing
         #expect(Display.offset(delivery(kind: "reminder", offset: "1h")) == "1h")
     }
 
+    @Test func statusNextDueIsTheNextAttemptOfARetryNotItsFirstDueTime() {
+        let retrying = delivery(
+            kind: "reminder", offset: "1d", state: "retrying", nextAttempt: "2019-10-25T11:10:00+09:00")
+        #expect(
+            Display.nextDue(retrying)
+                == "2019-10-25 11:10  sub-1  busan-2019 (reminder 1d before; retrying, first due 2019-10-25 10:00)")
+        #expect(
+            Display.nextDue(delivery(kind: "reminder", offset: "1d"))
+                == "2019-10-25 10:00  sub-1  busan-2019 (reminder 1d before)")
+    }
+
     @Test func upcomingHasNoAlwaysEmptyColumnAndShowsARetrysNextAttempt() {
         var table = PagedTable.upcoming()
         let rows = PagedTable.upcomingRows([

@@ -11,12 +11,12 @@ public struct CatalogLoader: Sendable {
     public func load(path: String) throws(CatalogError) -> Catalog {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileContents.read(path)
         } catch {
             throw CatalogError(
                 file: path,
                 problems: [
-                    "cannot read the file: \(ConfigurationLoader.reason(error)) (to read another, set catalog in concertd.conf or pass --catalog)"
+                    "cannot read the file: \(error.reason) (to read another, set catalog in concertd.conf or pass --catalog)"
                 ])
         }
         return try load(data: data, file: path)

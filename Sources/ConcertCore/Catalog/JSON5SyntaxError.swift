@@ -1,3 +1,4 @@
+import ConcertText
 import Foundation
 
 /// Where a JSON5 text first breaks the grammar, and why: `line 2, column 13: expected a value, found '}'`.
@@ -202,6 +203,13 @@ public struct JSON5SyntaxError: Error, Sendable, Hashable, CustomStringConvertib
                 if scalar == quote { return String(text) }
                 if scalar == "\n" || scalar == "\r" {
                     throw error("the string opened here is not closed on its line", at: opened)
+                }
+                // JSON refuses them, and Foundation's JSON5 reader with them says only
+                // "typeMismatch" of the enclosing list, without a place.
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    throw error(
+                        "control character \(scalar.codePointName) in a string: write it escaped (\\u\(String(scalar.codePointName.dropFirst(2)))) or remove it",
+                        at: index - 1)
                 }
                 if scalar == "\\" {
                     guard let escaped = current else { break }

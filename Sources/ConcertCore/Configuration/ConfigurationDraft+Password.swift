@@ -149,9 +149,9 @@ extension ConfigurationDraft {
     private mutating func readPasswordFile(_ path: String, key: String) -> Secret? {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileContents.read(path)
         } catch {
-            problem(key, "cannot read the password file \(path): \(ConfigurationLoader.reason(error))")
+            problem(key, "cannot read the password file \(path): \(error.reason)")
             return nil
         }
         guard var text = String(data: data, encoding: .utf8) else {

@@ -13,9 +13,9 @@ extension ConfigurationDraft {
             guard let path else { continue }
             let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
+                data = try FileContents.read(path)
             } catch {
-                problem(key, "cannot read the CA bundle \(path): \(ConfigurationLoader.reason(error))")
+                problem(key, "cannot read the CA bundle \(path): \(error.reason)")
                 continue
             }
             guard data.range(of: Data("-----BEGIN CERTIFICATE-----".utf8)) != nil else {

@@ -46,10 +46,10 @@ public struct ConfigurationLoader: Sendable {
     func read(path: String) throws(ConfigurationError) -> ConfigurationDraft {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileContents.read(path)
         } catch {
             throw ConfigurationError(problems: [
-                ConfigurationProblem(file: path, message: "cannot read the file: \(Self.reason(error))")
+                ConfigurationProblem(file: path, message: "cannot read the file: \(error.reason)")
             ])
         }
         guard let contents = String(data: data, encoding: .utf8) else {
@@ -191,22 +191,5 @@ public struct ConfigurationLoader: Sendable {
             previous = current
         }
         return previous[b.count]
-    }
-
-    static func reason(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let underlying, underlying.domain == NSPOSIXErrorDomain,
-            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        if (error as NSError).domain == NSCocoaErrorDomain {
-            switch (error as NSError).code {
-            case NSFileReadNoSuchFileError: return "no such file"
-            case NSFileReadNoPermissionError: return "permission denied"
-            default: break
-            }
-        }
-        return error.localizedDescription
     }
 }

@@ -26,7 +26,10 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
     /// Parses one offset such as `7d`; `nil` for anything else.
     public init?(_ text: String) {
         let trimmed = text.trimmingWhitespace().lowercased()
-        guard let unit = trimmed.last, let value = Int(trimmed.dropLast()), value > 0, value <= 1_000_000 else {
+        // At most a year's seconds in any unit: `31622400s` is as valid as `366d`, and the
+        // product below cannot overflow.
+        guard let unit = trimmed.last, let value = Int(trimmed.dropLast()), value > 0, value <= Self.maximum.seconds
+        else {
             return nil
         }
         let multiplier: Int

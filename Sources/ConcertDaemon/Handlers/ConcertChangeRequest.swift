@@ -21,8 +21,8 @@ struct ConcertChangeRequest {
 
     /// The schedule after a `concert.reschedule` of `current`: a new start without an end moves
     /// the end by the same amount (a date-only concert keeps its number of days); a new end alone
-    /// keeps the start. A date-only concert given a timed start has no length to keep: its end is
-    /// two hours later, and `notes` says so.
+    /// keeps the start. A date-only concert given a timed start alone is refused: it has no length
+    /// to keep, and guessing one would shrink days of events to hours without a word.
     mutating func rescheduled(_ current: ConcertSchedule, start: String?, end: String?) throws(ControlError)
         -> ConcertSchedule
     {
@@ -68,11 +68,10 @@ struct ConcertChangeRequest {
                     KoreaTime.localDate(of: end.addingTimeInterval(-1)).daysSinceEpoch
                     - KoreaTime.localDate(of: start).daysSinceEpoch
                 return .dateOnly(first: newFirst, last: newFirst.adding(days: max(0, days)))
-            case (.dateOnly, .instant(let newStart)):
-                notes.append(
-                    "the concert had no announced time, so it has no length to keep: its end is set 2 hours after the new start; give --end to set another"
-                )
-                return .timed(start: newStart, end: newStart.addingTimeInterval(Self.defaultLength))
+            case (.dateOnly(let firstDay, let lastDay), .instant):
+                throw .invalidInput(
+                    "the concert runs \(firstDay) to \(lastDay) with no announced time, so a start with a time has no length to keep: give --end with a time too, or give --start as a date",
+                    field: "end")
             }
         }
     }

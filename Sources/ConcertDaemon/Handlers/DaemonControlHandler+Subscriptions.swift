@@ -100,18 +100,26 @@ extension DaemonControlHandler {
     /// the lines whose secret was generated, and only when the batch asked for them in this
     /// reply (``GeneratedSecrets/reply``, at most ``BulkImportLimits/secretsInOneReply``): a reply
     /// naming each of a million subscriptions took a gigabyte to build. A line that repeats a
-    /// subscription made since it was staged is left out and named in `rejected`; the secret a
-    /// stage handed out for it belongs to no subscription.
+    /// subscription made since it was staged, or no longer passes the checks of the catalog and
+    /// configuration in force (``stagedLineProblem(_:catalog:configuration:)``), is left out and
+    /// named in `rejected`; the secret a stage handed out for it belongs to no subscription.
     private static func commitStaged(
         _ commit: BulkImportStaging.Commit, peer: PeerCredentials, daemon: Daemon
     ) throws(ControlError) -> SubscribeBulkResult {
         var created: [BulkCreatedSubscription] = []
         var same = SameSubscriptionLines()
         var written = 0
+        let catalog = daemon.catalog
+        let configuration = daemon.resolved.configuration
         let imported = try importChecked(daemon: daemon, peer: peer) { add in
             try commit.file.readRecords { record in
                 written += 1
                 if written % 1024 == 0 { commit.progress.set(written) }
+                if let problem = stagedLineProblem(record.subscription, catalog: catalog, configuration: configuration)
+                {
+                    same.reject(record.line, reason: problem)
+                    return
+                }
                 guard let id = try same.refused(record.line, { try add(record.subscription, record.id) }) else {
                     return
                 }

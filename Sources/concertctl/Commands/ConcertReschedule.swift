@@ -6,8 +6,9 @@ extension ConcertCtl.Concert {
         static let configuration = CommandConfiguration(
             abstract: "Move a concert or change its venue; reminders follow and subscribers are told.",
             discussion: """
-                What is not given stays: a new --start alone moves the end by the same amount, --end or --venue \
-                alone keeps the rest. Change notices go only to subscriptions that were already sent a message \
+                What is not given stays: a new --start alone moves the end by the same amount (a date-only \
+                concert keeps its number of days; giving it a start with a time needs --end too), --end or \
+                --venue alone keeps the rest. Change notices go only to subscriptions that were already sent a message \
                 about the concert; the others learn the new facts from their reminders. A change that leaves the \
                 concert as it was queues nothing. A concert of the catalog changed here keeps this version: \
                 `concert reset` gives it back to the catalog file.

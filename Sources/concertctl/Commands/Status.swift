@@ -40,9 +40,7 @@ extension ConcertCtl {
                     )
                 }
                 if let next = status.nextDue {
-                    out.line(
-                        "next due       \(Display.time(next.due))  \(next.subscription)  \(next.concert) (\(Display.what(next)))"
-                    )
+                    out.line("next due       \(Display.nextDue(next))")
                 } else {
                     out.line("next due       nothing scheduled")
                 }

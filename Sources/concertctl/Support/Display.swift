@@ -24,6 +24,14 @@ enum Display {
         }
     }
 
+    /// The `next due` line of `status`: when the delivery will be attempted (a retry's next
+    /// attempt, not the time it was first due), what it is, and for a retry when it was due.
+    static func nextDue(_ delivery: DeliveryInfo) -> String {
+        let retry = delivery.nextAttempt.map { _ in "; \(delivery.state), first due \(time(delivery.due))" } ?? ""
+        let when = time(delivery.nextAttempt ?? delivery.due)
+        return "\(when)  \(delivery.subscription)  \(delivery.concert) (\(what(delivery))\(retry))"
+    }
+
     /// The OFFSET cell of a delivery: only a reminder has one.
     static func offset(_ delivery: DeliveryInfo) -> String {
         delivery.kind == "reminder" ? delivery.offset : "-"

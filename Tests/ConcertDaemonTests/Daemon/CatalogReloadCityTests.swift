@@ -140,4 +140,28 @@ import Testing
         #expect(check.status == 78, "\(check.output)\(check.error)")
         #expect(check.error.contains("city 'busan'") && check.error.contains("1 subscription"), "\(check.error)")
     }
+
+    /// The daemon runs on a shifted 2019 clock: a concert it added for December 2019 is not over
+    /// for it, and check-config given the same --clock-start names it as the reload does.
+    @Test func checkConfigNamesTheConcertAddedWithConcertctlThatAReloadNames() async throws {
+        let cities = CatalogReloadCityTests()
+        let (daemon, catalogPath, shipped, directory) = try cities.daemonWithEditableCatalog()
+        defer {
+            daemon.remove()
+            directory.remove()
+        }
+        let added = await cities.changes.ctl(
+            daemon, "concert", "add", "--city", "busan", "--title", "T", "--start", "2019-12-20T14:00")
+        #expect(added.status == 0, "\(added.error)")
+        try cities.withoutBusan(shipped).write(toFile: catalogPath, atomically: true, encoding: .utf8)
+        let reload = await cities.changes.ctl(daemon, "reload")
+        #expect(reload.error.contains("busan-2019-12-20"), "\(reload.error)")
+        let check = try CheckConfigTests().checkConfig(
+            [
+                "--catalog", catalogPath, "--state-dir", daemon.directory + "/state", "--clock-start",
+                "2019-10-20T00:00+09:00",
+            ], directory: daemon.directory)
+        #expect(check.status == 78, "\(check.output)\(check.error)")
+        #expect(check.error.contains("busan-2019-12-20"), "\(check.error)")
+    }
 }

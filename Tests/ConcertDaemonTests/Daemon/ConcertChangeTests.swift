@@ -178,14 +178,21 @@ import Testing
         #expect(dateOnly["start"] as? String == "2019-10-26" && dateOnly["end"] as? String == "2019-10-26")
         #expect(dateOnly["time_announced"] as? Bool == false)
 
-        // Sejong had no time: the end of a timed start cannot be kept, and the reply says what was chosen.
-        let toTime = await ctl(daemon, "concert", "reschedule", "sejong-2019", "--start", "2019-10-27T14:00", "--json")
-        #expect(toTime.status == 0, "\(toTime.error)")
-        let result = try json(toTime)
-        let timed = try #require(result["concert"] as? [String: Any])
-        #expect(timed["end"] as? String == "2019-10-27T16:00:00+09:00")
-        let warnings = result["warnings"] as? [String] ?? []
-        #expect(warnings.contains { $0.contains("--end") && $0.contains("2 hours") }, "\(warnings)")
+        // Sejong (27–28 October) has no time: a timed start alone has no length to keep, so it is
+        // refused naming --end, and the concert stays as it was.
+        let sejong = try #require(try daemon.daemon.database.concert(id: "sejong-2019")?.concert.schedule)
+        let toTime = await ctl(daemon, "concert", "reschedule", "sejong-2019", "--start", "2019-10-27T14:00")
+        #expect(toTime.status == 1)
+        #expect(toTime.error.contains("--end") && toTime.error.contains("2019-10-27 to 2019-10-28"), "\(toTime.error)")
+        #expect(try daemon.daemon.database.concert(id: "sejong-2019")?.concert.schedule == sejong)
+
+        let withEnd = try json(
+            await ctl(
+                daemon, "concert", "reschedule", "sejong-2019", "--start", "2019-10-27T14:00", "--end",
+                "2019-10-27T17:00", "--json"))
+        let timed = try #require(withEnd["concert"] as? [String: Any])
+        #expect(timed["start"] as? String == "2019-10-27T14:00:00+09:00")
+        #expect(timed["end"] as? String == "2019-10-27T17:00:00+09:00")
     }
 
     @Test func aConcertAddedWithConcertctlKeepsItsDurationToo() async throws {

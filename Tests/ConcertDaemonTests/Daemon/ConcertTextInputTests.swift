@@ -33,7 +33,8 @@ import Testing
 
     @Test(arguments: [
         #""venue":"\u0000""#, #""venue":"벡스코\u001b[2J""#, #""venue_en":"BEXCO\u0007""#, #""title":"T\nX""#,
-        #""speaker":"\u009b31m""#, #""speaker":"   ""#,
+        #""speaker":"\u009b31m""#, #""speaker":"   ""#, #""title":"T\u202Egnp.exe""#, #""venue":"벡스코\u2066""#,
+        #""venue_en":"BEXCO\u200F""#, #""speaker":"A\u202A""#,
     ])
     func controlCharactersInANameAreInvalidInput(_ field: String) throws {
         let daemon = try TestDaemon()
@@ -62,5 +63,10 @@ import Testing
                 daemon, "concert.add", #"{"cities":["busan\u0000"],"title":"T","start":"2019-12-20T14:00:00+09:00"}"#))
         #expect(error.code == .invalidInput)
         #expect(error.message.contains("U+0000"), "\(error.message)")
+        let bidi = try #require(
+            try reply(
+                daemon, "concert.add", #"{"cities":["busan\u202E"],"title":"T","start":"2019-12-20T14:00:00+09:00"}"#))
+        #expect(bidi.code == .invalidInput)
+        #expect(bidi.message.contains("U+202E"), "\(bidi.message)")
     }
 }

@@ -26,16 +26,22 @@ final class TestDaemon: @unchecked Sendable {
     ///   - clockStart: the shifted clock's start (Korea time unless an offset is given).
     ///   - config: the text of a configuration file, if any.
     ///   - environment: more environment, such as `NOTIFY_SOCKET`.
+    ///   - emailOverrides: whether email is turned on from the command line; `false` leaves
+    ///     `smtp_url` and `mail_from` to `config`, so a reload can change them.
     ///   - logger: where the daemon logs; nothing is kept unless a test captures it.
     init(
         clockStart: String = "2019-10-20T00:00", clockRate: String? = nil, config: String? = nil,
         catalog: String? = nil, environment: [String: String] = [:], stateDirectory: String? = nil,
-        logSettings: LogSettings = LogSettings(), logger: Logger = .quiet
+        emailOverrides: Bool = true, logSettings: LogSettings = LogSettings(), logger: Logger = .quiet
     ) throws {
         directory = socket.directory
-        let options = Self.options(
+        var options = Self.options(
             directory: directory, socketPath: socket.path, clockStart: clockStart, clockRate: clockRate,
             config: config, catalog: catalog, environment: environment, stateDirectory: stateDirectory)
+        if !emailOverrides {
+            options.overrides.smtpURL = nil
+            options.overrides.mailFrom = nil
+        }
         daemon = try Daemon.start(options, logSettings: logSettings, logger: logger)
     }
 

@@ -113,9 +113,15 @@ public final class MessageRenderer: Sendable {
                         file: path, reason: "is not a message template: name files <kind>.<ko|en>.mustache"))
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-            else {
-                problems.append(TemplateProblem(file: path, reason: "cannot be read as UTF-8 text" + fallbackNote))
+            let data: Data
+            do {
+                data = try FileContents.read(path)
+            } catch {
+                problems.append(TemplateProblem(file: path, reason: "cannot be read: \(error.reason)" + fallbackNote))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                problems.append(TemplateProblem(file: path, reason: "is not UTF-8 text" + fallbackNote))
                 continue
             }
             sources[entry] = (text, path)

@@ -63,3 +63,14 @@ extension AppDatabase {
         return usage
     }
 }
+
+extension AppDatabase {
+    /// The active email subscriptions: a reload that turns email off (no `smtp_url`) holds
+    /// their reminders, and says how many.
+    public func activeEmailSubscriptionCount() throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM subscription WHERE channel = 'email' AND state = 'active'") ?? 0
+        }
+    }
+}
