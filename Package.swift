@@ -78,7 +78,7 @@ let package = Package(
                 "ConcertCore",
                 "ConcertDaemon",
                 "ConcertProtocol",
-                "ConcertText",
+                "ConcertShared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

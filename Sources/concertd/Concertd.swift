@@ -1,7 +1,7 @@
 import ArgumentParser
 import ConcertCore
 import ConcertDaemon
-import ConcertText
+import ConcertShared
 import Foundation
 import Logging
 

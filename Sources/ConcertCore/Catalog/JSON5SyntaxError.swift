@@ -1,4 +1,4 @@
-import ConcertText
+import ConcertShared
 import Foundation
 
 /// Where a JSON5 text first breaks the grammar, and why: `line 2, column 13: expected a value, found '}'`.

@@ -8,11 +8,18 @@ public struct NewSubscription: Sendable, Hashable {
     public var language: Language
     public var label: String?
 
+    /// A webhook's URL takes its normal form (``WebhookURL/normalized(_:)``) here, once: every way
+    /// into the store builds a `NewSubscription`, and what reads the channel later (an import's
+    /// duplicate check, every send) reads the stored form without normalizing again.
     public init(
         channel: ChannelAddress, cities: [String], offsets: [ReminderOffset] = ReminderOffset.defaults,
         language: Language = .ko, label: String? = nil
     ) {
-        self.channel = channel
+        if case .webhook(let url, let format, let secret) = channel {
+            self.channel = .webhook(url: WebhookURL.normalized(url), format: format, secret: secret)
+        } else {
+            self.channel = channel
+        }
         self.cities = cities
         self.offsets = offsets
         self.language = language

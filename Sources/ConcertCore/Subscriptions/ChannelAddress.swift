@@ -25,9 +25,9 @@ public enum ChannelAddress: Sendable, Hashable {
     /// lowercased, a webhook URL as held. It is what the store keeps and what is sent to.
     ///
     /// A webhook's URL is put in its normal form (``WebhookURL/normalized(_:)``) once, when a
-    /// subscription request is read, and stored so (schema v7 rewrote older rows): this is read
-    /// for every import line and every send, where normalizing again would cost more than the rest
-    /// of the line's work.
+    /// ``NewSubscription`` is made, and stored so (schema v7 rewrote older rows): this is read for
+    /// every import line and every send, where normalizing again would cost more than the rest of
+    /// the line's work.
     public var target: String {
         switch self {
         case .email(let address): address.lowercased()

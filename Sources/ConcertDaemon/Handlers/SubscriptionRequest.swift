@@ -69,7 +69,7 @@ struct SubscriptionRequest {
                 secret = StandardWebhooks.generateSecret()
                 generatedSecret = secret
             }
-            channel = .webhook(url: WebhookURL.normalized(url), format: format.name, secret: secret)
+            channel = .webhook(url: url, format: format.name, secret: secret)
         case (nil, nil):
             throw .invalidInput("give an email address or a webhook URL", field: "email")
         case (_?, _?):
