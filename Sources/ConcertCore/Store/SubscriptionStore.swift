@@ -41,6 +41,10 @@ public protocol SubscriptionStore: Sendable {
     /// confirmation messages. Returns how many were stored.
     @discardableResult
     func importSubscriptions(now: Date, _ body: (any SubscriptionImporting) throws -> Void) throws -> Int
+
+    /// How many email subscriptions are active: a reload that turns email off holds their reminders
+    /// and says how many.
+    func activeEmailSubscriptionCount() throws -> Int
 }
 
 /// Stores the subscriptions of one bulk import, inside its transaction.
