@@ -25,4 +25,18 @@ public struct NewSubscription: Sendable, Hashable {
         self.language = language
         self.label = label
     }
+
+    /// A subscription whose channel was already put in its normal form by the initializer above:
+    /// a staged import line read back at its commit, so that the commit does not normalize each
+    /// webhook URL a second time.
+    package init(
+        normalizedChannel channel: ChannelAddress, cities: [String], offsets: [ReminderOffset],
+        language: Language, label: String?
+    ) {
+        self.channel = channel
+        self.cities = cities
+        self.offsets = offsets
+        self.language = language
+        self.label = label
+    }
 }

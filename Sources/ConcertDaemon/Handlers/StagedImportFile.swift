@@ -161,7 +161,7 @@ final class StagedImportFile {
             return Record(
                 line: line, id: id,
                 subscription: NewSubscription(
-                    channel: channel, cities: cities, offsets: offsets, language: language, label: label),
+                    normalizedChannel: channel, cities: cities, offsets: offsets, language: language, label: label),
                 generatedSecret: generated ? secret : nil)
         }
 
