@@ -26,3 +26,16 @@ extension Unicode.Scalar {
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }
+
+extension Unicode.Scalar {
+    /// What an error calls this character, in the docs' words: "bidirectional control" (U+202E),
+    /// "line separator", "paragraph separator", or "control character" (C0, DEL, C1).
+    public var controlCharacterKind: String {
+        switch value {
+        case 0x2028: "line separator"
+        case 0x2029: "paragraph separator"
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: "bidirectional control"
+        default: "control character"
+        }
+    }
+}

@@ -142,7 +142,10 @@ import Testing
         #expect(found.count == 1, "\(found)")
         // Foundation's parser refuses a NUL itself: a syntax error, a problem all the same.
         if escape != "\\u0000" {
-            #expect(found.first?.contains("venue.ko") == true && found.first?.contains("control character U+") == true)
+            let named = ["control character", "line separator", "bidirectional control"].contains {
+                found.first?.contains("holds the \($0) U+") == true
+            }
+            #expect(found.first?.contains("venue.ko") == true && named, "\(found)")
         }
     }
 
@@ -164,6 +167,14 @@ import Testing
         let found = loader.problems(text)
         #expect(found.contains { $0.contains("'ko'") && $0.contains("U+001B") }, "\(found)")
         #expect(found.contains { $0.contains("'aliases[0]'") && $0.contains("U+001B") }, "\(found)")
+    }
+
+    @Test func aBidirectionalControlIsNamedAsOne() {
+        let text =
+            #"{ version: 1, info_url: "https://x", cities: [{ id: "busan", ko: "부산\u202E", "#
+            + #"ko_full: "부산광역시", en: "Busan" }], concerts: [] }"#
+        let found = loader.problems(text)
+        #expect(found.contains { $0.contains("'ko' holds the bidirectional control U+202E") }, "\(found)")
     }
 }
 

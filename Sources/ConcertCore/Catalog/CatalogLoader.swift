@@ -221,7 +221,7 @@ struct FieldReader {
         guard let scalar = text.firstControlCharacter else { return false }
         problem(
             field,
-            "holds the control character \(scalar.codePointName); write the text on one line without control characters"
+            "holds the \(scalar.controlCharacterKind) \(scalar.codePointName); write the text on one line without control characters or bidirectional controls"
         )
         return true
     }

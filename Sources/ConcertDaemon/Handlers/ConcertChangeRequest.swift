@@ -92,12 +92,14 @@ struct ConcertChangeRequest {
 
     /// A one-line name (title, venue, speaker, city) trimmed: refused when empty or when it holds a
     /// control character, which would break a subject line, a table row or a terminal.
-    static func nonEmpty(_ text: String, field: String) throws(ControlError) -> String {
+    /// `subject` is how the message names the text ("a city" for one of `cities`).
+    static func nonEmpty(_ text: String, field: String, subject: String? = nil) throws(ControlError) -> String {
+        let subject = subject ?? "the \(field)"
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .invalidInput("the \(field) is empty", field: field) }
+        guard !trimmed.isEmpty else { throw .invalidInput("\(subject) is empty", field: field) }
         if let scalar = trimmed.firstControlCharacter {
             throw .invalidInput(
-                "the \(field) holds the control character \(scalar.codePointName); give it on one line without control characters",
+                "\(subject) holds the \(scalar.controlCharacterKind) \(scalar.codePointName); give it on one line without control characters or bidirectional controls",
                 field: field)
         }
         return trimmed

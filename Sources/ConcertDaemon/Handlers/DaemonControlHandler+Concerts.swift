@@ -19,8 +19,11 @@ extension DaemonControlHandler {
                 throw ControlError.invalidInput("name at least one city", field: "cities")
             }
             let cities = try params.cities.map {
-                try resolveCity(try ConcertChangeRequest.nonEmpty($0, field: "cities"), field: "cities", daemon: daemon)
-                    .id
+                try resolveCity(
+                    try ConcertChangeRequest.nonEmpty($0, field: "cities", subject: "a city"), field: "cities",
+                    daemon: daemon
+                )
+                .id
             }
             let title = try ConcertChangeRequest.nonEmpty(params.title, field: "title")
             let speaker = try params.speaker.map { text throws(ControlError) in
