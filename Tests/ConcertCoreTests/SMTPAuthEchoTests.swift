@@ -64,4 +64,31 @@ import Testing
         let ordinary = "535 5.7.8 Authentication credentials invalid " + Data("someone else".utf8).base64EncodedString()
         #expect(redactor.redact(ordinary) == ordinary)
     }
+
+    /// A smarthost may quote the credential in hex or URL-safe base64 instead: those hide the
+    /// password too, whole or inside a longer text, in either letter case, padded or not.
+    @Test func hexAndURLSafeBase64FormsOfThePasswordAreMaskedToo() throws {
+        var configuration = DaemonConfiguration()
+        configuration.smtpURL = try SMTPURL(parsing: "smtp://bob@127.0.0.1:2525")
+        configuration.smtpPassword = Secret("pw+SECRET/12?>~")
+        let redactor = SecretRedactor(configuration: configuration)
+        let plain = Data("\0bob\0pw+SECRET/12?>~".utf8)
+        func urlSafe(_ text: String) -> String {
+            String(text.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
+        }
+        let hex = Data("pw+SECRET/12?>~".utf8).map { String(format: "%02x", $0) }.joined()
+        let forms = [
+            hex, hex.uppercased(), plain.map { String(format: "%02x", $0) }.joined(),
+            urlSafe(plain.base64EncodedString()),  // AGJvYgBwdytTRUNSRVQvMTI_Pn4=
+            String(urlSafe(plain.base64EncodedString()).dropLast()),
+            urlSafe(Data("pw+SECRET/12?>~".utf8).base64EncodedString()),
+            urlSafe(Data("x\0pw+SECRET/12?>~ and more".utf8).base64EncodedString()),
+        ]
+        let prefix = "authentication refused: 535 5.7.8 bad credentials "
+        for form in forms {
+            let text = redactor.redact(prefix + form)
+            #expect(text.contains(Secret.placeholder), "\(form)")
+            #expect(!WebhookSecretEncodedEchoTests.reveals(text, "pw+SECRET/12?>~"), "\(form): \(text)")
+        }
+    }
 }

@@ -56,6 +56,16 @@ ECHO_FORMS = {
     "decimal": lambda text: escape_every_character(text, "&#%d;"),
     "form": lambda text: urllib.parse.quote_plus(text),
     "casefold": lambda text: text.lower(),
+    "b64": lambda text: base64.b64encode(text.encode()).decode(),
+    "b64url": lambda text: base64.urlsafe_b64encode(text.encode()).decode().rstrip("="),
+    "hex": lambda text: text.encode().hex(),
+    "HEX": lambda text: text.encode().hex().upper(),
+    "trunc": lambda text: text[:-3] + "...",
+    "spaced": lambda text: " ".join(text),
+    "split": lambda text: text[: len(text) // 2] + "\n" + text[len(text) // 2 :],
+    "wrapped": lambda text: "\n".join(
+        base64.b64encode(text.encode()).decode()[i : i + 20] for i in range(0, 4 * len(text), 20)
+    ).strip(),
 }
 
 

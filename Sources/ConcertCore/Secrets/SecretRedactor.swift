@@ -34,8 +34,10 @@ public struct SecretRedactor: Sendable {
 
     /// Adds a secret to hide from now on; an empty string is ignored.
     public mutating func register(_ secret: String) {
-        for part in Self.hiddenParts(of: secret) where !knownSecrets.contains(part) {
-            knownSecrets.append(part)
+        for part in Self.hiddenParts(of: secret) {
+            for form in [part] + Self.encodedForms(of: part) where !knownSecrets.contains(form) {
+                knownSecrets.append(form)
+            }
         }
         knownSecrets.sort { $0.utf8.count > $1.utf8.count }
         patterns = knownSecrets.map(Pattern.init)
@@ -115,6 +117,40 @@ public struct SecretRedactor: Sendable {
             unique.append(part)
         }
         return unique
+    }
+
+    /// The base64 and hex forms of a secret part, which a receiver may echo it in (`Cannot POST
+    /// L20vYjY0L1Qw…`, `2f6d2f686578…`): its hex digits (the matcher ignores letter case), and its
+    /// base64 forms (``base64Forms(of:)``).
+    static func encodedForms(of part: String) -> [String] {
+        let bytes = Array(part.utf8)
+        var forms = base64Forms(of: bytes)
+        if bytes.count >= 4 { forms.append(bytes.map { String(format: "%02x", $0) }.joined()) }
+        return forms
+    }
+
+    /// The base64 forms of `secret`, standard and URL-safe (`-_` for `+/`, padding dropped): its
+    /// whole encoding, and the run of characters that only its bytes determine at each of the
+    /// three alignments a 3-byte group can give it, which hides it inside a longer encoded text
+    /// (`Cannot POST /m/…` encoded whole). Only runs of 8 characters or more, so that a short
+    /// secret does not mask ordinary words.
+    static func base64Forms(of secret: [UInt8]) -> [String] {
+        guard !secret.isEmpty else { return [] }
+        var forms = [Data(secret).base64EncodedString()]
+        for offset in 0..<3 {
+            let encoded = Array(Data(Array(repeating: 0, count: offset) + secret).base64EncodedString().utf8)
+            // Character j holds bits 6j..<6j+6; the secret's bits are 8·offset..<8·(offset+count).
+            let first = (8 * offset + 5) / 6
+            let end = 8 * (offset + secret.count) / 6
+            guard end - first >= 8, end <= encoded.count else { continue }
+            forms.append(String(decoding: encoded[first..<end], as: UTF8.self))
+        }
+        for form in forms {
+            let urlSafe = String(
+                form.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }.filter { $0 != "=" })
+            if urlSafe != form, !forms.contains(urlSafe) { forms.append(urlSafe) }
+        }
+        return forms
     }
 
     /// A part of a URL that may be a token: at least 6 characters with a digit, or at least 16.
@@ -201,6 +237,27 @@ public struct SecretRedactor: Sendable {
     /// How many bytes of a secret a text must end in before they are masked as a cut-off quote.
     private static let cutOffMinimum = 4
 
+    /// A secret of at least this many bytes has its first ``truncatedQuoteMinimum`` bytes or more
+    /// masked wherever they appear, not only at the end of the text: the rest of the secret, at
+    /// least 4 bytes, was never shown.
+    private static let truncatedSecretMinimum = 12
+
+    /// How many first bytes of a long secret are masked as a truncated quote.
+    private static let truncatedQuoteMinimum = 8
+
+    /// The length of the space, tab or line break at `position`, raw or JSON-escaped (`\n`), or `nil`.
+    private static func whitespaceLength(in text: [UInt8], at position: Int) -> Int? {
+        guard position < text.count else { return nil }
+        switch text[position] {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+            return 1
+        case UInt8(ascii: "\\") where position + 1 < text.count:
+            return [UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t")].contains(text[position + 1]) ? 2 : nil
+        default:
+            return nil
+        }
+    }
+
     /// `text` with each occurrence of a known secret, in any echoed form, replaced by the placeholder.
     private static func maskKnown(_ patterns: [Pattern], in text: String) -> String {
         guard !patterns.isEmpty, !text.isEmpty else { return text }
@@ -247,8 +304,24 @@ public struct SecretRedactor: Sendable {
                 forEachEnd(of: byte, in: text, at: position) { end in
                     if !next.contains(end) { next.append(end) }
                 }
+                // Spaces and line breaks between the secret's bytes (`X y Z`, a line wrapped).
+                guard matched > 0 else { continue }
+                var after = position
+                while let skipped = whitespaceLength(in: text, at: after) { after += skipped }
+                guard after > position, after < text.count else { continue }
+                forEachEnd(of: byte, in: text, at: after) { end in
+                    if !next.contains(end) { next.append(end) }
+                }
             }
-            if next.isEmpty { return cutOff && pattern.masksCutOff ? text.count : nil }
+            if next.isEmpty {
+                if cutOff && pattern.masksCutOff { return text.count }
+                // A quote cut short inside the text (`XyZsecretTOKENvalu...`).
+                if pattern.masksCutOff, pattern.bytes.count >= truncatedSecretMinimum, matched >= truncatedQuoteMinimum
+                {
+                    return positions.max()
+                }
+                return nil
+            }
             swap(&positions, &next)
         }
         return positions.max()
