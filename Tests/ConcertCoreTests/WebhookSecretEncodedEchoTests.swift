@@ -14,9 +14,9 @@ import Testing
     @Test func aReceiverEchoingThePathEncodedCutShortOrSpacedRevealsNoToken() async throws {
         let receiver = try await HTTPReceiver()
         defer { receiver.stop() }
-        let sender = try CurlSender()
-        defer { sender.stop() }
-        let channel = WebhookSecretEchoTests.channel(sender)
+        let transport = try CurlTransport()
+        defer { transport.stop() }
+        let channel = WebhookSecretEchoTests.channel(transport)
         let shapes =
             SecretRedactorTests.shapes + [
                 WebhookShape(

@@ -21,7 +21,12 @@ public struct SecretRedactor: Sendable {
     /// Secrets hidden wherever they appear, longest first so that none is partly revealed.
     public private(set) var knownSecrets: [String] = []
     /// ``knownSecrets`` as the matcher reads them, in the same order.
-    private var patterns: [Pattern] = []
+    private var patterns: [Pattern] = [] {
+        didSet { startingWith = Self.startTable(of: patterns) }
+    }
+    /// For each byte, the indices in ``patterns`` (longest first) of the secrets an occurrence of
+    /// which may start with it: most bytes of a text are passed over by this one lookup.
+    private var startingWith = startTable(of: [])
 
     public init(knownSecrets: [String] = []) {
         for secret in knownSecrets { register(secret) }
@@ -53,8 +58,10 @@ public struct SecretRedactor: Sendable {
     /// `text` with every secret masked; `extra` are further secrets known only to the caller,
     /// such as the URL and signing secret of the subscription whose send just failed.
     public func redact(_ text: String, alsoHiding extra: [String] = []) -> String {
-        let patterns = extra.isEmpty ? self.patterns : hiding(extra).patterns
-        return Self.maskKnown(patterns, in: Self.maskPatterns(in: Self.maskURLs(in: text)))
+        let redactor = extra.isEmpty ? self : hiding(extra)
+        return Self.maskKnown(
+            redactor.patterns, startingWith: redactor.startingWith,
+            in: Self.maskPatterns(in: Self.maskURLs(in: text)))
     }
 
     /// A URL as it may be shown: scheme, host and port, with its user's password, its path and
@@ -226,6 +233,19 @@ public struct SecretRedactor: Sendable {
         }
     }
 
+    /// For each byte, the indices of the `patterns` an occurrence of which may start with it: its
+    /// first byte in either case, or the first byte of an escaped form (``escapeStarts``), in order.
+    private static func startTable(of patterns: [Pattern]) -> [[Int]] {
+        var table = [[Int]](repeating: [], count: 256)
+        for (index, pattern) in patterns.enumerated() {
+            let first = folded(pattern.bytes[0])
+            table[first].append(index)
+            if (0x61...0x7A).contains(first) { table[first - 0x20].append(index) }
+            for byte in escapeStarts { table[Int(byte)].append(index) }
+        }
+        return table
+    }
+
     /// The first bytes of the escaped forms of a byte.
     private static let escapeStarts: Set<UInt8> = [
         UInt8(ascii: "%"), UInt8(ascii: "\\"), UInt8(ascii: "&"), UInt8(ascii: "+"),
@@ -259,14 +279,17 @@ public struct SecretRedactor: Sendable {
     }
 
     /// `text` with each occurrence of a known secret, in any echoed form, replaced by the placeholder.
-    private static func maskKnown(_ patterns: [Pattern], in text: String) -> String {
+    private static func maskKnown(_ patterns: [Pattern], startingWith: [[Int]], in text: String) -> String {
         guard !patterns.isEmpty, !text.isEmpty else { return text }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         var index = 0
         var copied = 0
         while index < bytes.count {
-            guard let end = patterns.lazy.compactMap({ match($0, in: bytes, at: index) }).first else {
+            let candidates = startingWith[Int(bytes[index])]
+            guard !candidates.isEmpty,
+                let end = candidates.lazy.compactMap({ match(patterns[$0], in: bytes, at: index) }).first
+            else {
                 index += 1
                 continue
             }
