@@ -32,7 +32,7 @@ public final class AppDatabase: Sendable {
             // Statement journals (each insert of a multi-statement transaction keeps the original
             // of every page it changes, to undo just itself) stay in memory: past 64 KiB SQLite
             // spills them to a temporary file, and once the indexes are deep enough every insert
-            // of a bulk import did: 2 million pwrite calls for 70,000 subscriptions.
+            // of a bulk import does: 2 million pwrite calls for 70,000 subscriptions.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         configuration.busyMode = .timeout(busyTimeout)
