@@ -9,7 +9,7 @@ import Testing
     func opener(_ path: String) -> any StoreOpener { SQLiteStoreOpener(path: path) }
 
     /// Adds a migration this code does not know to the database at `path`, as a newer concertd would.
-    func addMigrationFromTheFuture(_ path: String) throws {
+    static func addMigrationFromTheFuture(_ path: String) throws {
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
@@ -29,7 +29,7 @@ import Testing
     @Test func migratingAStoreThatANewerConcertdWroteIsRefusedWithAnEngineNeutralError() throws {
         let path = Fixtures.temporaryDirectory() + "/concertd.sqlite3"
         let store = try opener(path).open()
-        try addMigrationFromTheFuture(path)
+        try Self.addMigrationFromTheFuture(path)
         for attempt in [{ _ = try store.migrate() }, { _ = try opener(path).open() }] {
             let error = #expect(throws: StoreError.self) { try attempt() }
             #expect(error?.code == .newerSchema)
