@@ -72,10 +72,8 @@ public struct ConfigurationCheck: Sendable {
         _ catalog: Catalog, catalogPath: String, databasePath: String, now: Date
     ) {
         do {
-            guard
-                let usage = try AppDatabase.usageOfCities(
-                    inFile: databasePath, notIn: Set(catalog.cities.map(\.id)), now: now)
-            else { return }
+            guard let store = try Daemon.storeOpener(databasePath: databasePath).openToRead() else { return }
+            let usage = try store.usageOfCities(notIn: Set(catalog.cities.map(\.id)), now: now)
             for (id, used) in usage.sorted(by: { $0.key < $1.key }) where !used.isEmpty {
                 problems.append(
                     "\(catalogPath): city '\(id)' is not in the catalog, but \(Daemon.usageText(used)) in \(databasePath) still name it; a reload refuses this catalog (keep the city, or unsubscribe and cancel them first)"

@@ -48,7 +48,7 @@ extension Daemon {
             self.init(kind, problems: [problem])
         }
 
-        /// A failure of the store: temporary when SQLite says waiting may cure it (see
+        /// A failure of the store: temporary when its engine says waiting may cure it (see
         /// ``StoreError/isTemporaryFailure(_:)``), else the database cannot be used.
         static func store(_ error: any Error, _ context: String? = nil) -> StartupError {
             StartupError(

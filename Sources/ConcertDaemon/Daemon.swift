@@ -9,7 +9,7 @@ import Logging
 public final class Daemon: @unchecked Sendable {
     // @unchecked: mutable state (`resolved`, `catalog`, `reloads`) is only touched under `lock`.
     public let startedAt: Date
-    /// The store, through its interfaces; today the SQLite database (`AppDatabase`).
+    /// The store, through its interfaces, opened by ``storeOpener(databasePath:)``.
     public let database: any ConcertdStore
     /// Held from before the database is opened until `stop` returns: one daemon per database.
     let databaseLock: DatabaseLock
@@ -86,9 +86,9 @@ public final class Daemon: @unchecked Sendable {
         }
         // Before the database is opened: a second daemon must not migrate or recover it either.
         let databaseLock = try DatabaseLock.acquire(databasePath: resolved.paths.databasePath)
-        let database: AppDatabase
+        let database: any ConcertdStore
         do {
-            database = try AppDatabase.open(path: resolved.paths.databasePath)
+            database = try storeOpener(databasePath: resolved.paths.databasePath).open()
         } catch {
             throw StartupError.store(error)
         }

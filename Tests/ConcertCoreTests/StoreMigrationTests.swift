@@ -97,11 +97,7 @@ import Testing
     @Test func databaseFromANewerVersionIsRefusedWithTheReason() throws {
         let path = Fixtures.temporaryDirectory() + "/concertd.sqlite3"
         _ = try AppDatabase.open(path: path)
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
-        }
-        try queue.close()
+        try StoreOpenerTests.addMigrationFromTheFuture(path)
         #expect {
             try AppDatabase.open(path: path)
         } throws: { error in

@@ -14,8 +14,8 @@ struct ControlRequestLineTests {
         return request
     }
 
-    /// The same request with its params held as a value, decoded from the line as the decoder
-    /// used to: the whole line into a `JSONValue`.
+    /// The same request with its params held as a value, decoded from the line the plain way:
+    /// the whole line into a `JSONValue`, the reference the decoder's answers are compared with.
     func valued(_ line: String) throws -> ControlRequest {
         let value = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
         let members = value.objectValue ?? [:]

@@ -123,7 +123,7 @@ def test_every_channel_gets_each_reminder_on_time_once_with_the_right_text(make_
     assert daemon.delivery_counts().keys() <= {"sent", "skipped"}
 
     # Secrets stay secret: the signing secret and the tokens inside webhook URLs are in no log
-    # line and no listing (issue 4).
+    # line and no listing.
     listings = daemon.ctl("subscriptions").stdout + daemon.ctl("deliveries", "--limit", "1000").stdout
     for secret_text in (secret, secret.removeprefix("whsec_"), "T0KEN", "123:ABC"):
         assert secret_text not in daemon.log(), f"{secret_text!r} in the daemon's log"

@@ -72,7 +72,7 @@ def test_malformed_control_requests_get_errors_and_change_nothing(populated_daem
         ("params as an array", b'{"jsonrpc":"2.0","id":1,"method":"pause","params":["sub-x"]}\n', INVALID_PARAMS, 1),
         ("protocol version 99", b'{"jsonrpc":"2.0","id":1,"method":"status","protocol":99}\n',
          UNSUPPORTED_PROTOCOL, 1),
-        # Issue 15.1: these stopped the daemon (integer overflow on the line numbers).
+        # Line numbers that would overflow when the daemon counts on from them.
         ("a bulk chunk from line -1", b'{"jsonrpc":"2.0","id":1,"method":"subscribe.bulk.stage","params":'
                                       b'{"first_line":-1,"lines":["{\\"cities\\":[\\"siheung\\"],'
                                       b'\\"email\\":\\"x@example.org\\"}"]}}\n', INVALID_PARAMS, 1),

@@ -5,7 +5,7 @@
   over get none."
 - "A city is found by its id (`busan`, any case), its Korean short name (`부산`, `수영구`) or its
   full name (`부산광역시`)."
-- Issue 3: a new subscription gets a short confirmation naming its next concert (not with --quiet).
+- A new subscription gets a short confirmation naming its next concert (not with --quiet).
 - "One timer … With nothing due it is disarmed: an idle concertd makes no periodic wake-ups."
 """
 import glob

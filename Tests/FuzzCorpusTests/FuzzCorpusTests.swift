@@ -27,8 +27,8 @@ import Testing
         FuzzTargets.control(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
-    /// The control target reaches the daemon's handlers, typed params included: a request that
-    /// killed the daemon (issue 15.1) is answered `invalid_params`, a good one with a result.
+    /// The control target reaches the daemon's handlers, typed params included: a request with
+    /// a line number that overflows is answered `invalid_params`, a good one with a result.
     @Test func theControlTargetCarriesRequestsOutThroughTheDaemonsHandler() {
         let input = """
             {"jsonrpc":"2.0","id":1,"method":"subscribe.bulk.stage","params":{"first_line":-1,"lines":["{}"]}}

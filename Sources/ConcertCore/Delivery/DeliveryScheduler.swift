@@ -459,7 +459,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         do {
             channel.send(try message(for: item, now: clock.now()), completion: deliver)
-        } catch  where StoreFault.isDatabaseError(error) {
+        } catch  where StoreFault.isEngineError(error) {
             deliver(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
         } catch {
             deliver(.permanent(error: "the message could not be built: \(error)"))

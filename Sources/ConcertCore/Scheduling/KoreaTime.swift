@@ -117,7 +117,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses an ISO date (`2019-10-27`) and rejects dates the calendar does not have.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        // Digits only: `Int` also reads a sign, and took `+999-01-01` for the year 999.
+        // Digits only: `Int` also reads a sign, and would take `+999-01-01` for the year 999.
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),

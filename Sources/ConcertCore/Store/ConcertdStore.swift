@@ -1,5 +1,6 @@
 /// Everything concertd keeps: concerts, subscriptions and the delivery outbox, behind intent-named
-/// interfaces that expose no database types. `AppDatabase` (SQLite through GRDB) implements them all.
+/// interfaces that expose no database types. `AppDatabase` (SQLite through GRDB) implements them
+/// all; a ``StoreOpener`` opens one, and its engine's errors are read as ``StoreEngineError``s.
 ///
 /// The interfaces are synchronous, and a store may block the calling thread. SQLite is
 /// synchronous, and so is libpq, the C client a PostgreSQL store would use: measured here, its

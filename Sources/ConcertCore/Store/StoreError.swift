@@ -23,3 +23,26 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 }
+
+extension StoreError {
+    /// Whether waiting may cure `error`, a failure of the store: its engine says so
+    /// (``StoreFailure/temporary``: locked, full, I/O, memory short, connection lost), or the
+    /// system said the same (`ENOSPC`, `EDQUOT`, `EMFILE`, `ENFILE`, `ENOMEM`, `EIO`).
+    ///
+    /// A schema newer than the code, a damaged file, a read-only one or a failed migration is not:
+    /// it needs a person.
+    public static func isTemporaryFailure(_ error: any Error) -> Bool {
+        switch error {
+        case let error as StoreError:
+            return error.isTemporary
+        case let error as any StoreEngineError:
+            return error.storeFailure == .temporary
+        default:
+            let error = error as NSError
+            if error.domain == NSPOSIXErrorDomain {
+                return [ENOSPC, EDQUOT, EMFILE, ENFILE, ENOMEM, EIO].contains(Int32(error.code))
+            }
+            return (error.userInfo[NSUnderlyingErrorKey] as? any Error).map(isTemporaryFailure) ?? false
+        }
+    }
+}

@@ -1,10 +1,20 @@
 /// The store as a whole: its schema, its size, a consistent copy, and whether it answers.
 ///
-/// The schema is migrated when a store opens (`AppDatabase.open`), which refuses one newer than
-/// the code.
+/// Synchronous like every store interface (see `ConcertdStore`): SQLite and libpq, the C client
+/// a PostgreSQL store would use, block the calling thread, and the callers (the daemon's start,
+/// the scheduler's Dispatch queue, the control handlers' executor) may wait.
 public protocol StoreMaintenance: Sendable {
     /// The schema version: the number of migrations applied.
     func schemaVersion() throws -> Int
+
+    /// Applies the migrations this code knows and the store lacks, in order, each all or nothing,
+    /// and returns the schema version; a store already up to date is left as it is. A store with
+    /// migrations this code does not know (a newer concertd wrote it) is refused with a
+    /// ``StoreError`` of code `newerSchema` that names them, and nothing is changed: running it
+    /// would lose what the newer code keeps. ``StoreOpener/open()`` runs this before anything
+    /// reads the store.
+    @discardableResult
+    func migrate() throws -> Int
 
     /// The store's size in bytes, as `backup(to:)` would copy it.
     func size() throws -> Int64

@@ -99,7 +99,7 @@ extension DaemonControlHandler {
     /// Stores a staged batch in one transaction, with the ids its chunks were given. Lists only
     /// the lines whose secret was generated, and only when the batch asked for them in this
     /// reply (``GeneratedSecrets/reply``, at most ``BulkImportLimits/secretsInOneReply``): a reply
-    /// naming each of a million subscriptions took a gigabyte to build. A line that repeats a
+    /// naming each of a million subscriptions would take a gigabyte to build. A line that repeats a
     /// subscription made since it was staged, or no longer passes the checks of the catalog and
     /// configuration in force (``stagedLineProblem(_:catalog:configuration:)``), is left out and
     /// named in `rejected`; the secret a stage handed out for it belongs to no subscription.
@@ -150,8 +150,8 @@ extension DaemonControlHandler {
     }
 
     /// Checks a chunk of a large import as two halves at once, one on a thread of its own: the
-    /// handlers' queue is serial, and checking lines took as much of the daemon's time as
-    /// storing them, with the second core idle. The thread ends with its half (no pool is kept
+    /// handlers' queue is serial, and checking lines costs as much of the daemon's time as
+    /// storing them, which would leave the second core idle. The thread ends with its half (no pool is kept
     /// that could wake an idle daemon).
     private static func checkImportLinesInTwoHalves(_ lines: [String], firstLine: Int, daemon: Daemon) -> CheckedLines {
         let concerts = try? daemon.database.concerts()

@@ -6,8 +6,8 @@ import Foundation
 #endif
 
 /// The checked subscriptions of one import batch, waiting for the commit in an unlinked file of
-/// the state directory: a million of them held as Swift values took most of a gigabyte of the
-/// daemon's memory. The file has no name once created, so a crash or a dropped batch leaves
+/// the state directory: a million of them held as Swift values would take most of a gigabyte of
+/// the daemon's memory. The file has no name once created, so a crash or a dropped batch leaves
 /// nothing behind.
 ///
 /// Records are length-prefixed column values, read back in order by `readRecords`.

@@ -112,7 +112,7 @@ struct SubscriptionRequest {
 }
 
 /// The offset lists of an import's lines, each parsed once: the lines of an import mostly repeat
-/// a few lists, and parsing one took two fifths of the time to check a line. One per thread.
+/// a few lists, and parsing one costs two fifths of the time to check a line. One per thread.
 final class OffsetListMemo {
     private var parsed: [String: Result<[ReminderOffset], OffsetListError>] = [:]
 

@@ -144,7 +144,7 @@ extension ConcertCtl.Subscribe {
     /// The first chunk goes alone (its reply names the batch); the others two at a time, each
     /// on its own connection: while the daemon checks one chunk, concertctl encodes the next and
     /// the daemon reads it, so both processes keep working. One at a time, a million lines
-    /// took half again as long.
+    /// would take half again as long.
     private func importStaged(
         _ chunks: [ImportChunks.Chunk], lineCount: Int, secrets: SecretsFile?, progress: ProgressLine,
         in context: CommandContext

@@ -51,7 +51,7 @@ enum ImportChunks {
 
     /// The lines of an import file, as `components(separatedBy: "\n")` gives them (a `\r\n`
     /// pair is one character, not a line break), found by scanning its UTF-8 bytes: Foundation's
-    /// search took as long as the rest of concertctl's work on a file of a million lines.
+    /// search takes as long as the rest of concertctl's work on a file of a million lines.
     static func lines(of text: String) -> [String] {
         var text = text
         return text.withUTF8 { bytes in

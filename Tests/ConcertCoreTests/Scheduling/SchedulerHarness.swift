@@ -4,7 +4,7 @@ import GRDB
 import Logging
 
 /// A scheduler over an in-memory database with the real catalog, a manual clock, a manual timer
-/// and recording channels.
+/// and recording channels; `outbox` may put another store in front of the database.
 final class SchedulerHarness: @unchecked Sendable {
     let clock: ManualClock
     let database: AppDatabase
@@ -17,7 +17,8 @@ final class SchedulerHarness: @unchecked Sendable {
     init(
         now: String, database: AppDatabase? = nil, limits: SendLimits = SendLimits(),
         retry: RetryPolicy = RetryPolicy(), webhook: RecordingChannel = RecordingChannel(),
-        email: RecordingChannel = RecordingChannel(), logger: Logger = .quiet
+        email: RecordingChannel = RecordingChannel(), logger: Logger = .quiet,
+        outbox: (AppDatabase) -> any OutboxStore = { $0 }
     ) throws {
         clock = ManualClock(Fixtures.korea(now))
         if let database {
@@ -29,7 +30,7 @@ final class SchedulerHarness: @unchecked Sendable {
         self.webhook = webhook
         self.email = email
         scheduler = DeliveryScheduler(
-            database: self.database, catalog: Fixtures.catalog,
+            database: outbox(self.database), catalog: Fixtures.catalog,
             channels: ["webhook": webhook, "email": email], clock: clock, limits: limits, retry: retry,
             queue: queue, timer: timer, random: { 0.5 }, logger: logger)
     }

@@ -8,19 +8,6 @@ extension AppDatabase {
         try writer.read { db in try Self.usageOfCities(db, notIn: known, now: now) }
     }
 
-    /// ``usageOfCities(notIn:now:)`` of the database file at `path`, opened read-only and not
-    /// migrated (for `concertd check-config`, beside a running daemon); nil when there is no file.
-    public static func usageOfCities(inFile path: String, notIn known: Set<String>, now: Date) throws -> [String:
-        CityUsage]?
-    {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in try usageOfCities(db, notIn: known, now: now) }
-    }
-
     private static func usageOfCities(_ db: Database, notIn known: Set<String>, now: Date) throws -> [String:
         CityUsage]
     {

@@ -84,7 +84,7 @@ extension AppDatabase {
                 sql += " AND s.destination NOT IN (\(databaseQuestionMarks(count: destinations.count)))"
             }
             sql += " ORDER BY d.next_attempt_at, d.id LIMIT ?"
-            // Cached: preparing it anew (GRDB's authorizer, SQLite's parser) cost as much as running it.
+            // Cached: preparing it anew (GRDB's authorizer, SQLite's parser) costs as much as running it.
             let statement = try BoundStatement(db, cached: sql)
             statement.bind(1, now.millis)
             let limitIndex = statement.bind(destinations.sorted(), from: 2)

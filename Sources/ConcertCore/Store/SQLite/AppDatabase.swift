@@ -3,7 +3,7 @@ import GRDB
 
 /// The one SQLite database of concertd: concerts, subscriptions, the delivery outbox and its attempts.
 ///
-/// Owns the writer and runs the migrations when it opens. Every logical change is one
+/// Owns the writer and runs the migrations when it opens for writing. Every logical change is one
 /// transaction (one `write` block), so a crash never leaves half of one behind.
 public final class AppDatabase: Sendable {
     /// The GRDB writer: a `DatabasePool` in WAL mode for files, a `DatabaseQueue` in tests.
@@ -13,7 +13,12 @@ public final class AppDatabase: Sendable {
 
     package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
-        try Self.migrate(writer)
+        try migrate()
+    }
+
+    /// A store over `writer` as it is, not migrated.
+    private init(unmigrated writer: any DatabaseWriter) {
+        self.writer = writer
     }
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
@@ -27,7 +32,7 @@ public final class AppDatabase: Sendable {
             // Statement journals (each insert of a multi-statement transaction keeps the original
             // of every page it changes, to undo just itself) stay in memory: past 64 KiB SQLite
             // spills them to a temporary file, and once the indexes are deep enough every insert
-            // of a bulk import did: 2 million pwrite calls for 70,000 subscriptions.
+            // of a bulk import does: 2 million pwrite calls for 70,000 subscriptions.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         configuration.busyMode = .timeout(busyTimeout)
@@ -52,12 +57,24 @@ public final class AppDatabase: Sendable {
         }
     }
 
+    /// Opens the database file at `path` read-only and not migrated, so it can be read beside a
+    /// running daemon; nil when there is no file.
+    static func openToRead(path: String) throws -> AppDatabase? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        return AppDatabase(unmigrated: try DatabaseQueue(path: path, configuration: configuration))
+    }
+
     /// An empty in-memory database, for tests and previews.
     package static func inMemory() throws -> AppDatabase {
         try AppDatabase(DatabaseQueue(configuration: Configuration()))
     }
 
-    static func migrate(_ writer: any DatabaseWriter) throws {
+    /// Applies the migrations this code knows and the file lacks, each in a transaction of its
+    /// own, and returns the schema version; refuses a file that a newer concertd migrated.
+    @discardableResult
+    public func migrate() throws -> Int {
         let migrator = SchemaMigrations.migrator
         let (superseded, unknown) = try writer.read { db -> (Bool, [String]) in
             let superseded = try migrator.hasBeenSuperseded(db)
@@ -82,6 +99,7 @@ public final class AppDatabase: Sendable {
         try writer.write { db in
             try db.execute(sql: "PRAGMA user_version = \(migrator.migrations.count)")
         }
+        return migrator.migrations.count
     }
 
     /// The schema version: the number of migrations applied.

@@ -5,9 +5,9 @@ import GRDBSQLite
 /// column by column (`SQLiteColumns`).
 ///
 /// For the outbox's hot paths, run for every send: claiming a row, recording its verdict,
-/// reading the due rows. Through GRDB, each run built an array of boxed values
-/// (`StatementArguments`), and each row read was first copied into a `Row` of boxed values. That
-/// cost as much CPU as SQLite's own work. GRDB still prepares, caches and finalizes the statement
+/// reading the due rows. Through GRDB, each run builds an array of boxed values
+/// (`StatementArguments`), and each row read is first copied into a `Row` of boxed values, which
+/// costs as much CPU as SQLite's own work. GRDB still prepares, caches and finalizes the statement
 /// (`db.cachedStatement(sql:)`); every run leaves it reset, as GRDB expects to find it.
 struct BoundStatement {
     let statement: Statement

@@ -60,7 +60,7 @@ public indirect enum WebhookJSON: Sendable {
     }
 
     /// Writes `text` quoted, working on its UTF-8 bytes: runs of bytes that need no escape are
-    /// copied whole (escaping scalar by scalar into a `String` was a seventh of a fan-out's CPU).
+    /// copied whole (escaping scalar by scalar into a `String` costs a seventh of a fan-out's CPU).
     static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
