@@ -44,7 +44,7 @@ public struct ConcertChanges: Sendable, Hashable {
     /// Whether no stored concert changed (concerts whose admin version was kept do not count).
     public var isEmpty: Bool { added.isEmpty && revised.isEmpty && updated.isEmpty && cancelled.isEmpty }
 
-    mutating func count(_ tally: Outbox.NoticeTally) {
+    mutating func count(_ tally: NoticeTally) {
         noticesQueued += tally.queued
         subscriptionsNotTold += tally.notTold
         subscriptionsSameInLanguage += tally.sameInLanguage

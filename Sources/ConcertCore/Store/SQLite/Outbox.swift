@@ -181,18 +181,6 @@ enum Outbox {
         return tally
     }
 
-    /// What telling subscribers of one concert's change did.
-    struct NoticeTally {
-        /// Notices queued by this change.
-        var queued = 0
-        /// Active subscriptions of the concert's cities not told, because nothing about the
-        /// concert had reached them yet.
-        var notTold = 0
-        /// Active subscriptions of the concert's cities not told, because what they read (their
-        /// language's venue) did not change.
-        var sameInLanguage = 0
-    }
-
     /// Whether a message about the concert already reached (or is reaching) the subscription.
     static func hasHeard(_ db: Database, subscriptionID: String, concertID: String) throws -> Bool {
         try Bool.fetchOne(

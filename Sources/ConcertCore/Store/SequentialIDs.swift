@@ -1,0 +1,24 @@
+/// Subscription ids for a bulk import that sort in the order they are made: a random prefix
+/// that no stored id has, then a counter (`sub-` + 5 + 5 characters, as long as `makeID`'s).
+///
+/// Random ids put every insert into the id-keyed indexes (the subscription's key, the city and
+/// delivery indexes) at a random place, so a large import keeps the whole of those indexes hot in
+/// the page cache; ascending ids only ever touch their ends. How a store finds a free prefix is
+/// its own (`SequentialIDs+Database.swift` for SQLite).
+struct SequentialIDs {
+    static let width = 5
+    var prefix = ""
+    var counter = 0
+    static let capacity = 1 << (5 * width)
+
+    /// The id `counter` of the ids starting with `prefix`.
+    static func id(prefix: String, counter: Int) -> String {
+        var digits = [Character](repeating: "2", count: Self.width)
+        var rest = counter
+        for index in stride(from: Self.width - 1, through: 0, by: -1) {
+            digits[index] = RandomID.alphabet[rest & 31]
+            rest >>= 5
+        }
+        return prefix + String(digits)
+    }
+}
