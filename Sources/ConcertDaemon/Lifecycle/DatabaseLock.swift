@@ -172,9 +172,7 @@ final class DatabaseLock: @unchecked Sendable {
     /// inode); `nil` when the table cannot be read or the holder is in another pid namespace.
     static func flockHolder(of fd: Int32) -> Int32? {
         var info = stat()
-        guard fstat(fd, &info) == 0, let table = FileManager.default.contents(atPath: "/proc/locks") else {
-            return nil
-        }
+        guard fstat(fd, &info) == 0, let table = lockTable() else { return nil }
         let device = UInt64(info.st_dev)
         let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
         let minor = (device & 0xff) | ((device >> 12) & ~0xff)
@@ -189,6 +187,23 @@ final class DatabaseLock: @unchecked Sendable {
             return pid
         }
         return nil
+    }
+
+    /// `/proc/locks` read to its end, or `nil`. It reports a size of 0, and Foundation's
+    /// `contents(atPath:)` then reads one page of it: on a busy machine the holder is past that page.
+    private static func lockTable() -> [UInt8]? {
+        let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var table: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { return table }
+            table += buffer[..<count]
+        }
     }
 
     /// Creates `directory` and its missing parents, mode 0700.

@@ -79,6 +79,55 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: other + "/concertd.sqlite3-wal"), "the database was not opened")
     }
 
+    /// On a busy machine `/proc/locks` is longer than one page; the holder may be listed past it.
+    @Test func theHolderIsNamedWhenTheLockTableListsItPastTheFirstPage() throws {
+        let fillers = TemporarySocket()
+        let directory = fillers.directory
+        var held: [Int32] = []
+        defer {
+            for fd in held { close(fd) }
+            fillers.remove()
+        }
+        func holdLocks(_ count: Int) throws {
+            for _ in 0..<count {
+                let fd = open(directory + "/filler-\(held.count)", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                try #require(fd >= 0 && flock(fd, LOCK_EX) == 0)
+                held.append(fd)
+            }
+        }
+        // The kernel lists the newest locks first on each CPU's list: fillers on both sides.
+        try holdLocks(150)
+        let first = try TestDaemon()
+        defer { first.remove() }
+        try holdLocks(150)
+        var database = stat()
+        try #require(stat(first.stateDirectory + "/concertd.sqlite3", &database) == 0)
+        let table = try Self.wholeLockTable()
+        let holderLine = try #require(table.range(of: ":\(database.st_ino) 0 EOF"), "the daemon's lock is listed")
+        try #require(table.utf8.distance(from: table.startIndex, to: holderLine.lowerBound) > 4096)
+        try FileManager.default.removeItem(atPath: first.stateDirectory + "/concertd.sqlite3.lock")
+        let error = #expect(throws: Daemon.StartupError.self) {
+            _ = try startSecond(stateDirectory: first.stateDirectory)
+        }
+        #expect(error?.description.contains("another concertd (pid \(getpid())) holds the database") == true)
+    }
+
+    /// `/proc/locks` read to its end (it reports a size of 0).
+    static func wholeLockTable() throws -> String {
+        let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            try #require(count >= 0)
+            if count == 0 { break }
+            bytes += buffer[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     @Test func aDeletedLockFileDoesNotLetASecondDaemonOntoTheDatabase() throws {
         let first = try TestDaemon()
         defer { first.remove() }
