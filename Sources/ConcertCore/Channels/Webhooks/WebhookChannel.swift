@@ -13,11 +13,11 @@ public final class WebhookChannel: Channel {
     private let transport: CurlTransport
     private let buildRequest: RequestBuilder
 
-    /// A channel whose requests are the subscriptions' formats (`WebhookFormats`), with the
+    /// A channel whose requests are the subscriptions' formats (`WebhookFormatRegistry`), with the
     /// words `renderer` writes.
     public convenience init(settings: WebhookSettings, renderer: MessageRenderer, transport: CurlTransport) {
         self.init(settings: settings, transport: transport) { message in
-            try WebhookFormats.request(for: message, rendered: renderer.render(message), attemptTime: Date())
+            try WebhookFormatRegistry.request(for: message, rendered: renderer.render(message), attemptTime: Date())
         }
     }
 
