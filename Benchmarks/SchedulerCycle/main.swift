@@ -42,7 +42,7 @@ final class InstantChannel: Channel, @unchecked Sendable {
     func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
         queue.async { [self] in
             do {
-                let request = try WebhookFormats.request(
+                let request = try WebhookFormatRegistry.request(
                     for: message, rendered: renderer.render(message), attemptTime: Date())
                 completion(.sent(detail: "HTTP 204 (\(request.body.count) bytes)"))
             } catch {

@@ -45,7 +45,7 @@ enum EmailFixtures {
             infoURL: Fixtures.catalog.infoURL, now: now)
     }
 
-    /// A subject, text and HTML for each kind, as the renderer would write them (Daegu, 29 October).
+    /// A subject, plain-text body and HTML for each kind, as the renderer would write them (Daegu, 29 October).
     static func content(_ kind: Delivery.Kind, language: Language) -> EmailContent {
         let (subject, body): (String, String)
         switch (kind, language) {
@@ -72,11 +72,11 @@ enum EmailFixtures {
         case (.test, .en):
             (subject, body) = ("[Test] concertd reminder channel", "This is a test message from concertd.")
         }
-        let text = "\(subject)\n\n\(body)\n자세한 내용: https://www.smartcity.go.kr\n"
+        let text = "\(body)\n자세한 내용: https://www.smartcity.go.kr\n"
         let html =
             "<p><strong>\(subject)</strong></p>\n<p>\(body)<br>\n<a href=\"https://www.smartcity.go.kr\">smartcity.go.kr</a></p>"
         return EmailContent(
-            subject: subject, text: language == .ko ? text : text.replacingOccurrences(of: "자세한 내용", with: "Details"),
+            subject: subject, body: language == .ko ? text : text.replacingOccurrences(of: "자세한 내용", with: "Details"),
             html: html)
     }
 

@@ -30,7 +30,7 @@ struct EmailMessageBuilderTests {
             ])
         let text = try #require(parsed.part("text/plain"))
         #expect(text.charset == "utf-8")
-        #expect(text.content.replacingOccurrences(of: "\r\n", with: "\n") == content.text)
+        #expect(text.content.replacingOccurrences(of: "\r\n", with: "\n") == content.body)
         let html = try #require(parsed.part("text/html"))
         #expect(html.content.replacingOccurrences(of: "\r\n", with: "\n").contains(content.html))
         #expect(html.content.contains("<html lang=\"\(language.rawValue)\">"))
@@ -54,7 +54,7 @@ struct EmailMessageBuilderTests {
         #expect(calendar.end == .init(kind: "datetime", iso: "2019-10-29T16:00:00+09:00", utcOffsetSeconds: 32_400))
         #expect(calendar.stamp.iso == "2019-10-28T05:00:00+00:00")
         #expect(calendar.summary == (language == .ko ? "대구 스마트시티 시민 토크콘서트" : "Smart City citizen talk concert (Daegu)"))
-        #expect(calendar.description.replacingOccurrences(of: "\r\n", with: "\n") == content.text)
+        #expect(calendar.description.replacingOccurrences(of: "\r\n", with: "\n") == content.body)
         #expect(calendar.url == "https://www.smartcity.go.kr")
         #expect(calendar.organizer.lowercased() == "mailto:alerts@concertd.example.org")
         #expect(calendar.attendee.lowercased() == "mailto:citizen@example.com")
@@ -63,7 +63,7 @@ struct EmailMessageBuilderTests {
     @Test func dateOnlyConcertIsAnAllDayEventEndingTheDayAfterItsLastDay() throws {
         // Given Sejong's concert, announced for 27–28 October 2019 without a time
         let message = EmailFixtures.message(.reminder, concertID: "sejong-2019")
-        let content = EmailContent(subject: "[알림] 내일 세종 스마트시티 토크콘서트", text: "시간은 아직 발표되지 않았습니다.", html: "<p>시간 미정</p>")
+        let content = EmailContent(subject: "[알림] 내일 세종 스마트시티 토크콘서트", body: "시간은 아직 발표되지 않았습니다.", html: "<p>시간 미정</p>")
 
         let parsed = try PythonEmailPeer.parse(EmailFixtures.build(message, content))
 
@@ -119,7 +119,7 @@ struct EmailMessageBuilderTests {
     @Test func longKoreanSubjectIsSplitIntoShortWordsOnCharacterBoundaries() throws {
         // Given a subject far longer than a line, with Hangul, an emoji sequence of 25 bytes and ASCII
         let subject = "[알림] " + String(repeating: "내일 대구 스마트시티 시민 토크콘서트 👨‍👩‍👧‍👦 ", count: 6) + "끝"
-        let content = EmailContent(subject: subject, text: "본문", html: "<p>본문</p>")
+        let content = EmailContent(subject: subject, body: "본문", html: "<p>본문</p>")
         let data = try EmailFixtures.build(EmailFixtures.message(.reminder), content)
 
         // Then every encoded word is short and holds whole characters
@@ -260,7 +260,7 @@ struct EmailMessageBuilderTests {
         let subject =
             "[Reminder] Tomorrow at 2 p.m.: the Daegu Smart City citizen talk concert with Lee Myeong-ju of ZED"
         let data = try EmailFixtures.build(
-            EmailFixtures.message(.reminder, language: .en), EmailContent(subject: subject, text: "x", html: "x"))
+            EmailFixtures.message(.reminder, language: .en), EmailContent(subject: subject, body: "x", html: "x"))
         let lines = EmailFixtures.headerLines(data)
         let start = try #require(lines.firstIndex { $0.hasPrefix("Subject: [Reminder] Tomorrow") })
         #expect(lines[start + 1].hasPrefix(" "))
@@ -281,7 +281,7 @@ struct EmailMessageBuilderTests {
     @Test func htmlDocumentIsSentAsItIs() throws {
         let document = "<!DOCTYPE html><html><body><p>안녕하세요</p></body></html>"
         let data = try EmailFixtures.build(
-            EmailFixtures.message(.test), EmailContent(subject: "테스트", text: "안녕하세요", html: document))
+            EmailFixtures.message(.test), EmailContent(subject: "테스트", body: "안녕하세요", html: document))
         #expect(try PythonEmailPeer.parse(data).part("text/html")?.content == document)
     }
 }

@@ -126,7 +126,7 @@ enum MessageFixtures {
 
     /// The request `format` builds for `message`, rendered with the built-in templates.
     static func request(format name: String, message: OutboundMessage) throws -> HTTPRequest {
-        let format = try WebhookFormats.named(name)
+        let format = try WebhookFormatRegistry.named(name)
         let rendered = MessageRenderer().render(message)
         return try format.request(
             for: WebhookInput(

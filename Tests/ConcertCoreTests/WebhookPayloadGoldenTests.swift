@@ -6,7 +6,7 @@ import Testing
 /// Every format's request for every message kind in both languages, compared byte for byte with
 /// `Golden/webhooks/<format>/<kind>.<language>.http` (method and URL, headers, blank line, body).
 @Suite struct WebhookPayloadGoldenTests {
-    @Test(arguments: WebhookFormats.names, Delivery.Kind.allCases)
+    @Test(arguments: WebhookFormatRegistry.names, Delivery.Kind.allCases)
     func requestMatchesGolden(format: String, kind: Delivery.Kind) throws {
         for language in Language.allCases {
             let message = MessageFixtures.message(kind: kind, language: language)
@@ -25,7 +25,7 @@ import Testing
         }
     }
 
-    @Test(arguments: WebhookFormats.names)
+    @Test(arguments: WebhookFormatRegistry.names)
     func everyBodyIsValidJSON(format: String) throws {
         for kind in Delivery.Kind.allCases {
             for language in Language.allCases {

@@ -9,8 +9,9 @@ import Synchronization
 /// The path of a reminder: `sendDue()` (timer fired or something changed) → catch-up rules →
 /// `claimBatch` (due rows read ahead into `ready`) → `markSending` (durable before any byte
 /// leaves; writes the records that arrived meanwhile in the same transaction) → `send` →
-/// `Channel.send` → `Verdict` → `takeVerdicts` → `settle` (a `DeliveryRecord`) → `record()` →
-/// `sendDue()` again → `arm()`.
+/// `Channel.send` → `Verdict` → `takeVerdicts` → `settle` (a `DeliveryRecord`) →
+/// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
+/// own) → `arm()`.
 /// Every delivery of one distinct message shares its rendered text and payload
 /// (`SharedMessageParts`), so a fan-out builds each message once.
 ///
@@ -39,7 +40,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var inFlightByDestination: [String: Int] = [:]
     /// Records of verdicts not yet written: the next claim writes them in its transaction.
     private var unrecorded: [DeliveryRecord] = []
-    /// Set while a `record()` is queued.
+    /// Set while a `sendDueWithRecords()` is queued.
     private var recordQueued = false
     /// Reminders that fell due up to this moment have been through the catch-up rules.
     private var sweptUpTo = Date.distantPast
@@ -170,7 +171,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         if !idle { _ = idleSignal.wait(timeout: .now() + grace) }
         return queue.sync {
             whenIdle = nil
-            record()
+            sendDueWithRecords()
             stopped = true
             if inFlight > 0 {
                 logger.warning(
@@ -525,7 +526,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         unrecorded.append(record)
         if !recordQueued {
             recordQueued = true
-            queue.async { self.record() }
+            queue.async { self.sendDueWithRecords() }
         }
     }
 
@@ -648,9 +649,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
         tally = SendTally()
     }
 
-    /// Writes the records that arrived: in the transaction of the next claim when `sendDue` finds
-    /// rows to send, on their own otherwise.
-    private func record() {
+    /// Runs `sendDue` for the records that arrived, which writes them: in the transaction of the
+    /// next claim when it finds rows to send, on their own otherwise.
+    private func sendDueWithRecords() {
         recordQueued = false
         guard !unrecorded.isEmpty else { return }
         sendDue()

@@ -1,7 +1,8 @@
 import Foundation
 
-/// What every delivery of one distinct message shares — the rendered text, a webhook body without
-/// its delivery id, an email's MIME parts — built by the first delivery that needs it.
+/// What every delivery of one distinct message shares — the rendered text, the generic webhook's
+/// body after the delivery's own fields, an email's text-and-HTML part and its boundary — built by
+/// the first delivery that needs it. The chat formats escape and serialize their body per delivery.
 ///
 /// A fan-out sends the same words to thousands of subscribers: the scheduler gives every
 /// message with the same `MessageContentKey` the same instance, so each part is made once per

@@ -1,21 +1,21 @@
 /// Why a transfer did not complete: libcurl's result codes, sorted.
 ///
 /// A struct over a private kind so that kinds can be added without breaking callers; compare
-/// with the static members (`result.failure == .timedOut`).
+/// with the static members (`result.failure == .timedOut`, or `case .timedOut?` in a switch).
 public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
-    enum Kind: String, Sendable, Hashable {
-        case resolve, connect, timeout, tls, tlsUnavailable, connectionLost, refusedURL, loginDenied
+    private enum Kind: String, Sendable, Hashable {
+        case couldNotResolve, couldNotConnect, timedOut, tls, tlsUnavailable, connectionLost, refusedURL, loginDenied
         case unexpectedReply, sendFailed, responseTooLarge, invalidRequest, stopped, addressDenied, other
     }
 
-    let kind: Kind
+    private let kind: Kind
 
     /// The host name did not resolve.
-    public static let couldNotResolve = TransferFailure(kind: .resolve)
+    public static let couldNotResolve = TransferFailure(kind: .couldNotResolve)
     /// The connection was refused or could not be made.
-    public static let couldNotConnect = TransferFailure(kind: .connect)
+    public static let couldNotConnect = TransferFailure(kind: .couldNotConnect)
     /// The connect or total timeout passed.
-    public static let timedOut = TransferFailure(kind: .timeout)
+    public static let timedOut = TransferFailure(kind: .timedOut)
     /// The TLS handshake failed, including certificate verification.
     public static let tls = TransferFailure(kind: .tls)
     /// TLS was required but the server does not offer STARTTLS.

@@ -48,7 +48,7 @@ struct SubscriptionRequest {
             }
             let format: any WebhookFormat
             do {
-                format = try WebhookFormats.resolve(name: params.format, url: url)
+                format = try WebhookFormatRegistry.resolve(name: params.format, url: url)
             } catch {
                 throw .invalidInput(error.description, field: "format")
             }

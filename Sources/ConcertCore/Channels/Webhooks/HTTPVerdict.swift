@@ -13,14 +13,14 @@ public enum HTTPVerdict {
 
     /// The verdict on `result`; `now` (real time) turns a `Retry-After` date into a delay.
     public static func verdict(of result: TransferResult, now: Date) -> Verdict {
-        switch result.failure?.kind {
+        switch result.failure {
         case nil:
             return verdict(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
-        case .responseTooLarge where result.responseCode > 0:
+        case .responseTooLarge? where result.responseCode > 0:
             return verdict(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
-        case .refusedURL, .invalidRequest, .addressDenied:
+        case .refusedURL?, .invalidRequest?, .addressDenied?:
             return .permanent(error: result.message)
-        case .stopped:
+        case .stopped?:
             return .retryable(error: result.message, retryAfter: nil)
         default:
             return .retryable(

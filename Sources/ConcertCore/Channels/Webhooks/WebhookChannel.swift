@@ -1,26 +1,5 @@
 import Foundation
 
-/// How webhooks are sent: the timeouts of each request, the secrets to hide in verdicts and the
-/// networks not to connect to.
-public struct WebhookSettings: Sendable {
-    public var timeouts: TransferTimeouts
-    /// Knows the daemon's own secrets (the SMTP password); each verdict's text is also cleared of
-    /// the subscription's URL and signing secret.
-    public var redactor: SecretRedactor
-    /// No connection is made to an address this refuses (`webhook_deny`): such a message fails for
-    /// good, naming the address.
-    public var deny: AddressDenyList
-
-    public init(
-        timeouts: TransferTimeouts = .webhook, redactor: SecretRedactor = SecretRedactor(),
-        deny: AddressDenyList = .linkLocal
-    ) {
-        self.timeouts = timeouts
-        self.redactor = redactor
-        self.deny = deny
-    }
-}
-
 /// Sends messages to webhook subscriptions: the subscription's format builds the request from
 /// the rendered message, the transport POSTs it, and the answer becomes a verdict (`HTTPVerdict`).
 ///
@@ -34,11 +13,11 @@ public final class WebhookChannel: Channel {
     private let transport: CurlTransport
     private let buildRequest: RequestBuilder
 
-    /// A channel whose requests are the subscriptions' formats (`WebhookFormats`), with the
+    /// A channel whose requests are the subscriptions' formats (`WebhookFormatRegistry`), with the
     /// words `renderer` writes.
     public convenience init(settings: WebhookSettings, renderer: MessageRenderer, transport: CurlTransport) {
         self.init(settings: settings, transport: transport) { message in
-            try WebhookFormats.request(for: message, rendered: renderer.render(message), attemptTime: Date())
+            try WebhookFormatRegistry.request(for: message, rendered: renderer.render(message), attemptTime: Date())
         }
     }
 

@@ -9,7 +9,7 @@ extension EmailMessageBuilder {
                 "Content-Type", ["multipart/alternative;", "boundary=\"\(boundaries.alternative)\""])
                 + "\r\n"
                 + multipart(
-                    boundaries.alternative, [textPart("text/plain", content.text), textPart("text/html", html)])
+                    boundaries.alternative, [textPart("text/plain", content.body), textPart("text/html", html)])
         }
         return "This is a message in MIME format.\r\n\r\n"
             + multipart(boundaries.mixed, [alternative, calendarPart(message, content: content, recipient: recipient)])
@@ -18,7 +18,7 @@ extension EmailMessageBuilder {
     /// The concert as `concert.ics`, its MIME type naming the same iTIP method as its `METHOD`.
     private func calendarPart(_ message: OutboundMessage, content: EmailContent, recipient: String) -> String {
         let calendar = ICalendar.event(
-            for: message, description: content.text, organizer: (settings.fromAddress, settings.fromName),
+            for: message, description: content.body, organizer: (settings.fromAddress, settings.fromName),
             attendee: recipient)
         let method = ICalendar.method(for: message).rawValue
         return MailHeader.field(

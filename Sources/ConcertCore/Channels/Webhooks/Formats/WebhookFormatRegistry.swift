@@ -1,7 +1,7 @@
 import Foundation
 
 /// The webhook formats concertd knows: lookup by name, and the format a URL's host implies.
-public enum WebhookFormats {
+public enum WebhookFormatRegistry {
     /// Every format, `generic` first.
     public static let all: [any WebhookFormat] = [
         GenericWebhook(), SlackWebhook(), MattermostWebhook(), DiscordWebhook(), TeamsWebhook(), GoogleChatWebhook(),

@@ -3,7 +3,7 @@ import Testing
 
 @testable import ConcertCore
 
-@Suite struct WebhookFormatsTests {
+@Suite struct WebhookFormatRegistryTests {
     @Test(arguments: [
         ("https://hooks.slack.com/services/T0/B0/X", "slack"),
         ("https://discord.com/api/webhooks/1/abc", "discord"),
@@ -25,35 +25,38 @@ import Testing
         ("http://127.0.0.1:8080/hook", "generic"),
     ])
     func formatIsInferredFromTheHost(url: String, expected: String) {
-        #expect(WebhookFormats.inferredName(forURL: url) == expected)
+        #expect(WebhookFormatRegistry.inferredName(forURL: url) == expected)
     }
 
     @Test func mattermostIsChosenOnlyByName() throws {
-        #expect(WebhookFormats.hostSuffixes.allSatisfy { $0.format != "mattermost" })
+        #expect(WebhookFormatRegistry.hostSuffixes.allSatisfy { $0.format != "mattermost" })
         #expect(
-            try WebhookFormats.resolve(name: "Mattermost", url: "https://chat.example.org/hooks/x").name == "mattermost"
+            try WebhookFormatRegistry.resolve(name: "Mattermost", url: "https://chat.example.org/hooks/x").name
+                == "mattermost"
         )
     }
 
     @Test func givenNameWinsOverTheHost() throws {
         #expect(
-            try WebhookFormats.resolve(name: "generic", url: "https://hooks.slack.com/services/x").name == "generic")
-        #expect(try WebhookFormats.resolve(name: nil, url: "https://hooks.slack.com/services/x").name == "slack")
-        #expect(try WebhookFormats.resolve(name: " ", url: "https://discord.com/api/webhooks/1/x").name == "discord")
+            try WebhookFormatRegistry.resolve(name: "generic", url: "https://hooks.slack.com/services/x").name
+                == "generic")
+        #expect(try WebhookFormatRegistry.resolve(name: nil, url: "https://hooks.slack.com/services/x").name == "slack")
+        #expect(
+            try WebhookFormatRegistry.resolve(name: " ", url: "https://discord.com/api/webhooks/1/x").name == "discord")
     }
 
     @Test func unknownFormatNameIsAnErrorListingTheValidOnes() {
         #expect {
-            try WebhookFormats.named("msteams")
+            try WebhookFormatRegistry.named("msteams")
         } throws: { error in
             let description = "\(error)"
             return (error as? WebhookFormatError)?.code == "unknown_format" && description.contains("'msteams'")
-                && WebhookFormats.names.allSatisfy { description.contains($0) }
+                && WebhookFormatRegistry.names.allSatisfy { description.contains($0) }
         }
     }
 
     @Test func everyFormatHasAUniqueLowercaseName() {
-        let names = WebhookFormats.names
+        let names = WebhookFormatRegistry.names
         #expect(Set(names).count == names.count)
         #expect(names == names.map { $0.lowercased() })
         #expect(
@@ -67,13 +70,13 @@ import Testing
         let message = MessageFixtures.message(
             kind: .reminder, language: .en,
             channel: .webhook(url: MessageFixtures.urls["discord"]!, format: "discord", secret: nil))
-        let request = try WebhookFormats.request(
+        let request = try WebhookFormatRegistry.request(
             for: message, rendered: MessageRenderer().render(message), attemptTime: MessageFixtures.attemptTime)
         #expect(request.url == MessageFixtures.urls["discord"])
         #expect(String(decoding: request.body, as: UTF8.self).hasPrefix(#"{"content":"[Daegu]"#))
 
         let signed = MessageFixtures.message(kind: .reminder, language: .en)
-        let generic = try WebhookFormats.request(
+        let generic = try WebhookFormatRegistry.request(
             for: signed, rendered: MessageRenderer().render(signed), attemptTime: MessageFixtures.attemptTime)
         #expect(generic.header("webhook-id") == signed.delivery.idempotencyKey)
         #expect(generic.header("webhook-timestamp") == "1572238800")
@@ -82,7 +85,8 @@ import Testing
     @Test func emailSubscriptionHasNoWebhookRequest() {
         let message = MessageFixtures.message(kind: .test, language: .ko, channel: .email("office@example.org"))
         #expect {
-            try WebhookFormats.request(for: message, rendered: MessageRenderer().render(message), attemptTime: Date())
+            try WebhookFormatRegistry.request(
+                for: message, rendered: MessageRenderer().render(message), attemptTime: Date())
         } throws: { error in
             (error as? WebhookFormatError)?.code == "not_a_webhook"
         }
@@ -90,7 +94,7 @@ import Testing
 
     @Test func chatRequestsCarryTheIdempotencyKeyAndGenericCarriesWebhookID() throws {
         let message = MessageFixtures.message(kind: .change, language: .ko)
-        for name in WebhookFormats.names {
+        for name in WebhookFormatRegistry.names {
             let request = try MessageFixtures.request(format: name, message: message)
             if name == "generic" {
                 #expect(request.header("webhook-id") == message.delivery.idempotencyKey)

@@ -1,26 +1,5 @@
 import Foundation
 
-/// The wall clock the scheduler reasons in: due times, backoff and `Retry-After`.
-///
-/// Network timeouts do not use it; they stay on the real monotonic clock.
-public protocol WallClock: Sendable {
-    /// The current moment on this clock.
-    func now() -> Date
-    /// The real wall-clock moment at which this clock will read `date`, for arming a
-    /// `DispatchSourceTimer` with `wallDeadline`.
-    func realDate(when date: Date) -> Date
-    /// Whether this clock differs from the system clock.
-    var isShifted: Bool { get }
-}
-
-/// The system clock.
-public struct SystemClock: WallClock {
-    public init() {}
-    public func now() -> Date { Date() }
-    public func realDate(when date: Date) -> Date { date }
-    public var isShifted: Bool { false }
-}
-
 /// A clock that started at a chosen moment and optionally runs `rate` times faster than real time.
 ///
 /// `concertd --clock-start 2019-10-21T00:00+09:00 --clock-rate 3600` replays the 2019 season
