@@ -19,7 +19,8 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     public var attempts: Int
     public var nextAttempt: Date?
     public var lastError: String?
-    /// Travels with the message (webhook-id header, email Message-ID) so a receiver can drop a repeat.
+    /// Travels with the message (a chat format's `Idempotency-Key` header, a generic webhook's
+    /// `webhook-id`, an email's Message-ID) so a receiver can drop a repeat.
     /// Derived from the row's identity, not stored (`Delivery.idempotencyKey(id:…)`).
     public var idempotencyKey: String
     /// For change notices, the facts before the change (JSON).

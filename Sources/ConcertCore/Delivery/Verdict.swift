@@ -11,8 +11,9 @@ public enum Verdict: Sendable, Hashable {
     case permanent(error: String)
     /// The endpoint no longer exists (HTTP 410): the subscription is disabled.
     case gone(error: String)
-    /// The destination itself failed (connection refused, TLS, SMTP AUTH): retried and shown in
-    /// status, but never marks a message failed.
+    /// The smarthost itself failed (connection refused, TLS, AUTH, a 421): retried and shown in
+    /// status, but never marks a message failed. Webhook network failures are `retryable` instead
+    /// (``HTTPVerdict``).
     case destinationFailed(error: String, retryAfter: TimeInterval?)
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 
-/// A delivery claimed for sending, with its subscription.
+/// A due delivery with its subscription: read ahead as a candidate (``OutboxStore/dueDeliveries``),
+/// and claimed for sending only once ``OutboxStore/markSending`` returns it (the row is then
+/// `sending`, durably, before any byte leaves). Listings use the same shape.
 public struct ClaimedDelivery: Sendable {
     public var delivery: Delivery
     public var subscription: Subscription

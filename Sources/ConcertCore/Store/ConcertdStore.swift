@@ -12,5 +12,21 @@
 /// network does so on its own connections and threads, out of sight of the interface.
 ///
 /// Each method is one transaction: it commits all of its effects or none.
+///
+/// What a second engine must keep that the method shapes do not say (the SQLite store is the
+/// reference; its files are named for each concern):
+/// - **One writer.** The daemon holds the database alone (`DatabaseLock`); transactions see each
+///   other serially (SQLite's one writer; elsewhere, serializable or an equivalent lock).
+/// - **Claims are conditional.** `markSending` claims a row only if it is still in the state it
+///   was read in; a row changed meanwhile (paused, cancelled, claimed) is left out. Records for rows
+///   no longer `sending` are ignored. "Oldest first" is `(next_attempt_at, id)`; ids only grow.
+/// - **The same message** is one channel target, format, language, concert revision, kind and
+///   offset: a second row of it waits for the first one's verdict (up to 15 minutes) and is
+///   skipped as `duplicate` once it is sent (`AppDatabase+Sending.swift`).
+/// - **Planning** (which reminders and notices a change implies, who is told, what a resume
+///   revives) is `Store/SQLite/Outbox.swift`; counters are `counters()`'s `delivery.STATE` and
+///   `subscription.STATE` names, kept with every state change.
+/// - **Times** are kept to the millisecond; schema versions count the same migrations on every
+///   engine (`StoreMaintenance`).
 public typealias ConcertdStore = OutboxStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore
     & StoreMaintenance

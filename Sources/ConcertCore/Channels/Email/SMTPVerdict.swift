@@ -1,4 +1,4 @@
-/// Turns what happened to an SMTP submission into the channel's verdict.
+/// The rules that turn what happened to an SMTP submission into the channel's ``Verdict``.
 ///
 /// Whom a failure is about decides: anything up to and including AUTH (connecting, TLS, the greeting,
 /// EHLO, STARTTLS, credentials) and any 421 is the smarthost's (`destinationFailed`); a reply to the

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns what happened to a webhook POST into the channel's verdict.
+/// The rules that turn what happened to a webhook POST into the channel's ``Verdict``.
 ///
 /// Network failures, including a refused connection, an unknown host and a failed TLS handshake,
 /// are `retryable`, never `destinationFailed`: a webhook host is one destination per subscription,
