@@ -82,13 +82,23 @@ public final class DeliveryScheduler: @unchecked Sendable {
     let storeCallStarted = Mutex<UInt64>(0)
     /// The outstanding no-op of `liveness` on the queue, if any.
     let queueProbe = LivenessProbe()
+    /// Told of each send, verdict and final state, for metrics.
+    private let observer: (any DeliveryObserver)?
+    /// The gauges of `gauges`, written on the queue as they change.
+    private let publishedGauges = Mutex(Gauges())
+
+    /// Sends in flight and failing destinations, readable from any thread without a hop onto the
+    /// queue (a scrape must not wait behind a long store call).
+    public var gauges: Gauges { publishedGauges.withLock { $0 } }
 
     public init(
         database: any OutboxStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
         limits: SendLimits = SendLimits(), retry: RetryPolicy = RetryPolicy(),
         queue: DispatchQueue = DispatchQueue(label: "concertd.scheduler"), timer: (any SchedulerTimer)? = nil,
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        observer: (any DeliveryObserver)? = nil, logger: Logger
     ) {
+        self.observer = observer
         self.database = database
         self.catalog = catalog
         self.channels = channels
@@ -150,6 +160,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             self.limits = limits
             self.policy.retry = retry
             self.policy.forgetFailures()
+            self.publishGauges()
             self.forgetMessages()
             self.sendDue()
         }
@@ -447,7 +458,22 @@ public final class DeliveryScheduler: @unchecked Sendable {
         let destination = item.destination
         inFlight += 1
         inFlightByDestination[destination, default: 0] += 1
+        publishedGauges.withLock { $0.inFlight = inFlight }
+        let channelName = item.subscription.channel.metricsName
+        let started = DispatchTime.now().uptimeNanoseconds
+        if let observer {
+            let due = item.delivery.nextAttempt ?? item.delivery.due
+            observer.sendStarted(
+                kind: item.delivery.kind, channel: channelName,
+                lateness: max(0, clock.now().timeIntervalSince(due)))
+        }
         let deliver: @Sendable (Verdict) -> Void = { [self] verdict in
+            if let observer {
+                let ended = DispatchTime.now().uptimeNanoseconds
+                observer.sendEnded(
+                    channel: channelName, verdict: verdict,
+                    duration: Double(ended >= started ? ended - started : 0) / 1e9)
+            }
             if verdicts.add(VerdictInbox.Entry(destination: destination, verdict: verdict, onVerdict: onVerdict)) {
                 queue.async { self.takeVerdicts() }
             }
@@ -478,10 +504,18 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
             entry.onVerdict(entry.verdict)
         }
+        publishGauges()
         if inFlight == 0, let whenIdle {
             self.whenIdle = nil
             whenIdle()
         }
+    }
+
+    /// Writes the gauges read by `gauges`: after sends start, verdicts arrive or holds are dropped.
+    private func publishGauges() {
+        let failing = policy.failing.count + webhookHosts.failingCount { policy.failing[$0] != nil }
+        let gauges = Gauges(inFlight: inFlight, failingDestinations: failing)
+        publishedGauges.withLock { $0 = gauges }
     }
 
     /// The message of a claimed row, sharing its built parts with every other delivery of the same content.
@@ -582,6 +616,13 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// `warning`; the summary line of `summarize` is at `info`.
     private func journal(_ record: DeliveryRecord, destination: String?) {
         tally.add(record.newState)
+        if let observer, record.newState == .retrying {
+            if case .destinationFailed = record.verdict {
+                observer.retryScheduled(reason: .destinationFailed)
+            } else {
+                observer.retryScheduled(reason: .retryable)
+            }
+        }
         // A fan-out's sends: no metadata built unless it is written.
         if record.newState == .sent && logger.logLevel > .debug { return }
         let delivery = record.delivery
