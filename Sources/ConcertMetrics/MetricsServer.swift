@@ -12,8 +12,10 @@ import Synchronization
 ///
 /// HummingbirdCore's server without Hummingbird's `Application`: two fixed paths need no
 /// router, and the application's date cache wakes the process every second to refresh its
-/// `Date` header, which would end the idle daemon's silence. Served this way, an idle listener
-/// causes no wake-ups at all.
+/// `Date` header. Served this way the listener itself sets no timer while idle; Swift
+/// concurrency's first task starts libdispatch's worker-pool monitor, which wakes once a second
+/// (BENCHMARKS.md). A connection left idle is closed after `idleTimeout`, so idle clients cannot
+/// hold the daemon's descriptors.
 ///
 /// The daemon runs on Dispatch (`dispatchMain()`), so the server runs in a `Task` of its own; `start` waits until the socket is bound (or binding failed) so the daemon
 /// can refuse to start, and `stop` ends it within a bound the daemon gives (`shutdown_grace`).
@@ -39,7 +41,8 @@ public final class MetricsServer: Sendable {
     /// leaving nothing running, when the address cannot be bound (in use, not an address of this
     /// machine, a port that needs privileges) or does not answer within `timeout`.
     public static func start(
-        address: ListenAddress, endpoints: MetricsEndpoints, logger: Logger, timeout: Duration = .seconds(10)
+        address: ListenAddress, endpoints: MetricsEndpoints, logger: Logger, timeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60)
     ) throws(MetricsServerError) -> MetricsServer {
         let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let outcome = Mutex<Result<ListenAddress, any Error>?>(nil)
@@ -47,15 +50,18 @@ public final class MetricsServer: Sendable {
         let finished = DispatchSemaphore(value: 0)
         let server: any Service
         do {
-            server = try HTTPServerBuilder.http1().buildServer(
-                configuration: ServerConfiguration(address: .hostname(address.host, port: address.port)),
-                eventLoopGroup: eventLoopGroup, logger: logger,
-                responder: { request, writer, _ in try await endpoints.respond(to: request, writer: writer) },
-                onServerRunning: { channel in
-                    let port = channel.localAddress?.port ?? address.port
-                    outcome.withLock { $0 = .success(ListenAddress(host: address.host, port: port)) }
-                    bound.signal()
-                })
+            let idle = TimeAmount.milliseconds(
+                idleTimeout.components.seconds * 1000 + idleTimeout.components.attoseconds / 1_000_000_000_000_000)
+            server = try HTTPServerBuilder.http1(configuration: HTTP1Channel.Configuration(idleTimeout: idle))
+                .buildServer(
+                    configuration: ServerConfiguration(address: .hostname(address.host, port: address.port)),
+                    eventLoopGroup: eventLoopGroup, logger: logger,
+                    responder: { request, writer, _ in try await endpoints.respond(to: request, writer: writer) },
+                    onServerRunning: { channel in
+                        let port = channel.localAddress?.port ?? address.port
+                        outcome.withLock { $0 = .success(ListenAddress(host: address.host, port: port)) }
+                        bound.signal()
+                    })
         } catch {
             try? eventLoopGroup.syncShutdownGracefully()
             throw MetricsServerError(address: address, error: error)

@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertMetrics
 import ConcertProtocol
 import Foundation
 import GRDB
@@ -139,6 +140,39 @@ import Testing
             .filter { $0.hasPrefix(#"concertd_deliveries_total{state="skipped""#) }
             .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
         #expect(counted == Double(skipped), "\(scrape.body)")
+    }
+
+    /// A client that connects and sends nothing is closed after the idle timeout (60 s in the
+    /// daemon): idle connections cannot pile up and take the daemon's descriptors.
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() throws {
+        let metrics = DaemonMetrics(version: "t", startedAt: Date())
+        let sources = MetricsSources(counters: { [:] }, databaseSize: { 0 }, scheduler: { .init() })
+        let server = try MetricsServer.start(
+            address: ListenAddress(host: "127.0.0.1", port: 0),
+            endpoints: MetricsEndpoints(metrics: metrics, sources: sources, liveness: { LivenessReport() }),
+            logger: .quiet, idleTimeout: .seconds(1))
+        defer { server.stop(timeout: .seconds(5)) }
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(server.boundAddress.port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(connected == 0)
+        // The peer's close reads as end of file; nothing else arrives on a connection that sent nothing.
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 10_000) == 1 else {
+            Issue.record("the idle connection was kept open for 10 s")
+            return
+        }
+        var byte: UInt8 = 0
+        #expect(recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT)) == 0)
     }
 
     @Test func theDeliveryCountersGoOnFromTheDatabaseAfterARestart() throws {
