@@ -16,6 +16,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The metrics listener (/metrics, /healthz): Hummingbird's HTTP server and swift-prometheus'
+        // registry and exposition (which brings swift-metrics). Only concertd links them (ConcertMetrics).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // Already in Hummingbird's graph (nothing more to build), named for the listener's life cycle:
+        // its event loop thread, bind errors, and the service group it runs in.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,10 +71,25 @@ let package = Package(
             ]
         ),
         .target(name: "ConcertProtocol", dependencies: ["ConcertShared"]),
+        // The operator's metrics and health listener: the metric definitions (swift-metrics over a
+        // Prometheus registry, one per daemon) and the Hummingbird server that serves them.
+        .target(
+            name: "ConcertMetrics",
+            dependencies: [
+                "ConcertCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "ConcertDaemon",
             dependencies: [
                 "ConcertCore",
+                "ConcertMetrics",
                 "ConcertProtocol",
                 "ConcertShared",
                 .product(name: "Logging", package: "swift-log"),
@@ -102,6 +125,7 @@ let package = Package(
             // Golden files are read by path from the source tree (so GOLDEN_RECORD=1 can rewrite them).
             exclude: ["Golden"]
         ),
+        .testTarget(name: "ConcertMetricsTests", dependencies: ["ConcertCore", "ConcertMetrics"]),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol", "ConcertShared"]),
         .testTarget(name: "ConcertSharedTests", dependencies: ["ConcertShared"]),
         .target(

@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertMetrics
 import Dispatch
 import Foundation
 import Logging
@@ -33,6 +34,22 @@ public final class Daemon: @unchecked Sendable {
     private var statusTimer: (any DispatchSourceTimer)?
     private var statusPending = false
     private var controlServer: ControlServer?
+    /// The metrics of `/metrics`, when `metrics_listen` is set; `nil` costs nothing per delivery.
+    public let metrics: DaemonMetrics?
+    private var metricsServer: MetricsServer?
+
+    /// Where `/metrics` and `/healthz` are served (the port chosen when 0 was asked for), if anywhere.
+    public var metricsAddress: ListenAddress? { lock.withLock { metricsServer?.boundAddress } }
+
+    func setMetricsServer(_ server: MetricsServer) { lock.withLock { metricsServer = server } }
+
+    /// The running metrics server, forgotten: the one caller that gets it stops it.
+    func takeMetricsServer() -> MetricsServer? {
+        lock.withLock {
+            defer { metricsServer = nil }
+            return metricsServer
+        }
+    }
 
     /// The configuration in force.
     public var resolved: ResolvedConfiguration { lock.withLock { resolvedConfiguration } }
@@ -92,6 +109,17 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError.store(error)
         }
+        var metrics: DaemonMetrics?
+        if resolved.configuration.metricsListen != nil {
+            do {
+                // Reads the whole outbox (once): the delivery counters go on from the database's counts.
+                metrics = DaemonMetrics(
+                    version: ConcertDaemonInfo.version, startedAt: Date(),
+                    finishedDeliveries: try database.finishedDeliveryCounts())
+            } catch {
+                throw StartupError.store(error, "the delivery counts for the metrics cannot be read")
+            }
+        }
         let transport: CurlTransport
         do {
             transport = try ChannelFactory.transport(for: resolved.configuration)
@@ -108,7 +136,8 @@ public final class Daemon: @unchecked Sendable {
         }
         let daemon = Daemon(
             options: options, resolver: resolver, resolved: resolved, catalog: catalog, database: database,
-            databaseLock: databaseLock, transport: transport, clock: clock, logSettings: logSettings, logger: logger)
+            databaseLock: databaseLock, transport: transport, clock: clock, metrics: metrics, logSettings: logSettings,
+            logger: logger)
         try daemon.begin()
         return daemon
     }
@@ -116,8 +145,9 @@ public final class Daemon: @unchecked Sendable {
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
         database: any ConcertdStore, databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock,
-        logSettings: LogSettings, logger: Logger
+        metrics: DaemonMetrics?, logSettings: LogSettings, logger: Logger
     ) {
+        self.metrics = metrics
         self.transport = transport
         self.databaseLock = databaseLock
         self.startedAt = Date()
@@ -139,7 +169,7 @@ public final class Daemon: @unchecked Sendable {
             channels: ChannelFactory.channels(
                 for: configuration, renderer: renderer, transport: transport, logger: logger),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
-            logger: logger)
+            observer: metrics, logger: logger)
         // Each part gets a third of the ping interval to answer, at most 5 s.
         let pingInterval = WatchdogPinger.interval(environment: options.environment) ?? .seconds(15)
         let liveness = LivenessCheck(
@@ -162,6 +192,8 @@ public final class Daemon: @unchecked Sendable {
     private func begin() throws(StartupError) {
         let configuration = resolved.configuration
         let controlGroup = try Self.groupID(configuration.socketGroup) ?? getegid()
+        // First: an address that cannot be bound refuses the start before anything is sent.
+        try startMetricsServer()
         let changes: ConcertChanges
         let recovered: Int
         do {
@@ -170,6 +202,7 @@ public final class Daemon: @unchecked Sendable {
             try warnOfCitiesNotInCatalog()
             recovered = try scheduler.start()
         } catch {
+            stopMetricsServer()
             throw .store(error)
         }
         let server = ControlServer(
@@ -181,6 +214,7 @@ public final class Daemon: @unchecked Sendable {
             try server.start()
         } catch {
             _ = scheduler.shutdown(grace: 0)
+            stopMetricsServer()
             throw StartupError(error.isTemporary ? .temporarilyUnavailable : .configuration, error.description)
         }
         controlServer = server
@@ -190,6 +224,7 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             server.stop()
             _ = scheduler.shutdown(grace: 0)
+            stopMetricsServer()
             throw .store(error)
         }
         logger.info(
@@ -199,6 +234,7 @@ public final class Daemon: @unchecked Sendable {
                 "catalog": "\(resolved.paths.catalogPath)", "concerts": "\(catalog.concerts.count)",
                 "config": "\(resolved.file ?? "built-in defaults")", "recovered": "\(recovered)",
                 "socket": "\(resolved.paths.socketPath)",
+                "metrics.address": "\(metricsAddress.map(\.description) ?? "off")",
             ])
         pinger?.start()
         notifier.ready(status: statusLine())
@@ -368,6 +404,7 @@ public final class Daemon: @unchecked Sendable {
         // Longer than the grace: the unit's TimeoutStopSec= need not know shutdown_grace.
         notifier.stopping(status: "stopping: finishing sends in flight", extendingTimeoutBy: grace + .seconds(15))
         controlServer?.stop()
+        stopMetricsServer(timeout: grace)
         statusTimer?.cancel()
         pinger?.stop()
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18

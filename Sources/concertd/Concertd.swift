@@ -94,10 +94,13 @@ struct DaemonFlags: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
+    @Option(help: "Serve /metrics (Prometheus) and /healthz over HTTP at HOST:PORT, e.g. 127.0.0.1:9464.")
+    var metricsListen: String?
+
     var overrides: ConfigurationOverrides {
         ConfigurationOverrides(
             stateDirectory: stateDir, socketPath: socket, catalog: catalog, smtpURL: smtp, mailFrom: mailFrom,
-            clockStart: clockStart, clockRate: clockRate, logLevel: logLevel)
+            clockStart: clockStart, clockRate: clockRate, logLevel: logLevel, metricsListen: metricsListen)
     }
 }
 

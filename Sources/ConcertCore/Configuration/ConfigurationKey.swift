@@ -60,6 +60,9 @@ extension DaemonConfiguration {
         .init("templates_directory", \.templatesDirectory, optional: .absolutePath),
         .init("log_level", \.logLevel, .logLevel, flag: "--log-level"),
         .init("watchdog", \.watchdog, .boolean, requiresRestart: true),
+        .init(
+            "metrics_listen", \.metricsListen, optional: .listenAddress, flag: "--metrics-listen",
+            requiresRestart: true),
         .init("max_in_flight", \.maxInFlight, .integer(in: 1...10_000)),
         .init("max_in_flight_per_destination", \.maxInFlightPerDestination, .integer(in: 1...10_000)),
         .init("shutdown_grace", \.shutdownGrace, .duration(in: .zero...Duration.seconds(3600))),

@@ -22,10 +22,13 @@ public struct ConfigurationOverrides: Sendable, Hashable {
     public var clockRate: String?
     /// `--log-level L` (`log_level`).
     public var logLevel: String?
+    /// `--metrics-listen HOST:PORT` (`metrics_listen`).
+    public var metricsListen: String?
 
     public init(
         stateDirectory: String? = nil, socketPath: String? = nil, catalog: String? = nil, smtpURL: String? = nil,
-        mailFrom: String? = nil, clockStart: String? = nil, clockRate: String? = nil, logLevel: String? = nil
+        mailFrom: String? = nil, clockStart: String? = nil, clockRate: String? = nil, logLevel: String? = nil,
+        metricsListen: String? = nil
     ) {
         self.stateDirectory = stateDirectory
         self.socketPath = socketPath
@@ -35,6 +38,7 @@ public struct ConfigurationOverrides: Sendable, Hashable {
         self.clockStart = clockStart
         self.clockRate = clockRate
         self.logLevel = logLevel
+        self.metricsListen = metricsListen
     }
 
     /// Whether no flag is given.
@@ -45,6 +49,7 @@ public struct ConfigurationOverrides: Sendable, Hashable {
         [
             ("--state-dir", stateDirectory, true), ("--socket", socketPath, true), ("--catalog", catalog, true),
             ("--smtp", smtpURL, false), ("--mail-from", mailFrom, false), ("--log-level", logLevel, false),
+            ("--metrics-listen", metricsListen, false),
         ]
     }
 }

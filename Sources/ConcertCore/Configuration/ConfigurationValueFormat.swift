@@ -308,3 +308,15 @@ extension ConfigurationValueFormat where Value == Mailbox {
         )
     }
 }
+
+extension ConfigurationValueFormat where Value == ListenAddress {
+    /// `HOST:PORT` of a TCP listener (see ``ListenAddress``).
+    static var listenAddress: Self {
+        Self(
+            parse: { (text: String) throws(ConfigurationValueError) -> ListenAddress in
+                try ListenAddress(parsing: text)
+            },
+            render: { $0.description }
+        )
+    }
+}

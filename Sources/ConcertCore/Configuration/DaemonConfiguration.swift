@@ -40,6 +40,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var logLevel: Logger.Level = .info
     /// `watchdog`: answer systemd's watchdog (`WatchdogSec=`) with `WATCHDOG=1` at half its interval.
     public var watchdog: Bool = true
+    /// `metrics_listen`: `HOST:PORT` where `/metrics` (Prometheus) and `/healthz` are served over
+    /// HTTP. `nil`: no listener. Read at start only.
+    public var metricsListen: ListenAddress? = nil
 
     // MARK: Scheduling and retries
 

@@ -81,13 +81,23 @@ public final class DeliveryScheduler: @unchecked Sendable {
     let storeCallStarted = Mutex<UInt64>(0)
     /// The outstanding no-op of `liveness` on the queue, if any.
     let queueProbe = LivenessProbe()
+    /// Told of each send, verdict and final state, for metrics.
+    private let observer: (any DeliveryObserver)?
+    /// The gauges of `gauges`, written on the queue as they change.
+    private let publishedGauges = Mutex(Gauges())
+
+    /// Sends in flight and failing destinations, readable from any thread without a hop onto the
+    /// queue (a scrape must not wait behind a long store call).
+    public var gauges: Gauges { publishedGauges.withLock { $0 } }
 
     public init(
         database: any OutboxStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
         limits: SendLimits = SendLimits(), retry: RetryPolicy = RetryPolicy(),
         queue: DispatchQueue = DispatchQueue(label: "concertd.scheduler"), timer: (any SchedulerTimer)? = nil,
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        observer: (any DeliveryObserver)? = nil, logger: Logger
     ) {
+        self.observer = observer
         self.database = database
         self.catalog = catalog
         self.channels = channels
@@ -149,6 +159,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             self.limits = limits
             self.policy.retry = retry
             self.policy.forgetFailures()
+            self.publishGauges()
             self.forgetMessages()
             self.sendDue()
         }
@@ -383,6 +394,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         var toSend: [ClaimedDelivery] = []
         var skips: [(Delivery, Delivery.SkipReason)] = []
+        /// The channel of each row of `skips`, for metrics.
+        var skipChannels: [String] = []
         // Round by round, one row per destination in each, oldest destinations first: rows past
         // their deadline or of a stopped subscription are skipped, then a row goes if its
         // destination has room. Spreading the sends keeps each receiver's connections few and
@@ -395,8 +408,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 while let item = ready.first(of: destination) {
                     if let deadline = item.delivery.deadline, deadline <= now {
                         skips.append((item.delivery, .missed))
+                        skipChannels.append(item.subscription.channel.metricsName)
                     } else if let reason = Self.skipReason(item.subscription.state) {
                         skips.append((item.delivery, reason))
+                        skipChannels.append(item.subscription.channel.metricsName)
                     } else if hasRoom(for: destination, now: now, counts: perDestination) {
                         perDestination[destination, default: 0] += 1
                         toSend.append(item)
@@ -423,6 +438,15 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         unrecorded.removeAll()
         journalSkips(skips, duplicates: duplicates)
+        if let observer {
+            for ((delivery, _), channel) in zip(skips, skipChannels) {
+                observer.deliveryFinished(state: .skipped, kind: delivery.kind, channel: channel)
+            }
+            for item in duplicates {
+                observer.deliveryFinished(
+                    state: .skipped, kind: item.delivery.kind, channel: item.subscription.channel.metricsName)
+            }
+        }
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
         if woke { nothingDueOutside = nil }
         for item in sending {
@@ -446,7 +470,22 @@ public final class DeliveryScheduler: @unchecked Sendable {
         let destination = item.destination
         inFlight += 1
         inFlightByDestination[destination, default: 0] += 1
+        publishedGauges.withLock { $0.inFlight = inFlight }
+        let channelName = item.subscription.channel.metricsName
+        let started = DispatchTime.now().uptimeNanoseconds
+        if let observer {
+            let due = item.delivery.nextAttempt ?? item.delivery.due
+            observer.sendStarted(
+                kind: item.delivery.kind, channel: channelName,
+                lateness: max(0, clock.now().timeIntervalSince(due)))
+        }
         let deliver: @Sendable (Verdict) -> Void = { [self] verdict in
+            if let observer {
+                let ended = DispatchTime.now().uptimeNanoseconds
+                observer.sendEnded(
+                    channel: channelName, verdict: verdict,
+                    duration: Double(ended >= started ? ended - started : 0) / 1e9)
+            }
             if verdicts.add(VerdictInbox.Entry(destination: destination, verdict: verdict, onVerdict: onVerdict)) {
                 queue.async { self.takeVerdicts() }
             }
@@ -477,10 +516,18 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
             entry.onVerdict(entry.verdict)
         }
+        publishGauges()
         if inFlight == 0, let whenIdle {
             self.whenIdle = nil
             whenIdle()
         }
+    }
+
+    /// Writes the gauges read by `gauges`: after sends start, verdicts arrive or holds are dropped.
+    private func publishGauges() {
+        let failing = policy.failing.count + webhookHosts.failingCount { policy.failing[$0] != nil }
+        let gauges = Gauges(inFlight: inFlight, failingDestinations: failing)
+        publishedGauges.withLock { $0 = gauges }
     }
 
     /// The message of a claimed row, sharing its built parts with every other delivery of the same content.
@@ -581,6 +628,22 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// `warning`; the summary line of `summarize` is at `info`.
     private func journal(_ record: DeliveryRecord, destination: String?) {
         tally.add(record.newState)
+        if let observer {
+            switch record.newState {
+            case .retrying:
+                if case .destinationFailed = record.verdict {
+                    observer.retryScheduled(reason: .destinationFailed)
+                } else {
+                    observer.retryScheduled(reason: .retryable)
+                }
+            case .sent, .failed, .skipped:
+                observer.deliveryFinished(
+                    state: record.newState, kind: record.delivery.kind, channel: record.subscription.channel.metricsName
+                )
+            case .scheduled, .sending:
+                break
+            }
+        }
         // A fan-out's sends: no metadata built unless it is written.
         if record.newState == .sent && logger.logLevel > .debug { return }
         let delivery = record.delivery

@@ -49,6 +49,12 @@ struct WebhookHostFailures {
         }
     }
 
+    /// How many hosts are failing now, leaving out those `isCounted` already counts: the
+    /// `failing` list's length, without building it.
+    func failingCount(leavingOut isCounted: (String) -> Bool) -> Int {
+        runs.count { $0.value.isFailing && !isCounted($0.key) }
+    }
+
     /// The hosts failing now, by name.
     var failing: [DestinationHealth] {
         runs.filter(\.value.isFailing).map { host, run in

@@ -31,6 +31,10 @@ public protocol DeliveryHistoryStore: Sendable {
 
     /// Running counters: `delivery.sent`, `subscription.active`, …
     func counters() throws -> [String: Int]
+
+    /// How many deliveries are in each final state (sent, failed, skipped), by kind and channel.
+    /// Reads the whole outbox: for the metrics' starting counts, once at start.
+    func finishedDeliveryCounts() throws -> [FinishedDeliveryCount]
 }
 
 extension DeliveryHistoryStore {

@@ -18,6 +18,9 @@ public struct ControlRouter: ControlHandler {
     private typealias Route = @Sendable (ControlRequest, PeerCredentials) async throws -> JSONValue
     private var routes: [String: Route] = [:]
     private let logger: Logger
+    /// Told of every request answered: the method (`unknown` for one nobody registered, so the
+    /// names stay a fixed set) and the outcome (`ok` or the error's name), for metrics.
+    public var onAnswered: (@Sendable (_ method: String, _ outcome: String) -> Void)?
 
     public init(logger: Logger) {
         self.logger = logger
@@ -35,6 +38,15 @@ public struct ControlRouter: ControlHandler {
     }
 
     public func handle(_ request: ControlRequest, peer: PeerCredentials) async -> ControlReply {
+        let reply = await answer(request, peer: peer)
+        if let onAnswered {
+            let method = routes[request.method] == nil ? "unknown" : request.method
+            onAnswered(method, reply.error?.code.name ?? "ok")
+        }
+        return reply
+    }
+
+    private func answer(_ request: ControlRequest, peer: PeerCredentials) async -> ControlReply {
         let id = request.id ?? .null
         guard let route = routes[request.method] else {
             return .failure(id: id, error: .methodNotFound(request.method))

@@ -21,6 +21,9 @@ public struct DaemonControlHandler: ControlHandler {
         Self.registerDeliveries(&router, daemon)
         Self.registerListings(&router, daemon)
         Self.registerBackup(&router, daemon)
+        if let metrics = daemon.metrics {
+            router.onAnswered = { method, outcome in metrics.countControlRequest(method: method, outcome: outcome) }
+        }
         self.router = router
     }
 

@@ -15,7 +15,7 @@ extension AppDatabase {
             let subscription = Subscription(
                 id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
                 label: new.label, createdAt: now)
-            try Self.insert(db, subscription)
+            try Self.insert(db, subscription, source: .control)
             let next = try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
             return (subscription, next)
         }
@@ -76,7 +76,7 @@ extension AppDatabase {
         }
     }
 
-    static func insert(_ db: Database, _ subscription: Subscription) throws {
+    static func insert(_ db: Database, _ subscription: Subscription, source: Subscription.Source) throws {
         var format: String?
         var secret: String?
         if case .webhook(_, let f, let s) = subscription.channel {
@@ -86,8 +86,8 @@ extension AppDatabase {
         try db.execute(
             sql: """
                 INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang,
-                    label, state, state_reason, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    label, state, state_reason, created_at, updated_at, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 subscription.id, subscription.channel.kind, subscription.channel.target, format, secret,
@@ -95,8 +95,10 @@ extension AppDatabase {
                 subscription.offsets.map { String($0.seconds) }.joined(separator: ","),
                 subscription.language.rawValue, subscription.label, subscription.state.rawValue,
                 subscription.stateReason, subscription.createdAt.millis, subscription.createdAt.millis,
+                source.rawValue,
             ])
         try Counters.add(db, "subscription." + subscription.state.rawValue)
+        try Counters.add(db, Subscription.Source.counterName(source, subscription.state))
         for city in subscription.cities {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)",

@@ -204,6 +204,29 @@ enum SchemaMigrations {
                     arguments: [target, WebhookURL.destination(of: target) ?? target, id])
             }
         }
+        migrator.registerMigration("v8-subscription-source") { db in
+            // How each subscription was made, for the metrics' `concertd_subscriptions{state,source}`:
+            // `control` (one subscribe), `import` (bulk), and `web` reserved for the web front
+            // door. Rows made before cannot tell which, so they are `unknown` rather than guessed;
+            // adding a column with a default rewrites no row. Counted per source and state in
+            // `counter` (`subscription_source.import.active`) so a scrape never counts rows:
+            // inserts by the code that makes them, state changes by a trigger, as for
+            // `subscription.<state>`. The CHECK is written without an IN list (see v6).
+            try db.execute(
+                sql: """
+                    ALTER TABLE subscription ADD COLUMN source TEXT NOT NULL DEFAULT 'unknown'
+                        CHECK (source = 'control' OR source = 'import' OR source = 'web' OR source = 'unknown');
+                    INSERT INTO counter (name, value)
+                        SELECT 'subscription_source.unknown.' || state, COUNT(*) FROM subscription GROUP BY state;
+                    CREATE TRIGGER subscription_source_counted_update AFTER UPDATE OF state ON subscription
+                    WHEN OLD.state <> NEW.state BEGIN
+                        UPDATE counter SET value = value - 1
+                            WHERE name = 'subscription_source.' || OLD.source || '.' || OLD.state;
+                        INSERT INTO counter (name, value) VALUES ('subscription_source.' || NEW.source || '.' || NEW.state, 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

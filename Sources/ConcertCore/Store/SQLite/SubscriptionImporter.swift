@@ -41,8 +41,8 @@ final class SubscriptionImporter: SubscriptionImporting {
             db,
             cached: """
                 INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang,
-                    label, state, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
+                    label, state, created_at, updated_at, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, 'import')
                 """)
         insertCity = try BoundStatement(
             db, cached: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)")
@@ -128,6 +128,7 @@ final class SubscriptionImporter: SubscriptionImporting {
     /// Adds what was inserted to the running counters.
     func finish() throws {
         try Counters.add(db, "subscription.active", subscriptions)
+        try Counters.add(db, Subscription.Source.counterName(.import, .active), subscriptions)
         try Counters.add(db, "delivery.scheduled", deliveries)
     }
 }

@@ -1,0 +1,113 @@
+import ConcertCore
+import Dispatch
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The operator's HTTP listener (`metrics_listen`): `GET /metrics` in the Prometheus text format
+/// and `GET /healthz`, on Hummingbird, with one event loop thread of its own.
+///
+/// The daemon runs on Dispatch (`dispatchMain()`), so the Hummingbird application runs in a
+/// `Task` of its own; `start` waits until the socket is bound (or binding failed) so the daemon
+/// can refuse to start, and `stop` ends it within a bound the daemon gives (`shutdown_grace`).
+public final class MetricsServer: Sendable {
+    /// The address listened on, with the port the system chose when 0 was asked for.
+    public let boundAddress: ListenAddress
+    private let serviceGroup: ServiceGroup
+    private let finished: DispatchSemaphore
+    private let eventLoopGroup: MultiThreadedEventLoopGroup
+    private let stopped = Mutex(false)
+
+    private init(
+        boundAddress: ListenAddress, serviceGroup: ServiceGroup, finished: DispatchSemaphore,
+        eventLoopGroup: MultiThreadedEventLoopGroup
+    ) {
+        self.boundAddress = boundAddress
+        self.serviceGroup = serviceGroup
+        self.finished = finished
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Binds `address` and serves `endpoints` there; returns once the socket listens. Throws,
+    /// leaving nothing running, when the address cannot be bound (in use, not an address of this
+    /// machine, a port that needs privileges) or does not answer within `timeout`.
+    public static func start(
+        address: ListenAddress, endpoints: MetricsEndpoints, logger: Logger, timeout: Duration = .seconds(10)
+    ) throws(MetricsServerError) -> MetricsServer {
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let outcome = Mutex<Result<ListenAddress, any Error>?>(nil)
+        let bound = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        let application = Application(
+            responder: endpoints.responder(),
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? address.port
+                outcome.withLock { $0 = .success(ListenAddress(host: address.host, port: port)) }
+                bound.signal()
+            },
+            eventLoopGroupProvider: .shared(eventLoopGroup),
+            logger: logger)
+        // No signals: the daemon's own handlers stop it (through `stop`).
+        let serviceGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [], logger: logger)
+        )
+        Task {
+            do {
+                try await serviceGroup.run()
+            } catch {
+                let first = outcome.withLock { result in
+                    defer { if result == nil { result = .failure(error) } }
+                    return result == nil
+                }
+                if first { bound.signal() }
+            }
+            finished.signal()
+        }
+        let failure: MetricsServerError
+        if bound.wait(timeout: .now() + timeout.dispatchInterval) == .timedOut {
+            failure = MetricsServerError(address: address, reason: "the listener did not start within \(timeout)")
+        } else {
+            switch outcome.withLock({ $0 }) {
+            case .success(let boundAddress)?:
+                return MetricsServer(
+                    boundAddress: boundAddress, serviceGroup: serviceGroup, finished: finished,
+                    eventLoopGroup: eventLoopGroup)
+            case .failure(let error)?:
+                failure = MetricsServerError(address: address, error: error)
+            case nil:
+                failure = MetricsServerError(address: address, reason: "the listener stopped before it started")
+            }
+        }
+        Task { await serviceGroup.triggerGracefulShutdown() }
+        _ = finished.wait(timeout: .now() + .seconds(2))
+        try? eventLoopGroup.syncShutdownGracefully()
+        throw failure
+    }
+
+    /// Stops listening and waits up to `timeout` for requests being answered; a second call does nothing.
+    public func stop(timeout: Duration) {
+        guard
+            stopped.withLock({ stopped in
+                defer { stopped = true }
+                return !stopped
+            })
+        else { return }
+        let serviceGroup = self.serviceGroup
+        Task { await serviceGroup.triggerGracefulShutdown() }
+        _ = finished.wait(timeout: .now() + timeout.dispatchInterval)
+        try? eventLoopGroup.syncShutdownGracefully()
+    }
+}
+
+extension Duration {
+    /// This duration for Dispatch, to the millisecond.
+    var dispatchInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        return .milliseconds(Int(clamping: min(seconds, 1_000_000_000) * 1000 + attoseconds / 1_000_000_000_000_000))
+    }
+}
