@@ -20,6 +20,7 @@ import pytest
 from harness.clock import kst
 from harness.control_socket import RawControl
 from harness.daemon import REPO
+from harness.receiver import Answer
 from harness.metrics import UnreadableDatabase, free_port, get, promtool, scrape, wait_for_health
 from harness.waiting import poll_until
 
@@ -216,6 +217,46 @@ def test_deliveries_skipped_by_pause_unsubscribe_and_a_cancelled_concert_are_cou
     assert again >= scraped.total("concertd_deliveries_total", state="skipped")
     daemon.restart("2019-10-24T13:00+09:00", 1)
     assert scrape(port).total("concertd_deliveries_total", state="skipped") >= again, "the counter went down"
+
+
+def test_a_failure_retries_and_failing_destinations_are_counted(make_daemon, receiver, smtp):
+    port = free_port()
+    daemon = metrics_daemon(make_daemon, port, smtp=smtp.url,
+                            config={"retry_initial": "30s", "http_connect_timeout": "1s"})
+    receiver.script("/flaky", [Answer(500), Answer(204)])  # retried once, then sent
+    receiver.always("/bad", Answer(400))  # refused for good: failed at once
+    daemon.start(START, 60)
+    daemon.subscribe("gongju", webhook=receiver.url("/flaky"), format="slack", before="1h", quiet=True)
+    daemon.subscribe("gongju", webhook=receiver.url("/bad"), format="generic", before="1h", quiet=True)
+    # A host that refuses every connection (the receiver listens on 127.0.0.1 only): after three
+    # messages in a row it is a failing destination, and each message keeps being retried.
+    for n in range(3):
+        daemon.subscribe("gongju", webhook=f"http://127.0.0.2:{receiver.port}/down/{n}", format="discord",
+                         before="1h", quiet=True)
+    # The smarthost down: it is held as a whole (destination_failed), and its mail waits.
+    daemon.subscribe("gongju", email="listener@example.org", before="1h", quiet=True)
+    smtp.down()
+
+    def settled():
+        status = daemon.status()
+        counts = status["counts"]["deliveries"]
+        done = counts.get("sent") == 1 and counts.get("failed") == 1 and len(status["failing_destinations"]) == 2
+        return status if done else None
+    status = poll_until(settled, 60, interval=0.2, what="one sent, one failed and a failing destination")
+    scraped = scrape(port)
+    assert scraped.value("concertd_deliveries_total", state="sent", kind="reminder", channel="slack") == 1
+    assert scraped.value("concertd_deliveries_total", state="failed", kind="reminder", channel="generic") == 1
+    assert scraped.total("concertd_deliveries_total", channel="discord") == 0, "a retried message counted as final"
+    assert scraped.total("concertd_deliveries_total", channel="email") == 0, "a held message counted as final"
+    # Webhook failures are each message's own (`retryable`): the 500 once, each refused message at least once.
+    assert scraped.value("concertd_delivery_retries_total", reason="retryable") >= 1 + 3, scraped.text
+    assert scraped.value("concertd_delivery_retries_total", reason="destination_failed") >= 1, scraped.text
+    assert scraped.value("concertd_failing_destinations") == len(status["failing_destinations"]) == 2
+    assert scraped.total("concertd_send_duration_seconds_count", channel="discord") >= 3
+    assert scraped.total("concertd_send_duration_seconds_count", channel="slack") == 2
+    # Four messages wait for a retry (one may be in a send at this moment: not in the outbox then).
+    assert 3 <= scraped.value("concertd_outbox_depth") <= 4
+    assert promtool("check", "metrics", stdin=scraped.text).returncode == 0
 
 
 def test_promtool_passes_the_example_rules_which_name_only_metrics_the_daemon_serves(make_daemon, receiver):
