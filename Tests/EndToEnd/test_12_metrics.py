@@ -26,9 +26,9 @@ from harness.waiting import poll_until
 
 PROMETHEUS_DOCS = REPO / "docs" / "prometheus"
 RULES = PROMETHEUS_DOCS / "concertd-rules.yml"
-# Gongju's concert starts at 14:00 Korea time; at 60× from 12:50, its 1h reminders fall due 10 real
+# Gongju's concert starts at 14:00 Korea time; at 60× from 12:45, its 1h reminders fall due 15 real
 # seconds after the start.
-START = "2019-10-24T12:50+09:00"
+START = "2019-10-24T12:45+09:00"
 DUE = kst("2019-10-24T13:00")
 WEBHOOKS = {"slack": 3, "generic": 2, "mattermost": 1}
 EMAILS = 2
