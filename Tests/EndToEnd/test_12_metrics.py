@@ -326,6 +326,51 @@ def test_a_restart_starts_the_counters_from_the_database(make_daemon, receiver):
     assert last.value("concertd_deliveries_total", state="sent", kind="test", channel="slack") == 1
 
 
+def test_the_listener_answers_bad_http_and_idle_connections_without_harm(make_daemon):
+    port = free_port()
+    daemon = metrics_daemon(make_daemon, port)
+    daemon.start(START, 1)
+
+    def exchange(data, timeout=10):
+        """Sends raw bytes; returns what comes back until the listener closes or goes quiet."""
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+            connection.sendall(data)
+            connection.shutdown(socket.SHUT_WR)
+            answer = b""
+            try:
+                while chunk := connection.recv(65536):
+                    answer += chunk
+            except (socket.timeout, ConnectionResetError):
+                pass
+            return answer
+
+    assert not exchange(b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 200")
+    assert not exchange(b"\x00\xff" * 5000).startswith(b"HTTP/1.1 200")
+    huge = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n"
+    assert not exchange(huge).startswith(b"HTTP/1.1 200")
+    assert exchange(b"POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").startswith(
+        b"HTTP/1.1 405")
+    assert exchange(b"GET /healthz HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200") or \
+        exchange(b"GET /healthz HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+    # 200 connections opened and left idle, some with half a request: scrapes still answer at once.
+    idle = []
+    try:
+        for n in range(200):
+            connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+            if n % 2:
+                connection.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            idle.append(connection)
+        started = time.monotonic()
+        assert scrape(port, timeout=10).value("concertd_store_up") == 1
+        assert get(f"http://127.0.0.1:{port}/healthz", timeout=10).status == 200
+        assert time.monotonic() - started < 5, "a scrape waited behind idle connections"
+    finally:
+        for connection in idle:
+            connection.close()
+    assert daemon.running and daemon.ctl("status").returncode == 0, daemon.log()[-3000:]
+
+
 @pytest.mark.parametrize("value, named", [
     ("localhost", "'localhost' has no port"),
     ("127.0.0.1:", "is not a port"),
