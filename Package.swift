@@ -138,7 +138,8 @@ let package = Package(
         .testTarget(
             name: "ConcertDaemonTests",
             dependencies: [
-                "ConcertDaemon", "ConcertCore", "ConcertProtocol", "ConcertShared", "concertctl", "concertd",
+                "ConcertDaemon", "ConcertCore", "ConcertMetrics", "ConcertProtocol", "ConcertShared", "concertctl",
+                "concertd",
                 // A second connection to a daemon's database: holding its lock, reading a backup.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -18,6 +18,9 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads `HOST:PORT`; throws a message saying what is wrong with it.
     public init(parsing text: String) throws(ConfigurationValueError) {
+        if text.contains("://") {
+            throw ConfigurationValueError("'\(text)' is a URL: write only HOST:PORT, such as 127.0.0.1:9464")
+        }
         let host: Substring
         let port: Substring
         if text.hasPrefix("[") {

@@ -48,5 +48,10 @@ extension DeliveryScheduler {
         public var inFlight = 0
         /// Destinations held for failing and webhook hosts failing (as `status` lists them).
         public var failingDestinations = 0
+
+        public init(inFlight: Int = 0, failingDestinations: Int = 0) {
+            self.inFlight = inFlight
+            self.failingDestinations = failingDestinations
+        }
     }
 }

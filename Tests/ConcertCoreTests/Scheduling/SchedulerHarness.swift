@@ -17,7 +17,8 @@ final class SchedulerHarness: @unchecked Sendable {
     init(
         now: String, database: AppDatabase? = nil, limits: SendLimits = SendLimits(),
         retry: RetryPolicy = RetryPolicy(), webhook: RecordingChannel = RecordingChannel(),
-        email: RecordingChannel = RecordingChannel(), logger: Logger = .quiet
+        email: RecordingChannel = RecordingChannel(), observer: (any DeliveryObserver)? = nil,
+        logger: Logger = .quiet
     ) throws {
         clock = ManualClock(Fixtures.korea(now))
         if let database {
@@ -31,7 +32,7 @@ final class SchedulerHarness: @unchecked Sendable {
         scheduler = DeliveryScheduler(
             database: self.database, catalog: Fixtures.catalog,
             channels: ["webhook": webhook, "email": email], clock: clock, limits: limits, retry: retry,
-            queue: queue, timer: timer, random: { 0.5 }, logger: logger)
+            queue: queue, timer: timer, random: { 0.5 }, observer: observer, logger: logger)
     }
 
     /// A harness over a database file (WAL, a pool of connections) in a new temporary folder,

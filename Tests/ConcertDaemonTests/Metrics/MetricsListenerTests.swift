@@ -1,0 +1,210 @@
+import ConcertCore
+import ConcertProtocol
+import Foundation
+import GRDB
+import Glibc
+import Testing
+
+@testable import ConcertDaemon
+
+/// The daemon's `metrics_listen` listener, over real TCP on 127.0.0.1: what it serves, its
+/// health answer following the store, and a start refused when the address cannot be bound.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct MetricsListenerTests {
+    func daemon(listen: String = "127.0.0.1:0", config: String = "") throws -> TestDaemon {
+        try TestDaemon(config: config + "metrics_listen = \(listen)\n")
+    }
+
+    func port(_ daemon: TestDaemon) throws -> Int {
+        try #require(daemon.daemon.metricsAddress).port
+    }
+
+    @Test func metricsAndHealthAreServedAndEverythingElseIsRefused() throws {
+        let daemon = try daemon()
+        defer { daemon.remove() }
+        let port = try port(daemon)
+        #expect(port > 0)
+        let metrics = try HTTPExchange.send("/metrics", port: port)
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(metrics.sample("concertd_store_up") == 1)
+        #expect(metrics.sample(#"concertd_build_info{version="\#(ConcertDaemonInfo.version)"}"#) == 1)
+        let health = try HTTPExchange.send("/healthz", port: port)
+        #expect(health.status == 200)
+        #expect(health.body == "ok\n")
+        #expect(try HTTPExchange.send("/", port: port).status == 404)
+        #expect(try HTTPExchange.send("/metrics/extra", port: port).status == 404)
+        let post = try HTTPExchange.send("/metrics", method: "POST", port: port)
+        #expect(post.status == 405)
+        #expect(post.headers["allow"] == "GET")
+        #expect(try HTTPExchange.send("/healthz", method: "DELETE", port: port).status == 405)
+        let counted = try HTTPExchange.send("/metrics", port: port)
+        #expect(counted.sample(#"concertd_http_requests_total{path="/metrics",code="200"}"#) == 1)
+        #expect(counted.sample(#"concertd_http_requests_total{path="other",code="404"}"#) == 2)
+        #expect(counted.sample(#"concertd_http_requests_total{path="/metrics",code="405"}"#) == 1)
+        #expect(counted.sample(#"concertd_http_requests_total{path="/healthz",code="200"}"#) == 1)
+    }
+
+    @Test func healthTurns503WhileTheStoreCannotBeReadAndBackTo200() throws {
+        let daemon = try daemon()
+        defer { daemon.remove() }
+        let port = try port(daemon)
+        #expect(try HTTPExchange.send("/healthz", port: port).status == 200)
+        // Another connection hides the table every read of the store starts from.
+        let other = try DatabaseQueue(path: daemon.daemon.resolved.paths.databasePath)
+        try other.write { try $0.execute(sql: "ALTER TABLE counter RENAME TO counter_hidden") }
+        let down = try HTTPExchange.send("/healthz", port: port)
+        #expect(down.status == 503)
+        #expect(down.body.contains("the database cannot be read"), "\(down.body)")
+        #expect(down.body.contains("counter"), "\(down.body)")
+        let scrape = try HTTPExchange.send("/metrics", port: port)
+        #expect(scrape.status == 200)
+        #expect(scrape.sample("concertd_store_up") == 0)
+        #expect(scrape.sample("concertd_sends_in_flight") == 0)
+        try other.write { try $0.execute(sql: "ALTER TABLE counter_hidden RENAME TO counter") }
+        #expect(try HTTPExchange.send("/healthz", port: port).status == 200)
+        #expect(try HTTPExchange.send("/metrics", port: port).sample("concertd_store_up") == 1)
+    }
+
+    @Test func aStuckSchedulerTurnsHealthTo503() throws {
+        let daemon = try TestDaemon(
+            config: "metrics_listen = 127.0.0.1:0\n", environment: ["WATCHDOG_USEC": "900000"])
+        defer { daemon.remove() }
+        let port = try port(daemon)
+        let stuck = DispatchSemaphore(value: 0)
+        daemon.daemon.scheduler.queue.async { stuck.wait() }
+        let down = try HTTPExchange.send("/healthz", port: port)
+        stuck.signal()
+        #expect(down.status == 503)
+        #expect(down.body.contains("the scheduler has not run a no-op"), "\(down.body)")
+        #expect(try HTTPExchange.send("/healthz", port: port).status == 200)
+    }
+
+    @Test func controlRequestsAreCountedByMethodAndOutcome() throws {
+        let daemon = try daemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        #expect(client.send(line: #"{"jsonrpc":"2.0","id":1,"method":"status"}"#))
+        _ = try client.readReply()
+        #expect(client.send(line: #"{"jsonrpc":"2.0","id":2,"method":"no_such_method"}"#))
+        _ = try client.readReply()
+        #expect(client.send(line: #"{"jsonrpc":"2.0","id":3,"method":"pause","params":{"id":"sub-nothere"}}"#))
+        _ = try client.readReply()
+        let scrape = try HTTPExchange.send("/metrics", port: try port(daemon))
+        #expect(scrape.sample(#"concertd_control_requests_total{method="status",outcome="ok"}"#) == 1)
+        #expect(scrape.sample(#"concertd_control_requests_total{method="unknown",outcome="method_not_found"}"#) == 1)
+        #expect(scrape.sample(#"concertd_control_requests_total{method="pause",outcome="not_found"}"#) == 1)
+    }
+
+    @Test func subscriptionsAreCountedBySourceAndSendsByKindAndChannel() throws {
+        let daemon = try daemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        try client.send(
+            ControlMethods.subscribe, SubscribeParams(cities: ["busan"], webhook: "https://hooks.example.org/a"), id: 1)
+        guard case .success = try client.readReply().outcome else {
+            Issue.record("the subscribe was refused")
+            return
+        }
+        let scrape = try HTTPExchange.send("/metrics", port: try port(daemon))
+        #expect(scrape.sample(#"concertd_subscriptions{state="active",source="control"}"#) == 1)
+        #expect(scrape.sample(#"concertd_subscriptions{state="active",source="import"}"#) == 0)
+        #expect((scrape.sample("concertd_outbox_depth") ?? 0) >= 1)
+    }
+
+    @Test func theDeliveryCountersGoOnFromTheDatabaseAfterARestart() throws {
+        let first = try daemon()
+        let state = first.stateDirectory
+        let socket = first.socket
+        try first.sqlite.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO subscription (id, channel, target, format, destination, cities, offsets, lang, state,
+                        created_at, updated_at, source)
+                    VALUES ('sub-a', 'webhook', 'https://h.example.org/a', 'discord', 'h.example.org', 'busan', '86400',
+                        'ko', 'active', 0, 0, 'control');
+                    INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, due_at, state, created_at)
+                    VALUES ('sub-a', 'busan-2019', 1, 'reminder', 0, 'sent', 0),
+                        ('sub-a', 'busan-2019', 1, 'confirmation', 0, 'sent', 0);
+                    """)
+        }
+        first.stop()
+        let second = try TestDaemon(config: "metrics_listen = 127.0.0.1:0\n", stateDirectory: state)
+        defer {
+            second.remove()
+            socket.remove()
+        }
+        let scrape = try HTTPExchange.send("/metrics", port: try port(second))
+        #expect(
+            scrape.sample(#"concertd_deliveries_total{state="sent",kind="reminder",channel="discord"}"#) == 1)
+        #expect(
+            scrape.sample(#"concertd_deliveries_total{state="sent",kind="confirmation",channel="discord"}"#) == 1)
+    }
+
+    @Test func anAddressInUseRefusesTheStartAsTemporaryAndLeavesNothingBehind() throws {
+        let (taken, port) = try loopbackListeningSocket(backlog: 1)
+        defer { close(taken) }
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let options = TestDaemon.options(
+            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
+            config: "metrics_listen = 127.0.0.1:\(port)\n", catalog: nil, environment: [:])
+        #expect {
+            _ = try Daemon.start(options, logger: .quiet)
+        } throws: { error in
+            guard let error = error as? Daemon.StartupError else { return false }
+            return error.kind == .temporarilyUnavailable
+                && error.description
+                    == "metrics_listen: cannot listen on 127.0.0.1:\(port): the address is already in use by another program (or another concertd)"
+        }
+        // The database lock and the control socket were let go: a start on a free port succeeds.
+        var free = options
+        free.overrides.metricsListen = "127.0.0.1:0"
+        let daemon = try Daemon.start(free, logger: .quiet)
+        daemon.stop()
+    }
+
+    @Test func anAddressNotOfThisMachineRefusesTheStartForGood() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        let options = TestDaemon.options(
+            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
+            config: "metrics_listen = 192.0.2.1:9464\n", catalog: nil, environment: [:])
+        #expect {
+            _ = try Daemon.start(options, logger: .quiet)
+        } throws: { error in
+            guard let error = error as? Daemon.StartupError else { return false }
+            return error.kind == .configuration
+                && error.description
+                    == "metrics_listen: cannot listen on 192.0.2.1:9464: the address is not one of this machine's"
+        }
+    }
+
+    @Test func stopClosesTheListener() throws {
+        let daemon = try daemon()
+        let port = try port(daemon)
+        #expect(try HTTPExchange.send("/healthz", port: port).status == 200)
+        daemon.remove()
+        #expect(throws: TestClientError.self) { try HTTPExchange.send("/healthz", port: port, timeout: 5) }
+    }
+
+    @Test func aReloadWithAChangedAddressSaysItNeedsARestartAndKeepsListening() throws {
+        let daemon = try daemon()
+        defer { daemon.remove() }
+        let port = try port(daemon)
+        let file = try #require(daemon.daemon.resolved.file)
+        try "metrics_listen = 127.0.0.1:1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let summary = try daemon.daemon.reload(requestedBy: .signal("SIGHUP"))
+        #expect(summary.restartNeeded == ["metrics_listen"])
+        #expect(summary.warnings.contains("metrics_listen takes effect at the next start"))
+        #expect(daemon.daemon.metricsAddress?.port == port)
+        #expect(try HTTPExchange.send("/healthz", port: port).status == 200)
+    }
+
+    @Test func withoutMetricsListenThereIsNoListenerAndNoObserver() throws {
+        let daemon = try TestDaemon()
+        defer { daemon.remove() }
+        #expect(daemon.daemon.metricsAddress == nil)
+        #expect(daemon.daemon.metrics == nil)
+    }
+}
