@@ -21,7 +21,8 @@ extension Daemon {
             /// Another concertd holds the database's lock.
             case anotherDaemon
             /// Something is short for now: the database locked by another program, the disk full,
-            /// an I/O error, no descriptors or memory, the control socket answered by a live daemon.
+            /// an I/O error, no descriptors or memory, the control socket answered by a live daemon,
+            /// the metrics address in use.
             case temporarilyUnavailable
         }
 
