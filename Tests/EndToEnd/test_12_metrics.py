@@ -381,6 +381,7 @@ def test_the_listener_answers_bad_http_and_idle_connections_without_harm(make_da
     ("127.0.0.1:99999", "'99999' is not a port"),
     ("127.0.0.1:http", "'http' is not a port"),
     ("127.0.0.1:9464/metrics", "'9464/metrics' is not a port"),
+    ("http://127.0.0.1:9464", "is a URL"),
     ("300.1.2.3:9464", "'300.1.2.3' is not an IPv4 address"),
     ("::1:9464", "brackets"),
     ("[::1:9464", "closing ]"),
