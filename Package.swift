@@ -20,8 +20,9 @@ let package = Package(
         // registry and exposition (which brings swift-metrics). Only concertd links them (ConcertMetrics).
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
-        // Already in Hummingbird's graph (nothing more to build), named for the listener's life cycle:
-        // its event loop thread, bind errors, and the service group it runs in.
+        // Already in Hummingbird's graph (nothing more to build), named for the listener's life cycle
+        // (its event loop thread, bind errors, the service group it runs in) and its HTTP types.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -77,7 +78,8 @@ let package = Package(
             name: "ConcertMetrics",
             dependencies: [
                 "ConcertCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,8 @@
 import ConcertCore
 import Dispatch
-import Hummingbird
+import HTTPTypes
+import HummingbirdCore
+import NIOCore
 
 /// What the metrics listener answers: `GET /metrics` (a scrape of `metrics` from `sources`),
 /// `GET /healthz` (200 `ok` when `liveness` finds the scheduler and the store answering, 503 with
@@ -22,44 +24,56 @@ public struct MetricsEndpoints: Sendable {
     /// The exposition format's media type, version 0.0.4.
     static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    func responder() -> CallbackResponder<BasicRequestContext> {
-        CallbackResponder { request, _ in await respond(to: request) }
+    /// An answer: its status, its headers and its whole body.
+    struct Answer: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: ByteBuffer
+    }
+
+    /// Answers one request on HummingbirdCore's HTTP/1.1 channel, with its length.
+    func respond(to request: Request, writer: consuming ResponseWriter) async throws {
+        let answer = await answer(to: request)
+        var headers = answer.headers
+        headers[.contentLength] = String(answer.body.readableBytes)
+        var body = try await writer.writeHead(HTTPResponse(status: answer.status, headerFields: headers))
+        try await body.write(answer.body)
+        try await body.finish(nil)
     }
 
     /// The answer to one request.
-    func respond(to request: Request) async -> Response {
+    func answer(to request: Request) async -> Answer {
         let path = request.uri.path
         let counted: String
-        let response: Response
+        let answer: Answer
         switch path {
         case "/metrics", "/healthz":
             counted = path
             if request.method != .get {
-                response = Self.text(.methodNotAllowed, "only GET is allowed here\n", extra: [.allow: "GET"])
+                answer = Self.text(.methodNotAllowed, "only GET is allowed here\n", extra: [.allow: "GET"])
             } else if path == "/metrics" {
                 let body = await Self.offServerThreads { [metrics, sources] in metrics.scrape(sources) }
-                response = Response(
-                    status: .ok, headers: [.contentType: Self.metricsContentType],
-                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+                answer = Answer(
+                    status: .ok, headers: [.contentType: Self.metricsContentType], body: ByteBuffer(bytes: body))
             } else {
                 let report = await Self.offServerThreads(liveness)
-                response =
+                answer =
                     report.isAlive
                     ? Self.text(.ok, "ok\n")
                     : Self.text(.serviceUnavailable, report.problems.joined(separator: "\n") + "\n")
             }
         default:
             counted = "other"
-            response = Self.text(.notFound, "not found: this listener serves /metrics and /healthz\n")
+            answer = Self.text(.notFound, "not found: this listener serves /metrics and /healthz\n")
         }
-        metrics.countHTTPRequest(path: counted, code: response.status.code)
-        return response
+        metrics.countHTTPRequest(path: counted, code: answer.status.code)
+        return answer
     }
 
-    private static func text(_ status: HTTPResponse.Status, _ body: String, extra: HTTPFields = [:]) -> Response {
+    private static func text(_ status: HTTPResponse.Status, _ body: String, extra: HTTPFields = [:]) -> Answer {
         var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
         headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        return Answer(status: status, headers: headers, body: ByteBuffer(string: body))
     }
 
     /// Runs blocking work (a store read, the liveness check) on a Dispatch thread, so that the

@@ -1,6 +1,6 @@
 import ConcertCore
 import Dispatch
-import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -8,10 +8,14 @@ import ServiceLifecycle
 import Synchronization
 
 /// The operator's HTTP listener (`metrics_listen`): `GET /metrics` in the Prometheus text format
-/// and `GET /healthz`, on Hummingbird, with one event loop thread of its own.
+/// and `GET /healthz`, on Hummingbird's HTTP/1.1 server, with one event loop thread of its own.
 ///
-/// The daemon runs on Dispatch (`dispatchMain()`), so the Hummingbird application runs in a
-/// `Task` of its own; `start` waits until the socket is bound (or binding failed) so the daemon
+/// HummingbirdCore's server without Hummingbird's `Application`: two fixed paths need no
+/// router, and the application's date cache wakes the process every second to refresh its
+/// `Date` header, which would end the idle daemon's silence. Served this way, an idle listener
+/// causes no wake-ups at all.
+///
+/// The daemon runs on Dispatch (`dispatchMain()`), so the server runs in a `Task` of its own; `start` waits until the socket is bound (or binding failed) so the daemon
 /// can refuse to start, and `stop` ends it within a bound the daemon gives (`shutdown_grace`).
 public final class MetricsServer: Sendable {
     /// The address listened on, with the port the system chose when 0 was asked for.
@@ -41,20 +45,25 @@ public final class MetricsServer: Sendable {
         let outcome = Mutex<Result<ListenAddress, any Error>?>(nil)
         let bound = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
-        let application = Application(
-            responder: endpoints.responder(),
-            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? address.port
-                outcome.withLock { $0 = .success(ListenAddress(host: address.host, port: port)) }
-                bound.signal()
-            },
-            eventLoopGroupProvider: .shared(eventLoopGroup),
-            logger: logger)
+        let server: any Service
+        do {
+            server = try HTTPServerBuilder.http1().buildServer(
+                configuration: ServerConfiguration(address: .hostname(address.host, port: address.port)),
+                eventLoopGroup: eventLoopGroup, logger: logger,
+                responder: { request, writer, _ in try await endpoints.respond(to: request, writer: writer) },
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? address.port
+                    outcome.withLock { $0 = .success(ListenAddress(host: address.host, port: port)) }
+                    bound.signal()
+                })
+        } catch {
+            try? eventLoopGroup.syncShutdownGracefully()
+            throw MetricsServerError(address: address, error: error)
+        }
         // No signals: the daemon's own handlers stop it (through `stop`).
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [], logger: logger)
+                services: [server], gracefulShutdownSignals: [], logger: logger)
         )
         Task {
             do {
