@@ -136,6 +136,10 @@ extension BulkImportTests {
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM subscription GROUP BY state") {
                 counts["subscription." + (row["state"] as String)] = row["n"]
             }
+            let bySource = "SELECT source, state, COUNT(*) AS n FROM subscription GROUP BY source, state"
+            for row in try Row.fetchAll(db, sql: bySource) {
+                counts["subscription_source.\(row["source"] as String).\(row["state"] as String)"] = row["n"]
+            }
             return counts
         }
     }
