@@ -111,14 +111,7 @@ public final class Daemon: @unchecked Sendable {
         }
         var metrics: DaemonMetrics?
         if resolved.configuration.metricsListen != nil {
-            do {
-                // Reads the whole outbox (once): the delivery counters go on from the database's counts.
-                metrics = DaemonMetrics(
-                    version: ConcertDaemonInfo.version, startedAt: Date(),
-                    finishedDeliveries: try database.finishedDeliveryCounts())
-            } catch {
-                throw StartupError.store(error, "the delivery counts for the metrics cannot be read")
-            }
+            metrics = DaemonMetrics(version: ConcertDaemonInfo.version, startedAt: Date())
         }
         let transport: CurlTransport
         do {

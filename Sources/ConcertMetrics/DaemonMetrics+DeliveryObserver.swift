@@ -9,10 +9,6 @@ extension DaemonMetrics: DeliveryObserver {
         sendDuration(channel: channel).record(duration)
     }
 
-    public func deliveryFinished(state: Delivery.State, kind: Delivery.Kind, channel: String) {
-        deliveries(state: state, kind: kind, channel: channel).increment()
-    }
-
     public func retryScheduled(reason: RetryReason) {
         registry.makeCounter(descriptor: Self.retriesName, labels: [("reason", reason.rawValue)]).increment()
     }

@@ -15,6 +15,7 @@ extension DaemonMetrics {
             outboxDepth.set(
                 to: Double(counters["delivery.scheduled", default: 0] + counters["delivery.retrying", default: 0]))
             databaseSize.set(to: Double(size))
+            showDeliveries(FinishedDeliveryCount.totals(in: counters))
             for state in Subscription.State.allCases {
                 for source in Subscription.Source.allCases {
                     registry.makeGauge(

@@ -22,8 +22,9 @@ public final class DaemonMetrics: Sendable {
     let outboxDepth: Gauge
     let sendsInFlight: Gauge
     let failingDestinations: Gauge
-    /// The per-delivery series, found once each: a send then costs one lock and one lookup.
-    private let deliverySeries = Mutex<[DeliverySeries: Counter]>([:])
+    /// The `concertd_deliveries_total` series and the store's total each last showed: a scrape
+    /// adds what the store counted since.
+    private let deliverySeries = Mutex<[DeliverySeries: (counter: Counter, shown: Int)]>([:])
     private let durationSeries = Mutex<[String: ValueHistogram]>([:])
 
     /// The labels of one `concertd_deliveries_total` series.
@@ -41,9 +42,7 @@ public final class DaemonMetrics: Sendable {
     /// - Parameters:
     ///   - version: the build's version, for `concertd_build_info`.
     ///   - startedAt: the process's start, for `process_start_time_seconds`.
-    ///   - finishedDeliveries: the store's counts of deliveries in a final state, so that
-    ///     `concertd_deliveries_total` goes on from what the database holds after a restart.
-    public init(version: String, startedAt: Date, finishedDeliveries: [FinishedDeliveryCount]) {
+    public init(version: String, startedAt: Date) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         registry.makeGauge(
@@ -74,21 +73,32 @@ public final class DaemonMetrics: Sendable {
             descriptor: Self.name(
                 "concertd_failing_destinations",
                 "Destinations held for failing and webhook hosts failing, as concertctl status lists them."))
-        for count in finishedDeliveries where count.count > 0 {
-            deliveries(state: count.state, kind: count.kind, channel: count.channel).increment(by: Int64(count.count))
-        }
     }
 
-    /// `concertd_deliveries_total` of one state, kind and channel.
-    func deliveries(state: Delivery.State, kind: Delivery.Kind, channel: String) -> Counter {
-        let key = DeliverySeries(state: state, kind: kind, channel: channel)
-        return deliverySeries.withLock { series in
-            if let counter = series[key] { return counter }
-            let counter = registry.makeCounter(
-                descriptor: Self.deliveriesName,
-                labels: [("state", state.rawValue), ("kind", kind.rawValue), ("channel", channel)])
-            series[key] = counter
-            return counter
+    /// Brings `concertd_deliveries_total` up to the store's totals: each series goes up by what
+    /// the store counted since the last scrape (a total that went down, a database restored from
+    /// a backup, is not taken back: a counter only grows while the process lives).
+    func showDeliveries(_ totals: [FinishedDeliveryCount]) {
+        deliverySeries.withLock { series in
+            for total in totals {
+                let key = DeliverySeries(state: total.state, kind: total.kind, channel: total.channel)
+                var entry =
+                    series[key]
+                    ?? (
+                        registry.makeCounter(
+                            descriptor: Self.deliveriesName,
+                            labels: [
+                                ("state", total.state.rawValue), ("kind", total.kind.rawValue),
+                                ("channel", total.channel),
+                            ]),
+                        0
+                    )
+                if total.count > entry.shown {
+                    entry.counter.increment(by: Int64(total.count - entry.shown))
+                    entry.shown = total.count
+                }
+                series[key] = entry
+            }
         }
     }
 
@@ -127,8 +137,8 @@ public final class DaemonMetrics: Sendable {
 
     nonisolated(unsafe) static let deliveriesName = name(
         "concertd_deliveries_total",
-        "Deliveries that reached a final state (sent, failed, skipped), by kind and channel; "
-            + "starts from the database's counts.")
+        "Deliveries that reached a final state (sent, failed, skipped), by kind and channel, ever: "
+            + "the store's totals, so a restart resets nothing.")
     nonisolated(unsafe) static let sendDurationName = name(
         "concertd_send_duration_seconds", "How long each send attempt took, by channel.")
     nonisolated(unsafe) static let retriesName = name(

@@ -59,7 +59,7 @@ import Testing
             NewSubscription(
                 channel: .webhook(url: "https://hooks.example.org/a", format: "slack", secret: nil), cities: ["busan"]),
             now: now, confirm: true)
-        #expect(try database.finishedDeliveryCounts().isEmpty)
+        #expect(FinishedDeliveryCount.totals(in: try database.counters()).isEmpty)
         // Each confirmation is claimed and settled: the email one sent, the slack one failed.
         let due = try database.dueDeliveries(now: now, limit: 10, excluding: [])
         #expect(due.count == 2)
@@ -73,7 +73,7 @@ import Testing
         }
         _ = try database.record(records)
         _ = try database.setSubscriptionState(id: hook.0.id, to: .removed, now: now)
-        let counts = try database.finishedDeliveryCounts()
+        let counts = FinishedDeliveryCount.totals(in: try database.counters())
         let skippedReminders = counts.first { $0.state == .skipped && $0.kind == .reminder }?.count ?? 0
         #expect(counts.contains(FinishedDeliveryCount(state: .sent, kind: .confirmation, channel: "email", count: 1)))
         #expect(counts.contains(FinishedDeliveryCount(state: .failed, kind: .confirmation, channel: "slack", count: 1)))

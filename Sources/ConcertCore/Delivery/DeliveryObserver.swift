@@ -1,5 +1,6 @@
-/// What the scheduler reports as it works, for the operator's metrics (`concertd_deliveries_total`,
-/// the send histograms, retries).
+/// What the scheduler reports as it works, for the operator's metrics (the send histograms,
+/// retries). Deliveries reaching a final state are counted by the store, wherever the move is
+/// made (``FinishedDeliveryCount``).
 ///
 /// An observer protocol rather than swift-metrics' API with an injected factory: ConcertCore
 /// reports events in its own terms (a delivery's kind, its channel, a verdict) and the module that
@@ -15,8 +16,6 @@ public protocol DeliveryObserver: Sendable {
     func sendStarted(kind: Delivery.Kind, channel: String, lateness: Double)
     /// One attempt ended with `verdict` after `duration` seconds of real (monotonic) time.
     func sendEnded(channel: String, verdict: Verdict, duration: Double)
-    /// A delivery reached a final state (`sent`, `failed`, `skipped`) by the scheduler's decision.
-    func deliveryFinished(state: Delivery.State, kind: Delivery.Kind, channel: String)
     /// A delivery is put back to be tried again.
     func retryScheduled(reason: RetryReason)
 }

@@ -394,8 +394,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         var toSend: [ClaimedDelivery] = []
         var skips: [(Delivery, Delivery.SkipReason)] = []
-        /// The channel of each row of `skips`, for metrics.
-        var skipChannels: [String] = []
         // Round by round, one row per destination in each, oldest destinations first: rows past
         // their deadline or of a stopped subscription are skipped, then a row goes if its
         // destination has room. Spreading the sends keeps each receiver's connections few and
@@ -408,10 +406,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 while let item = ready.first(of: destination) {
                     if let deadline = item.delivery.deadline, deadline <= now {
                         skips.append((item.delivery, .missed))
-                        skipChannels.append(item.subscription.channel.metricsName)
                     } else if let reason = Self.skipReason(item.subscription.state) {
                         skips.append((item.delivery, reason))
-                        skipChannels.append(item.subscription.channel.metricsName)
                     } else if hasRoom(for: destination, now: now, counts: perDestination) {
                         perDestination[destination, default: 0] += 1
                         toSend.append(item)
@@ -438,15 +434,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         unrecorded.removeAll()
         journalSkips(skips, duplicates: duplicates)
-        if let observer {
-            for ((delivery, _), channel) in zip(skips, skipChannels) {
-                observer.deliveryFinished(state: .skipped, kind: delivery.kind, channel: channel)
-            }
-            for item in duplicates {
-                observer.deliveryFinished(
-                    state: .skipped, kind: item.delivery.kind, channel: item.subscription.channel.metricsName)
-            }
-        }
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
         if woke { nothingDueOutside = nil }
         for item in sending {
@@ -628,20 +615,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// `warning`; the summary line of `summarize` is at `info`.
     private func journal(_ record: DeliveryRecord, destination: String?) {
         tally.add(record.newState)
-        if let observer {
-            switch record.newState {
-            case .retrying:
-                if case .destinationFailed = record.verdict {
-                    observer.retryScheduled(reason: .destinationFailed)
-                } else {
-                    observer.retryScheduled(reason: .retryable)
-                }
-            case .sent, .failed, .skipped:
-                observer.deliveryFinished(
-                    state: record.newState, kind: record.delivery.kind, channel: record.subscription.channel.metricsName
-                )
-            case .scheduled, .sending:
-                break
+        if let observer, record.newState == .retrying {
+            if case .destinationFailed = record.verdict {
+                observer.retryScheduled(reason: .destinationFailed)
+            } else {
+                observer.retryScheduled(reason: .retryable)
             }
         }
         // A fan-out's sends: no metadata built unless it is written.

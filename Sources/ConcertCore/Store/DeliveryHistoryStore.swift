@@ -29,12 +29,10 @@ public protocol DeliveryHistoryStore: Sendable {
     /// Puts a failed delivery back in the queue, due now.
     func retryDelivery(id: Int64, now: Date) throws
 
-    /// Running counters: `delivery.sent`, `subscription.active`, …
+    /// Running counters: `delivery.sent`, `subscription.active`, … (rows by state now), and
+    /// `finished.sent.reminder.slack`, … (``FinishedDeliveryCount``: deliveries that reached a
+    /// final state, ever, kept with every move into one).
     func counters() throws -> [String: Int]
-
-    /// How many deliveries are in each final state (sent, failed, skipped), by kind and channel.
-    /// Reads the whole outbox: for the metrics' starting counts, once at start.
-    func finishedDeliveryCounts() throws -> [FinishedDeliveryCount]
 }
 
 extension DeliveryHistoryStore {

@@ -6,7 +6,6 @@ final class RecordingObserver: DeliveryObserver {
     enum Event: Hashable {
         case started(Delivery.Kind, channel: String, lateness: Double)
         case ended(channel: String, verdict: String)
-        case finished(Delivery.State, Delivery.Kind, channel: String)
         case retry(RetryReason)
     }
 
@@ -19,10 +18,6 @@ final class RecordingObserver: DeliveryObserver {
 
     func sendEnded(channel: String, verdict: Verdict, duration: Double) {
         recorded.withLock { $0.append(.ended(channel: channel, verdict: verdict.name)) }
-    }
-
-    func deliveryFinished(state: Delivery.State, kind: Delivery.Kind, channel: String) {
-        recorded.withLock { $0.append(.finished(state, kind, channel: channel)) }
     }
 
     func retryScheduled(reason: RetryReason) {

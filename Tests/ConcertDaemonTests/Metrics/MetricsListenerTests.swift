@@ -111,6 +111,36 @@ import Testing
         #expect((scrape.sample("concertd_outbox_depth") ?? 0) >= 1)
     }
 
+    /// Skips the store makes itself (a pause here; a cancelled concert, an unsubscribe) are
+    /// counted when they are made, as `status` counts them, not only at the next start.
+    @Test func skipsMadeByThePauseOfASubscriptionAreCountedAtOnce() throws {
+        let daemon = try daemon()
+        defer { daemon.remove() }
+        let client = try RawControlClient(path: daemon.socketPath)
+        try client.send(
+            ControlMethods.subscribe, SubscribeParams(cities: ["busan"], webhook: "https://hooks.example.org/p"), id: 1)
+        guard case .success = try client.readReply().outcome else {
+            Issue.record("the subscribe was refused")
+            return
+        }
+        let id = try #require(
+            try daemon.sqlite.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM subscription") })
+        try client.send(ControlMethods.pause, SubscriptionIDParams(id: id), id: 2)
+        guard case .success = try client.readReply().outcome else {
+            Issue.record("the pause was refused")
+            return
+        }
+        let skipped = try daemon.sqlite.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE state = 'skipped'") ?? 0
+        }
+        try #require(skipped > 0, "the pause skipped the pending reminders")
+        let scrape = try HTTPExchange.send("/metrics", port: try port(daemon))
+        let counted = scrape.body.split(separator: "\n")
+            .filter { $0.hasPrefix(#"concertd_deliveries_total{state="skipped""#) }
+            .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        #expect(counted == Double(skipped), "\(scrape.body)")
+    }
+
     @Test func theDeliveryCountersGoOnFromTheDatabaseAfterARestart() throws {
         let first = try daemon()
         let state = first.stateDirectory
@@ -123,8 +153,9 @@ import Testing
                     VALUES ('sub-a', 'webhook', 'https://h.example.org/a', 'discord', 'h.example.org', 'busan', '86400',
                         'ko', 'active', 0, 0, 'control');
                     INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, due_at, state, created_at)
-                    VALUES ('sub-a', 'busan-2019', 1, 'reminder', 0, 'sent', 0),
-                        ('sub-a', 'busan-2019', 1, 'confirmation', 0, 'sent', 0);
+                    VALUES ('sub-a', 'busan-2019', 1, 'reminder', 0, 'scheduled', 0),
+                        ('sub-a', 'busan-2019', 1, 'confirmation', 0, 'scheduled', 0);
+                    UPDATE delivery SET state = 'sent' WHERE subscription_id = 'sub-a';
                     """)
         }
         first.stop()

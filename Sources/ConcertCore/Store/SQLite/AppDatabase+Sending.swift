@@ -287,6 +287,7 @@ extension AppDatabase {
             update.bind(6, record.delivery.id)
             let moved = try update.run(db)
             moves.left(to: record.newState, count: moved)
+            if moved > 0 { moves.finished(record) }
             if moved > 0 { woken += try wakeTwins(of: record, db) }
             attempt.bind(1, record.finishedAt.millis)
             attempt.bind(2, record.verdict.name)
@@ -388,6 +389,9 @@ extension AppDatabase {
 /// trigger leaves these moves to the scheduler's store functions, schema v5).
 struct SendingMoves {
     private var deltas: [Delivery.State: Int] = [:]
+    /// Rows moved out of `sending` into a final state, by their `finished.STATE.KIND.CHANNEL`
+    /// total (schema v9).
+    private var finishedTotals: [String: Int] = [:]
     /// Rows moved out of `sending` so far.
     private(set) var left = 0
 
@@ -405,10 +409,21 @@ struct SendingMoves {
         deltas[state, default: 0] += count
     }
 
+    /// `record`'s row moved out of `sending` into its new state: counted in the finished totals
+    /// when that state is final.
+    mutating func finished(_ record: DeliveryRecord) {
+        guard record.newState == .sent || record.newState == .failed || record.newState == .skipped else { return }
+        finishedTotals[
+            FinishedDeliveryCount.counterName(
+                state: record.newState, kind: record.delivery.kind, channel: record.subscription.channel.metricsName),
+            default: 0] += 1
+    }
+
     func count(_ db: Database) throws {
         for (state, delta) in deltas where delta != 0 {
             try Counters.add(db, "delivery." + state.rawValue, delta)
         }
+        for (name, count) in finishedTotals { try Counters.add(db, name, count) }
     }
 }
 

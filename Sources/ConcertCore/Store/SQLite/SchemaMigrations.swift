@@ -227,6 +227,37 @@ enum SchemaMigrations {
                     END;
                     """)
         }
+        migrator.registerMigration("v9-finished-delivery-totals") { db in
+            // Every delivery that reached a final state, counted once and never taken back, by
+            // state, kind and channel (`finished.skipped.reminder.slack`), for the metrics'
+            // `concertd_deliveries_total`: a scrape and a start read these few rows, never the
+            // outbox. A resume or a retry moves a row out of `skipped` or `failed` again; the
+            // totals keep what happened. The scheduler's records (`sending` to a final state)
+            // count in code with the rest of a transaction's moves (v5); every other move into a
+            // final state (a pause, a cancelled concert, a superseded or duplicate reminder) by
+            // this trigger. Rows finished before are counted once, here.
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER delivery_finished_counted AFTER UPDATE OF state ON delivery
+                    WHEN OLD.state <> NEW.state AND OLD.state <> 'sending'
+                        AND (NEW.state = 'sent' OR NEW.state = 'failed' OR NEW.state = 'skipped') BEGIN
+                        INSERT INTO counter (name, value) VALUES (
+                            'finished.' || NEW.state || '.' || NEW.kind || '.' || COALESCE(
+                                (SELECT CASE channel WHEN 'email' THEN 'email' ELSE format END
+                                 FROM subscription WHERE id = NEW.subscription_id), 'unknown'), 1)
+                            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+                    END;
+                    INSERT INTO counter (name, value)
+                        SELECT 'finished.' || d.state || '.' || d.kind || '.'
+                                || COALESCE(CASE s.channel WHEN 'email' THEN 'email' ELSE s.format END, 'unknown'),
+                            SUM(d.n)
+                        FROM (SELECT state, kind, subscription_id, COUNT(*) AS n FROM delivery
+                              WHERE state = 'sent' OR state = 'failed' OR state = 'skipped'
+                              GROUP BY subscription_id, state, kind) d
+                        LEFT JOIN subscription s ON s.id = d.subscription_id
+                        GROUP BY 1;
+                    """)
+        }
         return migrator
     }
 }
