@@ -192,10 +192,6 @@ def test_a_scrape_counts_the_reminders_sent_the_subscriptions_and_the_requests(m
     assert token not in second.text, "a name from a request became a label value"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "concertd_deliveries_total counts only the scheduler's verdicts: the rows the store skips itself (pause, "
-    "unsubscribe, a cancelled or rescheduled concert) are counted only from the next start, and a resume "
-    "revives skipped rows, so that count can go down across a restart (METRICS-OPS-FINDINGS 1)"))
 def test_deliveries_skipped_by_pause_unsubscribe_and_a_cancelled_concert_are_counted(make_daemon, receiver):
     """The store skips rows itself (not the scheduler): each skip is counted as `status` counts it."""
     port = free_port()
