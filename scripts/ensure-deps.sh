@@ -1,12 +1,43 @@
 #!/usr/bin/env bash
 # Installs (as root) or names (otherwise) what `make run` and `make test` need on Debian 12.
 #   scripts/ensure-deps.sh run    build and run: libcurl, libcrypto (OpenSSL) and SQLite headers, pkg-config
-#   scripts/ensure-deps.sh test   the above, plus the Python test peers (aiosmtpd, standardwebhooks, icalendar)
-#                                 and pytest, which runs the end-to-end suite; as root also Exim
-#                                 (exim4-daemon-light), the real MTA of Tests/EndToEnd/test_09_real_mta.py,
-#                                 installed without starting Debian's exim4 service or enabling it at boot
+#   scripts/ensure-deps.sh test   the above, plus the Python test peers (aiosmtpd, standardwebhooks, icalendar,
+#                                 prometheus_client) and pytest, which runs the end-to-end suite; Debian's
+#                                 prometheus for promtool (checks a scrape and docs/prometheus/concertd-rules.yml);
+#                                 as root also Exim (exim4-daemon-light), the real MTA of
+#                                 Tests/EndToEnd/test_10_real_mta.py. Neither Prometheus nor Exim is started
+#                                 by the install or enabled at boot: the tests run their own processes.
 set -euo pipefail
 mode=${1:-run}
+
+# Installs Debian packages whose maintainer scripts would start a system service (Exim, Prometheus)
+# without starting it: `policy-rc.d` denies every start while apt runs, where no policy is in place
+# already (Debian's container images ship one that does the same). Then the service is disabled at
+# boot (its init script's links become K links, and its systemd unit is disabled) and, under a
+# running systemd, stopped. Without the policy and without systemd, prometheus' postinst would start
+# /etc/init.d/prometheus (a server on :9090) and fail the install if that start failed.
+install_without_services() {
+    local service=$1
+    shift
+    local policy_written=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\n# concertd scripts/ensure-deps.sh: no service starts while %s is installed\nexit 101\n' \
+            "$service" > /usr/sbin/policy-rc.d
+        chmod 0755 /usr/sbin/policy-rc.d
+        policy_written=1
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    if [ -n "$policy_written" ]; then
+        rm -f /usr/sbin/policy-rc.d
+        trap - EXIT
+    fi
+    update-rc.d "$service" disable >/dev/null 2>&1 || true
+    # `systemctl disable` works on the unit files without a running systemd (a container) too.
+    if command -v systemctl >/dev/null 2>&1; then systemctl disable "$service" >/dev/null 2>&1 || true; fi
+    if [ -d /run/systemd/system ]; then systemctl stop "$service" >/dev/null 2>&1 || true; fi
+}
 
 missing_apt=()
 pkg-config --version >/dev/null 2>&1 || missing_apt+=(pkg-config)
@@ -32,11 +63,12 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = test ]; then
-    pip_packages=(aiosmtpd standardwebhooks icalendar pytest)
+    pip_packages=(aiosmtpd standardwebhooks icalendar prometheus_client pytest)
     missing_pip=()
     python3 -c 'import aiosmtpd' 2>/dev/null || missing_pip+=(aiosmtpd)
     python3 -c 'import standardwebhooks' 2>/dev/null || missing_pip+=(standardwebhooks)
     python3 -c 'import icalendar' 2>/dev/null || missing_pip+=(icalendar)
+    python3 -c 'import prometheus_client' 2>/dev/null || missing_pip+=(prometheus_client)
     python3 -c 'import pytest' 2>/dev/null || missing_pip+=(pytest)
     if [ ${#missing_pip[@]} -gt 0 ]; then
         echo "installing Python test peers: ${missing_pip[*]}" >&2
@@ -63,23 +95,20 @@ if [ "$mode" = test ] && ! command -v exim4 >/dev/null 2>&1 && [ ! -x /usr/sbin/
             echo "note: $other_mta is this machine's MTA and exim4-daemon-light would replace it: the real-MTA scenario is skipped" >&2
         else
             echo "installing Exim for the real-MTA test (its service is neither started nor enabled): exim4-daemon-light" >&2
-            policy_written=
-            if [ ! -e /usr/sbin/policy-rc.d ]; then
-                printf '#!/bin/sh\n# concertd scripts/ensure-deps.sh: no service starts while exim4 is installed\nexit 101\n' \
-                    > /usr/sbin/policy-rc.d
-                chmod 0755 /usr/sbin/policy-rc.d
-                policy_written=1
-                trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-            fi
-            apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends exim4-daemon-light >/dev/null
-            if [ -n "$policy_written" ]; then
-                rm -f /usr/sbin/policy-rc.d
-                trap - EXIT
-            fi
-            # Not at boot either: the init script's links become K links (systemd reads them too).
-            update-rc.d exim4 disable >/dev/null 2>&1 || true
-            if [ -d /run/systemd/system ]; then systemctl stop exim4 >/dev/null 2>&1 || true; fi
+            install_without_services exim4 exim4-daemon-light
         fi
     fi
+fi
+
+# promtool, from Debian's prometheus package (96 MB installed, without its recommended node
+# exporter): the metrics test runs `promtool check metrics` on a scrape and `promtool check rules`
+# on docs/prometheus/concertd-rules.yml. Its Prometheus server is neither started nor enabled.
+if [ "$mode" = test ] && ! command -v promtool >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "concertd's tests need promtool: sudo apt-get install --no-install-recommends prometheus" >&2
+        echo "(Debian starts and enables its Prometheus server; sudo systemctl disable --now prometheus stops it)" >&2
+        exit 1
+    fi
+    echo "installing promtool (its Prometheus server is neither started nor enabled): prometheus" >&2
+    install_without_services prometheus prometheus
 fi
