@@ -38,8 +38,10 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
             }
         } else {
             guard let colon = text.lastIndex(of: ":") else {
+                // A number alone is a port without its host.
+                let missing = !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber } ? "host" : "port"
                 throw ConfigurationValueError(
-                    "'\(text)' has no port: write HOST:PORT, such as 127.0.0.1:9464 or [::1]:9464")
+                    "'\(text)' has no \(missing): write HOST:PORT, such as 127.0.0.1:9464 or [::1]:9464")
             }
             host = text[..<colon]
             port = text[text.index(after: colon)...]
@@ -48,7 +50,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
             }
             guard !host.isEmpty else {
                 throw ConfigurationValueError(
-                    "'\(text)' has no host: use 127.0.0.1 for this machine only, 0.0.0.0 for every IPv4 interface")
+                    "'\(text)' has no host: use 127.0.0.1 for this machine only, or an address of an internal network")
             }
             if IPAddress(String(host)) == nil, host.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
                 throw ConfigurationValueError(

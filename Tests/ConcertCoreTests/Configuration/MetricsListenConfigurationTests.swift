@@ -22,8 +22,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("9464", "'9464' has no port: write HOST:PORT, such as 127.0.0.1:9464 or [::1]:9464"),
-        (":9464", "':9464' has no host: use 127.0.0.1 for this machine only, 0.0.0.0 for every IPv4 interface"),
+        ("9464", "'9464' has no host: write HOST:PORT, such as 127.0.0.1:9464 or [::1]:9464"),
+        (":9464", "':9464' has no host: use 127.0.0.1 for this machine only, or an address of an internal network"),
         ("127.0.0.1:", "'' is not a port: use 0 to 65535 (0: any free port)"),
         ("127.0.0.1:65536", "'65536' is not a port: use 0 to 65535 (0: any free port)"),
         ("127.0.0.1:-1", "'-1' is not a port: use 0 to 65535 (0: any free port)"),
