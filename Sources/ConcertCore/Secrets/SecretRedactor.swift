@@ -393,19 +393,10 @@ public struct SecretRedactor: Sendable {
         guard start + digits <= text.count else { return nil }
         var value = 0
         for byte in text[start..<start + digits] {
-            guard let digit = hexDigit(byte) else { return nil }
+            guard let digit = UInt8.hexDigitValue(byte) else { return nil }
             value = value * 16 + digit
         }
         return value
-    }
-
-    private static func hexDigit(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
-        default: nil
-        }
     }
 
     /// The character value of the HTML entity at `position` (`&#47;`, `&#x2F;`, `&amp;`, …) and its end.
