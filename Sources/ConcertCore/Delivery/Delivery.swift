@@ -39,6 +39,9 @@ public struct Delivery: Sendable, Hashable, Identifiable {
 
     public enum State: String, Codable, Sendable, CaseIterable {
         case scheduled, sending, sent, retrying, failed, skipped
+
+        /// `sent`, `failed` or `skipped`: the row is not tried again unless someone asks.
+        public var isFinal: Bool { self == .sent || self == .failed || self == .skipped }
     }
 
     /// Why a delivery was skipped; the raw values are stable and shown to users.

@@ -47,7 +47,7 @@ extension DaemonControlHandler {
 extension DeliveryInfo {
     /// The row as listings show it; `reply` is the answer to its last attempt (`lastReplies`).
     init(_ delivery: Delivery, reply: AttemptReply? = nil, daemon: Daemon) {
-        let final = delivery.state == .sent || delivery.state == .failed || delivery.state == .skipped
+        let final = delivery.state.isFinal
         // A pending row tried at another moment than its own: being retried, or waiting for the
         // same message through another subscription of its channel.
         let putOff = !final && delivery.state != .sending && delivery.nextAttempt != delivery.due

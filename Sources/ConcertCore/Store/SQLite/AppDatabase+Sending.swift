@@ -277,7 +277,7 @@ extension AppDatabase {
             cached: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
         for record in records {
             let finished: Int64? =
-                record.newState == .sent || record.newState == .failed || record.newState == .skipped
+                record.newState.isFinal
                 ? record.finishedAt.millis : nil
             update.bind(1, record.newState.rawValue)
             update.bind(2, record.reason?.rawValue)
@@ -412,7 +412,7 @@ struct SendingMoves {
     /// `record`'s row moved out of `sending` into its new state: counted in the finished totals
     /// when that state is final.
     mutating func finished(_ record: DeliveryRecord) {
-        guard record.newState == .sent || record.newState == .failed || record.newState == .skipped else { return }
+        guard record.newState.isFinal else { return }
         finishedTotals[
             FinishedDeliveryCount.counterName(
                 state: record.newState, kind: record.delivery.kind, channel: record.subscription.channel.metricsName),
