@@ -191,7 +191,7 @@ final class DatabaseLock: @unchecked Sendable {
 
     /// `/proc/locks` read to its end, or `nil`. It reports a size of 0, and Foundation's
     /// `contents(atPath:)` then reads one page of it: on a busy machine the holder is past that page.
-    private static func lockTable() -> [UInt8]? {
+    static func lockTable() -> [UInt8]? {
         let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

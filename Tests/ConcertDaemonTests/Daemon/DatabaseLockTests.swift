@@ -95,7 +95,7 @@ import Testing
         // The kernel keeps a list of locks per CPU, newest first: newer locks taken from threads
         // on every CPU put the daemon's past the first page wherever its list is.
         func holderOffset() throws -> Int {
-            let table = try Self.wholeLockTable()
+            let table = String(decoding: try #require(DatabaseLock.lockTable()), as: UTF8.self)
             let line = try #require(table.range(of: ":\(database.st_ino) 0 EOF"), "the daemon's lock is listed")
             return table.utf8.distance(from: table.startIndex, to: line.lowerBound)
         }
@@ -115,22 +115,6 @@ import Testing
             _ = try startSecond(stateDirectory: first.stateDirectory)
         }
         #expect(error?.description.contains("another concertd (pid \(getpid())) holds the database") == true)
-    }
-
-    /// `/proc/locks` read to its end (it reports a size of 0).
-    static func wholeLockTable() throws -> String {
-        let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(fd, &buffer, buffer.count)
-            try #require(count >= 0)
-            if count == 0 { break }
-            bytes += buffer[..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test func aDeletedLockFileDoesNotLetASecondDaemonOntoTheDatabase() throws {
