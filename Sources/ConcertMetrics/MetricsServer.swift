@@ -42,7 +42,7 @@ public final class MetricsServer: Sendable {
     /// machine, a port that needs privileges) or does not answer within `timeout`.
     public static func start(
         address: ListenAddress, endpoints: MetricsEndpoints, logger: Logger, timeout: Duration = .seconds(10),
-        idleTimeout: Duration = .seconds(60)
+        idleTimeout: TimeAmount = .seconds(60)
     ) throws(MetricsServerError) -> MetricsServer {
         let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let outcome = Mutex<Result<ListenAddress, any Error>?>(nil)
@@ -50,9 +50,7 @@ public final class MetricsServer: Sendable {
         let finished = DispatchSemaphore(value: 0)
         let server: any Service
         do {
-            let idle = TimeAmount.milliseconds(
-                idleTimeout.components.seconds * 1000 + idleTimeout.components.attoseconds / 1_000_000_000_000_000)
-            server = try HTTPServerBuilder.http1(configuration: HTTP1Channel.Configuration(idleTimeout: idle))
+            server = try HTTPServerBuilder.http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout))
                 .buildServer(
                     configuration: ServerConfiguration(address: .hostname(address.host, port: address.port)),
                     eventLoopGroup: eventLoopGroup, logger: logger,
