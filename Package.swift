@@ -87,6 +87,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The web front door: pages, forms and one-click unsubscribe on Hummingbird's router. What it
+        // needs from the store is its own protocol (`WebStore`), which the daemon implements.
+        .target(
+            name: "ConcertWeb",
+            dependencies: [
+                "ConcertCore",
+                "ConcertShared",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "ConcertDaemon",
             dependencies: [
@@ -94,6 +107,7 @@ let package = Package(
                 "ConcertMetrics",
                 "ConcertProtocol",
                 "ConcertShared",
+                "ConcertWeb",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -130,6 +144,10 @@ let package = Package(
         .testTarget(name: "ConcertMetricsTests", dependencies: ["ConcertCore", "ConcertMetrics"]),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol", "ConcertShared"]),
         .testTarget(name: "ConcertSharedTests", dependencies: ["ConcertShared"]),
+        .testTarget(
+            name: "ConcertWebTests",
+            dependencies: ["ConcertCore", "ConcertWeb", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .target(
             name: "FuzzTargets",
             dependencies: [

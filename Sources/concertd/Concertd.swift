@@ -97,10 +97,14 @@ struct DaemonFlags: ParsableArguments {
     @Option(help: "Serve /metrics (Prometheus) and /healthz over HTTP at HOST:PORT, e.g. 127.0.0.1:9464.")
     var metricsListen: String?
 
+    @Option(help: "Serve the web front door (subscribe, manage, one-click unsubscribe) over HTTP at HOST:PORT.")
+    var webListen: String?
+
     var overrides: ConfigurationOverrides {
         ConfigurationOverrides(
             stateDirectory: stateDir, socketPath: socket, catalog: catalog, smtpURL: smtp, mailFrom: mailFrom,
-            clockStart: clockStart, clockRate: clockRate, logLevel: logLevel, metricsListen: metricsListen)
+            clockStart: clockStart, clockRate: clockRate, logLevel: logLevel, metricsListen: metricsListen,
+            webListen: webListen)
     }
 }
 

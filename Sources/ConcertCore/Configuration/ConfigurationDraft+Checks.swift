@@ -31,11 +31,6 @@ extension ConfigurationDraft {
             }
         }
         checkEmailSettings()
-        if c.unsubscribeURLTemplate != nil && c.unsubscribeMailto == nil {
-            problem(
-                "unsubscribe_url_template",
-                "unsubscribe_url_template needs unsubscribe_mailto (List-Unsubscribe always offers the mailto form)")
-        }
     }
 
     /// The settings the email channel is built with pass the message builder's own checks: whatever

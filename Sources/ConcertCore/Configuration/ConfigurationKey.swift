@@ -92,6 +92,17 @@ extension DaemonConfiguration {
         .init("reply_to", \.replyTo, optional: .mailbox),
         .init("unsubscribe_mailto", \.unsubscribeMailto, optional: .address),
         .init("unsubscribe_url_template", \.unsubscribeURLTemplate, optional: .unsubscribeURLTemplate),
+        .init("web_listen", \.webListen, optional: .listenAddress, flag: "--web-listen", requiresRestart: true),
+        .init("web_base_url", \.webBaseURL, optional: .webBaseURL, requiresRestart: true),
+        .init("web_trusted_proxies", \.webTrustedProxies, .trustedProxies, requiresRestart: true),
+        .init(
+            "web_confirmations_per_address", \.webConfirmationsPerAddress, .integer(in: 1...100),
+            requiresRestart: true),
+        .init(
+            "web_confirmations_per_client", \.webConfirmationsPerClient, .integer(in: 1...10_000),
+            requiresRestart: true),
+        .init("web_webhooks", \.webWebhooks, .boolean, requiresRestart: true),
+        .init("web_webhook_hosts", \.webWebhookHosts, .hostList, requiresRestart: true),
     ]
 
     /// The keys by name.

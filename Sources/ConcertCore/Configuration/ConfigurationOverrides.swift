@@ -24,12 +24,15 @@ public struct ConfigurationOverrides: Sendable, Hashable {
     public var logLevel: String?
     /// `--metrics-listen HOST:PORT` (`metrics_listen`).
     public var metricsListen: String?
+    /// `--web-listen HOST:PORT` (`web_listen`).
+    public var webListen: String?
 
     public init(
         stateDirectory: String? = nil, socketPath: String? = nil, catalog: String? = nil, smtpURL: String? = nil,
         mailFrom: String? = nil, clockStart: String? = nil, clockRate: String? = nil, logLevel: String? = nil,
-        metricsListen: String? = nil
+        metricsListen: String? = nil, webListen: String? = nil
     ) {
+        self.webListen = webListen
         self.stateDirectory = stateDirectory
         self.socketPath = socketPath
         self.catalog = catalog
@@ -49,7 +52,7 @@ public struct ConfigurationOverrides: Sendable, Hashable {
         [
             ("--state-dir", stateDirectory, true), ("--socket", socketPath, true), ("--catalog", catalog, true),
             ("--smtp", smtpURL, false), ("--mail-from", mailFrom, false), ("--log-level", logLevel, false),
-            ("--metrics-listen", metricsListen, false),
+            ("--metrics-listen", metricsListen, false), ("--web-listen", webListen, false),
         ]
     }
 }

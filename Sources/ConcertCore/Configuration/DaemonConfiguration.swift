@@ -123,8 +123,30 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// `unsubscribe_mailto`: the address of `List-Unsubscribe: <mailto:…>`. `nil`: no header.
     public var unsubscribeMailto: String? = nil
     /// `unsubscribe_url_template`: an https URL added to `List-Unsubscribe`; `{subscription}` is
-    /// replaced by the subscription id. Needs `unsubscribe_mailto`.
+    /// replaced by the subscription id. With `web_listen` set, the front door's own links take its place.
     public var unsubscribeURLTemplate: String? = nil
+
+    // MARK: The web front door
+
+    /// `web_listen`: `HOST:PORT` of the web front door (subscribe, confirm, manage, one-click
+    /// unsubscribe), meant to sit behind a TLS reverse proxy. `nil`: off. Read at start only.
+    public var webListen: ListenAddress? = nil
+    /// `web_base_url`: the public address used in links (`https://…`, or `http://` on a loopback
+    /// host). `nil`: `http://` + `web_listen`. Read at start only.
+    public var webBaseURL: String? = nil
+    /// `web_trusted_proxies`: the reverse proxies whose `X-Forwarded-For` names the client.
+    /// Read at start only.
+    public var webTrustedProxies: TrustedProxies = .none
+    /// `web_confirmations_per_address`: confirmation messages one address (or webhook) may be
+    /// sent a day. Read at start only.
+    public var webConfirmationsPerAddress: Int = 3
+    /// `web_confirmations_per_client`: confirmation messages one client (an IPv4 address, an IPv6
+    /// /64) may cause an hour. Read at start only.
+    public var webConfirmationsPerClient: Int = 10
+    /// `web_webhooks`: whether the front door offers to subscribe a chat channel. Read at start only.
+    public var webWebhooks: Bool = false
+    /// `web_webhook_hosts`: the webhook hosts the front door accepts. Read at start only.
+    public var webWebhookHosts: [String] = WebWebhookHosts.standard
 
     // MARK: Set by flags only
 
@@ -146,6 +168,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
 
     /// The envelope sender: `mail_envelope_from`, else the From address.
     public var effectiveEnvelopeFrom: String? { mailEnvelopeFrom ?? mailFrom?.address }
+
+    /// The public address of the front door's links: `web_base_url`, else `http://` + `web_listen`.
+    public var effectiveWebBaseURL: String? {
+        if let webBaseURL { return webBaseURL }
+        return webListen.map { "http://\($0)" }
+    }
 
     /// The secrets this configuration holds, for ``SecretRedactor``: the SMTP password in every
     /// form it crosses the wire in.

@@ -197,10 +197,6 @@ struct ConfigurationLoaderTests {
             problems(loading: "mail_from = A <a@example.org>\nmail_from_name = B\n") == [
                 "/etc/concertd/concertd.conf:2: key 'mail_from_name': mail_from already has a display name; keep one of the two"
             ])
-        #expect(
-            problems(loading: "unsubscribe_url_template = https://x.org/u/{subscription}\n") == [
-                "/etc/concertd/concertd.conf:1: key 'unsubscribe_url_template': unsubscribe_url_template needs unsubscribe_mailto (List-Unsubscribe always offers the mailto form)"
-            ])
     }
 
     @Test func unreadableFileNamesTheFile() throws {

@@ -17,14 +17,19 @@ public struct EmailSettings: Sendable, Hashable {
     public var unsubscribeURLTemplate: String?
     /// The right-hand side of Message-IDs; the domain of `fromAddress` when not given.
     public var messageIDDomain: String
+    /// The web front door's unsubscribe and manage links (`web_listen`): when set, they come first
+    /// in `List-Unsubscribe` in place of `unsubscribeURLTemplate`, and every body ends with them.
+    public var webLinks: WebLinks?
 
     /// The placeholder in `unsubscribeURLTemplate`.
     public static let subscriptionPlaceholder = "{subscription}"
 
     public init(
         fromAddress: String, fromName: String? = nil, replyTo: String? = nil, replyToName: String? = nil,
-        unsubscribeMailto: String? = nil, unsubscribeURLTemplate: String? = nil, messageIDDomain: String? = nil
+        unsubscribeMailto: String? = nil, unsubscribeURLTemplate: String? = nil, messageIDDomain: String? = nil,
+        webLinks: WebLinks? = nil
     ) {
+        self.webLinks = webLinks
         self.fromAddress = fromAddress
         self.fromName = fromName
         self.replyTo = replyTo

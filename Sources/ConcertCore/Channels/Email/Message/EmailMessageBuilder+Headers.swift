@@ -39,7 +39,9 @@ extension EmailMessageBuilder {
         if let address = settings.unsubscribeMailto {
             uris.append("mailto:\(address)?subject=unsubscribe%20\(id)")
         }
-        if let template = settings.unsubscribeURLTemplate {
+        if let webLink = settings.webLinks?.url(.unsubscribe, subject: subscriptionID) {
+            uris.append(webLink)
+        } else if let template = settings.unsubscribeURLTemplate {
             uris.append(template.replacingOccurrences(of: EmailSettings.subscriptionPlaceholder, with: id))
         }
         return uris

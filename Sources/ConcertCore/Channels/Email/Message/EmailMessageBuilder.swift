@@ -28,6 +28,12 @@ public struct EmailMessageBuilder: Sendable {
     /// Throws ``EmailMessageError`` when the settings are invalid, the subscription does not
     /// deliver by email, or its address cannot be written in a header; retrying cannot help.
     public func build(_ message: OutboundMessage, content: EmailContent) throws -> Data {
+        if let footer = footer(for: message) {
+            // Each recipient's own links: the texts cannot be shared with other deliveries.
+            return try build(
+                message, content: content.ending(with: footer, language: message.subscription.language),
+                boundaries: Self.randomBoundaries())
+        }
         let alternative = message.shared.value("email.alternative-boundary") { Self.randomBoundaries().alternative }
         var boundaries = Self.randomBoundaries()
         boundaries.alternative = alternative

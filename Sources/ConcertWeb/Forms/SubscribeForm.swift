@@ -1,0 +1,103 @@
+import Foundation
+
+/// Reads the fields of the subscribe and manage forms: `email` or `webhook` with `format`, `city`
+/// (one or several ids), `before` (offsets; absent means the configured ones) and `lang`.
+enum SubscribeForm {
+    /// The channel and settings, or nil with `form.errors` saying what to mend. Throws when the form is
+    /// not one these pages send (a field repeated that appears once), which is answered 400.
+    static func read(
+        _ fields: FormFields, cities: [CityListing], settings: WebSettings, words: Words,
+        into form: inout SubscribeFormState
+    ) throws(FormFields.Refusal) -> (channel: WebChannel, settings: SubscriptionSettings)? {
+        let email = try fields.single("email")?.trimmingCharacters(in: .whitespaces)
+        let webhook = try fields.single("webhook")?.trimmingCharacters(in: .whitespaces)
+        let format = try fields.single("format")
+        form.email = email ?? ""
+        form.webhookURL = webhook ?? ""
+        form.format = format ?? ""
+        var channel: WebChannel?
+        switch (email, webhook) {
+        case (.some, .some):
+            throw .repeated("email")
+        case (let email?, nil) where settings.emailEnabled:
+            if email.isEmpty {
+                form.errors.append(("email", words.emailMissing))
+            } else if !looksLikeEmail(email) {
+                form.errors.append(("email", words.emailInvalid))
+            } else {
+                channel = .email(email)
+            }
+        case (nil, let url?) where settings.webhooksEnabled:
+            if url.isEmpty {
+                form.errors.append(("webhook", words.webhookMissing))
+            } else if let problem = webhookProblem(url, settings: settings, words: words) {
+                form.errors.append(("webhook", problem))
+            } else if let format, settings.webhookFormats.contains(format) {
+                channel = .webhook(url: url, format: format)
+            } else {
+                form.errors.append(("format", words.formatInvalid))
+            }
+        default:
+            form.errors.append(
+                settings.emailEnabled ? ("email", words.emailMissing) : ("webhook", words.webhookMissing))
+        }
+        guard let subscription = readSettings(fields, cities: cities, settings: settings, words: words, into: &form),
+            let channel
+        else { return nil }
+        return (channel, subscription)
+    }
+
+    /// The cities, offsets and language of a form (the manage page sends only these).
+    static func readSettings(
+        _ fields: FormFields, cities: [CityListing], settings: WebSettings, words: Words,
+        into form: inout SubscribeFormState
+    ) -> SubscriptionSettings? {
+        let known = Set(cities.map(\.id))
+        var chosenCities: [String] = []
+        for city in fields.values("city") where !chosenCities.contains(city) { chosenCities.append(city) }
+        form.cities = Set(chosenCities.filter(known.contains))
+        if chosenCities.isEmpty {
+            form.errors.append(("city", words.citiesMissing))
+        } else if !chosenCities.allSatisfy(known.contains) {
+            form.errors.append(("city", words.citiesInvalid))
+        }
+        var offsets: [String] = []
+        for offset in fields.values("before") where !offsets.contains(offset) { offsets.append(offset) }
+        if offsets.isEmpty { offsets = settings.defaultOffsets }
+        form.offsets = Set(offsets.filter(settings.offsetChoices.contains))
+        if !offsets.allSatisfy(settings.offsetChoices.contains) {
+            form.errors.append(("before", words.offsetsInvalid))
+        }
+        let languages = fields.values("lang")
+        var language = form.language
+        if let text = languages.first {
+            if languages.count == 1, let chosen = WebLanguage(rawValue: text) {
+                language = chosen
+            } else {
+                form.errors.append(("lang", words.languageInvalid))
+            }
+        }
+        form.language = language
+        guard form.errors.isEmpty else { return nil }
+        // In the order the form lists them, whatever order they were sent in.
+        let orderedOffsets = settings.offsetChoices.filter(offsets.contains)
+        let orderedCities = cities.map(\.id).filter(chosenCities.contains)
+        return SubscriptionSettings(cities: orderedCities, offsets: orderedOffsets, language: language)
+    }
+
+    /// A first check; the store checks the address fully and may still refuse it.
+    static func looksLikeEmail(_ text: String) -> Bool {
+        guard text.utf8.count <= 254, !text.contains(where: \.isWhitespace) else { return false }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".")
+    }
+
+    private static func webhookProblem(_ text: String, settings: WebSettings, words: Words) -> String? {
+        guard text.utf8.count <= 2048, let components = URLComponents(string: text),
+            components.scheme?.lowercased() == "https", let host = components.host?.lowercased(), !host.isEmpty,
+            components.user == nil, components.password == nil
+        else { return words.webhookInvalid }
+        return settings.webhookHosts.contains(host) ? nil : words.webhookHostRefused
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+
+extension WebFrontDoor {
+    /// GET /confirm/TOKEN: a page with the button. Following the link confirms nothing, so mail
+    /// scanners that open links cannot subscribe anyone.
+    func showConfirm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let (_, token) = try await reference(context, for: .confirm)
+        let (csrf, setCookie) = try await csrfToken(for: request)
+        return page(
+            TokenPages.confirm(token: token, csrf: csrf, settings: settings, words: words(request)),
+            setCookie: setCookie)
+    }
+
+    /// POST /confirm/TOKEN: the pending request becomes a subscription; a second time changes nothing.
+    func confirm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let (reference, token) = try await reference(context, for: .confirm)
+        let fields = try await formFields(of: request)
+        try await checkCSRF(request, fields: fields)
+        let words = words(request)
+        switch try await store.confirmSubscription(request: reference, now: now()) {
+        case .confirmed(let subscription):
+            logger.notice(
+                "web subscription confirmed",
+                metadata: ["request": "\(reference.id)", "subscription": "\(subscription.id)"])
+            let manage = try await sign(subscription, for: .manage)
+            return page(
+                TokenPages.confirmed(
+                    again: false, manageToken: manage, settings: settings, words: words, path: "/confirm/" + token))
+        case .alreadyConfirmed(let subscription):
+            let manage = try await sign(subscription, for: .manage)
+            return page(
+                TokenPages.confirmed(
+                    again: true, manageToken: manage, settings: settings, words: words, path: "/confirm/" + token))
+        case .expired:
+            throw PageError.linkExpired
+        case .notFound:
+            throw PageError.linkInvalid
+        }
+    }
+}

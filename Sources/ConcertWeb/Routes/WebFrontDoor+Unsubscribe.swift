@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+
+extension WebFrontDoor {
+    /// GET /unsubscribe/TOKEN: the page with the button and the way to manage instead. Opening the
+    /// link removes nothing.
+    func showUnsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let (reference, token) = try await reference(context, for: .unsubscribe)
+        let manage = try await sign(reference, for: .manage)
+        let (csrf, setCookie) = try await csrfToken(for: request)
+        let html = TokenPages.unsubscribe(
+            token: token, manageToken: manage, csrf: csrf, settings: settings, words: words(request))
+        return page(html, setCookie: setCookie)
+    }
+
+    /// POST /unsubscribe/TOKEN with `List-Unsubscribe=One-Click` (RFC 8058): removes the subscription
+    /// at once. The token is the authorization, so no CSRF token is asked for: a mail client sends
+    /// none.
+    func unsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let (reference, token) = try await reference(context, for: .unsubscribe)
+        let body = try await body(of: request)
+        guard OneClickBody.isOneClick(contentType: request.headers[.contentType], body: body) else {
+            throw PageError.badRequest
+        }
+        return try await unsubscribed(reference, request: request, path: "/unsubscribe/" + token, how: "one-click")
+    }
+
+    func unsubscribed(_ reference: WebReference, request: Request, path: String, how: String) async throws -> Response {
+        let words = words(request)
+        let again: Bool
+        switch try await store.unsubscribe(reference, now: now()) {
+        case .unsubscribed:
+            logger.notice("web unsubscribe", metadata: ["subscription": "\(reference.id)", "via": "\(how)"])
+            again = false
+        case .alreadyUnsubscribed:
+            again = true
+        case .notFound:
+            throw PageError.linkInvalid
+        }
+        let undo = try await sign(reference, for: .undo)
+        let (csrf, setCookie) = try await csrfToken(for: request)
+        return page(
+            TokenPages.unsubscribed(
+                again: again, undoToken: undo, csrf: csrf, settings: settings, words: words, path: path),
+            setCookie: setCookie)
+    }
+
+    /// POST /undo/TOKEN: a new subscription with the removed one's settings (the removal stays).
+    func undo(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let (reference, _) = try await reference(context, for: .undo)
+        let fields = try await formFields(of: request)
+        try await checkCSRF(request, fields: fields)
+        let words = words(request)
+        let restored: WebReference
+        switch try await store.undoUnsubscribe(reference, newReference: .generate(), now: now()) {
+        case .restored(let new):
+            logger.notice(
+                "web unsubscribe undone",
+                metadata: ["subscription": "\(reference.id)", "new": "\(new.id)"])
+            restored = new
+        case .alreadyRestored(let new):
+            restored = new
+        case .notRemoved:
+            restored = reference
+        case .notFound:
+            throw PageError.linkInvalid
+        }
+        let manage = try await sign(restored, for: .manage)
+        return page(
+            Layout.message(
+                heading: words.restoredHeading, paragraphs: [words.restoredText], words: words,
+                prefix: settings.pathPrefix, path: "/"
+            ) { html in
+                TokenPages.manageLink(token: manage, settings: settings, words: words, html: &html)
+            })
+    }
+}

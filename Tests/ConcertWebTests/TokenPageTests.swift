@@ -1,0 +1,164 @@
+import ConcertCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+
+@testable import ConcertWeb
+
+@Suite(.timeLimit(.minutes(1)))
+struct TokenPageTests {
+    /// Subscribes through the form and returns the path of the confirmation link.
+    static func requestConfirmation(_ web: WebHarness, email: String = "kim@example.org") async throws -> String {
+        let reply = try await SubscribeTests.subscribe(web, [("email", email), ("city", "busan")])
+        #expect(reply.status == .seeOther)
+        let url = try #require(await web.store.queuedConfirmations.last?.confirmURL)
+        return String(url.dropFirst("https://concerts.example.org".count))
+    }
+
+    @Test func openingTheConfirmationLinkConfirmsNothingAndTheButtonDoes() async throws {
+        let web = WebHarness()
+        let path = try await Self.requestConfirmation(web)
+        let page = try await web.get(path)
+        #expect(page.status == .ok)
+        #expect(page.body.contains("<button type=\"submit\">구독 확인</button>"))
+        #expect(page.headers[.referrerPolicy] == "no-referrer")
+        #expect(page.headers[.cacheControl] == "no-store")
+        #expect(await web.store.subscriptions.isEmpty)
+        let confirmed = try await web.post(path, form: [("csrf", page.csrf!)])
+        #expect(confirmed.status == .ok)
+        #expect(confirmed.body.contains("구독이 확인되었습니다"))
+        #expect(await web.store.subscriptions.count == 1)
+        let again = try await web.post(path, form: [("csrf", page.csrf!)])
+        #expect(again.status == .ok)
+        #expect(again.body.contains("이미 확인된 구독입니다"))
+        #expect(await web.store.subscriptions.count == 1)
+        let manage = try #require(confirmed.link(startingWith: "/manage/"))
+        #expect(try await web.get(manage).body.contains("k***@example.org"))
+    }
+
+    @Test func aConfirmationLinkExpiresAfter48Hours() async throws {
+        let web = WebHarness()
+        let path = try await Self.requestConfirmation(web)
+        let page = try await web.get(path)
+        web.advance(.seconds(48 * 3600))
+        let late = try await web.post(path, form: [("csrf", page.csrf!)])
+        #expect(late.status == .gone)
+        #expect(late.body.contains("링크가 만료되었습니다"))
+        #expect(await web.store.subscriptions.isEmpty)
+    }
+
+    @Test func forgedAlteredAndMisusedTokensAreRefused() async throws {
+        let web = WebHarness()
+        let path = try await Self.requestConfirmation(web)
+        let token = String(path.dropFirst("/confirm/".count))
+        var altered = Array(token)
+        altered[30] = altered[30] == "A" ? "B" : "A"
+        let forged = WebReference.generate().token(for: .confirm, with: .generate(now: web.now))
+        for bad in [
+            String(altered), forged, "short", String(token.dropLast()), token + "A",
+            String(repeating: "A", count: WebToken.textLength),
+        ] {
+            let reply = try await web.get("/confirm/" + bad)
+            #expect(reply.status == .notFound, "\(bad)")
+            #expect(reply.body.contains("링크가 올바르지 않습니다"))
+        }
+        // A confirmation token opens no manage or unsubscribe page.
+        #expect(try await web.get("/manage/" + token).status == .notFound)
+        #expect(try await web.get("/unsubscribe/" + token).status == .notFound)
+        let oneClick = try await web.send(
+            .post, "/unsubscribe/" + token, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: "List-Unsubscribe=One-Click")
+        #expect(oneClick.status == .notFound)
+    }
+
+    @Test func theOneClickPostUnsubscribesAtOnceWithoutCSRF() async throws {
+        let web = WebHarness()
+        let reference = await web.store.addSubscription(
+            .email("kim@example.org"), settings: SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .ko)
+        )
+        let token = reference.token(for: .unsubscribe, with: try await web.frontDoor.keys.signingKey(now: web.now))
+        // Opening the link removes nothing and offers manage instead.
+        let page = try await web.get("/unsubscribe/" + token)
+        #expect(page.status == .ok)
+        #expect(page.link(startingWith: "/manage/") != nil)
+        #expect(await web.store.state(of: reference) == .active)
+        // Exactly what a mail client sends: no cookie, no CSRF token.
+        web.forgetCookies()
+        let bad = try await web.send(
+            .post, "/unsubscribe/" + token, headers: [.contentType: "application/x-www-form-urlencoded"], body: "x=y")
+        #expect(bad.status == .badRequest)
+        #expect(await web.store.state(of: reference) == .active)
+        let reply = try await web.send(
+            .post, "/unsubscribe/" + token, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: "List-Unsubscribe=One-Click")
+        #expect(reply.status == .ok)
+        #expect(reply.body.contains("수신 거부되었습니다"))
+        #expect(await web.store.state(of: reference) == .removed)
+        let replay = try await web.send(
+            .post, "/unsubscribe/" + token, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: "List-Unsubscribe=One-Click")
+        #expect(replay.status == .ok)
+        #expect(replay.body.contains("이미 수신 거부된 구독입니다"))
+    }
+
+    @Test func theOneClickPostIsUnderstoodAsMultipartToo() async throws {
+        let web = WebHarness()
+        let reference = await web.store.addSubscription(
+            .email("kim@example.org"), settings: SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .ko)
+        )
+        let token = reference.token(for: .unsubscribe, with: try await web.frontDoor.keys.signingKey(now: web.now))
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n"
+        let reply = try await web.send(
+            .post, "/unsubscribe/" + token, headers: [.contentType: "multipart/form-data; boundary=XyZ"], body: body)
+        #expect(reply.status == .ok)
+        #expect(await web.store.state(of: reference) == .removed)
+    }
+
+    @Test func theManagePageChangesPausesUnsubscribesAndUndoes() async throws {
+        let web = WebHarness()
+        let reference = await web.store.addSubscription(
+            .email("kim@example.org"), settings: SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .ko)
+        )
+        let token = reference.token(for: .manage, with: try await web.frontDoor.keys.signingKey(now: web.now))
+        let page = try await web.get("/manage/" + token)
+        #expect(page.body.contains("value=\"busan\" checked"))
+        #expect(page.body.contains("value=\"1d\" checked"))
+        #expect(page.body.contains("value=\"7d\"><label"))
+        let csrf = page.csrf!
+        let saved = try await web.post(
+            "/manage/" + token + "?lang=en",
+            form: [("csrf", csrf), ("action", "save"), ("city", "sejong"), ("before", "3h"), ("lang", "en")])
+        #expect(saved.status == .seeOther)
+        #expect(saved.headers[.location] == "/manage/\(token)?lang=en&done=saved")
+        #expect(
+            await web.store.settings(of: reference)
+                == SubscriptionSettings(cities: ["sejong"], offsets: ["3h"], language: .en))
+        let noCity = try await web.post(
+            "/manage/" + token, form: [("csrf", csrf), ("action", "save"), ("before", "3h")])
+        #expect(noCity.status == .badRequest)
+        #expect(await web.store.settings(of: reference)?.cities == ["sejong"])
+        _ = try await web.post("/manage/" + token, form: [("csrf", csrf), ("action", "pause")])
+        #expect(await web.store.state(of: reference) == .paused)
+        #expect(try await web.get("/manage/" + token + "?done=paused").body.contains("다시 받기"))
+        _ = try await web.post("/manage/" + token, form: [("csrf", csrf), ("action", "resume")])
+        #expect(await web.store.state(of: reference) == .active)
+        let wrongCSRF = try await web.post("/manage/" + token, form: [("csrf", "x"), ("action", "unsubscribe")])
+        #expect(wrongCSRF.status == .forbidden)
+        #expect(await web.store.state(of: reference) == .active)
+        let gone = try await web.post("/manage/" + token, form: [("csrf", csrf), ("action", "unsubscribe")])
+        #expect(gone.body.contains("수신 거부되었습니다"))
+        #expect(await web.store.state(of: reference) == .removed)
+        let undo = try #require(gone.link(startingWith: "/undo/"))
+        let restored = try await web.post(undo, form: [("csrf", gone.csrf!)])
+        #expect(restored.body.contains("구독을 되살렸습니다"))
+        let twice = try await web.post(undo, form: [("csrf", gone.csrf!)])
+        #expect(twice.link(startingWith: "/manage/") == restored.link(startingWith: "/manage/"))
+        // The removed one stays removed; the undo made one new active subscription.
+        #expect(await web.store.state(of: reference) == .removed)
+        #expect(await web.store.subscriptions.values.filter { $0.state == .active }.count == 1)
+        let removedPage = try await web.get("/manage/" + token)
+        #expect(removedPage.body.contains("이 구독은 수신 거부되었습니다"))
+        #expect(!removedPage.body.contains("<form"))
+    }
+}
