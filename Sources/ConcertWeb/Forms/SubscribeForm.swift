@@ -1,3 +1,4 @@
+import ConcertCore
 import Foundation
 
 /// Reads the fields of the subscribe and manage forms: `email` or `webhook` with `format`, `city`
@@ -85,12 +86,10 @@ enum SubscribeForm {
         return SubscriptionSettings(cities: orderedCities, offsets: orderedOffsets, language: language)
     }
 
-    /// A first check; the store checks the address fully and may still refuse it.
+    /// The daemon's own address check (ASCII `local@domain` with a dotted domain, as the control socket
+    /// accepts), so that the form refuses what the store would.
     static func looksLikeEmail(_ text: String) -> Bool {
-        guard text.utf8.count <= 254, !text.contains(where: \.isWhitespace) else { return false }
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
-            && !parts[1].hasSuffix(".")
+        EmailAddress.problem(with: text) == nil && text.split(separator: "@").last?.contains(".") == true
     }
 
     private static func webhookProblem(_ text: String, settings: WebSettings, words: Words) -> String? {
