@@ -62,6 +62,8 @@ public struct Delivery: Sendable, Hashable, Identifiable {
         case superseded
         /// The same channel is subscribed twice; the other subscription's message was sent.
         case duplicate
+        /// The subscription's settings were changed on its manage page; what still applies was planned again.
+        case changed
     }
 
     /// The idempotency key of a row, stable and readable: `sub-k3m9q2xw7d_busan-2019_r1_reminder_86400`.

@@ -29,4 +29,4 @@
 /// - **Times** are kept to the millisecond; schema versions count the same migrations on every
 ///   engine (`StoreMaintenance`).
 public typealias ConcertdStore = OutboxStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore
-    & StoreMaintenance
+    & StoreMaintenance & WebFrontDoorStore

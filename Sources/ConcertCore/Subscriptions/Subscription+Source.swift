@@ -6,6 +6,8 @@ extension Subscription {
         case control
         /// A bulk import (`concertctl subscribe --from`).
         case `import`
+        /// Confirmed on the web front door (or restored there by an undo).
+        case web
         /// Made before schema v8, which cannot tell a subscribe from an import.
         case unknown
 

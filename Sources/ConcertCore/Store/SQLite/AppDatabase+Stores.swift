@@ -1,1 +1,3 @@
-extension AppDatabase: OutboxStore, ConcertStore, SubscriptionStore, DeliveryHistoryStore, StoreMaintenance {}
+extension AppDatabase: OutboxStore, ConcertStore, SubscriptionStore, DeliveryHistoryStore, StoreMaintenance,
+    WebFrontDoorStore
+{}

@@ -40,7 +40,7 @@ enum Outbox {
                     deadline_at = ?, finished_at = NULL
                 WHERE subscription_id = ? AND concert_id = ? AND concert_revision = ? AND kind = ?
                     AND offset_seconds = ? AND kind <> 'test'
-                    AND state = 'skipped' AND reason IN ('paused', 'disabled')
+                    AND state = 'skipped' AND reason IN ('paused', 'disabled', 'changed')
                 """)
         try revive.execute(arguments: [
             due.millis, due.millis, deadline?.millis, subscriptionID, concert.concert.id, concert.revision,

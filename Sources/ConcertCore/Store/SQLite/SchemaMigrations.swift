@@ -258,6 +258,45 @@ enum SchemaMigrations {
                         GROUP BY 1;
                     """)
         }
+        migrator.registerMigration("v10-web-front-door") { db in
+            // The web front door's own state, in the database so that several daemons on one
+            // database share it: requests waiting for their confirmation (double opt-in: no
+            // subscription, nothing scheduled, until then; pruned after `expires_at` by later
+            // writes), the keys that sign its tokens (rotated, old ones kept while their links
+            // still work), the counts of its rate limits by fixed window (keys are keyed hashes:
+            // no address is kept), and which subscription an undo of a removal made.
+            try db.execute(
+                sql: """
+                    CREATE TABLE web_request (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        channel TEXT NOT NULL CHECK (channel = 'email' OR channel = 'webhook'),
+                        target TEXT NOT NULL,
+                        format TEXT,
+                        cities TEXT NOT NULL,
+                        offsets TEXT NOT NULL,
+                        lang TEXT NOT NULL CHECK (lang = 'ko' OR lang = 'en'),
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        subscription_id TEXT REFERENCES subscription(id)
+                    );
+                    CREATE INDEX web_request_expiry ON web_request(expires_at);
+                    CREATE TABLE web_token_key (
+                        id INTEGER PRIMARY KEY NOT NULL,
+                        secret BLOB NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE web_rate_count (
+                        key TEXT NOT NULL,
+                        window_end INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (key, window_end)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE web_undo (
+                        removed_id TEXT PRIMARY KEY NOT NULL REFERENCES subscription(id),
+                        restored_id TEXT NOT NULL REFERENCES subscription(id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

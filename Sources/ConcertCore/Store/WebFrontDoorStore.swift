@@ -1,0 +1,84 @@
+import Foundation
+
+/// What the web front door keeps in the store: pending requests to subscribe (double opt-in), the
+/// keys that sign its tokens, the counts of its rate limits, and its undo records. All of it
+/// lives in the database, not in process memory or files, so that several daemons on one database
+/// share it. Expired requests and spent counts are pruned by the writes that meet them: no timer.
+public protocol WebFrontDoorStore: Sendable {
+    /// The token keys still accepted, newest first. Makes `candidate` the signing key when no key
+    /// signs at `now` (the first start, and each rotation), and forgets keys no longer accepted,
+    /// in one transaction.
+    func webTokenKeys(now: Date, rotation: TokenKeyRotation, candidate: TokenKey) throws -> [TokenKey]
+
+    /// Keeps a request to subscribe unless one of `limits` is reached, counting it against each;
+    /// prunes expired requests and spent counts. Nothing is scheduled until it is confirmed.
+    func requestWebSubscription(
+        _ request: PendingWebRequest, limits: [WebRateLimit], now: Date
+    ) throws -> WebRequestOutcome
+
+    /// Turns a pending request into a subscription (source `web`) and plans its reminders, once;
+    /// queues the usual confirmation naming the next concert when `confirm` is set.
+    func confirmWebSubscription(requestID: String, confirm: Bool, now: Date) throws -> WebConfirmOutcome
+
+    /// Gives a subscription that is not removed new cities, offsets and language: its pending
+    /// reminders are skipped (`changed`) and planned again from `now`.
+    @discardableResult
+    func changeSubscription(
+        id: String, cities: [String], offsets: [ReminderOffset], language: Language, now: Date
+    ) throws -> Subscription
+
+    /// A new subscription (source `web`) with the settings of the removed one `id`: `removed` stays
+    /// final. A second undo of the same removal answers the subscription the first one made.
+    func undoRemoval(subscriptionID id: String, now: Date) throws -> WebUndoOutcome
+}
+
+/// A request to subscribe from the web, kept until it is confirmed or expires.
+public struct PendingWebRequest: Sendable, Hashable {
+    /// `req-` and random characters: what the confirmation token names.
+    public var id: String
+    public var subscription: NewSubscription
+    public var expires: Date
+
+    public init(id: String, subscription: NewSubscription, expires: Date) {
+        self.id = id
+        self.subscription = subscription
+        self.expires = expires
+    }
+}
+
+/// At most `limit` requests per `key` (a keyed hash of a client or a channel) in each `window`.
+public struct WebRateLimit: Sendable, Hashable {
+    public var key: String
+    public var limit: Int
+    public var window: Duration
+
+    public init(key: String, limit: Int, window: Duration) {
+        self.key = key
+        self.limit = limit
+        self.window = window
+    }
+}
+
+public enum WebRequestOutcome: Sendable, Hashable {
+    /// Kept: its confirmation message may be sent.
+    case kept
+    /// A limit is reached; nothing was kept or counted. Try again after this long.
+    case limited(retryAfter: Duration)
+}
+
+public enum WebConfirmOutcome: Sendable, Hashable {
+    case confirmed(subscriptionID: String)
+    /// Confirmed before: nothing changed.
+    case alreadyConfirmed(subscriptionID: String)
+    /// Past its expiry: nothing changed.
+    case expired
+    case notFound
+}
+
+public enum WebUndoOutcome: Sendable, Hashable {
+    case restored(subscriptionID: String)
+    case alreadyRestored(subscriptionID: String)
+    /// The subscription is not removed: nothing to undo.
+    case notRemoved
+    case notFound
+}
