@@ -9,7 +9,7 @@ enum ChannelFactory {
     /// smarthost opened before are not reused (they may predate a new CA bundle or password).
     static func channels(
         for configuration: DaemonConfiguration, renderer: MessageRenderer, transport: CurlTransport, logger: Logger,
-        smtpSince: ContinuousClock.Instant? = nil
+        smtpSince: ContinuousClock.Instant? = nil, webLinks: WebLinks? = nil
     ) -> [String: any Channel] {
         var channels: [String: any Channel] = [
             "webhook": WebhookChannel(settings: configuration.webhookSettings, renderer: renderer, transport: transport)
@@ -20,12 +20,13 @@ enum ChannelFactory {
             )
             return channels
         }
-        guard let settings = configuration.emailSettings, let configured = configuration.smarthost else {
+        guard var settings = configuration.emailSettings, let configured = configuration.smarthost else {
             logger.error(
                 "smtp_url is set but mail_from is not: reminders of email subscriptions are held (status shows smtp failing) until it is"
             )
             return channels
         }
+        settings.webLinks = webLinks
         var smarthost = configured
         smarthost.connectionsSince = smtpSince
         channels["email"] = EmailChannel(

@@ -1,5 +1,6 @@
 import ConcertCore
 import ConcertMetrics
+import ConcertWeb
 import Dispatch
 import Foundation
 import Logging
@@ -37,6 +38,24 @@ public final class Daemon: @unchecked Sendable {
     /// The metrics of `/metrics`, when `metrics_listen` is set; `nil` costs nothing per delivery.
     public let metrics: DaemonMetrics?
     private var metricsServer: MetricsServer?
+    private var webServer: (listener: HTTPListener, address: ListenAddress)?
+    /// The front door's links in every email, when `web_listen` is set.
+    let webLinks: WebLinks?
+
+    /// Where the web front door listens (the port chosen when 0 was asked for), if anywhere.
+    public var webAddress: ListenAddress? { lock.withLock { webServer?.address } }
+
+    func setWebServer(_ listener: HTTPListener, address: ListenAddress) {
+        lock.withLock { webServer = (listener, address) }
+    }
+
+    /// The running web listener, forgotten: the one caller that gets it stops it.
+    func takeWebServer() -> HTTPListener? {
+        lock.withLock {
+            defer { webServer = nil }
+            return webServer?.listener
+        }
+    }
 
     /// Where `/metrics` and `/healthz` are served (the port chosen when 0 was asked for), if anywhere.
     public var metricsAddress: ListenAddress? { lock.withLock { metricsServer?.boundAddress } }
@@ -155,12 +174,14 @@ public final class Daemon: @unchecked Sendable {
         self.logger = logger
         self.notifier = SystemdNotifier(environment: options.environment, logger: logger)
         let configuration = resolved.configuration
+        self.webLinks =
+            configuration.webListen == nil ? nil : configuration.effectiveWebBaseURL.map { WebLinks(baseURL: $0) }
         let renderer = Self.makeRenderer(resolved, logger: logger).renderer
         self.currentRenderer = renderer
         self.scheduler = DeliveryScheduler(
             database: database, catalog: catalog,
             channels: ChannelFactory.channels(
-                for: configuration, renderer: renderer, transport: transport, logger: logger),
+                for: configuration, renderer: renderer, transport: transport, logger: logger, webLinks: webLinks),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             observer: metrics, logger: logger)
         // Each part gets a third of the ping interval to answer, at most 5 s.
@@ -187,6 +208,12 @@ public final class Daemon: @unchecked Sendable {
         let controlGroup = try Self.groupID(configuration.socketGroup) ?? getegid()
         // First: an address that cannot be bound refuses the start before anything is sent.
         try startMetricsServer()
+        do {
+            try startWebServer()
+        } catch {
+            stopMetricsServer()
+            throw error
+        }
         let changes: ConcertChanges
         let recovered: Int
         do {
@@ -196,6 +223,7 @@ public final class Daemon: @unchecked Sendable {
             recovered = try scheduler.start()
         } catch {
             stopMetricsServer()
+            stopWebServer()
             throw .store(error)
         }
         let server = ControlServer(
@@ -208,6 +236,7 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             _ = scheduler.shutdown(grace: 0)
             stopMetricsServer()
+            stopWebServer()
             throw StartupError(error.isTemporary ? .temporarilyUnavailable : .configuration, error.description)
         }
         controlServer = server
@@ -218,6 +247,7 @@ public final class Daemon: @unchecked Sendable {
             server.stop()
             _ = scheduler.shutdown(grace: 0)
             stopMetricsServer()
+            stopWebServer()
             throw .store(error)
         }
         logger.info(
@@ -228,6 +258,7 @@ public final class Daemon: @unchecked Sendable {
                 "config": "\(resolved.file ?? "built-in defaults")", "recovered": "\(recovered)",
                 "socket": "\(resolved.paths.socketPath)",
                 "metrics.address": "\(metricsAddress.map(\.description) ?? "off")",
+                "web.address": "\(webAddress.map(\.description) ?? "off")",
             ])
         pinger?.start()
         notifier.ready(status: statusLine())
@@ -372,7 +403,8 @@ public final class Daemon: @unchecked Sendable {
         scheduler.update(catalog: newCatalog)
         scheduler.update(
             channels: ChannelFactory.channels(
-                for: configuration, renderer: newRenderer, transport: transport, logger: logger, smtpSince: .now),
+                for: configuration, renderer: newRenderer, transport: transport, logger: logger, smtpSince: .now,
+                webLinks: webLinks),
             limits: configuration.sendLimits, retry: configuration.retryPolicy)
         scheduler.wake()
         let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)
@@ -398,6 +430,7 @@ public final class Daemon: @unchecked Sendable {
         notifier.stopping(status: "stopping: finishing sends in flight", extendingTimeoutBy: grace + .seconds(15))
         controlServer?.stop()
         stopMetricsServer(timeout: grace)
+        stopWebServer(timeout: grace)
         statusTimer?.cancel()
         pinger?.stop()
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18

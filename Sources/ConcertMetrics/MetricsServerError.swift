@@ -18,7 +18,7 @@ public struct MetricsServerError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The error of a failed bind, in words an operator can act on.
-    init(address: ListenAddress, error: any Error) {
+    public init(address: ListenAddress, error: any Error) {
         if error is SocketAddressError {
             self.init(address: address, reason: "the host name '\(address.host)' does not resolve to an address")
             return

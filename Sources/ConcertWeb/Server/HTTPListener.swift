@@ -20,6 +20,9 @@ public final class HTTPListener: Sendable {
     public struct StartError: Error, CustomStringConvertible {
         public var address: String
         public var reason: String
+        /// What the server threw, for the caller to tell an address in use from one that is not
+        /// this machine's.
+        public var underlying: (any Error)?
         public var description: String { "cannot listen on \(address): \(reason)" }
     }
 
@@ -78,9 +81,9 @@ public final class HTTPListener: Sendable {
             do {
                 try await running.value
             } catch {
-                throw StartError(address: "\(host):\(port)", reason: "\(error)")
+                throw StartError(address: "\(host):\(port)", reason: "\(error)", underlying: error)
             }
-            throw StartError(address: "\(host):\(port)", reason: "the server stopped while starting")
+            throw StartError(address: "\(host):\(port)", reason: "the server stopped while starting", underlying: nil)
         }
     }
 

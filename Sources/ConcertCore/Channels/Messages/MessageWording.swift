@@ -162,3 +162,10 @@ enum MessageWording {
         return items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 }
+
+extension ConcertSchedule {
+    /// The date, weekday and time in Korea time, as messages write them (the web front page too).
+    public func wording(in language: Language) -> String {
+        MessageWording.when(self, in: language)
+    }
+}

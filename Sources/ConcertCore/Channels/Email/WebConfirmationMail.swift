@@ -1,0 +1,85 @@
+import Foundation
+
+/// The web front door's confirmation request: a short text email with the link that confirms a
+/// subscription, sent through the smarthost the reminders use.
+///
+/// It is not a reminder of a concert, so it has no calendar and no unsubscribe links: the
+/// address is not subscribed until the link's page is confirmed.
+public struct WebConfirmationMail: Sendable {
+    public var settings: EmailSettings
+    public var smarthost: Smarthost
+    public var transport: CurlTransport
+
+    public init(settings: EmailSettings, smarthost: Smarthost, transport: CurlTransport) {
+        self.settings = settings
+        self.smarthost = smarthost
+        self.transport = transport
+    }
+
+    /// Submits the message to `address`; `completion` gets the smarthost's verdict.
+    public func send(
+        to address: String, confirmURL: String, language: Language, now: Date,
+        completion: @escaping @Sendable (Verdict) -> Void
+    ) {
+        if let problem = smarthost.envelopeProblem {
+            completion(.destinationFailed(error: problem, retryAfter: nil))
+            return
+        }
+        let bytes = Self.message(settings: settings, to: address, confirmURL: confirmURL, language: language, now: now)
+        let smarthost = self.smarthost
+        transport.send {
+            .mail(smarthost.transfer(of: bytes, to: [address]))
+        } completion: { result in
+            completion(SMTPVerdict.verdict(of: result))
+        }
+    }
+
+    /// The whole message: headers and a base64 UTF-8 text body.
+    static func message(
+        settings: EmailSettings, to address: String, confirmURL: String, language: Language, now: Date
+    ) -> Data {
+        let (subject, body) = words(confirmURL: confirmURL, language: language)
+        let id = "<web-" + RandomID.make(length: 20) + "@" + settings.messageIDDomain + ">"
+        var text = [
+            MailHeader.field("Date", MailHeader.date(now)),
+            MailHeader.mailbox("From", address: settings.fromAddress, displayName: settings.fromName),
+            MailHeader.field("To", address),
+            MailHeader.unstructured("Subject", subject),
+            MailHeader.field("Message-ID", id),
+            MailHeader.field("MIME-Version", "1.0"),
+            MailHeader.field("Content-Language", language.rawValue),
+            MailHeader.field("Auto-Submitted", "auto-generated"),
+            MailHeader.field("Content-Type", ["text/plain;", "charset=UTF-8"]),
+            MailHeader.field("Content-Transfer-Encoding", "base64"),
+        ].joined()
+        text += "\r\n" + MIMEEncoding.base64Lines(MIMEEncoding.canonicalText(body))
+        return Data(text.utf8)
+    }
+
+    static func words(confirmURL: String, language: Language) -> (subject: String, body: String) {
+        switch language {
+        case .ko:
+            (
+                "토크콘서트 알림 신청을 확인해 주세요",
+                """
+                스마트시티 토크콘서트 알림을 신청하셨습니다. 아래 링크를 열고 "신청 확인" 단추를 누르면 알림이 시작됩니다.
+
+                \(confirmURL)
+
+                링크는 48시간 동안 유효합니다. 신청하지 않으셨다면 이 메일을 무시하세요. 확인하지 않으면 아무 알림도 보내지 않습니다.
+                """
+            )
+        case .en:
+            (
+                "Please confirm your concert reminders",
+                """
+                You asked for reminders of the Smart City talk concerts. Open the link below and press "Confirm" to start them.
+
+                \(confirmURL)
+
+                The link works for 48 hours. If you did not ask for this, ignore this message: nothing is sent unless you confirm.
+                """
+            )
+        }
+    }
+}

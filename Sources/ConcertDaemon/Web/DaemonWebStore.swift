@@ -1,0 +1,190 @@
+import ConcertCore
+import ConcertWeb
+import Dispatch
+import Foundation
+import Logging
+
+/// The web front door's store: the daemon's store, catalog and confirmation mail behind the
+/// `WebStore` the pages use. Each call runs on a Dispatch thread, so that the server's event loop
+/// and Swift's cooperative threads never wait on SQLite.
+final class DaemonWebStore: WebStore {
+    let store: any ConcertdStore
+    let catalog: @Sendable () -> Catalog
+    /// Whether a confirmed subscription also gets the usual confirmation naming the next concert.
+    let confirmations: Bool
+    /// Sends the confirmation request of a kept request; nil when email is off.
+    let mail: WebConfirmationMail?
+    let logger: Logger
+
+    init(
+        store: any ConcertdStore, catalog: @escaping @Sendable () -> Catalog, confirmations: Bool,
+        mail: WebConfirmationMail?, logger: Logger
+    ) {
+        self.store = store
+        self.catalog = catalog
+        self.confirmations = confirmations
+        self.mail = mail
+        self.logger = logger
+    }
+
+    private func off<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    func tokenKeys(now: Date, rotation: TokenKeyRotation, candidate: TokenKey) async throws -> [TokenKey] {
+        try await off { [store] in try store.webTokenKeys(now: now, rotation: rotation, candidate: candidate) }
+    }
+
+    func cityListings(now: Date) async throws -> [CityListing] {
+        let cities = catalog().cities
+        let concerts = try await off { [store] in try store.concerts() }
+        var next: [String: Concert] = [:]
+        for stored in concerts where stored.concert.schedule.end > now {
+            for city in stored.concert.cities {
+                if let known = next[city], known.schedule.start <= stored.concert.schedule.start { continue }
+                next[city] = stored.concert
+            }
+        }
+        return cities.map { city in
+            CityListing(
+                id: city.id, name: Localized(ko: city.shortName, en: city.englishName),
+                next: next[city.id].map(Self.listing))
+        }
+    }
+
+    private static func listing(_ concert: Concert) -> ConcertListing {
+        let speaker = concert.speaker.map {
+            Localized(ko: "\($0.name.ko) (\($0.affiliation.ko))", en: "\($0.name.en) (\($0.affiliation.en))")
+        }
+        return ConcertListing(
+            when: Localized(ko: concert.schedule.wording(in: .ko), en: concert.schedule.wording(in: .en)),
+            machineStart: KoreaTime.iso8601(concert.schedule.start),
+            venue: concert.venue.map { Localized(ko: $0.ko, en: $0.en) }, speaker: speaker,
+            cancelled: concert.status == .cancelled)
+    }
+
+    func requestSubscription(
+        _ request: PendingSubscription, limits: ConfirmationLimits, now: Date
+    ) async throws -> SubscriptionRequestOutcome {
+        let channel: ChannelAddress
+        switch request.channel {
+        case .email(let address): channel = .email(address)
+        case .webhook(let url, let format): channel = .webhook(url: url, format: format, secret: nil)
+        }
+        let offsets = request.settings.offsets.compactMap(ReminderOffset.init)
+        let pending = PendingWebRequest(
+            id: request.reference.id,
+            subscription: NewSubscription(
+                channel: channel, cities: request.settings.cities, offsets: offsets,
+                language: Language(rawValue: request.settings.language.rawValue) ?? .ko),
+            expires: request.expires)
+        let rateLimits = [
+            WebRateLimit(key: request.clientKey, limit: limits.perClient, window: limits.clientWindow),
+            WebRateLimit(key: request.channelKey, limit: limits.perChannel, window: limits.channelWindow),
+        ]
+        let outcome = try await off { [store] in
+            try store.requestWebSubscription(pending, limits: rateLimits, now: now)
+        }
+        switch outcome {
+        case .limited(let retryAfter):
+            return .limited(retryAfter: retryAfter)
+        case .kept:
+            guard case .email(let address) = request.channel else {
+                return .refused("only email confirmations are sent")
+            }
+            guard let mail else { return .refused("email is off") }
+            let logger = self.logger
+            let masked = request.channel.masked
+            mail.send(
+                to: address, confirmURL: request.confirmURL, language: pending.subscription.language, now: now
+            ) { verdict in
+                switch verdict {
+                case .sent: logger.info("web confirmation request sent", metadata: ["to": "\(masked)"])
+                default:
+                    logger.warning(
+                        "web confirmation request not sent", metadata: ["to": "\(masked)", "verdict": "\(verdict)"])
+                }
+            }
+            return .queued
+        }
+    }
+
+    func confirmSubscription(request: WebReference, now: Date) async throws -> ConfirmationOutcome {
+        let confirm = confirmations
+        let outcome = try await off { [store] in
+            try store.confirmWebSubscription(requestID: request.id, confirm: confirm, now: now)
+        }
+        switch outcome {
+        case .confirmed(let id): return WebReference(id: id).map { .confirmed(subscription: $0) } ?? .notFound
+        case .alreadyConfirmed(let id):
+            return WebReference(id: id).map { .alreadyConfirmed(subscription: $0) } ?? .notFound
+        case .expired: return .expired
+        case .notFound: return .notFound
+        }
+    }
+
+    func subscription(_ reference: WebReference) async throws -> WebSubscription? {
+        guard let found = try await off({ [store] in try store.subscription(id: reference.id) }) else { return nil }
+        let masked: String
+        switch found.channel {
+        case .email(let address): masked = WebChannel.email(address).masked
+        case .webhook(let url, let format, _): masked = WebChannel.webhook(url: url, format: format).masked
+        }
+        return WebSubscription(
+            reference: reference, maskedChannel: masked,
+            settings: SubscriptionSettings(
+                cities: found.cities, offsets: found.offsets.map(\.description),
+                language: WebLanguage(rawValue: found.language.rawValue) ?? .ko),
+            state: SubscriptionState(rawValue: found.state.rawValue) ?? .active)
+    }
+
+    func changeSubscription(
+        _ reference: WebReference, to settings: SubscriptionSettings, now: Date
+    ) async throws -> ChangeOutcome {
+        let offsets = settings.offsets.compactMap(ReminderOffset.init)
+        let language = Language(rawValue: settings.language.rawValue) ?? .ko
+        return try await off { [store] in
+            guard let found = try store.subscription(id: reference.id) else { return .notFound }
+            guard found.state != .removed else { return .removed }
+            try store.changeSubscription(
+                id: reference.id, cities: settings.cities, offsets: offsets, language: language, now: now)
+            return .changed
+        }
+    }
+
+    func setPaused(_ paused: Bool, subscription reference: WebReference, now: Date) async throws -> ChangeOutcome {
+        try await off { [store] in
+            guard let found = try store.subscription(id: reference.id) else { return .notFound }
+            guard found.state != .removed else { return .removed }
+            let target: Subscription.State = paused ? .paused : .active
+            if found.state != target {
+                try store.setSubscriptionState(
+                    id: reference.id, to: target, reason: paused ? "paused on the web" : nil, now: now)
+            }
+            return .changed
+        }
+    }
+
+    func unsubscribe(_ reference: WebReference, now: Date) async throws -> UnsubscribeOutcome {
+        try await off { [store] in
+            guard let found = try store.subscription(id: reference.id) else { return .notFound }
+            guard found.state != .removed else { return .alreadyUnsubscribed }
+            try store.setSubscriptionState(id: reference.id, to: .removed, reason: "unsubscribed on the web", now: now)
+            return .unsubscribed
+        }
+    }
+
+    func undoUnsubscribe(
+        _ reference: WebReference, newReference: WebReference, now: Date
+    ) async throws -> UndoOutcome {
+        let outcome = try await off { [store] in try store.undoRemoval(subscriptionID: reference.id, now: now) }
+        switch outcome {
+        case .restored(let id): return WebReference(id: id).map { .restored($0) } ?? .notFound
+        case .alreadyRestored(let id): return WebReference(id: id).map { .alreadyRestored($0) } ?? .notFound
+        case .notRemoved: return .notRemoved
+        case .notFound: return .notFound
+        }
+    }
+}
