@@ -34,6 +34,10 @@ public struct ConfigurationCheck: Sendable {
         if let address = resolved.configuration.metricsListen {
             report.append("metrics: /metrics and /healthz at \(address); whether it can be bound is checked at start")
         }
+        if let address = resolved.configuration.webListen, let base = resolved.configuration.effectiveWebBaseURL {
+            report.append(
+                "web: the front door at \(address), links to \(base); whether it can be bound is checked at start")
+        }
         checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
         checkTemplates(resolved)
         // Paths, keys and values quoted from the files: shown as concertctl shows them.

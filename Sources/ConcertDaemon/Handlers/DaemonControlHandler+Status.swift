@@ -17,7 +17,7 @@ extension DaemonControlHandler {
             let concertCounts = try store { try daemon.database.concertCounts(now: now) }
             let next = try store { try daemon.database.upcoming(limit: 1) }.first
             let rate = daemon.resolved.configuration.clockShift?.rate ?? 1
-            return StatusResult(
+            var result = StatusResult(
                 version: ConcertDaemonInfo.version, uptimeSeconds: Int(Date().timeIntervalSince(daemon.startedAt)),
                 clock: ClockStatus(now: KoreaTime.iso8601(now), shifted: scheduler.clockShifted, rate: rate),
                 counts: StatusCounts(concerts: concertCounts, subscriptions: subscriptions, deliveries: deliveries),
@@ -32,6 +32,10 @@ extension DaemonControlHandler {
                         message: daemon.redact($0.message), since: KoreaTime.iso8601($0.since),
                         retryingAt: KoreaTime.iso8601($0.retryAt), failures: $0.failures)
                 })
+            if let address = daemon.webAddress, let base = daemon.webLinks?.baseURL {
+                result.web = WebListenerStatus(listen: address.description, baseURL: base)
+            }
+            return result
         }
         router.register(ControlMethods.reload) { _, peer in
             do {

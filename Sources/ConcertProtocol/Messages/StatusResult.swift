@@ -16,6 +16,9 @@ public struct StatusResult: Codable, Sendable, Hashable {
     /// Set while the daemon cannot read or write its database (locked, disk full, read-only):
     /// nothing is sent meanwhile and the results of sends in flight are kept until it can.
     public var storeError: StoreErrorStatus?
+    /// Where the web front door listens (`web_listen`, with the port chosen when 0 was asked
+    /// for) and its public address; absent when it is off.
+    public var web: WebListenerStatus?
 
     public init(
         version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
@@ -39,6 +42,7 @@ public struct StatusResult: Codable, Sendable, Hashable {
         case failingDestinations = "failing_destinations"
         case nextDue = "next_due"
         case storeError = "store_error"
+        case web
     }
 }
 
@@ -119,5 +123,23 @@ public struct FailingDestination: Codable, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case destination, failures, since
         case lastError = "last_error"
+    }
+}
+
+/// The web front door as `status` shows it.
+public struct WebListenerStatus: Codable, Sendable, Hashable {
+    /// `HOST:PORT` it is bound to.
+    public var listen: String
+    /// The public address used in links (`web_base_url`).
+    public var baseURL: String
+
+    public init(listen: String, baseURL: String) {
+        self.listen = listen
+        self.baseURL = baseURL
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case listen
+        case baseURL = "base_url"
     }
 }

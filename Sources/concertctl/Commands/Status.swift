@@ -25,6 +25,9 @@ extension ConcertCtl {
                 out.line("concerts       \(Display.counts(status.counts.concerts))")
                 out.line("subscriptions  \(Display.counts(status.counts.subscriptions))")
                 out.line("deliveries     \(Display.counts(status.counts.deliveries))")
+                if let web = status.web {
+                    out.line("web            \(web.listen) (links: \(web.baseURL))")
+                }
                 if status.failingDestinations.isEmpty {
                     out.line("failing        none")
                 }

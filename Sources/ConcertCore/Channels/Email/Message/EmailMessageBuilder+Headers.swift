@@ -25,7 +25,11 @@ extension EmailMessageBuilder {
             let tokens = unsubscribe.enumerated().map { "<\($1)>" + ($0 < unsubscribe.count - 1 ? "," : "") }
             fields.append(MailHeader.field("List-Unsubscribe", tokens))
         }
-        if unsubscribe.contains(where: { $0.hasPrefix("https:") }) {
+        // One-click (RFC 8058) over https; the front door's own link also on a loopback http:// base
+        // URL (`web_base_url` allows no other), so a test setup sends what production sends.
+        if unsubscribe.contains(where: { $0.hasPrefix("https:") })
+            || settings.webLinks.map({ links in unsubscribe.contains { $0.hasPrefix(links.baseURL + "/") } }) == true
+        {
             fields.append(MailHeader.field("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         }
         fields.append(MailHeader.field("Content-Type", ["multipart/mixed;", "boundary=\"\(boundary)\""]))

@@ -1,0 +1,104 @@
+import ConcertCore
+import ConcertProtocol
+import Foundation
+import GRDB
+import Glibc
+import Testing
+
+@testable import ConcertDaemon
+
+/// The daemon's `web_listen` front door over real TCP on 127.0.0.1: the front page from the
+/// store, status naming it, the token links in the email builder, a start refused when the
+/// address cannot be bound.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct WebListenerTests {
+    @Test func theFrontPageListsTheCatalogsCitiesAndStatusNamesTheListener() throws {
+        let daemon = try TestDaemon(config: "web_listen = 127.0.0.1:0\n")
+        defer { daemon.remove() }
+        let port = try #require(daemon.daemon.webAddress).port
+        #expect(port > 0)
+        let page = try HTTPExchange.send("/", port: port)
+        #expect(page.status == 200)
+        #expect(page.headers["content-security-policy"]?.hasPrefix("default-src 'none'") == true)
+        #expect(page.headers["referrer-policy"] == "no-referrer")
+        for city in daemon.daemon.catalog.cities {
+            #expect(page.body.contains("value=\"\(city.id)\""), "\(city.id)")
+        }
+        let english = try HTTPExchange.send("/?lang=en", port: port)
+        #expect(english.body.contains("lang=\"en\""))
+        #expect(daemon.daemon.webLinks?.url(.unsubscribe, subject: "sub-abc") != nil, "the key was read at start")
+        let client = try RawControlClient(path: daemon.socketPath)
+        #expect(client.send(line: #"{"jsonrpc":"2.0","id":1,"method":"status"}"#))
+        let reply = try #require(try client.readLine())
+        #expect(reply.contains(#""web":{"#), "\(reply)")
+        #expect(reply.contains("127.0.0.1:\(port)"), "\(reply)")
+    }
+
+    @Test func theTokenKeyIsKeptInTheStoreAcrossARestart() throws {
+        let daemon = try TestDaemon(config: "web_listen = 127.0.0.1:0\n")
+        defer { daemon.remove() }
+        let first = try #require(daemon.daemon.webLinks?.url(.manage, subject: "sub-abc"))
+        let keys = try DatabaseQueue(path: daemon.daemon.resolved.paths.databasePath).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM web_token_key")
+        }
+        #expect(keys == 1)
+        daemon.daemon.stop()
+        let options = TestDaemon.options(
+            directory: daemon.directory, socketPath: daemon.socketPath, clockStart: "2019-10-20T00:00",
+            config: "web_listen = 127.0.0.1:0\n", catalog: nil, environment: [:])
+        daemon.daemon = try Daemon.start(options, logger: .quiet)
+        #expect(daemon.daemon.webLinks?.url(.manage, subject: "sub-abc") == first)
+    }
+
+    @Test func anAddressInUseRefusesTheStartAsTemporary() throws {
+        let (taken, port) = try loopbackListeningSocket(backlog: 1)
+        defer { close(taken) }
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let options = TestDaemon.options(
+            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
+            config: "web_listen = 127.0.0.1:\(port)\n", catalog: nil, environment: [:])
+        #expect {
+            _ = try Daemon.start(options, logger: .quiet)
+        } throws: { error in
+            guard let error = error as? Daemon.StartupError else { return false }
+            return error.kind == .temporarilyUnavailable
+                && error.description
+                    == "web_listen: cannot listen on 127.0.0.1:\(port): the address is already in use by another program (or another concertd)"
+        }
+        var free = options
+        free.overrides.webListen = "127.0.0.1:0"
+        let daemon = try Daemon.start(free, logger: .quiet)
+        daemon.stop()
+    }
+
+    @Test func anAddressNotOfThisMachineRefusesTheStartForGood() throws {
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let options = TestDaemon.options(
+            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
+            config: "web_listen = 192.0.2.1:8080\n", catalog: nil, environment: [:])
+        #expect {
+            _ = try Daemon.start(options, logger: .quiet)
+        } throws: { error in
+            guard let error = error as? Daemon.StartupError else { return false }
+            return error.kind == .configuration
+                && error.description.hasPrefix("web_listen: cannot listen on 192.0.2.1:8080")
+        }
+    }
+}
+
+/// A start on a web address in use exits 75 (systemd tries again) saying why.
+extension ConcertdExitStatusTests {
+    @Test func aWebAddressInUseExits75SayingSo() throws {
+        let (taken, port) = try loopbackListeningSocket(backlog: 1)
+        defer { close(taken) }
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        let exit = try run(
+            daemonArguments(state: socket.directory + "/state", socket: socket.path) + [
+                "--web-listen", "127.0.0.1:\(port)",
+            ], directory: socket.directory)
+        #expect(exit.status == 75, "\(exit.error)")
+        #expect(exit.error.contains("web_listen: cannot listen on 127.0.0.1:\(port): the address is already in use"))
+    }
+}
