@@ -6,7 +6,7 @@ import ConcertDaemon
 enum ExitStatus: Int32 {
     /// `EX_TEMPFAIL`: another concertd holds the database, the database is locked by another
     /// program, the disk is full, the control socket is answered by a live daemon, the metrics
-    /// address is in use: try later.
+    /// or web address is in use: try later.
     case temporaryFailure = 75
     /// `EX_CONFIG`: the configuration, the catalog or the database (newer schema, failed
     /// migration, damaged) is wrong, or the descriptor limit is too low to run; restarting would
@@ -22,11 +22,11 @@ enum ExitStatus: Int32 {
         Exit status: 0 stopped on SIGTERM or SIGINT, or check-config found no problem, \
         64 usage error (a flag unknown or missing its value), \
         \(temporaryFailure.rawValue) cannot start now: another concertd holds the database, another program \
-        keeps it locked, the disk is full, the control socket is answered by a live daemon or metrics_listen's \
+        keeps it locked, the disk is full, the control socket is answered by a live daemon or metrics_listen's or web_listen's \
         address is in use; systemd starts \
         concertd again, \
         \(configurationError.rawValue) refusing to start, or check-config found problems: the configuration \
-        (a metrics_listen address that is not this machine's included), the catalog, or a database written by a newer concertd or whose migration failed, or fewer than 64 \
+        (a metrics_listen or web_listen address that is not this machine's included), the catalog, or a database written by a newer concertd or whose migration failed, or fewer than 64 \
         file descriptors allowed (LimitNOFILE=, ulimit -n).
         """
 
