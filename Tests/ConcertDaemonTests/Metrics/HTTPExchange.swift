@@ -9,7 +9,10 @@ struct HTTPExchange {
     var body: String
 
     /// Sends `method path` to `port` with `Connection: close` and reads the whole answer.
-    static func send(_ path: String, method: String = "GET", port: Int, timeout: Double = 20) throws -> HTTPExchange {
+    static func send(
+        _ path: String, method: String = "GET", port: Int, headers extra: [String: String] = [:], body: String = "",
+        timeout: Double = 20
+    ) throws -> HTTPExchange {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestClientError(description: "socket: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -25,7 +28,10 @@ struct HTTPExchange {
         guard connected == 0 else {
             throw TestClientError(description: "connect to port \(port): \(String(cString: strerror(errno)))")
         }
-        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in extra.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty { head += "Content-Length: \(body.utf8.count)\r\n" }
+        let request = Array((head + "\r\n" + body).utf8)
         guard request.withUnsafeBytes({ Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }) == request.count else {
             throw TestClientError(description: "send: \(String(cString: strerror(errno)))")
         }

@@ -102,3 +102,80 @@ extension ConcertdExitStatusTests {
         #expect(exit.error.contains("web_listen: cannot listen on 127.0.0.1:\(port): the address is already in use"))
     }
 }
+
+/// The whole web path over the real listener and the real store: subscribe, nothing scheduled,
+/// confirm, one-click unsubscribe, and the per-client limit answered 429 with nothing kept.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct WebFlowTests {
+    /// A browser's cookie and the page's CSRF token.
+    struct Session {
+        var cookie: String
+        var csrf: String
+
+        init(_ page: HTTPExchange) throws {
+            let setCookie = try #require(page.headers["set-cookie"])
+            cookie = String(setCookie.prefix { $0 != ";" })
+            let field = try #require(page.body.range(of: #"name="csrf" value=""#))
+            csrf = String(page.body[field.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    func post(_ path: String, _ form: String, session: Session, port: Int) throws -> HTTPExchange {
+        try HTTPExchange.send(
+            path, method: "POST", port: port,
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Cookie": session.cookie],
+            body: form + "&csrf=" + session.csrf)
+    }
+
+    @Test func subscribeConfirmAndUnsubscribeInOneClickThroughTheStore() throws {
+        let daemon = try TestDaemon(config: "web_listen = 127.0.0.1:0\nweb_confirmations_per_client = 2\n")
+        defer { daemon.remove() }
+        let port = try #require(daemon.daemon.webAddress).port
+        let session = try Session(try HTTPExchange.send("/", port: port))
+        let form = "email=kim%40example.org&city=busan&city=daegu&before=1d&lang=en"
+        let subscribed = try post("/subscribe", form, session: session, port: port)
+        #expect(subscribed.status == 303)
+        #expect(subscribed.headers["location"]?.hasPrefix("/check-inbox") == true)
+        #expect(try daemon.sqlite.subscriptions().isEmpty, "nothing before the confirmation")
+        let requestID = try #require(
+            try daemon.sqlite.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM web_request") })
+        let links = try #require(daemon.daemon.webLinks)
+        let confirmURL = try #require(links.url(.confirm, subject: requestID))
+        let confirmPath = String(confirmURL.dropFirst(links.baseURL.count))
+        let page = try HTTPExchange.send(confirmPath, port: port)
+        #expect(page.status == 200)
+        #expect(page.headers["referrer-policy"] == "no-referrer")
+        #expect(try daemon.sqlite.subscriptions().isEmpty, "opening the link confirms nothing")
+        let wrongCSRF = try HTTPExchange.send(
+            confirmPath, method: "POST", port: port,
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Cookie": session.cookie],
+            body: "csrf=AAAA")
+        #expect(wrongCSRF.status == 403)
+        #expect(try daemon.sqlite.subscriptions().isEmpty)
+        let confirmed = try post(confirmPath, "", session: session, port: port)
+        #expect(confirmed.status == 200)
+        let subscription = try #require(try daemon.sqlite.subscriptions().first)
+        #expect(subscription.cities == ["busan", "daegu"] || subscription.cities == ["daegu", "busan"])
+        #expect(subscription.language == .en)
+        #expect(try post(confirmPath, "", session: session, port: port).status == 200, "twice is harmless")
+        #expect(try daemon.sqlite.subscriptions().count == 1)
+        let unsubscribe = String(
+            try #require(links.url(.unsubscribe, subject: subscription.id)).dropFirst(links.baseURL.count))
+        let refused = try HTTPExchange.send(
+            unsubscribe, method: "POST", port: port, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: "List-Unsubscribe=No")
+        #expect(refused.status == 400)
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .active)
+        let oneClick = try HTTPExchange.send(
+            unsubscribe, method: "POST", port: port, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: "List-Unsubscribe=One-Click")
+        #expect(oneClick.status == 200)
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .removed)
+        // The per-client limit (2 an hour): the second request is kept, the third refused.
+        #expect(try post("/subscribe", form, session: session, port: port).status == 303)
+        let limited = try post("/subscribe", "email=lee%40example.org&city=busan", session: session, port: port)
+        #expect(limited.status == 429)
+        #expect(limited.headers["retry-after"] != nil)
+        let kept = try daemon.sqlite.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM web_request") }
+        #expect(kept == 2)
+    }
+}
