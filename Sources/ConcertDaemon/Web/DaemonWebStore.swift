@@ -68,11 +68,11 @@ final class DaemonWebStore: WebStore {
     func requestSubscription(
         _ request: PendingSubscription, limits: ConfirmationLimits, now: Date
     ) async throws -> SubscriptionRequestOutcome {
-        let channel: ChannelAddress
-        switch request.channel {
-        case .email(let address): channel = .email(address)
-        case .webhook(let url, let format): channel = .webhook(url: url, format: format, secret: nil)
-        }
+        // Only email confirmations are sent (chat channels from the web are not offered yet):
+        // refused before anything is kept or counted.
+        guard case .email(let address) = request.channel else { return .refused("only email can be confirmed") }
+        guard let mail else { return .refused("email is off") }
+        let channel = ChannelAddress.email(address)
         let offsets = request.settings.offsets.compactMap(ReminderOffset.init)
         let pending = PendingWebRequest(
             id: request.reference.id,
@@ -91,10 +91,6 @@ final class DaemonWebStore: WebStore {
         case .limited(let retryAfter):
             return .limited(retryAfter: retryAfter)
         case .kept:
-            guard case .email(let address) = request.channel else {
-                return .refused("only email confirmations are sent")
-            }
-            guard let mail else { return .refused("email is off") }
             let logger = self.logger
             let masked = request.channel.masked
             mail.send(
