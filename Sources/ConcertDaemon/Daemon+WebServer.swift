@@ -6,6 +6,10 @@ import Foundation
 import Synchronization
 
 extension Daemon {
+    /// Connections the web front door serves at once; more wait in the listen queue (the server
+    /// stops accepting), so that browsers cannot take the descriptors sends and the store need.
+    static let webMaxConnections = 256
+
     /// Starts the `web_listen` front door, when one is configured, and logs where it listens. Reads
     /// (or makes, at the first start) the token key first, so the first email already carries its
     /// links. An address that cannot be bound refuses the start as `metrics_listen` does:
@@ -35,7 +39,7 @@ extension Daemon {
             store: store, settings: settings, links: webLinks, now: { clock.now() }, logger: logger)
         let listener = HTTPListener(
             name: "web", host: address.host, port: address.port, responder: frontDoor.router().buildResponder(),
-            logger: logger)
+            maxConnections: Self.webMaxConnections, logger: logger)
         let outcome = Mutex<Result<HTTPListener.Bound, any Error>?>(nil)
         let bound = DispatchSemaphore(value: 0)
         Task {

@@ -16,12 +16,14 @@ enum DescriptorBudget {
 
     /// The most descriptors `configuration` can need: per send in flight its connection and a
     /// name lookup (libcurl's threaded resolver holds a socket pair for each), libcurl's cache of
-    /// idle connections, the control socket and its clients, and ``fixed``.
+    /// idle connections, the control socket and its clients, the web front door's socket and its
+    /// connections, and ``fixed``.
     static func needed(for configuration: DaemonConfiguration) -> Int {
         let sends = configuration.maxInFlight * (1 + 2)
         let idle = ChannelFactory.connectionCacheSize(for: configuration)
         let control = 1 + configuration.controlMaxClients
-        return sends + idle + control + fixed
+        let web = configuration.webListen == nil ? 0 : 1 + Daemon.webMaxConnections
+        return sends + idle + control + web + fixed
     }
 
     /// The fewest descriptors concertd starts with. Below it the daemon cannot even run: with 16,

@@ -179,3 +179,13 @@ extension ConcertdExitStatusTests {
         #expect(kept == 2)
     }
 }
+
+/// The front door's connections count in the descriptors a configuration needs.
+@Suite struct WebDescriptorBudgetTests {
+    @Test func theFrontDoorsConnectionsAreInTheBudget() {
+        var configuration = DaemonConfiguration()
+        let without = DescriptorBudget.needed(for: configuration)
+        configuration.webListen = ListenAddress(host: "127.0.0.1", port: 8080)
+        #expect(DescriptorBudget.needed(for: configuration) == without + 1 + Daemon.webMaxConnections)
+    }
+}
