@@ -180,6 +180,50 @@ extension ConcertdExitStatusTests {
     }
 }
 
+extension WebFlowTests {
+    @Test func theManagePageChangesPausesUnsubscribesAndUndoesInTheStore() throws {
+        let daemon = try TestDaemon(config: "web_listen = 127.0.0.1:0\n")
+        defer { daemon.remove() }
+        let port = try #require(daemon.daemon.webAddress).port
+        let (subscription, _) = try daemon.sqlite.createSubscription(
+            NewSubscription(channel: .email("park@example.org"), cities: ["busan"]), now: daemon.daemon.clock.now(),
+            confirm: false)
+        let links = try #require(daemon.daemon.webLinks)
+        let manage = String(try #require(links.url(.manage, subject: subscription.id)).dropFirst(links.baseURL.count))
+        let page = try HTTPExchange.send(manage, port: port)
+        #expect(page.status == 200)
+        #expect(page.body.contains("p***@example.org"))
+        #expect(!page.body.contains("park@example.org"), "the address is masked")
+        let session = try Session(page)
+        let saved = try post(
+            manage, "action=save&city=daegu&city=sejong&before=3h&lang=en", session: session, port: port)
+        #expect(saved.status == 303)
+        let changed = try #require(try daemon.sqlite.subscription(id: subscription.id))
+        #expect(Set(changed.cities) == ["daegu", "sejong"])
+        #expect(changed.offsets == [ReminderOffset(seconds: 3 * 3600)])
+        #expect(changed.language == .en)
+        let badCity = try post(manage, "action=save&city=atlantis", session: session, port: port)
+        #expect(badCity.status == 400)
+        #expect(Set(try daemon.sqlite.subscription(id: subscription.id)!.cities) == ["daegu", "sejong"])
+        #expect(try post(manage, "action=pause", session: session, port: port).status == 303)
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .paused)
+        #expect(try post(manage, "action=resume", session: session, port: port).status == 303)
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .active)
+        let removed = try post(manage, "action=unsubscribe", session: session, port: port)
+        #expect(removed.status == 200)
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .removed)
+        let undoStart = try #require(removed.body.range(of: "action=\"/undo/"))
+        let undo = "/undo/" + String(removed.body[undoStart.upperBound...].prefix { $0 != "\"" })
+        #expect(try post(undo, "", session: session, port: port).status == 200)
+        #expect(try post(undo, "", session: session, port: port).status == 200, "a second undo is harmless")
+        let active = try daemon.sqlite.subscriptions()
+        #expect(active.count == 1)
+        #expect(active.first?.id != subscription.id, "removed stays final: the undo made a new subscription")
+        #expect(Set(active.first?.cities ?? []) == ["daegu", "sejong"])
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .removed)
+    }
+}
+
 /// The front door's connections count in the descriptors a configuration needs.
 @Suite struct WebDescriptorBudgetTests {
     @Test func theFrontDoorsConnectionsAreInTheBudget() {
