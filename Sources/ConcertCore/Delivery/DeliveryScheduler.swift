@@ -299,7 +299,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 nothingDueOutside = nil
             }
             for record in unrecorded where record.newState == .retrying {
-                if let next = record.nextAttempt { nothingDueBefore = min(nothingDueBefore, next) }
+                if let next = record.nextAttempt {
+                    nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(next))
+                }
             }
             var waiting = try claimAll(now: now)
             if try recordUnrecorded() {
@@ -308,8 +310,13 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 waiting = try claimAll(now: now)
             }
             // While due rows wait for a free slot, the verdicts of the sends in flight call this again:
-            // the timer need not be armed (nor the next due row looked up) for each of them.
-            if !(waiting && inFlight > 0) { try arm(now: now) }
+            // the next due row need not be looked up for each of them. A row of another destination
+            // may fall due before the next verdict comes, though: the timer stays armed for it.
+            if waiting && inFlight > 0 {
+                try arm(noLaterThan: min(nothingDueBefore, policy.nextRelease(after: now) ?? .distantFuture), now: now)
+            } else {
+                try arm(now: now)
+            }
             storeRecovered()
             if inFlight == 0 && ready.isEmpty { summarize() }
         } catch {
@@ -435,7 +442,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         unrecorded.removeAll()
         journalSkips(skips, duplicates: duplicates)
-        if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
+        if let putOffUntil { nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(putOffUntil)) }
         if woke { nothingDueOutside = nil }
         for item in sending {
             send(item) { [self] verdict in settle(item, verdict) }
@@ -726,9 +733,29 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// be tried again; disarms it when nothing is pending.
     private func arm(now: Date) throws {
         var next = try store { try database.nextDue(after: now) }
+        // The store's own next due time: when it comes, the catch-up sweep runs and rows are read
+        // again, whatever the moments computed here came to once stored.
+        if let next { nothingDueBefore = min(nothingDueBefore, next) }
         if let release = policy.nextRelease(after: now) { next = min(next ?? release, release) }
         armedFor = next
         timer.arm(at: next.map(clock.realDate(when:)))
+    }
+
+    /// Makes sure the timer fires no later than `moment` (a lower bound of what falls due next)
+    /// without looking up the next due row; one already armed earlier is left alone. A moment
+    /// already past is looked up after all.
+    private func arm(noLaterThan moment: Date, now: Date) throws {
+        guard moment > now else { return try arm(now: now) }
+        guard moment < .distantFuture, moment < armedFor ?? .distantFuture else { return }
+        armedFor = moment
+        timer.arm(at: clock.realDate(when: moment))
+    }
+
+    /// The earliest moment `date` may read once stored: the store keeps times to the millisecond,
+    /// rounded, so a retry computed for 22.5004 s is due at 22.500 s. The bounds on what falls due
+    /// next are taken from this, or the timer fires for a row that nothing then reads.
+    private static func storedNoLaterThan(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// Runs a call into the store, noting when it began for `liveness`: waiting for the
