@@ -286,6 +286,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
             // The sweep is a write: it finds out whether the outbox can be written again.
             nothingDueBefore = .distantPast
         }
+        if now < sweptUpTo {
+            // The clock was stepped back: rows may fall due again before the moment already swept.
+            sweptUpTo = now
+        }
         do {
             if now > sweptUpTo && now >= nothingDueBefore {
                 let (superseded, nextDue) = try store {

@@ -130,4 +130,25 @@ import Testing
         h.settle()
         #expect(try h.states(second).first == "reminder:7d skipped(duplicate)")
     }
+
+    /// The system clock is stepped back an hour while a send is in flight (NTP, an operator): the
+    /// retry its verdict asks for falls due before the moment already swept, and goes all the same.
+    @Test func retryIsSentOnTimeAfterTheClockWasSteppedBack() throws {
+        let h = try SchedulerHarness(now: "2019-10-22T13:00")
+        let subscription = try h.subscribe(["daegu"])
+        h.webhook.script(.hang)
+        try h.scheduler.start()
+        let due = Fixtures.korea("2019-10-22T14:00")
+        fire(h, at: due)
+        #expect(h.webhook.hangingCount == 1)
+        let steppedBack = due.addingTimeInterval(-3600)
+        h.clock.set(steppedBack)
+        h.webhook.release(.retryable(error: "connection refused", retryAfter: nil))
+        h.settle()
+        #expect(h.timer.armedFor == steppedBack.addingTimeInterval(22.5))
+
+        fire(h, at: steppedBack.addingTimeInterval(22.5))
+        #expect(h.webhook.messages.count == 2, "the retry went at its time")
+        #expect(try h.states(subscription).first == "reminder:7d sent")
+    }
 }
