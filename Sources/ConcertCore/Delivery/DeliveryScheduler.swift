@@ -404,7 +404,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             // The rows read are of other destinations than those in `ready`: no row is held twice.
             ready.append(due)
         }
-        var toSend: [ClaimedDelivery] = []
+        var toSend: [PendingDelivery] = []
         var skips: [(Delivery, Delivery.SkipReason)] = []
         // Round by round, one row per destination in each, oldest destinations first: rows past
         // their deadline or of a stopped subscription are skipped, then a row goes if its
@@ -542,7 +542,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
             concertCache[concertID] = cached
         }
         let (concert, load) = cached!
-        var message = OutboundMessage(item, concert: concert, catalog: catalog, now: now)
+        var message = OutboundMessage(
+            item.delivery, of: item.subscription, concert: concert, catalog: catalog, now: now)
         let key = MessageContentKey(of: message, concertLoad: load)
         if let shared = sharedParts[key] {
             message.shared = shared
@@ -669,7 +670,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// its verdict is: a duplicate of a message the channel already got, or a row of a paused,
     /// disabled or removed subscription. Rows whose concert had started are counted only; they
     /// come all at once after downtime and have their one `info` line.
-    private func journalSkips(_ skips: [(Delivery, Delivery.SkipReason)], duplicates: [ClaimedDelivery]) {
+    private func journalSkips(_ skips: [(Delivery, Delivery.SkipReason)], duplicates: [PendingDelivery]) {
         let stopped = skips.filter { $0.1 != .missed }
         for _ in 0..<(skips.count - stopped.count) { tally.add(.skipped) }
         let logged = stopped + duplicates.map { ($0.delivery, Delivery.SkipReason.duplicate) }

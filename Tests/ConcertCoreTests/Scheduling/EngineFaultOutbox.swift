@@ -44,16 +44,16 @@ final class EngineFaultOutbox: OutboxStore {
         return try rows.supersedeStaleReminders(after: after, upTo: now)
     }
 
-    func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [ClaimedDelivery] {
+    func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [PendingDelivery] {
         try rows.dueDeliveries(now: now, limit: limit, excluding: destinations)
     }
 
     func markSending(
-        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
+        _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery]) {
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
         try check(.writes)
-        return try rows.markSending(claimed, skipping: skips, recording: records, now: now)
+        return try rows.markSending(due, skipping: skips, recording: records, now: now)
     }
 
     func record(_ records: [DeliveryRecord]) throws -> Int {
