@@ -19,7 +19,7 @@ import Synchronization
 /// timer is disarmed and the scheduler causes no wake-ups at all.
 public final class DeliveryScheduler: @unchecked Sendable {
     package let queue: DispatchQueue
-    private let database: any OutboxStore
+    private let database: any SendingStore
     private let clock: any WallClock
     private let timer: any SchedulerTimer
     private let logger: Logger
@@ -92,7 +92,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     public var gauges: Gauges { publishedGauges.withLock { $0 } }
 
     public init(
-        database: any OutboxStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
+        database: any SendingStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
         limits: SendLimits = SendLimits(), retry: RetryPolicy = RetryPolicy(),
         queue: DispatchQueue = DispatchQueue(label: "concertd.scheduler"), timer: (any SchedulerTimer)? = nil,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A delivery claimed for one attempt: the store has marked it `sending`, durably, and counted the
-/// attempt, before any byte leaves. Only the store makes one (``OutboxStore/markSending`` from a
-/// ``PendingDelivery``, ``OutboxStore/createTestDelivery``); the scheduler sends nothing else.
+/// attempt, before any byte leaves. Only the store makes one (``SendingStore/markSending`` from a
+/// ``PendingDelivery``, ``SendingStore/createTestDelivery``); the scheduler sends nothing else.
 public struct ClaimedDelivery: Sendable {
     /// The row as claimed: `sending`, its attempts counting this one.
     public var delivery: Delivery

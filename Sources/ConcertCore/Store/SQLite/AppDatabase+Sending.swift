@@ -306,7 +306,7 @@ extension AppDatabase {
                         "the endpoint answered 410 Gone: \(error)", record.finishedAt.millis,
                         record.subscription.id,
                     ])
-                try Outbox.skipPending(
+                try Self.skipPending(
                     db, subscriptionID: record.subscription.id, reason: .disabled,
                     now: record.finishedAt)
             }

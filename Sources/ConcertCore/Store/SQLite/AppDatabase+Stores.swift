@@ -1,1 +1,1 @@
-extension AppDatabase: OutboxStore, ConcertStore, SubscriptionStore, DeliveryHistoryStore, StoreMaintenance {}
+extension AppDatabase: SendingStore, ConcertStore, SubscriptionStore, DeliveryHistoryStore, StoreMaintenance {}

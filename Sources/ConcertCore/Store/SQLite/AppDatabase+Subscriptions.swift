@@ -16,7 +16,7 @@ extension AppDatabase {
                 id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
                 label: new.label, createdAt: now)
             try Self.insert(db, subscription, source: .control)
-            let next = try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
+            let next = try Self.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
             return (subscription, next)
         }
     }
@@ -63,14 +63,14 @@ extension AppDatabase {
             switch state {
             case .active:
                 if previous != .active {
-                    _ = try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: false)
+                    _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
                 }
             case .paused:
-                try Outbox.skipPending(db, subscriptionID: id, reason: .paused, now: now)
+                try Self.skipPending(db, subscriptionID: id, reason: .paused, now: now)
             case .disabled:
-                try Outbox.skipPending(db, subscriptionID: id, reason: .disabled, now: now)
+                try Self.skipPending(db, subscriptionID: id, reason: .disabled, now: now)
             case .removed:
-                try Outbox.skipPending(db, subscriptionID: id, reason: .removed, now: now)
+                try Self.skipPending(db, subscriptionID: id, reason: .removed, now: now)
             }
             return subscription
         }

@@ -1,11 +1,12 @@
 import Foundation
 
-/// The outbox as the scheduler drives it: recovery at start, catch-up, claims, verdicts and the
-/// next due time (see `ConcertdStore` for why it is synchronous).
+/// The store as the scheduler sends from it: recovery at start, catch-up, claims of the outbox's
+/// due rows, verdicts and the next due time (see `ConcertdStore` for why it is synchronous). The
+/// other interfaces plan the rows; this one moves them on.
 ///
 /// A row goes `scheduled`/`retrying` → `sending` (claimed, durable before any byte leaves) →
 /// `sent`, `retrying`, `failed` or `skipped` (recorded).
-public protocol OutboxStore: Sendable {
+public protocol SendingStore: Sendable {
     /// Rows left in `sending` by a crash go back to the queue, due now: at-least-once delivery.
     /// Returns how many were recovered.
     func recoverInterruptedSends(now: Date) throws -> Int
@@ -46,7 +47,7 @@ public protocol OutboxStore: Sendable {
     func concert(id: String) throws -> StoredConcert?
 }
 
-extension OutboxStore {
+extension SendingStore {
     /// Claims the `due` rows still pending and skips the ones given, with no verdicts to record.
     public func markSending(
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)], now: Date

@@ -2,10 +2,10 @@ import ConcertCore
 import Foundation
 import Synchronization
 
-/// An outbox store of another engine, in process: it keeps its rows in a real SQLite store but
+/// A sending store of another engine, in process: it keeps its rows in a real SQLite store but
 /// fails, while told to, with an error of its own engine that says it is temporary. The
-/// scheduler knows it only through `OutboxStore` and `StoreEngineError`.
-final class EngineFaultOutbox: OutboxStore {
+/// scheduler knows it only through `SendingStore` and `StoreEngineError`.
+final class EngineFaultSendingStore: SendingStore {
     /// The engine's error: its description differs from the one line it gives for `status`, so a
     /// test sees which of the two the scheduler shows.
     struct ConnectionLost: StoreEngineError, CustomStringConvertible {

@@ -1,11 +1,11 @@
 import Foundation
 import GRDB
 
-/// The outbox's planning side: which delivery rows exist for which subscription and concert.
+/// Planning: which delivery rows exist for which subscription and concert.
 ///
 /// Each function runs inside the caller's transaction, so a subscription, a concert change and
 /// the rows they imply are committed together or not at all.
-enum Outbox {
+extension AppDatabase {
     /// Inserts one delivery row, due at `due`. A row of the same identity that was skipped because
     /// its subscription was paused or disabled comes back to life; any other existing row is kept.
     /// Returns whether a row was inserted or brought back, so callers can count what they queued.
@@ -56,7 +56,7 @@ enum Outbox {
     static func planSubscription(
         _ db: Database, _ subscription: Subscription, after: Date, now: Date, confirm: Bool
     ) throws -> StoredConcert? {
-        let concerts = try AppDatabase.storedConcerts(db, inCities: subscription.cities)
+        let concerts = try storedConcerts(db, inCities: subscription.cities)
         for stored in concerts {
             try planReminders(db, subscription: subscription, concert: stored, after: after, now: now)
         }
