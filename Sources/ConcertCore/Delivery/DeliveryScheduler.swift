@@ -418,7 +418,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 while let item = ready.first(of: destination) {
                     if let deadline = item.delivery.deadline, deadline <= now {
                         skips.append((item.delivery, .missed))
-                    } else if let reason = Self.skipReason(item.subscription.state) {
+                    } else if let reason = DeliveryPlanner.skipReason(item.subscription.state) {
                         skips.append((item.delivery, reason))
                     } else if hasRoom(for: destination, now: now, counts: perDestination) {
                         perDestination[destination, default: 0] += 1
@@ -452,16 +452,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
             send(item) { [self] verdict in settle(item, verdict) }
         }
         return (true, !ready.isEmpty)
-    }
-
-    /// Why a row of a subscription in `state` is skipped instead of sent; `nil` when it is active.
-    private static func skipReason(_ state: Subscription.State) -> Delivery.SkipReason? {
-        switch state {
-        case .active: nil
-        case .paused: .paused
-        case .disabled: .disabled
-        case .removed: .removed
-        }
     }
 
     /// Hands one claimed row to its channel; `onVerdict` runs on the queue with the verdict.

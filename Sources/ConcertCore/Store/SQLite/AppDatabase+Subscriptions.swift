@@ -60,17 +60,10 @@ extension AppDatabase {
             try db.execute(
                 sql: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?",
                 arguments: [state.rawValue, reason, now.millis, id])
-            switch state {
-            case .active:
-                if previous != .active {
-                    _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
-                }
-            case .paused:
-                try Self.skipPending(db, subscriptionID: id, reason: .paused, now: now)
-            case .disabled:
-                try Self.skipPending(db, subscriptionID: id, reason: .disabled, now: now)
-            case .removed:
-                try Self.skipPending(db, subscriptionID: id, reason: .removed, now: now)
+            if let reason = DeliveryPlanner.skipReason(state) {
+                try Self.skipPending(db, subscriptionID: id, reason: reason, now: now)
+            } else if previous != .active {
+                _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
             }
             return subscription
         }
