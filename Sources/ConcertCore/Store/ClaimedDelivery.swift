@@ -12,19 +12,11 @@ public struct ClaimedDelivery: Sendable {
     /// Whether another subscription has the same target: only then can its verdict wake a twin.
     public var targetSubscribedTwice: Bool
 
-    public init(
-        delivery: Delivery, subscription: Subscription, destination: String? = nil, targetSubscribedTwice: Bool = true
-    ) {
-        self.delivery = delivery
-        self.subscription = subscription
-        self.destination = destination ?? subscription.channel.destination
-        self.targetSubscribedTwice = targetSubscribedTwice
-    }
-
     /// A pending row the store has just marked `sending`: `delivery` is the row as claimed.
-    public init(_ pending: PendingDelivery, as delivery: Delivery) {
-        self.init(
-            delivery: delivery, subscription: pending.subscription, destination: pending.destination,
-            targetSubscribedTwice: pending.targetSubscribedTwice)
+    public init(_ pending: PendingDelivery, claimedAs delivery: Delivery) {
+        self.delivery = delivery
+        subscription = pending.subscription
+        destination = pending.destination
+        targetSubscribedTwice = pending.targetSubscribedTwice
     }
 }

@@ -248,7 +248,7 @@ extension AppDatabase {
                 attempt.bind(2, claimed.attempts)
                 attempt.bind(3, now.millis)
                 try attempt.run(db)
-                sending.append(ClaimedDelivery(item, as: claimed))
+                sending.append(ClaimedDelivery(item, claimedAs: claimed))
             }
             try moves.count(db)
             return (sending, putOffUntil, woken > 0, duplicates)
@@ -458,7 +458,8 @@ extension AppDatabase {
             guard let delivery = try Self.delivery(db, id: id) else {
                 throw StoreError(.notFound, "the test message's row \(id) vanished")
             }
-            return ClaimedDelivery(delivery: delivery, subscription: subscription)
+            // Made `sending`: claimed as it is made, never pending.
+            return ClaimedDelivery(PendingDelivery(delivery: delivery, subscription: subscription), claimedAs: delivery)
         }
     }
 }
