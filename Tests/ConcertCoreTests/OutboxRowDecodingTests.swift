@@ -35,14 +35,14 @@ import Testing
         }
         #expect(try database.deliveries(limit: 100) == byName.reversed())
 
-        let claimed = try database.pendingDeliveries(
+        let pending = try database.pendingDeliveries(
             from: .distantPast, to: .distantFuture, city: nil, after: nil, limit: 100
         ).map(\.entry)
-        #expect(claimed.map(\.delivery) == byName.sorted { ($0.nextAttempt!, $0.id) < ($1.nextAttempt!, $1.id) })
+        #expect(pending.map(\.delivery) == byName.sorted { ($0.nextAttempt!, $0.id) < ($1.nextAttempt!, $1.id) })
         #expect(try database.subscription(id: subscription.id) == subscription)
         #expect(try database.subscriptions(city: "busan") == [subscription])
         #expect(try database.subscriptions(city: "seoul").isEmpty)
-        for item in claimed {
+        for item in pending {
             #expect(item.subscription == subscription)
             #expect(item.destination == subscription.channel.destination)
             #expect(!item.targetSubscribedTwice)

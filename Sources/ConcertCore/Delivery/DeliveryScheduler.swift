@@ -12,14 +12,17 @@ import Synchronization
 /// `Channel.send` → `Verdict` → `takeVerdicts` → `settle` (a `DeliveryRecord`) →
 /// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
 /// own) → `arm()`.
-/// Every delivery of one distinct message shares its rendered text and payload
-/// (`SharedMessageParts`), so a fan-out builds each message once.
+///
+/// The books it keeps on the way are types of their own: the rows read ahead (`ReadyDeliveries`),
+/// the sends in flight (`InFlightSends`), the messages built once per distinct message
+/// (`MessageCache`), the verdicts arriving from any thread (`VerdictInbox`), what each verdict
+/// does to its row and destination (`DeliveryPolicy`) and what the journal is told (`DeliveryJournal`).
 ///
 /// All state lives on `queue`, a serial queue; public methods hop onto it. With nothing due the
 /// timer is disarmed and the scheduler causes no wake-ups at all.
 public final class DeliveryScheduler: @unchecked Sendable {
     package let queue: DispatchQueue
-    private let database: any OutboxStore
+    private let database: any SendingStore
     private let clock: any WallClock
     private let timer: any SchedulerTimer
     private let logger: Logger
@@ -36,8 +39,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
     /// transport stops) are not recorded; their rows stay `sending` and the next start sends them again.
     private var stopped = false
-    private var inFlight = 0
-    private var inFlightByDestination: [String: Int] = [:]
+    /// The sends handed to a channel whose verdict has not been taken yet.
+    private var inFlightSends = InFlightSends()
+    private var inFlight: Int { inFlightSends.count }
     /// Records of verdicts not yet written: the next claim writes them in its transaction.
     private var unrecorded: [DeliveryRecord] = []
     /// Set while a `sendDueWithRecords()` is queued.
@@ -61,15 +65,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var webhookHosts = WebhookHostFailures()
     /// Set while the outbox cannot be read or written; cleared by the first store call that succeeds.
     private var storeFault: StoreFault?
-    /// What the sends since the last drain came to, for the journal's summary line.
-    private var tally = SendTally()
-    /// Concerts read from the store, each with the number of its load.
-    private var concertCache: [String: (concert: StoredConcert, load: Int)] = [:]
-    /// The number of the last concert load, so that a reloaded concert never shares parts with its
-    /// former self.
-    private var lastConcertLoad = 0
-    /// The parts shared by every delivery of one distinct message (see `SharedMessageParts`).
-    private var sharedParts: [MessageContentKey: SharedMessageParts] = [:]
+    /// Logs each verdict, skip and hold, and one summary line per fan-out.
+    private var journal: DeliveryJournal
+    /// The messages of claimed rows, each distinct message built once.
+    private var messages = MessageCache()
     private var armedFor: Date?
     /// Called once nothing is in flight, for `shutdown`.
     private var whenIdle: (() -> Void)?
@@ -92,13 +91,14 @@ public final class DeliveryScheduler: @unchecked Sendable {
     public var gauges: Gauges { publishedGauges.withLock { $0 } }
 
     public init(
-        database: any OutboxStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
+        database: any SendingStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
         limits: SendLimits = SendLimits(), retry: RetryPolicy = RetryPolicy(),
         queue: DispatchQueue = DispatchQueue(label: "concertd.scheduler"), timer: (any SchedulerTimer)? = nil,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         observer: (any DeliveryObserver)? = nil, logger: Logger
     ) {
         self.observer = observer
+        self.journal = DeliveryJournal(logger: logger, observer: observer)
         self.database = database
         self.catalog = catalog
         self.channels = channels
@@ -239,7 +239,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// like any other send.
     private func recordTest(_ record: DeliveryRecord, destination: String) {
         guard !stopped else { return }
-        journal(record, destination: destination)
+        journal.record(record, destination: destination)
         noteHealth(of: destination, record.verdict, now: record.finishedAt)
         if record.subscription.channel.kind == "webhook" {
             noteWebhookHost(
@@ -286,6 +286,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
             // The sweep is a write: it finds out whether the outbox can be written again.
             nothingDueBefore = .distantPast
         }
+        if now < sweptUpTo {
+            // The clock was stepped back: rows may fall due again before the moment already swept.
+            sweptUpTo = now
+        }
         do {
             if now > sweptUpTo && now >= nothingDueBefore {
                 let (superseded, nextDue) = try store {
@@ -299,7 +303,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 nothingDueOutside = nil
             }
             for record in unrecorded where record.newState == .retrying {
-                if let next = record.nextAttempt { nothingDueBefore = min(nothingDueBefore, next) }
+                if let next = record.nextAttempt {
+                    nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(next))
+                }
             }
             var waiting = try claimAll(now: now)
             if try recordUnrecorded() {
@@ -308,10 +314,15 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 waiting = try claimAll(now: now)
             }
             // While due rows wait for a free slot, the verdicts of the sends in flight call this again:
-            // the timer need not be armed (nor the next due row looked up) for each of them.
-            if !(waiting && inFlight > 0) { try arm(now: now) }
+            // the next due row need not be looked up for each of them. A row of another destination
+            // may fall due before the next verdict comes, though: the timer stays armed for it.
+            if waiting && inFlight > 0 {
+                try arm(noLaterThan: min(nothingDueBefore, policy.nextRelease(after: now) ?? .distantFuture), now: now)
+            } else {
+                try arm(now: now)
+            }
             storeRecovered()
-            if inFlight == 0 && ready.isEmpty { summarize() }
+            if inFlight == 0 && ready.isEmpty { journal.summarize() }
         } catch {
             storeFailed(error, now: now)
         }
@@ -368,7 +379,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private func claimBatch(now: Date) throws -> (progress: Bool, waiting: Bool) {
         let capacity = limits.maximumInFlight - inFlight
         guard capacity > 0 else { return (false, !ready.isEmpty) }
-        var perDestination = inFlightByDestination
+        var perDestination = inFlightSends.byDestination
         if !ready.destinations.contains(where: { hasRoom(for: $0, now: now, counts: perDestination) }) {
             // Every row in `ready` waits for a busy or failing destination: read the rows of the others.
             if let exhausted = nothingDueOutside {
@@ -379,7 +390,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 if !freed { return (false, !ready.isEmpty) }
             }
             // Only a failing destination or one with sends in flight can lack room.
-            let excluded = Set(policy.failing.keys).union(inFlightByDestination.keys).filter {
+            let excluded = Set(policy.failing.keys).union(inFlightSends.byDestination.keys).filter {
                 !hasRoom(for: $0, now: now, counts: perDestination)
             }
             let due = try store {
@@ -393,7 +404,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             // The rows read are of other destinations than those in `ready`: no row is held twice.
             ready.append(due)
         }
-        var toSend: [ClaimedDelivery] = []
+        var toSend: [PendingDelivery] = []
         var skips: [(Delivery, Delivery.SkipReason)] = []
         // Round by round, one row per destination in each, oldest destinations first: rows past
         // their deadline or of a stopped subscription are skipped, then a row goes if its
@@ -407,7 +418,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 while let item = ready.first(of: destination) {
                     if let deadline = item.delivery.deadline, deadline <= now {
                         skips.append((item.delivery, .missed))
-                    } else if let reason = Self.skipReason(item.subscription.state) {
+                    } else if let reason = DeliveryPlanner.skipReason(item.subscription.state) {
                         skips.append((item.delivery, reason))
                     } else if hasRoom(for: destination, now: now, counts: perDestination) {
                         perDestination[destination, default: 0] += 1
@@ -434,8 +445,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
             try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
         }
         unrecorded.removeAll()
-        journalSkips(skips, duplicates: duplicates)
-        if let putOffUntil { nothingDueBefore = min(nothingDueBefore, putOffUntil) }
+        journal.skips(skips, duplicates: duplicates)
+        if let putOffUntil { nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(putOffUntil)) }
         if woke { nothingDueOutside = nil }
         for item in sending {
             send(item) { [self] verdict in settle(item, verdict) }
@@ -443,21 +454,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
         return (true, !ready.isEmpty)
     }
 
-    /// Why a row of a subscription in `state` is skipped instead of sent; `nil` when it is active.
-    private static func skipReason(_ state: Subscription.State) -> Delivery.SkipReason? {
-        switch state {
-        case .active: nil
-        case .paused: .paused
-        case .disabled: .disabled
-        case .removed: .removed
-        }
-    }
-
     /// Hands one claimed row to its channel; `onVerdict` runs on the queue with the verdict.
     private func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
         let destination = item.destination
-        inFlight += 1
-        inFlightByDestination[destination, default: 0] += 1
+        inFlightSends.began(to: destination)
         publishedGauges.withLock { $0.inFlight = inFlight }
         let channelName = item.subscription.channel.metricsName
         let started = DispatchTime.now().uptimeNanoseconds
@@ -485,7 +485,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
             return
         }
         do {
-            channel.send(try message(for: item, now: clock.now()), completion: deliver)
+            let message = try messages.message(for: item, catalog: catalog, now: clock.now()) { id in
+                try store { try database.concert(id: id) }
+            }
+            channel.send(message, completion: deliver)
         } catch  where StoreFault.isEngineError(error) {
             deliver(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
         } catch {
@@ -497,11 +500,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// verdicts, not one per send.
     private func takeVerdicts() {
         for entry in verdicts.takeAll() {
-            inFlight -= 1
-            inFlightByDestination[entry.destination, default: 1] -= 1
-            if inFlightByDestination[entry.destination] == 0 {
-                inFlightByDestination[entry.destination] = nil
-            }
+            inFlightSends.ended(to: entry.destination)
             entry.onVerdict(entry.verdict)
         }
         publishGauges()
@@ -518,34 +517,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
         publishedGauges.withLock { $0 = gauges }
     }
 
-    /// The message of a claimed row, sharing its built parts with every other delivery of the same content.
-    private func message(for item: ClaimedDelivery, now: Date) throws -> OutboundMessage {
-        let concertID = item.delivery.concertID
-        var cached = concertCache[concertID]
-        if cached == nil || cached!.concert.revision < item.delivery.concertRevision {
-            guard let stored = try store({ try database.concert(id: concertID) }) else {
-                throw StoreError(.notFound, "concert '\(concertID)' is not stored")
-            }
-            lastConcertLoad += 1
-            cached = (stored, lastConcertLoad)
-            concertCache[concertID] = cached
-        }
-        let (concert, load) = cached!
-        var message = OutboundMessage(item, concert: concert, catalog: catalog, now: now)
-        let key = MessageContentKey(of: message, concertLoad: load)
-        if let shared = sharedParts[key] {
-            message.shared = shared
-        } else {
-            if sharedParts.count >= 4096 { sharedParts.removeAll(keepingCapacity: true) }
-            sharedParts[key] = message.shared
-        }
-        return message
-    }
-
     /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
     private func forgetMessages() {
-        concertCache.removeAll()
-        sharedParts.removeAll()
+        messages.removeAll()
         ready.removeAll()
         nothingDueOutside = nil
         nothingDueBefore = .distantPast
@@ -556,7 +530,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private func settle(_ item: ClaimedDelivery, _ verdict: Verdict) {
         guard !stopped else { return }
         let record = settlement(of: item, verdict, now: clock.now())
-        journal(record, destination: item.destination)
+        journal.record(record, destination: item.destination)
         unrecorded.append(record)
         if !recordQueued {
             recordQueued = true
@@ -566,128 +540,25 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Notes a verdict that settles no row (a test message's) in its destination's health.
     private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
-        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journalHold(held) }
-    }
-
-    /// Logs that a destination failed as a whole and its messages are held.
-    private func journalHold(_ held: DestinationHealth) {
-        logger.warning(
-            "destination failing; holding its messages",
-            metadata: [
-                "destination": "\(held.destination)", "failures": "\(held.failures)",
-                "retry_at": "\(held.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(held.lastError)",
-            ])
+        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
     }
 
     private func settlement(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
         let settlement = policy.settle(item, verdict, now: now, random: random)
-        if let held = settlement.held { journalHold(held) }
+        if let held = settlement.held { journal.hold(held) }
         if item.subscription.channel.kind == "webhook" {
             noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
         }
         return settlement.record
     }
 
-    /// Follows a webhook host's run of failures; logs when it starts or stops failing as a whole.
+    /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.
     private func noteWebhookHost(_ host: String, deliveryID: Int64, verdict: Verdict, now: Date) {
-        switch webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) {
-        case .failing(let host, let run)?:
-            logger.warning(
-                "webhook host failing: several messages to it in a row got no answer or a retryable error",
-                metadata: [
-                    "destination": "\(host)", "failures": "\(run.failures)", "error": "\(run.lastError)",
-                    "since": "\(KoreaTime.iso8601(run.since))",
-                ])
-            activityHandler?()
-        case .recovered(let host, let run)?:
-            logger.notice(
-                "webhook host answering again",
-                metadata: [
-                    "destination": "\(host)", "failures": "\(run.failures)", "since": "\(KoreaTime.iso8601(run.since))",
-                ])
-            activityHandler?()
-        case nil:
-            break
+        guard let change = webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) else {
+            return
         }
-    }
-
-    /// Logs one send's verdict once, at a level that keeps a fan-out out of the journal: a
-    /// message sent at `debug`, one to be retried at `notice`, one that failed for good at
-    /// `warning`; the summary line of `summarize` is at `info`.
-    private func journal(_ record: DeliveryRecord, destination: String?) {
-        tally.add(record.newState)
-        if let observer, record.newState == .retrying {
-            if case .destinationFailed = record.verdict {
-                observer.retryScheduled(reason: .destinationFailed)
-            } else {
-                observer.retryScheduled(reason: .retryable)
-            }
-        }
-        // A fan-out's sends: no metadata built unless it is written.
-        if record.newState == .sent && logger.logLevel > .debug { return }
-        let delivery = record.delivery
-        var metadata: Logger.Metadata = [
-            "delivery.id": "\(delivery.id)", "subscription.id": "\(record.subscription.id)",
-            "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts)",
-        ]
-        if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
-        if let destination { metadata["destination"] = "\(destination)" }
-        switch record.newState {
-        case .sent:
-            metadata["reply"] = "\(record.verdict.detail)"
-            logger.debug("sent", metadata: metadata)
-        case .retrying:
-            metadata["error"] = "\(record.error ?? "")"
-            metadata["next_attempt"] = "\(record.nextAttempt.map(KoreaTime.iso8601) ?? "")"
-            logger.notice("send failed; will retry", metadata: metadata)
-        case .skipped:
-            metadata["reason"] = "\(record.reason?.rawValue ?? "")"
-            metadata["error"] = "\(record.error ?? "")"
-            logger.notice("send failed; skipped", metadata: metadata)
-        default:
-            metadata["error"] = "\(record.error ?? "")"
-            if case .gone = record.verdict {
-                logger.warning("endpoint is gone; subscription disabled until concertctl resume", metadata: metadata)
-            } else {
-                logger.warning("delivery failed", metadata: metadata)
-            }
-        }
-    }
-
-    /// Counts the rows skipped when they came due and logs each at `notice`, as a send skipped by
-    /// its verdict is: a duplicate of a message the channel already got, or a row of a paused,
-    /// disabled or removed subscription. Rows whose concert had started are counted only; they
-    /// come all at once after downtime and have their one `info` line.
-    private func journalSkips(_ skips: [(Delivery, Delivery.SkipReason)], duplicates: [ClaimedDelivery]) {
-        let stopped = skips.filter { $0.1 != .missed }
-        for _ in 0..<(skips.count - stopped.count) { tally.add(.skipped) }
-        let logged = stopped + duplicates.map { ($0.delivery, Delivery.SkipReason.duplicate) }
-        for (delivery, reason) in logged {
-            tally.add(.skipped)
-            var metadata: Logger.Metadata = [
-                "delivery.id": "\(delivery.id)", "subscription.id": "\(delivery.subscriptionID)",
-                "kind": "\(delivery.kind.rawValue)", "reason": "\(reason.rawValue)",
-            ]
-            if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
-            logger.notice(
-                reason == .duplicate
-                    ? "skipped: the same message already went to this channel"
-                    : "skipped: the subscription is \(reason.rawValue)",
-                metadata: metadata)
-        }
-    }
-
-    /// Logs at `info` what the sends since the last drain came to, once nothing is in flight and
-    /// nothing waits for a slot: one line per fan-out (or per lone reminder), and none while idle.
-    private func summarize() {
-        guard !tally.isEmpty else { return }
-        logger.info(
-            "sends finished",
-            metadata: [
-                "sent": "\(tally.sent)", "retrying": "\(tally.retrying)", "failed": "\(tally.failed)",
-                "skipped": "\(tally.skipped)",
-            ])
-        tally = SendTally()
+        journal.webhookHost(change)
+        activityHandler?()
     }
 
     /// Runs `sendDue` for the records that arrived, which writes them: in the transaction of the
@@ -726,9 +597,29 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// be tried again; disarms it when nothing is pending.
     private func arm(now: Date) throws {
         var next = try store { try database.nextDue(after: now) }
+        // The store's own next due time: when it comes, the catch-up sweep runs and rows are read
+        // again, whatever the moments computed here came to once stored.
+        if let next { nothingDueBefore = min(nothingDueBefore, next) }
         if let release = policy.nextRelease(after: now) { next = min(next ?? release, release) }
         armedFor = next
         timer.arm(at: next.map(clock.realDate(when:)))
+    }
+
+    /// Makes sure the timer fires no later than `moment` (a lower bound of what falls due next)
+    /// without looking up the next due row; one already armed earlier is left alone. A moment
+    /// already past is looked up after all.
+    private func arm(noLaterThan moment: Date, now: Date) throws {
+        guard moment > now else { return try arm(now: now) }
+        guard moment < .distantFuture, moment < armedFor ?? .distantFuture else { return }
+        armedFor = moment
+        timer.arm(at: clock.realDate(when: moment))
+    }
+
+    /// The earliest moment `date` may read once stored: the store keeps times to the millisecond,
+    /// rounded, so a retry computed for 22.5004 s is due at 22.500 s. The bounds on what falls due
+    /// next are taken from this, or the timer fires for a row that nothing then reads.
+    private static func storedNoLaterThan(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// Runs a call into the store, noting when it began for `liveness`: waiting for the
@@ -738,47 +629,4 @@ public final class DeliveryScheduler: @unchecked Sendable {
         defer { storeCallStarted.withLock { $0 = 0 } }
         return try body()
     }
-}
-
-/// Verdicts arriving from any thread, taken all at once on the scheduler's queue.
-private final class VerdictInbox: @unchecked Sendable {
-    /// A channel's verdict on one send, with what the queue does with it.
-    struct Entry {
-        var destination: String
-        var verdict: Verdict
-        var onVerdict: @Sendable (Verdict) -> Void
-    }
-
-    // @unchecked: `waiting` is only touched while holding `lock`.
-    private let lock = NSLock()
-    private var waiting: [Entry] = []
-
-    /// Adds a verdict; returns whether the inbox was empty, i.e. whether the caller must schedule a take.
-    func add(_ entry: Entry) -> Bool {
-        lock.withLock {
-            waiting.append(entry)
-            return waiting.count == 1
-        }
-    }
-
-    func takeAll() -> [Entry] {
-        lock.withLock {
-            defer { waiting.removeAll(keepingCapacity: true) }
-            return waiting
-        }
-    }
-}
-
-/// A snapshot of the scheduler for `status`.
-public struct SchedulerStatus: Sendable {
-    public var now: Date
-    public var clockShifted: Bool
-    public var inFlight: Int
-    public var failingDestinations: [DestinationHealth]
-    /// When the timer will next fire (scheduler clock), `nil` when disarmed.
-    public var timerArmedFor: Date?
-    /// How often the timer has fired since start.
-    public var timerFires: Int
-    /// Set while the outbox cannot be read or written.
-    public var storeFault: StoreFault?
 }

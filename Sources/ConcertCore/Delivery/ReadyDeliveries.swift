@@ -6,7 +6,7 @@
 /// copied every row behind a busy destination's).
 struct ReadyDeliveries {
     private struct Queue {
-        var rows: [ClaimedDelivery] = []
+        var rows: [PendingDelivery] = []
         var head = 0
         var isEmpty: Bool { head == rows.count }
 
@@ -31,7 +31,7 @@ struct ReadyDeliveries {
     var isEmpty: Bool { count == 0 }
 
     /// Adds rows after those already held.
-    mutating func append(_ rows: [ClaimedDelivery]) {
+    mutating func append(_ rows: [PendingDelivery]) {
         for row in rows {
             if queues[row.destination] == nil {
                 destinations.append(row.destination)
@@ -43,7 +43,7 @@ struct ReadyDeliveries {
     }
 
     /// The oldest row of `destination`, if any.
-    func first(of destination: String) -> ClaimedDelivery? {
+    func first(of destination: String) -> PendingDelivery? {
         guard let queue = queues[destination], !queue.isEmpty else { return nil }
         return queue.rows[queue.head]
     }

@@ -1,22 +1,22 @@
 import Foundation
 
-/// A due delivery with its subscription: read ahead as a candidate (``OutboxStore/dueDeliveries``),
-/// and claimed for sending only once ``OutboxStore/markSending`` returns it (the row is then
-/// `sending`, durably, before any byte leaves). Listings use the same shape.
+/// A delivery claimed for one attempt: the store has marked it `sending`, durably, and counted the
+/// attempt, before any byte leaves. Only the store makes one (``SendingStore/markSending`` from a
+/// ``PendingDelivery``, ``SendingStore/createTestDelivery``); the scheduler sends nothing else.
 public struct ClaimedDelivery: Sendable {
+    /// The row as claimed: `sending`, its attempts counting this one.
     public var delivery: Delivery
     public var subscription: Subscription
-    /// Where the message goes, `host[:port]` or the smarthost: what the per-destination limits count.
+    /// Where the message goes: what the per-destination limits and the destination's health count.
     public var destination: String
-    /// Whether another subscription has the same target: only then can the row be a duplicate.
+    /// Whether another subscription has the same target: only then can its verdict wake a twin.
     public var targetSubscribedTwice: Bool
 
-    public init(
-        delivery: Delivery, subscription: Subscription, destination: String? = nil, targetSubscribedTwice: Bool = true
-    ) {
+    /// A pending row the store has just marked `sending`: `delivery` is the row as claimed.
+    public init(_ pending: PendingDelivery, claimedAs delivery: Delivery) {
         self.delivery = delivery
-        self.subscription = subscription
-        self.destination = destination ?? subscription.channel.destination
-        self.targetSubscribedTwice = targetSubscribedTwice
+        subscription = pending.subscription
+        destination = pending.destination
+        targetSubscribedTwice = pending.targetSubscribedTwice
     }
 }

@@ -24,9 +24,11 @@
 ///   offset: a second row of it waits for the first one's verdict (up to 15 minutes) and is
 ///   skipped as `duplicate` once it is sent (`AppDatabase+Sending.swift`).
 /// - **Planning** (which reminders and notices a change implies, who is told, what a resume
-///   revives) is `Store/SQLite/Outbox.swift`; counters are `counters()`'s `delivery.STATE` and
-///   `subscription.STATE` names, kept with every state change.
+///   revives) follows ``DeliveryPlanner``, pure: the store reads the facts it asks for and writes
+///   the rows it returns, keeping one row per identity (`Store/SQLite/AppDatabase+Planning.swift`).
+/// - **Counters** are `counters()`'s `delivery.STATE` and `subscription.STATE` names, kept with
+///   every state change.
 /// - **Times** are kept to the millisecond; schema versions count the same migrations on every
 ///   engine (`StoreMaintenance`).
-public typealias ConcertdStore = OutboxStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore
+public typealias ConcertdStore = SendingStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore
     & StoreMaintenance & WebFrontDoorStore

@@ -15,7 +15,7 @@ public protocol DeliveryHistoryStore: Sendable {
     /// their subscriptions; with `city`, only those whose subscription and concert both include it.
     func pendingDeliveries(
         from: Date, to: Date, city: String?, after: ListingPosition.Due?, limit: Int
-    ) throws -> [(position: ListingPosition.Due, entry: ClaimedDelivery)]
+    ) throws -> [(position: ListingPosition.Due, entry: PendingDelivery)]
 
     /// One delivery by id.
     func delivery(id: Int64) throws -> Delivery?

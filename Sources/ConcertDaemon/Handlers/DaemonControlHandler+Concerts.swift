@@ -139,7 +139,7 @@ extension DaemonControlHandler {
             concert: ConcertInfo(stored.concert), notices: changes.noticesQueued, changed: changed, warnings: warnings)
     }
 
-    /// Who was told of a change or cancellation and who was not (``Outbox`` tells only those a
+    /// Who was told of a change or cancellation and who was not (the store tells only those a
     /// message about the concert had already reached).
     private static func noticeWarnings(_ stored: StoredConcert, _ changes: ConcertChanges) -> [String] {
         let cancelled = !changes.cancelled.isEmpty

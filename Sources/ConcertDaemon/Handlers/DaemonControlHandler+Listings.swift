@@ -84,7 +84,9 @@ extension DaemonControlHandler {
             let reminders = entries.compactMap { item -> PreviewReminder? in
                 guard let concert = concerts[item.delivery.concertID] else { return nil }
                 let due = item.delivery.nextAttempt ?? item.delivery.due
-                let rendered = renderer.render(OutboundMessage(item, concert: concert, catalog: catalog, now: due))
+                let rendered = renderer.render(
+                    OutboundMessage(
+                        item.delivery, of: item.subscription, concert: concert, catalog: catalog, now: due))
                 let isEmail = item.subscription.channel.kind == "email"
                 return PreviewReminder(
                     subscription: item.subscription.id, concert: concert.concert.id,

@@ -13,7 +13,8 @@ import Testing
     /// A claimed reminder to `destination` that has been tried `attempts` times.
     func claimed(attempts: Int = 1, deadline: Date? = nil, destination: String = "hooks.example") -> ClaimedDelivery {
         let sample = OutboundMessage.sample(url: "https://\(destination)/hook")
-        var item = ClaimedDelivery(delivery: sample.delivery, subscription: sample.subscription)
+        var item = ClaimedDelivery(
+            PendingDelivery(delivery: sample.delivery, subscription: sample.subscription), claimedAs: sample.delivery)
         item.delivery.attempts = attempts
         item.delivery.deadline = deadline
         return item

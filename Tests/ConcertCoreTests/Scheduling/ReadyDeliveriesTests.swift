@@ -5,12 +5,12 @@ import Testing
 @testable import ConcertCore
 
 @Suite struct ReadyDeliveriesTests {
-    func row(_ id: Int64, _ destination: String) -> ClaimedDelivery {
-        var claimed = ClaimedDelivery(
+    func row(_ id: Int64, _ destination: String) -> PendingDelivery {
+        var pending = PendingDelivery(
             delivery: OutboundMessage.sample(url: "https://\(destination)/hook").delivery,
             subscription: OutboundMessage.sample(url: "https://\(destination)/hook").subscription)
-        claimed.delivery.id = id
-        return claimed
+        pending.delivery.id = id
+        return pending
     }
 
     @Test func rowsQueueByDestinationInTheOrderTheyWereRead() {

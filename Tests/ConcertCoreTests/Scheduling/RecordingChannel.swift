@@ -80,8 +80,12 @@ final class ManualTimer: SchedulerTimer, @unchecked Sendable {
     }
 
     /// Runs the handler as the Dispatch source would, on the scheduler's queue, and waits for it.
+    /// Like the source (`repeating: .never`), a timer that fired is disarmed until armed again.
     func fire(on queue: DispatchQueue) {
-        let handler = lock.withLock { self.handler }
+        let handler = lock.withLock {
+            _armedFor = nil
+            return self.handler
+        }
         queue.sync { handler?() }
     }
 }

@@ -7,17 +7,17 @@ import Testing
 /// the same care as SQLite's locked or full database.
 @Suite(.timeLimit(.minutes(1))) struct SchedulerEngineErrorTests {
     @Test func verdictsAreKeptThroughAnotherEnginesTemporaryErrorAndRecordedOnceItClears() throws {
-        var outbox: EngineFaultOutbox!
+        var store: EngineFaultSendingStore!
         let h = try SchedulerHarness(now: "2019-10-22T13:00", webhook: RecordingChannel(.hang)) {
-            outbox = EngineFaultOutbox($0)
-            return outbox
+            store = EngineFaultSendingStore($0)
+            return store
         }
         let subscription = try h.subscribe(["daegu"], webhook: "https://h.example.org/x", before: "7d")
         try h.scheduler.start()
         h.advance(to: "2019-10-22T14:00")
         #expect(h.webhook.hangingCount == 1)
 
-        outbox.fail(.writes)
+        store.fail(.writes)
         h.webhook.release(.sent(detail: "HTTP 204"))
         h.settle()
         let fault = try #require(h.scheduler.status().storeFault)
@@ -28,7 +28,7 @@ import Testing
         h.advance(to: "2019-10-22T14:00:30")
         #expect((h.scheduler.status().storeFault?.failures ?? 0) >= 2)
 
-        outbox.fail([])
+        store.fail([])
         h.advance(to: "2019-10-22T14:05")
         #expect(h.scheduler.status().storeFault == nil)
         #expect(try h.states(subscription) == ["reminder:7d sent"])
@@ -36,13 +36,13 @@ import Testing
     }
 
     @Test func aConcertThatAnotherEngineCannotReadNowIsRetriedNotFailed() throws {
-        var outbox: EngineFaultOutbox!
+        var store: EngineFaultSendingStore!
         let h = try SchedulerHarness(now: "2019-10-22T13:00") {
-            outbox = EngineFaultOutbox($0)
-            return outbox
+            store = EngineFaultSendingStore($0)
+            return store
         }
         let subscription = try h.subscribe(["daegu"], webhook: "https://h.example.org/x", before: "7d")
-        outbox.fail(.concertReads)
+        store.fail(.concertReads)
         try h.scheduler.start()
         h.advance(to: "2019-10-22T14:00")
         #expect(try h.states(subscription) == ["reminder:7d retrying"])

@@ -4,7 +4,7 @@ import GRDB
 import Logging
 
 /// A scheduler over an in-memory database with the real catalog, a manual clock, a manual timer
-/// and recording channels; `outbox` may put another store in front of the database.
+/// and recording channels; `store` may put another store in front of the database.
 final class SchedulerHarness: @unchecked Sendable {
     let clock: ManualClock
     let database: AppDatabase
@@ -18,7 +18,7 @@ final class SchedulerHarness: @unchecked Sendable {
         now: String, database: AppDatabase? = nil, limits: SendLimits = SendLimits(),
         retry: RetryPolicy = RetryPolicy(), webhook: RecordingChannel = RecordingChannel(),
         email: RecordingChannel = RecordingChannel(), observer: (any DeliveryObserver)? = nil,
-        logger: Logger = .quiet, outbox: (AppDatabase) -> any OutboxStore = { $0 }
+        logger: Logger = .quiet, store: (AppDatabase) -> any SendingStore = { $0 }
     ) throws {
         clock = ManualClock(Fixtures.korea(now))
         if let database {
@@ -30,7 +30,7 @@ final class SchedulerHarness: @unchecked Sendable {
         self.webhook = webhook
         self.email = email
         scheduler = DeliveryScheduler(
-            database: outbox(self.database), catalog: Fixtures.catalog,
+            database: store(self.database), catalog: Fixtures.catalog,
             channels: ["webhook": webhook, "email": email], clock: clock, limits: limits, retry: retry,
             queue: queue, timer: timer, random: { 0.5 }, observer: observer, logger: logger)
     }

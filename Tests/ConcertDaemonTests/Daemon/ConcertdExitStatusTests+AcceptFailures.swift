@@ -23,7 +23,13 @@ extension ConcertdExitStatusTests {
         for _ in 0..<100 { clients.append(try RawControlClient(path: socket.path)) }
         usleep(1_500_000)  // the real daemon's own 100 ms retries: about fifteen of them
         clients.removeAll()
-        let status = try runCtlBinary(["status", "--socket", socket.path])
+        // The daemon notices the closed clients one by one; on a loaded machine the backlog of
+        // refused connects can outlast a first try.
+        var status = try runCtlBinary(["status", "--socket", socket.path])
+        for _ in 0..<20 where status.status == 69 {
+            usleep(500_000)
+            status = try runCtlBinary(["status", "--socket", socket.path])
+        }
         #expect(status.status == 0, "a client is served once descriptors are free: \(status.error)")
 
         kill(daemon.processIdentifier, SIGTERM)

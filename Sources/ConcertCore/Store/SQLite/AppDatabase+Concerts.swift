@@ -27,7 +27,7 @@ extension AppDatabase {
                     try Self.insert(db, concert, origin: .catalog, now: now)
                     changes.added.append(concert.id)
                     changes.count(
-                        try Outbox.concertAdded(
+                        try Self.concertAdded(
                             db, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1), now: now))
                 }
             }
@@ -58,7 +58,7 @@ extension AppDatabase {
             try Self.insert(db, concert, origin: .admin, now: now)
             var changes = ConcertChanges(added: [concert.id])
             changes.count(
-                try Outbox.concertAdded(
+                try Self.concertAdded(
                     db, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now))
             return changes
         }
@@ -202,10 +202,10 @@ extension AppDatabase {
         }
         if concert.status == .cancelled && existing.concert.status == .scheduled {
             changes.cancelled.append(concert.id)
-            changes.count(try Outbox.concertCancelled(db, concert: updated, now: now))
+            changes.count(try Self.concertCancelled(db, concert: updated, now: now))
         } else {
             changes.revised.append(concert.id)
-            changes.count(try Outbox.concertRevised(db, from: existing, to: updated, now: now))
+            changes.count(try Self.concertRevised(db, from: existing, to: updated, now: now))
         }
     }
 

@@ -87,7 +87,7 @@ extension AppDatabase {
     /// concert both include it.
     public func pendingDeliveries(
         from: Date, to: Date, city: String?, after: ListingPosition.Due?, limit: Int
-    ) throws -> [(position: ListingPosition.Due, entry: ClaimedDelivery)] {
+    ) throws -> [(position: ListingPosition.Due, entry: PendingDelivery)] {
         try writer.read { db in
             let select = """
                 SELECT \(Delivery.columns(of: "d")), \(Subscription.columns(of: "s")), s.destination,
@@ -112,7 +112,7 @@ extension AppDatabase {
             ) { row in
                 (
                     ListingPosition.Due(dueMillis: row.int64(keyColumn), id: row.int64(0)),
-                    ClaimedDelivery(columns: row)
+                    PendingDelivery(columns: row)
                 )
             }
         }

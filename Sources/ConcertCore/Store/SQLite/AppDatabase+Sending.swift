@@ -74,10 +74,10 @@ extension AppDatabase {
 
     /// Due rows (`next_attempt_at <= now`), oldest first, with their subscriptions; rows of the
     /// destinations in `excluding` are left for later.
-    public func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [ClaimedDelivery] {
+    public func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [PendingDelivery] {
         try writer.read { db in
             var sql = """
-                \(ClaimedDelivery.select)
+                \(PendingDelivery.select)
                 WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
                 """
             if !destinations.isEmpty {
@@ -89,7 +89,7 @@ extension AppDatabase {
             statement.bind(1, now.millis)
             let limitIndex = statement.bind(destinations.sorted(), from: 2)
             statement.bind(limitIndex, limit)
-            return try statement.rows(db, ClaimedDelivery.init(columns:))
+            return try statement.rows(db, PendingDelivery.init(columns:))
         }
     }
 
@@ -107,7 +107,7 @@ extension AppDatabase {
         case pending
     }
 
-    /// The twin of a claimed row: a row of another subscription with the same target, format and
+    /// The twin of a due row: a row of another subscription with the same target, format and
     /// language, for the same concert revision, kind and offset: the same message, word for word
     /// but for the cities a joint concert's message names. Confirmations (each confirms its own
     /// subscription) and test messages have none.
@@ -117,9 +117,9 @@ extension AppDatabase {
     /// index `delivery_identity` (not `delivery_by_concert`, which has fewer of the columns). Left to itself (no
     /// ANALYZE statistics) SQLite walked every sent row of the concert for each message: quadratic
     /// in a fan-out.
-    static func twin(of claimed: ClaimedDelivery, _ db: Database) throws -> Twin {
-        let d = claimed.delivery
-        guard claimed.targetSubscribedTwice, d.kind != .confirmation, d.kind != .test else { return .none }
+    static func twin(of due: PendingDelivery, _ db: Database) throws -> Twin {
+        let d = due.delivery
+        guard due.targetSubscribedTwice, d.kind != .confirmation, d.kind != .test else { return .none }
         let statement = try BoundStatement(
             db,
             cached: """
@@ -129,7 +129,7 @@ extension AppDatabase {
                     AND d2.concert_id = ? AND d2.concert_revision = ? AND d2.kind = ? AND d2.kind <> 'test'
                     AND d2.offset_seconds = ? AND +d2.state IN ('sent', 'sending', 'retrying')
                 """)
-        bindTwin(statement, subscription: claimed.subscription, delivery: d, from: 1)
+        bindTwin(statement, subscription: due.subscription, delivery: d, from: 1)
         let (sent, count) = try statement.rows(db) { ($0.bool(0), $0.int(1)) }.first ?? (false, 0)
         return sent ? .sent : count > 0 ? .pending : .none
     }
@@ -170,18 +170,18 @@ extension AppDatabase {
         return try statement.run(db)
     }
 
-    /// Writes `records` (as `record` does), then marks claimed rows `sending` (recording an
-    /// attempt each) and skips the ones given, all in one transaction: a busy fan-out commits once
-    /// per round of verdicts, not twice. Returns the rows to send, the earliest moment a row was
-    /// put off to, and whether a recorded verdict made rows due (`wakeTwins`).
+    /// Writes `records` (as `record` does), then claims the `due` rows still pending, marking them
+    /// `sending` (recording an attempt each), and skips the ones given, all in one transaction: a
+    /// busy fan-out commits once per round of verdicts, not twice. Returns the claimed rows, the
+    /// earliest moment a row was put off to, and whether a recorded verdict made rows due (`wakeTwins`).
     ///
     /// A row whose message another subscription of the same channel already sent (`twin(of:_:)`)
     /// is skipped as a duplicate; one whose twin is being sent or retried waits for that verdict
     /// (at most `twinWait`): sent, it is a duplicate; failed, it is sent instead.
     public func markSending(
-        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
+        _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery]) {
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
         try writer.write { db in
             let woken = try Self.record(records, db)
             let skipStatement = try BoundStatement(
@@ -210,10 +210,10 @@ extension AppDatabase {
                 db, cached: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, ?, ?, 'sending')"
             )
             var sending: [ClaimedDelivery] = []
-            sending.reserveCapacity(claimed.count)
+            sending.reserveCapacity(due.count)
             var putOffUntil: Date?
-            var duplicates: [ClaimedDelivery] = []
-            for var item in claimed {
+            var duplicates: [PendingDelivery] = []
+            for item in due {
                 switch try Self.twin(of: item, db) {
                 case .none:
                     break
@@ -241,13 +241,14 @@ extension AppDatabase {
                     guard try mark(item.delivery, from: from) else { continue }
                 }
                 moves.entered(from: from)
-                item.delivery.attempts += 1
-                item.delivery.state = .sending
-                attempt.bind(1, item.delivery.id)
-                attempt.bind(2, item.delivery.attempts)
+                var claimed = item.delivery
+                claimed.attempts += 1
+                claimed.state = .sending
+                attempt.bind(1, claimed.id)
+                attempt.bind(2, claimed.attempts)
                 attempt.bind(3, now.millis)
                 try attempt.run(db)
-                sending.append(item)
+                sending.append(ClaimedDelivery(item, claimedAs: claimed))
             }
             try moves.count(db)
             return (sending, putOffUntil, woken > 0, duplicates)
@@ -305,7 +306,7 @@ extension AppDatabase {
                         "the endpoint answered 410 Gone: \(error)", record.finishedAt.millis,
                         record.subscription.id,
                     ])
-                try Outbox.skipPending(
+                try Self.skipPending(
                     db, subscriptionID: record.subscription.id, reason: .disabled,
                     now: record.finishedAt)
             }
@@ -457,7 +458,8 @@ extension AppDatabase {
             guard let delivery = try Self.delivery(db, id: id) else {
                 throw StoreError(.notFound, "the test message's row \(id) vanished")
             }
-            return ClaimedDelivery(delivery: delivery, subscription: subscription)
+            // Made `sending`: claimed as it is made, never pending.
+            return ClaimedDelivery(PendingDelivery(delivery: delivery, subscription: subscription), claimedAs: delivery)
         }
     }
 }

@@ -1,3 +1,3 @@
-extension AppDatabase: OutboxStore, ConcertStore, SubscriptionStore, DeliveryHistoryStore, StoreMaintenance,
+extension AppDatabase: SendingStore, ConcertStore, SubscriptionStore, DeliveryHistoryStore, StoreMaintenance,
     WebFrontDoorStore
 {}

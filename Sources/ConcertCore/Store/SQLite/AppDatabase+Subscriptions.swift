@@ -16,7 +16,7 @@ extension AppDatabase {
                 id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
                 label: new.label, createdAt: now)
             try Self.insert(db, subscription, source: .control)
-            let next = try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
+            let next = try Self.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
             return (subscription, next)
         }
     }
@@ -60,17 +60,10 @@ extension AppDatabase {
             try db.execute(
                 sql: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?",
                 arguments: [state.rawValue, reason, now.millis, id])
-            switch state {
-            case .active:
-                if previous != .active {
-                    _ = try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: false)
-                }
-            case .paused:
-                try Outbox.skipPending(db, subscriptionID: id, reason: .paused, now: now)
-            case .disabled:
-                try Outbox.skipPending(db, subscriptionID: id, reason: .disabled, now: now)
-            case .removed:
-                try Outbox.skipPending(db, subscriptionID: id, reason: .removed, now: now)
+            if let reason = DeliveryPlanner.skipReason(state) {
+                try Self.skipPending(db, subscriptionID: id, reason: reason, now: now)
+            } else if previous != .active {
+                _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
             }
             return subscription
         }

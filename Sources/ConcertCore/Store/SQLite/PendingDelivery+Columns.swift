@@ -1,6 +1,6 @@
 import Foundation
 
-extension ClaimedDelivery {
+extension PendingDelivery {
     /// Delivery columns, then the subscription's, its destination and whether its target is
     /// subscribed twice, in the order `init(columns:)` reads them; add a WHERE clause.
     static let select = """

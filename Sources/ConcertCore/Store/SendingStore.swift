@@ -1,11 +1,12 @@
 import Foundation
 
-/// The outbox as the scheduler drives it: recovery at start, catch-up, claims, verdicts and the
-/// next due time (see `ConcertdStore` for why it is synchronous).
+/// The store as the scheduler sends from it: recovery at start, catch-up, claims of the outbox's
+/// due rows, verdicts and the next due time (see `ConcertdStore` for why it is synchronous). The
+/// other interfaces plan the rows; this one moves them on.
 ///
 /// A row goes `scheduled`/`retrying` → `sending` (claimed, durable before any byte leaves) →
 /// `sent`, `retrying`, `failed` or `skipped` (recorded).
-public protocol OutboxStore: Sendable {
+public protocol SendingStore: Sendable {
     /// Rows left in `sending` by a crash go back to the queue, due now: at-least-once delivery.
     /// Returns how many were recovered.
     func recoverInterruptedSends(now: Date) throws -> Int
@@ -18,17 +19,17 @@ public protocol OutboxStore: Sendable {
 
     /// At most `limit` rows due at `now`, oldest first, with their subscriptions, leaving out the
     /// rows of `destinations` (each at its limit or held).
-    func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [ClaimedDelivery]
+    func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [PendingDelivery]
 
-    /// Writes `records` (as `record` does), then marks claimed rows `sending` (recording an
-    /// attempt each) and skips the ones given, all in one transaction. Returns the rows to send,
-    /// the earliest moment a row was put off to (it waits for another subscription's send of the
-    /// same message), whether a recorded verdict made rows due, and the claimed rows skipped as
-    /// duplicates of a message the channel already got.
+    /// Writes `records` (as `record` does), then claims the `due` rows still pending, marking them
+    /// `sending` (recording an attempt each), and skips the ones given, all in one transaction.
+    /// Returns the claimed rows (to send), the earliest moment a row was put off to (it waits for
+    /// another subscription's send of the same message), whether a recorded verdict made rows due,
+    /// and the `due` rows skipped as duplicates of a message the channel already got.
     func markSending(
-        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
+        _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery])
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery])
 
     /// Writes the records of verdicts in one transaction; disables subscriptions whose endpoint is
     /// gone. Returns how many rows waiting for these verdicts became due.
@@ -46,11 +47,11 @@ public protocol OutboxStore: Sendable {
     func concert(id: String) throws -> StoredConcert?
 }
 
-extension OutboxStore {
-    /// Marks claimed rows `sending` and skips the ones given, with no verdicts to record.
+extension SendingStore {
+    /// Claims the `due` rows still pending and skips the ones given, with no verdicts to record.
     public func markSending(
-        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery]) {
-        try markSending(claimed, skipping: skips, recording: [], now: now)
+        _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)], now: Date
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
+        try markSending(due, skipping: skips, recording: [], now: now)
     }
 }

@@ -2,10 +2,10 @@ import ConcertCore
 import Foundation
 import Synchronization
 
-/// An outbox store of another engine, in process: it keeps its rows in a real SQLite store but
+/// A sending store of another engine, in process: it keeps its rows in a real SQLite store but
 /// fails, while told to, with an error of its own engine that says it is temporary. The
-/// scheduler knows it only through `OutboxStore` and `StoreEngineError`.
-final class EngineFaultOutbox: OutboxStore {
+/// scheduler knows it only through `SendingStore` and `StoreEngineError`.
+final class EngineFaultSendingStore: SendingStore {
     /// The engine's error: its description differs from the one line it gives for `status`, so a
     /// test sees which of the two the scheduler shows.
     struct ConnectionLost: StoreEngineError, CustomStringConvertible {
@@ -44,16 +44,16 @@ final class EngineFaultOutbox: OutboxStore {
         return try rows.supersedeStaleReminders(after: after, upTo: now)
     }
 
-    func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [ClaimedDelivery] {
+    func dueDeliveries(now: Date, limit: Int, excluding destinations: Set<String>) throws -> [PendingDelivery] {
         try rows.dueDeliveries(now: now, limit: limit, excluding: destinations)
     }
 
     func markSending(
-        _ claimed: [ClaimedDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
+        _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
-    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [ClaimedDelivery]) {
+    ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
         try check(.writes)
-        return try rows.markSending(claimed, skipping: skips, recording: records, now: now)
+        return try rows.markSending(due, skipping: skips, recording: records, now: now)
     }
 
     func record(_ records: [DeliveryRecord]) throws -> Int {

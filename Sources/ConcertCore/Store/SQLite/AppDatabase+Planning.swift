@@ -1,23 +1,21 @@
 import Foundation
 import GRDB
 
-/// The outbox's planning side: which delivery rows exist for which subscription and concert.
+/// Planning in SQLite: the facts ``DeliveryPlanner`` asks for, read, and the rows it returns,
+/// written.
 ///
 /// Each function runs inside the caller's transaction, so a subscription, a concert change and
 /// the rows they imply are committed together or not at all.
-enum Outbox {
-    /// Inserts one delivery row, due at `due`. A row of the same identity that was skipped because
-    /// its subscription was paused or disabled comes back to life; any other existing row is kept.
-    /// Returns whether a row was inserted or brought back, so callers can count what they queued.
+extension AppDatabase {
+    /// Inserts one planned row. A row of the same identity that was skipped because its
+    /// subscription was paused or disabled comes back to life, due at `row.due`; any other existing
+    /// row is kept. Returns whether a row was inserted or brought back, so callers can count what
+    /// they queued.
     ///
     /// Two statements rather than one upsert: the insert must be counted (`Counters`) and an
     /// upsert does not tell whether it inserted or updated; a revival is counted by the update trigger.
     @discardableResult
-    static func insertDelivery(
-        _ db: Database, subscriptionID: String, concert: StoredConcert, kind: Delivery.Kind,
-        offset: ReminderOffset = ReminderOffset(seconds: 0), due: Date, deadline: Date?, detail: String? = nil,
-        now: Date
-    ) throws -> Bool {
+    static func insertDelivery(_ db: Database, _ row: DeliveryPlanner.Row, now: Date) throws -> Bool {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
@@ -27,8 +25,8 @@ enum Outbox {
                 DO NOTHING
                 """)
         try insert.execute(arguments: [
-            subscriptionID, concert.concert.id, concert.revision, kind.rawValue, offset.seconds, due.millis,
-            deadline?.millis, due.millis, detail, now.millis,
+            row.subscriptionID, row.concertID, row.concertRevision, row.kind.rawValue, row.offset.seconds,
+            row.due.millis, row.deadline?.millis, row.due.millis, row.detail, now.millis,
         ])
         if db.changesCount == 1 {
             try Counters.add(db, "delivery.scheduled")
@@ -43,8 +41,8 @@ enum Outbox {
                     AND state = 'skipped' AND reason IN ('paused', 'disabled', 'changed')
                 """)
         try revive.execute(arguments: [
-            due.millis, due.millis, deadline?.millis, subscriptionID, concert.concert.id, concert.revision,
-            kind.rawValue, offset.seconds,
+            row.due.millis, row.due.millis, row.deadline?.millis, row.subscriptionID, row.concertID,
+            row.concertRevision, row.kind.rawValue, row.offset.seconds,
         ])
         return db.changesCount == 1
     }
@@ -56,30 +54,30 @@ enum Outbox {
     static func planSubscription(
         _ db: Database, _ subscription: Subscription, after: Date, now: Date, confirm: Bool
     ) throws -> StoredConcert? {
-        let concerts = try AppDatabase.storedConcerts(db, inCities: subscription.cities)
+        let concerts = try storedConcerts(db, inCities: subscription.cities)
         for stored in concerts {
             try planReminders(db, subscription: subscription, concert: stored, after: after, now: now)
         }
-        let next = concerts.first {
-            $0.concert.status == .scheduled && $0.concert.schedule.reminderDeadline > now
-        }
+        let next = DeliveryPlanner.nextConcert(of: concerts, now: now)
         if confirm, let next {
-            try insertDelivery(
-                db, subscriptionID: subscription.id, concert: next, kind: .confirmation, due: now,
-                deadline: next.concert.schedule.reminderDeadline, now: now)
+            try insertDelivery(db, DeliveryPlanner.confirmation(of: subscription, naming: next, now: now), now: now)
         }
         return next
     }
 
-    /// Plans the reminders of one subscription for one concert, leaving out offsets already sent
-    /// for an earlier revision of the concert.
+    /// Plans the reminders of one subscription for one concert.
     static func planReminders(
         _ db: Database, subscription: Subscription, concert: StoredConcert, after: Date, now: Date
     ) throws {
-        let planned = ReminderPlanner.reminders(
-            for: concert.concert, offsets: subscription.offsets, after: after, now: now)
-        guard !planned.isEmpty else { return }
-        let alreadySent = Set(
+        let rows = try DeliveryPlanner.reminders(for: subscription, concert: concert, after: after, now: now) {
+            try sentReminderOffsets(db, subscriptionID: subscription.id, concertID: concert.concert.id)
+        }
+        for row in rows { try insertDelivery(db, row, now: now) }
+    }
+
+    /// The offsets of the reminders of a concert, of any revision, sent or being sent to a subscription.
+    static func sentReminderOffsets(_ db: Database, subscriptionID: String, concertID: String) throws -> Set<Int> {
+        Set(
             try Int.fetchAll(
                 db,
                 sql: """
@@ -87,12 +85,7 @@ enum Outbox {
                     WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND kind <> 'test'
                         AND state IN ('sent', 'sending')
                     """,
-                arguments: [subscription.id, concert.concert.id]))
-        for reminder in planned where !alreadySent.contains(reminder.offset.seconds) {
-            try insertDelivery(
-                db, subscriptionID: subscription.id, concert: concert, kind: .reminder, offset: reminder.offset,
-                due: reminder.due, deadline: concert.concert.schedule.reminderDeadline, now: now)
-        }
+                arguments: [subscriptionID, concertID]))
     }
 
     /// Active subscriptions of any of `cities`.
@@ -113,50 +106,31 @@ enum Outbox {
     @discardableResult
     static func concertAdded(_ db: Database, concert: StoredConcert, now: Date) throws -> NoticeTally {
         var tally = NoticeTally()
-        guard concert.concert.status == .scheduled, concert.concert.schedule.reminderDeadline > now else {
-            return tally
-        }
+        guard DeliveryPlanner.isAnnounced(concert, now: now) else { return tally }
         for subscription in try activeSubscriptions(db, inCities: concert.concert.cities) {
             try planReminders(db, subscription: subscription, concert: concert, after: now, now: now)
-            if try insertDelivery(
-                db, subscriptionID: subscription.id, concert: concert, kind: .newConcert, due: now,
-                deadline: concert.concert.schedule.reminderDeadline, now: now)
-            {
-                tally.queued += 1
-            }
+            let notice = DeliveryPlanner.newConcertNotice(to: subscription, of: concert, now: now)
+            if try insertDelivery(db, notice, now: now) { tally.queued += 1 }
         }
         return tally
     }
 
-    /// A concert whose time or venue changed: pending reminders of the old revision are skipped,
-    /// reminders are planned for the new one (offsets already sent are not sent again), and
-    /// subscribers who already heard of the concert (``hasHeard(_:subscriptionID:concertID:)``)
-    /// get one change notice. The others learn the new facts from their next reminder.
+    /// A concert whose time or venue changed (``DeliveryPlanner/Change``): pending reminders of
+    /// the old revision are skipped, reminders are planned for the new one, and subscribers who
+    /// already heard of the concert get one change notice.
     @discardableResult
     static func concertRevised(_ db: Database, from old: StoredConcert, to new: StoredConcert, now: Date) throws
         -> NoticeTally
     {
-        try skipPending(db, concertID: new.concert.id, belowRevision: new.revision, reason: .revised, now: now)
-        let detail = changeDetail(old.concert)
-        let toldIn = Set(
-            Language.allCases.filter { old.concert.announcedFacts(in: $0) != new.concert.announcedFacts(in: $0) })
+        let change = DeliveryPlanner.Change(from: old, to: new)
+        try skipPending(db, change.skip, now: now)
         var tally = NoticeTally()
         for subscription in try activeSubscriptions(db, inCities: new.concert.cities) {
             try planReminders(db, subscription: subscription, concert: new, after: now, now: now)
-            guard toldIn.contains(subscription.language) else {
-                tally.sameInLanguage += 1
-                continue
+            let notice = try change.notice(to: subscription, now: now) {
+                try hasHeard(db, subscriptionID: subscription.id, concertID: new.concert.id)
             }
-            guard try hasHeard(db, subscriptionID: subscription.id, concertID: new.concert.id) else {
-                tally.notTold += 1
-                continue
-            }
-            if try insertDelivery(
-                db, subscriptionID: subscription.id, concert: new, kind: .change, due: now,
-                deadline: new.concert.schedule.reminderDeadline, detail: detail, now: now)
-            {
-                tally.queued += 1
-            }
+            try tell(db, notice, tally: &tally, now: now)
         }
         return tally
     }
@@ -164,21 +138,26 @@ enum Outbox {
     /// A cancelled concert: pending messages are skipped and subscribers who already heard of it are told.
     @discardableResult
     static func concertCancelled(_ db: Database, concert: StoredConcert, now: Date) throws -> NoticeTally {
-        try skipPending(db, concertID: concert.concert.id, belowRevision: Int.max, reason: .cancelled, now: now)
+        try skipPending(db, DeliveryPlanner.cancellationSkip(of: concert), now: now)
         var tally = NoticeTally()
         for subscription in try activeSubscriptions(db, inCities: concert.concert.cities) {
-            guard try hasHeard(db, subscriptionID: subscription.id, concertID: concert.concert.id) else {
-                tally.notTold += 1
-                continue
+            let notice = try DeliveryPlanner.cancellationNotice(to: subscription, of: concert, now: now) {
+                try hasHeard(db, subscriptionID: subscription.id, concertID: concert.concert.id)
             }
-            if try insertDelivery(
-                db, subscriptionID: subscription.id, concert: concert, kind: .cancellation, due: now,
-                deadline: concert.concert.schedule.reminderDeadline, now: now)
-            {
-                tally.queued += 1
-            }
+            try tell(db, notice, tally: &tally, now: now)
         }
         return tally
+    }
+
+    /// Queues a notice and counts it, or counts why the subscriber is not told.
+    private static func tell(_ db: Database, _ notice: DeliveryPlanner.Notice, tally: inout NoticeTally, now: Date)
+        throws
+    {
+        switch notice {
+        case .queue(let row): if try insertDelivery(db, row, now: now) { tally.queued += 1 }
+        case .sameInLanguage: tally.sameInLanguage += 1
+        case .notTold: tally.notTold += 1
+        }
     }
 
     /// Whether a message about the concert already reached (or is reaching) the subscription.
@@ -192,6 +171,7 @@ enum Outbox {
             arguments: [subscriptionID, concertID]) ?? false
     }
 
+    /// Skips the pending messages of a subscription that stops, with `reason`.
     static func skipPending(_ db: Database, subscriptionID: String, reason: Delivery.SkipReason, now: Date) throws {
         try db.execute(
             sql: """
@@ -201,34 +181,13 @@ enum Outbox {
             arguments: [reason.rawValue, now.millis, subscriptionID])
     }
 
-    static func skipPending(
-        _ db: Database, concertID: String, belowRevision: Int, reason: Delivery.SkipReason, now: Date
-    ) throws {
+    /// Skips the pending messages of one concert that `skip` names.
+    static func skipPending(_ db: Database, _ skip: DeliveryPlanner.PendingSkip, now: Date) throws {
         try db.execute(
             sql: """
                 UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
                 WHERE concert_id = ? AND concert_revision < ? AND state IN ('scheduled', 'retrying')
                 """,
-            arguments: [reason.rawValue, now.millis, concertID, belowRevision])
-    }
-
-    /// The facts of a concert before a change, for the change notice.
-    static func changeDetail(_ concert: Concert) -> String {
-        struct Before: Encodable {
-            var start: String
-            var end: String
-            var timeAnnounced: Bool
-            var venue: LocalizedText?
-            enum CodingKeys: String, CodingKey {
-                case start, end, venue
-                case timeAnnounced = "time_announced"
-            }
-        }
-        let before = Before(
-            start: concert.schedule.startString, end: concert.schedule.endString,
-            timeAnnounced: concert.schedule.isTimeAnnounced, venue: concert.venue)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(before)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            arguments: [skip.reason.rawValue, now.millis, skip.concertID, skip.belowRevision])
     }
 }

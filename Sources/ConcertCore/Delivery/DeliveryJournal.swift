@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+
+/// What the scheduler's sends come to, told to the journal and the metrics: each verdict once, at
+/// a level that keeps a fan-out out of the journal, the rows skipped when they came due, the
+/// destinations held, and one summary line per fan-out. Confined to the scheduler's queue.
+struct DeliveryJournal {
+    let logger: Logger
+    /// Told of each retry, for metrics.
+    let observer: (any DeliveryObserver)?
+    /// What the sends since the last summary came to.
+    private var tally = SendTally()
+
+    init(logger: Logger, observer: (any DeliveryObserver)?) {
+        self.logger = logger
+        self.observer = observer
+    }
+
+    /// Logs one send's verdict: a message sent at `debug`, one to be retried at `notice`, one that
+    /// failed for good at `warning`; the summary line of `summarize` is at `info`.
+    mutating func record(_ record: DeliveryRecord, destination: String?) {
+        tally.add(record.newState)
+        if let observer, record.newState == .retrying {
+            if case .destinationFailed = record.verdict {
+                observer.retryScheduled(reason: .destinationFailed)
+            } else {
+                observer.retryScheduled(reason: .retryable)
+            }
+        }
+        // A fan-out's sends: no metadata built unless it is written.
+        if record.newState == .sent && logger.logLevel > .debug { return }
+        let delivery = record.delivery
+        var metadata: Logger.Metadata = [
+            "delivery.id": "\(delivery.id)", "subscription.id": "\(record.subscription.id)",
+            "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts)",
+        ]
+        if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
+        if let destination { metadata["destination"] = "\(destination)" }
+        switch record.newState {
+        case .sent:
+            metadata["reply"] = "\(record.verdict.detail)"
+            logger.debug("sent", metadata: metadata)
+        case .retrying:
+            metadata["error"] = "\(record.error ?? "")"
+            metadata["next_attempt"] = "\(record.nextAttempt.map(KoreaTime.iso8601) ?? "")"
+            logger.notice("send failed; will retry", metadata: metadata)
+        case .skipped:
+            metadata["reason"] = "\(record.reason?.rawValue ?? "")"
+            metadata["error"] = "\(record.error ?? "")"
+            logger.notice("send failed; skipped", metadata: metadata)
+        default:
+            metadata["error"] = "\(record.error ?? "")"
+            if case .gone = record.verdict {
+                logger.warning("endpoint is gone; subscription disabled until concertctl resume", metadata: metadata)
+            } else {
+                logger.warning("delivery failed", metadata: metadata)
+            }
+        }
+    }
+
+    /// Counts the rows skipped when they came due and logs each at `notice`, as a send skipped by
+    /// its verdict is: a duplicate of a message the channel already got, or a row of a paused,
+    /// disabled or removed subscription. Rows whose concert had started are counted only; they
+    /// come all at once after downtime and have their one `info` line.
+    mutating func skips(_ skips: [(Delivery, Delivery.SkipReason)], duplicates: [PendingDelivery]) {
+        let stopped = skips.filter { $0.1 != .missed }
+        for _ in 0..<(skips.count - stopped.count) { tally.add(.skipped) }
+        let logged = stopped + duplicates.map { ($0.delivery, Delivery.SkipReason.duplicate) }
+        for (delivery, reason) in logged {
+            tally.add(.skipped)
+            var metadata: Logger.Metadata = [
+                "delivery.id": "\(delivery.id)", "subscription.id": "\(delivery.subscriptionID)",
+                "kind": "\(delivery.kind.rawValue)", "reason": "\(reason.rawValue)",
+            ]
+            if delivery.kind == .reminder { metadata["offset"] = "\(delivery.offset)" }
+            logger.notice(
+                reason == .duplicate
+                    ? "skipped: the same message already went to this channel"
+                    : "skipped: the subscription is \(reason.rawValue)",
+                metadata: metadata)
+        }
+    }
+
+    /// Logs that a destination failed as a whole and its messages are held.
+    func hold(_ held: DestinationHealth) {
+        logger.warning(
+            "destination failing; holding its messages",
+            metadata: [
+                "destination": "\(held.destination)", "failures": "\(held.failures)",
+                "retry_at": "\(held.retryAt.map(KoreaTime.iso8601) ?? "")", "error": "\(held.lastError)",
+            ])
+    }
+
+    /// Logs that a webhook host started or stopped failing as a whole.
+    func webhookHost(_ change: WebhookHostFailures.Change) {
+        switch change {
+        case .failing(let host, let run):
+            logger.warning(
+                "webhook host failing: several messages to it in a row got no answer or a retryable error",
+                metadata: [
+                    "destination": "\(host)", "failures": "\(run.failures)", "error": "\(run.lastError)",
+                    "since": "\(KoreaTime.iso8601(run.since))",
+                ])
+        case .recovered(let host, let run):
+            logger.notice(
+                "webhook host answering again",
+                metadata: [
+                    "destination": "\(host)", "failures": "\(run.failures)", "since": "\(KoreaTime.iso8601(run.since))",
+                ])
+        }
+    }
+
+    /// Logs at `info` what the sends since the last summary came to, once nothing is in flight and
+    /// nothing waits for a slot: one line per fan-out (or per lone reminder), and none while idle.
+    mutating func summarize() {
+        guard !tally.isEmpty else { return }
+        logger.info(
+            "sends finished",
+            metadata: [
+                "sent": "\(tally.sent)", "retrying": "\(tally.retrying)", "failed": "\(tally.failed)",
+                "skipped": "\(tally.skipped)",
+            ])
+        tally = SendTally()
+    }
+}
