@@ -107,7 +107,7 @@ extension AppDatabase {
                     id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
                     createdAt: now)
                 try Self.insert(db, subscription, source: .web)
-                try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
+                try Self.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
             }
             try db.execute(
                 sql: "UPDATE web_request SET subscription_id = ? WHERE id = ?", arguments: [id, requestID])
@@ -163,8 +163,8 @@ extension AppDatabase {
                     arguments: [city, id])
             }
             if subscription.state == .active {
-                try Outbox.skipPending(db, subscriptionID: id, reason: .changed, now: now)
-                try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: false)
+                try Self.skipPending(db, subscriptionID: id, reason: .changed, now: now)
+                try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
             }
             return subscription
         }
@@ -191,7 +191,7 @@ extension AppDatabase {
                     id: restoredID, channel: new.channel, cities: new.cities, offsets: new.offsets,
                     language: new.language, label: new.label, createdAt: now)
                 try Self.insert(db, subscription, source: .web)
-                try Outbox.planSubscription(db, subscription, after: now, now: now, confirm: false)
+                try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
             }
             try db.execute(
                 sql: "INSERT INTO web_undo (removed_id, restored_id) VALUES (?, ?)", arguments: [id, restoredID])
