@@ -179,6 +179,19 @@ def confirm(client, link):
 
 # --- in a real browser ---
 
+def assert_usable_without_script_and_labelled(browser):
+    """No script at all (the pages work without JavaScript), one h1, and every visible form
+    control named by a label a screen reader reads."""
+    assert browser.find_all("script") == [], "the page has a script"
+    assert len(browser.find_all("h1")) == 1, browser.html[:2000]
+    for control in browser.find_all("input, select, textarea"):
+        if control.get_attribute("type") in ("hidden", "submit"):
+            continue
+        ident = control.get_attribute("id")
+        labelled = (ident and browser.find_all(f'label[for="{ident}"]')) or control.get_attribute("aria-label")
+        assert labelled, f"a form control without a label: {control.get_attribute('outerHTML')}"
+
+
 def test_a_citizen_subscribes_in_a_browser_confirms_gets_a_reminder_and_unsubscribes_in_one_click(
         make_daemon, smtp, shots_dir, capsys):
     why = browser_harness.missing()
@@ -203,6 +216,7 @@ def test_a_citizen_subscribes_in_a_browser_confirms_gets_a_reminder_and_unsubscr
             assert browser.find("html").get_attribute("lang") == "ko", browser.html[:500]
             assert len(browser.find_all('input[name="city"]')) == CITIES, browser.html
             assert "공주" in browser.html
+            assert_usable_without_script_and_labelled(browser)
             overflow = browser.shoot("01-front-ko")
             assert overflow == {"phone": 0, "desktop": 0}, f"the front page is wider than the window: {overflow}"
             browser.open(base + "/?lang=en")
@@ -228,7 +242,11 @@ def test_a_citizen_subscribes_in_a_browser_confirms_gets_a_reminder_and_unsubscr
             link = confirm_link(smtp, address, base)
             assert all_reminder_rows(daemon) == [], "reminders scheduled before the confirmation"
 
-            # Following the link shows a button and confirms nothing (a mail scanner's GET).
+            # Following the link shows a button and confirms nothing (a mail scanner's GET). The
+            # token URL is served with no referrer and a strict Content-Security-Policy.
+            headers = web.get(link)
+            assert headers.header("Referrer-Policy") == "no-referrer", str(headers)
+            assert "default-src 'none'" in (headers.header("Content-Security-Policy") or ""), str(headers)
             browser.open(link)
             assert browser.find_all('form[action*="/confirm/"] button[type="submit"]'), browser.html
             browser.shoot("05-confirm")
