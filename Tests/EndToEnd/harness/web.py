@@ -129,12 +129,20 @@ class WebClient:
 
 def links(text, kind, base):
     """Every `BASE/KIND/TOKEN` link in `text`, in order, without duplicates."""
-    pattern = re.compile(re.escape(base.rstrip("/")) + "/" + kind + r"/[A-Za-z0-9_\-.~%]+")
+    # Tokens are base64url: a full stop after a link ends the sentence, not the token.
+    pattern = re.compile(re.escape(base.rstrip("/")) + "/" + kind + r"/[A-Za-z0-9_\-]+")
     found = []
     for match in pattern.findall(text):
         if match not in found:
             found.append(match)
     return found
+
+
+def tampered(token):
+    """`token` with its middle character changed: every bit of that character counts (the last
+    character of a base64url text may carry padding bits that a decoder ignores)."""
+    middle = len(token) // 2
+    return token[:middle] + ("B" if token[middle] == "A" else "A") + token[middle + 1:]
 
 
 def token_of(link):
