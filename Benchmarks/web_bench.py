@@ -45,9 +45,12 @@ THREADS = 2
 
 
 def has_web_listener(bin_dir):
-    result = subprocess.run([os.path.join(bin_dir, "concertd"), "--help"], capture_output=True, text=True,
-                            timeout=30)
-    return "--web-listen" in result.stdout + result.stderr
+    """Whether `concertd run --help` (the daemon's flags) names `--web-listen`."""
+    text = ""
+    for args in (["--help"], ["run", "--help"]):
+        result = subprocess.run([os.path.join(bin_dir, "concertd"), *args], capture_output=True, text=True, timeout=30)
+        text += result.stdout + result.stderr
+    return "--web-listen" in text
 
 
 def web_settings(port):

@@ -14,7 +14,7 @@ CSRF tokens; forged, expired and replayed tokens; a thousand rapid subscribe pos
 Each gets a clear page (an h1) or a 429, nothing changes that should not, and no more mails go out
 than the limits allow.
 
-The module skips when this concertd has no web listener (`concertd --help` names no
+The module skips when this concertd has no web listener (`concertd run --help` names no
 `--web-listen`); the browser test also when chromium, chromedriver, selenium or listunsub is missing.
 """
 import concurrent.futures
@@ -55,7 +55,7 @@ CITIES = 16
 @pytest.fixture(autouse=True)
 def web_front_door(binaries):
     if not has_web_listener(binaries):
-        pytest.skip("this concertd has no web front door (`concertd --help` names no --web-listen): issue 17")
+        pytest.skip("this concertd has no web front door (`concertd run --help` names no --web-listen): issue 17")
 
 
 @pytest.fixture

@@ -33,9 +33,13 @@ def free_port():
 
 @functools.lru_cache(maxsize=None)
 def has_web_listener(binaries):
-    """Whether this concertd has the web front door: its `--help` names `--web-listen`."""
-    result = subprocess.run([str(binaries / "concertd"), "--help"], capture_output=True, text=True, timeout=30)
-    return "--web-listen" in result.stdout + result.stderr
+    """Whether this concertd has the web front door: the help of `concertd run` (where the daemon's
+    flags are; `concertd --help` lists the subcommands) names `--web-listen`."""
+    text = ""
+    for args in (["--help"], ["run", "--help"]):
+        result = subprocess.run([str(binaries / "concertd"), *args], capture_output=True, text=True, timeout=30)
+        text += result.stdout + result.stderr
+    return "--web-listen" in text
 
 
 def web_config(port, base_url=None, **more):
