@@ -15,7 +15,7 @@
   python3 Benchmarks/web_bench.py [--only front,oneclick,idle] [--bin-dir DIR] [--seconds S]
           [--subscriptions N] [--idle-seconds S]
 
-Skips, saying why, when this concertd has no web listener (`concertd --help` names no
+Skips, saying why, when this concertd has no web listener (`concertd run --help` names no
 `--web-listen`), when wrk is missing (front), or aiosmtpd (oneclick). BIN_DIR is the release build.
 """
 import argparse
@@ -290,7 +290,7 @@ def idle(ctx, seconds):
 def scenario(ctx, seconds=10, subscriptions=5_000, idle_seconds=60, only=("front", "oneclick", "idle")):
     """The `web` scenario of Benchmarks/run.py."""
     if not has_web_listener(ctx.bin_dir):
-        ctx.results.note(SCENARIO, "skipped: this concertd has no web listener (`concertd --help` names no "
+        ctx.results.note(SCENARIO, "skipped: this concertd has no web listener (`concertd run --help` names no "
                          "--web-listen)")
         return
     if "front" in only:
