@@ -242,9 +242,9 @@ def test_a_citizen_subscribes_in_a_browser_confirms_gets_a_reminder_and_unsubscr
             browser.set_checked('input[name="lang"][value="en"]', True)
             browser.shoot("03-form-filled")
             browser.submit('form[action*="/subscribe"] button[type="submit"]')
-            assert "/check-inbox" in browser.url or browser.heading, browser.html
-            assert not browser.find_all(".errors"), browser.html
             browser.shoot("04-check-inbox")
+            assert "/check-inbox" in browser.url, f"the form was refused: {browser.heading!r} at {browser.url}"
+            assert not browser.find_all(".errors"), browser.html
 
             # The confirmation mail; nothing is scheduled before the confirmation (double opt-in).
             link = confirm_link(smtp, address, base)
@@ -262,6 +262,7 @@ def test_a_citizen_subscribes_in_a_browser_confirms_gets_a_reminder_and_unsubscr
             assert all_reminder_rows(daemon) == [], "the GET of the confirmation link confirmed"
             browser.submit('form[action*="/confirm/"] button[type="submit"]')
             browser.shoot("06-confirmed")
+            assert browser.find_all('a[href*="/manage/"]'), f"not confirmed: {browser.heading!r} at {browser.url}"
             [subscription] = subscriptions_of(daemon, address)
             rows = reminder_rows(daemon, subscription["id"])
             assert sorted(r["offset"] for r in rows) == ["1h", "30m"], rows
