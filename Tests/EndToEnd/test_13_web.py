@@ -33,6 +33,7 @@ import pytest
 
 from harness import browser as browser_harness
 from harness.clock import kst
+from harness.daemon import REPO
 from harness.messages import ParsedMail
 from harness.tls_proxy import TlsProxy
 from harness.waiting import poll_until, sleep_until
@@ -50,6 +51,7 @@ PER_CLIENT = 10
 PER_ADDRESS = 3
 # The 16 municipalities of etc/concertd/concerts.json5.
 CITIES = 16
+TEMPLATES = REPO / "etc" / "concertd" / "templates"
 
 
 @pytest.fixture(autouse=True)
@@ -164,10 +166,25 @@ def subscribe_form(client, email, cities=(CITY,), before=("1h",), lang="en", ext
     return client.post(f"/subscribe?lang={lang}", fields)
 
 
+def _subscribed_subjects():
+    """The subjects of the "subscribed" message (the `confirmation` template) after its `[city] `."""
+    found = []
+    for language in ("en", "ko"):
+        first = (TEMPLATES / f"confirmation.{language}.mustache").read_text().splitlines()[0]
+        found.append(first.split("] ", 1)[-1].strip())
+    return found
+
+
+def is_subscribed_message(mail):
+    return any(subject in mail.subject for subject in _subscribed_subjects())
+
+
 def reminders_to(smtp, address, base, count, timeout=30):
-    """The mails to `address` that are not confirmation requests, once there are `count` of them."""
+    """The reminders to `address` (neither a confirmation request nor the "subscribed" message),
+    once there are `count` of them."""
     def found(_):
-        return [m for m in mails_to(smtp, address) if not links(bodies(m), "confirm", base)]
+        return [m for m in mails_to(smtp, address)
+                if not links(bodies(m), "confirm", base) and not is_subscribed_message(m)]
     smtp.wait_for(lambda got: len(found(got)) >= count, timeout, rcpt=address, what=f"{count} reminders to {address}")
     return found(None)
 
@@ -307,8 +324,8 @@ def test_a_citizen_subscribes_in_a_browser_confirms_gets_a_reminder_and_unsubscr
             assert status == 200, (status, body[:2000])
             mailed = len(mails_to(smtp, address))
             assert daemon.clock.now() < DUE_30M, "the one-click came after the next reminder was due"
-            [after] = subscriptions_of(daemon, address)
-            assert after["state"] == "removed", after
+            # Removed: `concertctl subscriptions` lists it no more (its history stays).
+            assert subscriptions_of(daemon, address) == [], subscriptions_of(daemon, address)
             browser.open(manage[0])
             browser.shoot("09-manage-after-unsubscribe")
 
@@ -322,6 +339,31 @@ def test_a_citizen_subscribes_in_a_browser_confirms_gets_a_reminder_and_unsubscr
                     f"{len(list(shots_dir.glob('*.png')))} screenshots in {shots_dir}")
     finally:
         proxy.stop()
+
+
+def test_a_web_confirmation_is_acted_on_at_once_the_subscribed_message_and_a_reminder_due_soon_go_out(
+        make_daemon, smtp):
+    """Rows a confirmation makes are the scheduler's at once: the "subscribed" message due now and
+    a reminder due 15 real seconds later are sent on time, with no restart or reload between."""
+    port = free_port()
+    daemon = web_daemon(make_daemon, smtp, port)
+    # Gongju's 1h reminder is due a minute after the start, at four times the speed.
+    daemon.start("2019-10-24T12:59+09:00", 4)
+    base = f"http://127.0.0.1:{port}"
+    client = WebClient(base)
+    wait_for_listener(client)
+    address = "prompt@example.org"
+    assert subscribe_form(client, address).status == 303
+    answer = confirm(client, confirm_link(smtp, address, base))
+    assert answer.status == 200, str(answer)
+    confirmed_at = time.monotonic()
+    assert daemon.clock.now() < DUE_1H - dt.timedelta(seconds=20), "confirming took until the reminder was due"
+    smtp.wait_for(lambda got: any(is_subscribed_message(ParsedMail(m.data)) for m in got), 5, rcpt=address,
+                  what="the subscribed message, due at the confirmation")
+    [reminder] = reminders_to(smtp, address, base, 1, timeout=max(1, daemon.clock.real_time(DUE_1H) - time.time()) + 5)
+    late = time.time() - daemon.clock.real_time(DUE_1H)
+    assert late < 3, f"the reminder came {late:.1f} s (real) after its due moment"
+    assert time.monotonic() - confirmed_at < 30
 
 
 # --- bad input, over plain HTTP ---
@@ -506,13 +548,12 @@ def test_forged_expired_and_replayed_tokens_change_nothing(make_daemon, smtp):
     assert request.content_type.startswith("multipart/form-data")
     status, body = one_click_post(request)
     assert status == 200, (status, body[:2000])
-    assert subscriptions_of(daemon, kept)[0]["state"] == "removed"
+    assert subscriptions_of(daemon, kept) == [], "the one-click did not remove the subscription"
     status, body = one_click_post(one_click_for(listunsub, uri, "urlencoded"))
     assert status == 200, (status, body[:2000])
     # Replaying the confirmation does not bring the subscription back.
     assert confirm(client, kept_link).status in (200, 404, 410)
-    states = [s["state"] for s in subscriptions_of(daemon, kept)]
-    assert states == ["removed"], states
+    assert subscriptions_of(daemon, kept) == [], "a replayed confirmation brought a removed subscription back"
     rows = {r["offset"]: r["state"] for r in reminder_rows(daemon, subscription["id"])}
     assert rows == {"1h": "sent", "30m": "skipped"}, rows
 

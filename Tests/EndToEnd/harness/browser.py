@@ -156,6 +156,7 @@ class Browser:
             self.driver.set_window_size(width, height)
             full = self.driver.execute_script("return document.documentElement.scrollHeight")
             self.driver.set_window_size(width, max(height, min(int(full), 8000)))
+            self.driver.execute_script("window.scrollTo(0, 0)")
             overflow[label] = self.horizontal_overflow()
             path = self.shots_dir / f"{name}-{label}.png"
             self.driver.save_screenshot(str(path))
