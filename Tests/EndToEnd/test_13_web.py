@@ -508,6 +508,17 @@ def _forged_expired_and_replayed(make_daemon, smtp, listunsub, port, proxy):
     assert daemon.clock.now() < DUE_1H, "confirming took until the reminder was due"
     csrf = client.get("/?lang=en").csrf
 
+    # The manage form refuses a POST without its CSRF token, or with another browser's.
+    manage = links(first.text, "manage", "")
+    assert manage, f"no manage link on the confirmed page:\n{first}"
+    manage_path = path_of(manage[0].split("?")[0])
+    stranger = WebClient(base, ssl_context=proxy.client_context())
+    stranger_csrf = stranger.get("/?lang=en").csrf
+    for fields, who in (([("action", "unsubscribe")], client), ([("action", "pause"), ("csrf", stranger_csrf)], client),
+                        ([("action", "unsubscribe"), ("csrf", csrf)], stranger)):
+        assert_clear_page(who.post(manage_path + "?lang=en", fields), (400, 403))
+    assert [s["state"] for s in subscriptions_of(daemon, kept)] == ["active"]
+
     # Forged confirmation tokens: random, one character changed, cut short, too long, not ASCII, a
     # path trick; and the genuine token where another purpose is expected.
     forged = [secrets.token_urlsafe(24), tampered(kept_token), kept_token[: len(kept_token) // 2], kept_token + "A",
