@@ -524,11 +524,8 @@ def _forged_expired_and_replayed(make_daemon, smtp, listunsub, port, proxy):
     forged = [secrets.token_urlsafe(24), tampered(kept_token), kept_token[: len(kept_token) // 2], kept_token + "A",
               "A" * 5000, "%ED%95%9C%EA%B8%80", "..%2F..%2Fetc%2Fpasswd", "0", "1"]
     for token in forged:
-        for method in ("GET", "POST"):
-            answer = client.request(method, f"/confirm/{token}?lang=en",
-                                    body=urllib.parse.urlencode([("csrf", csrf)]).encode() if method == "POST" else None,
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
-            assert_clear_page(answer, (400, 404, 414))
+        assert_clear_page(client.get(f"/confirm/{token}?lang=en"), (400, 404, 414))
+        assert_clear_page(client.post(f"/confirm/{token}?lang=en", [("csrf", csrf)]), (400, 404, 414))
         assert_clear_page(client.request(
             "POST", f"/unsubscribe/{token}", body=b"List-Unsubscribe=One-Click",
             headers={"Content-Type": "application/x-www-form-urlencoded"}, cookies=False), (400, 404, 414))
