@@ -471,6 +471,26 @@ def test_a_wrong_or_missing_csrf_token_is_refused_and_sends_no_mail(make_daemon,
     wait_for_mails(smtp, "victim@example.org", 1)
 
 
+def test_a_form_post_as_chromium_sends_it_from_a_no_referrer_page_is_taken(make_daemon, smtp):
+    """Pages are served with `Referrer-Policy: no-referrer`, so a browser's form POST carries
+    `Origin: null` (Fetch standard, "append a request Origin header"): Chromium sends it with
+    `Sec-Fetch-Site: same-origin`. With the right token and cookie that is the citizen's own form,
+    and must be taken; the same from a cross-site page must not."""
+    port = free_port()
+    daemon = web_daemon(make_daemon, smtp, port)
+    daemon.start("2019-10-20T12:00+09:00", 1)
+    client = WebClient(f"http://127.0.0.1:{port}")
+    wait_for_listener(client)
+    page = client.get("/?lang=en")
+    assert page.header("Referrer-Policy") == "no-referrer", str(page)
+    form = [("email", "chromium@example.org"), ("city", CITY), ("lang", "en"), ("csrf", page.csrf)]
+    cross = client.post("/subscribe?lang=en", form, headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+    assert_clear_page(cross, (403,))
+    own = client.post("/subscribe?lang=en", form, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert own.status == 303, f"the browser's own form was refused:\n{own}"
+    wait_for_mails(smtp, "chromium@example.org", 1)
+
+
 def test_forged_expired_and_replayed_tokens_change_nothing(make_daemon, smtp):
     """Confirm and unsubscribe tokens: forged ones and ones for another purpose do nothing; a replay
     is harmless; a confirmation older than 48 hours confirms nothing; a removal stays removed."""
