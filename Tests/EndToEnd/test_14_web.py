@@ -1,4 +1,4 @@
-"""Scenario 13: the web front door (issue 17), from a citizen's browser and from a hostile client.
+"""Scenario 14: the web front door (issue 17), from a citizen's browser and from a hostile client.
 
 A real Chromium (Debian's, driven by Selenium through Debian's chromedriver) opens the front page of
 the real daemon, subscribes by clicking, and follows the confirmation link that the real SMTP peer
