@@ -7,7 +7,7 @@
 #                                 as root also Exim (exim4-daemon-light), the real MTA of
 #                                 Tests/EndToEnd/test_10_real_mta.py. Neither Prometheus nor Exim is started
 #                                 by the install or enabled at boot: the tests run their own processes.
-#                                 The browser scenario (Tests/EndToEnd/test_13_web.py): Debian's chromium,
+#                                 The browser scenario (Tests/EndToEnd/test_14_web.py): Debian's chromium,
 #                                 chromium-driver and a Korean font (fonts-nanum) as root, and selenium and
 #                                 listunsub from PyPI; without them that scenario is skipped and says why.
 #   scripts/ensure-deps.sh bench  the run dependencies, plus wrk (the web front door's load generator)
