@@ -4,7 +4,7 @@ SWIFT ?= swift
 TEST_TIMEOUT ?= 720
 E2E_TIMEOUT ?= 480
 
-.PHONY: bench fuzz service-test all deps deps-test build release run test e2e clean install install-build uninstall \
+.PHONY: bench fuzz service-test all deps deps-test deps-bench build release run test e2e clean install install-build uninstall \
 	install-files
 
 all: build
@@ -14,6 +14,9 @@ deps:
 
 deps-test:
 	@scripts/ensure-deps.sh test
+
+deps-bench:
+	@scripts/ensure-deps.sh bench
 
 build: deps
 	$(SWIFT) build
@@ -188,5 +191,5 @@ fuzz: deps
 # Benchmarks of issue 10 (not run by CI): starts its own nginx and smtp-sink on 127.0.0.1, builds
 # release binaries, prints one line per figure and writes them into BENCHMARKS.md.
 # `make bench BENCH_ARGS=--quick` for smaller sizes; `--only fanout,timer` for some scenarios.
-bench: deps
+bench: deps-bench
 	python3 Benchmarks/run.py $(BENCH_ARGS)

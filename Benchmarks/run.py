@@ -8,7 +8,7 @@ figures into BENCHMARKS.md. Not a test: CI neither runs it nor fails on it.
 
   python3 Benchmarks/run.py                      everything at the issue's sizes (about 15 minutes)
   python3 Benchmarks/run.py --quick              smaller sizes, a few minutes; BENCHMARKS.md says so
-  python3 Benchmarks/run.py --only fanout,timer  some scenarios (raw apprise fanout email timer scale import)
+  python3 Benchmarks/run.py --only fanout,timer  some scenarios (raw apprise fanout email timer scale import web)
 """
 import argparse
 import datetime
@@ -25,7 +25,9 @@ sys.path.insert(0, HERE)
 from benchlib import machine, proc, report, scenarios, sinks  # noqa: E402
 from benchlib.figures import Results  # noqa: E402
 
-SCENARIOS = ["raw", "apprise", "fanout", "cycle", "email", "timer", "scale", "import"]
+import web_bench  # noqa: E402
+
+SCENARIOS = ["raw", "apprise", "fanout", "cycle", "email", "timer", "scale", "import", "web"]
 
 
 def sh(command, **kwargs):
@@ -132,6 +134,10 @@ def main():
         if "import" in only:
             for mix in ("today", "generic"):
                 scenarios.import_mix(ctx, scale_size, mix)
+        if "web" in only:
+            # The web front door (issue 17): wrk on the front page, one-click unsubscribes, idle wake-ups.
+            web_bench.scenario(ctx, seconds=5 if args.quick else 10, subscriptions=2_000 if args.quick else 5_000,
+                               idle_seconds=args.idle_seconds)
     finally:
         ctx.stop_all()
         nginx.stop()

@@ -7,6 +7,10 @@
 #                                 as root also Exim (exim4-daemon-light), the real MTA of
 #                                 Tests/EndToEnd/test_10_real_mta.py. Neither Prometheus nor Exim is started
 #                                 by the install or enabled at boot: the tests run their own processes.
+#                                 The browser scenario (Tests/EndToEnd/test_14_web.py): Debian's chromium,
+#                                 chromium-driver and a Korean font (fonts-nanum) as root, and selenium and
+#                                 listunsub from PyPI; without them that scenario is skipped and says why.
+#   scripts/ensure-deps.sh bench  the run dependencies, plus wrk (the web front door's load generator)
 set -euo pipefail
 mode=${1:-run}
 
@@ -39,6 +43,17 @@ install_without_services() {
     if [ -d /run/systemd/system ]; then systemctl stop "$service" >/dev/null 2>&1 || true; fi
 }
 
+# apt-get waits for another apt or dpkg run (up to 10 minutes) rather than failing at once; where
+# several checkouts on one machine run this script together, they also take turns on APT_LOCK.
+APT_LOCK=${APT_LOCK:-/tmp/apt.lock}
+apt_locked() {
+    if command -v flock >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive flock "$APT_LOCK" apt-get -o DPkg::Lock::Timeout=600 "$@"
+    else
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+    fi
+}
+
 missing_apt=()
 pkg-config --version >/dev/null 2>&1 || missing_apt+=(pkg-config)
 pkg-config --exists libcurl 2>/dev/null || missing_apt+=(libcurl4-openssl-dev)
@@ -63,13 +78,18 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = test ]; then
-    pip_packages=(aiosmtpd standardwebhooks icalendar prometheus_client pytest)
+    pip_packages=(aiosmtpd standardwebhooks icalendar prometheus_client pytest selenium listunsub)
     missing_pip=()
     python3 -c 'import aiosmtpd' 2>/dev/null || missing_pip+=(aiosmtpd)
     python3 -c 'import standardwebhooks' 2>/dev/null || missing_pip+=(standardwebhooks)
     python3 -c 'import icalendar' 2>/dev/null || missing_pip+=(icalendar)
     python3 -c 'import prometheus_client' 2>/dev/null || missing_pip+=(prometheus_client)
     python3 -c 'import pytest' 2>/dev/null || missing_pip+=(pytest)
+    # The browser scenario: Selenium drives Debian's chromium through Debian's chromedriver, both
+    # named explicitly, so its own manager downloads no browser; listunsub reads the reminders'
+    # List-Unsubscribe headers as a mail client does (RFC 2369, RFC 8058).
+    python3 -c 'import selenium' 2>/dev/null || missing_pip+=(selenium)
+    python3 -c 'import listunsub' 2>/dev/null || missing_pip+=(listunsub)
     if [ ${#missing_pip[@]} -gt 0 ]; then
         echo "installing Python test peers: ${missing_pip[*]}" >&2
         if ! python3 -m pip install -q "${missing_pip[@]}" 2>/dev/null; then
@@ -111,4 +131,34 @@ if [ "$mode" = test ] && ! command -v promtool >/dev/null 2>&1; then
     fi
     echo "installing promtool (its Prometheus server is neither started nor enabled): prometheus" >&2
     install_without_services prometheus prometheus
+fi
+
+# The browser scenario's Chromium and its WebDriver, from Debian (about 130 MB to download), and a
+# Korean font so the pages' Korean text is readable in its screenshots. Without recommends: the
+# headless browser needs no desktop services. Not root: the scenario is skipped and says so.
+if [ "$mode" = test ]; then
+    missing_browser=()
+    [ -x /usr/bin/chromium ] || missing_browser+=(chromium)
+    [ -x /usr/bin/chromedriver ] || missing_browser+=(chromium-driver)
+    command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=ko family 2>/dev/null)" ] || missing_browser+=(fonts-nanum)
+    if [ ${#missing_browser[@]} -gt 0 ]; then
+        if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+            echo "note: the browser scenario needs ${missing_browser[*]}; it is skipped in this run (install with: sudo apt-get install --no-install-recommends ${missing_browser[*]})" >&2
+        else
+            echo "installing the browser scenario's Chromium: ${missing_browser[*]}" >&2
+            apt_locked update -qq
+            apt_locked install -y -qq --no-install-recommends "${missing_browser[@]}" >/dev/null
+        fi
+    fi
+fi
+
+# wrk, the load generator of the web front door's benchmark (Benchmarks/web_bench.py).
+if [ "$mode" = bench ] && ! command -v wrk >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "note: the web benchmark needs wrk; it is skipped (install with: sudo apt-get install wrk)" >&2
+    else
+        echo "installing the web benchmark's load generator: wrk" >&2
+        apt_locked update -qq
+        apt_locked install -y -qq --no-install-recommends wrk >/dev/null
+    fi
 fi
