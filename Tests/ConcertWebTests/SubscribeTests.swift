@@ -142,6 +142,33 @@ struct SubscribeTests {
         #expect(sameOrigin.status == .seeOther)
     }
 
+    /// Every page is served with `Referrer-Policy: no-referrer`, so a browser posts its forms with
+    /// `Origin: null`: taken when Fetch Metadata says the post came from our own origin (or when the
+    /// browser sends no Fetch Metadata and the CSRF token is good), refused when it says cross-site.
+    @Test func aFormPostedFromANoReferrerPageWithOriginNullIsTakenWhenSameOrigin() async throws {
+        let site = HTTPField.Name("Sec-Fetch-Site")!
+        let cases: [(HTTPFields, HTTPResponse.Status)] = [
+            ([.origin: "null", site: "same-origin"], .seeOther),
+            ([.origin: "null"], .seeOther),
+            ([site: "same-origin"], .seeOther),
+            ([.origin: "https://concerts.example.org", site: "same-origin"], .seeOther),
+            ([.origin: "null", site: "cross-site"], .forbidden),
+            ([.origin: "null", site: "same-site"], .forbidden),
+            ([.origin: "https://evil.example", site: "same-origin"], .forbidden),
+            ([.origin: "https://concerts.example.org", site: "cross-site"], .forbidden),
+        ]
+        for (index, (headers, status)) in cases.enumerated() {
+            let web = WebHarness()
+            let page = try await web.get("/")
+            let form = [("csrf", page.csrf!), ("email", "kim\(index)@example.org"), ("city", "busan")]
+            let reply = try await web.post("/subscribe", form: form, headers: headers)
+            #expect(reply.status == status, "\(headers)")
+            #expect(await web.store.queuedConfirmations.count == (status == .seeOther ? 1 : 0), "\(headers)")
+            let noToken = try await web.post("/subscribe", form: Array(form.dropFirst()), headers: headers)
+            #expect(noToken.status == .forbidden, "the token is needed whatever the headers: \(headers)")
+        }
+    }
+
     @Test func aThousandRapidPostsFromOneClientQueueNoMoreThanTheLimit() async throws {
         let web = WebHarness()
         let page = try await web.get("/")

@@ -17,13 +17,20 @@ extension WebFrontDoor {
         return (CSRFGuard.formToken(cookie: cookie, key: key), setCookie)
     }
 
-    /// Refuses (403) a form whose CSRF token is not the MAC of the request's cookie, or that comes
-    /// from a page of another origin.
+    /// Refuses (403) a form whose CSRF token is not the MAC of the request's cookie, or that a
+    /// browser says comes from a page of another origin.
+    ///
+    /// The token (a signed double-submit cookie) is the defence; the headers only refuse what a
+    /// browser marks as foreign. Every page is served with `Referrer-Policy: no-referrer`, so a
+    /// browser posts our own forms with `Origin: null`: that is taken when `Sec-Fetch-Site` says
+    /// `same-origin`, or when the browser sends no Fetch Metadata at all (older browsers), and
+    /// refused with any other `Sec-Fetch-Site`. An `Origin` naming an origin must be ours, and a
+    /// `Sec-Fetch-Site` other than `same-origin` is refused whatever the `Origin`.
     func checkCSRF(_ request: Request, fields: FormFields) async throws {
-        if let origin = request.headers[.origin], origin != settings.origin {
+        if let site = request.headers[.secFetchSite], site != "same-origin" {
             throw PageError.csrf
         }
-        if request.headers[.secFetchSite] == "cross-site" {
+        if let origin = request.headers[.origin], origin != "null", origin != settings.origin {
             throw PageError.csrf
         }
         guard let token = try? fields.single(CSRFGuard.fieldName), let id = CSRFGuard.keyID(of: token),

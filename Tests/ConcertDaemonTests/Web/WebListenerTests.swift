@@ -224,6 +224,42 @@ extension WebFlowTests {
     }
 }
 
+extension WebFlowTests {
+    /// Chromium posts a form of a `no-referrer` page with `Origin: null` and `Sec-Fetch-Site:
+    /// same-origin`: the confirmation and the manage page's buttons must be taken, over the real
+    /// listener; the same post marked cross-site is refused and changes nothing.
+    @Test func formsPostedAsChromiumSendsThemFromNoReferrerPagesAreTaken() throws {
+        let daemon = try TestDaemon(config: "web_listen = 127.0.0.1:0\n")
+        defer { daemon.remove() }
+        let port = try #require(daemon.daemon.webAddress).port
+        let session = try Session(try HTTPExchange.send("/", port: port))
+        func post(_ path: String, _ form: String, site: String) throws -> HTTPExchange {
+            try HTTPExchange.send(
+                path, method: "POST", port: port,
+                headers: [
+                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": session.cookie, "Origin": "null",
+                    "Sec-Fetch-Site": site,
+                ], body: form + "&csrf=" + session.csrf)
+        }
+        let form = "email=kim%40example.org&city=busan&before=1d&lang=en"
+        #expect(try post("/subscribe", form, site: "cross-site").status == 403)
+        #expect(try post("/subscribe", form, site: "same-origin").status == 303)
+        let requestID = try #require(
+            try daemon.sqlite.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM web_request") })
+        let links = try #require(daemon.daemon.webLinks)
+        let confirm = String(try #require(links.url(.confirm, subject: requestID)).dropFirst(links.baseURL.count))
+        #expect(try post(confirm, "", site: "cross-site").status == 403)
+        #expect(try daemon.sqlite.subscriptions().isEmpty)
+        #expect(try post(confirm, "", site: "same-origin").status == 200)
+        let subscription = try #require(try daemon.sqlite.subscriptions().first)
+        let manage = String(try #require(links.url(.manage, subject: subscription.id)).dropFirst(links.baseURL.count))
+        #expect(try post(manage, "action=pause", site: "cross-site").status == 403)
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .active)
+        #expect(try post(manage, "action=pause", site: "same-origin").status == 303)
+        #expect(try daemon.sqlite.subscription(id: subscription.id)?.state == .paused)
+    }
+}
+
 /// The front door's connections count in the descriptors a configuration needs.
 @Suite struct WebDescriptorBudgetTests {
     @Test func theFrontDoorsConnectionsAreInTheBudget() {
