@@ -31,9 +31,10 @@ extension Daemon {
             mail = WebConfirmationMail(settings: emailSettings, smarthost: smarthost, transport: transport)
         }
         let daemon = self
+        let scheduler = self.scheduler
         let store = DaemonWebStore(
             store: database, catalog: { daemon.catalog }, confirmations: configuration.confirmations, mail: mail,
-            logger: logger)
+            logger: logger, wake: { scheduler.wake() })
         let clock = self.clock
         let frontDoor = WebFrontDoor(
             store: store, settings: settings, links: webLinks, now: { clock.now() }, logger: logger)

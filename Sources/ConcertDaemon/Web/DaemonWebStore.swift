@@ -15,16 +15,21 @@ final class DaemonWebStore: WebStore {
     /// Sends the confirmation request of a kept request; nil when email is off.
     let mail: WebConfirmationMail?
     let logger: Logger
+    /// Wakes the delivery scheduler after a write that changes what is due (a subscription made,
+    /// changed, paused, resumed or removed), as the control socket's subscribe and pause do, so
+    /// that the rows it planned are sent on time rather than at the next wake-up.
+    let wake: @Sendable () -> Void
 
     init(
         store: any ConcertdStore, catalog: @escaping @Sendable () -> Catalog, confirmations: Bool,
-        mail: WebConfirmationMail?, logger: Logger
+        mail: WebConfirmationMail?, logger: Logger, wake: @escaping @Sendable () -> Void
     ) {
         self.store = store
         self.catalog = catalog
         self.confirmations = confirmations
         self.mail = mail
         self.logger = logger
+        self.wake = wake
     }
 
     private func off<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
@@ -113,7 +118,9 @@ final class DaemonWebStore: WebStore {
             try store.confirmWebSubscription(requestID: request.id, confirm: confirm, now: now)
         }
         switch outcome {
-        case .confirmed(let id): return WebReference(id: id).map { .confirmed(subscription: $0) } ?? .notFound
+        case .confirmed(let id):
+            wake()
+            return WebReference(id: id).map { .confirmed(subscription: $0) } ?? .notFound
         case .alreadyConfirmed(let id):
             return WebReference(id: id).map { .alreadyConfirmed(subscription: $0) } ?? .notFound
         case .expired: return .expired
@@ -141,35 +148,40 @@ final class DaemonWebStore: WebStore {
     ) async throws -> ChangeOutcome {
         let offsets = settings.offsets.compactMap(ReminderOffset.init)
         let language = Language(rawValue: settings.language.rawValue) ?? .ko
-        return try await off { [store] in
+        let outcome: ChangeOutcome = try await off { [store] in
             guard let found = try store.subscription(id: reference.id) else { return .notFound }
             guard found.state != .removed else { return .removed }
             try store.changeSubscription(
                 id: reference.id, cities: settings.cities, offsets: offsets, language: language, now: now)
             return .changed
         }
+        if outcome == .changed { wake() }
+        return outcome
     }
 
     func setPaused(_ paused: Bool, subscription reference: WebReference, now: Date) async throws -> ChangeOutcome {
-        try await off { [store] in
-            guard let found = try store.subscription(id: reference.id) else { return .notFound }
-            guard found.state != .removed else { return .removed }
+        let (outcome, wrote): (ChangeOutcome, Bool) = try await off { [store] in
+            guard let found = try store.subscription(id: reference.id) else { return (.notFound, false) }
+            guard found.state != .removed else { return (.removed, false) }
             let target: Subscription.State = paused ? .paused : .active
-            if found.state != target {
-                try store.setSubscriptionState(
-                    id: reference.id, to: target, reason: paused ? "paused on the web" : nil, now: now)
-            }
-            return .changed
+            guard found.state != target else { return (.changed, false) }
+            try store.setSubscriptionState(
+                id: reference.id, to: target, reason: paused ? "paused on the web" : nil, now: now)
+            return (.changed, true)
         }
+        if wrote { wake() }
+        return outcome
     }
 
     func unsubscribe(_ reference: WebReference, now: Date) async throws -> UnsubscribeOutcome {
-        try await off { [store] in
+        let outcome: UnsubscribeOutcome = try await off { [store] in
             guard let found = try store.subscription(id: reference.id) else { return .notFound }
             guard found.state != .removed else { return .alreadyUnsubscribed }
             try store.setSubscriptionState(id: reference.id, to: .removed, reason: "unsubscribed on the web", now: now)
             return .unsubscribed
         }
+        if outcome == .unsubscribed { wake() }
+        return outcome
     }
 
     func undoUnsubscribe(
@@ -177,7 +189,9 @@ final class DaemonWebStore: WebStore {
     ) async throws -> UndoOutcome {
         let outcome = try await off { [store] in try store.undoRemoval(subscriptionID: reference.id, now: now) }
         switch outcome {
-        case .restored(let id): return WebReference(id: id).map { .restored($0) } ?? .notFound
+        case .restored(let id):
+            wake()
+            return WebReference(id: id).map { .restored($0) } ?? .notFound
         case .alreadyRestored(let id): return WebReference(id: id).map { .alreadyRestored($0) } ?? .notFound
         case .notRemoved: return .notRemoved
         case .notFound: return .notFound
