@@ -3,10 +3,15 @@ public enum WebLanguage: String, Sendable, Hashable, CaseIterable {
     case ko
     case en
 
-    /// The language a request asks for: `?lang=` first, then the best of `Accept-Language`
-    /// (RFC 9110 §12.5.4, with q-values), Korean when neither names one of ours.
-    static func preferred(query: Substring?, acceptLanguage: String?) -> WebLanguage {
+    /// The language a request asks for: `?lang=` first, then `subscription` (the language of the
+    /// subscription a token page is about, so that links from a mail open in the subscriber's
+    /// language), then the best of `Accept-Language` (RFC 9110 §12.5.4, with q-values), Korean
+    /// when none names one of ours.
+    static func preferred(
+        query: Substring?, subscription: WebLanguage? = nil, acceptLanguage: String?
+    ) -> WebLanguage {
         if let query, let language = WebLanguage(rawValue: String(query)) { return language }
+        if let subscription { return subscription }
         guard let acceptLanguage else { return .ko }
         var best: (language: WebLanguage, quality: Double)?
         for range in acceptLanguage.split(separator: ",").prefix(32) {

@@ -13,7 +13,8 @@ struct TokenPageTests {
         let reply = try await SubscribeTests.subscribe(web, [("email", email), ("city", "busan")])
         #expect(reply.status == .seeOther)
         let url = try #require(await web.store.queuedConfirmations.last?.confirmURL)
-        return String(url.dropFirst("https://concerts.example.org".count))
+        let path = url.dropFirst("https://concerts.example.org".count)
+        return String(path.prefix { $0 != "?" })
     }
 
     @Test func openingTheConfirmationLinkConfirmsNothingAndTheButtonDoes() async throws {
@@ -138,27 +139,78 @@ struct TokenPageTests {
             "/manage/" + token, form: [("csrf", csrf), ("action", "save"), ("before", "3h")])
         #expect(noCity.status == .badRequest)
         #expect(await web.store.settings(of: reference)?.cities == ["sejong"])
+        // The subscription is English now: its pages come in English unless `?lang=` says otherwise.
         _ = try await web.post("/manage/" + token, form: [("csrf", csrf), ("action", "pause")])
         #expect(await web.store.state(of: reference) == .paused)
-        #expect(try await web.get("/manage/" + token + "?done=paused").body.contains("다시 받기"))
+        #expect(try await web.get("/manage/" + token + "?done=paused").body.contains("<html lang=\"en\""))
+        #expect(try await web.get("/manage/" + token + "?lang=ko&done=paused").body.contains("다시 받기"))
         _ = try await web.post("/manage/" + token, form: [("csrf", csrf), ("action", "resume")])
         #expect(await web.store.state(of: reference) == .active)
         let wrongCSRF = try await web.post("/manage/" + token, form: [("csrf", "x"), ("action", "unsubscribe")])
         #expect(wrongCSRF.status == .forbidden)
         #expect(await web.store.state(of: reference) == .active)
-        let gone = try await web.post("/manage/" + token, form: [("csrf", csrf), ("action", "unsubscribe")])
+        let gone = try await web.post(
+            "/manage/" + token + "?lang=ko", form: [("csrf", csrf), ("action", "unsubscribe")])
         #expect(gone.body.contains("수신 거부되었습니다"))
         #expect(await web.store.state(of: reference) == .removed)
         let undo = try #require(gone.link(startingWith: "/undo/"))
-        let restored = try await web.post(undo, form: [("csrf", gone.csrf!)])
+        let restored = try await web.post(undo + "?lang=ko", form: [("csrf", gone.csrf!)])
         #expect(restored.body.contains("구독을 되살렸습니다"))
         let twice = try await web.post(undo, form: [("csrf", gone.csrf!)])
         #expect(twice.link(startingWith: "/manage/") == restored.link(startingWith: "/manage/"))
         // The removed one stays removed; the undo made one new active subscription.
         #expect(await web.store.state(of: reference) == .removed)
         #expect(await web.store.subscriptions.values.filter { $0.state == .active }.count == 1)
-        let removedPage = try await web.get("/manage/" + token)
+        let removedPage = try await web.get("/manage/" + token + "?lang=ko")
         #expect(removedPage.body.contains("이 구독은 수신 거부되었습니다"))
         #expect(!removedPage.body.contains("<form"))
+    }
+}
+
+extension TokenPageTests {
+    /// The pages a subscriber reaches from a mail come in the subscription's language, whatever
+    /// the browser prefers; `?lang=` (the pages' own language links) still chooses.
+    @Test func tokenPagesComeInTheSubscriptionsLanguageNotTheBrowsers() async throws {
+        let web = WebHarness()
+        let reference = await web.store.addSubscription(
+            .email("kim@example.org"), settings: SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .en)
+        )
+        let key = try await web.frontDoor.keys.signingKey(now: web.now)
+        let korean: HTTPFields = [.acceptLanguage: "ko-KR,ko;q=0.9"]
+        for path in [
+            "/manage/" + reference.token(for: .manage, with: key),
+            "/unsubscribe/" + reference.token(for: .unsubscribe, with: key),
+        ] {
+            let page = try await web.get(path, headers: korean)
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<html lang=\"en\""), "\(path)")
+            #expect(try await web.get(path + "?lang=ko", headers: korean).body.contains("<html lang=\"ko\""))
+        }
+        let manage = "/manage/" + reference.token(for: .manage, with: key)
+        let page = try await web.get(manage, headers: korean)
+        let removed = try await web.post(
+            manage, form: [("csrf", page.csrf!), ("action", "unsubscribe")], headers: korean)
+        #expect(removed.body.contains("<html lang=\"en\""))
+        let undo = try #require(removed.link(startingWith: "/undo/"))
+        let restored = try await web.post(undo, form: [("csrf", removed.csrf!)], headers: korean)
+        #expect(restored.body.contains("<html lang=\"en\""))
+    }
+
+    /// The confirmation link names the language asked for on the form, so its page comes in it.
+    @Test func theConfirmationLinkCarriesTheRequestedLanguage() async throws {
+        let web = WebHarness()
+        let reply = try await SubscribeTests.subscribe(
+            web, [("email", "kim@example.org"), ("city", "busan"), ("lang", "en")])
+        #expect(reply.status == .seeOther)
+        let url = try #require(await web.store.queuedConfirmations.last?.confirmURL)
+        #expect(url.hasSuffix("?lang=en"), "\(url)")
+        let page = try await web.get(
+            String(url.dropFirst("https://concerts.example.org".count)),
+            headers: [.acceptLanguage: "ko"])
+        #expect(page.body.contains("<html lang=\"en\""))
+        let confirmed = try await web.post(
+            String(url.dropFirst("https://concerts.example.org".count)),
+            form: [("csrf", page.csrf!)], headers: [.acceptLanguage: "ko"])
+        #expect(confirmed.body.contains("<html lang=\"en\""))
     }
 }

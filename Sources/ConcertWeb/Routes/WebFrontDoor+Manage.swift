@@ -6,7 +6,7 @@ extension WebFrontDoor {
     func showManage(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let (reference, token) = try await reference(context, for: .manage)
         guard let subscription = try await store.subscription(reference) else { throw PageError.linkInvalid }
-        let words = words(request)
+        let words = words(request, subscription: subscription.settings.language)
         let notice: String? =
             switch request.uri.queryParameters["done"] {
             case "saved": words.savedText
@@ -27,7 +27,7 @@ extension WebFrontDoor {
         let fields = try await formFields(of: request)
         try await checkCSRF(request, fields: fields)
         guard let subscription = try await store.subscription(reference) else { throw PageError.linkInvalid }
-        let words = words(request)
+        let words = words(request, subscription: subscription.settings.language)
         let moment = now()
         let action: String?
         do {
@@ -54,7 +54,9 @@ extension WebFrontDoor {
             try await outcome(store.setPaused(action == "pause", subscription: reference, now: moment))
             done = action == "pause" ? "paused" : "resumed"
         case "unsubscribe":
-            return try await unsubscribed(reference, request: request, path: "/manage/" + token, how: "manage page")
+            return try await unsubscribed(
+                reference, request: request, language: subscription.settings.language, path: "/manage/" + token,
+                how: "manage page")
         default:
             throw PageError.badRequest
         }
@@ -79,7 +81,7 @@ extension WebFrontDoor {
         let (csrf, setCookie) = try await csrfToken(for: request)
         let html = TokenPages.manage(
             subscription: subscription, token: token, cities: cities, form: form, notice: notice, csrf: csrf,
-            settings: settings, words: words(request))
+            settings: settings, words: words(request, subscription: subscription.settings.language))
         return page(html, status: status, setCookie: setCookie)
     }
 }

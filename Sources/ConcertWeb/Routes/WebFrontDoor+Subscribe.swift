@@ -29,7 +29,8 @@ extension WebFrontDoor {
         let token = reference.token(for: .confirm, with: key)
         let pending = PendingSubscription(
             reference: reference, channel: parsed.channel, settings: parsed.settings,
-            confirmURL: link(.confirm, token: token), expires: moment + settings.pendingLifetime,
+            confirmURL: link(.confirm, token: token) + "?lang=" + parsed.settings.language.rawValue,
+            expires: moment + settings.pendingLifetime,
             clientKey: RateLimitKey.make("client", client.limitSubject, key: key),
             channelKey: RateLimitKey.make("channel", parsed.channel.limitSubject, key: key))
         switch try await store.requestSubscription(pending, limits: settings.limits, now: moment) {

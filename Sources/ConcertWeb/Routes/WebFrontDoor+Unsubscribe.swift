@@ -3,30 +3,38 @@ import Hummingbird
 
 extension WebFrontDoor {
     /// GET /unsubscribe/TOKEN: the page with the button and the way to manage instead. Opening the
-    /// link removes nothing.
+    /// link removes nothing. In the subscription's language unless `?lang=` names one.
     func showUnsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let (reference, token) = try await reference(context, for: .unsubscribe)
+        let language = try await store.subscription(reference)?.settings.language
         let manage = try await sign(reference, for: .manage)
         let (csrf, setCookie) = try await csrfToken(for: request)
         let html = TokenPages.unsubscribe(
-            token: token, manageToken: manage, csrf: csrf, settings: settings, words: words(request))
+            token: token, manageToken: manage, csrf: csrf, settings: settings,
+            words: words(request, subscription: language))
         return page(html, setCookie: setCookie)
     }
 
     /// POST /unsubscribe/TOKEN with `List-Unsubscribe=One-Click` (RFC 8058): removes the subscription
     /// at once. The token is the authorization, so no CSRF token is asked for: a mail client sends
-    /// none.
+    /// none. The answer, which mail clients do not show, is in the browser's language (the page's
+    /// own button posts with `?lang=`), so that one-click costs no read.
     func unsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let (reference, token) = try await reference(context, for: .unsubscribe)
         let body = try await body(of: request)
         guard OneClickBody.isOneClick(contentType: request.headers[.contentType], body: body) else {
             throw PageError.badRequest
         }
-        return try await unsubscribed(reference, request: request, path: "/unsubscribe/" + token, how: "one-click")
+        return try await unsubscribed(
+            reference, request: request, language: nil, path: "/unsubscribe/" + token, how: "one-click")
     }
 
-    func unsubscribed(_ reference: WebReference, request: Request, path: String, how: String) async throws -> Response {
-        let words = words(request)
+    /// Removes the subscription and answers the page with the undo button, in `language` (the
+    /// subscription's) unless `?lang=` names one.
+    func unsubscribed(
+        _ reference: WebReference, request: Request, language: WebLanguage?, path: String, how: String
+    ) async throws -> Response {
+        let words = words(request, subscription: language)
         let again: Bool
         switch try await store.unsubscribe(reference, now: now()) {
         case .unsubscribed:
@@ -50,7 +58,7 @@ extension WebFrontDoor {
         let (reference, _) = try await reference(context, for: .undo)
         let fields = try await formFields(of: request)
         try await checkCSRF(request, fields: fields)
-        let words = words(request)
+        let words = words(request, subscription: try await store.subscription(reference)?.settings.language)
         let restored: WebReference
         switch try await store.undoUnsubscribe(reference, newReference: .generate(), now: now()) {
         case .restored(let new):

@@ -51,10 +51,13 @@ public struct WebFrontDoor: Sendable {
         return router
     }
 
-    func words(_ request: Request) -> Words {
+    /// The words of a page: in the language `?lang=` names, else in `subscription`'s (token pages),
+    /// else in the browser's.
+    func words(_ request: Request, subscription: WebLanguage? = nil) -> Words {
         Words(
             language: WebLanguage.preferred(
-                query: request.uri.queryParameters["lang"], acceptLanguage: request.headers[.acceptLanguage]))
+                query: request.uri.queryParameters["lang"], subscription: subscription,
+                acceptLanguage: request.headers[.acceptLanguage]))
     }
 
     func client(_ request: Request, _ context: WebRequestContext) -> ClientAddress {
