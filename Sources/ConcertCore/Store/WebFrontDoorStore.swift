@@ -30,6 +30,13 @@ public protocol WebFrontDoorStore: Sendable {
     /// A new subscription (source `web`) with the settings of the removed one `id`: `removed` stays
     /// final. A second undo of the same removal answers the subscription the first one made.
     func undoRemoval(subscriptionID id: String, now: Date) throws -> WebUndoOutcome
+
+    /// How each of the subscriptions `ids` was made (`control`, `import`, `web`, `unknown`), for
+    /// the operators' listing; ids not stored are left out.
+    func subscriptionSources(ids: [String]) throws -> [String: Subscription.Source]
+
+    /// The requests to subscribe that are neither confirmed nor expired at `now`.
+    func pendingWebRequestCount(now: Date) throws -> Int
 }
 
 /// A request to subscribe from the web, kept until it is confirmed or expires.

@@ -14,7 +14,20 @@ extension DaemonControlHandler {
                 try daemon.database.subscriptions(city: city?.id, after: after, limit: page.rowsToRead)
             }
             let (entries, cursor) = try page.cut(rows, cursor: ListingCursor.subscriptions)
-            return SubscriptionsResult(subscriptions: entries.map(SubscriptionInfo.init), cursor: cursor)
+            // The pending requests only where there is a front door to confirm them.
+            let web = daemon.resolved.configuration.webListen != nil
+            let (sources, pending) = try store {
+                (
+                    try daemon.database.subscriptionSources(ids: entries.map(\.id)),
+                    web ? try daemon.database.pendingWebRequestCount(now: daemon.clock.now()) : nil
+                )
+            }
+            let infos = entries.map { subscription in
+                var info = SubscriptionInfo(subscription)
+                info.source = sources[subscription.id]?.rawValue
+                return info
+            }
+            return SubscriptionsResult(subscriptions: infos, cursor: cursor, pendingWebRequests: pending)
         }
         router.register(ControlMethods.concerts) { params, _ in
             let city = try params.city.map { try resolveCity($0, field: "city", daemon: daemon) }

@@ -17,10 +17,13 @@ public struct SubscriptionInfo: Codable, Sendable, Hashable {
     public var state: String
     /// Why the subscription is not active.
     public var stateReason: String?
+    /// How it was made: `control` (one `subscribe`), `import`, `web` (confirmed on the front door)
+    /// or `unknown` (before schema v8); absent from daemons that do not say.
+    public var source: String?
 
     public init(
         id: String, cities: [String], kind: String, channel: String, format: String? = nil, before: [String],
-        lang: String, label: String? = nil, state: String, stateReason: String? = nil
+        lang: String, label: String? = nil, state: String, stateReason: String? = nil, source: String? = nil
     ) {
         self.id = id
         self.cities = cities
@@ -32,10 +35,11 @@ public struct SubscriptionInfo: Codable, Sendable, Hashable {
         self.label = label
         self.state = state
         self.stateReason = stateReason
+        self.source = source
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, cities, kind, channel, format, before, lang, label, state
+        case id, cities, kind, channel, format, before, lang, label, state, source
         case stateReason = "state_reason"
     }
 }

@@ -21,10 +21,20 @@ public struct SubscriptionsResult: PagedResult, Hashable {
     public var subscriptions: [SubscriptionInfo]
     /// The next page's cursor; absent when this page ends the listing.
     public var cursor: String?
+    /// Requests to subscribe on the web front door waiting for their confirmation (neither
+    /// confirmed nor expired): the same on every page; absent when `web_listen` is not set, and
+    /// from daemons that do not say.
+    public var pendingWebRequests: Int?
 
-    public init(subscriptions: [SubscriptionInfo], cursor: String? = nil) {
+    public init(subscriptions: [SubscriptionInfo], cursor: String? = nil, pendingWebRequests: Int? = nil) {
         self.subscriptions = subscriptions
         self.cursor = cursor
+        self.pendingWebRequests = pendingWebRequests
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case subscriptions, cursor
+        case pendingWebRequests = "pending_web_requests"
     }
 
     public static let itemsKey = "subscriptions"

@@ -19,12 +19,15 @@ extension ConcertCtl {
         }
 
         func run(in context: CommandContext) async throws {
-            var table = PagedTable("ID", "STATE", "CITIES", "BEFORE", "LANG", "CHANNEL", "LABEL")
-            let listed = try await listPages(ControlMethods.subscriptions, SubscriptionsParams(city: city), in: context)
-            { subscriptions, before in
+            var table = PagedTable("ID", "STATE", "SOURCE", "CITIES", "BEFORE", "LANG", "CHANNEL", "LABEL")
+            var first: SubscriptionsResult?
+            let listed = try await listPages(
+                ControlMethods.subscriptions, SubscriptionsParams(city: city), in: context, firstPage: &first
+            ) { subscriptions, before in
                 let rows = subscriptions.map { subscription in
                     [
-                        subscription.id, subscription.state, subscription.cities.joined(separator: ","),
+                        subscription.id, subscription.state, subscription.source ?? "",
+                        subscription.cities.joined(separator: ","),
                         subscription.before.joined(separator: ","), subscription.lang,
                         subscription.format.map { "\(subscription.channel) (\($0))" } ?? subscription.channel,
                         subscription.label ?? "",
@@ -32,7 +35,12 @@ extension ConcertCtl {
                 }
                 if !rows.isEmpty { context.output.line(table.render(rows, before: before)) }
             }
-            if listed == 0 && !global.json { context.output.line("no subscriptions") }
+            guard !global.json else { return }
+            if listed == 0 { context.output.line("no subscriptions") }
+            if let pending = first?.pendingWebRequests, pending > 0 {
+                context.output.line(
+                    "\(pending) web request\(pending == 1 ? "" : "s") to subscribe waiting for confirmation")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertProtocol
 import ConcertWeb
 import Foundation
 import GRDB
@@ -85,5 +86,48 @@ import Testing
         try await woke("undo again", 0) {
             _ = try await store.undoUnsubscribe(subscription, newReference: .generate(), now: now)
         }
+    }
+}
+
+/// Operators see the web's subscriptions: `subscriptions` names each one's source and counts the
+/// requests to subscribe still waiting for their confirmation.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct WebSubscriptionSourceTests {
+    @Test func theListingNamesEachSubscriptionsSourceAndCountsPendingWebRequests() async throws {
+        let daemon = try TestDaemon(config: "web_listen = 127.0.0.1:0\n")
+        defer { daemon.remove() }
+        let now = daemon.daemon.clock.now()
+        let (control, _) = try daemon.sqlite.createSubscription(
+            NewSubscription(channel: .email("park@example.org"), cities: ["busan"]), now: now, confirm: false)
+        for (index, id) in ["req-aaaaaaaaaaaaaaaaaaaaaa", "req-bbbbbbbbbbbbbbbbbbbbbb"].enumerated() {
+            let pending = PendingWebRequest(
+                id: id, subscription: NewSubscription(channel: .email("kim\(index)@example.org"), cities: ["busan"]),
+                expires: now.addingTimeInterval(3600))
+            #expect(try daemon.sqlite.requestWebSubscription(pending, limits: [], now: now) == .kept)
+        }
+        let expired = PendingWebRequest(
+            id: "req-cccccccccccccccccccccc",
+            subscription: NewSubscription(channel: .email("x@example.org"), cities: ["busan"]),
+            expires: now.addingTimeInterval(-1))
+        #expect(
+            try daemon.sqlite.requestWebSubscription(expired, limits: [], now: now.addingTimeInterval(-60)) == .kept)
+        guard
+            case .confirmed(let web) = try daemon.sqlite.confirmWebSubscription(
+                requestID: "req-aaaaaaaaaaaaaaaaaaaaaa", confirm: false, now: now)
+        else {
+            Issue.record("not confirmed")
+            return
+        }
+        let client = try RawControlClient(path: daemon.socketPath)
+        try client.send(ControlMethods.subscriptions, SubscriptionsParams(), id: 1)
+        let result = try client.readReply().decodeResult(as: SubscriptionsResult.self)
+        let sources = Dictionary(uniqueKeysWithValues: result.subscriptions.map { ($0.id, $0.source) })
+        #expect(sources == [control.id: "control", web: "web"])
+        #expect(result.pendingWebRequests == 1, "one waits; one is confirmed; one expired")
+        let listed = await runCtl(["subscriptions", "--socket", daemon.socketPath])
+        let lines = listed.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("SOURCE") == true, "\(listed.output)")
+        #expect(lines.contains { $0.hasPrefix(web) && $0.contains(" web ") }, "\(listed.output)")
+        #expect(lines.contains { $0.hasPrefix(control.id) && $0.contains(" control ") }, "\(listed.output)")
+        #expect(lines.last == "1 web request to subscribe waiting for confirmation", "\(listed.output)")
     }
 }

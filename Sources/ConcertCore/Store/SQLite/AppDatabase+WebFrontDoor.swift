@@ -22,6 +22,29 @@ extension AppDatabase {
         }
     }
 
+    public func subscriptionSources(ids: [String]) throws -> [String: Subscription.Source] {
+        guard !ids.isEmpty else { return [:] }
+        return try writer.read { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            var sources: [String: Subscription.Source] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, source FROM subscription WHERE id IN (\(marks))",
+                arguments: StatementArguments(ids))
+            {
+                sources[row[0]] = Subscription.Source(rawValue: row[1]) ?? .unknown
+            }
+            return sources
+        }
+    }
+
+    public func pendingWebRequestCount(now: Date) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM web_request WHERE subscription_id IS NULL AND expires_at > ?",
+                arguments: [now.millis]) ?? 0
+        }
+    }
+
     private static func webTokenKeys(_ db: Database) throws -> [TokenKey] {
         try Row.fetchAll(db, sql: "SELECT id, secret, created_at FROM web_token_key ORDER BY created_at DESC, id")
             .map { row in
