@@ -68,6 +68,10 @@ actor InMemoryWebStore: WebStore {
         return .queued
     }
 
+    func requestLanguage(_ reference: WebReference) -> WebLanguage? {
+        pending[reference]?.request.settings.language
+    }
+
     func confirmSubscription(request: WebReference, now: Date) -> ConfirmationOutcome {
         guard let held = pending[request] else { return .notFound }
         if let done = held.confirmedAs { return .alreadyConfirmed(subscription: done) }

@@ -204,6 +204,9 @@ extension TokenPageTests {
         #expect(reply.status == .seeOther)
         let url = try #require(await web.store.queuedConfirmations.last?.confirmURL)
         #expect(url.hasSuffix("?lang=en"), "\(url)")
+        let bare = String(url.dropFirst("https://concerts.example.org".count).prefix { $0 != "?" })
+        let copied = try await web.get(bare, headers: [.acceptLanguage: "ko"])
+        #expect(copied.body.contains("<html lang=\"en\""), "a link without its query: the request's language")
         let page = try await web.get(
             String(url.dropFirst("https://concerts.example.org".count)),
             headers: [.acceptLanguage: "ko"])

@@ -35,6 +35,9 @@ public protocol WebFrontDoorStore: Sendable {
     /// the operators' listing; ids not stored are left out.
     func subscriptionSources(ids: [String]) throws -> [String: Subscription.Source]
 
+    /// The language the request to subscribe `id` asked for; nil when there is none by that id.
+    func webRequestLanguage(id: String) throws -> Language?
+
     /// The requests to subscribe that are neither confirmed nor expired at `now`.
     func pendingWebRequestCount(now: Date) throws -> Int
 }

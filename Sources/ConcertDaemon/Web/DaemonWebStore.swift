@@ -112,6 +112,11 @@ final class DaemonWebStore: WebStore {
         }
     }
 
+    func requestLanguage(_ reference: WebReference) async throws -> WebLanguage? {
+        let language = try await off { [store] in try store.webRequestLanguage(id: reference.id) }
+        return language.flatMap { WebLanguage(rawValue: $0.rawValue) }
+    }
+
     func confirmSubscription(request: WebReference, now: Date) async throws -> ConfirmationOutcome {
         let confirm = confirmations
         let outcome = try await off { [store] in

@@ -3,12 +3,15 @@ import Hummingbird
 
 extension WebFrontDoor {
     /// GET /confirm/TOKEN: a page with the button. Following the link confirms nothing, so mail
-    /// scanners that open links cannot subscribe anyone.
+    /// scanners that open links cannot subscribe anyone. In the language the request asked for
+    /// unless `?lang=` names one.
     func showConfirm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (_, token) = try await reference(context, for: .confirm)
+        let (reference, token) = try await reference(context, for: .confirm)
+        let language = try await store.requestLanguage(reference)
         let (csrf, setCookie) = try await csrfToken(for: request)
         return page(
-            TokenPages.confirm(token: token, csrf: csrf, settings: settings, words: words(request)),
+            TokenPages.confirm(
+                token: token, csrf: csrf, settings: settings, words: words(request, subscription: language)),
             setCookie: setCookie)
     }
 

@@ -37,6 +37,13 @@ extension AppDatabase {
         }
     }
 
+    public func webRequestLanguage(id: String) throws -> Language? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT lang FROM web_request WHERE id = ?", arguments: [id])
+                .flatMap(Language.init(rawValue:))
+        }
+    }
+
     public func pendingWebRequestCount(now: Date) throws -> Int {
         try writer.read { db in
             try Int.fetchOne(
