@@ -69,7 +69,7 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     /// Other rows are unique by their identity (the index `delivery_identity`), so the key names
     /// that identity; test messages are not, and are named by their row id. No dots: a Standard
     /// Webhooks `webhook-id` must not contain one; every character is valid in a Message-ID. The
-    /// stored key of schema v2–v3 was exactly this, so keys did not change with v4.
+    /// key is derived, never stored, so it must stay the same for a row across releases.
     static func idempotencyKey(
         id: Int64, subscriptionID: String, concertID: String, revision: Int, kind: Kind, offset: ReminderOffset
     ) -> String {

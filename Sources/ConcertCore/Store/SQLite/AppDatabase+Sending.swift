@@ -40,7 +40,7 @@ extension AppDatabase {
             // latest (the highest id among equal due times). In SQL, each row's siblings found
             // through `delivery_identity` (`+concert_id` keeps the planner off `delivery_by_concert`,
             // which walks every row of the concert; `kind <> 'test'` lets it use the partial index),
-            // rather than every row of the window read into Swift (0.6 s for 100,000 subscribers).
+            // rather than every row of the window read into Swift, which grows with the subscribers.
             try db.execute(
                 sql: """
                     UPDATE delivery SET state = 'skipped', reason = 'superseded', next_attempt_at = NULL, finished_at = ?
