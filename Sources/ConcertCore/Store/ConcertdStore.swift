@@ -16,7 +16,7 @@
 /// reference; its files are named for each concern):
 /// - **One writer.** The daemon holds the database alone (`DatabaseLock`); transactions see each
 ///   other serially (SQLite's one writer; elsewhere, serializable or an equivalent lock).
-/// - **Claims are conditional.** `markSending` claims a row only if it is still in the state it
+/// - **Claims are conditional.** `claim` takes a row only if it is still in the state it
 ///   was read in; a row changed meanwhile (paused, cancelled, claimed) is left out. Records for rows
 ///   no longer `sending` are ignored. "Oldest first" is `(next_attempt_at, id)`; ids only grow.
 /// - **The same message** is one channel target, format, language, concert revision, kind and

@@ -178,7 +178,7 @@ extension AppDatabase {
     /// A row whose message another subscription of the same channel already sent (`twin(of:_:)`)
     /// is skipped as a duplicate; one whose twin is being sent or retried waits for that verdict
     /// (at most `twinWait`): sent, it is a duplicate; failed, it is sent instead.
-    public func markSending(
+    public func claim(
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
