@@ -22,7 +22,7 @@ extension AppDatabase {
                             WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND kind <> 'test'
                             """,
                         arguments: [subscription.id, stored.concert.id]))
-                let wanted = ReminderPlanner.reminders(
+                let wanted = ReminderDueTimes.reminders(
                     for: stored.concert, offsets: subscription.offsets, after: .distantPast, now: .distantPast)
                 for reminder in wanted where !planned.contains(reminder.offset.seconds) {
                     let reason =
