@@ -25,9 +25,25 @@
 /// - **Planning** (which reminders and notices a change implies, who is told, what a resume
 ///   revives) follows ``DeliveryPlanner``, pure: the store reads the facts it asks for and writes
 ///   the rows it returns, keeping one row per identity (`Store/SQLite/AppDatabase+Planning.swift`).
-/// - **Counters** are `counters()`'s `delivery.STATE` and `subscription.STATE` names, kept with
-///   every state change.
-/// - **Times** are kept to the millisecond; schema versions count the same migrations on every
-///   engine (`StoreMaintenance`).
+/// - **A verdict of `gone`** (HTTP 410) disables the subscription if it is active, with the reason
+///   `the endpoint answered 410 Gone: …`, and skips its pending rows as `disabled`, in the
+///   transaction that records the verdict.
+/// - **The catalog import** (`importCatalog`) adds and updates catalog concerts; a concert changed
+///   through concertctl (`origin` `admin`) keeps its admin version whatever the file says; a
+///   catalog concert the file no longer lists is cancelled, with the note `Removed from the
+///   catalog file; treated as cancelled.`, and its subscribers are told as for any cancellation
+///   (`AppDatabase+Concerts.swift`).
+/// - **Counters** are kept with every state change and read by `counters()`: `delivery.STATE`,
+///   `subscription.STATE`, `subscription_source.SOURCE.STATE` (``Subscription/Source/counterName(_:_:)``)
+///   and the totals of finished deliveries (``FinishedDeliveryCount``). Nothing counts rows to
+///   answer them.
+/// - **Idempotency keys** are derived from a row's identity, never stored
+///   (`Delivery.idempotencyKey(id:…)`): every engine gives a row the same key.
+/// - **Times** are kept to the millisecond.
+/// - **Schema versions** are the store's own numbering of what its data holds: a second engine has
+///   its own migrations, and its version N means what the SQLite store's does (`StoreMaintenance`),
+///   so a daemon refuses a store newer than itself on any engine.
+/// - **`backup(to:)` and `size()`** are each engine's own: what a backup file is and what its size
+///   counts (the SQLite store copies the database file) need not match between engines.
 public typealias ConcertdStore = SendingStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore
     & StoreMaintenance
