@@ -91,7 +91,7 @@ func round() throws -> (cpu: Double, wall: Double) {
 
     let channel = InstantChannel(renderer: renderer, expected: count)
     let scheduler = DeliveryScheduler(
-        database: database, catalog: catalog, channels: ["webhook": channel], clock: ManualClock(due),
+        store: database, catalog: catalog, channels: ["webhook": channel], clock: ManualClock(due),
         limits: SendLimits(maximumInFlight: 64, maximumPerDestination: 8), logger: logger)
     let cpuBefore = cpuSeconds()
     let wallBefore = DispatchTime.now().uptimeNanoseconds

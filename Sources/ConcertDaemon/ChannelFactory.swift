@@ -37,8 +37,8 @@ enum ChannelFactory {
     /// The one libcurl transport of the daemon, from the `http_*` keys.
     ///
     /// libcurl keeps up to four idle connections per send in flight (its own default for a multi
-    /// handle): with only one per send, a fan-out over 16 receivers, each up to its own limit at
-    /// times, closed and reopened 800 connections for 10,000 webhooks.
+    /// handle): a fan-out over many receivers, each up to its own limit at times, would otherwise
+    /// close and reopen connections all the time (BENCHMARKS.md, "Connection reuse").
     static func transport(for configuration: DaemonConfiguration) throws -> CurlTransport {
         try CurlTransport(
             configuration: CurlTransport.Configuration(

@@ -179,7 +179,7 @@ public final class Daemon: @unchecked Sendable {
         let renderer = Self.makeRenderer(resolved, logger: logger).renderer
         self.currentRenderer = renderer
         self.scheduler = DeliveryScheduler(
-            database: database, catalog: catalog,
+            store: database, catalog: catalog,
             channels: ChannelFactory.channels(
                 for: configuration, renderer: renderer, transport: transport, logger: logger, webLinks: webLinks),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,

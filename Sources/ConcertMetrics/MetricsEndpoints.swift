@@ -1,8 +1,8 @@
 import ConcertCore
-import Dispatch
 import HTTPTypes
 import HummingbirdCore
 import NIOCore
+import NIOPosix
 
 /// What the metrics listener answers: `GET /metrics` (a scrape of `metrics` from `sources`),
 /// `GET /healthz` (200 `ok` when `liveness` finds the scheduler and the store answering, 503 with
@@ -32,8 +32,8 @@ public struct MetricsEndpoints: Sendable {
     }
 
     /// Answers one request on HummingbirdCore's HTTP/1.1 channel, with its length.
-    func respond(to request: Request, writer: consuming ResponseWriter) async throws {
-        let answer = await answer(to: request)
+    func respond(to request: Request, writer: consuming ResponseWriter, pool: NIOThreadPool) async throws {
+        let answer = await answer(to: request, pool: pool)
         var headers = answer.headers
         headers[.contentLength] = String(answer.body.readableBytes)
         var body = try await writer.writeHead(HTTPResponse(status: answer.status, headerFields: headers))
@@ -42,7 +42,7 @@ public struct MetricsEndpoints: Sendable {
     }
 
     /// The answer to one request.
-    func answer(to request: Request) async -> Answer {
+    func answer(to request: Request, pool: NIOThreadPool) async -> Answer {
         let path = request.uri.path
         let counted: String
         let answer: Answer
@@ -52,11 +52,11 @@ public struct MetricsEndpoints: Sendable {
             if request.method != .get {
                 answer = Self.text(.methodNotAllowed, "only GET is allowed here\n", extra: [.allow: "GET"])
             } else if path == "/metrics" {
-                let body = await Self.offServerThreads { [metrics, sources] in metrics.scrape(sources) }
+                let body = await Self.offServerThreads(on: pool) { [metrics, sources] in metrics.scrape(sources) }
                 answer = Answer(
                     status: .ok, headers: [.contentType: Self.metricsContentType], body: ByteBuffer(bytes: body))
             } else {
-                let report = await Self.offServerThreads(liveness)
+                let report = await Self.offServerThreads(on: pool, liveness)
                 answer =
                     report.isAlive
                     ? Self.text(.ok, "ok\n")
@@ -76,11 +76,18 @@ public struct MetricsEndpoints: Sendable {
         return Answer(status: status, headers: headers, body: ByteBuffer(string: body))
     }
 
-    /// Runs blocking work (a store read, the liveness check) on a Dispatch thread, so that the
-    /// server's event loop and Swift's cooperative threads never wait on SQLite.
-    private static func offServerThreads<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
+    /// Runs blocking work (a store read, the liveness check) on `pool`'s threads of its own, so that
+    /// the server's event loop and Swift's cooperative threads never wait on SQLite, and a burst of
+    /// waiting requests cannot take the Dispatch workers that the scheduler's no-op and the store's
+    /// reads need to answer them.
+    private static func offServerThreads<T: Sendable>(
+        on pool: NIOThreadPool, _ work: @escaping @Sendable () -> T
+    ) async -> T {
+        do {
+            return try await pool.runIfActive(work)
+        } catch {
+            // The pool is shut down only once the server has stopped answering.
+            return work()
         }
     }
 }

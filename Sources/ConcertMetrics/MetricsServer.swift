@@ -25,16 +25,22 @@ public final class MetricsServer: Sendable {
     private let serviceGroup: ServiceGroup
     private let finished: DispatchSemaphore
     private let eventLoopGroup: MultiThreadedEventLoopGroup
+    /// Threads for the answers that block (the store's reads, the liveness check).
+    private let blockingPool: NIOThreadPool
     private let stopped = Mutex(false)
+
+    /// How many requests at once may wait on the store or the liveness check.
+    static let blockingThreads = 4
 
     private init(
         boundAddress: ListenAddress, serviceGroup: ServiceGroup, finished: DispatchSemaphore,
-        eventLoopGroup: MultiThreadedEventLoopGroup
+        eventLoopGroup: MultiThreadedEventLoopGroup, blockingPool: NIOThreadPool
     ) {
         self.boundAddress = boundAddress
         self.serviceGroup = serviceGroup
         self.finished = finished
         self.eventLoopGroup = eventLoopGroup
+        self.blockingPool = blockingPool
     }
 
     /// Binds `address` and serves `endpoints` there; returns once the socket listens. Throws,
@@ -45,6 +51,8 @@ public final class MetricsServer: Sendable {
         idleTimeout: TimeAmount = .seconds(60)
     ) throws(MetricsServerError) -> MetricsServer {
         let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let blockingPool = NIOThreadPool(numberOfThreads: blockingThreads)
+        blockingPool.start()
         let outcome = Mutex<Result<ListenAddress, any Error>?>(nil)
         let bound = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
@@ -54,7 +62,9 @@ public final class MetricsServer: Sendable {
                 .buildServer(
                     configuration: ServerConfiguration(address: .hostname(address.host, port: address.port)),
                     eventLoopGroup: eventLoopGroup, logger: logger,
-                    responder: { request, writer, _ in try await endpoints.respond(to: request, writer: writer) },
+                    responder: { request, writer, _ in
+                        try await endpoints.respond(to: request, writer: writer, pool: blockingPool)
+                    },
                     onServerRunning: { channel in
                         let port = channel.localAddress?.port ?? address.port
                         outcome.withLock { $0 = .success(ListenAddress(host: address.host, port: port)) }
@@ -62,6 +72,7 @@ public final class MetricsServer: Sendable {
                     })
         } catch {
             try? eventLoopGroup.syncShutdownGracefully()
+            blockingPool.shutdownGracefully { _ in }
             throw MetricsServerError(address: address, error: error)
         }
         // No signals: the daemon's own handlers stop it (through `stop`).
@@ -89,7 +100,7 @@ public final class MetricsServer: Sendable {
             case .success(let boundAddress)?:
                 return MetricsServer(
                     boundAddress: boundAddress, serviceGroup: serviceGroup, finished: finished,
-                    eventLoopGroup: eventLoopGroup)
+                    eventLoopGroup: eventLoopGroup, blockingPool: blockingPool)
             case .failure(let error)?:
                 failure = MetricsServerError(address: address, error: error)
             case nil:
@@ -99,6 +110,7 @@ public final class MetricsServer: Sendable {
         Task { await serviceGroup.triggerGracefulShutdown() }
         _ = finished.wait(timeout: .now() + .seconds(2))
         try? eventLoopGroup.syncShutdownGracefully()
+        blockingPool.shutdownGracefully { _ in }
         throw failure
     }
 
@@ -114,6 +126,7 @@ public final class MetricsServer: Sendable {
         Task { await serviceGroup.triggerGracefulShutdown() }
         _ = finished.wait(timeout: .now() + timeout.dispatchInterval)
         try? eventLoopGroup.syncShutdownGracefully()
+        blockingPool.shutdownGracefully { _ in }
     }
 }
 

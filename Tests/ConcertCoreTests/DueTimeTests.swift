@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func remindersCountBackFromTheStartInKoreaTime() {
-        let due = ReminderOffset.defaults.map { ReminderPlanner.dueTime(for: daegu.schedule, offset: $0) }
+        let due = ReminderOffset.defaults.map { ReminderDueTimes.dueTime(for: daegu.schedule, offset: $0) }
         #expect(
             due.map(KoreaTime.iso8601) == [
                 "2019-10-22T14:00:00+09:00", "2019-10-28T14:00:00+09:00", "2019-10-29T13:00:00+09:00",
@@ -50,17 +50,17 @@ import Testing
     }
 
     @Test func dueTimesDoNotDependOnTheMachinesTimeZone() {
-        let before = ReminderPlanner.dueTime(for: daegu.schedule, offset: ReminderOffset(seconds: 86_400))
+        let before = ReminderDueTimes.dueTime(for: daegu.schedule, offset: ReminderOffset(seconds: 86_400))
         let saved = NSTimeZone.default
         NSTimeZone.default = TimeZone(identifier: "America/Los_Angeles")!
         defer { NSTimeZone.default = saved }
-        #expect(ReminderPlanner.dueTime(for: daegu.schedule, offset: ReminderOffset(seconds: 86_400)) == before)
+        #expect(ReminderDueTimes.dueTime(for: daegu.schedule, offset: ReminderOffset(seconds: 86_400)) == before)
         #expect(KoreaTime.iso8601(before) == "2019-10-28T14:00:00+09:00")
     }
 
     @Test func dateOnlyRemindersAreDueAtNineOnTheDayTheOffsetLandsOn() {
         func due(_ text: String) -> String {
-            KoreaTime.iso8601(ReminderPlanner.dueTime(for: sejong.schedule, offset: ReminderOffset(text)!))
+            KoreaTime.iso8601(ReminderDueTimes.dueTime(for: sejong.schedule, offset: ReminderOffset(text)!))
         }
         #expect(due("7d") == "2019-10-20T09:00:00+09:00")
         #expect(due("1d") == "2019-10-26T09:00:00+09:00")
@@ -71,7 +71,7 @@ import Testing
 
     @Test func subscriptionTwoHoursBeforeGetsOnlyItsOneHourReminder() {
         let created = Fixtures.korea("2019-10-29T12:00")
-        let planned = ReminderPlanner.reminders(
+        let planned = ReminderDueTimes.reminders(
             for: daegu, offsets: ReminderOffset.defaults, after: created, now: created)
         #expect(planned.map(\.offset.description) == ["1h"])
         #expect(planned.map { KoreaTime.iso8601($0.due) } == ["2019-10-29T13:00:00+09:00"])
@@ -79,7 +79,7 @@ import Testing
 
     @Test func reminderDueExactlyAtCreationIsNotSent() {
         let created = Fixtures.korea("2019-10-28T14:00")
-        let planned = ReminderPlanner.reminders(
+        let planned = ReminderDueTimes.reminders(
             for: daegu, offsets: ReminderOffset.defaults, after: created, now: created)
         #expect(planned.map(\.offset.description) == ["1h"])
     }
@@ -87,21 +87,21 @@ import Testing
     @Test func finishedAndCancelledConcertsGetNoReminders() {
         let afterwards = Fixtures.korea("2019-10-29T16:00")
         #expect(
-            ReminderPlanner.reminders(
+            ReminderDueTimes.reminders(
                 for: daegu, offsets: ReminderOffset.defaults, after: .distantPast, now: afterwards
             ).isEmpty)
         var cancelled = daegu
         cancelled.status = .cancelled
         let early = Fixtures.korea("2019-10-01T00:00")
         #expect(
-            ReminderPlanner.reminders(for: cancelled, offsets: ReminderOffset.defaults, after: early, now: early)
+            ReminderDueTimes.reminders(for: cancelled, offsets: ReminderOffset.defaults, after: early, now: early)
                 .isEmpty)
     }
 
     @Test func dateOnlyOffsetsFallingOnTheSameMomentGiveOneReminder() {
         let early = Fixtures.korea("2019-10-01T00:00")
         let offsets = try! ReminderOffset.parseList("1d,36h,3h,1h")
-        let planned = ReminderPlanner.reminders(for: sejong, offsets: offsets, after: early, now: early)
+        let planned = ReminderDueTimes.reminders(for: sejong, offsets: offsets, after: early, now: early)
         #expect(planned.map(\.offset.description) == ["36h", "3h"])
     }
 

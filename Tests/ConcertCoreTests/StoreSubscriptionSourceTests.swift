@@ -63,7 +63,7 @@ import Testing
         // Each confirmation is claimed and settled: the email one sent, the slack one failed.
         let due = try database.dueDeliveries(now: now, limit: 10, excluding: [])
         #expect(due.count == 2)
-        let (sending, _, _, _) = try database.markSending(due, skipping: [], recording: [], now: now)
+        let (sending, _, _, _) = try database.claim(due, skipping: [], recording: [], now: now)
         let records = sending.map { item in
             let sent = item.subscription.id == mail.0.id
             return DeliveryRecord(

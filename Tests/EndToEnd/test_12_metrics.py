@@ -13,6 +13,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -298,6 +299,31 @@ def test_healthz_turns_503_with_the_reason_while_the_database_cannot_be_read_and
                       what="concertd_store_up back to 1")
     assert daemon.running, daemon.log()[-3000:]
     assert daemon.status()["counts"] is not None
+
+
+def test_sixteen_health_checks_at_once_are_each_answered_within_seconds(make_daemon):
+    """Probes arriving together (Prometheus, a load balancer) do not wait on each other: the ones
+    waiting for an answer must not hold the threads the answer needs (each waited 8 s when they did)."""
+    port = free_port()
+    daemon = metrics_daemon(make_daemon, port)
+    daemon.start(START, 1)
+    barrier = threading.Barrier(16)
+    answers = []
+
+    def probe():
+        barrier.wait()
+        began = time.monotonic()
+        status = get(f"http://127.0.0.1:{port}/healthz", timeout=30).status
+        answers.append((status, time.monotonic() - began))
+
+    threads = [threading.Thread(target=probe) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(answers) == 16 and all(status == 200 for status, _ in answers), answers
+    slowest = max(seconds for _, seconds in answers)
+    assert slowest < 3, f"the slowest of 16 health checks took {slowest:.1f} s"
 
 
 def test_a_restart_starts_the_counters_from_the_database(make_daemon, receiver):

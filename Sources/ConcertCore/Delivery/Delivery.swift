@@ -28,6 +28,31 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     public var createdAt: Date
     public var finishedAt: Date?
 
+    public init(
+        id: Int64, subscriptionID: String, concertID: String, concertRevision: Int, kind: Kind,
+        offset: ReminderOffset, due: Date, deadline: Date?, state: State, reason: SkipReason?, attempts: Int,
+        nextAttempt: Date?, lastError: String?, idempotencyKey: String, detail: String?, createdAt: Date,
+        finishedAt: Date?
+    ) {
+        self.id = id
+        self.subscriptionID = subscriptionID
+        self.concertID = concertID
+        self.concertRevision = concertRevision
+        self.kind = kind
+        self.offset = offset
+        self.due = due
+        self.deadline = deadline
+        self.state = state
+        self.reason = reason
+        self.attempts = attempts
+        self.nextAttempt = nextAttempt
+        self.lastError = lastError
+        self.idempotencyKey = idempotencyKey
+        self.detail = detail
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case reminder
         case confirmation
@@ -71,8 +96,8 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     /// Other rows are unique by their identity (the index `delivery_identity`), so the key names
     /// that identity; test messages are not, and are named by their row id. No dots: a Standard
     /// Webhooks `webhook-id` must not contain one; every character is valid in a Message-ID. The
-    /// stored key of schema v2–v3 was exactly this, so keys did not change with v4.
-    static func idempotencyKey(
+    /// key is derived, never stored, so it must stay the same for a row across releases.
+    package static func idempotencyKey(
         id: Int64, subscriptionID: String, concertID: String, revision: Int, kind: Kind, offset: ReminderOffset
     ) -> String {
         if kind == .test { return "test_\(subscriptionID)_\(id)" }

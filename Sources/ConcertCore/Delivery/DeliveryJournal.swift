@@ -18,7 +18,7 @@ struct DeliveryJournal {
 
     /// Logs one send's verdict: a message sent at `debug`, one to be retried at `notice`, one that
     /// failed for good at `warning`; the summary line of `summarize` is at `info`.
-    mutating func record(_ record: DeliveryRecord, destination: String?) {
+    mutating func log(_ record: DeliveryRecord, destination: String?) {
         tally.add(record.newState)
         if let observer, record.newState == .retrying {
             if case .destinationFailed = record.verdict {

@@ -7,7 +7,7 @@ import Synchronization
 /// batches, hands them to their channel and records each verdict.
 ///
 /// The path of a reminder: `sendDue()` (timer fired or something changed) → catch-up rules →
-/// `claimBatch` (due rows read ahead into `ready`) → `markSending` (durable before any byte
+/// `claimBatch` (due rows read ahead into `ready`) → `claim` (durable before any byte
 /// leaves; writes the records that arrived meanwhile in the same transaction) → `send` →
 /// `Channel.send` → `Verdict` → `takeVerdicts` → `settle` (a `DeliveryRecord`) →
 /// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
@@ -22,7 +22,7 @@ import Synchronization
 /// timer is disarmed and the scheduler causes no wake-ups at all.
 public final class DeliveryScheduler: @unchecked Sendable {
     package let queue: DispatchQueue
-    private let database: any SendingStore
+    private let store: any SendingStore
     private let clock: any WallClock
     private let timer: any SchedulerTimer
     private let logger: Logger
@@ -91,7 +91,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     public var gauges: Gauges { publishedGauges.withLock { $0 } }
 
     public init(
-        database: any SendingStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
+        store: any SendingStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
         limits: SendLimits = SendLimits(), retry: RetryPolicy = RetryPolicy(),
         queue: DispatchQueue = DispatchQueue(label: "concertd.scheduler"), timer: (any SchedulerTimer)? = nil,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -99,7 +99,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     ) {
         self.observer = observer
         self.journal = DeliveryJournal(logger: logger, observer: observer)
-        self.database = database
+        self.store = store
         self.catalog = catalog
         self.channels = channels
         self.clock = clock
@@ -119,7 +119,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         try queue.sync {
-            let recovered = try store { try database.recoverInterruptedSends(now: clock.now()) }
+            let recovered = try timedStoreCall { try store.recoverInterruptedSends(now: clock.now()) }
             if recovered > 0 {
                 logger.warning(
                     "re-sending deliveries interrupted by the last stop (at-least-once)",
@@ -214,8 +214,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
     ) {
         queue.async {
             do {
-                let claimed = try self.store {
-                    try self.database.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
+                let claimed = try self.timedStoreCall {
+                    try self.store.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
                 }
                 self.send(claimed) { verdict in
                     let now = self.clock.now()
@@ -239,7 +239,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// like any other send.
     private func recordTest(_ record: DeliveryRecord, destination: String) {
         guard !stopped else { return }
-        journal.record(record, destination: destination)
+        journal.log(record, destination: destination)
         noteHealth(of: destination, record.verdict, now: record.finishedAt)
         if record.subscription.channel.kind == "webhook" {
             noteWebhookHost(
@@ -247,7 +247,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         if storeFault == nil {
             do {
-                _ = try store { try database.record([record]) }
+                _ = try timedStoreCall { try store.record([record]) }
             } catch {
                 unrecorded.append(record)
                 storeFailed(error, now: clock.now())
@@ -292,8 +292,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         do {
             if now > sweptUpTo && now >= nothingDueBefore {
-                let (superseded, nextDue) = try store {
-                    try database.supersedeStaleReminders(after: sweptUpTo, upTo: now)
+                let (superseded, nextDue) = try timedStoreCall {
+                    try store.supersedeStaleReminders(after: sweptUpTo, upTo: now)
                 }
                 if superseded > 0 {
                     logger.info("skipped reminders superseded by a later one", metadata: ["count": "\(superseded)"])
@@ -393,8 +393,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
             let excluded = Set(policy.failing.keys).union(inFlightSends.byDestination.keys).filter {
                 !hasRoom(for: $0, now: now, counts: perDestination)
             }
-            let due = try store {
-                try database.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
+            let due = try timedStoreCall {
+                try store.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
             }
             guard !due.isEmpty else {
                 nothingDueOutside = excluded
@@ -441,8 +441,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard !toSend.isEmpty || !skips.isEmpty else { return (false, !ready.isEmpty) }
-        let (sending, putOffUntil, woke, duplicates) = try store {
-            try database.markSending(toSend, skipping: skips, recording: unrecorded, now: now)
+        let (sending, putOffUntil, woke, duplicates) = try timedStoreCall {
+            try store.claim(toSend, skipping: skips, recording: unrecorded, now: now)
         }
         unrecorded.removeAll()
         journal.skips(skips, duplicates: duplicates)
@@ -486,7 +486,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         do {
             let message = try messages.message(for: item, catalog: catalog, now: clock.now()) { id in
-                try store { try database.concert(id: id) }
+                try timedStoreCall { try store.concert(id: id) }
             }
             channel.send(message, completion: deliver)
         } catch  where StoreFault.isEngineError(error) {
@@ -530,7 +530,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private func settle(_ item: ClaimedDelivery, _ verdict: Verdict) {
         guard !stopped else { return }
         let record = settlement(of: item, verdict, now: clock.now())
-        journal.record(record, destination: item.destination)
+        journal.log(record, destination: item.destination)
         unrecorded.append(record)
         if !recordQueued {
             recordQueued = true
@@ -575,7 +575,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     @discardableResult
     private func recordUnrecorded() throws -> Bool {
         guard !unrecorded.isEmpty else { return false }
-        let woken = try store { try database.record(unrecorded) }
+        let woken = try timedStoreCall { try store.record(unrecorded) }
         unrecorded.removeAll()
         return woken > 0
     }
@@ -596,7 +596,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// Arms the timer for the earliest pending row, or for the moment a failing destination may
     /// be tried again; disarms it when nothing is pending.
     private func arm(now: Date) throws {
-        var next = try store { try database.nextDue(after: now) }
+        var next = try timedStoreCall { try store.nextDue(after: now) }
         // The store's own next due time: when it comes, the catch-up sweep runs and rows are read
         // again, whatever the moments computed here came to once stored.
         if let next { nothingDueBefore = min(nothingDueBefore, next) }
@@ -624,7 +624,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Runs a call into the store, noting when it began for `liveness`: waiting for the
     /// database's writer (an import holds it for half a minute) is not being stuck.
-    private func store<T>(_ body: () throws -> T) rethrows -> T {
+    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
         storeCallStarted.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
         defer { storeCallStarted.withLock { $0 = 0 } }
         return try body()

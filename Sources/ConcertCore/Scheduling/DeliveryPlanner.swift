@@ -6,7 +6,7 @@ import Foundation
 /// Pure: a store hands it the facts it asks for (the concerts, the offsets a subscriber already
 /// got, whether it has heard of a concert), writes the rows it returns and skips the pending rows
 /// it names, all in the transaction of the change. Every store engine plans through it;
-/// ``ReminderPlanner`` computes the due times.
+/// ``ReminderDueTimes`` computes the due times.
 ///
 /// A store keeps one rule of its own: a row has one identity (subscription, concert, revision,
 /// kind and offset). Queuing a row that exists keeps the existing one, unless that one was skipped
@@ -59,7 +59,7 @@ public enum DeliveryPlanner {
         case notTold
     }
 
-    /// The reminders `subscription` gets for `concert`: those ``ReminderPlanner`` plans after
+    /// The reminders `subscription` gets for `concert`: those ``ReminderDueTimes`` finds due after
     /// `after` (none whose moment had passed, none of a concert cancelled or over), less the offsets
     /// already sent or being sent for any revision of the concert, so that a change does not repeat
     /// them. `alreadySent` is asked only when some reminder is planned.
@@ -67,7 +67,7 @@ public enum DeliveryPlanner {
         for subscription: Subscription, concert: StoredConcert, after: Date, now: Date,
         alreadySent: () throws -> Set<Int>
     ) rethrows -> [Row] {
-        let planned = ReminderPlanner.reminders(
+        let planned = ReminderDueTimes.reminders(
             for: concert.concert, offsets: subscription.offsets, after: after, now: now)
         guard !planned.isEmpty else { return [] }
         let sent = try alreadySent()

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A delivery claimed for one attempt: the store has marked it `sending`, durably, and counted the
-/// attempt, before any byte leaves. Only the store makes one (``SendingStore/markSending`` from a
+/// attempt, before any byte leaves. Only the store makes one (``SendingStore/claim`` from a
 /// ``PendingDelivery``, ``SendingStore/createTestDelivery``); the scheduler sends nothing else.
 public struct ClaimedDelivery: Sendable {
     /// The row as claimed: `sending`, its attempts counting this one.

@@ -3,13 +3,12 @@
 /// all; a ``StoreOpener`` opens one, and its engine's errors are read as ``StoreEngineError``s.
 ///
 /// The interfaces are synchronous, and a store may block the calling thread. SQLite is
-/// synchronous, and so is libpq, the C client a PostgreSQL store would use: measured on these
-/// machines against PostgreSQL 15 (release builds, one connection over 127.0.0.1), its client CPU
-/// per row is 21 µs for a select by key and 31 µs for an insert, against 136–158 µs and 156–184 µs
-/// for PostgresNIO, whose async interface would have cost every reminder that difference. The callers are already threads that
-/// may wait: the scheduler's serial queue, which counts a wait inside a store call as alive
-/// (`LivenessCheck`), and the control handlers' own executor. A store that must wait on the
-/// network does so on its own connections and threads, out of sight of the interface.
+/// synchronous, and so is libpq, the C client a PostgreSQL store would use; its client CPU per row
+/// is several times lower than PostgresNIO's (BENCHMARKS.md), whose async interface would cost
+/// every reminder that difference. The callers are already threads that may wait: the
+/// scheduler's serial queue, which counts a wait inside a store call as alive (`LivenessCheck`),
+/// and the control handlers' own executor. A store that must wait on the network does so on its
+/// own connections and threads, out of sight of the interface.
 ///
 /// Each method is one transaction: it commits all of its effects or none.
 ///
@@ -17,7 +16,7 @@
 /// reference; its files are named for each concern):
 /// - **One writer.** The daemon holds the database alone (`DatabaseLock`); transactions see each
 ///   other serially (SQLite's one writer; elsewhere, serializable or an equivalent lock).
-/// - **Claims are conditional.** `markSending` claims a row only if it is still in the state it
+/// - **Claims are conditional.** `claim` takes a row only if it is still in the state it
 ///   was read in; a row changed meanwhile (paused, cancelled, claimed) is left out. Records for rows
 ///   no longer `sending` are ignored. "Oldest first" is `(next_attempt_at, id)`; ids only grow.
 /// - **The same message** is one channel target, format, language, concert revision, kind and
@@ -26,9 +25,25 @@
 /// - **Planning** (which reminders and notices a change implies, who is told, what a resume
 ///   revives) follows ``DeliveryPlanner``, pure: the store reads the facts it asks for and writes
 ///   the rows it returns, keeping one row per identity (`Store/SQLite/AppDatabase+Planning.swift`).
-/// - **Counters** are `counters()`'s `delivery.STATE` and `subscription.STATE` names, kept with
-///   every state change.
-/// - **Times** are kept to the millisecond; schema versions count the same migrations on every
-///   engine (`StoreMaintenance`).
+/// - **A verdict of `gone`** (HTTP 410) disables the subscription if it is active, with the reason
+///   `the endpoint answered 410 Gone: …`, and skips its pending rows as `disabled`, in the
+///   transaction that records the verdict.
+/// - **The catalog import** (`importCatalog`) adds and updates catalog concerts; a concert changed
+///   through concertctl (`origin` `admin`) keeps its admin version whatever the file says; a
+///   catalog concert the file no longer lists is cancelled, with the note `Removed from the
+///   catalog file; treated as cancelled.`, and its subscribers are told as for any cancellation
+///   (`AppDatabase+Concerts.swift`).
+/// - **Counters** are kept with every state change and read by `counters()`: `delivery.STATE`,
+///   `subscription.STATE`, `subscription_source.SOURCE.STATE` (``Subscription/Source/counterName(_:_:)``)
+///   and the totals of finished deliveries (``FinishedDeliveryCount``). Nothing counts rows to
+///   answer them.
+/// - **Idempotency keys** are derived from a row's identity, never stored
+///   (`Delivery.idempotencyKey(id:…)`): every engine gives a row the same key.
+/// - **Times** are kept to the millisecond.
+/// - **Schema versions** are the store's own numbering of what its data holds: a second engine has
+///   its own migrations, and its version N means what the SQLite store's does (`StoreMaintenance`),
+///   so a daemon refuses a store newer than itself on any engine.
+/// - **`backup(to:)` and `size()`** are each engine's own: what a backup file is and what its size
+///   counts (the SQLite store copies the database file) need not match between engines.
 public typealias ConcertdStore = SendingStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore
     & StoreMaintenance & WebFrontDoorStore

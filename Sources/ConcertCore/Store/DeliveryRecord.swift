@@ -12,5 +12,22 @@ public struct DeliveryRecord: Sendable {
     public var error: String?
     public var finishedAt: Date
     /// Whether another subscription has the same target: only then can a row wait for this one.
-    var targetSubscribedTwice = false
+    /// Copied from the claimed row (``ClaimedDelivery/targetSubscribedTwice``).
+    public var targetSubscribedTwice = false
+
+    public init(
+        delivery: Delivery, subscription: Subscription, verdict: Verdict, newState: Delivery.State,
+        nextAttempt: Date?, reason: Delivery.SkipReason?, error: String?, finishedAt: Date,
+        targetSubscribedTwice: Bool = false
+    ) {
+        self.delivery = delivery
+        self.subscription = subscription
+        self.verdict = verdict
+        self.newState = newState
+        self.nextAttempt = nextAttempt
+        self.reason = reason
+        self.error = error
+        self.finishedAt = finishedAt
+        self.targetSubscribedTwice = targetSubscribedTwice
+    }
 }

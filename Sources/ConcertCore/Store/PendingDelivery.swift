@@ -2,7 +2,7 @@ import Foundation
 
 /// A pending (`scheduled` or `retrying`) delivery with its subscription and destination, as the
 /// store reads it: a due row read ahead by the scheduler (``SendingStore/dueDeliveries``), or an
-/// entry of a listing. Not yet claimed: only ``SendingStore/markSending`` turns it into a
+/// entry of a listing. Not yet claimed: only ``SendingStore/claim`` turns it into a
 /// ``ClaimedDelivery``, and only if the row is still pending then.
 public struct PendingDelivery: Sendable {
     public var delivery: Delivery

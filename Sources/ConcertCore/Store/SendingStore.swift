@@ -26,7 +26,7 @@ public protocol SendingStore: Sendable {
     /// Returns the claimed rows (to send), the earliest moment a row was put off to (it waits for
     /// another subscription's send of the same message), whether a recorded verdict made rows due,
     /// and the `due` rows skipped as duplicates of a message the channel already got.
-    func markSending(
+    func claim(
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery])
@@ -49,9 +49,9 @@ public protocol SendingStore: Sendable {
 
 extension SendingStore {
     /// Claims the `due` rows still pending and skips the ones given, with no verdicts to record.
-    public func markSending(
+    public func claim(
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
-        try markSending(due, skipping: skips, recording: [], now: now)
+        try claim(due, skipping: skips, recording: [], now: now)
     }
 }

@@ -5,14 +5,14 @@
 /// delivery indexes) at a random place, so a large import keeps the whole of those indexes hot in
 /// the page cache; ascending ids only ever touch their ends. How a store finds a free prefix is
 /// its own (`SequentialIDs+Database.swift` for SQLite).
-struct SequentialIDs {
-    static let width = 5
-    var prefix = ""
-    var counter = 0
-    static let capacity = 1 << (5 * width)
+package struct SequentialIDs {
+    package static let width = 5
+    package var prefix = ""
+    package var counter = 0
+    package static let capacity = 1 << (5 * width)
 
     /// The id `counter` of the ids starting with `prefix`.
-    static func id(prefix: String, counter: Int) -> String {
+    package static func id(prefix: String, counter: Int) -> String {
         var digits = [Character](repeating: "2", count: Self.width)
         var rest = counter
         for index in stride(from: Self.width - 1, through: 0, by: -1) {

@@ -9,6 +9,12 @@ public struct StoredConcert: Sendable, Hashable {
     /// Rises by one each time the announced facts (time, venue, cancellation) change.
     public var revision: Int
 
+    public init(concert: Concert, origin: Origin, revision: Int) {
+        self.concert = concert
+        self.origin = origin
+        self.revision = revision
+    }
+
     public enum Origin: String, Sendable {
         case catalog
         case admin
@@ -41,10 +47,14 @@ public struct ConcertChanges: Sendable, Hashable {
     /// changed: only the other language's venue did.
     public var subscriptionsSameInLanguage = 0
 
+    /// No changes yet.
+    public init() {}
+
     /// Whether no stored concert changed (concerts whose admin version was kept do not count).
     public var isEmpty: Bool { added.isEmpty && revised.isEmpty && updated.isEmpty && cancelled.isEmpty }
 
-    mutating func count(_ tally: NoticeTally) {
+    /// Adds what telling the subscribers of one changed concert did.
+    package mutating func count(_ tally: NoticeTally) {
         noticesQueued += tally.queued
         subscriptionsNotTold += tally.notTold
         subscriptionsSameInLanguage += tally.sameInLanguage

@@ -32,7 +32,8 @@ public final class CurlTransport: Sendable {
             TransportLoop(core: core, configuration: configuration).run()
             core.finished.leave()
         }
-        thread.name = "concertd-sender"
+        // Linux keeps at most 15 bytes of a thread name and ignores a longer one.
+        thread.name = "transport"
         thread.start()
     }
 

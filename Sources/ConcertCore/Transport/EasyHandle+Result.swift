@@ -8,9 +8,11 @@ extension EasyHandle {
         _ = ccurl_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &responseCode)
         var failure = Self.failure(of: code, cutOff: cutOff)
         var message = ""
+        var denied: DeniedAddress?
         if code == CURLE_COULDNT_CONNECT || code == CURLE_ABORTED_BY_CALLBACK, let refused {
             failure = .addressDenied
-            message = refusalMessage(address: refused.address, network: refused.network)
+            denied = DeniedAddress(host: urlHost, address: refused.address, network: refused.network)
+            message = "the address \(refused.address) is in \(refused.network), which the deny list refuses"
         } else if code != CURLE_OK {
             let text = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
             message = secret.redactor.redact(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
@@ -26,18 +28,14 @@ extension EasyHandle {
         }
         return TransferResult(
             failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
-            retryAfter: header(named: "Retry-After"), body: Data(body), bodyLength: bodyLength)
+            retryAfter: header(named: "Retry-After"), body: Data(body), bodyLength: bodyLength,
+            deniedAddress: denied)
     }
 
-    /// Why the connection was refused: `the webhook host h.example resolved to 169.254.169.254, …`.
-    private func refusalMessage(address: IPAddress, network: IPNetwork) -> String {
-        guard case .url(let url) = secret, let host = URLComponents(string: url)?.host else {
-            return "the address \(address) is in \(network), which webhook_deny refuses"
-        }
-        if IPAddress(urlHost: host) != nil {
-            return "the webhook host \(host) is \(address), in \(network), which webhook_deny refuses"
-        }
-        return "the webhook host \(host) resolved to \(address), in \(network), which webhook_deny refuses"
+    /// The host of the transfer's URL, as written in it.
+    private var urlHost: String? {
+        guard case .url(let url) = secret else { return nil }
+        return URLComponents(string: url)?.host
     }
 
     /// The value of the last response's header `name`, if it has one.

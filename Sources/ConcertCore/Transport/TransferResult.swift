@@ -22,6 +22,8 @@ public struct TransferResult: Sendable, Hashable {
     public var bodyLength: Int
     /// SMTP: the conversation as libcurl held it, in order (see ``Line``); empty for HTTP.
     public var conversation: [Line]
+    /// The address the deny list refused to connect to, when `failure` is `addressDenied`.
+    public var deniedAddress: DeniedAddress?
 
     /// One step of an SMTP conversation.
     public enum Line: Sendable, Hashable {
@@ -37,7 +39,8 @@ public struct TransferResult: Sendable, Hashable {
 
     public init(
         failure: TransferFailure?, curlCode: Int = 0, message: String = "", responseCode: Int = 0,
-        retryAfter: String? = nil, body: Data = Data(), bodyLength: Int? = nil, conversation: [Line] = []
+        retryAfter: String? = nil, body: Data = Data(), bodyLength: Int? = nil, conversation: [Line] = [],
+        deniedAddress: DeniedAddress? = nil
     ) {
         self.failure = failure
         self.curlCode = curlCode
@@ -47,6 +50,7 @@ public struct TransferResult: Sendable, Hashable {
         self.body = body
         self.bodyLength = bodyLength ?? body.count
         self.conversation = conversation
+        self.deniedAddress = deniedAddress
     }
 
     /// A transfer that never reached libcurl.

@@ -25,7 +25,7 @@ final class TransportCore: @unchecked Sendable {
     init?() {
         guard let multi = curl_multi_init() else { return nil }
         self.multi = multi
-        completionQueue = DispatchQueue(label: "concertd.sender.completions")
+        completionQueue = DispatchQueue(label: "concertd.transport.completions")
         completionQueue.setSpecific(key: Self.completionQueueKey, value: true)
     }
 
@@ -38,7 +38,7 @@ final class TransportCore: @unchecked Sendable {
         lock.lock()
         if closed {
             lock.unlock()
-            completionQueue.async { job.completion(.notSent(.stopped, "the sender is stopped")) }
+            completionQueue.async { job.completion(.notSent(.stopped, "the transport is stopped")) }
             return
         }
         queue.append(job)

@@ -36,7 +36,7 @@ final class TransportLoop {
                 if stopDeadline == nil {
                     start(job)
                 } else {
-                    finished.append((job.completion, .notSent(.stopped, "the sender is stopping")))
+                    finished.append((job.completion, .notSent(.stopped, "the transport is stopping")))
                 }
             }
             submitted.removeAll(keepingCapacity: true)
@@ -59,7 +59,7 @@ final class TransportLoop {
             _ = curl_multi_poll(multi, nil, 0, timeout, nil)
         }
         for job in core.close() {
-            finished.append((job.completion, .notSent(.stopped, "the sender is stopped")))
+            finished.append((job.completion, .notSent(.stopped, "the transport is stopped")))
         }
         deliverFinished()
         idle.removeAll()
@@ -107,7 +107,7 @@ final class TransportLoop {
         for (handle, easy) in active {
             curl_multi_remove_handle(multi, handle)
             if let completion = easy.completion {
-                finished.append((completion, .notSent(.stopped, "the sender stopped before the transfer finished")))
+                finished.append((completion, .notSent(.stopped, "the transport stopped before the transfer finished")))
             }
             recycle(easy)
         }

@@ -1,5 +1,5 @@
 /// What the control socket's accept loop tells the journal while `accept` fails (out of
-/// descriptors, `EMFILE`): the loop pauses 100 ms and tries again, and an error per try was ten a
+/// descriptors, `EMFILE`): the loop pauses 100 ms and tries again, and an error per try would be ten a
 /// second.
 ///
 /// At most one error line each ``summaryInterval``: the first failure of a run, then a summary with

@@ -39,7 +39,7 @@ struct ConfigurationSystemLookupTests {
         #expect(c.httpCABundle == httpCA)
     }
     @Test func theWebhooksBundleTakesEffectAtTheNextStartAndTheSmarthostsAtReload() {
-        // The one libcurl sender is made at start; the email channel, with its bundle, at every reload.
+        // The one libcurl transport is made at start; the email channel, with its bundle, at every reload.
         var changed = DaemonConfiguration()
         changed.httpCABundle = "/etc/concertd/webhooks-ca.pem"
         changed.smtpCABundle = "/etc/concertd/smarthost-ca.pem"

@@ -48,12 +48,12 @@ final class EngineFaultSendingStore: SendingStore {
         try rows.dueDeliveries(now: now, limit: limit, excluding: destinations)
     }
 
-    func markSending(
+    func claim(
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
         try check(.writes)
-        return try rows.markSending(due, skipping: skips, recording: records, now: now)
+        return try rows.claim(due, skipping: skips, recording: records, now: now)
     }
 
     func record(_ records: [DeliveryRecord]) throws -> Int {

@@ -30,7 +30,7 @@ final class SchedulerHarness: @unchecked Sendable {
         self.webhook = webhook
         self.email = email
         scheduler = DeliveryScheduler(
-            database: store(self.database), catalog: Fixtures.catalog,
+            store: store(self.database), catalog: Fixtures.catalog,
             channels: ["webhook": webhook, "email": email], clock: clock, limits: limits, retry: retry,
             queue: queue, timer: timer, random: { 0.5 }, observer: observer, logger: logger)
     }

@@ -47,7 +47,7 @@ import Testing
         let clock = ShiftedClock(start: subscribed, rate: 10)
         let channel = RecordingChannel()
         let scheduler = DeliveryScheduler(
-            database: database, catalog: Fixtures.catalog, channels: ["email": channel], clock: clock,
+            store: database, catalog: Fixtures.catalog, channels: ["email": channel], clock: clock,
             logger: .quiet)
         try scheduler.start()
         #expect(channel.messages.isEmpty)

@@ -18,7 +18,9 @@ public enum HTTPVerdict {
             return verdict(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
         case .responseTooLarge? where result.responseCode > 0:
             return verdict(status: result.responseCode, retryAfter: result.retryAfter, body: result.body, now: now)
-        case .refusedURL?, .invalidRequest?, .addressDenied?:
+        case .addressDenied?:
+            return .permanent(error: result.deniedAddress.map(denial) ?? result.message)
+        case .refusedURL?, .invalidRequest?:
             return .permanent(error: result.message)
         case .stopped?:
             return .retryable(error: result.message, retryAfter: nil)
@@ -69,5 +71,16 @@ public enum HTTPVerdict {
         }
         while line.last == " " { line.removeLast() }
         return line.isEmpty ? "" : ": " + line
+    }
+
+    /// Why a webhook was not sent to `denied`: `the webhook host h.example resolved to
+    /// 169.254.169.254, in 169.254.0.0/16, which webhook_deny refuses`.
+    static func denial(_ denied: DeniedAddress) -> String {
+        guard let host = denied.host else {
+            return "the address \(denied.address) is in \(denied.network), which webhook_deny refuses"
+        }
+        let place = "\(denied.address), in \(denied.network), which webhook_deny refuses"
+        if IPAddress(urlHost: host) != nil { return "the webhook host \(host) is \(place)" }
+        return "the webhook host \(host) resolved to \(place)"
     }
 }

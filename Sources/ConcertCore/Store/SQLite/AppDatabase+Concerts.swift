@@ -56,7 +56,8 @@ extension AppDatabase {
                 throw StoreError(.conflict, "a concert with id '\(concert.id)' already exists")
             }
             try Self.insert(db, concert, origin: .admin, now: now)
-            var changes = ConcertChanges(added: [concert.id])
+            var changes = ConcertChanges()
+            changes.added = [concert.id]
             changes.count(
                 try Self.concertAdded(
                     db, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now))

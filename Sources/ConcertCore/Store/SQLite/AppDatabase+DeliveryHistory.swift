@@ -2,6 +2,52 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
+    /// Running counters kept by triggers: `delivery.sent`, `subscription.active`, …
+    public func counters() throws -> [String: Int] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, value FROM counter").reduce(into: [:]) {
+                $0[$1["name"]] = $1["value"]
+            }
+        }
+    }
+
+    /// One delivery by id.
+    public func delivery(id: Int64) throws -> Delivery? {
+        try writer.read { db in try Self.delivery(db, id: id) }
+    }
+
+    static func delivery(_ db: Database, id: Int64) throws -> Delivery? {
+        let statement = try BoundStatement(
+            db, cached: "SELECT \(Delivery.columns(of: "delivery")) FROM delivery WHERE id = ?")
+        statement.bind(1, id)
+        return try statement.rows(db, Delivery.init(columnsOf:)).first
+    }
+
+    /// Attempts of one delivery, in order.
+    package func attempts(deliveryID: Int64) throws -> [(number: Int, outcome: String, detail: String?)] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT number, outcome, detail FROM attempt WHERE delivery_id = ? ORDER BY number",
+                arguments: [deliveryID]
+            ).map { (number: $0["number"], outcome: $0["outcome"], detail: $0["detail"]) }
+        }
+    }
+
+    /// Puts a failed delivery back in the queue, due now.
+    public func retryDelivery(id: Int64, now: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'retrying', next_attempt_at = ?, finished_at = NULL
+                    WHERE id = ? AND state = 'failed'
+                    """,
+                arguments: [now.millis, id])
+            if db.changesCount == 0 {
+                throw StoreError(.conflict, "delivery \(id) does not exist or has not failed")
+            }
+        }
+    }
+
     /// The reminders of a subscription's offsets, for the concerts of its cities that had not
     /// started when it was made, that were never planned: their moment had passed when the
     /// subscription was made, or when the concert was added or changed. Reminders merged into
@@ -22,7 +68,7 @@ extension AppDatabase {
                             WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND kind <> 'test'
                             """,
                         arguments: [subscription.id, stored.concert.id]))
-                let wanted = ReminderPlanner.reminders(
+                let wanted = ReminderDueTimes.reminders(
                     for: stored.concert, offsets: subscription.offsets, after: .distantPast, now: .distantPast)
                 for reminder in wanted where !planned.contains(reminder.offset.seconds) {
                     let reason =

@@ -5,7 +5,7 @@ extension AppDatabase {
     /// Refuses `new` with a `conflict` when a subscription that is not removed already asks for
     /// the same: the same channel (address and format), cities, offsets and language. A label or
     /// a secret of its own does not make a subscription different: the channel would get the same
-    /// messages, once (`markSending` sends a message to one channel once).
+    /// messages, once (`claim` sends a message to one channel once).
     ///
     /// One indexed lookup (`subscription_by_target`); it sees the rows of the caller's
     /// transaction, so a bulk import finds a line repeated in its own file too.

@@ -40,7 +40,7 @@ extension AppDatabase {
             // latest (the highest id among equal due times). In SQL, each row's siblings found
             // through `delivery_identity` (`+concert_id` keeps the planner off `delivery_by_concert`,
             // which walks every row of the concert; `kind <> 'test'` lets it use the partial index),
-            // rather than every row of the window read into Swift (0.6 s for 100,000 subscribers).
+            // rather than every row of the window read into Swift, which grows with the subscribers.
             try db.execute(
                 sql: """
                     UPDATE delivery SET state = 'skipped', reason = 'superseded', next_attempt_at = NULL, finished_at = ?
@@ -178,7 +178,7 @@ extension AppDatabase {
     /// A row whose message another subscription of the same channel already sent (`twin(of:_:)`)
     /// is skipped as a duplicate; one whose twin is being sent or retried waits for that verdict
     /// (at most `twinWait`): sent, it is a duplicate; failed, it is sent instead.
-    public func markSending(
+    public func claim(
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
@@ -336,52 +336,6 @@ extension AppDatabase {
                 db,
                 sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE state IN ('scheduled', 'retrying')"
             ).map(Date.init(millis:))
-        }
-    }
-
-    /// Running counters kept by triggers: `delivery.sent`, `subscription.active`, …
-    public func counters() throws -> [String: Int] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, value FROM counter").reduce(into: [:]) {
-                $0[$1["name"]] = $1["value"]
-            }
-        }
-    }
-
-    /// One delivery by id.
-    public func delivery(id: Int64) throws -> Delivery? {
-        try writer.read { db in try Self.delivery(db, id: id) }
-    }
-
-    static func delivery(_ db: Database, id: Int64) throws -> Delivery? {
-        let statement = try BoundStatement(
-            db, cached: "SELECT \(Delivery.columns(of: "delivery")) FROM delivery WHERE id = ?")
-        statement.bind(1, id)
-        return try statement.rows(db, Delivery.init(columnsOf:)).first
-    }
-
-    /// Attempts of one delivery, in order.
-    package func attempts(deliveryID: Int64) throws -> [(number: Int, outcome: String, detail: String?)] {
-        try writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT number, outcome, detail FROM attempt WHERE delivery_id = ? ORDER BY number",
-                arguments: [deliveryID]
-            ).map { (number: $0["number"], outcome: $0["outcome"], detail: $0["detail"]) }
-        }
-    }
-
-    /// Puts a failed delivery back in the queue, due now.
-    public func retryDelivery(id: Int64, now: Date) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE delivery SET state = 'retrying', next_attempt_at = ?, finished_at = NULL
-                    WHERE id = ? AND state = 'failed'
-                    """,
-                arguments: [now.millis, id])
-            if db.changesCount == 0 {
-                throw StoreError(.conflict, "delivery \(id) does not exist or has not failed")
-            }
         }
     }
 }

@@ -143,11 +143,10 @@ extension AppDatabase {
     ///
     /// The transaction runs with foreign keys off: every row it inserts refers to a concert read
     /// in it or a subscription it inserted, and with immediate foreign keys SQLite keeps a
-    /// statement journal for every insert. CHECK constraints stay on: since schema v6 they are
-    /// plain comparisons, and 200,000 subscriptions imported as fast with them as without
-    /// (`StoreScale`, 4.0–4.6 s either way; as `IN` lists SQLite built 7 temporary b-trees per
-    /// subscription). Afterwards the write-ahead log, as large as everything the import wrote, is
-    /// checkpointed and truncated.
+    /// statement journal for every insert. CHECK constraints stay on: they are plain comparisons,
+    /// which cost an import nothing measurable (`StoreScale`); written as `IN` lists, they would
+    /// make SQLite build a temporary b-tree per list at every insert. Afterwards the write-ahead log,
+    /// as large as everything the import wrote, is checkpointed and truncated.
     @discardableResult
     public func importSubscriptions(now: Date, _ body: (any SubscriptionImporting) throws -> Void) throws -> Int {
         try writer.writeWithoutTransaction { db in

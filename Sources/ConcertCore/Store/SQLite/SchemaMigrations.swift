@@ -158,7 +158,7 @@ enum SchemaMigrations {
             // Every delivery changes state twice (to `sending`, then to `sent`), and each change
             // ran two trigger statements and moved the row in `delivery_by_concert`, an index on
             // (concert, state): most of a fan-out's outbox work. The scheduler's store functions
-            // (`markSending`, `record`, `recoverInterruptedSends`), the only ones that move rows
+            // (`claim`, `record`, `recoverInterruptedSends`), the only ones that move rows
             // into or out of `sending`, count those moves once per transaction instead; the
             // concert index leaves `state` out (its readers, a concert's notices and its pending
             // rows at a change, are rare admin requests).

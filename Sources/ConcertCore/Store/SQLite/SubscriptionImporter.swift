@@ -8,7 +8,7 @@ import GRDB
 /// `StatementArguments`, an array of boxed values per row, make the import a fifth slower),
 /// computes each concert's reminder plan once per set of offsets, and counts the rows it inserts
 /// once at the end (`Counters`) instead of per row. The plan is ``DeliveryPlanner``'s for a new
-/// subscription (no reminder sent yet, no confirmation), taken from ``ReminderPlanner`` directly so
+/// subscription (no reminder sent yet, no confirmation), taken from ``ReminderDueTimes`` directly so
 /// that it is shared by every subscription with the same offsets.
 final class SubscriptionImporter: SubscriptionImporting {
     /// The page cache of the import transaction, in KiB. Ascending ids (`SequentialIDs`) keep
@@ -23,7 +23,7 @@ final class SubscriptionImporter: SubscriptionImporting {
     private let insertSubscription: BoundStatement
     private let insertCity: BoundStatement
     private let insertDelivery: BoundStatement
-    private var plans: [String: [ReminderPlanner.PlannedReminder]] = [:]
+    private var plans: [String: [ReminderDueTimes.PlannedReminder]] = [:]
     private var ids: SequentialIDs
     /// Subscriptions and reminders inserted so far.
     private(set) var subscriptions = 0
@@ -95,7 +95,7 @@ final class SubscriptionImporter: SubscriptionImporting {
                 let plan =
                     plans[planKey]
                     ?? {
-                        let computed = ReminderPlanner.reminders(
+                        let computed = ReminderDueTimes.reminders(
                             for: concert.concert, offsets: new.offsets, after: now, now: now)
                         plans[planKey] = computed
                         return computed

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Computes when each reminder of a concert is due. Pure: the caller passes the moments it needs.
-public enum ReminderPlanner {
+public enum ReminderDueTimes {
     /// Hour (Korea time) at which reminders of a date-only concert are due.
     public static let dateOnlyReminderHour = 9
 
