@@ -109,6 +109,7 @@ let package = Package(
                 "ConcertShared",
                 "ConcertWeb",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -162,6 +163,7 @@ let package = Package(
                 "concertd",
                 // A second connection to a daemon's database: holding its lock, reading a backup.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

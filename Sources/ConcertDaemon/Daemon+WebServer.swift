@@ -3,12 +3,15 @@ import ConcertMetrics
 import ConcertWeb
 import Dispatch
 import Foundation
+import NIOPosix
 import Synchronization
 
 extension Daemon {
     /// Connections the web front door serves at once; more wait in the listen queue (the server
     /// stops accepting), so that browsers cannot take the descriptors sends and the store need.
     static let webMaxConnections = 256
+    /// Requests that may wait on the store at once; the others wait their turn.
+    static let webBlockingThreads = 4
 
     /// Starts the `web_listen` front door, when one is configured, and logs where it listens. Reads
     /// (or makes, at the first start) the token key first, so the first email already carries its
@@ -32,9 +35,11 @@ extension Daemon {
         }
         let daemon = self
         let scheduler = self.scheduler
+        let blocking = NIOThreadPool(numberOfThreads: Self.webBlockingThreads)
+        blocking.start()
         let store = DaemonWebStore(
             store: database, catalog: { daemon.catalog }, confirmations: configuration.confirmations, mail: mail,
-            logger: logger, wake: { scheduler.wake() })
+            logger: logger, wake: { scheduler.wake() }, blocking: blocking)
         let clock = self.clock
         let frontDoor = WebFrontDoor(
             store: store, settings: settings, links: webLinks, now: { clock.now() }, logger: logger)
@@ -58,7 +63,8 @@ extension Daemon {
         } else {
             switch outcome.withLock({ $0 }) {
             case .success(let where_)?:
-                setWebServer(listener, address: ListenAddress(host: address.host, port: where_.port))
+                setWebServer(
+                    listener, blocking: blocking, address: ListenAddress(host: address.host, port: where_.port))
                 logger.info(
                     "web front door started",
                     metadata: ["web.address": "\(ListenAddress(host: address.host, port: where_.port))"])
@@ -71,6 +77,7 @@ extension Daemon {
             }
         }
         Self.stop(listener, timeout: .seconds(2))
+        blocking.shutdownGracefully { _ in }
         throw StartupError(
             failure.isTemporary ? .temporarilyUnavailable : .configuration,
             "web_listen: cannot listen on \(address): \(failure.reason)")
@@ -78,8 +85,9 @@ extension Daemon {
 
     /// Stops the front door, if it runs, waiting up to `timeout` for requests being answered.
     func stopWebServer(timeout: Duration = .seconds(1)) {
-        guard let listener = takeWebServer() else { return }
+        guard let (listener, blocking) = takeWebServer() else { return }
         Self.stop(listener, timeout: timeout)
+        blocking.shutdownGracefully { _ in }
     }
 
     private static func stop(_ listener: HTTPListener, timeout: Duration) {

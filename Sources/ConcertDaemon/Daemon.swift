@@ -4,6 +4,7 @@ import ConcertWeb
 import Dispatch
 import Foundation
 import Logging
+import NIOPosix
 
 /// The running daemon: configuration, catalog, database, scheduler and channels, with the life
 /// cycle of a well-made Unix daemon (refuse to start on bad input, reload on SIGHUP keeping the
@@ -38,22 +39,22 @@ public final class Daemon: @unchecked Sendable {
     /// The metrics of `/metrics`, when `metrics_listen` is set; `nil` costs nothing per delivery.
     public let metrics: DaemonMetrics?
     private var metricsServer: MetricsServer?
-    private var webServer: (listener: HTTPListener, address: ListenAddress)?
+    private var webServer: (listener: HTTPListener, blocking: NIOThreadPool, address: ListenAddress)?
     /// The front door's links in every email, when `web_listen` is set.
     let webLinks: WebLinks?
 
     /// Where the web front door listens (the port chosen when 0 was asked for), if anywhere.
     public var webAddress: ListenAddress? { lock.withLock { webServer?.address } }
 
-    func setWebServer(_ listener: HTTPListener, address: ListenAddress) {
-        lock.withLock { webServer = (listener, address) }
+    func setWebServer(_ listener: HTTPListener, blocking: NIOThreadPool, address: ListenAddress) {
+        lock.withLock { webServer = (listener, blocking, address) }
     }
 
     /// The running web listener, forgotten: the one caller that gets it stops it.
-    func takeWebServer() -> HTTPListener? {
+    func takeWebServer() -> (listener: HTTPListener, blocking: NIOThreadPool)? {
         lock.withLock {
             defer { webServer = nil }
-            return webServer?.listener
+            return webServer.map { ($0.listener, $0.blocking) }
         }
     }
 

@@ -3,10 +3,12 @@ import ConcertWeb
 import Dispatch
 import Foundation
 import Logging
+import NIOPosix
 
 /// The web front door's store: the daemon's store, catalog and confirmation mail behind the
-/// `WebStore` the pages use. Each call runs on a Dispatch thread, so that the server's event loop
-/// and Swift's cooperative threads never wait on SQLite.
+/// `WebStore` the pages use. Each call runs on `blocking`, threads of the front door's own, so that
+/// the server's event loop and Swift's cooperative threads never wait on SQLite, and a burst of
+/// requests waiting for the store's writer cannot take the Dispatch workers the scheduler needs.
 final class DaemonWebStore: WebStore {
     let store: any ConcertdStore
     let catalog: @Sendable () -> Catalog
@@ -19,10 +21,11 @@ final class DaemonWebStore: WebStore {
     /// changed, paused, resumed or removed), as the control socket's subscribe and pause do, so
     /// that the rows it planned are sent on time rather than at the next wake-up.
     let wake: @Sendable () -> Void
+    let blocking: NIOThreadPool
 
     init(
         store: any ConcertdStore, catalog: @escaping @Sendable () -> Catalog, confirmations: Bool,
-        mail: WebConfirmationMail?, logger: Logger, wake: @escaping @Sendable () -> Void
+        mail: WebConfirmationMail?, logger: Logger, wake: @escaping @Sendable () -> Void, blocking: NIOThreadPool
     ) {
         self.store = store
         self.catalog = catalog
@@ -30,12 +33,11 @@ final class DaemonWebStore: WebStore {
         self.mail = mail
         self.logger = logger
         self.wake = wake
+        self.blocking = blocking
     }
 
     private func off<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
+        try await blocking.runIfActive(work)
     }
 
     func tokenKeys(now: Date, rotation: TokenKeyRotation, candidate: TokenKey) async throws -> [TokenKey] {

@@ -3,6 +3,7 @@ import ConcertProtocol
 import ConcertWeb
 import Foundation
 import GRDB
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -47,9 +48,12 @@ import Testing
         let daemon = try TestDaemon()
         defer { daemon.remove() }
         let wakes = Mutex(0)
+        let blocking = NIOThreadPool(numberOfThreads: 1)
+        blocking.start()
+        defer { blocking.shutdownGracefully { _ in } }
         let store = DaemonWebStore(
             store: daemon.sqlite, catalog: { [daemon] in daemon.daemon.catalog }, confirmations: true, mail: nil,
-            logger: .quiet, wake: { wakes.withLock { $0 += 1 } })
+            logger: .quiet, wake: { wakes.withLock { $0 += 1 } }, blocking: blocking)
         func woke(_ what: String, _ expected: Int, _ body: () async throws -> Void) async throws {
             let before = wakes.withLock { $0 }
             try await body()
