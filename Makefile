@@ -5,7 +5,7 @@ SWIFT ?= swift
 # a slow build cannot eat the tests' time and a hung test still stops the run.
 BUILD_TIMEOUT ?= 2400
 TEST_TIMEOUT ?= 720
-E2E_TIMEOUT ?= 480
+E2E_TIMEOUT ?= 720
 
 .PHONY: bench fuzz service-test all deps deps-test deps-bench build release run test e2e clean install install-build uninstall \
 	install-files
