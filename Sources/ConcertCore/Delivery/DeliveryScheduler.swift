@@ -409,8 +409,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         // Round by round, one row per destination in each, oldest destinations first: rows past
         // their deadline or of a stopped subscription are skipped, then a row goes if its
         // destination has room. Spreading the sends keeps each receiver's connections few and
-        // reused (taking a destination's rows all at once opened more connections than libcurl
-        // keeps, and each send paid for a new one).
+        // reused: taking a destination's rows all at once would open more connections than libcurl
+        // keeps, and each send would pay for a new one.
         var open = ready.destinations
         while !open.isEmpty && toSend.count < capacity {
             open.removeAll { destination in

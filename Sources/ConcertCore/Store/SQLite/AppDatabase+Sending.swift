@@ -115,7 +115,7 @@ extension AppDatabase {
     /// The plan is pinned: `CROSS JOIN` takes the subscriptions of the target first (index
     /// `subscription_by_target`), `kind <> 'test'` lets each one's row be found through the partial
     /// index `delivery_identity` (not `delivery_by_concert`, which has fewer of the columns). Left to itself (no
-    /// ANALYZE statistics) SQLite walked every sent row of the concert for each message: quadratic
+    /// ANALYZE statistics) SQLite may walk every sent row of the concert for each message: quadratic
     /// in a fan-out.
     static func twin(of due: PendingDelivery, _ db: Database) throws -> Twin {
         let d = due.delivery
