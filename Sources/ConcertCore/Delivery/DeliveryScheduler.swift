@@ -340,7 +340,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         fault.retryAt = now.addingTimeInterval(StoreFault.delay(afterFailures: fault.failures))
         storeFault = fault
         logger.error(
-            "the outbox could not be read or written; nothing is sent until it can, results are kept",
+            "the outbox could not be read or written; nothing is sent until it can, records are kept",
             metadata: [
                 "error": "\(message)", "failures": "\(fault.failures)", "unrecorded": "\(unrecorded.count)",
                 "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
@@ -587,7 +587,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             try recordUnrecorded()
         } catch {
             logger.error(
-                "could not record delivery results at stop; they will be sent again at the next start",
+                "could not write delivery records at stop; those deliveries will be sent again at the next start",
                 metadata: ["count": "\(unrecorded.count)", "error": "\(StoreFault.describe(error))"])
             unrecorded.removeAll()
         }
