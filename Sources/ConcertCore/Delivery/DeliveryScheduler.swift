@@ -340,7 +340,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         fault.retryAt = now.addingTimeInterval(StoreFault.delay(afterFailures: fault.failures))
         storeFault = fault
         logger.error(
-            "the outbox could not be read or written; nothing is sent until it can, results are kept",
+            "the outbox could not be read or written; nothing is sent until it can, records are kept",
             metadata: [
                 "error": "\(message)", "failures": "\(fault.failures)", "unrecorded": "\(unrecorded.count)",
                 "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
@@ -409,8 +409,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         // Round by round, one row per destination in each, oldest destinations first: rows past
         // their deadline or of a stopped subscription are skipped, then a row goes if its
         // destination has room. Spreading the sends keeps each receiver's connections few and
-        // reused (taking a destination's rows all at once opened more connections than libcurl
-        // keeps, and each send paid for a new one).
+        // reused: taking a destination's rows all at once would open more connections than libcurl
+        // keeps, and each send would pay for a new one.
         var open = ready.destinations
         while !open.isEmpty && toSend.count < capacity {
             open.removeAll { destination in
@@ -587,7 +587,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             try recordUnrecorded()
         } catch {
             logger.error(
-                "could not record delivery results at stop; they will be sent again at the next start",
+                "could not write delivery records at stop; those deliveries will be sent again at the next start",
                 metadata: ["count": "\(unrecorded.count)", "error": "\(StoreFault.describe(error))"])
             unrecorded.removeAll()
         }

@@ -2,8 +2,8 @@
 /// appeared (earliest due first).
 ///
 /// A claim visits each destination once and takes rows from the heads of those with room: rows of
-/// a busy destination are neither walked nor copied again (keeping them in one array, a claim
-/// copied every row behind a busy destination's).
+/// a busy destination are neither walked nor copied again, as they would be in one array, where a
+/// claim copies every row behind a busy destination's.
 struct ReadyDeliveries {
     private struct Queue {
         var rows: [PendingDelivery] = []

@@ -29,8 +29,8 @@ public enum KoreaTime {
     /// offset is given (iCalendar stamps its messages in UTC).
     ///
     /// Computed by arithmetic on the offset, without the system's time zone database, locale or
-    /// `Calendar` (a tenth of the cost), so that texts, headers and calendars never depend on the
-    /// machine. Seconds are truncated toward the past.
+    /// `Calendar` (which costs far more per call), so that texts, headers and calendars never depend
+    /// on the machine. Seconds are truncated toward the past.
     public struct WallClock: Hashable, Sendable {
         public var date: LocalDate
         public var hour: Int

@@ -7,6 +7,11 @@ public struct AttemptReply: Sendable, Hashable {
     /// The answer: `HTTP 204`, `250 2.0.0 Ok: queued as …`, or the error of a failed attempt.
     public var detail: String?
 
+    public init(finishedAt: Date, detail: String?) {
+        self.finishedAt = finishedAt
+        self.detail = detail
+    }
+
     /// The status code at the head of `detail`: the HTTP status of `HTTP 204: …`, the SMTP reply
     /// code of `250 2.0.0 Ok` or `SMTP 250`; `nil` when the attempt got no such answer.
     public var code: Int? {

@@ -6,5 +6,10 @@ public struct CityUsage: Sendable, Hashable {
     public var subscriptions = 0
     public var concerts: [String] = []
 
+    public init(subscriptions: Int = 0, concerts: [String] = []) {
+        self.subscriptions = subscriptions
+        self.concerts = concerts
+    }
+
     public var isEmpty: Bool { subscriptions == 0 && concerts.isEmpty }
 }

@@ -12,27 +12,35 @@
 ///
 /// Each method is one transaction: it commits all of its effects or none.
 ///
-/// What a second engine must keep that the method shapes do not say (the SQLite store is the
-/// reference; its files are named for each concern):
+/// What a second engine must keep that the method shapes do not say (the SQLite store under
+/// `Store/SQLite/` is one implementation of these rules):
 /// - **One writer.** The daemon holds the database alone (`DatabaseLock`); transactions see each
 ///   other serially (SQLite's one writer; elsewhere, serializable or an equivalent lock).
 /// - **Claims are conditional.** `claim` takes a row only if it is still in the state it
 ///   was read in; a row changed meanwhile (paused, cancelled, claimed) is left out. Records for rows
 ///   no longer `sending` are ignored. "Oldest first" is `(next_attempt_at, id)`; ids only grow.
 /// - **The same message** is one channel target, format, language, concert revision, kind and
-///   offset: a second row of it waits for the first one's verdict (up to 15 minutes) and is
-///   skipped as `duplicate` once it is sent (`AppDatabase+Sending.swift`).
+///   offset, in rows of different subscriptions (confirmations and test messages are each their
+///   own). At a claim, a row whose twin was sent is skipped as `duplicate`; a row whose twin is
+///   being sent or retried is put off, up to 15 minutes, until that verdict; the verdict makes the
+///   waiting rows due at once: sent, they are skipped as `duplicate`; failed or skipped, one of
+///   them is sent in its place.
 /// - **Planning** (which reminders and notices a change implies, who is told, what a resume
 ///   revives) follows ``DeliveryPlanner``, pure: the store reads the facts it asks for and writes
-///   the rows it returns, keeping one row per identity (`Store/SQLite/AppDatabase+Planning.swift`).
+///   the rows it returns, in the transaction of the change. A row's identity is its subscription,
+///   concert, concert revision, kind and offset (test messages have none): a planned row whose
+///   identity exists is not inserted again, except that a row skipped because its subscription
+///   was paused or disabled comes back, due at the planned moment.
 /// - **A verdict of `gone`** (HTTP 410) disables the subscription if it is active, with the reason
 ///   `the endpoint answered 410 Gone: …`, and skips its pending rows as `disabled`, in the
 ///   transaction that records the verdict.
 /// - **The catalog import** (`importCatalog`) adds and updates catalog concerts; a concert changed
 ///   through concertctl (`origin` `admin`) keeps its admin version whatever the file says; a
 ///   catalog concert the file no longer lists is cancelled, with the note `Removed from the
-///   catalog file; treated as cancelled.`, and its subscribers are told as for any cancellation
-///   (`AppDatabase+Concerts.swift`).
+///   catalog file; treated as cancelled.`, and its subscribers are told as for any cancellation.
+///   An admin concert is named in `keptAdminVersion` when the file's entry differs from it and
+///   changed since `previous` (every differing entry when there is no `previous`), and in
+///   `keptAdminVersionOfRemoved` when `previous` listed it and the file no longer does.
 /// - **Counters** are kept with every state change and read by `counters()`: `delivery.STATE`,
 ///   `subscription.STATE`, `subscription_source.SOURCE.STATE` (``Subscription/Source/counterName(_:_:)``)
 ///   and the totals of finished deliveries (``FinishedDeliveryCount``). Nothing counts rows to

@@ -4,8 +4,10 @@ import Foundation
 /// position of the previous page's last entry (keyset paging, no `OFFSET`), so reading a page
 /// costs the same wherever it is in the listing.
 public enum ListingPosition {
-    /// A subscription's place in the order of creation: its row number (`rowid`, which only grows:
-    /// subscriptions are never deleted).
+    /// A subscription's place in the order of creation: an opaque position the store defines,
+    /// larger for every subscription made later and never reused (subscriptions are never
+    /// deleted). Callers only hand back a position the store gave them. The SQLite store uses the
+    /// row's `rowid`; an engine without one keeps its own increasing number (a sequence).
     public typealias Subscription = Int64
 
     /// A concert's place in start order.

@@ -12,7 +12,8 @@ public struct SubscriptionIDBlock: Sendable, Hashable {
     /// How many ids one block holds.
     public static let capacity = SequentialIDs.capacity
 
-    init(prefix: String) {
+    /// A block of the ids `prefix` then a counter; the store chooses a prefix no stored id has.
+    public init(prefix: String) {
         self.prefix = prefix
     }
 

@@ -9,4 +9,11 @@ public struct UnplannedReminder: Sendable, Hashable {
     public var due: Date
     /// Why it was not planned, one clause: `its moment had passed when the subscription was made`.
     public var reason: String
+
+    public init(concertID: String, offset: ReminderOffset, due: Date, reason: String) {
+        self.concertID = concertID
+        self.offset = offset
+        self.due = due
+        self.reason = reason
+    }
 }

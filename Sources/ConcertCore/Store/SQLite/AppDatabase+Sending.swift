@@ -19,7 +19,7 @@ extension AppDatabase {
                     UPDATE delivery SET state = 'retrying', next_attempt_at = ? WHERE state = 'sending' AND attempts > 1
                     """,
                 arguments: [now.millis])
-            var moves = SendingMoves()
+            var moves = StateMoveCounts()
             moves.left(to: .retrying, count: db.changesCount)
             try db.execute(
                 sql: "UPDATE delivery SET state = 'scheduled', next_attempt_at = ? WHERE state = 'sending'",
@@ -115,7 +115,7 @@ extension AppDatabase {
     /// The plan is pinned: `CROSS JOIN` takes the subscriptions of the target first (index
     /// `subscription_by_target`), `kind <> 'test'` lets each one's row be found through the partial
     /// index `delivery_identity` (not `delivery_by_concert`, which has fewer of the columns). Left to itself (no
-    /// ANALYZE statistics) SQLite walked every sent row of the concert for each message: quadratic
+    /// ANALYZE statistics) SQLite may walk every sent row of the concert for each message: quadratic
     /// in a fan-out.
     static func twin(of due: PendingDelivery, _ db: Database) throws -> Twin {
         let d = due.delivery
@@ -205,7 +205,7 @@ extension AppDatabase {
                 markStatement.bind(2, state.rawValue)
                 return try markStatement.run(db) == 1
             }
-            var moves = SendingMoves()
+            var moves = StateMoveCounts()
             let attempt = try BoundStatement(
                 db, cached: "INSERT INTO attempt (delivery_id, number, started_at, outcome) VALUES (?, ?, ?, 'sending')"
             )
@@ -272,7 +272,7 @@ extension AppDatabase {
                 UPDATE delivery SET state = ?, reason = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
                 WHERE id = ? AND state = 'sending'
                 """)
-        var moves = SendingMoves()
+        var moves = StateMoveCounts()
         let attempt = try BoundStatement(
             db,
             cached: "UPDATE attempt SET finished_at = ?, outcome = ?, detail = ? WHERE delivery_id = ? AND number = ?")
@@ -340,9 +340,10 @@ extension AppDatabase {
     }
 }
 
-/// Rows moved into and out of `sending` in one transaction, counted once at its end (the counter
-/// trigger leaves these moves to the scheduler's store functions, schema v5).
-struct SendingMoves {
+/// The counter changes of the state moves into and out of `sending` in one transaction, written
+/// once at its end (the counter trigger leaves these moves to the scheduler's store functions,
+/// schema v5).
+struct StateMoveCounts {
     private var deltas: [Delivery.State: Int] = [:]
     /// Rows moved out of `sending` into a final state, by their `finished.STATE.KIND.CHANNEL`
     /// total (schema v9).

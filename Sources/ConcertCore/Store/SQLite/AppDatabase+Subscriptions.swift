@@ -144,7 +144,7 @@ extension AppDatabase {
     /// The transaction runs with foreign keys off: every row it inserts refers to a concert read
     /// in it or a subscription it inserted, and with immediate foreign keys SQLite keeps a
     /// statement journal for every insert. CHECK constraints stay on: they are plain comparisons,
-    /// which cost an import nothing measurable (`StoreScale`); written as `IN` lists, they would
+    /// cheap at every insert (`StoreScale` measures an import with them); written as `IN` lists, they would
     /// make SQLite build a temporary b-tree per list at every insert. Afterwards the write-ahead log,
     /// as large as everything the import wrote, is checkpointed and truncated.
     @discardableResult

@@ -139,8 +139,8 @@ enum SchemaMigrations {
         }
         migrator.registerMigration("v4-lean-bulk-inserts") { db in
             // A statement that may abort half-way makes SQLite keep a statement journal (a copy of
-            // every page it touches), and a trigger makes every insert one: a bulk import spent a
-            // tenth of its time copying pages. Inserts are counted by the code that makes them
+            // every page it touches), and a trigger makes every insert one: a bulk import would copy
+            // every page it writes. Inserts are counted by the code that makes them
             // (`Counters.add`), the bulk import once for all its rows; updates and deletes stay
             // counted by their triggers.
             //
@@ -177,8 +177,8 @@ enum SchemaMigrations {
         }
         migrator.registerMigration("v6-checks-without-in-lists") { db in
             // SQLite checks `state IN ('scheduled', …)` by building a temporary b-tree of the list
-            // at every statement that writes the column: 1.8 µs of each of the two state changes
-            // of every send. The same checks written as `state = 'scheduled' OR …` compare in
+            // at every statement that writes the column, a cost on each of the two state changes
+            // of every send (BENCHMARKS.md). The same checks written as `state = 'scheduled' OR …` compare in
             // place. SQLite cannot alter a CHECK, and copying the outbox into a new table would
             // take minutes on a large one, so the table definitions are rewritten in place by the
             // procedure SQLite documents for removing a CHECK (lang_altertable.html, "otheralter"),
