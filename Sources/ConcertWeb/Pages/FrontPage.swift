@@ -27,7 +27,7 @@ enum FrontPage {
         csrf: String, words: Words
     ) -> String {
         let prefix = settings.pathPrefix
-        return Layout.page(title: words.frontHeading, words: words, prefix: prefix, path: "/") { html in
+        return Layout.page(title: nil, words: words, prefix: prefix, path: "/") { html in
             html.raw("<h1>")
             html.text(words.frontHeading)
             html.raw("</h1><p>")
