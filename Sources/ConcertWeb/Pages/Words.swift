@@ -189,6 +189,13 @@ struct Words {
             "For your safety this request was not accepted. Open the page again and send it anew. Cookies must be allowed."
         )
     }
+    var foreignHeading: String { t("다른 사이트에서 보낸 요청입니다", "This request came from another site") }
+    var foreignText: String {
+        t(
+            "보안을 위해 다른 사이트의 페이지에서 보낸 양식은 받지 않습니다. 이 사이트의 페이지를 직접 열고 다시 보내 주세요.",
+            "For your safety a form sent from another site's page is not accepted. Open this site's page yourself and send it from there."
+        )
+    }
     var tooLargeHeading: String { t("보낸 내용이 너무 큽니다", "What was sent is too large") }
     var tooLargeText: String { t("양식의 내용을 줄여서 다시 보내 주세요.", "Please send the form with less in it.") }
     var tooManyHeading: String { t("요청이 너무 많습니다", "Too many requests") }
