@@ -49,6 +49,17 @@ struct FrontPageTests {
         #expect(title.hasSuffix(" · Smart City citizen talk concerts: reminders"), "\(title)")
     }
 
+    /// On a phone the form comes after sixteen city cards: a link before them leads to it.
+    @Test func aLinkBeforeTheCitiesLeadsToTheForm() async throws {
+        for (language, label) in [("ko", "알림 신청하기"), ("en", "Subscribe")] {
+            let page = try await WebHarness().get("/?lang=" + language)
+            let link = try #require(page.body.range(of: "<a class=\"jump\" href=\"#subscribe\">\(label)</a>"))
+            let cities = try #require(page.body.range(of: "<ul class=\"cities\""))
+            #expect(link.upperBound < cities.lowerBound, "\(language)")
+            #expect(page.body.contains("<h2 id=\"subscribe\">"))
+        }
+    }
+
     @Test func everyPageCarriesAStrictPolicyAndNoScript() async throws {
         let web = WebHarness()
         for path in ["/", "/nowhere", "/confirm/xyz", "/style.css", "/check-inbox"] {

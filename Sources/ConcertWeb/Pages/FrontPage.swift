@@ -32,7 +32,10 @@ enum FrontPage {
             html.text(words.frontHeading)
             html.raw("</h1><p>")
             html.text(words.frontIntro)
-            html.raw("</p>")
+            // On a phone the form comes after sixteen city cards: this leads straight to it.
+            html.raw("</p><p><a class=\"jump\" href=\"#subscribe\">")
+            html.text(words.jumpToForm)
+            html.raw("</a></p>")
             if !form.errors.isEmpty {
                 errorSummary(form.errors, words: words, html: &html)
             }

@@ -32,6 +32,7 @@ struct Words {
     var nothingOffered: String {
         t("지금은 이 페이지에서 알림을 신청할 수 없습니다.", "Reminders cannot be requested on this page at the moment.")
     }
+    var jumpToForm: String { t("알림 신청하기", "Subscribe") }
     var emailLabel: String { t("이메일 주소", "Email address") }
     var emailHint: String {
         t(
