@@ -419,6 +419,10 @@ public final class Daemon: @unchecked Sendable {
             metadata: changes.journalMetadata.merging(requester.metadata) { $1 }.merging([
                 "restart_needed": "\(restartNeeded.joined(separator: ","))"
             ]) { $1 })
+        // The running value stays in force: say so where the operator looks, one line per key.
+        for key in restartNeeded {
+            logger.warning("\(key) takes effect at the next start", metadata: requester.metadata)
+        }
         return summary
     }
 

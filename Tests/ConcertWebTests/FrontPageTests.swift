@@ -35,6 +35,31 @@ struct FrontPageTests {
         #expect(unknown.body.contains("<html lang=\"ko\">"))
     }
 
+    /// Each page's title names the page and the site once; the front page's is the site's name.
+    @Test func pageTitlesDoNotRepeatTheSiteName() async throws {
+        let web = WebHarness()
+        for language in ["ko", "en"] {
+            let page = try await web.get("/?lang=" + language)
+            let title = try #require(page.capture("<title>([^<]*)</title>"))
+            let site = Words(language: WebLanguage(rawValue: language)!).siteName
+            #expect(title == site, "\(title)")
+        }
+        let missing = try await web.get("/nothing-here?lang=en")
+        let title = try #require(missing.capture("<title>([^<]*)</title>"))
+        #expect(title.hasSuffix(" · Smart City citizen talk concerts: reminders"), "\(title)")
+    }
+
+    /// On a phone the form comes after sixteen city cards: a link before them leads to it.
+    @Test func aLinkBeforeTheCitiesLeadsToTheForm() async throws {
+        for (language, label) in [("ko", "알림 신청하기"), ("en", "Subscribe")] {
+            let page = try await WebHarness().get("/?lang=" + language)
+            let link = try #require(page.body.range(of: "<a class=\"jump\" href=\"#subscribe\">\(label)</a>"))
+            let cities = try #require(page.body.range(of: "<ul class=\"cities\""))
+            #expect(link.upperBound < cities.lowerBound, "\(language)")
+            #expect(page.body.contains("<h2 id=\"subscribe\">"))
+        }
+    }
+
     @Test func everyPageCarriesAStrictPolicyAndNoScript() async throws {
         let web = WebHarness()
         for path in ["/", "/nowhere", "/confirm/xyz", "/style.css", "/check-inbox"] {

@@ -196,6 +196,39 @@ extension TokenPageTests {
         #expect(restored.body.contains("<html lang=\"en\""))
     }
 
+    /// A mail client's one-click POST carries no `?lang=` and usually no `Accept-Language`: its
+    /// answer and the undo form on it come in the subscription's language.
+    @Test func theOneClickAnswerComesInTheSubscriptionsLanguage() async throws {
+        let web = WebHarness()
+        let reference = await web.store.addSubscription(
+            .email("kim@example.org"), settings: SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .en)
+        )
+        let token = reference.token(for: .unsubscribe, with: try await web.frontDoor.keys.signingKey(now: web.now))
+        web.forgetCookies()
+        let reply = try await web.send(
+            .post, "/unsubscribe/" + token, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: "List-Unsubscribe=One-Click")
+        #expect(reply.status == .ok)
+        #expect(reply.body.contains("<html lang=\"en\""))
+        let undo = try #require(reply.capture("action=\"(/undo/[^\"]*)\""))
+        #expect(undo.hasSuffix("?lang=en"), "\(undo)")
+    }
+
+    /// Saving another language on the manage page sends the browser to the page in that language.
+    @Test func savingALanguageRedirectsToThePageInIt() async throws {
+        let web = WebHarness()
+        let reference = await web.store.addSubscription(
+            .email("kim@example.org"), settings: SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .ko)
+        )
+        let token = reference.token(for: .manage, with: try await web.frontDoor.keys.signingKey(now: web.now))
+        let page = try await web.get("/manage/" + token)
+        let saved = try await web.post(
+            "/manage/" + token,
+            form: [("csrf", page.csrf!), ("action", "save"), ("city", "busan"), ("before", "1d"), ("lang", "en")])
+        #expect(saved.status == .seeOther)
+        #expect(saved.headers[.location] == "/manage/\(token)?lang=en&done=saved")
+    }
+
     /// The confirmation link names the language asked for on the form, so its page comes in it.
     @Test func theConfirmationLinkCarriesTheRequestedLanguage() async throws {
         let web = WebHarness()

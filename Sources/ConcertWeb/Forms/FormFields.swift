@@ -2,7 +2,7 @@
 struct FormFields {
     /// Why a body was refused.
     enum Refusal: Error, Hashable {
-        /// Bad percent-encoding, invalid UTF-8 or a control character.
+        /// Bad percent-encoding or invalid UTF-8.
         case malformed
         case tooManyFields
         /// A field that may appear once appeared again.
@@ -26,6 +26,7 @@ struct FormFields {
         return fields
     }
 
+    /// The values of `name`, as sent: control characters included, for the field's check to refuse.
     func values(_ name: String) -> [String] {
         pairs.filter { $0.name == name }.map(\.value)
     }
@@ -58,9 +59,9 @@ struct FormFields {
                 index += 1
             }
         }
+        // Control characters are kept: each field's own check refuses them, so that a newline typed
+        // into the address is that field's error, not a refusal of the whole form.
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed }
-        // Control characters have no place in any field (a tab or a newline in an address included).
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { throw .malformed }
         return text
     }
 

@@ -13,9 +13,9 @@ enum SubscribeForm {
         let email = try fields.single("email")?.trimmingCharacters(in: .whitespaces)
         let webhook = try fields.single("webhook")?.trimmingCharacters(in: .whitespaces)
         let format = try fields.single("format")
-        form.email = email ?? ""
-        form.webhookURL = webhook ?? ""
-        form.format = format ?? ""
+        form.email = shown(email)
+        form.webhookURL = shown(webhook)
+        form.format = shown(format)
         var channel: WebChannel?
         switch (email, webhook) {
         case (.some, .some):
@@ -92,8 +92,18 @@ enum SubscribeForm {
         EmailAddress.problem(with: text) == nil && text.split(separator: "@").last?.contains(".") == true
     }
 
+    /// What was typed, as the form shows it again: control characters (a pasted newline) as spaces.
+    private static func shown(_ text: String?) -> String {
+        String(String.UnicodeScalarView((text ?? "").unicodeScalars.map { isControl($0) ? " " : $0 }))
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
     private static func webhookProblem(_ text: String, settings: WebSettings, words: Words) -> String? {
-        guard text.utf8.count <= 2048, let components = URLComponents(string: text),
+        guard text.utf8.count <= 2048, !text.unicodeScalars.contains(where: isControl),
+            let components = URLComponents(string: text),
             components.scheme?.lowercased() == "https", let host = components.host?.lowercased(), !host.isEmpty,
             components.user == nil, components.password == nil
         else { return words.webhookInvalid }

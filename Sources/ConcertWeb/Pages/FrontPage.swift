@@ -27,12 +27,15 @@ enum FrontPage {
         csrf: String, words: Words
     ) -> String {
         let prefix = settings.pathPrefix
-        return Layout.page(title: words.frontHeading, words: words, prefix: prefix, path: "/") { html in
+        return Layout.page(title: nil, words: words, prefix: prefix, path: "/") { html in
             html.raw("<h1>")
             html.text(words.frontHeading)
             html.raw("</h1><p>")
             html.text(words.frontIntro)
-            html.raw("</p>")
+            // On a phone the form comes after sixteen city cards: this leads straight to it.
+            html.raw("</p><p><a class=\"jump\" href=\"#subscribe\">")
+            html.text(words.jumpToForm)
+            html.raw("</a></p>")
             if !form.errors.isEmpty {
                 errorSummary(form.errors, words: words, html: &html)
             }

@@ -2,9 +2,11 @@
 /// link to the other language.
 enum Layout {
     /// - Parameters:
+    ///   - title: what names this page before the site's name; nil for the front page, titled by the
+    ///     site's name alone.
     ///   - path: the path of this page without the prefix (`/manage/TOKEN`), for the language link.
     static func page(
-        title: String, words: Words, prefix: String, path: String, body: (inout HTML) -> Void
+        title: String?, words: Words, prefix: String, path: String, body: (inout HTML) -> Void
     ) -> String {
         let language = words.language
         let other: WebLanguage = language == .ko ? .en : .ko
@@ -12,8 +14,10 @@ enum Layout {
         html.raw("<!doctype html>\n<html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         html.raw("<meta name=\"referrer\" content=\"no-referrer\"><title>")
-        html.text(title)
-        html.raw(" · ")
+        if let title {
+            html.text(title)
+            html.raw(" · ")
+        }
         html.text(words.siteName)
         html.raw("</title><link rel=\"stylesheet\" href=\"")
         html.text(prefix)

@@ -32,6 +32,7 @@ struct Words {
     var nothingOffered: String {
         t("지금은 이 페이지에서 알림을 신청할 수 없습니다.", "Reminders cannot be requested on this page at the moment.")
     }
+    var jumpToForm: String { t("알림 신청하기", "Subscribe") }
     var emailLabel: String { t("이메일 주소", "Email address") }
     var emailHint: String {
         t(
@@ -187,6 +188,13 @@ struct Words {
         t(
             "보안을 위해 이 요청을 받지 않았습니다. 페이지를 새로 열고 다시 보내 주세요. 쿠키가 허용되어 있어야 합니다.",
             "For your safety this request was not accepted. Open the page again and send it anew. Cookies must be allowed."
+        )
+    }
+    var foreignHeading: String { t("다른 사이트에서 보낸 요청입니다", "This request came from another site") }
+    var foreignText: String {
+        t(
+            "보안을 위해 다른 사이트의 페이지에서 보낸 양식은 받지 않습니다. 이 사이트의 페이지를 직접 열고 다시 보내 주세요.",
+            "For your safety a form sent from another site's page is not accepted. Open this site's page yourself and send it from there."
         )
     }
     var tooLargeHeading: String { t("보낸 내용이 너무 큽니다", "What was sent is too large") }

@@ -17,8 +17,8 @@ extension WebFrontDoor {
         return (CSRFGuard.formToken(cookie: cookie, key: key), setCookie)
     }
 
-    /// Refuses (403) a form whose CSRF token is not the MAC of the request's cookie, or that a
-    /// browser says comes from a page of another origin.
+    /// Refuses (403) a form whose CSRF token is not the MAC of the request's cookie, or (with a page
+    /// saying so) that a browser says comes from a page of another origin.
     ///
     /// The token (a signed double-submit cookie) is the defence; the headers only refuse what a
     /// browser marks as foreign. Every page is served with `Referrer-Policy: no-referrer`, so a
@@ -28,10 +28,10 @@ extension WebFrontDoor {
     /// `Sec-Fetch-Site` other than `same-origin` is refused whatever the `Origin`.
     func checkCSRF(_ request: Request, fields: FormFields) async throws {
         if let site = request.headers[.secFetchSite], site != "same-origin" {
-            throw PageError.csrf
+            throw PageError.foreign
         }
         if let origin = request.headers[.origin], origin != "null", origin != settings.origin {
-            throw PageError.csrf
+            throw PageError.foreign
         }
         guard let token = try? fields.single(CSRFGuard.fieldName), let id = CSRFGuard.keyID(of: token),
             let cookie = request.cookies[CSRFGuard.cookieName]?.value,

@@ -36,6 +36,8 @@ extension WebFrontDoor {
             throw PageError.badRequest
         }
         let done: String
+        // The page to come back to is in the language just saved, else in this page's.
+        var language = words.language
         switch action {
         case "save":
             let cities = try await store.cityListings(now: moment)
@@ -49,6 +51,7 @@ extension WebFrontDoor {
                     subscription, token: token, form: form, notice: nil, status: .badRequest, request: request)
             }
             try await outcome(store.changeSubscription(reference, to: new, now: moment))
+            language = new.language
             done = "saved"
         case "pause", "resume":
             try await outcome(store.setPaused(action == "pause", subscription: reference, now: moment))
@@ -63,7 +66,7 @@ extension WebFrontDoor {
         logger.notice(
             "web subscription changed",
             metadata: ["subscription": "\(reference.id)", "action": "\(action ?? "")"])
-        return redirect(to: "/manage/\(token)?lang=\(words.language.rawValue)&done=\(done)")
+        return redirect(to: "/manage/\(token)?lang=\(language.rawValue)&done=\(done)")
     }
 
     private func outcome(_ outcome: ChangeOutcome) throws {

@@ -5,7 +5,8 @@ import Hummingbird
 /// A refusal that becomes a page: what handlers throw.
 struct PageError: Error {
     enum Kind {
-        case badRequest, csrf, tooLarge, linkInvalid, linkExpired, notFound, methodNotAllowed, serverError, tooMany
+        case badRequest, csrf, foreign, tooLarge, linkInvalid, linkExpired, notFound, methodNotAllowed, serverError,
+            tooMany
     }
 
     var kind: Kind
@@ -13,6 +14,8 @@ struct PageError: Error {
 
     static let badRequest = PageError(kind: .badRequest)
     static let csrf = PageError(kind: .csrf)
+    /// A form a browser says another site's page posted.
+    static let foreign = PageError(kind: .foreign)
     static let tooLarge = PageError(kind: .tooLarge)
     static let linkInvalid = PageError(kind: .linkInvalid)
     static let linkExpired = PageError(kind: .linkExpired)
@@ -27,7 +30,7 @@ struct PageError: Error {
     var status: HTTPResponse.Status {
         switch kind {
         case .badRequest: .badRequest
-        case .csrf: .forbidden
+        case .csrf, .foreign: .forbidden
         case .tooLarge: .contentTooLarge
         case .linkInvalid, .notFound: .notFound
         case .linkExpired: .gone
@@ -42,6 +45,7 @@ struct PageError: Error {
         switch kind {
         case .badRequest: (words.badRequestHeading, [words.badRequestText])
         case .csrf: (words.csrfHeading, [words.csrfText])
+        case .foreign: (words.foreignHeading, [words.foreignText])
         case .tooLarge: (words.tooLargeHeading, [words.tooLargeText])
         case .linkInvalid: (words.linkInvalidHeading, [words.linkInvalidText])
         case .linkExpired: (words.linkExpiredHeading, [words.linkExpiredText])

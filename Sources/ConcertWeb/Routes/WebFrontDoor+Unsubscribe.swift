@@ -17,16 +17,17 @@ extension WebFrontDoor {
 
     /// POST /unsubscribe/TOKEN with `List-Unsubscribe=One-Click` (RFC 8058): removes the subscription
     /// at once. The token is the authorization, so no CSRF token is asked for: a mail client sends
-    /// none. The answer, which mail clients do not show, is in the browser's language (the page's
-    /// own button posts with `?lang=`), so that one-click costs no read.
+    /// none. The answer and the undo form on it come in the subscription's language (one read): a
+    /// mail client sends neither `?lang=` nor, often, `Accept-Language`.
     func unsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let (reference, token) = try await reference(context, for: .unsubscribe)
         let body = try await body(of: request)
         guard OneClickBody.isOneClick(contentType: request.headers[.contentType], body: body) else {
             throw PageError.badRequest
         }
+        let language = try await store.subscription(reference)?.settings.language
         return try await unsubscribed(
-            reference, request: request, language: nil, path: "/unsubscribe/" + token, how: "one-click")
+            reference, request: request, language: language, path: "/unsubscribe/" + token, how: "one-click")
     }
 
     /// Removes the subscription and answers the page with the undo button, in `language` (the

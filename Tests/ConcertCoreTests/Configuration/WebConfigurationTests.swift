@@ -94,6 +94,32 @@ import Testing
         #expect(found.first?.hasPrefix(expected) == true, "\(found)")
     }
 
+    /// What `concertd run` and `check-config` print: each bad `web_*` value once, with email on
+    /// and the listener set by the file and by the flag (the message builder's checks see the
+    /// same keys).
+    @Test func eachBadWebValueIsReportedOnceByTheResolver() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("concertd.conf").path
+        try """
+        web_listen = 127.0.0.1:48199
+        web_base_url = ftp://example.org
+        web_trusted_proxies = banana
+        smtp_url = smtp://127.0.0.1:25
+        mail_from = concerts@example.org
+        retry_max = banana
+
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        for overrides in [ConfigurationOverrides(), ConfigurationOverrides(webListen: "127.0.0.1:48198")] {
+            let (_, problems) = ConfigurationResolver(environment: [:])
+                .resolveDespiteProblems(configFile: file, overrides: overrides)
+            let lines = problems.map(\.description)
+            #expect(lines.count == 3, "\(lines)")
+            #expect(Set(lines).count == lines.count, "\(lines)")
+        }
+    }
+
     @Test func theURLTemplateNoLongerNeedsAMailto() throws {
         let configuration = try load("unsubscribe_url_template = https://example.org/u/{subscription}\n")
         #expect(configuration.unsubscribeURLTemplate == "https://example.org/u/{subscription}")

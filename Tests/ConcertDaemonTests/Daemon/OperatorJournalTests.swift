@@ -13,13 +13,13 @@ import Testing
         let captured = CapturedLines()
         let daemon: TestDaemon
 
-        init(catalog: String? = nil) throws {
+        init(catalog: String? = nil, config: String? = nil) throws {
             let settings = LogSettings()
             let sink = captured.sink
             let logger = Logger(label: "concertd") {
                 DaemonLogHandler(label: $0, settings: settings, environment: [:], metadataProvider: nil, write: sink)
             }
-            daemon = try TestDaemon(catalog: catalog, logSettings: settings, logger: logger)
+            daemon = try TestDaemon(config: config, catalog: catalog, logSettings: settings, logger: logger)
         }
 
         func ctl(_ arguments: String...) async -> CtlRun {
@@ -127,5 +127,24 @@ import Testing
         #expect(lines.count == 1, "\(lines)")
         #expect(lines.first?.contains(" error concertd: reload rejected") == true, "\(lines)")
         #expect(lines.first?.contains(peer) == true, "\(lines)")
+    }
+
+    /// A reload that changes a key read at start only (a `web_*` key, `metrics_listen`) warns in the
+    /// journal, one line per key, besides naming them in the reload's notice.
+    @Test func aReloadChangingAKeyReadAtStartWarnsThatItNeedsARestart() async throws {
+        let logged = try LoggedDaemon(config: "web_confirmations_per_client = 10\n")
+        defer { logged.daemon.remove() }
+        let file = try #require(logged.daemon.daemon.resolved.file)
+        try "web_confirmations_per_client = 5\ncontrol_max_clients = 7\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let before = logged.captured.all.count
+        let summary = try logged.daemon.daemon.reload(requestedBy: .signal("SIGHUP"))
+        #expect(summary.restartNeeded.sorted() == ["control_max_clients", "web_confirmations_per_client"])
+        let lines = Array(logged.captured.all.dropFirst(before))
+        for key in ["web_confirmations_per_client", "control_max_clients"] {
+            let warnings = lines.filter { $0.contains(" warning concertd: \(key) takes effect at the next start") }
+            #expect(warnings.count == 1, "\(key): \(lines)")
+            #expect(warnings.first?.contains("signal=SIGHUP") == true, "\(lines)")
+        }
     }
 }
