@@ -215,41 +215,24 @@ import Testing
     @Test func anAddressInUseRefusesTheStartAsTemporaryAndLeavesNothingBehind() throws {
         let (taken, port) = try loopbackListeningSocket(backlog: 1)
         defer { close(taken) }
-        let socket = TemporarySocket()
-        defer { socket.remove() }
-        let options = TestDaemon.options(
-            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
-            config: "metrics_listen = 127.0.0.1:\(port)\n", catalog: nil, environment: [:])
-        #expect {
-            _ = try Daemon.start(options, logger: .quiet)
-        } throws: { error in
-            guard let error = error as? Daemon.StartupError else { return false }
-            return error.kind == .temporarilyUnavailable
-                && error.description
-                    == "metrics_listen: cannot listen on 127.0.0.1:\(port): the address is already in use by another program (or another concertd)"
-        }
         // The database lock and the control socket were let go: a start on a free port succeeds.
-        var free = options
-        free.overrides.metricsListen = "127.0.0.1:0"
-        let daemon = try Daemon.start(free, logger: .quiet)
-        daemon.stop()
+        let error = try listenerStartRefusal(config: "metrics_listen = 127.0.0.1:\(port)\n") {
+            $0.overrides.metricsListen = "127.0.0.1:0"
+        }
+        #expect(error?.kind == .temporarilyUnavailable)
+        #expect(
+            error?.description
+                == "metrics_listen: cannot listen on 127.0.0.1:\(port): the address is already in use by another program (or another concertd)"
+        )
     }
 
     @Test func anAddressNotOfThisMachineRefusesTheStartForGood() throws {
-        let socket = TemporarySocket()
-        defer { socket.remove() }
         // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
-        let options = TestDaemon.options(
-            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
-            config: "metrics_listen = 192.0.2.1:9464\n", catalog: nil, environment: [:])
-        #expect {
-            _ = try Daemon.start(options, logger: .quiet)
-        } throws: { error in
-            guard let error = error as? Daemon.StartupError else { return false }
-            return error.kind == .configuration
-                && error.description
-                    == "metrics_listen: cannot listen on 192.0.2.1:9464: the address is not one of this machine's"
-        }
+        let error = try listenerStartRefusal(config: "metrics_listen = 192.0.2.1:9464\n")
+        #expect(error?.kind == .configuration)
+        #expect(
+            error?.description
+                == "metrics_listen: cannot listen on 192.0.2.1:9464: the address is not one of this machine's")
     }
 
     @Test func stopClosesTheListener() throws {

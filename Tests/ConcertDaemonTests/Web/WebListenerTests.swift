@@ -52,38 +52,20 @@ import Testing
     @Test func anAddressInUseRefusesTheStartAsTemporary() throws {
         let (taken, port) = try loopbackListeningSocket(backlog: 1)
         defer { close(taken) }
-        let socket = TemporarySocket()
-        defer { socket.remove() }
-        let options = TestDaemon.options(
-            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
-            config: "web_listen = 127.0.0.1:\(port)\n", catalog: nil, environment: [:])
-        #expect {
-            _ = try Daemon.start(options, logger: .quiet)
-        } throws: { error in
-            guard let error = error as? Daemon.StartupError else { return false }
-            return error.kind == .temporarilyUnavailable
-                && error.description
-                    == "web_listen: cannot listen on 127.0.0.1:\(port): the address is already in use by another program (or another concertd)"
+        let error = try listenerStartRefusal(config: "web_listen = 127.0.0.1:\(port)\n") {
+            $0.overrides.webListen = "127.0.0.1:0"
         }
-        var free = options
-        free.overrides.webListen = "127.0.0.1:0"
-        let daemon = try Daemon.start(free, logger: .quiet)
-        daemon.stop()
+        #expect(error?.kind == .temporarilyUnavailable)
+        #expect(
+            error?.description
+                == "web_listen: cannot listen on 127.0.0.1:\(port): the address is already in use by another program (or another concertd)"
+        )
     }
 
     @Test func anAddressNotOfThisMachineRefusesTheStartForGood() throws {
-        let socket = TemporarySocket()
-        defer { socket.remove() }
-        let options = TestDaemon.options(
-            directory: socket.directory, socketPath: socket.path, clockStart: "2019-10-20T00:00",
-            config: "web_listen = 192.0.2.1:8080\n", catalog: nil, environment: [:])
-        #expect {
-            _ = try Daemon.start(options, logger: .quiet)
-        } throws: { error in
-            guard let error = error as? Daemon.StartupError else { return false }
-            return error.kind == .configuration
-                && error.description.hasPrefix("web_listen: cannot listen on 192.0.2.1:8080")
-        }
+        let error = try listenerStartRefusal(config: "web_listen = 192.0.2.1:8080\n")
+        #expect(error?.kind == .configuration)
+        #expect(error?.description.hasPrefix("web_listen: cannot listen on 192.0.2.1:8080") == true)
     }
 }
 
