@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """`make bench`: the benchmarks of issue 10.
 
-Installs its peers when run as root (Debian's nginx-light, postfix for smtp-sink, hyperfine; Apprise
-from PyPI into a venv under .build/), builds release binaries, starts nginx and smtp-sink as plain
-processes on free 127.0.0.1 ports, runs the scenarios, prints one line per figure, and writes the
+Installs its peers when run as root (Debian's nginx-light and hyperfine; Apprise from PyPI into a venv
+under .build/) and unpacks postfix's smtp-sink from Debian's package under .build/ without installing
+postfix (which would remove exim4, the tests' MTA). It builds release binaries, starts nginx and
+smtp-sink as plain processes on free 127.0.0.1 ports, runs the scenarios, prints one line per figure, and writes the
 figures into BENCHMARKS.md. Not a test: CI neither runs it nor fails on it.
 
   python3 Benchmarks/run.py                      everything at the issue's sizes (about 15 minutes)
@@ -36,25 +37,21 @@ def sh(command, **kwargs):
 
 
 def ensure_peers():
-    missing = [p for p, path in (("nginx-light", sinks.NGINX), ("postfix", sinks.SMTP_SINK)) if not os.path.exists(path)]
+    missing = [p for p, path in (("nginx-light", sinks.NGINX),) if not os.path.exists(path)]
     if not shutil.which("hyperfine") and os.geteuid() == 0:
         missing.append("hyperfine")  # optional: without it `concertctl status` is timed by a Python loop
     if missing:
         if os.geteuid() != 0:
             sys.exit(f"install these Debian packages first: sudo apt-get install {' '.join(missing)}")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        # Postfix must not become the machine's MTA on port 25: no configuration at all.
-        subprocess.run(["debconf-set-selections"], input="postfix postfix/main_mailer_type select No configuration\n",
-                       text=True, check=True)
         sh(["apt-get", "update", "-qq"], env=env)
         sh(["apt-get", "install", "-y", "-qq", *missing], env=env, stdout=subprocess.DEVNULL)
         # Where an init system started them anyway, stop the system services: the benchmark runs its own.
-        for service in ("postfix", "nginx"):
+        for service in ("nginx",):
             if shutil.which("systemctl") and subprocess.run(
                     ["systemctl", "is-active", "--quiet", service], capture_output=True).returncode == 0:
                 subprocess.run(["systemctl", "disable", "--now", service], capture_output=True)
-        if shutil.which("postfix"):
-            subprocess.run(["postfix", "stop"], capture_output=True)
+    sinks.unpack_smtp_sink()
 
 
 def ensure_apprise():

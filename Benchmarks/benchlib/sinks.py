@@ -11,7 +11,26 @@ import time
 import urllib.request
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
+# Postfix's smtp-sink, unpacked from Debian's postfix package into the build folder rather than
+# installed: installing postfix would remove exim4, the MTA the real-MTA end-to-end scenario uses.
+SMTP_SINK_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                              ".build", "bench-tools", "postfix")
+SMTP_SINK = os.path.join(SMTP_SINK_ROOT, "usr", "sbin", "smtp-sink")
+SMTP_SINK_LIBRARIES = os.path.join(SMTP_SINK_ROOT, "usr", "lib", "postfix")
+
+
+def unpack_smtp_sink():
+    """Downloads Debian's postfix package (no install) and unpacks it under .build/bench-tools/."""
+    if os.path.exists(SMTP_SINK):
+        return
+    download = os.path.join(os.path.dirname(SMTP_SINK_ROOT), "download")
+    os.makedirs(download, exist_ok=True)
+    # As root, apt's download user _apt cannot write into this folder: say so to apt, which then
+    # downloads as root (and would otherwise warn that it did).
+    subprocess.run(["apt-get", "download", "-qq", "-o", "APT::Sandbox::User=root", "postfix"], cwd=download,
+                   check=True)
+    package = next(name for name in sorted(os.listdir(download)) if name.startswith("postfix_"))
+    subprocess.run(["dpkg-deb", "-x", os.path.join(download, package), SMTP_SINK_ROOT], check=True)
 # Loopback addresses the webhook sink listens on: webhooks spread over them count as distinct
 # destinations (a URL's host:port), as real subscribers' webhooks would.
 SPREAD_HOSTS = [f"127.0.0.{i}" for i in range(1, 17)]
@@ -148,7 +167,8 @@ http {{
 
 
 class SmtpSink:
-    """postfix's smtp-sink on a free 127.0.0.1 port, accepting every message and keeping none."""
+    """postfix's smtp-sink (unpacked, see `unpack_smtp_sink`) on a free 127.0.0.1 port, accepting every
+    message and keeping none."""
 
     def __init__(self, directory):
         self.directory = directory
@@ -161,7 +181,8 @@ class SmtpSink:
             command += ["-u", "nobody"]
         command += [f"127.0.0.1:{self.port}", "1024"]
         self.log = open(os.path.join(self.directory, "smtp-sink.out"), "w")
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        environment = dict(os.environ, LD_LIBRARY_PATH=SMTP_SINK_LIBRARIES)
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=environment)
         wait_for_port("127.0.0.1", self.port)
         return self
 

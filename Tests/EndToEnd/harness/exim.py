@@ -42,7 +42,7 @@ def skip_reason():
     if EXIM is None:
         postfix = shutil.which("postfix", path="/usr/sbin:/usr/bin")
         if postfix:
-            return ("exim4 is not installed, and Postfix is (Benchmarks/run.py installs it for smtp-sink): the two "
+            return ("exim4 is not installed, and Postfix is: the two "
                     "exclude each other in apt; run `sudo apt-get install exim4-daemon-light` (which removes Postfix), "
                     "then `sudo make e2e`")
         return f"exim4 is not installed (Debian package exim4-daemon-light); {HOW_TO_RUN}"
