@@ -50,8 +50,9 @@ struct WebhookSubscribeTests {
         #expect(reply.body.contains("Chat channels are not offered here"))
         #expect(!reply.body.contains("SecretToken"))
         #expect(await web.store.queuedConfirmations.isEmpty)
-        // The same for email when the server sends none.
-        let noMail = WebHarness(settings: WebSettings(baseURL: "https://c.example.org", emailEnabled: false))
+        // The same for email when the server sends none (the page offers the channel form only).
+        let noMail = WebHarness(
+            settings: WebSettings(baseURL: "https://c.example.org", emailEnabled: false, webhooksEnabled: true))
         let page = try await noMail.get("/?lang=en")
         let forged = try await noMail.post(
             "/subscribe?lang=en", form: [("csrf", page.csrf ?? ""), ("email", "kim@example.org"), ("city", "busan")])
@@ -91,7 +92,8 @@ struct WebhookSubscribeTests {
 
     @Test func theFormatsOwnRulesApply() async throws {
         let web = Self.on()
-        let noChat = try await Self.post(web, url: "https://api.telegram.org/botSecretToken123/sendMessage", format: "telegram")
+        let noChat = try await Self.post(
+            web, url: "https://api.telegram.org/botSecretToken123/sendMessage", format: "telegram")
         #expect(noChat.status == .badRequest)
         #expect(noChat.body.contains("not the form of a Telegram webhook URL"))
         let wrongService = try await Self.post(web, url: Self.slack, format: "discord")
@@ -134,14 +136,19 @@ struct WebhookSubscribeTests {
     @Test func aClientsLimitCountsChannelsAndAddressesTogether() async throws {
         let settings = WebSettings(
             baseURL: "https://c.example.org", webhooksEnabled: true,
-            limits: ConfirmationLimits(perChannel: 3, channelWindow: .seconds(86_400), perClient: 2, clientWindow: .seconds(3600)))
+            limits: ConfirmationLimits(
+                perChannel: 3, channelWindow: .seconds(86_400), perClient: 2, clientWindow: .seconds(3600)))
         let web = WebHarness(settings: settings)
         #expect(try await Self.post(web, url: Self.slack).status == .seeOther)
-        #expect(try await SubscribeTests.subscribe(web, [("email", "kim@example.org"), ("city", "busan")]).status == .seeOther)
-        let third = try await Self.post(web, url: "https://discord.com/api/webhooks/1/SecretToken123", format: "discord")
+        #expect(
+            try await SubscribeTests.subscribe(web, [("email", "kim@example.org"), ("city", "busan")]).status
+                == .seeOther)
+        let third = try await Self.post(
+            web, url: "https://discord.com/api/webhooks/1/SecretToken123", format: "discord")
         #expect(third.status == .tooManyRequests)
         web.advance(.seconds(3601))
-        let later = try await Self.post(web, url: "https://discord.com/api/webhooks/1/SecretToken123", format: "discord")
+        let later = try await Self.post(
+            web, url: "https://discord.com/api/webhooks/1/SecretToken123", format: "discord")
         #expect(later.status == .seeOther)
     }
 

@@ -112,7 +112,8 @@ final class DaemonWebStore: WebStore {
         case .limited(let retryAfter):
             return .limited(retryAfter: retryAfter)
         case .kept:
-            sendConfirmation(pending.subscription.channel, request: request, language: pending.subscription.language, now: now)
+            sendConfirmation(
+                pending.subscription.channel, request: request, language: pending.subscription.language, now: now)
             return .queued
         }
     }
@@ -131,11 +132,14 @@ final class DaemonWebStore: WebStore {
         switch channel {
         case .email(let address):
             guard let mail else { return }
-            attempt = { done in mail.send(to: address, confirmURL: confirmURL, language: language, now: now, completion: done) }
+            attempt = { done in
+                mail.send(to: address, confirmURL: confirmURL, language: language, now: now, completion: done)
+            }
         case .webhook(let url, let format, _):
             guard let post else { return }
             attempt = { done in
-                post.send(to: url, format: format, confirmURL: confirmURL, language: language, now: now, completion: done)
+                post.send(
+                    to: url, format: format, confirmURL: confirmURL, language: language, now: now, completion: done)
             }
         }
         retry.run(attempt) { verdict, attempts in
@@ -148,7 +152,8 @@ final class DaemonWebStore: WebStore {
                     "web confirmation request not sent",
                     metadata: [
                         "to": "\(masked)", "attempts": "\(attempts)", "verdict": "\(verdict.name)",
-                        "error": "\(verdict.detail.replacingOccurrences(of: hidden, with: masked, options: .caseInsensitive))",
+                        "error":
+                            "\(verdict.detail.replacingOccurrences(of: hidden, with: masked, options: .caseInsensitive))",
                     ])
             }
         }

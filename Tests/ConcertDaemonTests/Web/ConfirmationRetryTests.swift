@@ -17,7 +17,9 @@ struct ConfirmationRetryTests {
 
         init(_ verdicts: [Verdict]) { self.verdicts = Mutex(verdicts) }
 
-        func run(_ retry: ConfirmationRetry = .standard) -> (verdict: Verdict, attempts: Int, waits: [Duration], sent: Int) {
+        func run(_ retry: ConfirmationRetry = .standard) -> (
+            verdict: Verdict, attempts: Int, waits: [Duration], sent: Int
+        ) {
             var retry = retry
             retry.schedule = { wait, work in
                 self.waits.withLock { $0.append(wait) }
@@ -71,8 +73,10 @@ struct ConfirmationRetryTests {
         let tooLong = Fake([.retryable(error: "HTTP 429", retryAfter: 3600)]).run()
         #expect(tooLong.attempts == 1)
         #expect(tooLong.waits.isEmpty)
-        let nonsense = Fake([.retryable(error: "HTTP 429", retryAfter: -.infinity), .retryable(error: "x", retryAfter: .nan)])
-            .run()
+        let nonsense = Fake([
+            .retryable(error: "HTTP 429", retryAfter: -.infinity), .retryable(error: "x", retryAfter: .nan),
+        ])
+        .run()
         #expect(nonsense.waits == [.seconds(15), .seconds(60)])
     }
 }
