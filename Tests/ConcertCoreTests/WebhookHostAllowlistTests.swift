@@ -82,3 +82,19 @@ import Testing
         }
     }
 }
+
+/// How `web_webhook_hosts` is written in `concertd.conf`.
+@Suite struct WebWebhookHostsKeyTests {
+    @Test func wildcardsAndPortsAreRead() throws {
+        let parsed = try ConfigurationValueFormat<[String]>.hostList.parse(
+            "Hooks.Slack.com, *.logic.azure.com 127.0.0.1:8099,hooks.slack.com")
+        #expect(parsed == ["hooks.slack.com", "*.logic.azure.com", "127.0.0.1:8099"])
+    }
+
+    @Test(arguments: ["*.", "*", "a.*.b", "hooks.slack.com.", "host:0", "host:70000", "host:", "host:x", "bad_host", ""])
+    func aBadEntryIsRefused(text: String) {
+        #expect(throws: ConfigurationValueError.self, "\(text)") {
+            try ConfigurationValueFormat<[String]>.hostList.parse(text)
+        }
+    }
+}
