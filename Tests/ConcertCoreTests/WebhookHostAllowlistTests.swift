@@ -91,7 +91,9 @@ import Testing
         #expect(parsed == ["hooks.slack.com", "*.logic.azure.com", "127.0.0.1:8099"])
     }
 
-    @Test(arguments: ["*.", "*", "a.*.b", "hooks.slack.com.", "host:0", "host:70000", "host:", "host:x", "bad_host", ""])
+    @Test(arguments: [
+        "*.", "*", "a.*.b", "hooks.slack.com.", "host:0", "host:70000", "host:", "host:x", "bad_host", "",
+    ])
     func aBadEntryIsRefused(text: String) {
         #expect(throws: ConfigurationValueError.self, "\(text)") {
             try ConfigurationValueFormat<[String]>.hostList.parse(text)
