@@ -7,7 +7,8 @@ the page's CSRF token); the confirmation message arrives at the receiver, in the
 (Slack's `{"text": …}`), after one 503 that the daemon tries again; its link's GET shows the
 button, its POST confirms; a reminder then arrives on the shifted clock. A host not on the list,
 and the feature left off, each get a refusal page, and nothing is posted. The webhook's token
-never appears in a page or in the journal.
+never appears in a page or in the journal. Confirmation mails are retried the same way: a 451
+from the smarthost is tried again, a 550 is not.
 """
 import time
 
@@ -163,3 +164,32 @@ def test_with_web_webhooks_off_a_forged_post_is_refused_and_nothing_is_posted(ma
     assert smtp.messages() == []
     listed = daemon.ctl_ok("subscriptions")
     assert listed["subscriptions"] == [] and listed.get("pending_web_requests", 0) == 0, listed
+
+
+def test_a_confirmation_mail_the_smarthost_defers_is_sent_on_a_later_try_and_a_refused_one_is_not_retried(
+        make_daemon, smtp):
+    """The retry of confirmation messages, by email: a 451 for the recipient is tried again (the mail
+    arrives after it is lifted), a 550 is not; the journal names neither address in clear."""
+    port = free_port()
+    daemon = make_daemon("d", config=web_config(port), smtp=smtp.url)
+    daemon.start("2019-10-24T12:00+09:00", 1)
+    client = WebClient(f"http://127.0.0.1:{port}")
+    wait_for_listener(client)
+    later, nobody = "later-citizen@example.org", "nobody-citizen@example.org"
+    smtp.tempfail.add(later)
+    smtp.reject.add(nobody)
+    for address in (later, nobody):
+        page = client.get("/?lang=en")
+        answer = client.post("/subscribe?lang=en", [
+            ("email", address), ("city", CITY), ("lang", "en"), ("csrf", page.csrf)])
+        assert answer.status == 303, str(answer)
+    time.sleep(3)
+    smtp.tempfail.discard(later)
+    smtp.wait_for(lambda got: len(got) >= 1, 40, rcpt=later, what="the deferred confirmation mail, tried again")
+    poll_until(lambda: "web confirmation request sent" in daemon.log(), 10, what="the journal line of the send")
+    log = daemon.log()
+    assert "attempts=2" in log, log[-3000:]
+    refused = [line for line in log.splitlines() if "web confirmation request not sent" in line]
+    assert len(refused) == 1 and "attempts=1" in refused[0] and "permanent" in refused[0], refused
+    assert smtp.messages(rcpt=nobody) == []
+    assert later not in log and nobody not in log, "the journal shows an address in clear"
