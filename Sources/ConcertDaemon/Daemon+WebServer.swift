@@ -33,13 +33,16 @@ extension Daemon {
         if let emailSettings = configuration.emailSettings, let smarthost = configuration.smarthost {
             mail = WebConfirmationMail(settings: emailSettings, smarthost: smarthost, transport: transport)
         }
+        let post =
+            configuration.webWebhooks
+            ? WebConfirmationPost(settings: configuration.webhookSettings, transport: transport) : nil
         let daemon = self
         let scheduler = self.scheduler
         let blocking = NIOThreadPool(numberOfThreads: Self.webBlockingThreads)
         blocking.start()
         let store = DaemonWebStore(
             store: database, catalog: { daemon.catalog }, confirmations: configuration.confirmations, mail: mail,
-            logger: logger, wake: { scheduler.wake() }, blocking: blocking)
+            post: post, logger: logger, wake: { scheduler.wake() }, blocking: blocking)
         let clock = self.clock
         let frontDoor = WebFrontDoor(
             store: store, settings: settings, links: webLinks, now: { clock.now() }, logger: logger)
@@ -108,7 +111,7 @@ extension Daemon {
         let proxies = configuration.webTrustedProxies
         return WebSettings(
             baseURL: baseURL, emailEnabled: configuration.emailSettings != nil && configuration.smarthost != nil,
-            webhooksEnabled: false, webhookHosts: configuration.webWebhookHosts,
+            webhooksEnabled: configuration.webWebhooks, webhookHosts: configuration.webWebhookHosts,
             offsetChoices: choices.sorted { (ReminderOffset($0)?.seconds ?? 0) > (ReminderOffset($1)?.seconds ?? 0) },
             defaultOffsets: defaults,
             limits: ConfirmationLimits(

@@ -12,7 +12,7 @@ public struct WebSettings: Sendable {
     public var emailEnabled: Bool
     /// `web_webhooks`: whether the pages offer to subscribe a chat channel.
     public var webhooksEnabled: Bool
-    /// `web_webhook_hosts`: the hosts a webhook URL from the web may name (exact, lowercase).
+    /// `web_webhook_hosts`: the hosts a webhook URL from the web may name (``WebhookHostAllowlist``).
     public var webhookHosts: [String]
     /// The webhook formats the form offers.
     public var webhookFormats: [String]
@@ -60,11 +60,9 @@ public struct WebSettings: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// The incoming-webhook hosts of the chat services concertd formats messages for.
-    public static let standardWebhookHosts = [
-        "hooks.slack.com", "discord.com", "discordapp.com", "chat.googleapis.com", "api.telegram.org",
-        "hook.dooray.com", "wh.jandi.com", "api.kakaowork.com", "outlook.office.com",
-    ]
+    /// The incoming-webhook hosts of the chat services concertd formats messages for
+    /// (``WebhookHostAllowlist/standard``).
+    public static let standardWebhookHosts = WebhookHostAllowlist.standard
 
     /// The path of `baseURL` (`/concerts`, or empty): pages link with it, since a proxy may serve the
     /// front door under a prefix and strip it.

@@ -42,15 +42,15 @@ final class WebHarness: Sendable {
     init(
         store: InMemoryWebStore = InMemoryWebStore(),
         settings: WebSettings = WebSettings(baseURL: "https://concerts.example.org"),
-        start: Date = Date(timeIntervalSince1970: 1_571_000_000)
+        start: Date = Date(timeIntervalSince1970: 1_571_000_000),
+        logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.store = store
         self.settings = settings
         let clock = TestClock(start)
         self.clock = clock
         frontDoor = WebFrontDoor(
-            store: store, settings: settings, now: { clock.now },
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            store: store, settings: settings, now: { clock.now }, logger: logger)
         responder = frontDoor.router().buildResponder()
     }
 

@@ -396,7 +396,7 @@ def test_missing_oversized_and_malformed_fields_get_a_clear_page_and_change_noth
         "an unknown offset": (replaced("before", "99y"), (400,)),
         "a negative offset": (replaced("before", "-1h"), (400,)),
         "an unknown language": (replaced("lang", "xx"), (400,)),
-        "a webhook while webhooks are off": (good + [("webhook", "https://hooks.slack.com/services/x")], (400,)),
+        "a webhook while webhooks are off": (good + [("webhook", "https://hooks.slack.com/services/x")], (403,)),
     }
     raw_cases = {
         "bad percent-encoding": (b"email=a%zz@example.org&city=gongju&csrf=" + csrf.encode(), (400,)),

@@ -54,12 +54,9 @@ public struct TrustedProxies: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The incoming-webhook hosts of the chat services concertd formats messages for: what
-/// `web_webhook_hosts` allows by default.
+/// `web_webhook_hosts` allows by default (``WebhookHostAllowlist/standard``).
 public enum WebWebhookHosts {
-    public static let standard = [
-        "hooks.slack.com", "discord.com", "discordapp.com", "chat.googleapis.com", "api.telegram.org",
-        "hook.dooray.com", "wh.jandi.com", "api.kakaowork.com", "outlook.office.com",
-    ]
+    public static let standard = WebhookHostAllowlist.standard
 }
 
 extension ConfigurationValueFormat where Value == TrustedProxies {
@@ -75,18 +72,26 @@ extension ConfigurationValueFormat where Value == TrustedProxies {
 }
 
 extension ConfigurationValueFormat where Value == [String] {
-    /// Host names separated by commas, in lower case: `hooks.slack.com, discord.com`.
+    /// Host names separated by commas, in lower case: `hooks.slack.com, discord.com`; a name may
+    /// start with `*.` (its subdomains) and end with `:port` (`127.0.0.1:8099`).
     static var hostList: Self {
         Self(
             parse: { (text: String) throws(ConfigurationValueError) -> [String] in
                 var hosts: [String] = []
                 for item in text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }) {
-                    let host = item.lowercased()
+                    let entry = item.lowercased()
+                    var (host, port) = WebhookHostAllowlist.split(entry)
+                    if host.hasPrefix("*.") { host.removeFirst(2) }
                     let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
+                    let portWritten = entry.contains(":")
                     guard !host.isEmpty, host.count <= 253, host.allSatisfy(allowed.contains), !host.hasPrefix("."),
-                        !host.hasSuffix("."), !host.contains("..")
-                    else { throw ConfigurationValueError("'\(item)' is not a host name") }
-                    if !hosts.contains(host) { hosts.append(host) }
+                        !entry.hasSuffix("."), !host.contains(".."), !host.contains("*"),
+                        !portWritten || (port.map { (1...65535).contains($0) } ?? false)
+                    else {
+                        throw ConfigurationValueError(
+                            "'\(item)' is not a host name (hooks.slack.com, *.logic.azure.com, 127.0.0.1:8099)")
+                    }
+                    if !hosts.contains(entry) { hosts.append(entry) }
                 }
                 guard !hosts.isEmpty else { throw ConfigurationValueError("the list is empty") }
                 return hosts

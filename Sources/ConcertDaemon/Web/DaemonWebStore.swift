@@ -16,6 +16,11 @@ final class DaemonWebStore: WebStore {
     let confirmations: Bool
     /// Sends the confirmation request of a kept request; nil when email is off.
     let mail: WebConfirmationMail?
+    /// Posts the confirmation request of a kept request to a chat channel; nil when `web_webhooks`
+    /// is off.
+    let post: WebConfirmationPost?
+    /// How a confirmation message that failed for a while is tried again.
+    let retry: ConfirmationRetry
     let logger: Logger
     /// Wakes the delivery scheduler after a write that changes what is due (a subscription made,
     /// changed, paused, resumed or removed), as the control socket's subscribe and pause do, so
@@ -25,12 +30,15 @@ final class DaemonWebStore: WebStore {
 
     init(
         store: any ConcertdStore, catalog: @escaping @Sendable () -> Catalog, confirmations: Bool,
-        mail: WebConfirmationMail?, logger: Logger, wake: @escaping @Sendable () -> Void, blocking: NIOThreadPool
+        mail: WebConfirmationMail?, post: WebConfirmationPost? = nil, retry: ConfirmationRetry = .standard,
+        logger: Logger, wake: @escaping @Sendable () -> Void, blocking: NIOThreadPool
     ) {
         self.store = store
         self.catalog = catalog
         self.confirmations = confirmations
         self.mail = mail
+        self.post = post
+        self.retry = retry
         self.logger = logger
         self.wake = wake
         self.blocking = blocking
@@ -75,11 +83,17 @@ final class DaemonWebStore: WebStore {
     func requestSubscription(
         _ request: PendingSubscription, limits: ConfirmationLimits, now: Date
     ) async throws -> SubscriptionRequestOutcome {
-        // Only email confirmations are sent (chat channels from the web are not offered yet):
-        // refused before anything is kept or counted.
-        guard case .email(let address) = request.channel else { return .refused("only email can be confirmed") }
-        guard let mail else { return .refused("email is off") }
-        let channel = ChannelAddress.email(address)
+        // Refused before anything is kept or counted: a channel this daemon cannot confirm.
+        let channel: ChannelAddress
+        switch request.channel {
+        case .email(let address):
+            guard mail != nil else { return .refused("email is off") }
+            channel = .email(address)
+        case .webhook(let url, let format):
+            guard let post else { return .refused("chat channels are off") }
+            if let problem = post.settings.deny.problem(withURL: url) { return .refused(problem) }
+            channel = .webhook(url: url, format: format, secret: nil)
+        }
         let offsets = request.settings.offsets.compactMap(ReminderOffset.init)
         let pending = PendingWebRequest(
             id: request.reference.id,
@@ -98,19 +112,50 @@ final class DaemonWebStore: WebStore {
         case .limited(let retryAfter):
             return .limited(retryAfter: retryAfter)
         case .kept:
-            let logger = self.logger
-            let masked = request.channel.masked
-            mail.send(
-                to: address, confirmURL: request.confirmURL, language: pending.subscription.language, now: now
-            ) { verdict in
-                switch verdict {
-                case .sent: logger.info("web confirmation request sent", metadata: ["to": "\(masked)"])
-                default:
-                    logger.warning(
-                        "web confirmation request not sent", metadata: ["to": "\(masked)", "verdict": "\(verdict)"])
-                }
-            }
+            sendConfirmation(
+                pending.subscription.channel, request: request, language: pending.subscription.language, now: now)
             return .queued
+        }
+    }
+
+    /// Sends the confirmation request of a kept request, trying a transient failure again
+    /// (``ConfirmationRetry``), and logs the outcome with the channel masked.
+    private func sendConfirmation(
+        _ channel: ChannelAddress, request: PendingSubscription, language: Language, now: Date
+    ) {
+        let logger = self.logger
+        let masked = request.channel.masked
+        let confirmURL = request.confirmURL
+        let attempt: @Sendable (@escaping @Sendable (Verdict) -> Void) -> Void
+        // A refusal can quote the address (`550 <kim@example.org>: unknown`): the journal gets it masked.
+        let hidden = channel.target
+        switch channel {
+        case .email(let address):
+            guard let mail else { return }
+            attempt = { done in
+                mail.send(to: address, confirmURL: confirmURL, language: language, now: now, completion: done)
+            }
+        case .webhook(let url, let format, _):
+            guard let post else { return }
+            attempt = { done in
+                post.send(
+                    to: url, format: format, confirmURL: confirmURL, language: language, now: now, completion: done)
+            }
+        }
+        retry.run(attempt) { verdict, attempts in
+            switch verdict {
+            case .sent:
+                logger.info(
+                    "web confirmation request sent", metadata: ["to": "\(masked)", "attempts": "\(attempts)"])
+            default:
+                logger.warning(
+                    "web confirmation request not sent",
+                    metadata: [
+                        "to": "\(masked)", "attempts": "\(attempts)", "verdict": "\(verdict.name)",
+                        "error":
+                            "\(verdict.detail.replacingOccurrences(of: hidden, with: masked, options: .caseInsensitive))",
+                    ])
+            }
         }
     }
 

@@ -14,7 +14,8 @@ enum SubscribeForm {
         let webhook = try fields.single("webhook")?.trimmingCharacters(in: .whitespaces)
         let format = try fields.single("format")
         form.email = shown(email)
-        form.webhookURL = shown(webhook)
+        // A webhook URL is its channel's password: the page never shows it again, not even to mend.
+        form.webhookURL = ""
         form.format = shown(format)
         var channel: WebChannel?
         switch (email, webhook) {
@@ -31,12 +32,10 @@ enum SubscribeForm {
         case (nil, let url?) where settings.webhooksEnabled:
             if url.isEmpty {
                 form.errors.append(("webhook", words.webhookMissing))
-            } else if let problem = webhookProblem(url, settings: settings, words: words) {
-                form.errors.append(("webhook", problem))
-            } else if let format, settings.webhookFormats.contains(format) {
+            } else if let problem = webhookProblem(url, format: format, settings: settings, words: words) {
+                form.errors.append(problem)
+            } else if let format {
                 channel = .webhook(url: url, format: format)
-            } else {
-                form.errors.append(("format", words.formatInvalid))
             }
         default:
             form.errors.append(
@@ -101,12 +100,30 @@ enum SubscribeForm {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    private static func webhookProblem(_ text: String, settings: WebSettings, words: Words) -> String? {
-        guard text.utf8.count <= 2048, !text.unicodeScalars.contains(where: isControl),
-            let components = URLComponents(string: text),
-            components.scheme?.lowercased() == "https", let host = components.host?.lowercased(), !host.isEmpty,
-            components.user == nil, components.password == nil
-        else { return words.webhookInvalid }
-        return settings.webhookHosts.contains(host) ? nil : words.webhookHostRefused
+    /// What is wrong with a webhook URL and its format, by the checks the control socket's
+    /// `subscribe` makes (`WebhookURL`, the format's own rules) and `web_webhook_hosts`, or nil.
+    /// The messages name neither the URL nor its token.
+    private static func webhookProblem(
+        _ text: String, format name: String?, settings: WebSettings, words: Words
+    ) -> (field: String, message: String)? {
+        guard !text.unicodeScalars.contains(where: isControl), WebhookURL.problem(with: text) == nil else {
+            return ("webhook", words.webhookInvalid)
+        }
+        switch WebhookHostAllowlist.problem(with: text, hosts: settings.webhookHosts) {
+        case nil: break
+        case .hostNotAllowed: return ("webhook", words.webhookHostRefused)
+        case .malformed, .notHTTPS: return ("webhook", words.webhookInvalid)
+        }
+        guard let name, settings.webhookFormats.contains(name) else { return ("format", words.formatInvalid) }
+        let format: any WebhookFormat
+        do {
+            format = try WebhookFormatRegistry.named(name)
+        } catch {
+            return ("format", words.formatInvalid)
+        }
+        let implied = WebhookFormatRegistry.inferredName(forURL: text)
+        if implied != "generic", implied != name { return ("format", words.formatMismatch(implied)) }
+        if format.problem(withURL: text) != nil { return ("webhook", words.webhookWrongForFormat(name)) }
+        return nil
     }
 }

@@ -184,7 +184,7 @@ enum FrontPage {
                 html.raw("<option value=\"")
                 html.text(format)
                 html.raw(format == form.format ? "\" selected>" : "\">")
-                html.text(format)
+                html.text(words.formatName(format))
                 html.raw("</option>")
             }
             html.raw("</select></div>")

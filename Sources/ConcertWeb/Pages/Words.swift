@@ -171,6 +171,40 @@ struct Words {
         t("이 서버가 받는 채팅 서비스의 주소가 아닙니다.", "That host is not one of the chat services this server accepts.")
     }
     var formatInvalid: String { t("서비스를 골라 주세요.", "Choose the service.") }
+    /// The URL is another service's than the one chosen (`hooks.slack.com` with Discord).
+    func formatMismatch(_ implied: String) -> String {
+        t(
+            "이 주소는 \(formatName(implied))의 웹훅 주소입니다. 서비스를 \(formatName(implied))(으)로 골라 주세요.",
+            "That is a \(formatName(implied)) webhook URL: choose \(formatName(implied)) as the service.")
+    }
+    /// The URL does not have the form the chosen service's webhooks have.
+    func webhookWrongForFormat(_ format: String) -> String {
+        t(
+            "\(formatName(format)) 웹훅 주소의 형식이 아닙니다. 서비스에서 복사한 주소를 그대로 넣어 주세요.",
+            "That is not the form of a \(formatName(format)) webhook URL. Paste the URL as the service gives it.")
+    }
+    /// A webhook format as people know the service (`googlechat` → Google Chat).
+    func formatName(_ format: String) -> String {
+        switch format {
+        case "slack": "Slack"
+        case "discord": "Discord"
+        case "mattermost": "Mattermost"
+        case "teams": "Microsoft Teams"
+        case "googlechat": "Google Chat"
+        case "telegram": "Telegram"
+        case "dooray": t("두레이", "Dooray!")
+        case "jandi": t("잔디", "JANDI")
+        case "kakaowork": t("카카오워크", "KakaoWork")
+        default: format
+        }
+    }
+    var webhooksOffHeading: String { t("채팅방 구독은 받지 않습니다", "Chat channels are not offered here") }
+    var webhooksOffText: String {
+        t(
+            "이 서버는 웹에서 채팅방 구독을 받지 않습니다. 아무것도 저장하거나 보내지 않았습니다.",
+            "This server does not subscribe chat channels from the web. Nothing was kept or sent.")
+    }
+    var emailOffHeading: String { t("이메일 구독은 받지 않습니다", "Email is not offered here") }
     var citiesMissing: String { t("지역을 하나 이상 골라 주세요.", "Choose at least one municipality.") }
     var citiesInvalid: String { t("알 수 없는 지역이 있습니다.", "An unknown municipality was chosen.") }
     var offsetsMissing: String { t("알림 시점을 하나 이상 골라 주세요.", "Choose at least one time.") }

@@ -7,6 +7,8 @@ struct PageError: Error {
     enum Kind {
         case badRequest, csrf, foreign, tooLarge, linkInvalid, linkExpired, notFound, methodNotAllowed, serverError,
             tooMany
+        /// A form for a channel this front door does not offer (a forged POST): nothing is kept or sent.
+        case webhooksOff, emailOff
     }
 
     var kind: Kind
@@ -22,6 +24,8 @@ struct PageError: Error {
     static let notFound = PageError(kind: .notFound)
     static let methodNotAllowed = PageError(kind: .methodNotAllowed)
     static let serverError = PageError(kind: .serverError)
+    static let webhooksOff = PageError(kind: .webhooksOff)
+    static let emailOff = PageError(kind: .emailOff)
 
     static func tooMany(retryAfter: Duration) -> PageError {
         PageError(kind: .tooMany, retryAfter: retryAfter)
@@ -37,6 +41,7 @@ struct PageError: Error {
         case .methodNotAllowed: .methodNotAllowed
         case .serverError: .internalServerError
         case .tooMany: .tooManyRequests
+        case .webhooksOff, .emailOff: .forbidden
         }
     }
 
@@ -52,6 +57,8 @@ struct PageError: Error {
         case .notFound: (words.notFoundHeading, [words.notFoundText])
         case .methodNotAllowed: (words.methodHeading, [])
         case .serverError: (words.serverErrorHeading, [words.serverErrorText])
+        case .webhooksOff: (words.webhooksOffHeading, [words.webhooksOffText])
+        case .emailOff: (words.emailOffHeading, [words.emailOff])
         case .tooMany:
             (
                 words.tooManyHeading,

@@ -11,6 +11,9 @@ extension WebFrontDoor {
         let fields = try await formFields(of: request)
         try await checkCSRF(request, fields: fields)
         let words = words(request)
+        // A channel the page does not offer is refused before anything is read or counted.
+        if !settings.webhooksEnabled, !fields.values("webhook").isEmpty { throw PageError.webhooksOff }
+        if !settings.emailEnabled, !fields.values("email").isEmpty { throw PageError.emailOff }
         let moment = now()
         let cities = try await store.cityListings(now: moment)
         var form = SubscribeFormState(defaultOffsets: settings.defaultOffsets, language: words.language)
@@ -76,15 +79,17 @@ enum RateLimitKey {
 }
 
 extension WebChannel {
-    /// What the per-channel limit counts: the address in lower case, or the webhook URL.
+    /// What the per-channel limit counts: the address in lower case, or the webhook URL in its
+    /// normal form (the store's), so that one channel written two ways is counted once.
     var limitSubject: String {
         switch self {
         case .email(let address): address.lowercased()
-        case .webhook(let url, _): url
+        case .webhook(let url, _): WebhookURL.normalized(url)
         }
     }
 
-    /// For the journal: `k***@example.org`, or the webhook's scheme and host.
+    /// For the journal and the pages: `k***@example.org`, or the webhook's scheme and host
+    /// (`https://hooks.slack.com/***`), never its path or query, which carry its token.
     public var masked: String {
         switch self {
         case .email(let address):
