@@ -418,7 +418,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 while let item = ready.first(of: destination) {
                     if let deadline = item.delivery.deadline, deadline <= now {
                         skips.append((item.delivery, .missed))
-                    } else if let reason = DeliveryPlanner.skipReason(item.subscription.state) {
+                    } else if let reason = item.subscription.state.skipReason {
                         skips.append((item.delivery, reason))
                     } else if hasRoom(for: destination, now: now, counts: perDestination) {
                         perDestination[destination, default: 0] += 1
