@@ -40,7 +40,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         // What the daemon and the CLI share besides the protocol, so that concertctl does not link
-        // ConcertCore (GRDB, libcurl): JSON values, whitespace trimming.
+        // ConcertCore (GRDB, libcurl): Korea time and its one reader of times, JSON values, whitespace trimming.
         .target(name: "ConcertShared"),
         .target(
             name: "ConcertCore",

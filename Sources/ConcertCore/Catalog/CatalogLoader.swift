@@ -336,12 +336,18 @@ struct FieldReader {
     /// `start` and `end`: both instants (`2019-10-29T14:00+09:00`) or both dates (`2019-10-27`).
     mutating func schedule() -> ConcertSchedule? {
         guard let startText = string("start"), let endText = string("end") else { return nil }
-        guard let start = KoreaTime.parseMoment(startText) else {
-            problem("start", "is '\(startText)'; expected an ISO date or date and time such as 2019-10-29T14:00+09:00")
+        let start: KoreaTime.Moment
+        let end: KoreaTime.Moment
+        do throws(KoreaTime.MomentError) {
+            start = try KoreaTime.moment(startText)
+        } catch {
+            problem("start", "is '\(startText)', which \(error.reason)")
             return nil
         }
-        guard let end = KoreaTime.parseMoment(endText) else {
-            problem("end", "is '\(endText)'; expected an ISO date or date and time such as 2019-10-29T16:00+09:00")
+        do throws(KoreaTime.MomentError) {
+            end = try KoreaTime.moment(endText)
+        } catch {
+            problem("end", "is '\(endText)', which \(error.reason)")
             return nil
         }
         for (field, text, moment) in [("start", startText, start), ("end", endText, end)] {

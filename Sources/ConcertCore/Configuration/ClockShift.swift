@@ -30,12 +30,15 @@ public struct ClockShift: Sendable, Hashable {
     /// offset is given) or a date, meaning midnight in Korea, in the years ``startYears``.
     public static func parseStart(_ text: String) throws(ConfigurationValueError) -> Date {
         let start: Date
-        switch KoreaTime.parseMoment(text) {
-        case .instant(let date)?: start = date
-        case .date(let day)?: start = day.inKorea(hour: 0)
-        case nil:
-            throw ConfigurationValueError(
-                "'\(text)' is not an ISO 8601 date or time such as 2019-10-21 or 2019-10-21T09:00+09:00")
+        let moment: KoreaTime.Moment
+        do {
+            moment = try KoreaTime.moment(text)
+        } catch {
+            throw ConfigurationValueError("\(error)")
+        }
+        switch moment {
+        case .instant(let date): start = date
+        case .date(let day): start = day.inKorea(hour: 0)
         }
         guard startYears.contains(KoreaTime.localDate(of: start).year) else {
             throw ConfigurationValueError(

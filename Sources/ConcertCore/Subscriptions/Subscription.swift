@@ -19,6 +19,17 @@ public struct Subscription: Sendable, Hashable, Identifiable {
         /// Turned off by concertd itself, for example after a webhook answered 410 Gone.
         case disabled
         case removed
+
+        /// Why the pending rows of a subscription in this state are skipped (when it stops, or
+        /// when one falls due): `nil` while it is active. One that becomes active again is planned anew.
+        public var skipReason: Delivery.SkipReason? {
+            switch self {
+            case .active: nil
+            case .paused: .paused
+            case .disabled: .disabled
+            case .removed: .removed
+            }
+        }
     }
 
     public init(

@@ -123,10 +123,11 @@ struct ConcertChangeRequest {
     static let defaultLength: TimeInterval = 2 * 3600
 
     private static func moment(_ text: String, field: String) throws(ControlError) -> KoreaTime.Moment {
-        guard let moment = KoreaTime.parseMoment(text) else {
-            throw .invalidInput(
-                "'\(text)' is not an ISO date or date and time such as 2019-12-20 or 2019-12-20T14:00+09:00",
-                field: field)
+        let moment: KoreaTime.Moment
+        do {
+            moment = try KoreaTime.moment(text)
+        } catch {
+            throw .invalidInput("\(error)", field: field)
         }
         try DaemonControlHandler.checkYear(moment, field: field)
         return moment

@@ -114,14 +114,19 @@ extension DaemonControlHandler {
     /// A time of a request (`from`, `to`): an instant, or a date's midnight in Korea; refused with
     /// `invalid_params` outside the years of ``ParamRange/year``.
     static func moment(_ text: String, field: String) throws(ControlError) -> Date {
-        switch KoreaTime.parseMoment(text) {
-        case .instant(let date)?:
+        let moment: KoreaTime.Moment
+        do {
+            moment = try KoreaTime.moment(text)
+        } catch {
+            throw .invalidInput("\(error)", field: field)
+        }
+        switch moment {
+        case .instant(let date):
             try checkYear(KoreaTime.localDate(of: date), field: field)
             return date
-        case .date(let day)?:
+        case .date(let day):
             try checkYear(day, field: field)
             return day.startInKorea
-        case nil: throw .invalidInput("'\(text)' is not an ISO date or date and time", field: field)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConcertProtocol
+import ConcertShared
 import Foundation
 
 /// Checks of command-line values made before anything is sent, so a typo costs no round trip.
@@ -8,47 +9,19 @@ import Foundation
 /// concert) and answers `invalid_input` when it disagrees.
 enum InputChecks {
     /// A time as the protocol wants it: an ISO date, or a date and time with an offset; a time
-    /// without offset is taken as Korea time and gets `+09:00`.
+    /// without offset is taken as Korea time and gets `+09:00` (``KoreaTime/withOffset(_:)``).
     ///
     /// Returns the text to send and the instant it stands for (a date: its midnight in Korea).
     static func timestamp(_ text: String, option: String) throws -> (text: String, instant: Date) {
-        let pattern = #/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?)?$/#
-        guard let match = text.wholeMatch(of: pattern) else {
-            throw ValidationError(
-                "\(option) '\(text)' is not an ISO 8601 date or time: write 2019-11-02, 2019-11-02T14:00 (Korea time) or 2019-11-02T14:00+09:00"
-            )
-        }
-        var components = DateComponents()
-        components.year = Int(match.1)
-        components.month = Int(match.2)
-        components.day = Int(match.3)
-        components.hour = match.4.flatMap { Int($0) } ?? 0
-        components.minute = match.5.flatMap { Int($0) } ?? 0
-        components.second = match.6.flatMap { Int($0) } ?? 0
-        var offsetSeconds = 9 * 3600
-        if let zone = match.7 {
-            if zone == "Z" {
-                offsetSeconds = 0
-            } else {
-                let sign = zone.first == "-" ? -1 : 1
-                let parts = zone.dropFirst().split(separator: ":").compactMap { Int($0) }
-                guard parts.count == 2, parts[0] <= 14, parts[1] < 60 else {
-                    throw ValidationError("\(option) '\(text)' has an impossible UTC offset")
-                }
-                offsetSeconds = sign * (parts[0] * 3600 + parts[1] * 60)
+        do {
+            let sent = try KoreaTime.withOffset(text)
+            switch try KoreaTime.moment(text) {
+            case .instant(let instant): return (sent, instant)
+            case .date(let day): return (sent, day.startInKorea)
             }
+        } catch {
+            throw ValidationError("\(option) \(error)")
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: offsetSeconds)!
-        guard components.hour! < 24, components.minute! < 60, components.second! < 60,
-            let date = calendar.date(from: components),
-            calendar.dateComponents([.year, .month, .day], from: date)
-                == DateComponents(year: components.year, month: components.month, day: components.day)
-        else {
-            throw ValidationError("\(option) '\(text)' is not a real date and time")
-        }
-        let needsOffset = match.4 != nil && match.7 == nil
-        return (needsOffset ? text + "+09:00" : text, date)
     }
 
     /// A comma-separated list of offsets (`7d,1d,3h,30m,90s`), each from 1 second to 366 days.

@@ -60,7 +60,7 @@ extension AppDatabase {
             try db.execute(
                 sql: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?",
                 arguments: [state.rawValue, reason, now.millis, id])
-            if let reason = DeliveryPlanner.skipReason(state) {
+            if let reason = state.skipReason {
                 try Self.skipPending(db, subscriptionID: id, reason: reason, now: now)
             } else if previous != .active {
                 _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)

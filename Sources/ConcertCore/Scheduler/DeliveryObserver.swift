@@ -29,17 +29,6 @@ public enum RetryReason: String, Sendable, CaseIterable {
     case destinationFailed = "destination_failed"
 }
 
-extension ChannelAddress {
-    /// The channel as metrics name it: `email`, or the webhook's format (`slack`, `generic`, …),
-    /// one of a fixed set (a subscription's format is checked against it).
-    public var metricsName: String {
-        switch self {
-        case .email: "email"
-        case .webhook(_, let format, _): format
-        }
-    }
-}
-
 extension DeliveryScheduler {
     /// What the metrics read from any thread, without waiting for the scheduler's queue.
     public struct Gauges: Sendable, Hashable {

@@ -2,7 +2,7 @@ import ConcertShared
 import Foundation
 
 /// How long before a concert a reminder goes out: `7d`, `1d`, `3h`, `30m`, `90s`.
-public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConvertible, CodableAsText {
     public var seconds: Int
 
     public init(seconds: Int) {
@@ -81,18 +81,7 @@ public struct ReminderOffset: Hashable, Comparable, Sendable, CustomStringConver
 
     public static func < (lhs: ReminderOffset, rhs: ReminderOffset) -> Bool { lhs.seconds < rhs.seconds }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let offset = ReminderOffset(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad offset"))
-        }
-        self = offset
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public static let textKind = "an offset"
 }
 
 public struct OffsetListError: Error, CustomStringConvertible, Sendable {

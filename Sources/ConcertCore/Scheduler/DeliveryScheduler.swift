@@ -241,7 +241,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         guard !stopped else { return }
         journal.log(record, destination: destination)
         noteHealth(of: destination, record.verdict, now: record.finishedAt)
-        if record.subscription.channel.kind == "webhook" {
+        if record.subscription.channel.destinationIsSharedHost {
             noteWebhookHost(
                 destination, deliveryID: record.delivery.id, verdict: record.verdict, now: record.finishedAt)
         }
@@ -418,7 +418,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 while let item = ready.first(of: destination) {
                     if let deadline = item.delivery.deadline, deadline <= now {
                         skips.append((item.delivery, .missed))
-                    } else if let reason = DeliveryPlanner.skipReason(item.subscription.state) {
+                    } else if let reason = item.subscription.state.skipReason {
                         skips.append((item.delivery, reason))
                     } else if hasRoom(for: destination, now: now, counts: perDestination) {
                         perDestination[destination, default: 0] += 1
@@ -479,9 +479,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
         }
         guard let channel = channels[item.subscription.channel.kind] else {
-            let kind = item.subscription.channel.kind
-            let advice = kind == "email" ? "set smtp_url and mail_from" : "this is a bug: webhooks always have one"
-            deliver(.destinationFailed(error: "no \(kind) channel is configured (\(advice))", retryAfter: nil))
+            let address = item.subscription.channel
+            deliver(
+                .destinationFailed(
+                    error: "no \(address.kind) channel is configured (\(address.unconfiguredChannelAdvice))",
+                    retryAfter: nil))
             return
         }
         do {
@@ -546,7 +548,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private func settlement(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
         let settlement = policy.settle(item, verdict, now: now, random: random)
         if let held = settlement.held { journal.hold(held) }
-        if item.subscription.channel.kind == "webhook" {
+        if item.subscription.channel.destinationIsSharedHost {
             noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
         }
         return settlement.record

@@ -141,17 +141,6 @@ public enum DeliveryPlanner {
         return .queue(Row(.cancellation, to: subscription, about: concert, due: now))
     }
 
-    /// Why the pending rows of a subscription in `state` are skipped (when it stops, or when one
-    /// falls due): `nil` while it is active. One that becomes active again is planned anew.
-    public static func skipReason(_ state: Subscription.State) -> Delivery.SkipReason? {
-        switch state {
-        case .active: nil
-        case .paused: .paused
-        case .disabled: .disabled
-        case .removed: .removed
-        }
-    }
-
     /// The facts of a concert before a change, as the change notice's `detail` keeps them (JSON).
     static func changeDetail(_ concert: Concert) -> String {
         struct Before: Encodable {

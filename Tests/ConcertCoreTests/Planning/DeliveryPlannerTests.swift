@@ -131,9 +131,9 @@ import Testing
     }
 
     @Test func aStoppedSubscriptionsRowsAreSkippedWithItsState() {
-        #expect(DeliveryPlanner.skipReason(.active) == nil)
-        #expect(DeliveryPlanner.skipReason(.paused) == .paused)
-        #expect(DeliveryPlanner.skipReason(.disabled) == .disabled)
-        #expect(DeliveryPlanner.skipReason(.removed) == .removed)
+        #expect(Subscription.State.active.skipReason == nil)
+        #expect(Subscription.State.paused.skipReason == .paused)
+        #expect(Subscription.State.disabled.skipReason == .disabled)
+        #expect(Subscription.State.removed.skipReason == .removed)
     }
 }

@@ -58,46 +58,4 @@ public enum KoreaTime {
         case instant(Date)
         case date(LocalDate)
     }
-
-    /// Parses `2019-10-29`, `2019-10-29T14:00`, `2019-10-29T14:00:30`, each optionally followed by
-    /// `Z` or an offset such as `+09:00`. A time without an offset is Korea time.
-    public static func parseMoment(_ text: String) -> Moment? {
-        let s = text.trimmingCharacters(in: .whitespaces)
-        let dateEnd = s.index(s.startIndex, offsetBy: min(10, s.count))
-        guard let date = LocalDate(String(s[..<dateEnd])) else { return nil }
-        var rest = s[dateEnd...]
-        if rest.isEmpty { return .date(date) }
-        guard rest.first == "T" || rest.first == " " else { return nil }
-        rest = rest.dropFirst()
-        let parts = rest.prefix { $0.isNumber || $0 == ":" }
-        let zone = rest.dropFirst(parts.count)
-        let fields = parts.split(separator: ":", omittingEmptySubsequences: false)
-        guard fields.count == 2 || fields.count == 3,
-            fields.allSatisfy({ $0.count == 2 }),
-            let hour = Int(fields[0]), let minute = Int(fields[1]),
-            hour < 24, minute < 60
-        else { return nil }
-        let second = fields.count == 3 ? Int(fields[2]) ?? 99 : 0
-        guard second < 60 else { return nil }
-        let offset: Int
-        if zone.isEmpty {
-            offset = offsetSeconds
-        } else if zone == "Z" {
-            offset = 0
-        } else {
-            let sign: Int
-            switch zone.first {
-            case "+": sign = 1
-            case "-": sign = -1
-            default: return nil
-            }
-            let hm = zone.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
-            guard hm.count == 2, hm.allSatisfy({ $0.count == 2 }), let oh = Int(hm[0]), let om = Int(hm[1]),
-                oh < 24, om < 60
-            else { return nil }
-            offset = sign * (oh * 3600 + om * 60)
-        }
-        let seconds = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return .instant(Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
 }

@@ -38,4 +38,19 @@ import Testing
         #expect(try h.states(subscription).first == "test:0s sent")
         #expect(h.scheduler.status().storeFault == nil)
     }
+
+    @Test func aSendWithNoChannelOfItsKindSaysWhatToConfigure() throws {
+        let h = try SchedulerHarness(now: "2019-10-22T13:00")
+        let subscription = try h.subscribe(["daegu"], email: "a@example.org", before: "7d")
+        try h.scheduler.start()
+        h.scheduler.update(channels: ["webhook": h.webhook], limits: SendLimits(), retry: RetryPolicy())
+        let answered = LockedBox<Verdict?>(nil)
+        h.scheduler.sendTest(subscriptionID: subscription.id) { answered.set(try? $0.get()) }
+        h.settle()
+        #expect(
+            answered.get()
+                == .destinationFailed(
+                    error: "no email channel is configured (set smtp_url and mail_from)", retryAfter: nil))
+        #expect(h.scheduler.status().failingDestinations.map(\.destination) == ["smtp"])
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A calendar date without a time, as Korea's calendar shows it.
-public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible, CodableAsText {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -24,18 +24,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = LocalDate(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date"))
-        }
-        self = date
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public static let textKind = "a date"
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
