@@ -144,3 +144,33 @@ import Testing
         #expect(try database.undoRemoval(subscriptionID: "sub-none", now: now) == .notFound)
     }
 }
+
+extension StoreWebFrontDoorTests {
+    /// An old link names the subscription it was issued for; after an undo (and another removal and
+    /// undo) it leads along the undo records to the live one, and to nothing else.
+    @Test func theLiveSubscriptionFollowsTheUndoChainAndNothingElse() throws {
+        let database = try database()
+        let (first, _) = try database.createSubscription(
+            NewSubscription(channel: .email("kim@example.org"), cities: ["busan"]), now: now, confirm: false)
+        let (stranger, _) = try database.createSubscription(
+            NewSubscription(channel: .email("lee@example.org"), cities: ["busan"]), now: now, confirm: false)
+        #expect(try database.liveSubscriptionID(from: first.id) == first.id, "no undo: itself")
+        try database.setSubscriptionState(id: first.id, to: .removed, now: now)
+        #expect(try database.liveSubscriptionID(from: first.id) == first.id, "removed, not undone: itself")
+        guard case .restored(let second) = try database.undoRemoval(subscriptionID: first.id, now: now) else {
+            Issue.record("not restored")
+            return
+        }
+        #expect(try database.liveSubscriptionID(from: first.id) == second)
+        try database.setSubscriptionState(id: second, to: .removed, now: now)
+        guard case .restored(let third) = try database.undoRemoval(subscriptionID: second, now: now) else {
+            Issue.record("not restored")
+            return
+        }
+        #expect(try database.liveSubscriptionID(from: first.id) == third, "the chain is followed to its end")
+        #expect(try database.liveSubscriptionID(from: second) == third)
+        #expect(try database.liveSubscriptionID(from: third) == third)
+        #expect(try database.liveSubscriptionID(from: stranger.id) == stranger.id)
+        #expect(try database.liveSubscriptionID(from: "sub-none") == nil)
+    }
+}

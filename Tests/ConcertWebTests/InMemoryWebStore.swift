@@ -83,6 +83,12 @@ actor InMemoryWebStore: WebStore {
         return .confirmed(subscription: reference)
     }
 
+    func liveReference(_ reference: WebReference) -> WebReference? {
+        guard var live = subscriptions[reference] == nil ? nil : reference else { return nil }
+        while let next = subscriptions[live]?.restoredAs { live = next }
+        return live
+    }
+
     func subscription(_ reference: WebReference) -> WebSubscription? {
         guard let held = subscriptions[reference] else { return nil }
         return WebSubscription(

@@ -161,7 +161,17 @@ struct TokenPageTests {
         // The removed one stays removed; the undo made one new active subscription.
         #expect(await web.store.state(of: reference) == .removed)
         #expect(await web.store.subscriptions.values.filter { $0.state == .active }.count == 1)
-        let removedPage = try await web.get("/manage/" + token + "?lang=ko")
+        // The old manage link leads to the subscription the undo made.
+        let oldPage = try await web.get("/manage/" + token + "?lang=ko")
+        #expect(oldPage.status == .seeOther)
+        #expect(oldPage.headers[.location] == restored.link(startingWith: "/manage/").map { $0 + "?lang=ko" })
+        // A removal not undone: its page says so and offers no form.
+        let other = await web.store.addSubscription(
+            .email("lee@example.org"), settings: SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .ko)
+        )
+        _ = await web.store.unsubscribe(other, now: web.now)
+        let key = try await web.frontDoor.keys.signingKey(now: web.now)
+        let removedPage = try await web.get("/manage/" + other.token(for: .manage, with: key) + "?lang=ko")
         #expect(removedPage.body.contains("이 구독은 수신 거부되었습니다"))
         #expect(!removedPage.body.contains("<form"))
     }
@@ -248,5 +258,77 @@ extension TokenPageTests {
             String(url.dropFirst("https://concerts.example.org".count)),
             form: [("csrf", page.csrf!)], headers: [.acceptLanguage: "ko"])
         #expect(confirmed.body.contains("<html lang=\"en\""))
+    }
+}
+
+extension TokenPageTests {
+    /// A used confirmation link says so and hands out no control of the subscription: anyone who
+    /// has the link (a forwarded mail) would get it for 48 hours. The citizen who double-clicked is
+    /// told where their links are: in every email concertd sends them.
+    @Test func aUsedConfirmationLinkSaysAlreadyConfirmedAndHandsOutNoManageLink() async throws {
+        let web = WebHarness()
+        let path = try await Self.requestConfirmation(web)
+        let page = try await web.get(path)
+        let confirmed = try await web.post(path + "?lang=en", form: [("csrf", page.csrf!)])
+        #expect(confirmed.link(startingWith: "/manage/") != nil, "the first confirmation shows the manage link")
+        for browser in ["the same", "another"] {
+            if browser == "another" { web.forgetCookies() }
+            let form = try await web.get(path)
+            let again = try await web.post(path + "?lang=en", form: [("csrf", form.csrf!)])
+            #expect(again.status == .ok, "\(browser)")
+            #expect(again.body.contains("This subscription was confirmed before"), "\(browser)")
+            #expect(again.body.contains("Every email we send you has the links"), "\(browser)")
+            for kind in ["/manage/", "/unsubscribe/", "/undo/"] {
+                #expect(again.link(startingWith: kind) == nil, "\(browser) browser got a \(kind) link")
+            }
+        }
+        #expect(await web.store.subscriptions.count == 1)
+    }
+
+    /// A manage link from a reminder sent before an unsubscribe and its undo leads to the live
+    /// subscription the undo made (through the undo records only), and acts on it; so do the old
+    /// unsubscribe and undo links.
+    @Test func oldLinksLeadToTheSubscriptionAnUndoMade() async throws {
+        let web = WebHarness()
+        let settings = SubscriptionSettings(cities: ["busan"], offsets: ["1d"], language: .en)
+        let old = await web.store.addSubscription(.email("kim@example.org"), settings: settings)
+        let stranger = await web.store.addSubscription(.email("lee@example.org"), settings: settings)
+        let key = try await web.frontDoor.keys.signingKey(now: web.now)
+        let oldManage = "/manage/" + old.token(for: .manage, with: key)
+        let oldUnsubscribe = "/unsubscribe/" + old.token(for: .unsubscribe, with: key)
+        let first = try await web.get(oldManage)
+        let gone = try await web.post(oldManage, form: [("csrf", first.csrf!), ("action", "unsubscribe")])
+        let undo = try #require(gone.link(startingWith: "/undo/"))
+        let restored = try await web.post(undo, form: [("csrf", gone.csrf!)])
+        let newManage = try #require(restored.link(startingWith: "/manage/"))
+        #expect(newManage != oldManage)
+        let new = try #require(await web.store.subscriptions.first { $0.key != old && $0.key != stranger }?.key)
+        #expect(await web.store.state(of: new) == .active)
+
+        // The old manage link: to the new subscription's page, with the query kept.
+        let opened = try await web.get(oldManage + "?lang=ko")
+        #expect(opened.status == .seeOther)
+        #expect(opened.headers[.location] == newManage + "?lang=ko")
+        let page = try await web.get(newManage)
+        #expect(page.body.contains("<form"), "the live subscription's page has its forms")
+        // A POST to the old manage link acts on the live subscription and leads to its page.
+        let paused = try await web.post(oldManage, form: [("csrf", page.csrf!), ("action", "pause")])
+        #expect(paused.status == .seeOther)
+        #expect(paused.headers[.location]?.hasPrefix(newManage + "?") == true)
+        #expect(await web.store.state(of: new) == .paused)
+        #expect(await web.store.state(of: old) == .removed, "removed stays final")
+        // The old one-click link stops the live subscription: the citizen asked for no more mail.
+        let oneClick = try await web.send(
+            .post, oldUnsubscribe, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: "List-Unsubscribe=One-Click")
+        #expect(oneClick.status == .ok)
+        #expect(await web.store.state(of: new) == .removed)
+        // The first undo link again: the live end of the chain is removed, so it is restored.
+        let again = try await web.post(undo, form: [("csrf", gone.csrf!)])
+        #expect(again.status == .ok)
+        let live = await web.store.subscriptions.filter { $0.value.state == .active }.map(\.key)
+        #expect(Set(live).subtracting([stranger]).count == 1)
+        #expect(await web.store.state(of: stranger) == .active, "no link reached another subscription")
+        #expect(await web.store.settings(of: stranger) == settings)
     }
 }

@@ -37,7 +37,8 @@ from harness.daemon import REPO
 from harness.messages import ParsedMail
 from harness.tls_proxy import TlsProxy
 from harness.waiting import poll_until, sleep_until
-from harness.web import WebClient, free_port, has_web_listener, links, path_of, tampered, token_of, web_config
+from harness.web import (WebClient, free_port, has_web_listener, links, path_of, tampered, token_of, web_config,
+                         with_query)
 
 # Gongju's concert starts on 24 October 2019 at 14:00 Korea time: its 1h reminder is due at 13:00,
 # its 30m reminder at 13:30.
@@ -354,7 +355,13 @@ def test_a_web_confirmation_is_acted_on_at_once_the_subscribed_message_and_a_rem
     wait_for_listener(client)
     address = "prompt@example.org"
     assert subscribe_form(client, address).status == 303
-    answer = confirm(client, confirm_link(smtp, address, base))
+    link = confirm_link(smtp, address, base)
+    # The link keeps the language chosen on the form, and its page comes in it whatever the
+    # browser prefers.
+    assert urllib.parse.urlsplit(link).query == "lang=en", link
+    page = client.get(link, headers={"Accept-Language": "ko"})
+    assert page.status == 200 and '<html lang="en"' in page.text, str(page)
+    answer = confirm(client, link)
     assert answer.status == 200, str(answer)
     confirmed_at = time.monotonic()
     assert daemon.clock.now() < DUE_1H - dt.timedelta(seconds=20), "confirming took until the reminder was due"
@@ -364,6 +371,17 @@ def test_a_web_confirmation_is_acted_on_at_once_the_subscribed_message_and_a_rem
     late = time.time() - daemon.clock.real_time(DUE_1H)
     assert late < 3, f"the reminder came {late:.1f} s (real) after its due moment"
     assert time.monotonic() - confirmed_at < 30
+
+
+def test_links_pulled_from_mail_keep_their_query():
+    """The harness's link parser keeps `?lang=` (the daemon's confirmation links carry it), stops
+    at a full stop ending the sentence, and `token_of` reads the token without the query."""
+    base = "http://127.0.0.1:9"
+    text = f"Open {base}/confirm/Ab-_9?lang=en. Or {base}/confirm/Cd9.\n<a href=\"/manage/Ef9?lang=ko\">"
+    assert links(text, "confirm", base) == [f"{base}/confirm/Ab-_9?lang=en", f"{base}/confirm/Cd9"]
+    assert links(text, "manage", "") == ["/manage/Ef9?lang=ko"]
+    assert token_of(f"{base}/confirm/Ab-_9?lang=en") == "Ab-_9"
+    assert with_query(f"{base}/confirm/Ab-_9?lang=ko", lang="en") == f"{base}/confirm/Ab-_9?lang=en"
 
 
 # --- bad input, over plain HTTP ---
@@ -517,12 +535,18 @@ def _forged_expired_and_replayed(make_daemon, smtp, listunsub, port, proxy):
     kept_link = confirm_link(smtp, kept, base)
     late_link = confirm_link(smtp, late, base)
     kept_token = token_of(kept_link)
+    # `status` shows the front door and the two requests waiting for confirmation.
+    web_status = daemon.ctl_ok("status")["web"]
+    assert web_status["base_url"] == base and web_status["pending_requests"] == 2, web_status
 
     # The genuine confirmation, then its replay: one subscription, its rows made once.
     first = confirm(client, kept_link)
     assert first.status == 200, str(first)
     again = confirm(client, kept_link)
     assert again.status == 200, str(again)
+    # A used confirmation link says so and hands out no control of the subscription.
+    assert "confirmed before" in again.text and not links(again.text, "manage", ""), str(again)
+    assert daemon.ctl_ok("status")["web"]["pending_requests"] == 1
     [subscription] = subscriptions_of(daemon, kept)
     assert sorted(r["offset"] for r in reminder_rows(daemon, subscription["id"])) == ["1h", "30m"]
     assert daemon.clock.now() < DUE_1H, "confirming took until the reminder was due"
@@ -601,7 +625,7 @@ def _forged_expired_and_replayed(make_daemon, smtp, listunsub, port, proxy):
     # Two days and a minute later, the pending request of `late` has expired: it confirms nothing.
     daemon.restart("2019-10-26T13:01+09:00", 1)
     wait_for_listener(client)
-    page = client.get(late_link + "?lang=en")
+    page = client.get(with_query(late_link, lang="en"))
     assert_clear_page(page, (200, 404, 410))
     if page.status == 200:
         answer = client.post(path_of(late_link) + "?lang=en", [("csrf", page.csrf)])

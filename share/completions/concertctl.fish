@@ -121,7 +121,7 @@ end
 complete -c 'concertctl' -f
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'status' -d 'Show the daemon\'s version, uptime, clock, counts and what is failing.'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'status' -d 'Show the daemon\'s version, uptime, clock, counts, listeners and what is failing.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'cities' -d 'List the municipalities: id, Korean and English name, concert ids.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'concerts' -d 'List upcoming concerts in start order.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_positional "concertctl" -eq 1' -fa 'concert' -d 'Add, reschedule, cancel or reset a concert.'

@@ -82,9 +82,32 @@ public enum DeliveryPlanner {
         concerts.first { isAhead($0, now: now) }
     }
 
-    /// A new subscription's confirmation, due now, naming `next`.
-    public static func confirmation(of subscription: Subscription, naming next: StoredConcert, now: Date) -> Row {
-        Row(.confirmation, to: subscription, about: next, due: now)
+    /// A new subscription's confirmation, due now, naming `next`; when the next concerts of its
+    /// cities among `concerts` are more than one, its detail names each, soonest first
+    /// (``ConfirmationDetail``), so that the message names every city's next concert.
+    public static func confirmation(
+        of subscription: Subscription, naming next: StoredConcert, among concerts: [StoredConcert] = [], now: Date
+    ) -> Row {
+        let each = nextConcerts(of: subscription, among: concerts, now: now)
+        let detail = each.count > 1 ? ConfirmationDetail(nextConcerts: each.map(\.concert.id)).text : nil
+        return Row(.confirmation, to: subscription, about: next, due: now, detail: detail)
+    }
+
+    /// The next concert of each of the subscription's cities among `concerts`, each once (a joint
+    /// concert serves several), soonest first.
+    public static func nextConcerts(
+        of subscription: Subscription, among concerts: [StoredConcert], now: Date
+    ) -> [StoredConcert] {
+        var found: [StoredConcert] = []
+        for city in subscription.cities {
+            guard let next = concerts.first(where: { $0.concert.cities.contains(city) && isAhead($0, now: now) }),
+                !found.contains(where: { $0.concert.id == next.concert.id })
+            else { continue }
+            found.append(next)
+        }
+        return found.sorted {
+            ($0.concert.schedule.start, $0.concert.id) < ($1.concert.schedule.start, $1.concert.id)
+        }
     }
 
     /// Whether the subscribers of a concert new to the store hear of it: only while it is

@@ -31,6 +31,11 @@ public protocol WebFrontDoorStore: Sendable {
     /// final. A second undo of the same removal answers the subscription the first one made.
     func undoRemoval(subscriptionID id: String, now: Date) throws -> WebUndoOutcome
 
+    /// The subscription a link issued for `id` acts on: `id` itself, or, when it was removed and
+    /// undone, the subscription its undo made, followed through later undos to the last. Only the
+    /// undo records are followed. Nil when there is no subscription `id`.
+    func liveSubscriptionID(from id: String) throws -> String?
+
     /// How each of the subscriptions `ids` was made (`control`, `import`, `web`, `unknown`), for
     /// the operators' listing; ids not stored are left out.
     func subscriptionSources(ids: [String]) throws -> [String: Subscription.Source]

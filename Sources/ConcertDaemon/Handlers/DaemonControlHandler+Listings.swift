@@ -97,9 +97,12 @@ extension DaemonControlHandler {
             let reminders = entries.compactMap { item -> PreviewReminder? in
                 guard let concert = concerts[item.delivery.concertID] else { return nil }
                 let due = item.delivery.nextAttempt ?? item.delivery.due
-                let rendered = renderer.render(
-                    OutboundMessage(
-                        item.delivery, of: item.subscription, concert: concert, catalog: catalog, now: due))
+                var message = OutboundMessage(
+                    item.delivery, of: item.subscription, concert: concert, catalog: catalog, now: due)
+                if item.delivery.kind == .confirmation, let detail = ConfirmationDetail(detail: item.delivery.detail) {
+                    message.nextConcerts = detail.nextConcerts.compactMap { concerts[$0] }
+                }
+                let rendered = renderer.render(message)
                 let isEmail = item.subscription.channel.kind == "email"
                 return PreviewReminder(
                     subscription: item.subscription.id, concert: concert.concert.id,

@@ -33,7 +33,12 @@ extension DaemonControlHandler {
                         retryingAt: KoreaTime.iso8601($0.retryAt), failures: $0.failures)
                 })
             if let address = daemon.webAddress, let base = daemon.webLinks?.baseURL {
-                result.web = WebListenerStatus(listen: address.description, baseURL: base)
+                result.web = WebListenerStatus(
+                    listen: address.description, baseURL: base,
+                    pendingRequests: try store { try daemon.database.pendingWebRequestCount(now: now) })
+            }
+            if let address = daemon.metricsAddress {
+                result.metrics = MetricsListenerStatus(listen: address.description)
             }
             return result
         }

@@ -180,6 +180,11 @@ final class DaemonWebStore: WebStore {
         }
     }
 
+    func liveReference(_ reference: WebReference) async throws -> WebReference? {
+        let live = try await off { [store] in try store.liveSubscriptionID(from: reference.id) }
+        return live.flatMap(WebReference.init(id:))
+    }
+
     func subscription(_ reference: WebReference) async throws -> WebSubscription? {
         guard let found = try await off({ [store] in try store.subscription(id: reference.id) }) else { return nil }
         let masked: String

@@ -19,6 +19,8 @@ public struct StatusResult: Codable, Sendable, Hashable {
     /// Where the web front door listens (`web_listen`, with the port chosen when 0 was asked
     /// for) and its public address; absent when it is off.
     public var web: WebListenerStatus?
+    /// Where the metrics listener listens (`metrics_listen`); absent when it is off.
+    public var metrics: MetricsListenerStatus?
 
     public init(
         version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
@@ -43,6 +45,7 @@ public struct StatusResult: Codable, Sendable, Hashable {
         case nextDue = "next_due"
         case storeError = "store_error"
         case web
+        case metrics
     }
 }
 
@@ -132,14 +135,29 @@ public struct WebListenerStatus: Codable, Sendable, Hashable {
     public var listen: String
     /// The public address used in links (`web_base_url`).
     public var baseURL: String
+    /// Requests to subscribe that are neither confirmed nor expired: what `subscriptions` counts
+    /// below its table. Absent from an older daemon's answer.
+    public var pendingRequests: Int?
 
-    public init(listen: String, baseURL: String) {
+    public init(listen: String, baseURL: String, pendingRequests: Int? = nil) {
         self.listen = listen
         self.baseURL = baseURL
+        self.pendingRequests = pendingRequests
     }
 
     private enum CodingKeys: String, CodingKey {
         case listen
         case baseURL = "base_url"
+        case pendingRequests = "pending_requests"
+    }
+}
+
+/// The metrics listener as `status` shows it.
+public struct MetricsListenerStatus: Codable, Sendable, Hashable {
+    /// `HOST:PORT` it is bound to (the port chosen when 0 was asked for).
+    public var listen: String
+
+    public init(listen: String) {
+        self.listen = listen
     }
 }

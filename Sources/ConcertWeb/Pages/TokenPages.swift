@@ -16,12 +16,14 @@ enum TokenPages {
         }
     }
 
-    static func confirmed(again: Bool, manageToken: String, settings: WebSettings, words: Words, path: String) -> String
-    {
+    static func confirmed(
+        again: Bool, manageToken: String?, settings: WebSettings, words: Words, path: String
+    ) -> String {
         Layout.message(
             heading: words.confirmedHeading, paragraphs: [again ? words.alreadyConfirmedText : words.confirmedText],
             words: words, prefix: settings.pathPrefix, path: path
         ) { html in
+            guard let manageToken else { return }
             manageLink(token: manageToken, settings: settings, words: words, html: &html)
         }
     }

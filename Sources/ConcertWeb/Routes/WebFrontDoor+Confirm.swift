@@ -30,11 +30,12 @@ extension WebFrontDoor {
             return page(
                 TokenPages.confirmed(
                     again: false, manageToken: manage, settings: settings, words: words, path: "/confirm/" + token))
-        case .alreadyConfirmed(let subscription):
-            let manage = try await sign(subscription, for: .manage)
+        case .alreadyConfirmed:
+            // No manage link: whoever holds a used confirmation link would get the subscription's
+            // control. The page says the subscriber's mails carry their links.
             return page(
                 TokenPages.confirmed(
-                    again: true, manageToken: manage, settings: settings, words: words, path: "/confirm/" + token))
+                    again: true, manageToken: nil, settings: settings, words: words, path: "/confirm/" + token))
         case .expired:
             throw PageError.linkExpired
         case .notFound:

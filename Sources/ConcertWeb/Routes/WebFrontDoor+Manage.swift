@@ -2,9 +2,11 @@ import Foundation
 import Hummingbird
 
 extension WebFrontDoor {
-    /// GET /manage/TOKEN: the subscription's settings, pause or resume, unsubscribe.
+    /// GET /manage/TOKEN: the subscription's settings, pause or resume, unsubscribe. The link of a
+    /// subscription an undo replaced leads to the page of the one that replaced it.
     func showManage(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (reference, token) = try await reference(context, for: .manage)
+        let (reference, token, moved) = try await liveSubscription(context, for: .manage)
+        if moved { return redirect(to: "/manage/" + token + (request.uri.query.map { "?" + $0 } ?? "")) }
         guard let subscription = try await store.subscription(reference) else { throw PageError.linkInvalid }
         let words = words(request, subscription: subscription.settings.language)
         let notice: String? =
@@ -21,9 +23,10 @@ extension WebFrontDoor {
             subscription, token: token, form: form, notice: notice, status: .ok, request: request)
     }
 
-    /// POST /manage/TOKEN with `action` = `save`, `pause`, `resume` or `unsubscribe`.
+    /// POST /manage/TOKEN with `action` = `save`, `pause`, `resume` or `unsubscribe`, on the
+    /// subscription that replaced the link's own when an undo did.
     func manage(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (reference, token) = try await reference(context, for: .manage)
+        let (reference, token, _) = try await liveSubscription(context, for: .manage)
         let fields = try await formFields(of: request)
         try await checkCSRF(request, fields: fields)
         guard let subscription = try await store.subscription(reference) else { throw PageError.linkInvalid }

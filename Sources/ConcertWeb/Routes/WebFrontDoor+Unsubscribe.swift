@@ -3,9 +3,10 @@ import Hummingbird
 
 extension WebFrontDoor {
     /// GET /unsubscribe/TOKEN: the page with the button and the way to manage instead. Opening the
-    /// link removes nothing. In the subscription's language unless `?lang=` names one.
+    /// link removes nothing. In the subscription's language unless `?lang=` names one. For the
+    /// subscription that replaced the link's own when an undo did.
     func showUnsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (reference, token) = try await reference(context, for: .unsubscribe)
+        let (reference, token, _) = try await liveSubscription(context, for: .unsubscribe)
         let language = try await store.subscription(reference)?.settings.language
         let manage = try await sign(reference, for: .manage)
         let (csrf, setCookie) = try await csrfToken(for: request)
@@ -18,9 +19,10 @@ extension WebFrontDoor {
     /// POST /unsubscribe/TOKEN with `List-Unsubscribe=One-Click` (RFC 8058): removes the subscription
     /// at once. The token is the authorization, so no CSRF token is asked for: a mail client sends
     /// none. The answer and the undo form on it come in the subscription's language (one read): a
-    /// mail client sends neither `?lang=` nor, often, `Accept-Language`.
+    /// mail client sends neither `?lang=` nor, often, `Accept-Language`. The link of a subscription
+    /// an undo replaced removes the one that replaced it: its holder asked for no more mail.
     func unsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (reference, token) = try await reference(context, for: .unsubscribe)
+        let (reference, token, _) = try await liveSubscription(context, for: .unsubscribe)
         let body = try await body(of: request)
         guard OneClickBody.isOneClick(contentType: request.headers[.contentType], body: body) else {
             throw PageError.badRequest
@@ -55,8 +57,9 @@ extension WebFrontDoor {
     }
 
     /// POST /undo/TOKEN: a new subscription with the removed one's settings (the removal stays).
+    /// Of an undone removal, it restores the subscription that undo made if that was removed since.
     func undo(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (reference, _) = try await reference(context, for: .undo)
+        let (reference, _, _) = try await liveSubscription(context, for: .undo)
         let fields = try await formFields(of: request)
         try await checkCSRF(request, fields: fields)
         let words = words(request, subscription: try await store.subscription(reference)?.settings.language)

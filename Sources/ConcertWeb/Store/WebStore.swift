@@ -30,6 +30,11 @@ public protocol WebStore: Sendable {
     /// Turns a pending request into a subscription (source `web`), once.
     func confirmSubscription(request: WebReference, now: Date) async throws -> ConfirmationOutcome
 
+    /// The subscription a link issued for `reference` acts on: the same one, or the one an undo of
+    /// its removal made (through later undos to the last; nothing but undos is followed). Nil when
+    /// there is no subscription by that reference.
+    func liveReference(_ reference: WebReference) async throws -> WebReference?
+
     /// A subscription as its manage page shows it; nil when there is none by that reference.
     func subscription(_ reference: WebReference) async throws -> WebSubscription?
 

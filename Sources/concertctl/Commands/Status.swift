@@ -4,9 +4,9 @@ import ConcertProtocol
 extension ConcertCtl {
     struct Status: ControlCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the daemon's version, uptime, clock, counts and what is failing.",
+            abstract: "Show the daemon's version, uptime, clock, counts, listeners and what is failing.",
             discussion:
-                "Counts come from the daemon's running counters. A warning is printed when the daemon speaks another protocol version."
+                "Counts come from the daemon's running counters. The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. A warning is printed when the daemon speaks another protocol version."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -27,6 +27,12 @@ extension ConcertCtl {
                 out.line("deliveries     \(Display.counts(status.counts.deliveries))")
                 if let web = status.web {
                     out.line("web            \(web.listen) (links: \(web.baseURL))")
+                    if let pending = web.pendingRequests {
+                        out.line("web requests   \(Display.plural(pending, "request")) waiting for confirmation")
+                    }
+                }
+                if let metrics = status.metrics {
+                    out.line("metrics        \(metrics.listen)")
                 }
                 if status.failingDestinations.isEmpty {
                     out.line("failing        none")

@@ -132,9 +132,11 @@ class WebClient:
 # --- what the daemon mails ---
 
 def links(text, kind, base):
-    """Every `BASE/KIND/TOKEN` link in `text`, in order, without duplicates."""
-    # Tokens are base64url: a full stop after a link ends the sentence, not the token.
-    pattern = re.compile(re.escape(base.rstrip("/")) + "/" + kind + r"/[A-Za-z0-9_\-]+")
+    """Every `BASE/KIND/TOKEN` link in `text` with its query (`?lang=en`), in order, without
+    duplicates."""
+    # Tokens are base64url: a full stop after a link ends the sentence, not the token. A query is
+    # the names and values the daemon writes (`lang=en`, `&` between pairs): a full stop ends it too.
+    pattern = re.compile(re.escape(base.rstrip("/")) + "/" + kind + r"/[A-Za-z0-9_\-]+(?:\?[A-Za-z0-9_\-=&%]*)?")
     found = []
     for match in pattern.findall(text):
         if match not in found:
@@ -150,7 +152,14 @@ def tampered(token):
 
 
 def token_of(link):
-    return link.rstrip("/").rsplit("/", 1)[1]
+    return urllib.parse.urlsplit(link).path.rstrip("/").rsplit("/", 1)[1]
+
+
+def with_query(link, **fields):
+    """`link` with `fields` set in its query, the others it has kept: `with_query(link, lang="en")`."""
+    parts = urllib.parse.urlsplit(link)
+    query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True)) | fields
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
 def path_of(link):

@@ -18,18 +18,17 @@ struct MessageCache {
         for item: ClaimedDelivery, catalog: Catalog, now: Date, readConcert: (String) throws -> StoredConcert?
     ) throws -> OutboundMessage {
         let concertID = item.delivery.concertID
-        var cached = concerts[concertID]
-        if cached == nil || cached!.concert.revision < item.delivery.concertRevision {
-            guard let stored = try readConcert(concertID) else {
-                throw StoreError(.notFound, "concert '\(concertID)' is not stored")
-            }
-            lastLoad += 1
-            cached = (stored, lastLoad)
-            concerts[concertID] = cached
+        guard let (concert, load) = try held(concertID, revision: item.delivery.concertRevision, readConcert) else {
+            throw StoreError(.notFound, "concert '\(concertID)' is not stored")
         }
-        let (concert, load) = cached!
         var message = OutboundMessage(
             item.delivery, of: item.subscription, concert: concert, catalog: catalog, now: now)
+        if item.delivery.kind == .confirmation, let detail = ConfirmationDetail(detail: item.delivery.detail) {
+            // A concert gone from the store since the confirmation was planned is left out.
+            message.nextConcerts = try detail.nextConcerts.compactMap {
+                try held($0, revision: 0, readConcert)?.concert
+            }
+        }
         let key = MessageContentKey(of: message, concertLoad: load)
         if let shared = sharedParts[key] {
             message.shared = shared
@@ -38,6 +37,18 @@ struct MessageCache {
             sharedParts[key] = message.shared
         }
         return message
+    }
+
+    /// The concert `id` at `revision` or later with the number of its load, read when not held
+    /// (or held at an older revision); nil when it is not stored.
+    private mutating func held(
+        _ id: String, revision: Int, _ readConcert: (String) throws -> StoredConcert?
+    ) throws -> (concert: StoredConcert, load: Int)? {
+        if let cached = concerts[id], cached.concert.revision >= revision { return cached }
+        guard let stored = try readConcert(id) else { return nil }
+        lastLoad += 1
+        concerts[id] = (stored, lastLoad)
+        return (stored, lastLoad)
     }
 
     /// Drops the concerts and shared parts held: the concerts, the catalog or the channels changed.

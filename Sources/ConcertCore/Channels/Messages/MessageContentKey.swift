@@ -15,6 +15,8 @@ struct MessageContentKey: Hashable, Sendable {
     var subscriptionOffsets: [Int]
     var previous: String?
     var ahead: String
+    /// A confirmation's other concerts: each one's id, revision and "how long until it starts".
+    var nextConcerts: [String]
 
     /// The key of `message`, whose concert is the scheduler's load number `concertLoad`.
     init(of message: OutboundMessage, concertLoad: Int) {
@@ -29,5 +31,9 @@ struct MessageContentKey: Hashable, Sendable {
         subscriptionOffsets = message.subscription.offsets.map(\.seconds)
         previous = delivery.detail
         ahead = MessageWording.ahead(from: message.now, to: message.concert.concert.schedule, in: language)
+        nextConcerts = message.nextConcerts.map {
+            "\($0.concert.id)@\($0.revision) "
+                + MessageWording.ahead(from: message.now, to: $0.concert.schedule, in: message.subscription.language)
+        }
     }
 }

@@ -10,6 +10,7 @@ struct MessageValues {
     static let names: Set<String> = [
         "kind", "language", "city", "title", "programme", "host", "when", "timeAnnounced", "venue", "speaker",
         "ahead", "offset", "reminderOffsets", "infoURL", "changes", "cancelled", "concertID",
+        "nextConcerts", "severalConcerts",
     ]
 
     /// The values of each entry of `changes`.
@@ -46,6 +47,9 @@ struct MessageValues {
         values["host"] = concert.host?.text(in: language)
         values["venue"] = concert.venue?.text(in: language)
         values["speaker"] = concert.speaker.map { MessageWording.speaker($0, in: language) }
+        let next = Self.nextConcerts(message, in: language)
+        values["nextConcerts"] = next
+        values["severalConcerts"] = next.count > 1
         if message.delivery.kind == .reminder && message.delivery.offset.seconds > 0 {
             let offset = MessageWording.offset(message.delivery.offset, in: language)
             values["offset"] = language == .ko ? "\(offset) 전" : "\(offset) before"
@@ -56,6 +60,32 @@ struct MessageValues {
     private static func cityNames(_ message: OutboundMessage, in language: Language) -> String {
         if message.cities.isEmpty { return message.concert.concert.cities.joined(separator: ", ") }
         return MessageWording.cities(message.cities, in: language)
+    }
+
+    /// The next concert of each of the subscription's cities (a confirmation's `nextConcerts`, else
+    /// the message's own concert), each with the subscribed cities it serves. Each entry has every
+    /// value a concert's lines use, `false` where one does not apply, so that no `{{#venue}}` in an
+    /// entry falls back on the message's own concert.
+    private static func nextConcerts(_ message: OutboundMessage, in language: Language) -> [[String: Any]] {
+        let concerts = message.nextConcerts.isEmpty ? [message.concert] : message.nextConcerts
+        return concerts.map { stored in
+            let concert = stored.concert
+            let served = message.cities.filter { concert.cities.contains($0.id) }
+            return [
+                "city": served.isEmpty
+                    ? concert.cities.joined(separator: ", ") : MessageWording.cities(served, in: language),
+                "title": concert.title?.text(in: language) ?? defaultTitle(in: language),
+                "when": MessageWording.when(concert.schedule, in: language),
+                "timeAnnounced": concert.schedule.isTimeAnnounced,
+                "ahead": MessageWording.ahead(from: message.now, to: concert.schedule, in: language),
+                "venue": concert.venue?.text(in: language) ?? false,
+                "programme": concert.programme?.text(in: language) ?? false,
+                "host": concert.host?.text(in: language) ?? false,
+                "speaker": concert.speaker.map { MessageWording.speaker($0, in: language) } ?? false,
+                "cancelled": concert.status == .cancelled,
+                "concertID": concert.id,
+            ]
+        }
     }
 
     /// What a change notice says changed: the schedule and the venue, old and new.

@@ -15,6 +15,9 @@ public struct OutboundMessage: Sendable {
     public var now: Date
     /// Parts built once and shared with every delivery of the same content (see `SharedMessageParts`).
     public var shared: SharedMessageParts
+    /// For a confirmation of several cities, the next concert of each (its detail names them),
+    /// soonest first; empty otherwise, when `concert` is the one to name.
+    public var nextConcerts: [StoredConcert] = []
 
     public init(
         delivery: Delivery, subscription: Subscription, concert: StoredConcert, cities: [City],

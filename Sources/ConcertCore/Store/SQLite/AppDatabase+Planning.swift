@@ -60,7 +60,8 @@ extension AppDatabase {
         }
         let next = DeliveryPlanner.nextConcert(of: concerts, now: now)
         if confirm, let next {
-            try insertDelivery(db, DeliveryPlanner.confirmation(of: subscription, naming: next, now: now), now: now)
+            try insertDelivery(
+                db, DeliveryPlanner.confirmation(of: subscription, naming: next, among: concerts, now: now), now: now)
         }
         return next
     }

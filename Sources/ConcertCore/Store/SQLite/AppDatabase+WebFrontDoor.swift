@@ -200,6 +200,24 @@ extension AppDatabase {
         }
     }
 
+    public func liveSubscriptionID(from id: String) throws -> String? {
+        try writer.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM subscription WHERE id = ?", arguments: [id]) != nil
+            else { return nil }
+            // Each step goes from a removed subscription to a new or active one, so the chain has no
+            // loop; the bound only guards against a hand-edited table.
+            var live = id
+            var seen: Set<String> = [id]
+            while let next = try String.fetchOne(
+                db, sql: "SELECT restored_id FROM web_undo WHERE removed_id = ?", arguments: [live]),
+                seen.insert(next).inserted
+            {
+                live = next
+            }
+            return live
+        }
+    }
+
     public func undoRemoval(subscriptionID id: String, now: Date) throws -> WebUndoOutcome {
         try writer.write { db in
             guard let removed = try Self.subscription(db, id: id) else { return .notFound }
