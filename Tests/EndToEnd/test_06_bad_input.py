@@ -205,6 +205,27 @@ def run_concertctl(daemon, *args):
     return subprocess.run([str(daemon.binaries / "concertctl"), *args], capture_output=True, text=True, timeout=30)
 
 
+def test_concertctl_reads_times_as_the_daemon_does_and_says_the_same_words(populated_daemon):
+    """concertctl and the daemon share one reader of times (ConcertShared's KoreaTime): what one
+    takes the other takes, and a refusal reads the same from both."""
+    daemon = populated_daemon
+    for text in ["2019-10-29 14:00", " 2019-10-29T14:00 ", "2019-10-29T14:00+15:00", "2019-10-29"]:
+        result = daemon.ctl("preview", "--from", text, "--to", "2019-10-30", json_output=False)
+        assert result.returncode == 0, str(result)
+    for text, words in [
+        ("2019-02-30", "is not a real date and time"),
+        ("2019-10-29T14:00+24:00", "has an impossible UTC offset"),
+        ("29.10.2019", "is not an ISO 8601 date or time"),
+    ]:
+        result = daemon.ctl("preview", "--from", text, json_output=False)
+        assert result.returncode == 64 and f"--from '{text}' {words}" in result.stderr, str(result)
+        with RawControl(daemon.socket) as client:
+            client.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "preview", "params": {
+                "from": text, "to": "2019-12-31"}}).encode() + b"\n")
+            reply = client.reply()
+        assert f"'{text}' {words}" in reply["error"]["message"], reply
+
+
 def test_an_unknown_command_is_named_even_with_global_options(binaries, workdir):
     result = subprocess.run([str(binaries / "concertctl"), "--socket", str(workdir / "c.sock"), "frobnicate"],
                             capture_output=True, text=True, timeout=30)
