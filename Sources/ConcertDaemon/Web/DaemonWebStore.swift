@@ -206,10 +206,16 @@ final class DaemonWebStore: WebStore {
 
     /// Removals that arrive together share one commit (`removals`); each is answered after it.
     func unsubscribe(_ reference: WebReference, now: Date) async throws -> UnsubscribeOutcome {
+        try await unsubscribeTellingLanguage(reference, now: now).0
+    }
+
+    func unsubscribeTellingLanguage(
+        _ reference: WebReference, now: Date
+    ) async throws -> (UnsubscribeOutcome, WebLanguage?) {
         switch try await removals.submit(Removal(id: reference.id, now: now)) {
-        case .removed: .unsubscribed
-        case .alreadyRemoved: .alreadyUnsubscribed
-        case .notFound: .notFound
+        case .removed(let language): (.unsubscribed, WebLanguage(rawValue: language.rawValue))
+        case .alreadyRemoved(let language): (.alreadyUnsubscribed, WebLanguage(rawValue: language.rawValue))
+        case .notFound: (.notFound, nil)
         }
     }
 
