@@ -30,7 +30,7 @@ extension AppDatabase {
     private static func remove(_ db: Database, id: String, reason: String, now: Date) throws -> WebRemovalOutcome {
         guard let found = try subscription(db, id: id) else { return .notFound }
         guard found.state != .removed else { return .alreadyRemoved(language: found.language) }
-        try setSubscriptionState(db, id: id, to: .removed, reason: reason, now: now)
+        _ = try setSubscriptionState(db, id: id, to: .removed, reason: reason, now: now)
         return .removed(language: found.language)
     }
 }
