@@ -173,7 +173,11 @@ extension AppDatabase {
 
     /// Skips the pending messages of a subscription that stops, with `reason`.
     static func skipPending(_ db: Database, subscriptionID: String, reason: Delivery.SkipReason, now: Date) throws {
-        try db.execute(sql: skipPendingOfSubscription, arguments: [reason.rawValue, now.millis, subscriptionID])
+        let skip = try BoundStatement(db, cached: skipPendingOfSubscription)
+        skip.bind(1, reason.rawValue)
+        skip.bind(2, now.millis)
+        skip.bind(3, subscriptionID)
+        try skip.run(db)
     }
 
     /// Found through `delivery_pending_by_subscription`: without it each removal, pause or change

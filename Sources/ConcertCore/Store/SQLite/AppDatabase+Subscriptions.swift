@@ -62,9 +62,14 @@ extension AppDatabase {
         let previous = subscription.state
         subscription.state = state
         subscription.stateReason = reason
-        try db.execute(
-            sql: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?",
-            arguments: [state.rawValue, reason, now.millis, id])
+        // Prepared once per connection: with its triggers, compiling it costs more than running it.
+        let update = try BoundStatement(
+            db, cached: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?")
+        update.bind(1, state.rawValue)
+        update.bind(2, reason)
+        update.bind(3, now.millis)
+        update.bind(4, id)
+        try update.run(db)
         if let reason = DeliveryPlanner.skipReason(state) {
             try Self.skipPending(db, subscriptionID: id, reason: reason, now: now)
         } else if previous != .active {
