@@ -75,7 +75,7 @@ import Testing
         #expect(try await tasks[0].value == "item 12")
         await #expect(throws: Refused(item: 13)) { try await tasks[1].value }
         #expect(try await tasks[2].value == "item 14")
-        #expect(recorder.batches.withLock { $0.last }.map(Set.init) == Set(items))
+        #expect(recorder.batches.withLock { $0.last }.map { Set($0) } == Set(items))
     }
 
     @Test func aFailedTransactionFailsItsBatchAndTheNextCommitsAsUsual() async throws {
@@ -182,7 +182,7 @@ import Testing
                 confirm: false)
             references.append(try #require(WebReference(id: made.id)))
         }
-        let unknown = try #require(WebReference(id: "sub-" + String(repeating: "z", count: 22)))
+        let unknown = try #require(WebReference(id: "sub-zzzzzzzzzz"))
         let outcomes = try await withThrowingTaskGroup(of: (Int, UnsubscribeOutcome).self) { group in
             for (index, reference) in (references + [unknown, references[0]]).enumerated() {
                 group.addTask { (index, try await store.unsubscribe(reference, now: now)) }
