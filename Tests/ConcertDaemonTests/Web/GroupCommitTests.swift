@@ -197,7 +197,7 @@ import Testing
         #expect(firstTwice.filter { $0 == .unsubscribed }.count == 1, "\(firstTwice)")
         #expect(firstTwice.filter { $0 == .alreadyUnsubscribed }.count == 1, "\(firstTwice)")
         #expect((1..<40).allSatisfy { outcomes[$0] == .unsubscribed })
-        let removed = try daemon.sqlite.writer.read { db in
+        let removed = try await daemon.sqlite.writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscription WHERE state = 'removed'")
         }
         #expect(removed == 40)
