@@ -120,7 +120,8 @@ def front(ctx, seconds):
             cpu_before = daemon.cpu_seconds()
             rate, p50, p99, bad, errors, out = run_wrk(url, seconds, headers)
             cpu = daemon.cpu_seconds() - cpu_before
-            note = f"p50 {p50:.2f} ms; {len(body):,} bytes a page; daemon CPU {cpu / seconds * 100:.0f} % of a core"
+            note = (f"p50 {p50:.2f} ms; {len(body):,} bytes a page; daemon CPU {cpu / seconds * 100:.0f} % of a core, "
+                    f"{cpu / max(rate * seconds, 1) * 1e6:.0f} µs a request")
             if bad or errors:
                 note += f"; {bad} non-2xx answers {errors}"
             ctx.results.add(SCENARIO, f"GET / as {label}, wrk {CONNECTIONS} connections {seconds} s", rate,

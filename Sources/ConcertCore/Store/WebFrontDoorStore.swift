@@ -45,6 +45,37 @@ public protocol WebFrontDoorStore: Sendable {
 
     /// The requests to subscribe that are neither confirmed nor expired at `now`.
     func pendingWebRequestCount(now: Date) throws -> Int
+
+    /// Removes each subscription of `ids` (skipping its pending messages with `reason`), all in one
+    /// transaction: one commit for the one-click unsubscribes that arrive together. Each id has its
+    /// own outcome, in the order given; one that fails leaves the others' removals in place. An id
+    /// named twice is removed once and answered `alreadyRemoved` the second time.
+    func removeSubscriptions(ids: [String], reason: String, now: Date) throws -> [Result<WebRemovalOutcome, any Error>]
+}
+
+extension WebFrontDoorStore where Self: SubscriptionStore {
+    /// One transaction per id, for a store without a batch of its own.
+    public func removeSubscriptions(
+        ids: [String], reason: String, now: Date
+    ) throws -> [Result<WebRemovalOutcome, any Error>] {
+        ids.map { id in
+            Result { () throws -> WebRemovalOutcome in
+                guard let found = try subscription(id: id) else { return .notFound }
+                guard found.state != .removed else { return .alreadyRemoved(language: found.language) }
+                try setSubscriptionState(id: id, to: .removed, reason: reason, now: now)
+                return .removed(language: found.language)
+            }
+        }
+    }
+}
+
+/// What removing one subscription did.
+public enum WebRemovalOutcome: Sendable, Hashable {
+    /// Removed now; its language, for the page that says so.
+    case removed(language: Language)
+    /// Removed before: nothing changed.
+    case alreadyRemoved(language: Language)
+    case notFound
 }
 
 /// A request to subscribe from the web, kept until it is confirmed or expires.

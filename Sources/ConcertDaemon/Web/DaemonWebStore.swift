@@ -27,6 +27,7 @@ final class DaemonWebStore: WebStore {
     /// that the rows it planned are sent on time rather than at the next wake-up.
     let wake: @Sendable () -> Void
     let blocking: NIOThreadPool
+    let removals: GroupCommit<Removal, WebRemovalOutcome>
 
     init(
         store: any ConcertdStore, catalog: @escaping @Sendable () -> Catalog, confirmations: Bool,
@@ -42,6 +43,29 @@ final class DaemonWebStore: WebStore {
         self.logger = logger
         self.wake = wake
         self.blocking = blocking
+        self.removals = Self.removals(store: store, blocking: blocking, wake: wake)
+    }
+
+    /// One removal to commit: the batch takes the latest `now` of its requests.
+    struct Removal: Sendable {
+        var id: String
+        var now: Date
+    }
+
+    /// The group commit of web removals: one transaction for the removals waiting, one scheduler
+    /// wake-up for each commit that removed any.
+    static func removals(
+        store: any ConcertdStore, blocking: NIOThreadPool, wake: @escaping @Sendable () -> Void
+    ) -> GroupCommit<Removal, WebRemovalOutcome> {
+        GroupCommit(
+            run: { work in blocking.submit { state in work(state == .active) } },
+            commit: { batch in
+                let now = batch.map(\.now).max() ?? Date()
+                let outcomes = try store.removeSubscriptions(
+                    ids: batch.map(\.id), reason: "unsubscribed on the web", now: now)
+                if outcomes.contains(where: { if case .success(.removed) = $0 { true } else { false } }) { wake() }
+                return outcomes
+            })
     }
 
     private func off<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
@@ -230,15 +254,19 @@ final class DaemonWebStore: WebStore {
         return outcome
     }
 
+    /// Removals that arrive together share one commit (`removals`); each is answered after it.
     func unsubscribe(_ reference: WebReference, now: Date) async throws -> UnsubscribeOutcome {
-        let outcome: UnsubscribeOutcome = try await off { [store] in
-            guard let found = try store.subscription(id: reference.id) else { return .notFound }
-            guard found.state != .removed else { return .alreadyUnsubscribed }
-            try store.setSubscriptionState(id: reference.id, to: .removed, reason: "unsubscribed on the web", now: now)
-            return .unsubscribed
+        try await unsubscribeTellingLanguage(reference, now: now).0
+    }
+
+    func unsubscribeTellingLanguage(
+        _ reference: WebReference, now: Date
+    ) async throws -> (UnsubscribeOutcome, WebLanguage?) {
+        switch try await removals.submit(Removal(id: reference.id, now: now)) {
+        case .removed(let language): (.unsubscribed, WebLanguage(rawValue: language.rawValue))
+        case .alreadyRemoved(let language): (.alreadyUnsubscribed, WebLanguage(rawValue: language.rawValue))
+        case .notFound: (.notFound, nil)
         }
-        if outcome == .unsubscribed { wake() }
-        return outcome
     }
 
     func undoUnsubscribe(

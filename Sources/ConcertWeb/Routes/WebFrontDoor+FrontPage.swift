@@ -5,19 +5,25 @@ extension WebFrontDoor {
     func frontPage(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let words = words(request)
         let moment = now()
-        let halves: [String]
-        if let cached = frontPages.page(language: words.language, now: moment) {
-            halves = cached
-        } else {
-            let cities = try await store.cityListings(now: moment)
-            let html = FrontPage.render(
-                cities: cities,
-                form: SubscribeFormState(defaultOffsets: settings.defaultOffsets, language: words.language),
-                settings: settings, csrf: FrontPageCache.csrfMark, words: words)
-            halves = frontPages.keep(html, language: words.language, now: moment)
+        let cached: FrontPageCache.Page
+        switch frontPages.lookup(language: words.language, now: moment) {
+        case .serve(let page):
+            cached = page
+        case .render:
+            do {
+                let cities = try await store.cityListings(now: moment)
+                let html = FrontPage.render(
+                    cities: cities,
+                    form: SubscribeFormState(defaultOffsets: settings.defaultOffsets, language: words.language),
+                    settings: settings, csrf: FrontPageCache.csrfMark, words: words)
+                cached = frontPages.keep(html, language: words.language, now: moment)
+            } catch {
+                frontPages.abandon(language: words.language)
+                throw error
+            }
         }
         let (token, setCookie) = try await csrfToken(for: request)
-        var response = page(halves.joined(separator: token), setCookie: setCookie)
+        var response = page(body: cached.body(token: token), setCookie: setCookie)
         response.headers[.contentLanguage] = words.language.rawValue
         return response
     }

@@ -71,11 +71,16 @@ struct PageError: Error {
 extension WebFrontDoor {
     /// An HTML page with the headers every page carries.
     func page(_ html: String, status: HTTPResponse.Status = .ok, setCookie: String? = nil) -> Response {
+        page(body: ByteBuffer(string: html), status: status, setCookie: setCookie)
+    }
+
+    /// An HTML page from its bytes.
+    func page(body: ByteBuffer, status: HTTPResponse.Status = .ok, setCookie: String? = nil) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         if let setCookie { headers[.setCookie] = setCookie }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// 303 to `path` (after the prefix): a POST answered with a page to GET, so reloading repeats nothing.

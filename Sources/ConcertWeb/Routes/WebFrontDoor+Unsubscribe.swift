@@ -18,18 +18,19 @@ extension WebFrontDoor {
 
     /// POST /unsubscribe/TOKEN with `List-Unsubscribe=One-Click` (RFC 8058): removes the subscription
     /// at once. The token is the authorization, so no CSRF token is asked for: a mail client sends
-    /// none. The answer and the undo form on it come in the subscription's language (one read): a
-    /// mail client sends neither `?lang=` nor, often, `Accept-Language`. The link of a subscription
-    /// an undo replaced removes the one that replaced it: its holder asked for no more mail.
+    /// none. The answer and the undo form on it come in the subscription's language, which the
+    /// removal tells: a mail client sends neither `?lang=` nor, often, `Accept-Language`. The link of
+    /// a subscription an undo replaced removes the one that replaced it: its holder asked for no more mail.
     func unsubscribe(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let (reference, token, _) = try await liveSubscription(context, for: .unsubscribe)
         let body = try await body(of: request)
         guard OneClickBody.isOneClick(contentType: request.headers[.contentType], body: body) else {
             throw PageError.badRequest
         }
-        let language = try await store.subscription(reference)?.settings.language
+        let (outcome, language) = try await store.unsubscribeTellingLanguage(reference, now: now())
         return try await unsubscribed(
-            reference, request: request, language: language, path: "/unsubscribe/" + token, how: "one-click")
+            reference, outcome: outcome, request: request, language: language, path: "/unsubscribe/" + token,
+            how: "one-click")
     }
 
     /// Removes the subscription and answers the page with the undo button, in `language` (the
@@ -37,9 +38,19 @@ extension WebFrontDoor {
     func unsubscribed(
         _ reference: WebReference, request: Request, language: WebLanguage?, path: String, how: String
     ) async throws -> Response {
+        try await unsubscribed(
+            reference, outcome: try await store.unsubscribe(reference, now: now()), request: request,
+            language: language, path: path, how: how)
+    }
+
+    /// The page with the undo button after a removal's `outcome`.
+    func unsubscribed(
+        _ reference: WebReference, outcome: UnsubscribeOutcome, request: Request, language: WebLanguage?,
+        path: String, how: String
+    ) async throws -> Response {
         let words = words(request, subscription: language)
         let again: Bool
-        switch try await store.unsubscribe(reference, now: now()) {
+        switch outcome {
         case .unsubscribed:
             logger.notice("web unsubscribe", metadata: ["subscription": "\(reference.id)", "via": "\(how)"])
             again = false

@@ -49,9 +49,25 @@ public protocol WebStore: Sendable {
     /// Removes a subscription for good; removing it again is harmless.
     func unsubscribe(_ reference: WebReference, now: Date) async throws -> UnsubscribeOutcome
 
+    /// `unsubscribe`, and the subscription's language (nil when there is none by that reference):
+    /// a one-click answer speaks it, and a store that learns it in the removal's own write spares
+    /// the request a read.
+    func unsubscribeTellingLanguage(
+        _ reference: WebReference, now: Date
+    ) async throws -> (UnsubscribeOutcome, WebLanguage?)
+
     /// Makes a new subscription with the settings of a removed one, named `newReference`; a second
     /// undo of the same removal answers the subscription the first one made.
     func undoUnsubscribe(
         _ reference: WebReference, newReference: WebReference, now: Date
     ) async throws -> UndoOutcome
+}
+
+extension WebStore {
+    public func unsubscribeTellingLanguage(
+        _ reference: WebReference, now: Date
+    ) async throws -> (UnsubscribeOutcome, WebLanguage?) {
+        let language = try await subscription(reference)?.settings.language
+        return (try await unsubscribe(reference, now: now), language)
+    }
 }

@@ -174,13 +174,19 @@ extension AppDatabase {
 
     /// Skips the pending messages of a subscription that stops, with `reason`.
     static func skipPending(_ db: Database, subscriptionID: String, reason: Delivery.SkipReason, now: Date) throws {
-        try db.execute(
-            sql: """
-                UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
-                WHERE subscription_id = ? AND state IN ('scheduled', 'retrying')
-                """,
-            arguments: [reason.rawValue, now.millis, subscriptionID])
+        let skip = try BoundStatement(db, cached: skipPendingOfSubscription)
+        skip.bind(1, reason.rawValue)
+        skip.bind(2, now.millis)
+        skip.bind(3, subscriptionID)
+        try skip.run(db)
     }
+
+    /// Found through `delivery_pending_by_subscription`: without it each removal, pause or change
+    /// read every pending message of every subscription.
+    static let skipPendingOfSubscription = """
+        UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
+        WHERE subscription_id = ? AND state IN ('scheduled', 'retrying')
+        """
 
     /// Skips the pending messages of one concert that `skip` names.
     static func skipPending(_ db: Database, _ skip: DeliveryPlanner.PendingSkip, now: Date) throws {

@@ -50,23 +50,32 @@ extension AppDatabase {
     public func setSubscriptionState(
         id: String, to state: Subscription.State, reason: String?, now: Date
     ) throws -> Subscription {
-        try writer.write { db in
-            guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
-                throw StoreError(.notFound, "no subscription with id '\(id)'")
-            }
-            let previous = subscription.state
-            subscription.state = state
-            subscription.stateReason = reason
-            try db.execute(
-                sql: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?",
-                arguments: [state.rawValue, reason, now.millis, id])
-            if let reason = state.skipReason {
-                try Self.skipPending(db, subscriptionID: id, reason: reason, now: now)
-            } else if previous != .active {
-                _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
-            }
-            return subscription
+        try writer.write { db in try Self.setSubscriptionState(db, id: id, to: state, reason: reason, now: now) }
+    }
+
+    static func setSubscriptionState(
+        _ db: Database, id: String, to state: Subscription.State, reason: String?, now: Date
+    ) throws -> Subscription {
+        guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
+            throw StoreError(.notFound, "no subscription with id '\(id)'")
         }
+        let previous = subscription.state
+        subscription.state = state
+        subscription.stateReason = reason
+        // Prepared once per connection: with its triggers, compiling it costs more than running it.
+        let update = try BoundStatement(
+            db, cached: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?")
+        update.bind(1, state.rawValue)
+        update.bind(2, reason)
+        update.bind(3, now.millis)
+        update.bind(4, id)
+        try update.run(db)
+        if let reason = state.skipReason {
+            try Self.skipPending(db, subscriptionID: id, reason: reason, now: now)
+        } else if previous != .active {
+            _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
+        }
+        return subscription
     }
 
     static func insert(_ db: Database, _ subscription: Subscription, source: Subscription.Source) throws {
