@@ -124,7 +124,7 @@ public final class ThrowawayPostgres: Sendable {
     }
 
     /// Runs `body` on a thread of its own: nothing here blocks Swift's cooperative pool (two threads on two cores).
-    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try body() }) }.start()
         }
