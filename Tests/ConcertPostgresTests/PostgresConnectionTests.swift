@@ -1,8 +1,8 @@
+import ConcertCore
 import Foundation
 import PostgresTestSupport
 import Testing
 
-import ConcertCore
 @testable import ConcertPostgres
 
 /// The libpq connection against a real PostgreSQL 15 server (a throwaway cluster of this test process).
@@ -165,9 +165,8 @@ struct PostgresConnectionTests {
         }
     }
 
-    @Test func aServerThatIsNotThereIsAConnectionErrorNamingTheURL() throws {
-        let closed = try ClosedPort()
-        let port = closed.port
+    @Test func aServerThatIsNotThereIsAConnectionErrorNamingTheURL() async throws {
+        let port = try await ThrowawayPostgres.shared().closedPort()
         let url = try DatabaseURL(parsing: "postgresql://nobody@127.0.0.1:\(port)/none")
         do {
             _ = try PostgresConnection(PostgresSettings(url: url))

@@ -1,9 +1,9 @@
+import ConcertCore
 import Dispatch
 import Foundation
 import PostgresTestSupport
 import Testing
 
-import ConcertCore
 @testable import ConcertPostgres
 
 /// The LISTEN connection: notifications through a read source on its socket, and reconnection.

@@ -1,8 +1,9 @@
+import ConcertCore
 import Foundation
 import PostgresTestSupport
+import Synchronization
 import Testing
 
-import ConcertCore
 @testable import ConcertPostgres
 
 @Suite(.timeLimit(.minutes(2)))
@@ -25,15 +26,15 @@ struct PostgresPoolTests {
         let url = try await ThrowawayPostgres.shared().makeDatabase()
         let pool = PostgresPool(settings: PostgresSettings(url: url), capacity: 2)
         let pids = try await ThrowawayPostgres.blocking {
-            let seen = LockedBox(Set<Int32>())
+            let seen = Mutex(Set<Int32>())
             DispatchQueue.concurrentPerform(iterations: 8) { _ in
                 let pid = try? pool.withConnection { connection -> Int32 in
                     _ = try connection.query("SELECT pg_sleep(0.05)")
                     return connection.backendPID
                 }
-                if let pid { seen.update { set in _ = set.insert(pid) } }
+                if let pid { seen.withLock { set in _ = set.insert(pid) } }
             }
-            return seen.get()
+            return seen.withLock { $0 }
         }
         #expect(pids.count >= 1 && pids.count <= 2)
     }

@@ -1,8 +1,8 @@
+import ConcertCore
 import Foundation
 import PostgresTestSupport
 import Testing
 
-import ConcertCore
 @testable import ConcertPostgres
 
 /// `sslmode` and `sslrootcert` of `database_url`, against a server with a certificate from a test CA.
@@ -18,8 +18,8 @@ struct PostgresTLSTests {
         #expect(try connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").bool(0, 0))
 
         // Without the CA (libpq then looks for ~/.postgresql/root.crt) or with another one: refused.
-        let otherCA = try await TestCertificateAuthority()
-        for rootCert in [nil, otherCA.caPath] {
+        let otherCA = try await cluster.otherCAFile()
+        for rootCert in [nil, otherCA] {
             url.sslRootCert = rootCert
             do {
                 _ = try PostgresConnection(PostgresSettings(url: url))

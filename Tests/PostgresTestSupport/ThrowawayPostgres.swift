@@ -98,6 +98,17 @@ public final class ThrowawayPostgres: Sendable {
         _ = try await request("role \(name) \(password)")
     }
 
+    /// The certificate of a CA that did not sign the server's (for a refused `verify-full`).
+    public func otherCAFile() async throws -> String { try await request("other-ca") }
+
+    /// A 127.0.0.1 port that refuses connections while this cluster lives (bound, not listening,
+    /// so nothing else can take it).
+    public func closedPort() async throws -> Int {
+        let reply = try await request("closed-port")
+        guard let port = Int(reply) else { throw ThrowawayPostgresError(message: "closed-port: \(reply)") }
+        return port
+    }
+
     /// Stops the server (fast shutdown), keeping its data and port.
     public func stopServer() async throws { _ = try await request("stop", expect: "stopped") }
 

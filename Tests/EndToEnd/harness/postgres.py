@@ -18,7 +18,9 @@ clear it). `skip_reason()` says why no cluster can be started here, or None.
 
 Run as a script (`python3 postgres.py`), it starts a cluster, prints its port, then obeys lines on
 stdin: `stop`, `start` (each answered by `stopped`/`started`), `create NAME` (answered by the
-URL), `role NAME PASSWORD` (answered `ok`); at end of input it destroys the cluster. The Swift tests
+URL), `role NAME PASSWORD` (answered `ok`), `other-ca` (answered by the certificate of a CA
+that did not sign the server's), `closed-port` (answered by a 127.0.0.1 port that is bound, not
+listening, so it refuses connections while the cluster lives); at end of input it destroys the cluster. The Swift tests
 use it that way (Tests/PostgresTestSupport/ThrowawayPostgres.swift).
 """
 import ctypes
@@ -232,6 +234,7 @@ def _serve():
     """The line protocol of the module docstring, for tests in other languages."""
     tls = "--tls" in sys.argv[1:]
     cluster = PostgresCluster(tls=tls)
+    held = []
     try:
         print(cluster.port, cluster.ca.ca if cluster.ca else "", flush=True)
         for line in sys.stdin:
@@ -250,6 +253,16 @@ def _serve():
                 elif words[0] == "role" and len(words) == 3:
                     cluster.create_role(words[1], words[2])
                     print("ok", flush=True)
+                elif words == ["other-ca"]:
+                    from .exim import CertificateAuthority
+                    other = CertificateAuthority(cluster.folder / f"other-ca-{len(held)}", name="another test CA")
+                    held.append(other)
+                    print(other.ca, flush=True)
+                elif words == ["closed-port"]:
+                    closed = socket.socket()
+                    closed.bind(("127.0.0.1", 0))
+                    held.append(closed)
+                    print(closed.getsockname()[1], flush=True)
                 else:
                     print(f"error unknown command {line.strip()!r}", flush=True)
             except Exception as error:  # reported to the caller, who decides
