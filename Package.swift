@@ -160,7 +160,10 @@ let package = Package(
         .target(name: "PostgresTestSupport", dependencies: ["ConcertCore"], path: "Tests/PostgresTestSupport"),
         .testTarget(
             name: "ConcertPostgresTests",
-            dependencies: ["ConcertCore", "ConcertPostgres", "PostgresTestSupport"]
+            // GRDB: the SQLite side of the suites that run on both engines reaches around the store.
+            dependencies: [
+                "ConcertCore", "ConcertPostgres", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "ConcertMetricsTests", dependencies: ["ConcertCore", "ConcertMetrics"]),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol", "ConcertShared"]),
