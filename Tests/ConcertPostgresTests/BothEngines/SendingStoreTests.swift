@@ -110,18 +110,25 @@ struct SendingStoreTests {
         let settings = try #require(store.postgres).pool.settings
         let instances = try (0..<4).map { try PostgresStore.open(settings: settings, instanceName: "i\($0)") }
         let due = try instances[0].dueDeliveries(now: Self.now, limit: 500, excluding: [])
-        let claims = try await ThrowawayPostgres.blocking {
-            let results = Mutex<[[Int64]]>([])
+        let (claims, errors) = try await ThrowawayPostgres.blocking {
+            let results = Mutex<(ids: [[Int64]], errors: [String])>(([], []))
             DispatchQueue.concurrentPerform(iterations: instances.count) { index in
                 // Each takes the rows in its own order, so that they meet in the middle.
                 let order = index % 2 == 0 ? due : due.reversed()
-                let ids = (try? instances[index].claim(Array(order), skipping: [], now: Self.now).sending) ?? []
-                results.withLock { $0.append(ids.map(\.delivery.id)) }
+                do {
+                    let claimed = try instances[index].claim(Array(order), skipping: [], now: Self.now).sending
+                    results.withLock { $0.ids.append(claimed.map(\.delivery.id)) }
+                } catch {
+                    results.withLock { $0.errors.append("\(error)") }
+                }
             }
             return results.withLock { $0 }
         }
+        #expect(errors.isEmpty)
         let all = claims.flatMap { $0 }
         #expect(all.count == Set(all).count, "a row was claimed by two instances")
+        // A row one instance skipped was locked by another, which claimed it.
+        #expect(all.count == 200)
         #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'sending'") == all.count)
         #expect(try store.integer("SELECT COUNT(*) FROM attempt") == all.count)
     }
