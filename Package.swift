@@ -150,6 +150,8 @@ let package = Package(
             name: "SchedulerCycle", dependencies: ["ConcertCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SchedulerCycle"),
         .executableTarget(name: "RawCurlMulti", dependencies: ["CCurl"], path: "Benchmarks/RawCurlMulti"),
+        .executableTarget(
+            name: "PostgresClaims", dependencies: ["ConcertCore", "ConcertPostgres"], path: "Benchmarks/PostgresClaims"),
         .testTarget(
             name: "ConcertCoreTests",
             dependencies: ["CCurl", "ConcertCore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -13,6 +13,21 @@ struct PostgresConnectionTests {
         return try PostgresConnection(PostgresSettings(url: url))
     }
 
+    @Test func arraysForUnnestRoundTripEveryCharacterAndNull() async throws {
+        let connection = try await connect()
+        let texts: [String?] = [
+            "plain", "with \"quotes\"", "back\\slash", "a,b", "{braces}", "", nil, "NULL", " spaced ", "서울\n둘째 줄",
+        ]
+        let rows = try connection.query(
+            "SELECT t, t IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n", [.array(texts)])
+        #expect(rows.map { rows.optionalText($0, 0) } == texts)
+        let numbers: [Int64?] = [1, nil, -9_223_372_036_854_775_808, 0]
+        let numberRows = try connection.query(
+            "SELECT i FROM unnest($1::bigint[]) WITH ORDINALITY AS u(i, n) ORDER BY n", [.array(numbers)])
+        #expect(numberRows.map { numberRows.optionalInt64($0, 0) } == numbers)
+        #expect(try connection.query("SELECT cardinality($1::bigint[])", [.array([Int64?]())]).int(0, 0) == 0)
+    }
+
     @Test func parametersAndColumnsRoundTripEveryKindOfValue() async throws {
         let c = try await connect()
         let text = "부산 \"quoted\" \\ back\tslash\nnew line ☃"

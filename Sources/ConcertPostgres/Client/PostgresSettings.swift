@@ -41,6 +41,8 @@ public struct PostgresSettings: Sendable, Hashable {
             ("keepalives_interval", "5"),
             ("keepalives_count", "3"),
             ("tcp_user_timeout", "30000"),
+            // libpq prints the server's notices on stderr; warnings and errors still come back.
+            ("options", "-c client_min_messages=warning"),
         ]
         if let user = url.user { pairs.append(("user", user)) }
         if let password { pairs.append(("password", password.revealed)) }

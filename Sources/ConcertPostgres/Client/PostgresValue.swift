@@ -42,3 +42,27 @@ extension PostgresValue {
     /// Text, or NULL for `nil`.
     public static func text(_ value: String?) -> Self { value.map { .text($0) } ?? .null }
 }
+
+extension PostgresValue {
+    /// A one-dimensional array in PostgreSQL's text form (`{1,2,NULL}`), for `unnest($1::bigint[])`:
+    /// one parameter however many rows a set-based statement touches.
+    public static func array(_ values: [Int64?]) -> Self {
+        .text("{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}")
+    }
+
+    /// A text array in PostgreSQL's text form: each element double-quoted, `"` and `\` escaped,
+    /// `nil` as NULL.
+    public static func array(_ values: [String?]) -> Self {
+        .text(
+            "{"
+                + values.map { value in
+                    guard let value else { return "NULL" }
+                    var quoted = "\""
+                    for character in value.unicodeScalars {
+                        if character == "\"" || character == "\\" { quoted.unicodeScalars.append("\\") }
+                        quoted.unicodeScalars.append(character)
+                    }
+                    return quoted + "\""
+                }.joined(separator: ",") + "}")
+    }
+}

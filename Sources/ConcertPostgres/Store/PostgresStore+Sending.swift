@@ -137,7 +137,7 @@ extension PostgresStore: SendingStore {
                     held[lockedRows.int64(row, 0)] = lockedRows.text(row, 1) == "retrying" ? .retrying : .scheduled
                 }
                 var moves = PostgresStateMoves()
-                var sending: [ClaimedDelivery] = []
+                var claiming: [PendingDelivery] = []
                 var putOffUntil: Date?
                 var duplicates: [PendingDelivery] = []
                 for item in due {
@@ -157,24 +157,33 @@ extension PostgresStore: SendingStore {
                         putOffUntil = min(putOffUntil ?? until, until)
                         continue
                     }
-                    let claimed = try connection.query(
-                        """
+                    moves.entered(from: from)
+                    claiming.append(item)
+                }
+                // All the rows claimed, and their attempts, in one statement.
+                let claimed = try connection.query(
+                    """
+                    WITH claimed AS (
                         UPDATE delivery SET state = 'sending', attempts = attempts + 1, claimed_by = $2,
                             lease_expires_at = now() + make_interval(secs => $3)
-                        WHERE id = $1 RETURNING attempts
-                        """,
-                        [.integer(item.delivery.id), .text(instanceName), .integer(Int64(leaseSeconds))])
-                    var row = item.delivery
-                    row.attempts = claimed.int(0, 0)
-                    row.state = .sending
-                    moves.entered(from: from)
-                    try connection.query(
-                        """
+                        WHERE id = ANY($1::bigint[]) RETURNING id, attempts
+                    ), started AS (
                         INSERT INTO attempt (delivery_id, number, started_at, outcome, instance)
-                        VALUES ($1, $2, $3, 'sending', $4)
-                        """,
-                        [.integer(row.id), .integer(row.attempts), .integer(now.millis), .text(instanceName)])
-                    sending.append(ClaimedDelivery(item, claimedAs: row))
+                        SELECT id, attempts, $4, 'sending', $2 FROM claimed
+                    )
+                    SELECT id, attempts FROM claimed
+                    """,
+                    [
+                        .array(claiming.map { $0.delivery.id }), .text(instanceName), .integer(Int64(leaseSeconds)),
+                        .integer(now.millis),
+                    ])
+                var attempts: [Int64: Int] = [:]
+                for row in 0..<claimed.count { attempts[claimed.int64(row, 0)] = claimed.int(row, 1) }
+                let sending = claiming.map { item in
+                    var row = item.delivery
+                    row.attempts = attempts[row.id] ?? row.attempts + 1
+                    row.state = .sending
+                    return ClaimedDelivery(item, claimedAs: row)
                 }
                 try moves.count(connection)
                 return (sending, putOffUntil, woken > 0, duplicates)
@@ -194,34 +203,43 @@ extension PostgresStore: SendingStore {
     /// another instance took back is left to that instance (its verdict is the one that counts).
     private func record(_ records: [DeliveryRecord], _ connection: PostgresConnection) throws -> Int {
         guard !records.isEmpty else { return 0 }
+        // Every row and its attempt in one statement; what only some verdicts do follows per row.
+        let moved = try connection.query(
+            """
+            WITH verdict AS (
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
+                    $7::bigint[], $8::bigint[], $9::text[], $10::text[])
+                AS v(id, state, reason, next_attempt_at, last_error, finished_at, attempt, attempt_finished_at,
+                    outcome, detail)
+            ), moved AS (
+                UPDATE delivery d SET state = v.state, reason = v.reason, next_attempt_at = v.next_attempt_at,
+                    last_error = v.last_error, finished_at = v.finished_at, claimed_by = NULL, lease_expires_at = NULL
+                FROM verdict v WHERE d.id = v.id AND d.state = 'sending' AND d.claimed_by = $11
+                RETURNING d.id
+            ), attempted AS (
+                UPDATE attempt a SET finished_at = v.attempt_finished_at, outcome = v.outcome, detail = v.detail
+                FROM verdict v JOIN moved ON moved.id = v.id
+                WHERE a.delivery_id = v.id AND a.number = v.attempt
+            )
+            SELECT id FROM moved
+            """,
+            [
+                .array(records.map { $0.delivery.id }), .array(records.map { $0.newState.rawValue }),
+                .array(records.map { $0.reason?.rawValue }), .array(records.map { $0.nextAttempt?.millis }),
+                .array(records.map(\.error)),
+                .array(records.map { $0.newState.isFinal ? $0.finishedAt.millis : nil }),
+                .array(records.map { Int64($0.delivery.attempts) }), .array(records.map { $0.finishedAt.millis }),
+                .array(records.map { $0.verdict.name }), .array(records.map { $0.verdict.detail }),
+                .text(instanceName),
+            ])
+        var movedIDs = Set<Int64>()
+        for row in 0..<moved.count { movedIDs.insert(moved.int64(row, 0)) }
         var woken = 0
         var moves = PostgresStateMoves()
-        for record in records {
-            let finished: PostgresValue = record.newState.isFinal ? .integer(record.finishedAt.millis) : .null
-            let moved = try connection.query(
-                """
-                UPDATE delivery SET state = $1, reason = $2, next_attempt_at = $3, last_error = $4, finished_at = $5,
-                    claimed_by = NULL, lease_expires_at = NULL
-                WHERE id = $6 AND state = 'sending' AND claimed_by = $7
-                """,
-                [
-                    .text(record.newState.rawValue), .text(record.reason?.rawValue),
-                    .integer(record.nextAttempt?.millis), .text(record.error), finished,
-                    .integer(record.delivery.id), .text(instanceName),
-                ]
-            ).changes
-            guard moved > 0 else { continue }
-            moves.left(to: record.newState, count: moved)
+        for record in records where movedIDs.contains(record.delivery.id) {
+            moves.left(to: record.newState, count: 1)
             moves.finished(record)
             woken += try Self.wakeTwins(of: record, connection)
-            try connection.query(
-                """
-                UPDATE attempt SET finished_at = $1, outcome = $2, detail = $3 WHERE delivery_id = $4 AND number = $5
-                """,
-                [
-                    .integer(record.finishedAt.millis), .text(record.verdict.name), .text(record.verdict.detail),
-                    .integer(record.delivery.id), .integer(record.delivery.attempts),
-                ])
             if case .gone(let error) = record.verdict {
                 try connection.query(
                     """
