@@ -80,6 +80,37 @@ struct SendingStoreTests {
         #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE outcome = 'interrupted'") == 3)
     }
 
+    @Test(arguments: StoreEngine.allCases)
+    func aRoundOfMixedVerdictsIsWrittenAndGoneDisablesTheSubscription(engine: StoreEngine) async throws {
+        let store = try await engine.openNew()
+        try Self.insertDueReminders(store, count: 4)
+        let due = try store.sending.dueDeliveries(now: Self.now, limit: 10, excluding: [])
+        let claimed = try store.sending.claim(Array(due.prefix(3)), skipping: [], now: Self.now).sending
+        #expect(claimed.count == 3)
+        let later = Self.now.addingTimeInterval(60)
+        func record(_ index: Int, _ verdict: Verdict, _ state: Delivery.State, next: Date? = nil) -> DeliveryRecord {
+            DeliveryRecord(
+                delivery: claimed[index].delivery, subscription: claimed[index].subscription, verdict: verdict,
+                newState: state, nextAttempt: next, reason: nil, error: state == .sent ? nil : verdict.detail,
+                finishedAt: Self.now)
+        }
+        try store.sending.record([
+            record(0, .sent(detail: "HTTP 204"), .sent),
+            record(1, .retryable(error: "HTTP 503", retryAfter: nil), .retrying, next: later),
+            record(2, .gone(error: "HTTP 410"), .failed),
+        ])
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'sent'") == 1)
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'failed'") == 1)
+        // The retried row and the one never claimed are skipped with the subscription disabled.
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'skipped' AND reason = 'disabled'") == 2)
+        #expect(
+            try store.integer(
+                "SELECT COUNT(*) FROM subscription WHERE state = 'disabled' AND state_reason LIKE '%410 Gone%'") == 1)
+        #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE outcome = 'retryable' AND detail = 'HTTP 503'") == 1)
+        #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE finished_at IS NULL") == 0)
+        #expect(try store.sending.nextDue(after: Self.now) == nil)
+    }
+
     // MARK: Several instances on one PostgreSQL database
 
     @Test func aRowAnotherInstanceIsClaimingIsSkippedNotWaitedFor() async throws {
