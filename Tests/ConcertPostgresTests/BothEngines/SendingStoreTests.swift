@@ -106,7 +106,8 @@ struct SendingStoreTests {
         #expect(
             try store.integer(
                 "SELECT COUNT(*) FROM subscription WHERE state = 'disabled' AND state_reason LIKE '%410 Gone%'") == 1)
-        #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE outcome = 'retryable' AND detail = 'HTTP 503'") == 1)
+        #expect(
+            try store.integer("SELECT COUNT(*) FROM attempt WHERE outcome = 'retryable' AND detail = 'HTTP 503'") == 1)
         #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE finished_at IS NULL") == 0)
         #expect(try store.sending.nextDue(after: Self.now) == nil)
     }
