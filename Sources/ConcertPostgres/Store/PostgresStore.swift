@@ -14,6 +14,8 @@ public final class PostgresStore: Sendable {
     /// How long a claimed row stays this instance's (on the server's clock) before another
     /// instance may take it back: longer than the longest send (`http_timeout`, `smtp_timeout`).
     public let leaseSeconds: Int
+    /// The outstanding read of `readLiveness`, if any.
+    let readProbe = LivenessProbe()
 
     /// A store over `settings` (not connected until first used, not migrated).
     public init(settings: PostgresSettings, instanceName: String, leaseSeconds: Int = 300, capacity: Int = 4) {
