@@ -39,6 +39,14 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // PostgreSQL's client library, for the shared store (`database_url`): a system library costs
+        // no build time, and its synchronous calls fit the scheduler's serial queue
+        // (docs/postgresql.md has the measurements against PostgresNIO).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // What the daemon and the CLI share besides the protocol, so that concertctl does not link
         // ConcertCore (GRDB, libcurl): Korea time and its one reader of times, JSON values, whitespace trimming.
         .target(name: "ConcertShared"),
@@ -72,6 +80,12 @@ let package = Package(
             ]
         ),
         .target(name: "ConcertProtocol", dependencies: ["ConcertShared"]),
+        // The PostgreSQL store (`database_url`): libpq's client and the store protocols of ConcertCore
+        // implemented on it. Only concertd links it; concertctl stays free of libpq.
+        .target(
+            name: "ConcertPostgres",
+            dependencies: ["CLibPQ", "ConcertCore", .product(name: "Logging", package: "swift-log")]
+        ),
         // The operator's metrics and health listener: the metric definitions (swift-metrics over a
         // Prometheus registry, one per daemon) and the Hummingbird server that serves them.
         .target(
@@ -136,11 +150,22 @@ let package = Package(
             name: "SchedulerCycle", dependencies: ["ConcertCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SchedulerCycle"),
         .executableTarget(name: "RawCurlMulti", dependencies: ["CCurl"], path: "Benchmarks/RawCurlMulti"),
+        .executableTarget(
+            name: "PostgresClaims", dependencies: ["ConcertCore", "ConcertPostgres"], path: "Benchmarks/PostgresClaims"),
         .testTarget(
             name: "ConcertCoreTests",
             dependencies: ["CCurl", "ConcertCore", .product(name: "GRDB", package: "GRDB.swift")],
             // Golden files are read by path from the source tree (so GOLDEN_RECORD=1 can rewrite them).
             exclude: ["Golden"]
+        ),
+        // A throwaway PostgreSQL cluster for the tests of both engines (Tests/EndToEnd/harness/postgres.py).
+        .target(name: "PostgresTestSupport", dependencies: ["ConcertCore"], path: "Tests/PostgresTestSupport"),
+        .testTarget(
+            name: "ConcertPostgresTests",
+            // GRDB: the SQLite side of the suites that run on both engines reaches around the store.
+            dependencies: [
+                "ConcertCore", "ConcertPostgres", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "ConcertMetricsTests", dependencies: ["ConcertCore", "ConcertMetrics"]),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol", "ConcertShared"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (as root) or names (otherwise) what `make run` and `make test` need on Debian 12.
-#   scripts/ensure-deps.sh run    build and run: libcurl, libcrypto (OpenSSL) and SQLite headers, pkg-config
+#   scripts/ensure-deps.sh run    build and run: libcurl, libcrypto (OpenSSL), libpq and SQLite headers, pkg-config
 #   scripts/ensure-deps.sh test   the above, plus the Python test peers (aiosmtpd, standardwebhooks, icalendar,
 #                                 prometheus_client) and pytest, which runs the end-to-end suite; Debian's
 #                                 prometheus for promtool (checks a scrape and docs/prometheus/concertd-rules.yml);
@@ -10,6 +10,9 @@
 #                                 The browser scenario (Tests/EndToEnd/test_14_web.py): Debian's chromium,
 #                                 chromium-driver and a Korean font (fonts-nanum) as root, and selenium and
 #                                 listunsub from PyPI; without them that scenario is skipped and says why.
+#                                 PostgreSQL 15's server (postgresql-15), whose initdb and postgres the store
+#                                 tests run as their own throwaway cluster (Tests/EndToEnd/harness/postgres.py);
+#                                 the package's service is neither started nor enabled.
 #   scripts/ensure-deps.sh bench  the run dependencies, plus wrk (the web front door's load generator)
 set -euo pipefail
 mode=${1:-run}
@@ -31,8 +34,8 @@ install_without_services() {
         policy_written=1
         trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    apt_locked update -qq
+    apt_locked install -y -qq --no-install-recommends "$@" >/dev/null
     if [ -n "$policy_written" ]; then
         rm -f /usr/sbin/policy-rc.d
         trap - EXIT
@@ -59,6 +62,7 @@ pkg-config --version >/dev/null 2>&1 || missing_apt+=(pkg-config)
 pkg-config --exists libcurl 2>/dev/null || missing_apt+=(libcurl4-openssl-dev)
 pkg-config --exists libcrypto 2>/dev/null || missing_apt+=(libssl-dev)
 [ -f /usr/include/sqlite3.h ] || missing_apt+=(libsqlite3-dev)
+pkg-config --exists libpq 2>/dev/null || missing_apt+=(libpq-dev)
 if [ "$mode" = test ]; then
     command -v python3 >/dev/null 2>&1 || missing_apt+=(python3 python3-pip)
     # systemd-analyze and systemd-sysusers for the service checks; no running systemd is needed.
@@ -118,6 +122,19 @@ if [ "$mode" = test ] && ! command -v exim4 >/dev/null 2>&1 && [ ! -x /usr/sbin/
             install_without_services exim4 exim4-daemon-light
         fi
     fi
+fi
+
+# PostgreSQL 15's server binaries for the store tests' throwaway clusters (initdb into a temporary
+# folder, postgres on a free 127.0.0.1 port, as the package's postgres user when root). The
+# package's own cluster "main" (which its install makes) is not used: the service is neither started
+# nor enabled, so nothing listens on 5432 because of it.
+if [ "$mode" = test ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "concertd's store tests need PostgreSQL 15: sudo apt-get install --no-install-recommends postgresql-15 postgresql-client-15" >&2
+        exit 1
+    fi
+    echo "installing PostgreSQL 15 for the store tests (its service is neither started nor enabled): postgresql-15" >&2
+    install_without_services postgresql postgresql-15 postgresql-client-15
 fi
 
 # promtool, from Debian's prometheus package (96 MB installed, without its recommended node

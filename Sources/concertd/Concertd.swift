@@ -100,11 +100,17 @@ struct DaemonFlags: ParsableArguments {
     @Option(help: "Serve the web front door (subscribe, manage, one-click unsubscribe) over HTTP at HOST:PORT.")
     var webListen: String?
 
+    @Option(
+        help:
+            "A PostgreSQL server shared by several instances: postgresql://[user@]host[:port]/dbname; the password comes from the configuration."
+    )
+    var databaseURL: String?
+
     var overrides: ConfigurationOverrides {
         ConfigurationOverrides(
             stateDirectory: stateDir, socketPath: socket, catalog: catalog, smtpURL: smtp, mailFrom: mailFrom,
             clockStart: clockStart, clockRate: clockRate, logLevel: logLevel, metricsListen: metricsListen,
-            webListen: webListen)
+            webListen: webListen, databaseURL: databaseURL)
     }
 }
 

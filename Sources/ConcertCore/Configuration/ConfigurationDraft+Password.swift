@@ -146,7 +146,7 @@ extension ConfigurationDraft {
     }
 
     /// The file's content without one trailing newline; a problem (never quoting the content) otherwise.
-    private mutating func readPasswordFile(_ path: String, key: String) -> Secret? {
+    mutating func readPasswordFile(_ path: String, key: String) -> Secret? {
         let data: Data
         do {
             data = try FileContents.read(path)

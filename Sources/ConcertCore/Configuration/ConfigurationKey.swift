@@ -103,6 +103,14 @@ extension DaemonConfiguration {
             requiresRestart: true),
         .init("web_webhooks", \.webWebhooks, .boolean, requiresRestart: true),
         .init("web_webhook_hosts", \.webWebhookHosts, .hostList, requiresRestart: true),
+        .init(
+            "database_url", \.databaseURL, optional: .databaseURL, flag: "--database-url", requiresRestart: true),
+        .init("database_password_file", \.databasePasswordFile, optional: .absolutePath, requiresRestart: true),
+        .init("database_password_env", \.databasePasswordEnv, optional: .environmentName, requiresRestart: true),
+        .init(
+            "database_password_credential", \.databasePasswordCredential, optional: .credentialName,
+            requiresRestart: true),
+        .init("instance_name", \.instanceName, optional: .instanceName, requiresRestart: true),
     ]
 
     /// The keys by name.

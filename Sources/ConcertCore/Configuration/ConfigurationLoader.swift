@@ -67,6 +67,7 @@ public struct ConfigurationLoader: Sendable {
     func finish(_ draft: inout ConfigurationDraft) {
         draft.checkConsistency()
         draft.loadPassword(environment: environment, credentialsOnlyInService: credentialsOnlyInService)
+        draft.loadDatabasePassword(environment: environment, credentialsOnlyInService: credentialsOnlyInService)
         draft.checkCABundles()
         draft.checkSocketGroup()
     }

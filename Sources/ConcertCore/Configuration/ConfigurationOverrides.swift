@@ -26,11 +26,13 @@ public struct ConfigurationOverrides: Sendable, Hashable {
     public var metricsListen: String?
     /// `--web-listen HOST:PORT` (`web_listen`).
     public var webListen: String?
+    /// `--database-url URL` (`database_url`).
+    public var databaseURL: String?
 
     public init(
         stateDirectory: String? = nil, socketPath: String? = nil, catalog: String? = nil, smtpURL: String? = nil,
         mailFrom: String? = nil, clockStart: String? = nil, clockRate: String? = nil, logLevel: String? = nil,
-        metricsListen: String? = nil, webListen: String? = nil
+        metricsListen: String? = nil, webListen: String? = nil, databaseURL: String? = nil
     ) {
         self.webListen = webListen
         self.stateDirectory = stateDirectory
@@ -42,6 +44,7 @@ public struct ConfigurationOverrides: Sendable, Hashable {
         self.clockRate = clockRate
         self.logLevel = logLevel
         self.metricsListen = metricsListen
+        self.databaseURL = databaseURL
     }
 
     /// Whether no flag is given.
@@ -53,6 +56,7 @@ public struct ConfigurationOverrides: Sendable, Hashable {
             ("--state-dir", stateDirectory, true), ("--socket", socketPath, true), ("--catalog", catalog, true),
             ("--smtp", smtpURL, false), ("--mail-from", mailFrom, false), ("--log-level", logLevel, false),
             ("--metrics-listen", metricsListen, false), ("--web-listen", webListen, false),
+            ("--database-url", databaseURL, false),
         ]
     }
 }
@@ -72,6 +76,7 @@ extension DaemonConfiguration {
         draft.apply(overrides, workingDirectory: workingDirectory)
         draft.checkConsistency()
         draft.checkPasswordInHand()
+        draft.checkDatabasePasswordInHand()
         return try draft.finished()
     }
 }

@@ -320,3 +320,30 @@ extension ConfigurationValueFormat where Value == ListenAddress {
         )
     }
 }
+
+extension ConfigurationValueFormat where Value == DatabaseURL {
+    /// `postgresql://[user@]host[:port]/dbname[?sslmode=…&sslrootcert=…]`, never with a password.
+    static var databaseURL: Self {
+        Self(
+            parse: { (text: String) throws(ConfigurationValueError) -> DatabaseURL in try DatabaseURL(parsing: text) },
+            render: { $0.description }
+        )
+    }
+}
+
+extension ConfigurationValueFormat where Value == String {
+    /// An instance name: letters, digits, `.`, `_`, `-`, at most 63, as a host name may be.
+    static var instanceName: Self {
+        Self(
+            parse: { (text: String) throws(ConfigurationValueError) -> String in
+                let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+                guard !text.isEmpty, text.count <= 63, text.allSatisfy(allowed.contains), !text.hasPrefix("-") else {
+                    throw ConfigurationValueError(
+                        "'\(text)' is not an instance name (letters, digits, . _ -; at most 63; not starting with -)")
+                }
+                return text
+            },
+            render: { $0 }
+        )
+    }
+}

@@ -148,6 +148,24 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// `web_webhook_hosts`: the webhook hosts the front door accepts. Read at start only.
     public var webWebhookHosts: [String] = WebWebhookHosts.standard
 
+    // MARK: The shared store (PostgreSQL)
+
+    /// `database_url`: a PostgreSQL server that holds the store, shared by every concertd instance
+    /// given the same URL. `nil`: the SQLite file in the state directory. Read at start only.
+    public var databaseURL: DatabaseURL? = nil
+    /// `database_password_file`: a file whose content (one trailing newline removed) is the
+    /// database password. Read at start only.
+    public var databasePasswordFile: String? = nil
+    /// `database_password_env`: the name of an environment variable holding the database password.
+    public var databasePasswordEnv: String? = nil
+    /// `database_password_credential`: the name of a systemd credential holding the database password.
+    public var databasePasswordCredential: String? = nil
+    /// The database password, read from the source named above when the file was loaded. Never printed.
+    public var databasePassword: Secret? = nil
+    /// `instance_name`: this instance's name among those sharing the database, shown in `status`
+    /// and recorded with every delivery it claims. `nil`: the host name. Read at start only.
+    public var instanceName: String? = nil
+
     // MARK: Set by flags only
 
     /// `--clock-start` / `--clock-rate`: a shifted scheduler clock. No file key (see ``ClockShift``).
@@ -176,9 +194,23 @@ public struct DaemonConfiguration: Sendable, Hashable {
     }
 
     /// The secrets this configuration holds, for ``SecretRedactor``: the SMTP password in every
-    /// form it crosses the wire in.
+    /// form it crosses the wire in, and the database password.
     public var secrets: [String] {
-        guard let password = smtpPassword?.revealed else { return [] }
-        return SecretRedactor.smtpCredentialForms(user: smtpURL?.user, password: password)
+        var secrets: [String] = []
+        if let password = smtpPassword?.revealed {
+            secrets += SecretRedactor.smtpCredentialForms(user: smtpURL?.user, password: password)
+        }
+        if let password = databasePassword?.revealed { secrets.append(password) }
+        return secrets
+    }
+
+    /// This instance's name: `instance_name`, else the host name (at most 63 characters).
+    public var effectiveInstanceName: String {
+        if let instanceName { return instanceName }
+        // gethostname, not ProcessInfo.hostName, which may ask DNS for a canonical name.
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "concertd" }
+        let host = String(cString: buffer)
+        return host.isEmpty ? "concertd" : String(host.prefix(63))
     }
 }

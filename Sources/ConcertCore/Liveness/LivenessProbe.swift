@@ -5,14 +5,16 @@ import Foundation
 ///
 /// One question is outstanding at a time: while an answer is awaited, later checks wait for that
 /// same answer, so a hung answerer gathers no pile of questions. Times are on the monotonic clock.
-final class LivenessProbe: @unchecked Sendable {
+package final class LivenessProbe: @unchecked Sendable {
     // @unchecked: `askedAt` and `problem` are only touched while holding `condition`.
     private let condition = NSCondition()
     private var askedAt: ContinuousClock.Instant?
     private var problem: String?
 
+    package init() {}
+
     /// What a check found.
-    enum Answer: Sendable, Equatable {
+    package enum Answer: Sendable, Equatable {
         /// The question was answered, with the problem it reported (`nil`: none).
         case answered(problem: String?)
         /// No answer yet to a question asked this long ago.
@@ -22,7 +24,7 @@ final class LivenessProbe: @unchecked Sendable {
     /// Asks `question` (unless a question is already outstanding) and waits up to `timeout` for
     /// the answer. `question` must call its reply handler exactly once, from any thread, with a
     /// problem or `nil`.
-    func check(
+    package func check(
         timeout: Duration, _ question: (_ reply: @escaping @Sendable (String?) -> Void) -> Void
     ) -> Answer {
         condition.lock()

@@ -117,13 +117,13 @@ extension AppDatabase {
 }
 
 extension Subscription: PositionalColumns {
-    static let columnNames = [
+    package static let columnNames = [
         "id", "channel", "target", "format", "secret", "cities", "offsets", "lang", "label", "state", "state_reason",
         "created_at",
     ]
 
     /// Decodes the columns `columns(of:)` names, the first of them at `start`.
-    init(columns row: some PositionalRow, at start: Int32) {
+    package init(columns row: some PositionalRow, at start: Int32) {
         let s = start
         let target = row.text(s + 2)
         let channel: ChannelAddress =

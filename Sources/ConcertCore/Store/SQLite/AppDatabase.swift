@@ -81,13 +81,7 @@ public final class AppDatabase: Sendable {
             let applied = try migrator.appliedIdentifiers(db)
             return (superseded, applied.subtracting(migrator.migrations).sorted())
         }
-        if superseded {
-            throw StoreError(
-                .newerSchema,
-                "the database was written by a newer concertd (schema \(migrator.migrations.count + unknown.count) "
-                    + "with migrations \(unknown.joined(separator: ", ")); this concertd knows schema "
-                    + "\(migrator.migrations.count). Refusing to start: run the newer concertd, or restore a backup")
-        }
+        if superseded { throw StoreSchema.newerSchemaError(unknown: unknown) }
         do {
             try migrator.migrate(writer)
         } catch {

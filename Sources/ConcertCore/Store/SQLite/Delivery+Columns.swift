@@ -1,14 +1,14 @@
 import Foundation
 
 extension Delivery: PositionalColumns {
-    static let columnNames = [
+    package static let columnNames = [
         "id", "subscription_id", "concert_id", "concert_revision", "kind", "offset_seconds", "due_at", "deadline_at",
         "state", "reason", "attempts", "next_attempt_at", "last_error", "detail", "created_at", "finished_at",
     ]
 
     /// Decodes the first columns of `row`, which are `columnNames` in that order. By
     /// position: looking each column up by name cost more than the query in a fan-out.
-    init(columnsOf row: some PositionalRow) {
+    package init(columnsOf row: some PositionalRow) {
         id = row.int64(0)
         subscriptionID = row.text(1)
         concertID = row.text(2)

@@ -3,7 +3,7 @@ import Foundation
 extension PendingDelivery {
     /// Delivery columns, then the subscription's, its destination and whether its target is
     /// subscribed twice, in the order `init(columns:)` reads them; add a WHERE clause.
-    static let select = """
+    package static let select = """
         SELECT \(Delivery.columns(of: "d")), \(Subscription.columns(of: "s")), s.destination,
             EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id)
         FROM delivery d JOIN subscription s ON s.id = d.subscription_id
@@ -11,7 +11,7 @@ extension PendingDelivery {
 
     /// Decodes a row of `select`. Columns are read by position: this runs for every row a claim
     /// reads, and a lookup by name costs a string comparison per column.
-    init(columns row: some PositionalRow) {
+    package init(columns row: some PositionalRow) {
         let s = Delivery.columnCount + Subscription.columnCount
         self.init(
             delivery: Delivery(columnsOf: row), subscription: Subscription(columns: row, at: Delivery.columnCount),

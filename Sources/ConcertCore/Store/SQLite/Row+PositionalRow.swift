@@ -3,32 +3,32 @@ import GRDB
 /// GRDB's rows read by position, as the listings read them: they are not hot, so they bind and
 /// fetch through GRDB, and decode with the same positional decoders as the outbox's statements.
 extension Row: PositionalRow {
-    func isNull(_ index: Int32) -> Bool {
+    package func isNull(_ index: Int32) -> Bool {
         hasNull(atIndex: Int(index))
     }
 
-    func int64(_ index: Int32) -> Int64 {
+    package func int64(_ index: Int32) -> Int64 {
         self[Int(index)] ?? 0
     }
 
-    func int(_ index: Int32) -> Int {
+    package func int(_ index: Int32) -> Int {
         self[Int(index)] ?? 0
     }
 
-    func optionalInt64(_ index: Int32) -> Int64? {
+    package func optionalInt64(_ index: Int32) -> Int64? {
         self[Int(index)]
     }
 
-    func bool(_ index: Int32) -> Bool {
+    package func bool(_ index: Int32) -> Bool {
         int64(index) != 0
     }
 
     /// The column as text (`""` for NULL).
-    func text(_ index: Int32) -> String {
+    package func text(_ index: Int32) -> String {
         self[Int(index)] ?? ""
     }
 
-    func optionalText(_ index: Int32) -> String? {
+    package func optionalText(_ index: Int32) -> String? {
         self[Int(index)]
     }
 }

@@ -1,0 +1,44 @@
+import ConcertCore
+import Foundation
+
+extension PostgresStore: StoreMaintenance {
+    /// The database's size on the server (`pg_database_size`), everything in it counted.
+    public func size() throws -> Int64 {
+        try pool.withConnection { connection in
+            try connection.query("SELECT pg_database_size(current_database())").int64(0, 0)
+        }
+    }
+
+    /// Refused: a PostgreSQL store is backed up with the server's own tools, which copy it
+    /// consistently while instances keep writing (`pg_dump`, or base backups with the WAL archive).
+    public func backup(to path: String) throws -> Int {
+        throw StoreError(
+            .invalid,
+            "the store is on PostgreSQL (database_url): back it up with the server's tools (pg_dump, or base "
+                + "backups with WAL archiving); concertctl backup copies only a SQLite store")
+    }
+
+    /// Whether the server answers a read within `timeout`, on a connection of the pool, from a
+    /// thread of its own; while one read is unanswered no other is started.
+    public func readLiveness(timeout: Duration) -> LivenessReport {
+        let answer = readProbe.check(timeout: timeout) { reply in
+            let pool = self.pool
+            DispatchQueue.global().async {
+                do {
+                    try pool.withConnection { connection in _ = try connection.query("SELECT 1 FROM counter LIMIT 1") }
+                    reply(nil)
+                } catch let error as PostgresError {
+                    reply("the database cannot be read: \(error.storeMessage)")
+                } catch {
+                    reply("the database cannot be read: \(error)")
+                }
+            }
+        }
+        switch answer {
+        case .answered(nil): return LivenessReport()
+        case .answered(let problem?): return LivenessReport(problems: [problem])
+        case .waiting(let seconds):
+            return LivenessReport(problems: ["the database has not answered a read for \(Int(seconds)) s"])
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ConcertCore
+import Foundation
+
+/// The same message through another subscription of the same channel, as the SQLite store finds
+/// it (`ConcertdStore`, "the same message").
+extension PostgresStore {
+    /// How long a row waits at most for its twin's verdict before it looks again.
+    static let twinWait: TimeInterval = 900
+
+    enum Twin {
+        case none
+        case sent
+        case pending
+    }
+
+    static func twin(of due: PendingDelivery, _ connection: PostgresConnection) throws -> Twin {
+        let d = due.delivery
+        guard due.targetSubscribedTwice, d.kind != .confirmation, d.kind != .test else { return .none }
+        let rows = try connection.query(
+            """
+            SELECT COALESCE(bool_or(d2.state = 'sent'), false), COUNT(*)
+            FROM subscription s2 JOIN delivery d2 ON d2.subscription_id = s2.id
+            WHERE s2.target = $1 AND s2.id <> $2 AND s2.format IS NOT DISTINCT FROM $3 AND s2.lang = $4
+                AND d2.concert_id = $5 AND d2.concert_revision = $6 AND d2.kind = $7 AND d2.kind <> 'test'
+                AND d2.offset_seconds = $8 AND d2.state IN ('sent', 'sending', 'retrying')
+            """, twinParameters(subscription: due.subscription, delivery: d))
+        if rows.bool(0, 0) { return .sent }
+        return rows.int(0, 1) > 0 ? .pending : .none
+    }
+
+    /// Rows waiting for `record`'s verdict become due now. Returns how many.
+    static func wakeTwins(of record: DeliveryRecord, _ connection: PostgresConnection) throws -> Int {
+        guard record.targetSubscribedTwice, record.newState != .retrying else { return 0 }
+        let now = record.finishedAt.millis
+        return try connection.query(
+            """
+            UPDATE delivery SET next_attempt_at = $9 WHERE id IN (
+                SELECT d2.id FROM subscription s2 JOIN delivery d2 ON d2.subscription_id = s2.id
+                WHERE s2.target = $1 AND s2.id <> $2 AND s2.format IS NOT DISTINCT FROM $3 AND s2.lang = $4
+                    AND d2.concert_id = $5 AND d2.concert_revision = $6 AND d2.kind = $7 AND d2.kind <> 'test'
+                    AND d2.offset_seconds = $8 AND d2.state IN ('scheduled', 'retrying') AND d2.next_attempt_at > $9)
+            """, twinParameters(subscription: record.subscription, delivery: record.delivery) + [.integer(now)]
+        ).changes
+    }
+
+    private static func twinParameters(subscription: Subscription, delivery d: Delivery) -> [PostgresValue] {
+        var format: String?
+        if case .webhook(_, let f, _) = subscription.channel { format = f }
+        return [
+            .text(subscription.channel.target), .text(subscription.id), .text(format),
+            .text(subscription.language.rawValue), .text(d.concertID), .integer(Int64(d.concertRevision)),
+            .text(d.kind.rawValue), .integer(Int64(d.offset.seconds)),
+        ]
+    }
+
+    /// Skips a row still pending.
+    static func skip(_ connection: PostgresConnection, _ id: Int64, _ reason: Delivery.SkipReason, now: Date) throws {
+        try connection.query(
+            """
+            UPDATE delivery SET state = 'skipped', reason = $1, next_attempt_at = NULL, finished_at = $2
+            WHERE id = $3 AND state IN ('scheduled', 'retrying')
+            """, [.text(reason.rawValue), .integer(now.millis), .integer(id)])
+    }
+}

@@ -1,0 +1,40 @@
+import ConcertCore
+import Foundation
+
+/// The store on a PostgreSQL server, shared by every concertd instance given the same
+/// `database_url` (docs/postgresql.md).
+///
+/// Each store call borrows one connection of ``pool`` for its transaction. Every connection says
+/// which instance it serves (`concertd.instance`, `application_name`): the counters keep a row per
+/// instance, and claims record the instance that holds them.
+public final class PostgresStore: Sendable {
+    public let pool: PostgresPool
+    /// This instance's name among those sharing the database.
+    public let instanceName: String
+    /// How long a claimed row stays this instance's (on the server's clock) before another
+    /// instance may take it back: longer than the longest send (`http_timeout`, `smtp_timeout`).
+    public let leaseSeconds: Int
+    /// The outstanding read of `readLiveness`, if any.
+    let readProbe = LivenessProbe()
+
+    /// A store over `settings` (not connected until first used, not migrated).
+    public init(settings: PostgresSettings, instanceName: String, leaseSeconds: Int = 300, capacity: Int = 4) {
+        self.instanceName = instanceName
+        self.leaseSeconds = max(1, leaseSeconds)
+        var settings = settings
+        settings.applicationName = "concertd/\(instanceName)"
+        pool = PostgresPool(settings: settings, capacity: capacity) { connection in
+            try connection.query("SELECT set_config('concertd.instance', $1, false)", [.text(instanceName)])
+        }
+    }
+
+    /// Connects, migrates (``migrate()``) and returns the store; refuses a schema a newer
+    /// concertd wrote.
+    public static func open(
+        settings: PostgresSettings, instanceName: String, leaseSeconds: Int = 300
+    ) throws -> PostgresStore {
+        let store = PostgresStore(settings: settings, instanceName: instanceName, leaseSeconds: leaseSeconds)
+        try store.migrate()
+        return store
+    }
+}
