@@ -31,6 +31,9 @@ public struct ConfigurationCheck: Sendable {
             problems += configurationProblems.map(\.description)
         }
         report += resolved.notes.map { "note: \($0)" }
+        if let problem = Daemon.storeProblem(resolved.configuration, databasePath: resolved.paths.databasePath) {
+            problems.append(problem)
+        }
         if let address = resolved.configuration.metricsListen {
             report.append("metrics: /metrics and /healthz at \(address); whether it can be bound is checked at start")
         }

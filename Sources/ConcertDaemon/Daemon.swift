@@ -121,6 +121,9 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
+        if let problem = storeProblem(resolved.configuration, databasePath: resolved.paths.databasePath) {
+            throw StartupError(.configuration, problems: [problem])
+        }
         // Before the database is opened: a second daemon must not migrate or recover it either.
         let databaseLock = try DatabaseLock.acquire(databasePath: resolved.paths.databasePath)
         let database: any ConcertdStore
