@@ -14,6 +14,7 @@ public enum StoreSchema {
         "v8-subscription-source",
         "v9-finished-delivery-totals",
         "v10-web-front-door",
+        "v11-pending-by-subscription",
     ]
 
     /// The refusal of a store with migrations this code does not know (`unknown`, applied by a

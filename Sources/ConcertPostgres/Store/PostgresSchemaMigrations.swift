@@ -282,5 +282,11 @@ enum PostgresSchemaMigrations {
                     restored_id TEXT NOT NULL REFERENCES subscription(id)
                 );
                 """),
+        Migration(
+            identifier: "v11-pending-by-subscription",
+            sql: """
+                CREATE INDEX delivery_pending_by_subscription ON delivery(subscription_id)
+                    WHERE state IN ('scheduled', 'retrying');
+                """),
     ]
 }
