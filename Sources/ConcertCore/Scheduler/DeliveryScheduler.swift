@@ -67,6 +67,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var storeFault: StoreFault?
     /// Logs each verdict, skip and hold, and one summary line per fan-out.
     private var journal: DeliveryJournal
+    /// The concerts of claimed rows, read from the store once and held until they change.
+    private var heldConcerts = HeldConcerts()
     /// The messages of claimed rows, each distinct message built once.
     private var messages = MessageCache()
     private var armedFor: Date?
@@ -487,9 +489,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
             return
         }
         do {
-            let message = try messages.message(for: item, catalog: catalog, now: clock.now()) { id in
+            let concerts = try heldConcerts.concerts(for: item.delivery) { id in
                 try timedStoreCall { try store.concert(id: id) }
             }
+            let message = messages.message(for: item, concerts: concerts, catalog: catalog, now: clock.now())
             channel.send(message, completion: deliver)
         } catch  where StoreFault.isEngineError(error) {
             deliver(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
@@ -521,6 +524,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
     private func forgetMessages() {
+        heldConcerts.removeAll()
         messages.removeAll()
         ready.removeAll()
         nothingDueOutside = nil
