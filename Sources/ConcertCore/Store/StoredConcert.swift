@@ -54,7 +54,7 @@ public struct ConcertChanges: Sendable, Hashable {
     public var isEmpty: Bool { added.isEmpty && revised.isEmpty && updated.isEmpty && cancelled.isEmpty }
 
     /// Adds what telling the subscribers of one changed concert did.
-    package mutating func count(_ tally: NoticeTally) {
+    public mutating func count(_ tally: NoticeTally) {
         noticesQueued += tally.queued
         subscriptionsNotTold += tally.notTold
         subscriptionsSameInLanguage += tally.sameInLanguage
