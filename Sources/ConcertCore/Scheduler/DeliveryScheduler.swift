@@ -9,7 +9,7 @@ import Synchronization
 /// The path of a reminder: `sendDue()` (timer fired or something changed) → catch-up rules →
 /// `claimBatch` (due rows read ahead into `ready`) → `claim` (durable before any byte
 /// leaves; writes the records that arrived meanwhile in the same transaction) → `send` →
-/// `Channel.send` → `Verdict` → `takeVerdicts` → `settle` (a `DeliveryRecord`) →
+/// `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`) →
 /// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
 /// own) → `arm()`.
 ///
@@ -451,7 +451,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(putOffUntil)) }
         if woke { nothingDueOutside = nil }
         for item in sending {
-            send(item) { [self] verdict in settle(item, verdict) }
+            send(item) { [self] verdict in record(item, verdict) }
         }
         return (true, !ready.isEmpty)
     }
@@ -469,7 +469,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 kind: item.delivery.kind, channel: channelName,
                 lateness: max(0, clock.now().timeIntervalSince(due)))
         }
-        let deliver: @Sendable (Verdict) -> Void = { [self] verdict in
+        let verdictArrived: @Sendable (Verdict) -> Void = { [self] verdict in
             if let observer {
                 let ended = DispatchTime.now().uptimeNanoseconds
                 observer.sendEnded(
@@ -480,11 +480,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 queue.async { self.takeVerdicts() }
             }
         }
-        guard let channel = channels[item.subscription.channel.kind] else {
+        guard let channel = channels[item.subscription.channel.channelKind] else {
             let address = item.subscription.channel
-            deliver(
+            verdictArrived(
                 .destinationFailed(
-                    error: "no \(address.kind) channel is configured (\(address.unconfiguredChannelAdvice))",
+                    error: "no \(address.channelKind) channel is configured (\(address.unconfiguredChannelAdvice))",
                     retryAfter: nil))
             return
         }
@@ -493,11 +493,12 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 try timedStoreCall { try store.concert(id: id) }
             }
             let message = messages.message(for: item, concerts: concerts, catalog: catalog, now: clock.now())
-            channel.send(message, completion: deliver)
+            channel.send(message, completion: verdictArrived)
         } catch  where StoreFault.isEngineError(error) {
-            deliver(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
+            verdictArrived(
+                .retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
         } catch {
-            deliver(.permanent(error: "the message could not be built: \(error)"))
+            verdictArrived(.permanent(error: "the message could not be built: \(error)"))
         }
     }
 
@@ -531,11 +532,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
         nothingDueBefore = .distantPast
     }
 
-    /// A verdict arrived: settles the row's next state, and queues its record with all those
+    /// A verdict arrived: records the row's next state, and queues the record with all those
     /// that arrive meanwhile, to be written in one transaction.
-    private func settle(_ item: ClaimedDelivery, _ verdict: Verdict) {
+    private func record(_ item: ClaimedDelivery, _ verdict: Verdict) {
         guard !stopped else { return }
-        let record = settlement(of: item, verdict, now: clock.now())
+        let record = makeRecord(of: item, verdict, now: clock.now())
         journal.log(record, destination: item.destination)
         unrecorded.append(record)
         if !recordQueued {
@@ -544,18 +545,19 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// Notes a verdict that settles no row (a test message's) in its destination's health.
+    /// Notes a verdict that records no row here (a test message's) in its destination's health.
     private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
         if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
     }
 
-    private func settlement(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
-        let settlement = policy.settle(item, verdict, now: now, random: random)
-        if let held = settlement.held { journal.hold(held) }
+    /// The record `policy` makes of `verdict`; logs a hold it starts and follows a webhook host's failures.
+    private func makeRecord(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
+        let recorded = policy.record(item, verdict, now: now, random: random)
+        if let held = recorded.held { journal.hold(held) }
         if item.subscription.channel.destinationIsSharedHost {
             noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
         }
-        return settlement.record
+        return recorded.record
     }
 
     /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.
