@@ -6,10 +6,11 @@ import Synchronization
 /// Drives the outbox: arms one wall-clock timer for the earliest due row, claims due rows in
 /// batches, hands them to their channel and records each verdict.
 ///
-/// The path of a reminder: `sendDue()` (timer fired or something changed) → catch-up rules →
-/// `claimBatch` (due rows read ahead into `ready`) → `claim` (durable before any byte
-/// leaves; writes the records that arrived meanwhile in the same transaction) → `send` →
-/// `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`) →
+/// The path of a reminder: `timerFired()` (or something changed: `start`, `wake`, new channels) →
+/// `sendDue` → the catch-up (`supersedeStaleReminders`) → `claimBatch` (due rows read ahead into
+/// `ready`) → `claim` (durable before any byte leaves; writes the records that arrived meanwhile
+/// in the same transaction) → `send` (the row's concerts from `heldConcerts`, its message from
+/// `messages`) → `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`) →
 /// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
 /// own) → `arm()`.
 ///
