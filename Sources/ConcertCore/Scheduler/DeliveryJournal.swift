@@ -82,7 +82,7 @@ struct DeliveryJournal {
     }
 
     /// Logs that a destination failed as a whole and its messages are held.
-    func hold(_ held: DestinationHealth) {
+    func hold(_ held: FailingDestination) {
         logger.warning(
             "destination failing; holding its messages",
             metadata: [

@@ -19,27 +19,3 @@ public protocol DeliveryObserver: Sendable {
     /// A delivery is put back to be tried again.
     func retryScheduled(reason: RetryReason)
 }
-
-/// Why a delivery is tried again: the verdict's classification, a fixed set.
-public enum RetryReason: String, Sendable, CaseIterable {
-    /// The receiver asked for another try (timeout, 408/425/429, 5xx, SMTP 4xx), or the message
-    /// could not be built because the concert could not be read.
-    case retryable
-    /// The destination as a whole failed (connection refused, TLS, SMTP AUTH).
-    case destinationFailed = "destination_failed"
-}
-
-extension DeliveryScheduler {
-    /// What the metrics read from any thread, without waiting for the scheduler's queue.
-    public struct Gauges: Sendable, Hashable {
-        /// Sends in progress.
-        public var inFlight = 0
-        /// Destinations held for failing and webhook hosts failing (as `status` lists them).
-        public var failingDestinations = 0
-
-        public init(inFlight: Int = 0, failingDestinations: Int = 0) {
-            self.inFlight = inFlight
-            self.failingDestinations = failingDestinations
-        }
-    }
-}

@@ -11,18 +11,10 @@ import Foundation
 struct DeliveryPolicy {
     var retry: RetryPolicy
     /// Destinations that failed as a whole, by name; those with a `retryAt` still ahead are held.
-    private(set) var failing: [String: DestinationHealth] = [:]
+    private(set) var failing: [String: FailingDestination] = [:]
 
     init(retry: RetryPolicy) {
         self.retry = retry
-    }
-
-    /// What `settle` decided.
-    struct Settlement {
-        /// The row's next state.
-        var record: DeliveryRecord
-        /// The destination, when this verdict started (or renewed) holding it.
-        var held: DestinationHealth?
     }
 
     /// Whether nothing may be sent to `destination` at `now`.
@@ -47,7 +39,7 @@ struct DeliveryPolicy {
     /// renewed) the hold. `random` is called only when a backoff is computed.
     mutating func noteHealth(
         of destination: String, _ verdict: Verdict, now: Date, random: () -> Double
-    ) -> (retryAt: Date?, held: DestinationHealth?) {
+    ) -> (retryAt: Date?, held: FailingDestination?) {
         guard case .destinationFailed(let error, let retryAfter) = verdict else {
             failing[destination] = nil
             return (nil, nil)
@@ -55,7 +47,7 @@ struct DeliveryPolicy {
         var startedHolding = false
         var health =
             failing[destination]
-            ?? DestinationHealth(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
+            ?? FailingDestination(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
         if let retryAt = health.retryAt, retryAt > now {
             // Sent before the destination was held: the failure is already counted.
         } else {
@@ -71,7 +63,10 @@ struct DeliveryPolicy {
 
     /// The row's next state after `verdict`, at `now`; `random` gives the backoff's jitter, a
     /// number in [0, 1), and is called only when a backoff is computed.
-    mutating func settle(_ item: ClaimedDelivery, _ verdict: Verdict, now: Date, random: () -> Double) -> Settlement {
+    /// `held` is the destination, when this verdict started (or renewed) holding it.
+    mutating func record(
+        _ item: ClaimedDelivery, _ verdict: Verdict, now: Date, random: () -> Double
+    ) -> (record: DeliveryRecord, held: FailingDestination?) {
         let delivery = item.delivery
         var record = DeliveryRecord(
             delivery: delivery, subscription: item.subscription, verdict: verdict, newState: .failed,
@@ -107,6 +102,6 @@ struct DeliveryPolicy {
                 record.error = error
             }
         }
-        return Settlement(record: record, held: health.held)
+        return (record, health.held)
     }
 }

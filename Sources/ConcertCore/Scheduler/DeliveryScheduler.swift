@@ -6,10 +6,11 @@ import Synchronization
 /// Drives the outbox: arms one wall-clock timer for the earliest due row, claims due rows in
 /// batches, hands them to their channel and records each verdict.
 ///
-/// The path of a reminder: `sendDue()` (timer fired or something changed) → catch-up rules →
-/// `claimBatch` (due rows read ahead into `ready`) → `claim` (durable before any byte
-/// leaves; writes the records that arrived meanwhile in the same transaction) → `send` →
-/// `Channel.send` → `Verdict` → `takeVerdicts` → `settle` (a `DeliveryRecord`) →
+/// The path of a reminder: `timerFired()` (or something changed: `start`, `wake`, new channels) →
+/// `sendDue` → the catch-up (`supersedeStaleReminders`) → `claimBatch` (due rows read ahead into
+/// `ready`) → `claim` (durable before any byte leaves; writes the records that arrived meanwhile
+/// in the same transaction) → `send` (the row's concerts from `heldConcerts`, its message from
+/// `messages`) → `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`) →
 /// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
 /// own) → `arm()`.
 ///
@@ -67,6 +68,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var storeFault: StoreFault?
     /// Logs each verdict, skip and hold, and one summary line per fan-out.
     private var journal: DeliveryJournal
+    /// The concerts of claimed rows, read from the store once and held until they change.
+    private var heldConcerts = HeldConcerts()
     /// The messages of claimed rows, each distinct message built once.
     private var messages = MessageCache()
     private var armedFor: Date?
@@ -449,7 +452,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         if let putOffUntil { nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(putOffUntil)) }
         if woke { nothingDueOutside = nil }
         for item in sending {
-            send(item) { [self] verdict in settle(item, verdict) }
+            send(item) { [self] verdict in record(item, verdict) }
         }
         return (true, !ready.isEmpty)
     }
@@ -467,7 +470,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 kind: item.delivery.kind, channel: channelName,
                 lateness: max(0, clock.now().timeIntervalSince(due)))
         }
-        let deliver: @Sendable (Verdict) -> Void = { [self] verdict in
+        let verdictArrived: @Sendable (Verdict) -> Void = { [self] verdict in
             if let observer {
                 let ended = DispatchTime.now().uptimeNanoseconds
                 observer.sendEnded(
@@ -478,23 +481,25 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 queue.async { self.takeVerdicts() }
             }
         }
-        guard let channel = channels[item.subscription.channel.kind] else {
+        guard let channel = channels[item.subscription.channel.channelKind] else {
             let address = item.subscription.channel
-            deliver(
+            verdictArrived(
                 .destinationFailed(
-                    error: "no \(address.kind) channel is configured (\(address.unconfiguredChannelAdvice))",
+                    error: "no \(address.channelKind) channel is configured (\(address.unconfiguredChannelAdvice))",
                     retryAfter: nil))
             return
         }
         do {
-            let message = try messages.message(for: item, catalog: catalog, now: clock.now()) { id in
+            let concerts = try heldConcerts.concerts(for: item.delivery) { id in
                 try timedStoreCall { try store.concert(id: id) }
             }
-            channel.send(message, completion: deliver)
+            let message = messages.message(for: item, concerts: concerts, catalog: catalog, now: clock.now())
+            channel.send(message, completion: verdictArrived)
         } catch  where StoreFault.isEngineError(error) {
-            deliver(.retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
+            verdictArrived(
+                .retryable(error: "the concert could not be read: \(StoreFault.describe(error))", retryAfter: nil))
         } catch {
-            deliver(.permanent(error: "the message could not be built: \(error)"))
+            verdictArrived(.permanent(error: "the message could not be built: \(error)"))
         }
     }
 
@@ -521,17 +526,18 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
     private func forgetMessages() {
+        heldConcerts.removeAll()
         messages.removeAll()
         ready.removeAll()
         nothingDueOutside = nil
         nothingDueBefore = .distantPast
     }
 
-    /// A verdict arrived: settles the row's next state, and queues its record with all those
+    /// A verdict arrived: records the row's next state, and queues the record with all those
     /// that arrive meanwhile, to be written in one transaction.
-    private func settle(_ item: ClaimedDelivery, _ verdict: Verdict) {
+    private func record(_ item: ClaimedDelivery, _ verdict: Verdict) {
         guard !stopped else { return }
-        let record = settlement(of: item, verdict, now: clock.now())
+        let record = makeRecord(of: item, verdict, now: clock.now())
         journal.log(record, destination: item.destination)
         unrecorded.append(record)
         if !recordQueued {
@@ -540,18 +546,19 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// Notes a verdict that settles no row (a test message's) in its destination's health.
+    /// Notes a verdict that records no row here (a test message's) in its destination's health.
     private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
         if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
     }
 
-    private func settlement(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
-        let settlement = policy.settle(item, verdict, now: now, random: random)
-        if let held = settlement.held { journal.hold(held) }
+    /// The record `policy` makes of `verdict`; logs a hold it starts and follows a webhook host's failures.
+    private func makeRecord(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
+        let recorded = policy.record(item, verdict, now: now, random: random)
+        if let held = recorded.held { journal.hold(held) }
         if item.subscription.channel.destinationIsSharedHost {
             noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
         }
-        return settlement.record
+        return recorded.record
     }
 
     /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.

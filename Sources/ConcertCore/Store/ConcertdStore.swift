@@ -14,8 +14,12 @@
 ///
 /// What a second engine must keep that the method shapes do not say (the SQLite store under
 /// `Store/SQLite/` is one implementation of these rules):
-/// - **One writer.** The daemon holds the database alone (`DatabaseLock`); transactions see each
-///   other serially (SQLite's one writer; elsewhere, serializable or an equivalent lock).
+/// - **Serial transactions.** Transactions see each other serially (SQLite's one writer;
+///   elsewhere, serializable or an equivalent lock).
+/// - **Who may share a database is the engine's** (``StoreOpener`` says how each keeps it): a
+///   SQLite file serves one daemon alone, kept so by a file lock; a server engine may let several
+///   daemons share one database, and then keeps by its own means that no two of them claim,
+///   recover or sweep the same row at once.
 /// - **Claims are conditional.** `claim` takes a row only if it is still in the state it
 ///   was read in; a row changed meanwhile (paused, cancelled, claimed) is left out. Records for rows
 ///   no longer `sending` are ignored. "Oldest first" is `(next_attempt_at, id)`; ids only grow.
@@ -46,11 +50,19 @@
 ///   and the totals of finished deliveries (``FinishedDeliveryCount``). Nothing counts rows to
 ///   answer them.
 /// - **Idempotency keys** are derived from a row's identity, never stored
-///   (`Delivery.idempotencyKey(id:…)`): every engine gives a row the same key.
+///   (``Delivery/idempotencyKey(id:subscriptionID:concertID:revision:kind:offset:)``):
+///   every engine gives a row the same key.
+/// - **The same subscription** is refused as ``SubscriptionStore`` defines it.
+/// - **Helpers every engine uses** are public so that an engine may live in its own module:
+///   ``Delivery/idempotencyKey(id:subscriptionID:concertID:revision:kind:offset:)``,
+///   ``FinishedDeliveryCount/counterName(state:kind:channel:)``, ``SequentialIDs``, ``NoticeTally`` and
+///   ``ConcertChanges/count``.
 /// - **Times** are kept to the millisecond.
-/// - **Schema versions** are the store's own numbering of what its data holds: a second engine has
-///   its own migrations, and its version N means what the SQLite store's does (`StoreMaintenance`),
-///   so a daemon refuses a store newer than itself on any engine.
+/// - **Schema versions are per engine** (``StoreMaintenance/schemaVersion()``): each engine
+///   numbers its own migrations, and a version is comparable only with the same engine's. What
+///   every engine guarantees at the version its code migrates to is what these interfaces
+///   promise; a store is *newer* when it holds migrations its engine's code in this daemon does
+///   not know, and a daemon refuses such a store (`newerSchema`) on any engine.
 /// - **`backup(to:)` and `size()`** are each engine's own: what a backup file is and what its size
 ///   counts (the SQLite store copies the database file) need not match between engines.
 public typealias ConcertdStore = SendingStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore

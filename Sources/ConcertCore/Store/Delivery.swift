@@ -97,7 +97,7 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     /// that identity; test messages are not, and are named by their row id. No dots: a Standard
     /// Webhooks `webhook-id` must not contain one; every character is valid in a Message-ID. The
     /// key is derived, never stored, so it must stay the same for a row across releases.
-    package static func idempotencyKey(
+    public static func idempotencyKey(
         id: Int64, subscriptionID: String, concertID: String, revision: Int, kind: Kind, offset: ReminderOffset
     ) -> String {
         if kind == .test { return "test_\(subscriptionID)_\(id)" }

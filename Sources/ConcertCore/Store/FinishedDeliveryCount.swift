@@ -18,7 +18,7 @@ public struct FinishedDeliveryCount: Sendable, Hashable {
     }
 
     /// The running counter that holds one total.
-    package static func counterName(state: Delivery.State, kind: Delivery.Kind, channel: String) -> String {
+    public static func counterName(state: Delivery.State, kind: Delivery.Kind, channel: String) -> String {
         "finished.\(state.rawValue).\(kind.rawValue).\(channel)"
     }
 

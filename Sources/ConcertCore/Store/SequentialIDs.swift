@@ -5,14 +5,24 @@
 /// delivery indexes) at a random place, so a large import keeps the whole of those indexes hot in
 /// the page cache; ascending ids only ever touch their ends. How a store finds a free prefix is
 /// its own (`SequentialIDs+Database.swift` for SQLite).
-package struct SequentialIDs {
-    package static let width = 5
-    package var prefix = ""
-    package var counter = 0
-    package static let capacity = 1 << (5 * width)
+public struct SequentialIDs {
+    /// The counter's characters after the prefix.
+    public static let width = 5
+    /// The prefix no stored id has.
+    public var prefix = ""
+    /// The next id's counter.
+    public var counter = 0
+    /// How many ids one prefix gives.
+    public static let capacity = 1 << (5 * width)
+
+    /// Ids starting with `prefix`, the next one numbered `counter`.
+    public init(prefix: String = "", counter: Int = 0) {
+        self.prefix = prefix
+        self.counter = counter
+    }
 
     /// The id `counter` of the ids starting with `prefix`.
-    package static func id(prefix: String, counter: Int) -> String {
+    public static func id(prefix: String, counter: Int) -> String {
         var digits = [Character](repeating: "2", count: Self.width)
         var rest = counter
         for index in stride(from: Self.width - 1, through: 0, by: -1) {

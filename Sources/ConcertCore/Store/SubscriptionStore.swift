@@ -1,10 +1,19 @@
 import Foundation
 
 /// The subscriptions, one at a time or in bulk, with the reminders each implies.
+///
+/// **The same subscription.** A new subscription is refused with a ``StoreError`` of code
+/// `conflict` naming the other when a subscription that is not removed (active, paused or
+/// disabled) has the same channel address (its kind and target), the same webhook format, the
+/// same language, and the same set of cities and the same set of offsets (order and repeats do
+/// not count). Its label and its secret do not count: the channel would get the same messages,
+/// once (`claim` sends a message to one channel once). The check sees the rows of the caller's
+/// own transaction, so a bulk import refuses a line repeated in its own file too.
 public protocol SubscriptionStore: Sendable {
     /// Stores a subscription and plans its reminders; unless `confirm` is false, a confirmation
     /// naming the next concert is queued for now. Returns the subscription and that concert. One
-    /// that asks for the same as one not removed is refused with `conflict` naming it.
+    /// that asks for the same as one not removed (see "The same subscription" above) is refused
+    /// with `conflict` naming it.
     func createSubscription(
         _ new: NewSubscription, now: Date, confirm: Bool, id: String
     ) throws -> (Subscription, nextConcert: StoredConcert?)

@@ -2,8 +2,9 @@ import Foundation
 
 /// What the web front door keeps in the store: pending requests to subscribe (double opt-in), the
 /// keys that sign its tokens, the counts of its rate limits, and its undo records. All of it
-/// lives in the database, not in process memory or files, so that several daemons on one database
-/// share it. Expired requests and spent counts are pruned by the writes that meet them: no timer.
+/// lives in the store, not in process memory or files, so that it outlives a restart and, on an
+/// engine that lets several daemons share one database (``StoreOpener``), is shared by them.
+/// Expired requests and spent counts are pruned by the writes that meet them: no timer.
 public protocol WebFrontDoorStore: Sendable {
     /// The token keys still accepted, newest first. Makes `candidate` the signing key when no key
     /// signs at `now` (the first start, and each rotation), and forgets keys no longer accepted,

@@ -6,7 +6,10 @@ public enum ChannelAddress: Sendable, Hashable {
     /// `format` names the payload (`generic`, `slack`, …); `secret` signs `generic` payloads.
     case webhook(url: String, format: String, secret: String?)
 
-    public var kind: String {
+    /// Which channel sends to this address (`email`, `webhook`): the key of the daemon's channels
+    /// and what the store keeps in a subscription's `channel` column. Not a ``Delivery/Kind``,
+    /// which says what a delivery is (reminder, notice, test, …).
+    public var channelKind: String {
         switch self {
         case .email: "email"
         case .webhook: "webhook"
@@ -25,9 +28,9 @@ public enum ChannelAddress: Sendable, Hashable {
     /// lowercased, a webhook URL as held. It is what the store keeps and what is sent to.
     ///
     /// A webhook's URL is put in its normal form (``WebhookURL/normalized(_:)``) once, when a
-    /// ``NewSubscription`` is made, and stored so (schema v7 rewrote older rows): this is read for
-    /// every import line and every send, where normalizing again would cost more than the rest of
-    /// the line's work.
+    /// ``NewSubscription`` is made, and every stored row holds it so: this is read for every
+    /// import line and every send, where normalizing again would cost more than the rest of the
+    /// line's work.
     public var target: String {
         switch self {
         case .email(let address): address.lowercased()

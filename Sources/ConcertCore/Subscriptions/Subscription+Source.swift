@@ -1,5 +1,5 @@
 extension Subscription {
-    /// How a subscription was made, kept in its row (schema v8) and counted per state in the
+    /// How a subscription was made, kept in its row and counted per state in the
     /// store's running counters, for `concertd_subscriptions{state,source}`.
     public enum Source: String, Sendable, CaseIterable {
         /// One `subscribe` over the control socket.

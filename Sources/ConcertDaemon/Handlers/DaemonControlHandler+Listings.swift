@@ -103,7 +103,7 @@ extension DaemonControlHandler {
                     message.nextConcerts = detail.nextConcerts.compactMap { concerts[$0] }
                 }
                 let rendered = renderer.render(message)
-                let isEmail = item.subscription.channel.kind == "email"
+                let isEmail = item.subscription.channel.channelKind == "email"
                 return PreviewReminder(
                     subscription: item.subscription.id, concert: concert.concert.id,
                     offset: item.delivery.offset.description, due: KoreaTime.iso8601(due),

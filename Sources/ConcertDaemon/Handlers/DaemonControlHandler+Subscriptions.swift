@@ -17,7 +17,7 @@ extension DaemonControlHandler {
                 "subscribed", by: .peer(peer),
                 [
                     "subscription.id": "\(subscription.id)", "cities": "\(subscription.cities.joined(separator: ","))",
-                    "channel": "\(subscription.channel.kind)",
+                    "channel": "\(subscription.channel.channelKind)",
                 ])
             let unplanned = try store { try daemon.database.unplannedReminders(subscriptionID: subscription.id) }
             return SubscribeResult(

@@ -138,7 +138,7 @@ extension SubscriptionInfo {
             format = f
         }
         self.init(
-            id: subscription.id, cities: subscription.cities, kind: subscription.channel.kind, channel: channel,
+            id: subscription.id, cities: subscription.cities, kind: subscription.channel.channelKind, channel: channel,
             format: format, before: subscription.offsets.map(\.description), lang: subscription.language.rawValue,
             label: subscription.label, state: subscription.state.rawValue, stateReason: subscription.stateReason)
     }

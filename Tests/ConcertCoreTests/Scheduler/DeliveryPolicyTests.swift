@@ -22,73 +22,73 @@ import Testing
 
     @Test func aSentMessageIsSentAndClearsItsDestinationsFailures() {
         var policy = DeliveryPolicy(retry: RetryPolicy())
-        _ = policy.settle(claimed(), .destinationFailed(error: "refused", retryAfter: nil), now: now, random: jitter)
+        _ = policy.record(claimed(), .destinationFailed(error: "refused", retryAfter: nil), now: now, random: jitter)
         #expect(policy.isHeld("hooks.example", at: now))
-        let settled = policy.settle(claimed(), .sent(detail: "HTTP 204"), now: now, random: jitter)
-        #expect(settled.record.newState == .sent)
-        #expect(settled.record.error == nil)
+        let recorded = policy.record(claimed(), .sent(detail: "HTTP 204"), now: now, random: jitter)
+        #expect(recorded.record.newState == .sent)
+        #expect(recorded.record.error == nil)
         #expect(!policy.isHeld("hooks.example", at: now))
         #expect(policy.failing.isEmpty)
     }
 
     @Test func aRetryableFailureIsRetriedAfterTheBackoff() {
         var policy = DeliveryPolicy(retry: RetryPolicy(initialDelay: 30, maximumDelay: 3600, maximumAttempts: 12))
-        let settled = policy.settle(
+        let recorded = policy.record(
             claimed(attempts: 3), .retryable(error: "HTTP 503", retryAfter: nil), now: now, random: jitter)
-        #expect(settled.record.newState == .retrying)
+        #expect(recorded.record.newState == .retrying)
         // 30 s × 2^(3-1) = 120 s, times the jitter factor 0.75.
-        #expect(settled.record.nextAttempt == now + 90)
-        #expect(settled.record.error == "HTTP 503")
-        #expect(settled.held == nil)
+        #expect(recorded.record.nextAttempt == now + 90)
+        #expect(recorded.record.error == "HTTP 503")
+        #expect(recorded.held == nil)
     }
 
     @Test func theReceiversRetryAfterWinsWhenItIsLongerThanTheBackoff() {
         var policy = DeliveryPolicy(retry: RetryPolicy())
-        let settled = policy.settle(
+        let recorded = policy.record(
             claimed(attempts: 1), .retryable(error: "HTTP 429", retryAfter: 600), now: now, random: jitter)
-        #expect(settled.record.nextAttempt == now + 600)
+        #expect(recorded.record.nextAttempt == now + 600)
     }
 
     @Test func aMessageThatUsedItsAttemptsFails() {
         var policy = DeliveryPolicy(retry: RetryPolicy(maximumAttempts: 4))
-        let settled = policy.settle(
+        let recorded = policy.record(
             claimed(attempts: 4), .retryable(error: "HTTP 500", retryAfter: nil), now: now, random: jitter)
-        #expect(settled.record.newState == .failed)
-        #expect(settled.record.nextAttempt == nil)
-        #expect(settled.record.error == "HTTP 500 (gave up after 4 attempts)")
+        #expect(recorded.record.newState == .failed)
+        #expect(recorded.record.nextAttempt == nil)
+        #expect(recorded.record.error == "HTTP 500 (gave up after 4 attempts)")
     }
 
     @Test func aRetryThatWouldComeAfterTheDeadlineFails() {
         var policy = DeliveryPolicy(retry: RetryPolicy())
-        let settled = policy.settle(
+        let recorded = policy.record(
             claimed(attempts: 1, deadline: now + 10), .retryable(error: "timed out", retryAfter: nil), now: now,
             random: jitter)
-        #expect(settled.record.newState == .failed)
-        #expect(settled.record.error == "timed out (no time for another attempt before the concert starts)")
+        #expect(recorded.record.newState == .failed)
+        #expect(recorded.record.error == "timed out (no time for another attempt before the concert starts)")
     }
 
     @Test func permanentAndGoneFailWithTheirError() {
         var policy = DeliveryPolicy(retry: RetryPolicy())
-        let permanent = policy.settle(claimed(), .permanent(error: "HTTP 404"), now: now, random: jitter)
+        let permanent = policy.record(claimed(), .permanent(error: "HTTP 404"), now: now, random: jitter)
         #expect(permanent.record.newState == .failed)
         #expect(permanent.record.error == "HTTP 404")
-        let gone = policy.settle(claimed(), .gone(error: "HTTP 410"), now: now, random: jitter)
+        let gone = policy.record(claimed(), .gone(error: "HTTP 410"), now: now, random: jitter)
         #expect(gone.record.newState == .failed)
         #expect(gone.record.error == "HTTP 410")
     }
 
     @Test func aFailingDestinationIsHeldAndItsMessageWaitsWithoutSpendingAnAttempt() {
         var policy = DeliveryPolicy(retry: RetryPolicy(initialDelay: 30))
-        let settled = policy.settle(
+        let recorded = policy.record(
             claimed(attempts: 7, destination: "smtp.example"),
             .destinationFailed(error: "login refused", retryAfter: nil),
             now: now, random: jitter)
         // The destination's first failure: 30 s × 0.75, whatever the message's own attempts.
-        #expect(settled.record.newState == .retrying)
-        #expect(settled.record.nextAttempt == now + 22.5)
-        #expect(settled.held?.failures == 1)
-        #expect(settled.held?.retryAt == now + 22.5)
-        #expect(settled.held?.lastError == "login refused")
+        #expect(recorded.record.newState == .retrying)
+        #expect(recorded.record.nextAttempt == now + 22.5)
+        #expect(recorded.held?.failures == 1)
+        #expect(recorded.held?.retryAt == now + 22.5)
+        #expect(recorded.held?.lastError == "login refused")
         #expect(policy.isHeld("smtp.example", at: now))
         #expect(!policy.isHeld("smtp.example", at: now + 22.5))
         #expect(!policy.isHeld("other.example", at: now))
@@ -99,8 +99,8 @@ import Testing
     @Test func failuresOfSendsStartedBeforeTheHoldAreNotCountedAgain() {
         var policy = DeliveryPolicy(retry: RetryPolicy(initialDelay: 30))
         let failure = Verdict.destinationFailed(error: "refused", retryAfter: nil)
-        _ = policy.settle(claimed(destination: "smtp.example"), failure, now: now, random: jitter)
-        let second = policy.settle(
+        _ = policy.record(claimed(destination: "smtp.example"), failure, now: now, random: jitter)
+        let second = policy.record(
             claimed(destination: "smtp.example"), .destinationFailed(error: "refused again", retryAfter: nil),
             now: now + 1,
             random: {
@@ -112,25 +112,25 @@ import Testing
         #expect(policy.failing["smtp.example"]?.failures == 1)
         #expect(policy.failing["smtp.example"]?.lastError == "refused again")
         // Once the hold ends, the next failure counts and doubles the backoff.
-        let third = policy.settle(claimed(destination: "smtp.example"), failure, now: now + 30, random: jitter)
+        let third = policy.record(claimed(destination: "smtp.example"), failure, now: now + 30, random: jitter)
         #expect(third.held?.failures == 2)
         #expect(third.record.nextAttempt == now + 30 + 45)
     }
 
     @Test func aDestinationHeldPastTheDeadlineSkipsTheMessageAsMissed() {
         var policy = DeliveryPolicy(retry: RetryPolicy(initialDelay: 30))
-        let settled = policy.settle(
+        let recorded = policy.record(
             claimed(deadline: now + 5, destination: "smtp.example"),
             .destinationFailed(error: "refused", retryAfter: nil),
             now: now, random: jitter)
-        #expect(settled.record.newState == .skipped)
-        #expect(settled.record.reason == .missed)
-        #expect(settled.record.error == "destination failing until the concert started: refused")
+        #expect(recorded.record.newState == .skipped)
+        #expect(recorded.record.reason == .missed)
+        #expect(recorded.record.error == "destination failing until the concert started: refused")
     }
 
     @Test func forgettingFailuresReleasesEveryDestination() {
         var policy = DeliveryPolicy(retry: RetryPolicy())
-        _ = policy.settle(
+        _ = policy.record(
             claimed(destination: "smtp.example"), .destinationFailed(error: "refused", retryAfter: 300), now: now,
             random: jitter)
         #expect(policy.nextRelease(after: now) == now + 300)

@@ -18,7 +18,7 @@ extension AppDatabase {
                 SELECT id, cities, offsets, state FROM subscription
                 WHERE target = ? AND channel = ? AND format IS ? AND lang = ? AND state <> 'removed'
                 """)
-        statement.bind([new.channel.target, new.channel.kind], from: 1)
+        statement.bind([new.channel.target, new.channel.channelKind], from: 1)
         statement.bind(3, format)
         statement.bind(4, new.language.rawValue)
         let candidates = try statement.rows(db) { row in

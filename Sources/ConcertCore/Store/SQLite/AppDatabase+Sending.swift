@@ -13,7 +13,8 @@ extension AppDatabase {
                     WHERE finished_at IS NULL
                     """,
                 arguments: [now.millis])
-            // Moves out of `sending` are counted here, not by a trigger (schema v5).
+            // Moves out of `sending` are counted here, with the transaction's other moves: the counter
+            // trigger leaves them to the scheduler's store functions.
             try db.execute(
                 sql: """
                     UPDATE delivery SET state = 'retrying', next_attempt_at = ? WHERE state = 'sending' AND attempts > 1
@@ -341,12 +342,12 @@ extension AppDatabase {
 }
 
 /// The counter changes of the state moves into and out of `sending` in one transaction, written
-/// once at its end (the counter trigger leaves these moves to the scheduler's store functions,
-/// schema v5).
+/// once at its end: the counter trigger leaves these moves to the scheduler's store functions, so
+/// that a claim or a batch of records updates each counter once, not once per row.
 struct StateMoveCounts {
     private var deltas: [Delivery.State: Int] = [:]
     /// Rows moved out of `sending` into a final state, by their `finished.STATE.KIND.CHANNEL`
-    /// total (schema v9).
+    /// total (``FinishedDeliveryCount``).
     private var finishedTotals: [String: Int] = [:]
     /// Rows moved out of `sending` so far.
     private(set) var left = 0

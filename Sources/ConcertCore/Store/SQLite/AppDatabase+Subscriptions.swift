@@ -92,7 +92,7 @@ extension AppDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                subscription.id, subscription.channel.kind, subscription.channel.target, format, secret,
+                subscription.id, subscription.channel.channelKind, subscription.channel.target, format, secret,
                 subscription.channel.destination, subscription.cities.joined(separator: ","),
                 subscription.offsets.map { String($0.seconds) }.joined(separator: ","),
                 subscription.language.rawValue, subscription.label, subscription.state.rawValue,

@@ -98,7 +98,7 @@ extension AppDatabase {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    request.id, new.channel.kind, new.channel.target, format, new.cities.joined(separator: ","),
+                    request.id, new.channel.channelKind, new.channel.target, format, new.cities.joined(separator: ","),
                     new.offsets.map { String($0.seconds) }.joined(separator: ","), new.language.rawValue,
                     now.millis, request.expires.millis,
                 ])
@@ -159,7 +159,7 @@ extension AppDatabase {
                     SELECT id, cities, offsets FROM subscription
                     WHERE target = ? AND channel = ? AND format IS ? AND lang = ? AND state <> 'removed'
                     """,
-                arguments: [new.channel.target, new.channel.kind, format, new.language.rawValue])
+                arguments: [new.channel.target, new.channel.channelKind, format, new.language.rawValue])
             let cities = Set(new.cities)
             let offsets = Set(new.offsets.map(\.seconds))
             return candidates.first { row in

@@ -4,7 +4,7 @@ import GRDB
 /// that `status` reads instead of counting rows.
 ///
 /// State changes and deletions are counted by triggers; inserts are counted here by the code that
-/// makes them (schema v4), so that an insert never runs a trigger: a trigger makes SQLite keep a
+/// makes them, so that an insert never runs a trigger: a trigger makes SQLite keep a
 /// statement journal for every insert of a bulk import.
 enum Counters {
     /// Adds `amount` to the counter `name`, creating it when missing.

@@ -73,7 +73,7 @@ final class SubscriptionImporter: SubscriptionImporting {
         let offsetsText = new.offsets.map { String($0.seconds) }.joined(separator: ",")
         let s = insertSubscription
         s.bind(1, id)
-        s.bind(2, new.channel.kind)
+        s.bind(2, new.channel.channelKind)
         s.bind(3, new.channel.target)
         s.bind(4, format)
         s.bind(5, secret)

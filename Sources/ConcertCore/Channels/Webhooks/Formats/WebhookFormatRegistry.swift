@@ -67,7 +67,7 @@ public enum WebhookFormatRegistry {
         throws(WebhookFormatError) -> HTTPRequest
     {
         guard case .webhook(let url, let formatName, let secret) = message.subscription.channel else {
-            throw .notAWebhook(channel: message.subscription.channel.kind)
+            throw .notAWebhook(channel: message.subscription.channel.channelKind)
         }
         let format = try resolve(name: formatName, url: url)
         return try format.request(

@@ -1,20 +1,14 @@
 import CCurl
 import Foundation
 
-/// Why a job could not be handed to libcurl.
-struct TransferSetupError: Error {
-    var failure: TransferFailure
-    var message: String
-}
-
 extension EasyHandle {
     /// Sets every option of `job` on this (reset) handle; the handle is then ready for the multi handle.
-    func prepare(_ job: TransferJob, configuration: CurlTransport.Configuration) throws(TransferSetupError) {
+    func prepare(_ job: TransferJob, configuration: CurlTransport.Configuration) throws(TransferPreparationError) {
         let transfer: Transfer
         do {
             transfer = try job.build()
         } catch {
-            throw TransferSetupError(failure: .invalidRequest, message: "\(error)")
+            throw TransferPreparationError(failure: .invalidRequest, message: "\(error)")
         }
         completion = job.completion
         errorBuffer[0] = 0
@@ -51,7 +45,7 @@ extension EasyHandle {
     }
 
     private func prepareHTTP(_ request: HTTPRequest, timeouts: TransferTimeouts, userAgent: String)
-        throws(TransferSetupError)
+        throws(TransferPreparationError)
     {
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -62,7 +56,7 @@ extension EasyHandle {
 
         let method = request.method.uppercased()
         guard !method.isEmpty, method.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
-            throw TransferSetupError(failure: .invalidRequest, message: "the HTTP method is not a token")
+            throw TransferPreparationError(failure: .invalidRequest, message: "the HTTP method is not a token")
         }
         try check(
             ccurl_easy_setopt_off_t(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "POSTFIELDSIZE")
@@ -81,7 +75,8 @@ extension EasyHandle {
             guard Self.isHeaderSafe(header.name), !header.name.isEmpty,
                 !header.name.utf8.contains(UInt8(ascii: ":")), Self.isHeaderSafe(header.value)
             else {
-                throw TransferSetupError(failure: .invalidRequest, message: "a header contains a line break or NUL")
+                throw TransferPreparationError(
+                    failure: .invalidRequest, message: "a header contains a line break or NUL")
             }
             if header.name.utf8.count == 6 && header.name.lowercased() == "expect" { hasExpect = true }
             // "Name:" alone would remove the header; "Name;" sends it empty.
@@ -94,7 +89,9 @@ extension EasyHandle {
 
     /// Installs the checks of `deny`: on each address before libcurl opens a socket to it, and on
     /// the connection's address before each request (a reused connection may predate a reload).
-    private func refuseConnections(to deny: AddressDenyList, me: UnsafeMutableRawPointer) throws(TransferSetupError) {
+    private func refuseConnections(to deny: AddressDenyList, me: UnsafeMutableRawPointer)
+        throws(TransferPreparationError)
+    {
         denyList = deny
         guard !deny.networks.isEmpty else { return }
         try check(ccurl_easy_setopt_opensocket_function(curl, EasyCallbacks.openSocket), "OPENSOCKETFUNCTION")
@@ -103,7 +100,7 @@ extension EasyHandle {
         try set(CURLOPT_PREREQDATA, pointer: me)
     }
 
-    private func prepareMail(_ mail: MailTransfer, me: UnsafeMutableRawPointer) throws(TransferSetupError) {
+    private func prepareMail(_ mail: MailTransfer, me: UnsafeMutableRawPointer) throws(TransferPreparationError) {
         try set(CURLOPT_URL, mail.url)
         try set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
         try set(CURLOPT_REDIR_PROTOCOLS_STR, "smtp,smtps")
@@ -119,25 +116,27 @@ extension EasyHandle {
         if let password = mail.password { try set(CURLOPT_PASSWORD, password) }
 
         guard Self.isAddressSafe(mail.mailFrom) else {
-            throw TransferSetupError(failure: .invalidRequest, message: "the envelope sender is not a plain address")
+            throw TransferPreparationError(
+                failure: .invalidRequest, message: "the envelope sender is not a plain address")
         }
         try set(CURLOPT_MAIL_FROM, "<\(mail.mailFrom)>")
         guard !mail.recipients.isEmpty else {
-            throw TransferSetupError(failure: .invalidRequest, message: "the message has no recipient")
+            throw TransferPreparationError(failure: .invalidRequest, message: "the message has no recipient")
         }
         for recipient in mail.recipients {
             guard !recipient.isEmpty, Self.isAddressSafe(recipient) else {
-                throw TransferSetupError(failure: .invalidRequest, message: "a recipient is not a plain address")
+                throw TransferPreparationError(failure: .invalidRequest, message: "a recipient is not a plain address")
             }
             guard let list = curl_slist_append(recipientList, "<\(recipient)>") else {
-                throw TransferSetupError(failure: .other, message: "out of memory")
+                throw TransferPreparationError(failure: .other, message: "out of memory")
             }
             recipientList = list
         }
         try check(ccurl_easy_setopt_slist(curl, CURLOPT_MAIL_RCPT, recipientList), "MAIL_RCPT")
-        // Not set: CURLOPT_MAIL_RCPT_ALLOWFAILS (in 7.88 spelled CURLOPT_MAIL_RCPT_ALLLOWFAILS, renamed in
-        // 8.2). It would deliver to the accepted recipients and report success, and one verdict
-        // cannot say that some recipients were refused; so one refused recipient fails the whole message.
+        // Not set: CURLOPT_MAIL_RCPT_ALLOWFAILS (CURLOPT_MAIL_RCPT_ALLLOWFAILS in libcurl 7.88, which
+        // these machines run). It would deliver to the accepted recipients and report success, and one
+        // verdict cannot say that some recipients were refused; so one refused recipient fails the
+        // whole message.
 
         upload = mail.message
         uploadOffset = 0
@@ -154,14 +153,14 @@ extension EasyHandle {
         try set(CURLOPT_VERBOSE, 1)
     }
 
-    private func setTimeouts(_ timeouts: TransferTimeouts) throws(TransferSetupError) {
+    private func setTimeouts(_ timeouts: TransferTimeouts) throws(TransferPreparationError) {
         try set(CURLOPT_CONNECTTIMEOUT_MS, timeouts.connect.curlMilliseconds)
         try set(CURLOPT_TIMEOUT_MS, timeouts.total.curlMilliseconds)
     }
 
-    private func appendHeader(_ line: String) throws(TransferSetupError) {
+    private func appendHeader(_ line: String) throws(TransferPreparationError) {
         guard let list = curl_slist_append(headerList, line) else {
-            throw TransferSetupError(failure: .other, message: "out of memory")
+            throw TransferPreparationError(failure: .other, message: "out of memory")
         }
         headerList = list
     }
@@ -175,26 +174,26 @@ extension EasyHandle {
         !text.utf8.contains { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
     }
 
-    private func set(_ option: CURLoption, _ value: Int) throws(TransferSetupError) {
+    private func set(_ option: CURLoption, _ value: Int) throws(TransferPreparationError) {
         try check(ccurl_easy_setopt_long(curl, option, value), option)
     }
 
-    private func set(_ option: CURLoption, _ value: String) throws(TransferSetupError) {
+    private func set(_ option: CURLoption, _ value: String) throws(TransferPreparationError) {
         try check(ccurl_easy_setopt_string(curl, option, value), option)
     }
 
-    private func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer) throws(TransferSetupError) {
+    private func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer) throws(TransferPreparationError) {
         try check(ccurl_easy_setopt_pointer(curl, option, pointer), option)
     }
 
-    private func check(_ code: CURLcode, _ option: CURLoption) throws(TransferSetupError) {
+    private func check(_ code: CURLcode, _ option: CURLoption) throws(TransferPreparationError) {
         try check(code, "option \(option.rawValue)")
     }
 
-    private func check(_ code: CURLcode, _ what: String) throws(TransferSetupError) {
+    private func check(_ code: CURLcode, _ what: String) throws(TransferPreparationError) {
         guard code != CURLE_OK else { return }
         let reason = String(cString: curl_easy_strerror(code))
-        throw TransferSetupError(
+        throw TransferPreparationError(
             failure: code == CURLE_UNSUPPORTED_PROTOCOL ? .refusedURL : .invalidRequest,
             message: "libcurl refused \(what): \(reason)")
     }

@@ -1,0 +1,14 @@
+extension DeliveryScheduler {
+    /// What the metrics read from any thread, without waiting for the scheduler's queue.
+    public struct Gauges: Sendable, Hashable {
+        /// Sends in progress.
+        public var inFlight = 0
+        /// Destinations held for failing and webhook hosts failing (as `status` lists them).
+        public var failingDestinations = 0
+
+        public init(inFlight: Int = 0, failingDestinations: Int = 0) {
+            self.inFlight = inFlight
+            self.failingDestinations = failingDestinations
+        }
+    }
+}
