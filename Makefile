@@ -27,19 +27,21 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Runs the daemon in the foreground with its embedded defaults: the database in
+# Runs the daemon in the foreground with its embedded defaults (the shipped, all-commented
+# etc/concertd/concertd.conf, not /etc/concertd/concertd.conf of an installed service): the database in
 # $XDG_STATE_HOME/concertd (~/.local/state/concertd), the control socket in
 # $XDG_RUNTIME_DIR/concertd (/tmp/concertd-$UID when unset), the shipped catalog.
 # The web front door is on at 127.0.0.1:8080 (WEB_LISTEN= turns it off); the control socket is
 # in $XDG_RUNTIME_DIR/concertd, where concertctl finds it from the checkout.
 WEB_LISTEN ?= 127.0.0.1:8080
 run: deps
-	$(SWIFT) build --product concertd --product concertctl
+	$(SWIFT) build --product concertd
+	$(SWIFT) build --product concertctl
 	@bin="$$($(SWIFT) build --show-bin-path)"; \
 	if [ -n "$(WEB_LISTEN)" ]; then echo "web front door: http://$(WEB_LISTEN)/"; fi; \
 	echo "control it from another terminal: $$bin/concertctl status   (or: swift run concertctl status)"
-	$$($(SWIFT) build --show-bin-path)/concertd --catalog etc/concertd/concerts.json5 \
-		$(if $(WEB_LISTEN),--web-listen $(WEB_LISTEN)) $(ARGS)
+	$$($(SWIFT) build --show-bin-path)/concertd --config etc/concertd/concertd.conf \
+		--catalog etc/concertd/concerts.json5 $(if $(WEB_LISTEN),--web-listen $(WEB_LISTEN)) $(ARGS)
 
 # The whole test suite: unit tests and the end-to-end tests of the real binaries.
 # Serially: on 2 cores Swift's cooperative pool has 2 threads, and tests that wait on a Python
