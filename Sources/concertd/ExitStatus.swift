@@ -26,7 +26,9 @@ enum ExitStatus: Int32 {
         address is in use; systemd starts \
         concertd again, \
         \(configurationError.rawValue) refusing to start, or check-config found problems: the configuration \
-        (a metrics_listen or web_listen address that is not this machine's included), the catalog, or a database written by a newer concertd or whose migration failed, or fewer than 64 \
+        (database_url included, which this concertd cannot open yet; at start also a metrics_listen or web_listen \
+        address that is not this machine's, which check-config does not bind), the catalog, or a database written \
+        by a newer concertd or whose migration failed, or fewer than 64 \
         file descriptors allowed (LimitNOFILE=, ulimit -n).
         """
 

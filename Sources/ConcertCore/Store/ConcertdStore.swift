@@ -58,11 +58,12 @@
 ///   ``FinishedDeliveryCount/counterName(state:kind:channel:)``, ``SequentialIDs``, ``NoticeTally`` and
 ///   ``ConcertChanges/count``.
 /// - **Times** are kept to the millisecond.
-/// - **Schema versions are per engine** (``StoreMaintenance/schemaVersion()``): each engine
-///   numbers its own migrations, and a version is comparable only with the same engine's. What
-///   every engine guarantees at the version its code migrates to is what these interfaces
-///   promise; a store is *newer* when it holds migrations its engine's code in this daemon does
-///   not know, and a daemon refuses such a store (`newerSchema`) on any engine.
+/// - **One schema numbering for every engine** (``StoreMaintenance/schemaVersion()``,
+///   ``StoreSchema``): version N is the first N of ``StoreSchema/migrations`` applied, each engine
+///   with its own SQL, and holds the same data on every engine; what a store at the version this
+///   code migrates to guarantees is what these interfaces promise. A store is *newer* when it holds
+///   migrations not in that list, and a daemon refuses it (`newerSchema`,
+///   ``StoreSchema/newerSchemaError(unknown:)``) on any engine.
 /// - **`backup(to:)` and `size()`** are each engine's own: what a backup file is and what its size
 ///   counts (the SQLite store copies the database file) need not match between engines.
 public typealias ConcertdStore = SendingStore & ConcertStore & SubscriptionStore & DeliveryHistoryStore

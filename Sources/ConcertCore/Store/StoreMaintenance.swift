@@ -4,8 +4,8 @@
 /// a PostgreSQL store would use, block the calling thread, and the callers (the daemon's start,
 /// the scheduler's Dispatch queue, the control handlers' executor) may wait.
 public protocol StoreMaintenance: Sendable {
-    /// The schema version: the number of this engine's migrations applied. Versions are per
-    /// engine (each numbers its own migrations) and compare only within one engine.
+    /// The schema version: how many of ``StoreSchema/migrations`` are applied, one numbering for
+    /// every engine (each applies them with its own SQL).
     func schemaVersion() throws -> Int
 
     /// Applies the migrations this code knows and the store lacks, in order, each all or nothing,

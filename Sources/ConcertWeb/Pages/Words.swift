@@ -237,10 +237,17 @@ struct Words {
     var tooLargeHeading: String { t("보낸 내용이 너무 큽니다", "What was sent is too large") }
     var tooLargeText: String { t("양식의 내용을 줄여서 다시 보내 주세요.", "Please send the form with less in it.") }
     var tooManyHeading: String { t("요청이 너무 많습니다", "Too many requests") }
+    /// The wait in the words a person reads: minutes up to an hour, then whole hours rounded up
+    /// ("1058 minutes" is "18 hours").
     func tooManyText(minutes: Int) -> String {
-        t(
-            "짧은 시간에 확인 메일 요청이 너무 많았습니다. \(minutes)분 뒤에 다시 해 주세요.",
-            "There were too many confirmation requests in a short time. Please try again in \(minutes) minutes.")
+        let hours = (minutes + 59) / 60
+        let wait =
+            minutes < 60
+            ? t("\(minutes)분", minutes == 1 ? "1 minute" : "\(minutes) minutes")
+            : t("\(hours)시간", hours == 1 ? "an hour" : "\(hours) hours")
+        return t(
+            "최근에 확인 메일 요청이 너무 많았습니다. \(wait) 뒤에 다시 해 주세요.",
+            "There have been too many confirmation requests lately. Please try again in \(wait).")
     }
     var linkInvalidHeading: String { t("링크가 올바르지 않습니다", "This link does not work") }
     var linkInvalidText: String {

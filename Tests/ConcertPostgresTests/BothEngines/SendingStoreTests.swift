@@ -112,6 +112,29 @@ struct SendingStoreTests {
         #expect(try store.sending.nextDue(after: Self.now) == nil)
     }
 
+    /// The contract's "records for rows no longer `sending` are ignored", on both engines: a verdict
+    /// that arrives for a row something else moved meanwhile (here the start's recovery) changes
+    /// neither the row, nor its attempt, nor (a 410) the subscription.
+    @Test(arguments: StoreEngine.allCases)
+    func aRecordOfARowNoLongerSendingChangesNothing(engine: StoreEngine) async throws {
+        let store = try await engine.openNew()
+        try Self.insertDueReminders(store, count: 1)
+        let due = try store.sending.dueDeliveries(now: Self.now, limit: 10, excluding: [])
+        let claimed = try store.sending.claim(due, skipping: [], now: Self.now).sending
+        #expect(claimed.count == 1)
+        #expect(try store.sending.recoverInterruptedSends(now: Self.now.addingTimeInterval(1)) == 1)
+        try store.sending.record([
+            DeliveryRecord(
+                delivery: claimed[0].delivery, subscription: claimed[0].subscription,
+                verdict: .gone(error: "HTTP 410"), newState: .failed, nextAttempt: nil, reason: nil,
+                error: "HTTP 410", finishedAt: Self.now.addingTimeInterval(2))
+        ])
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'scheduled'") == 1)
+        #expect(try store.integer("SELECT COUNT(*) FROM subscription WHERE state = 'active'") == 1)
+        #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE outcome = 'interrupted'") == 1)
+        #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE outcome = 'gone'") == 0)
+    }
+
     // MARK: Several instances on one PostgreSQL database
 
     @Test func aRowAnotherInstanceIsClaimingIsSkippedNotWaitedFor() async throws {

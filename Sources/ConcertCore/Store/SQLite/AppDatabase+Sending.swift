@@ -288,9 +288,12 @@ extension AppDatabase {
             update.bind(5, finished)
             update.bind(6, record.delivery.id)
             let moved = try update.run(db)
+            // A row no longer `sending` was moved meanwhile (the start's recovery): its verdict
+            // is ignored whole, the attempt and a 410's disabling with it (the store's contract).
+            guard moved > 0 else { continue }
             moves.left(to: record.newState, count: moved)
-            if moved > 0 { moves.finished(record) }
-            if moved > 0 { woken += try wakeTwins(of: record, db) }
+            moves.finished(record)
+            woken += try wakeTwins(of: record, db)
             attempt.bind(1, record.finishedAt.millis)
             attempt.bind(2, record.verdict.name)
             attempt.bind(3, record.verdict.detail)
