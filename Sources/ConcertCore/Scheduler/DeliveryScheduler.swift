@@ -31,23 +31,21 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private let logger: Logger
     private let random: @Sendable () -> Double
 
-    // Everything below is confined to `queue`.
-    private var channels: [String: any Channel]
-    private var limits: SendLimits
-    /// What each verdict does to its row and its destination, and which destinations are held.
-    private var policy: DeliveryPolicy
+    // Everything below is confined to `queue`, but for the types meant to be read from any thread.
     private var started = false
     private var stopping = false
     /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
     /// transport stops) are not recorded; their rows stay `sending` and the next start sends them again.
     private var stopped = false
-    /// The sends handed to a channel whose verdict has not been taken yet.
-    private var inFlightSends = InFlightSends()
-    private var inFlight: Int { inFlightSends.count }
-    /// Records of verdicts not yet written: the next claim writes them in its transaction.
-    private var unrecorded: [DeliveryRecord] = []
-    /// Set while a `sendDueWithRecords()` is queued.
-    private var recordQueued = false
+    private var activityHandler: (@Sendable () -> Void)?
+
+    // The timer.
+    private var armedFor: Date?
+    private var timerFires = 0
+
+    // The claim loop.
+    private var channels: [String: any Channel]
+    private var limits: SendLimits
     /// How far the catch-up has run, and the bounds on what falls due next.
     private var catchUp = CatchUp()
     /// Due rows read ahead of their claim, queued by destination: a fan-out reads the outbox once per
@@ -55,27 +53,37 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// under the scheduler (`wake`); a row whose state changed meanwhile fails its claim.
     private var ready = ReadyDeliveries()
     private static let readAhead = 512
-    /// Webhook hosts whose sends keep failing: shown in `status`, not held.
-    private var webhookHosts = WebhookHostFailures()
-    /// The fault while the outbox cannot be read or written, and when to try it again.
-    private var storeFault = StoreFaultBackoff()
-    /// Logs each verdict, skip and hold, and one summary line per fan-out.
-    private var journal: DeliveryJournal
     /// The messages of claimed rows, with the catalog and the concerts they are made from.
     private var messages: ClaimedMessages
-    private var armedFor: Date?
-    /// Called once nothing is in flight, for `shutdown`.
-    private var whenIdle: (() -> Void)?
-    private var timerFires = 0
-    private var activityHandler: (@Sendable () -> Void)?
-    /// Verdicts handed over by the channels, from any thread, until the queue takes them.
-    private let verdicts = VerdictInbox()
+    /// The fault while the outbox cannot be read or written, and when to try it again.
+    private var storeFault = StoreFaultBackoff()
     /// The queue's store calls and liveness probe, read by `liveness` from any thread.
     let queueWatch = SchedulerQueueWatch()
-    /// Told of each send, verdict and final state, for metrics.
-    private let observer: (any DeliveryObserver)?
+
+    // The in-flight books.
+    /// The sends handed to a channel whose verdict has not been taken yet.
+    private var inFlightSends = InFlightSends()
+    private var inFlight: Int { inFlightSends.count }
+    /// Verdicts handed over by the channels, from any thread, until the queue takes them.
+    private let verdicts = VerdictInbox()
+    /// Records of verdicts not yet written: the next claim writes them in its transaction.
+    private var unrecorded: [DeliveryRecord] = []
+    /// Set while a `sendDueWithRecords()` is queued.
+    private var recordQueued = false
+    /// Called once nothing is in flight, for `shutdown`.
+    private var whenIdle: (() -> Void)?
     /// The gauges of `gauges`, written on the queue as they change.
     private let publishedGauges = Mutex(Gauges())
+
+    // The verdicts.
+    /// What each verdict does to its row and its destination, and which destinations are held.
+    private var policy: DeliveryPolicy
+    /// Webhook hosts whose sends keep failing: shown in `status`, not held.
+    private var webhookHosts = WebhookHostFailures()
+    /// Logs each verdict, skip and hold, and one summary line per fan-out.
+    private var journal: DeliveryJournal
+    /// Told of each send, verdict and final state, for metrics.
+    private let observer: (any DeliveryObserver)?
 
     /// Sends in flight and failing destinations, readable from any thread without a hop onto the
     /// queue (a scrape must not wait behind a long store call).
@@ -250,7 +258,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         sendDue()
     }
 
-    // MARK: - The loop
+    // MARK: - The timer
 
     private func timerFired() {
         timerFires += 1
@@ -258,6 +266,28 @@ public final class DeliveryScheduler: @unchecked Sendable {
         armedFor = nil
         sendDue(firedFor: firedFor)
     }
+
+    /// Arms the timer for the earliest pending row, or for the moment a failing destination may
+    /// be tried again; disarms it when nothing is pending.
+    private func arm(now: Date) throws {
+        var next = try timedStoreCall { try store.nextDue(after: now) }
+        if let next { catchUp.storeSaysDue(at: next) }
+        if let release = policy.nextRelease(after: now) { next = min(next ?? release, release) }
+        armedFor = next
+        timer.arm(at: next.map(clock.realDate(when:)))
+    }
+
+    /// Makes sure the timer fires no later than `moment` (a lower bound of what falls due next)
+    /// without looking up the next due row; one already armed earlier is left alone. A moment
+    /// already past is looked up after all.
+    private func arm(noLaterThan moment: Date, now: Date) throws {
+        guard moment > now else { return try arm(now: now) }
+        guard moment < .distantFuture, moment < armedFor ?? .distantFuture else { return }
+        armedFor = moment
+        timer.arm(at: clock.realDate(when: moment))
+    }
+
+    // MARK: - The claim loop
 
     /// Claims and sends everything due, then arms the timer for what comes next.
     ///
@@ -440,6 +470,20 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
+    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
+    private func forgetMessages() {
+        messages.removeAll()
+        ready.removeAll()
+        catchUp.forgetBounds()
+    }
+
+    /// Runs a call into the store, noting when it began for `liveness`.
+    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
+        try queueWatch.timedStoreCall(body)
+    }
+
+    // MARK: - The in-flight books
+
     /// Takes every verdict that arrived since the last call: one hop onto the queue per round of
     /// verdicts, not one per send.
     private func takeVerdicts() {
@@ -461,13 +505,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         publishedGauges.withLock { $0 = gauges }
     }
 
-    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
-    private func forgetMessages() {
-        messages.removeAll()
-        ready.removeAll()
-        catchUp.forgetBounds()
-    }
-
     /// A verdict arrived: records the row's next state, and queues the record with all those
     /// that arrive meanwhile, to be written in one transaction.
     private func record(_ item: ClaimedDelivery, _ verdict: Verdict) {
@@ -479,30 +516,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
             recordQueued = true
             queue.async { self.sendDueWithRecords() }
         }
-    }
-
-    /// Notes a verdict that records no row here (a test message's) in its destination's health.
-    private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
-        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
-    }
-
-    /// The record `policy` makes of `verdict`; logs a hold it starts and follows a webhook host's failures.
-    private func makeRecord(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
-        let recorded = policy.record(item, verdict, now: now, random: random)
-        if let held = recorded.held { journal.hold(held) }
-        if item.subscription.channel.destinationIsSharedHost {
-            noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
-        }
-        return recorded.record
-    }
-
-    /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.
-    private func noteWebhookHost(_ host: String, deliveryID: Int64, verdict: Verdict, now: Date) {
-        guard let change = webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) else {
-            return
-        }
-        journal.webhookHost(change)
-        activityHandler?()
     }
 
     /// Runs `sendDue` for the records that arrived, which writes them: in the transaction of the
@@ -537,28 +550,29 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// Arms the timer for the earliest pending row, or for the moment a failing destination may
-    /// be tried again; disarms it when nothing is pending.
-    private func arm(now: Date) throws {
-        var next = try timedStoreCall { try store.nextDue(after: now) }
-        if let next { catchUp.storeSaysDue(at: next) }
-        if let release = policy.nextRelease(after: now) { next = min(next ?? release, release) }
-        armedFor = next
-        timer.arm(at: next.map(clock.realDate(when:)))
+    // MARK: - The verdicts
+
+    /// The record `policy` makes of `verdict`; logs a hold it starts and follows a webhook host's failures.
+    private func makeRecord(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
+        let recorded = policy.record(item, verdict, now: now, random: random)
+        if let held = recorded.held { journal.hold(held) }
+        if item.subscription.channel.destinationIsSharedHost {
+            noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
+        }
+        return recorded.record
     }
 
-    /// Makes sure the timer fires no later than `moment` (a lower bound of what falls due next)
-    /// without looking up the next due row; one already armed earlier is left alone. A moment
-    /// already past is looked up after all.
-    private func arm(noLaterThan moment: Date, now: Date) throws {
-        guard moment > now else { return try arm(now: now) }
-        guard moment < .distantFuture, moment < armedFor ?? .distantFuture else { return }
-        armedFor = moment
-        timer.arm(at: clock.realDate(when: moment))
+    /// Notes a verdict that records no row here (a test message's) in its destination's health.
+    private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
+        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
     }
 
-    /// Runs a call into the store, noting when it began for `liveness`.
-    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
-        try queueWatch.timedStoreCall(body)
+    /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.
+    private func noteWebhookHost(_ host: String, deliveryID: Int64, verdict: Verdict, now: Date) {
+        guard let change = webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) else {
+            return
+        }
+        journal.webhookHost(change)
+        activityHandler?()
     }
 }
