@@ -17,11 +17,11 @@ extension DeliveryScheduler {
     /// store, so it never waits for the database's writer.
     public func liveness(timeout: Duration) -> SchedulerLiveness {
         let queue = self.queue
-        switch queueProbe.check(timeout: timeout, { reply in queue.async { reply(nil) } }) {
+        switch queueWatch.probe.check(timeout: timeout, { reply in queue.async { reply(nil) } }) {
         case .answered:
             return .responsive
         case .waiting(let seconds):
-            let started = storeCallStarted.withLock { $0 }
+            let started = queueWatch.storeCallStarted.withLock { $0 }
             guard started != 0 else { return .stuck(seconds: seconds) }
             return .waitingForStore(seconds: Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9)
         }

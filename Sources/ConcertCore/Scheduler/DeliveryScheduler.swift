@@ -7,17 +7,19 @@ import Synchronization
 /// batches, hands them to their channel and records each verdict.
 ///
 /// The path of a reminder: `timerFired()` (or something changed: `start`, `wake`, new channels) →
-/// `sendDue` → the catch-up (`supersedeStaleReminders`) → `claimBatch` (due rows read ahead into
-/// `ready`) → `claim` (durable before any byte leaves; writes the records that arrived meanwhile
-/// in the same transaction) → `send` (the row's concerts from `heldConcerts`, its message from
-/// `messages`) → `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`) →
+/// `sendDue` → the catch-up (`CatchUp`, the store's `supersedeStaleReminders`) → `claimBatch`
+/// (due rows read ahead into `ready`) → `claim` (durable before any byte leaves; writes the
+/// records that arrived meanwhile in the same transaction) → `send` (its message from `messages`)
+/// → `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`) →
 /// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
 /// own) → `arm()`.
 ///
-/// The books it keeps on the way are types of their own: the rows read ahead (`ReadyDeliveries`),
-/// the sends in flight (`InFlightSends`), the messages built once per distinct message
-/// (`MessageCache`), the verdicts arriving from any thread (`VerdictInbox`), what each verdict
-/// does to its row and destination (`DeliveryPolicy`) and what the journal is told (`DeliveryJournal`).
+/// The books it keeps on the way are types of their own: the catch-up's bounds (`CatchUp`), the
+/// rows read ahead (`ReadyDeliveries`), the sends in flight (`InFlightSends`), the messages and
+/// what they are made of (`ClaimedMessages`), the verdicts arriving from any thread
+/// (`VerdictInbox`), what each verdict does to its row and destination (`DeliveryPolicy`,
+/// `WebhookHostFailures`), the store's fault (`StoreFaultBackoff`) and what the journal is told
+/// (`DeliveryJournal`).
 ///
 /// All state lives on `queue`, a serial queue; public methods hop onto it. With nothing due the
 /// timer is disarmed and the scheduler causes no wake-ups at all.
@@ -29,65 +31,59 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private let logger: Logger
     private let random: @Sendable () -> Double
 
-    // Everything below is confined to `queue`.
-    private var channels: [String: any Channel]
-    private var catalog: Catalog
-    private var limits: SendLimits
-    /// What each verdict does to its row and its destination, and which destinations are held.
-    private var policy: DeliveryPolicy
+    // Everything below is confined to `queue`, but for the types meant to be read from any thread.
     private var started = false
     private var stopping = false
     /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
     /// transport stops) are not recorded; their rows stay `sending` and the next start sends them again.
     private var stopped = false
-    /// The sends handed to a channel whose verdict has not been taken yet.
-    private var inFlightSends = InFlightSends()
-    private var inFlight: Int { inFlightSends.count }
-    /// Records of verdicts not yet written: the next claim writes them in its transaction.
-    private var unrecorded: [DeliveryRecord] = []
-    /// Set while a `sendDueWithRecords()` is queued.
-    private var recordQueued = false
-    /// Reminders that fell due up to this moment have been through the catch-up rules.
-    private var sweptUpTo = Date.distantPast
-    /// No pending row falls due before this moment unless something changed: until then `sendDue`
-    /// need not run the catch-up rules again.
-    private var nothingDueBefore = Date.distantPast
+    private var activityHandler: (@Sendable () -> Void)?
+
+    // The timer.
+    private var armedFor: Date?
+    private var timerFires = 0
+
+    // The claim loop.
+    private var channels: [String: any Channel]
+    private var limits: SendLimits
+    /// How far the catch-up has run, and the bounds on what falls due next.
+    private var catchUp = CatchUp()
     /// Due rows read ahead of their claim, queued by destination: a fan-out reads the outbox once per
     /// `readAhead` rows instead of once per round of verdicts. Emptied whenever the outbox changes
     /// under the scheduler (`wake`); a row whose state changed meanwhile fails its claim.
     private var ready = ReadyDeliveries()
-    private let readAhead = 512
-    /// Set when a read found no due row outside these destinations (each then at its limit or
-    /// failing): reading again finds nothing new until one of them has room and no rows in
-    /// `ready`, or new rows fall due (the catch-up sweep runs then, and clears it), so that a
-    /// smarthost at its limit does not cost a walk over every due row for each verdict.
-    private var nothingDueOutside: Set<String>?
-    /// Webhook hosts whose sends keep failing: shown in `status`, not held.
-    private var webhookHosts = WebhookHostFailures()
-    /// Set while the outbox cannot be read or written; cleared by the first store call that succeeds.
-    private var storeFault: StoreFault?
-    /// Logs each verdict, skip and hold, and one summary line per fan-out.
-    private var journal: DeliveryJournal
-    /// The concerts of claimed rows, read from the store once and held until they change.
-    private var heldConcerts = HeldConcerts()
-    /// The messages of claimed rows, each distinct message built once.
-    private var messages = MessageCache()
-    private var armedFor: Date?
-    /// Called once nothing is in flight, for `shutdown`.
-    private var whenIdle: (() -> Void)?
-    private var timerFires = 0
-    private var activityHandler: (@Sendable () -> Void)?
+    private static let readAhead = 512
+    /// The messages of claimed rows, with the catalog and the concerts they are made from.
+    private var messages: ClaimedMessages
+    /// The fault while the outbox cannot be read or written, and when to try it again.
+    private var storeFault = StoreFaultBackoff()
+    /// The queue's store calls and liveness probe, read by `liveness` from any thread.
+    let queueWatch = SchedulerQueueWatch()
+
+    // The in-flight books.
+    /// The sends handed to a channel whose verdict has not been taken yet.
+    private var inFlightSends = InFlightSends()
+    private var inFlight: Int { inFlightSends.count }
     /// Verdicts handed over by the channels, from any thread, until the queue takes them.
     private let verdicts = VerdictInbox()
-    /// When the store call the queue is in began (monotonic nanoseconds), 0 outside store calls:
-    /// read by `liveness` from any thread.
-    let storeCallStarted = Mutex<UInt64>(0)
-    /// The outstanding no-op of `liveness` on the queue, if any.
-    let queueProbe = LivenessProbe()
-    /// Told of each send, verdict and final state, for metrics.
-    private let observer: (any DeliveryObserver)?
+    /// Records of verdicts not yet written: the next claim writes them in its transaction.
+    private var unrecorded: [DeliveryRecord] = []
+    /// Set while a `sendDueWithRecords()` is queued.
+    private var recordQueued = false
+    /// Called once nothing is in flight, for `shutdown`.
+    private var whenIdle: (() -> Void)?
     /// The gauges of `gauges`, written on the queue as they change.
     private let publishedGauges = Mutex(Gauges())
+
+    // The verdicts.
+    /// What each verdict does to its row and its destination, and which destinations are held.
+    private var policy: DeliveryPolicy
+    /// Webhook hosts whose sends keep failing: shown in `status`, not held.
+    private var webhookHosts = WebhookHostFailures()
+    /// Logs each verdict, skip and hold, and one summary line per fan-out.
+    private var journal: DeliveryJournal
+    /// Told of each send, verdict and final state, for metrics.
+    private let observer: (any DeliveryObserver)?
 
     /// Sends in flight and failing destinations, readable from any thread without a hop onto the
     /// queue (a scrape must not wait behind a long store call).
@@ -103,7 +99,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         self.observer = observer
         self.journal = DeliveryJournal(logger: logger, observer: observer)
         self.store = store
-        self.catalog = catalog
+        self.messages = ClaimedMessages(catalog: catalog)
         self.channels = channels
         self.clock = clock
         self.limits = limits
@@ -151,7 +147,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// Replaces the catalog (cities and info URL used in messages) after a reload.
     public func update(catalog: Catalog) {
         queue.async {
-            self.catalog = catalog
+            self.messages.catalog = catalog
             self.forgetMessages()
         }
     }
@@ -203,7 +199,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 now: clock.now(), clockShifted: clock.isShifted, inFlight: inFlight,
                 failingDestinations: policy.failing.values.sorted { $0.destination < $1.destination }
                     + webhookHosts.failing.filter { policy.failing[$0.destination] == nil },
-                timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault)
+                timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault.fault)
         }
     }
 
@@ -248,7 +244,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
             noteWebhookHost(
                 destination, deliveryID: record.delivery.id, verdict: record.verdict, now: record.finishedAt)
         }
-        if storeFault == nil {
+        if storeFault.fault == nil {
             do {
                 _ = try timedStoreCall { try store.record([record]) }
             } catch {
@@ -262,7 +258,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         sendDue()
     }
 
-    // MARK: - The loop
+    // MARK: - The timer
 
     private func timerFired() {
         timerFires += 1
@@ -270,6 +266,28 @@ public final class DeliveryScheduler: @unchecked Sendable {
         armedFor = nil
         sendDue(firedFor: firedFor)
     }
+
+    /// Arms the timer for the earliest pending row, or for the moment a failing destination may
+    /// be tried again; disarms it when nothing is pending.
+    private func arm(now: Date) throws {
+        var next = try timedStoreCall { try store.nextDue(after: now) }
+        if let next { catchUp.storeSaysDue(at: next) }
+        if let release = policy.nextRelease(after: now) { next = min(next ?? release, release) }
+        armedFor = next
+        timer.arm(at: next.map(clock.realDate(when:)))
+    }
+
+    /// Makes sure the timer fires no later than `moment` (a lower bound of what falls due next)
+    /// without looking up the next due row; one already armed earlier is left alone. A moment
+    /// already past is looked up after all.
+    private func arm(noLaterThan moment: Date, now: Date) throws {
+        guard moment > now else { return try arm(now: now) }
+        guard moment < .distantFuture, moment < armedFor ?? .distantFuture else { return }
+        armedFor = moment
+        timer.arm(at: clock.realDate(when: moment))
+    }
+
+    // MARK: - The claim loop
 
     /// Claims and sends everything due, then arms the timer for what comes next.
     ///
@@ -284,43 +302,36 @@ public final class DeliveryScheduler: @unchecked Sendable {
             return
         }
         let now = max(clock.now(), firedFor ?? .distantPast)
-        if let fault = storeFault {
+        if let fault = storeFault.fault {
             if now < fault.retryAt { return }
-            // The sweep is a write: it finds out whether the outbox can be written again.
-            nothingDueBefore = .distantPast
-        }
-        if now < sweptUpTo {
-            // The clock was stepped back: rows may fall due again before the moment already swept.
-            sweptUpTo = now
+            catchUp.runNextTime()
         }
         do {
-            if now > sweptUpTo && now >= nothingDueBefore {
+            if catchUp.isDue(at: now) {
                 let (superseded, nextDue) = try timedStoreCall {
-                    try store.supersedeStaleReminders(after: sweptUpTo, upTo: now)
+                    try store.supersedeStaleReminders(after: catchUp.caughtUpTo, upTo: now)
                 }
                 if superseded > 0 {
                     logger.info("skipped reminders superseded by a later one", metadata: ["count": "\(superseded)"])
                 }
-                sweptUpTo = now
-                nothingDueBefore = nextDue ?? .distantFuture
-                nothingDueOutside = nil
+                catchUp.ran(upTo: now, nextDue: nextDue)
             }
             for record in unrecorded where record.newState == .retrying {
-                if let next = record.nextAttempt {
-                    nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(next))
-                }
+                if let next = record.nextAttempt { catchUp.mayFallDue(at: next) }
             }
             var waiting = try claimAll(now: now)
             if try recordUnrecorded() {
                 // Rows that waited for these verdicts are due: claim them too.
-                nothingDueOutside = nil
+                catchUp.nothingDueOutside = nil
                 waiting = try claimAll(now: now)
             }
             // While due rows wait for a free slot, the verdicts of the sends in flight call this again:
             // the next due row need not be looked up for each of them. A row of another destination
             // may fall due before the next verdict comes, though: the timer stays armed for it.
             if waiting && inFlight > 0 {
-                try arm(noLaterThan: min(nothingDueBefore, policy.nextRelease(after: now) ?? .distantFuture), now: now)
+                try arm(
+                    noLaterThan: min(catchUp.nothingDueBefore, policy.nextRelease(after: now) ?? .distantFuture),
+                    now: now)
             } else {
                 try arm(now: now)
             }
@@ -335,13 +346,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// rows read ahead (they are read again), and arms the timer for the next try, backing off.
     private func storeFailed(_ error: any Error, now: Date) {
         ready.removeAll()
-        nothingDueOutside = nil
+        catchUp.nothingDueOutside = nil
         let message = StoreFault.describe(error)
-        var fault = storeFault ?? StoreFault(message: message, since: now, failures: 0, retryAt: now)
-        fault.failures += 1
-        fault.message = message
-        fault.retryAt = now.addingTimeInterval(StoreFault.delay(afterFailures: fault.failures))
-        storeFault = fault
+        let fault = storeFault.failed(message, now: now)
         logger.error(
             "the outbox could not be read or written; nothing is sent until it can, records are kept",
             metadata: [
@@ -355,8 +362,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// A store call succeeded after a fault.
     private func storeRecovered() {
-        guard let fault = storeFault else { return }
-        storeFault = nil
+        guard let fault = storeFault.recovered() else { return }
         logger.notice(
             "the outbox can be written again",
             metadata: ["failures": "\(fault.failures)", "since": "\(KoreaTime.iso8601(fault.since))"])
@@ -385,7 +391,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
         var perDestination = inFlightSends.byDestination
         if !ready.destinations.contains(where: { hasRoom(for: $0, now: now, counts: perDestination) }) {
             // Every row in `ready` waits for a busy or failing destination: read the rows of the others.
-            if let exhausted = nothingDueOutside {
+            if let exhausted = catchUp.nothingDueOutside {
                 let waiting = Set(ready.destinations)
                 let freed = exhausted.contains {
                     hasRoom(for: $0, now: now, counts: perDestination) && !waiting.contains($0)
@@ -397,46 +403,19 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 !hasRoom(for: $0, now: now, counts: perDestination)
             }
             let due = try timedStoreCall {
-                try store.dueDeliveries(now: now, limit: max(capacity, readAhead), excluding: excluded)
+                try store.dueDeliveries(now: now, limit: max(capacity, Self.readAhead), excluding: excluded)
             }
             guard !due.isEmpty else {
-                nothingDueOutside = excluded
+                catchUp.nothingDueOutside = excluded
                 return (false, !ready.isEmpty)
             }
-            nothingDueOutside = nil
+            catchUp.nothingDueOutside = nil
             // The rows read are of other destinations than those in `ready`: no row is held twice.
             ready.append(due)
         }
-        var toSend: [PendingDelivery] = []
-        var skips: [(Delivery, Delivery.SkipReason)] = []
-        // Round by round, one row per destination in each, oldest destinations first: rows past
-        // their deadline or of a stopped subscription are skipped, then a row goes if its
-        // destination has room. Spreading the sends keeps each receiver's connections few and
-        // reused: taking a destination's rows all at once would open more connections than libcurl
-        // keeps, and each send would pay for a new one.
-        var open = ready.destinations
-        while !open.isEmpty && toSend.count < capacity {
-            open.removeAll { destination in
-                guard toSend.count < capacity else { return false }
-                while let item = ready.first(of: destination) {
-                    if let deadline = item.delivery.deadline, deadline <= now {
-                        skips.append((item.delivery, .missed))
-                    } else if let reason = item.subscription.state.skipReason {
-                        skips.append((item.delivery, reason))
-                    } else if hasRoom(for: destination, now: now, counts: perDestination) {
-                        perDestination[destination, default: 0] += 1
-                        toSend.append(item)
-                        ready.removeFirst(of: destination)
-                        return false
-                    } else {
-                        return true
-                    }
-                    ready.removeFirst(of: destination)
-                }
-                return true
-            }
+        let (toSend, skips) = ready.takeRounds(upTo: capacity, now: now, perDestination: &perDestination) {
+            hasRoom(for: $0, now: now, counts: $1)
         }
-        ready.dropEmptyDestinations()
         if !skips.isEmpty {
             let missed = skips.filter { $0.1 == .missed }.count
             if missed > 0 {
@@ -449,8 +428,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         unrecorded.removeAll()
         journal.skips(skips, duplicates: duplicates)
-        if let putOffUntil { nothingDueBefore = min(nothingDueBefore, Self.storedNoLaterThan(putOffUntil)) }
-        if woke { nothingDueOutside = nil }
+        if let putOffUntil { catchUp.mayFallDue(at: putOffUntil) }
+        if woke { catchUp.nothingDueOutside = nil }
         for item in sending {
             send(item) { [self] verdict in record(item, verdict) }
         }
@@ -462,21 +441,10 @@ public final class DeliveryScheduler: @unchecked Sendable {
         let destination = item.destination
         inFlightSends.began(to: destination)
         publishedGauges.withLock { $0.inFlight = inFlight }
-        let channelName = item.subscription.channel.metricsName
-        let started = DispatchTime.now().uptimeNanoseconds
-        if let observer {
-            let due = item.delivery.nextAttempt ?? item.delivery.due
-            observer.sendStarted(
-                kind: item.delivery.kind, channel: channelName,
-                lateness: max(0, clock.now().timeIntervalSince(due)))
-        }
+        let observed = ObservedSend(
+            item, channel: item.subscription.channel.metricsName, observer: observer, now: { clock.now() })
         let verdictArrived: @Sendable (Verdict) -> Void = { [self] verdict in
-            if let observer {
-                let ended = DispatchTime.now().uptimeNanoseconds
-                observer.sendEnded(
-                    channel: channelName, verdict: verdict,
-                    duration: Double(ended >= started ? ended - started : 0) / 1e9)
-            }
+            observed?.ended(verdict)
             if verdicts.add(VerdictInbox.Entry(destination: destination, verdict: verdict, onVerdict: onVerdict)) {
                 queue.async { self.takeVerdicts() }
             }
@@ -490,10 +458,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
             return
         }
         do {
-            let concerts = try heldConcerts.concerts(for: item.delivery) { id in
+            let message = try messages.message(for: item, clock: clock) { id in
                 try timedStoreCall { try store.concert(id: id) }
             }
-            let message = messages.message(for: item, concerts: concerts, catalog: catalog, now: clock.now())
             channel.send(message, completion: verdictArrived)
         } catch  where StoreFault.isEngineError(error) {
             verdictArrived(
@@ -502,6 +469,20 @@ public final class DeliveryScheduler: @unchecked Sendable {
             verdictArrived(.permanent(error: "the message could not be built: \(error)"))
         }
     }
+
+    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
+    private func forgetMessages() {
+        messages.removeAll()
+        ready.removeAll()
+        catchUp.forgetBounds()
+    }
+
+    /// Runs a call into the store, noting when it began for `liveness`.
+    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
+        try queueWatch.timedStoreCall(body)
+    }
+
+    // MARK: - The in-flight books
 
     /// Takes every verdict that arrived since the last call: one hop onto the queue per round of
     /// verdicts, not one per send.
@@ -524,15 +505,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         publishedGauges.withLock { $0 = gauges }
     }
 
-    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
-    private func forgetMessages() {
-        heldConcerts.removeAll()
-        messages.removeAll()
-        ready.removeAll()
-        nothingDueOutside = nil
-        nothingDueBefore = .distantPast
-    }
-
     /// A verdict arrived: records the row's next state, and queues the record with all those
     /// that arrive meanwhile, to be written in one transaction.
     private func record(_ item: ClaimedDelivery, _ verdict: Verdict) {
@@ -544,30 +516,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
             recordQueued = true
             queue.async { self.sendDueWithRecords() }
         }
-    }
-
-    /// Notes a verdict that records no row here (a test message's) in its destination's health.
-    private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
-        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
-    }
-
-    /// The record `policy` makes of `verdict`; logs a hold it starts and follows a webhook host's failures.
-    private func makeRecord(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
-        let recorded = policy.record(item, verdict, now: now, random: random)
-        if let held = recorded.held { journal.hold(held) }
-        if item.subscription.channel.destinationIsSharedHost {
-            noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
-        }
-        return recorded.record
-    }
-
-    /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.
-    private func noteWebhookHost(_ host: String, deliveryID: Int64, verdict: Verdict, now: Date) {
-        guard let change = webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) else {
-            return
-        }
-        journal.webhookHost(change)
-        activityHandler?()
     }
 
     /// Runs `sendDue` for the records that arrived, which writes them: in the transaction of the
@@ -602,40 +550,29 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// Arms the timer for the earliest pending row, or for the moment a failing destination may
-    /// be tried again; disarms it when nothing is pending.
-    private func arm(now: Date) throws {
-        var next = try timedStoreCall { try store.nextDue(after: now) }
-        // The store's own next due time: when it comes, the catch-up sweep runs and rows are read
-        // again, whatever the moments computed here came to once stored.
-        if let next { nothingDueBefore = min(nothingDueBefore, next) }
-        if let release = policy.nextRelease(after: now) { next = min(next ?? release, release) }
-        armedFor = next
-        timer.arm(at: next.map(clock.realDate(when:)))
+    // MARK: - The verdicts
+
+    /// The record `policy` makes of `verdict`; logs a hold it starts and follows a webhook host's failures.
+    private func makeRecord(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
+        let recorded = policy.record(item, verdict, now: now, random: random)
+        if let held = recorded.held { journal.hold(held) }
+        if item.subscription.channel.destinationIsSharedHost {
+            noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
+        }
+        return recorded.record
     }
 
-    /// Makes sure the timer fires no later than `moment` (a lower bound of what falls due next)
-    /// without looking up the next due row; one already armed earlier is left alone. A moment
-    /// already past is looked up after all.
-    private func arm(noLaterThan moment: Date, now: Date) throws {
-        guard moment > now else { return try arm(now: now) }
-        guard moment < .distantFuture, moment < armedFor ?? .distantFuture else { return }
-        armedFor = moment
-        timer.arm(at: clock.realDate(when: moment))
+    /// Notes a verdict that records no row here (a test message's) in its destination's health.
+    private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
+        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
     }
 
-    /// The earliest moment `date` may read once stored: the store keeps times to the millisecond,
-    /// rounded, so a retry computed for 22.5004 s is due at 22.500 s. The bounds on what falls due
-    /// next are taken from this, or the timer fires for a row that nothing then reads.
-    private static func storedNoLaterThan(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
-
-    /// Runs a call into the store, noting when it began for `liveness`: waiting for the
-    /// database's writer (an import holds it for half a minute) is not being stuck.
-    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
-        storeCallStarted.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
-        defer { storeCallStarted.withLock { $0 = 0 } }
-        return try body()
+    /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.
+    private func noteWebhookHost(_ host: String, deliveryID: Int64, verdict: Verdict, now: Date) {
+        guard let change = webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) else {
+            return
+        }
+        journal.webhookHost(change)
+        activityHandler?()
     }
 }

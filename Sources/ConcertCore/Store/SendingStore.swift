@@ -14,7 +14,7 @@ public protocol SendingStore: Sendable {
     /// Skips, as `superseded`, every reminder made pointless by a later reminder of the same
     /// subscription and concert that became due in `(after, upTo]`: after downtime or a clock jump
     /// only the latest missed reminder is sent. Returns the number skipped and the earliest
-    /// next attempt after `now` among pending rows: nothing can need sweeping before it.
+    /// next attempt after `now` among pending rows: nothing can need the catch-up before it.
     func supersedeStaleReminders(after: Date, upTo now: Date) throws -> (skipped: Int, nextDue: Date?)
 
     /// At most `limit` rows due at `now`, oldest first, with their subscriptions, leaving out the

@@ -132,7 +132,7 @@ import Testing
     }
 
     /// The system clock is stepped back an hour while a send is in flight (NTP, an operator): the
-    /// retry its verdict asks for falls due before the moment already swept, and goes all the same.
+    /// retry its verdict asks for falls due before the moment already caught up to, and goes all the same.
     @Test func retryIsSentOnTimeAfterTheClockWasSteppedBack() throws {
         let h = try SchedulerHarness(now: "2019-10-22T13:00")
         let subscription = try h.subscribe(["daegu"])

@@ -34,7 +34,7 @@ extension AppDatabase {
     /// Skips, as `superseded`, every reminder made pointless by a later reminder of the same
     /// subscription and concert that became due in `(after, upTo]`: after downtime or a clock jump
     /// only the latest missed reminder is sent. Returns the number skipped and the earliest
-    /// `next_attempt_at` after `now` among pending rows: nothing can need sweeping before it.
+    /// `next_attempt_at` after `now` among pending rows: nothing can need the catch-up before it.
     public func supersedeStaleReminders(after: Date, upTo now: Date) throws -> (skipped: Int, nextDue: Date?) {
         try writer.write { db in
             // Several reminders of one subscription and concert became due in this window: keep the
