@@ -49,7 +49,7 @@ extension PostgresStore: SendingStore {
             RETURNING d.id, d.state
             """, [.integer(now.millis)] + parameters)
         guard rows.count > 0 else { return 0 }
-        var moves = PostgresStateMoves()
+        var moves = StateMoveCounts()
         for row in 0..<rows.count {
             moves.left(to: rows.text(row, 1) == "retrying" ? .retrying : .scheduled, count: 1)
             try connection.query(
@@ -136,7 +136,7 @@ extension PostgresStore: SendingStore {
                 for row in 0..<lockedRows.count {
                     held[lockedRows.int64(row, 0)] = lockedRows.text(row, 1) == "retrying" ? .retrying : .scheduled
                 }
-                var moves = PostgresStateMoves()
+                var moves = StateMoveCounts()
                 var claiming: [PendingDelivery] = []
                 var putOffUntil: Date?
                 var duplicates: [PendingDelivery] = []
@@ -235,7 +235,7 @@ extension PostgresStore: SendingStore {
         var movedIDs = Set<Int64>()
         for row in 0..<moved.count { movedIDs.insert(moved.int64(row, 0)) }
         var woken = 0
-        var moves = PostgresStateMoves()
+        var moves = StateMoveCounts()
         for record in records where movedIDs.contains(record.delivery.id) {
             moves.left(to: record.newState, count: 1)
             moves.finished(record)

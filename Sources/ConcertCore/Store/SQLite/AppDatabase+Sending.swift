@@ -344,46 +344,10 @@ extension AppDatabase {
     }
 }
 
-/// The counter changes of the state moves into and out of `sending` in one transaction, written
-/// once at its end: the counter trigger leaves these moves to the scheduler's store functions, so
-/// that a claim or a batch of records updates each counter once, not once per row.
-struct StateMoveCounts {
-    private var deltas: [Delivery.State: Int] = [:]
-    /// Rows moved out of `sending` into a final state, by their `finished.STATE.KIND.CHANNEL`
-    /// total (``FinishedDeliveryCount``).
-    private var finishedTotals: [String: Int] = [:]
-    /// Rows moved out of `sending` so far.
-    private(set) var left = 0
-
-    /// One row moved from `state` into `sending`.
-    mutating func entered(from state: Delivery.State) {
-        deltas[state, default: 0] -= 1
-        deltas[.sending, default: 0] += 1
-    }
-
-    /// `count` rows moved out of `sending` into `state`.
-    mutating func left(to state: Delivery.State, count: Int) {
-        guard count > 0, state != .sending else { return }
-        left += count
-        deltas[.sending, default: 0] -= count
-        deltas[state, default: 0] += count
-    }
-
-    /// `record`'s row moved out of `sending` into its new state: counted in the finished totals
-    /// when that state is final.
-    mutating func finished(_ record: DeliveryRecord) {
-        guard record.newState.isFinal else { return }
-        finishedTotals[
-            FinishedDeliveryCount.counterName(
-                state: record.newState, kind: record.delivery.kind, channel: record.subscription.channel.metricsName),
-            default: 0] += 1
-    }
-
+extension StateMoveCounts {
+    /// Writes the changes into the SQLite store's one counter row per name.
     func count(_ db: Database) throws {
-        for (state, delta) in deltas where delta != 0 {
-            try Counters.add(db, "delivery." + state.rawValue, delta)
-        }
-        for (name, count) in finishedTotals { try Counters.add(db, name, count) }
+        for (name, delta) in changes { try Counters.add(db, name, delta) }
     }
 }
 
