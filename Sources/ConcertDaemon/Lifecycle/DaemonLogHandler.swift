@@ -84,15 +84,35 @@ public struct DaemonLogHandler: LogHandler {
         return line
     }
 
-    /// `2019-10-21T00:00:00.123Z`.
+    /// `2019-10-21T00:00:00.123Z`: the time to the millisecond, rounded down. Written digit by
+    /// digit: every journal line outside journald carries one (`String(format:)` costs a few
+    /// microseconds a call through Foundation's formatter).
     static func utcTimestamp(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(milliseconds / 1000)
+        var seconds = time_t(milliseconds.quotientRoundedDown(by: 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(milliseconds % 1000))
+        var text = ""
+        text.reserveCapacity(24)
+        func append(_ value: Int, digits: Int, then separator: Character?) {
+            var divisor = 1
+            for _ in 1..<digits { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                text.append(Character(Unicode.Scalar(UInt8(48 + (rest / divisor) % 10))))
+                rest %= divisor
+                divisor /= 10
+            }
+            if let separator { text.append(separator) }
+        }
+        append(Int(parts.tm_year) + 1900, digits: 4, then: "-")
+        append(Int(parts.tm_mon) + 1, digits: 2, then: "-")
+        append(Int(parts.tm_mday), digits: 2, then: "T")
+        append(Int(parts.tm_hour), digits: 2, then: ":")
+        append(Int(parts.tm_min), digits: 2, then: ":")
+        append(Int(parts.tm_sec), digits: 2, then: ".")
+        append(Int(milliseconds - milliseconds.quotientRoundedDown(by: 1000) * 1000), digits: 3, then: "Z")
+        return text
     }
 
     /// sd-daemon's priorities: trace and debug are 7, critical is 2.
@@ -151,5 +171,13 @@ public struct DaemonLogHandler: LogHandler {
             guard written > 0 else { return }
             offset += written
         }
+    }
+}
+
+extension Int64 {
+    /// The quotient rounded towards minus infinity, so that a time before 1970 keeps its second.
+    fileprivate func quotientRoundedDown(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor < 0) ? quotient - 1 : quotient
     }
 }

@@ -52,6 +52,18 @@ struct DaemonLogHandlerTests {
         #expect(line.contains(#"\u{85}a\x1b"#), "\(line)")
     }
 
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00.000Z"),
+        (1_571_616_000.1239, "2019-10-21T00:00:00.123Z"),
+        (1_572_318_059.9999, "2019-10-29T03:00:59.999Z"),
+        (951_782_400.05, "2000-02-29T00:00:00.050Z"),
+        (-0.5, "1969-12-31T23:59:59.500Z"),
+        (253_402_300_799.5, "9999-12-31T23:59:59.500Z"),
+    ])
+    func theTimestampIsUTCToTheMillisecondRoundedDown(seconds: Double, expected: String) {
+        #expect(DaemonLogHandler.utcTimestamp(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+
     @Test func forTheJournalThePriorityIsPrefixedAndTheTimestampLeftOut() {
         let line = DaemonLogHandler.format(
             level: .error, label: "concertd", message: "cannot open the database", metadata: ["path": "/var/lib/x"],
