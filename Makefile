@@ -62,11 +62,13 @@ service-test: deps-test
 		timeout $(E2E_TIMEOUT) python3 -m pytest -q
 
 # The end-to-end scenarios (Tests/EndToEnd, pytest): the debug binaries (already built by
-# `swift test`) against real SMTP and HTTP peers on 127.0.0.1. Ends with `N passed, N failed`.
+# `swift test`) against real SMTP and HTTP peers on 127.0.0.1, two scenarios at a time (the ones
+# marked `solo`, which check timing to the second, alone). Ends with `N passed, N failed`.
+E2E_WORKERS ?= 2
 e2e: deps-test
 	timeout $(E2E_TIMEOUT) $(SWIFT) build
 	bin="$$($(SWIFT) build --show-bin-path)" && cd Tests/EndToEnd && \
-		CONCERTD_BIN_DIR="$$bin" PYTHONDONTWRITEBYTECODE=1 timeout $(E2E_TIMEOUT) python3 -m pytest -v
+		CONCERTD_BIN_DIR="$$bin" PYTHONDONTWRITEBYTECODE=1 timeout $(E2E_TIMEOUT) python3 -m pytest -v -n $(E2E_WORKERS)
 
 clean:
 	rm -rf .build

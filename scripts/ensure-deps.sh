@@ -2,7 +2,7 @@
 # Installs (as root) or names (otherwise) what `make run` and `make test` need on Debian 12.
 #   scripts/ensure-deps.sh run    build and run: libcurl, libcrypto (OpenSSL), libpq and SQLite headers, pkg-config
 #   scripts/ensure-deps.sh test   the above, plus the Python test peers (aiosmtpd, standardwebhooks, icalendar,
-#                                 prometheus_client) and pytest, which runs the end-to-end suite; Debian's
+#                                 prometheus_client) and pytest with pytest-xdist, which run the end-to-end suite; Debian's
 #                                 prometheus for promtool (checks a scrape and docs/prometheus/concertd-rules.yml);
 #                                 as root also Exim (exim4-daemon-light), the real MTA of
 #                                 Tests/EndToEnd/test_10_real_mta.py. Neither Prometheus nor Exim is started
@@ -82,13 +82,15 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = test ]; then
-    pip_packages=(aiosmtpd standardwebhooks icalendar prometheus_client pytest selenium listunsub)
+    pip_packages=(aiosmtpd standardwebhooks icalendar prometheus_client pytest pytest-xdist selenium listunsub)
     missing_pip=()
     python3 -c 'import aiosmtpd' 2>/dev/null || missing_pip+=(aiosmtpd)
     python3 -c 'import standardwebhooks' 2>/dev/null || missing_pip+=(standardwebhooks)
     python3 -c 'import icalendar' 2>/dev/null || missing_pip+=(icalendar)
     python3 -c 'import prometheus_client' 2>/dev/null || missing_pip+=(prometheus_client)
     python3 -c 'import pytest' 2>/dev/null || missing_pip+=(pytest)
+    # Two scenarios at a time (make e2e).
+    python3 -c 'import xdist' 2>/dev/null || missing_pip+=(pytest-xdist)
     # The browser scenario: Selenium drives Debian's chromium through Debian's chromedriver, both
     # named explicitly, so its own manager downloads no browser; listunsub reads the reminders'
     # List-Unsubscribe headers as a mail client does (RFC 2369, RFC 8058).

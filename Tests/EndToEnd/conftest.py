@@ -4,6 +4,7 @@ Every peer runs in this process and every daemon is a child process stopped by i
 fixture finalizers (SIGTERM, then kill -9), also when a test fails. Temporary folders have short
 paths (/tmp/cde-XXXXXXXX) so the control socket stays far below the 108-byte limit.
 """
+import fcntl
 import os
 import shutil
 import signal
@@ -98,6 +99,39 @@ def make_daemon(binaries, workdir, request):
             print(f"\n--- last lines of {daemon.log_path} ---\n" + "\n".join(daemon.log().splitlines()[-60:]))
 
 
+# --- two scenarios at a time (pytest-xdist), the timing-strict ones alone ---
+#
+# `make e2e` runs the scenarios on two workers (`-n 2`). A scenario marked `solo` checks wall-clock
+# timing to the second (the replayed week, retries on time): it takes the cores alone. Every other
+# scenario holds a shared lock while it runs, a solo one the exclusive lock; a turnstile keeps the
+# shared holders from starving a solo scenario that waits. One lock file per run, named by the
+# controller for its workers.
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    node.workerinput["e2e_lock"] = node.config._e2e_lock
+
+
+@pytest.fixture(autouse=True)
+def _share_the_cores(request):
+    """Runs the scenario while holding the run's lock: shared, or exclusive when marked `solo`."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        yield
+        return
+    path = workerinput["e2e_lock"]
+    solo = request.node.get_closest_marker("solo") is not None
+    with open(path + ".turnstile", "a") as turnstile, open(path, "a") as lock:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_EX if solo else fcntl.LOCK_SH)
+        fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -126,6 +160,9 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        config._e2e_lock = tempfile.mkstemp(prefix="cde-lock-", dir="/tmp")[1]
+        config._e2e_started = time.monotonic()
     # `timeout` (make e2e) stops pytest with SIGTERM, sent to it and then to its process group:
     # turn the first into an interruption, so that the fixture finalizers still stop every daemon.
     def interrupted(signum, frame):
@@ -143,6 +180,13 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_unconfigure(config):
+    if hasattr(config, "workerinput"):
+        return  # the controller prints the summary of every worker's scenarios
+    for leftover in (config._e2e_lock, config._e2e_lock + ".turnstile"):
+        try:
+            os.unlink(leftover)
+        except FileNotFoundError:
+            pass
     if not _outcomes:
         return
     write = sys.stdout.write
@@ -154,5 +198,8 @@ def pytest_unconfigure(config):
         counts[entry["outcome"]] = counts.get(entry["outcome"], 0) + 1
     extra = "".join(f", {counts[k]} {k}" for k in ("xfailed", "skipped", "unfinished") if counts.get(k))
     total = sum(e["seconds"] for e in _outcomes.values())
-    write(f"{counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed{extra} ({total:.0f} s)\n")
+    wall = time.monotonic() - config._e2e_started
+    write(
+        f"{counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed{extra}"
+        f" ({total:.0f} s of scenarios in {wall:.0f} s)\n")
     sys.stdout.flush()

@@ -6,12 +6,17 @@ starts, and must not be sent. `concertctl preview` is asked once, right after su
 will go out until the 28th; then every subscription must receive exactly that, in that order,
 each within a real second (two hours of the replay) of its due time.
 """
+import pytest
+
 from harness.clock import kst
 
 CLOCK_START = "2019-10-20T00:00+09:00"
 WINDOW_END = "2019-10-28T00:00+09:00"
 # Two hours of the replay per real second: the week takes about 90 s.
 RATE = 7200
+
+# Each reminder within a real second of its due time: the cores alone (conftest.py).
+pytestmark = pytest.mark.solo
 
 # route → (cities as a person would type them, offsets)
 SUBSCRIPTIONS = {

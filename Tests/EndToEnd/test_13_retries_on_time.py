@@ -11,8 +11,13 @@ fails if the retrying row stays past its next attempt.
 import datetime as dt
 import time
 
+import pytest
+
 from harness.clock import kst
 from harness.receiver import Answer
+
+# Each retry watched to the second: the cores alone (conftest.py).
+pytestmark = pytest.mark.solo
 
 SUBSCRIPTIONS = 1
 # The scheduler before the fix stalled by the 3rd, 6th and 8th attempt in three runs.
