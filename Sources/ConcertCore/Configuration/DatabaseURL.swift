@@ -93,21 +93,22 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         guard !path.contains("#"), !queryText.contains("#") else {
             throw ConfigurationValueError("the URL must not have a fragment ('#')")
         }
-        var hostPort = authority
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            hostPort = authority[authority.index(after: at)...]
-            if userInfo.contains(":") {
+        let parts = try URLAuthority(parsing: authority, passwordKeys: "database_password")
+        user = parts.user
+        port = parts.port
+        if parts.bracketed {
+            host = String(parts.host)
+        } else if parts.host.hasPrefix("%2F") || parts.host.hasPrefix("%2f") {
+            host = try URLAuthority.decoded(parts.host, what: "the socket directory")
+        } else {
+            host = String(parts.host)
+            guard URLAuthority.isHostName(host) else {
                 throw ConfigurationValueError(
-                    "the URL must not contain a password; put it in a file named by database_password_file, an environment variable named by database_password_env, or a systemd credential named by database_password_credential"
+                    "'\(host)' is not a valid host name, IP address or percent-encoded socket directory (%2Frun%2Fpostgresql)"
                 )
             }
-            user = try Self.decoded(userInfo, what: "the user name before '@'")
-        } else {
-            user = nil
         }
-        (host, port) = try Self.hostAndPort(hostPort)
-        database = try Self.decoded(path, what: "the database name after '/'")
+        database = try URLAuthority.decoded(path, what: "the database name after '/'")
         guard !database.contains("/") else {
             throw ConfigurationValueError("the database name '\(database)' contains '/': write \(Self.shape)")
         }
@@ -128,7 +129,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
             guard seen.insert(name).inserted else {
                 throw ConfigurationValueError("the query parameter \(name) is given twice")
             }
-            let value = try Self.decoded(parts[1], what: "the value of \(name)")
+            let value = try URLAuthority.decoded(parts[1], what: "the value of \(name)")
             switch name {
             case "sslmode":
                 guard let mode = SSLMode(rawValue: value) else {
@@ -143,69 +144,11 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
                 }
                 sslRootCert = value
             case "password":
-                throw ConfigurationValueError(
-                    "the URL must not contain a password; put it in a file named by database_password_file, an environment variable named by database_password_env, or a systemd credential named by database_password_credential"
-                )
+                throw URLAuthority.passwordInURL("database_password")
             default:
                 throw ConfigurationValueError(
                     "the query parameter '\(name)' is not used: only sslmode and sslrootcert may be given")
             }
-        }
-    }
-
-    private static func decoded(_ text: Substring, what: String) throws(ConfigurationValueError) -> String {
-        guard !text.isEmpty else { throw ConfigurationValueError("\(what) is empty") }
-        guard let decoded = text.removingPercentEncoding, !decoded.isEmpty,
-            decoded.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f })
-        else { throw ConfigurationValueError("\(what) is not valid percent-encoding of printable text") }
-        return decoded
-    }
-
-    private static func hostAndPort(_ text: Substring) throws(ConfigurationValueError) -> (String, Int?) {
-        var hostText = text
-        var portText: Substring?
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else {
-                throw ConfigurationValueError("the IPv6 address has no closing ']'")
-            }
-            hostText = text[text.index(after: text.startIndex)..<close]
-            let after = text[text.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else {
-                    throw ConfigurationValueError("unexpected text after the IPv6 address")
-                }
-                portText = after.dropFirst()
-            }
-            guard !hostText.isEmpty, hostText.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
-                throw ConfigurationValueError("'\(hostText)' is not an IPv6 address")
-            }
-        } else if let colon = text.lastIndex(of: ":") {
-            hostText = text[..<colon]
-            portText = text[text.index(after: colon)...]
-        }
-        let host: String
-        if hostText.hasPrefix("%2F") || hostText.hasPrefix("%2f") {
-            host = try decoded(hostText, what: "the socket directory")
-        } else {
-            host = String(hostText)
-            guard text.hasPrefix("[") || isValidHostName(host) else {
-                throw ConfigurationValueError(
-                    "'\(host)' is not a valid host name, IP address or percent-encoded socket directory (%2Frun%2Fpostgresql)"
-                )
-            }
-        }
-        guard let portText else { return (host, nil) }
-        guard portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText), (1...65_535).contains(port)
-        else { throw ConfigurationValueError("the port '\(portText)' is not a number from 1 to 65535") }
-        return (host, port)
-    }
-
-    private static func isValidHostName(_ host: String) -> Bool {
-        guard !host.isEmpty, host.count <= 253 else { return false }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-        return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.allSatisfy(allowed.contains) && !label.hasPrefix("-")
-                && !label.hasSuffix("-")
         }
     }
 }

@@ -69,66 +69,12 @@ public struct SMTPURL: Sendable, Hashable, CustomStringConvertible {
         guard tail.isEmpty || tail == "/" else {
             throw ConfigurationValueError("the URL must end after host[:port]; a path, query or fragment is not used")
         }
-        var hostPort = authority
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            hostPort = authority[authority.index(after: at)...]
-            if userInfo.contains(":") {
-                throw ConfigurationValueError(
-                    "the URL must not contain a password; put it in a file named by smtp_password_file, an environment variable named by smtp_password_env, or a systemd credential named by smtp_password_credential"
-                )
-            }
-            guard !userInfo.isEmpty, let decoded = userInfo.removingPercentEncoding, !decoded.isEmpty,
-                decoded.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f })
-            else { throw ConfigurationValueError("the user name before '@' is empty or not valid percent-encoding") }
-            user = decoded
-        } else {
-            user = nil
-        }
-        let (host, portText) = try Self.splitHostPort(hostPort)
-        guard Self.isValidHost(host) else {
+        let parts = try URLAuthority(parsing: authority, passwordKeys: "smtp_password")
+        user = parts.user
+        host = String(parts.host)
+        guard parts.bracketed || URLAuthority.isHostName(host) else {
             throw ConfigurationValueError("'\(host)' is not a valid host name or IP address")
         }
-        self.host = host
-        if let portText {
-            guard portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText),
-                (1...65_535).contains(port)
-            else {
-                throw ConfigurationValueError("the port '\(portText)' is not a number from 1 to 65535")
-            }
-            self.port = port
-        } else {
-            port = nil
-        }
-    }
-
-    private static func splitHostPort(_ text: Substring) throws(ConfigurationValueError) -> (String, Substring?) {
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else {
-                throw ConfigurationValueError("the IPv6 address has no closing ']'")
-            }
-            let host = String(text[text.index(after: text.startIndex)..<close])
-            let after = text[text.index(after: close)...]
-            if after.isEmpty { return (host, nil) }
-            guard after.hasPrefix(":") else { throw ConfigurationValueError("unexpected text after the IPv6 address") }
-            return (host, after.dropFirst())
-        }
-        if let colon = text.firstIndex(of: ":") {
-            return (String(text[..<colon]), text[text.index(after: colon)...])
-        }
-        return (String(text), nil)
-    }
-
-    private static func isValidHost(_ host: String) -> Bool {
-        guard !host.isEmpty, host.count <= 253 else { return false }
-        if host.contains(":") {
-            return host.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
-        }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.allSatisfy(allowed.contains) && !label.hasPrefix("-")
-                && !label.hasSuffix("-")
-        }
+        port = parts.port
     }
 }

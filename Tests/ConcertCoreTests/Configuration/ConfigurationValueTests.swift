@@ -38,6 +38,41 @@ struct ConfigurationValueTests {
         #expect(throws: ConfigurationValueError.self) { try SMTPURL(parsing: text) }
     }
 
+    @Test(arguments: [
+        ("smtp://me:hunter2@mail.example.org:587", "smtp_password_file"),
+        ("smtps://me%40example.org:hunter2@[::1]", "smtp_password_file"),
+        ("postgresql://me:hunter2@db.example.org/concertd", "database_password_file"),
+        ("postgresql://me:hunter2@%2Frun%2Fpostgresql/concertd", "database_password_file"),
+    ])
+    func aPasswordInAServerURLIsRefusedNamingThatServersKeysWithoutRepeatingIt(text: String, key: String) {
+        let error: ConfigurationValueError?
+        do {
+            if text.hasPrefix("smtp") { _ = try SMTPURL(parsing: text) } else { _ = try DatabaseURL(parsing: text) }
+            error = nil
+        } catch let thrown {
+            error = thrown
+        }
+        #expect(error?.message.contains(key) == true, "\(String(describing: error))")
+        #expect(error?.message.contains("hunter2") == false)
+    }
+
+    @Test(arguments: [
+        ("smtp://h.org:25:26", "is not a valid host name"), ("smtp://[::1]x", "unexpected text after"),
+        ("smtp://[zz::1]", "is not an IPv6 address"), ("postgresql://[::1/c", "has no closing ']'"),
+        ("postgresql://h.org:70000/c", "is not a number from 1 to 65535"),
+        ("postgresql://%zz@h.org/c", "the user name before '@' is not valid percent-encoding"),
+    ])
+    func theHostPartOfEitherServerURLIsReadTheSameWay(text: String, expected: String) {
+        let error: ConfigurationValueError?
+        do {
+            if text.hasPrefix("smtp") { _ = try SMTPURL(parsing: text) } else { _ = try DatabaseURL(parsing: text) }
+            error = nil
+        } catch let thrown {
+            error = thrown
+        }
+        #expect(error?.message.contains(expected) == true, "\(String(describing: error))")
+    }
+
     @Test func mailboxesAcceptTheDisplayNameForms() throws {
         #expect(try Mailbox(parsing: "a@example.org") == Mailbox(address: "a@example.org"))
         #expect(
