@@ -57,9 +57,15 @@ extension ConfigurationDraft {
         checkDatabasePasswordKeys()
     }
 
-    /// A password key needs `database_url`, and only one key may name a source.
+    /// A password key and `instance_name` need `database_url` (with the SQLite file they would
+    /// change nothing), and only one password key may name a source.
     private mutating func checkDatabasePasswordKeys() {
         let c = configuration
+        if c.instanceName != nil, c.databaseURL == nil {
+            problem(
+                "instance_name",
+                "names this instance among those sharing a PostgreSQL database, but database_url is not set")
+        }
         let keys = Self.databasePasswordKeys.filter { key in
             switch key {
             case "database_password_file": c.databasePasswordFile != nil

@@ -106,13 +106,24 @@ struct ConfigurationDatabaseTests {
     }
 
     @Test func theInstanceNameIsCheckedAndDefaultsToTheHostName() throws {
-        let named = try ConfigurationLoader(environment: [:]).load(contents: "instance_name = east-1\n", file: "c.conf")
+        let named = try ConfigurationLoader(environment: [:]).load(
+            contents: url + "instance_name = east-1\n", file: "c.conf")
         #expect(named.effectiveInstanceName == "east-1")
         let unnamed = DaemonConfiguration()
         #expect(!unnamed.effectiveInstanceName.isEmpty)
         var buffer = [CChar](repeating: 0, count: 256)
         #expect(gethostname(&buffer, 255) == 0)
         #expect(unnamed.effectiveInstanceName == String(String(cString: buffer).prefix(63)))
-        #expect(problems(loading: "instance_name = -bad name\n").first?.contains("is not an instance name") == true)
+        #expect(
+            problems(loading: url + "instance_name = -bad name\n").first?.contains("is not an instance name") == true)
+    }
+
+    /// The name is recorded with a PostgreSQL store's claims; with the SQLite file it would change
+    /// nothing, and an operator would believe the instance shares a database.
+    @Test func anInstanceNameNeedsTheURL() {
+        #expect(
+            problems(loading: "instance_name = east-1\n") == [
+                "/etc/concertd/concertd.conf:1: key 'instance_name': names this instance among those sharing a PostgreSQL database, but database_url is not set"
+            ])
     }
 }
