@@ -36,6 +36,7 @@ enum Stylesheet {
         .hint{color:var(--muted);font-size:.95rem;margin:.25rem 0 0}
         button{font:inherit;font-weight:700;min-height:44px;padding:.5rem 1.25rem;border:2px solid var(--accent);border-radius:4px;background:var(--accent);color:#fff;cursor:pointer}
         button.secondary{background:#fff;color:var(--accent)}
+        button.danger{background:#fff;color:var(--bad);border-color:var(--bad)}
         a.jump{display:inline-block;font-weight:700;min-height:44px;line-height:44px;padding:0 1.25rem;border:2px solid var(--accent);border-radius:4px;background:var(--accent);color:#fff;text-decoration:none}
         .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center}
         .notice{background:var(--soft);border-left:4px solid var(--line);padding:.75rem 1rem}
