@@ -5,7 +5,9 @@ service: `web_webhook_hosts` names the receiver's address and port, and loopback
 `webhook_deny` by default. A channel is subscribed through the real form (a plain HTTP POST with
 the page's CSRF token); the confirmation message arrives at the receiver, in the channel's format
 (Slack's `{"text": …}`), after one 503 that the daemon tries again; its link's GET shows the
-button, its POST confirms; a reminder then arrives on the shifted clock. A host not on the list,
+button, its POST confirms; a reminder then arrives on the shifted clock, ending with the channel's
+unsubscribe and manage links in Slack's syntax, and the unsubscribe link's one-click POST removes
+the channel's subscription. A host not on the list,
 and the feature left off, each get a refusal page, and nothing is posted. The webhook's token
 never appears in a page or in the journal. Confirmation mails are retried the same way: a 451
 from the smarthost is tried again, a 550 is not.
