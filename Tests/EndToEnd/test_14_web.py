@@ -438,7 +438,10 @@ def test_a_second_request_of_one_address_changes_its_web_subscription_and_leaves
     def web_links(got):
         return [u for m in got for u in links(bodies(ParsedMail(m.data)), "unsubscribe", base)
                 if "Gongju" in bodies(ParsedMail(m.data)) and not links(bodies(ParsedMail(m.data)), "confirm", base)]
-    unsubscribe = web_links(smtp.wait_for(web_links, 20, rcpt=address, what="the web subscription's own message"))
+    got = smtp.wait_for(web_links, 20, rcpt=address, what="the web subscription's own message")
+    unsubscribe = web_links(got)
+    welcome = next(bodies(ParsedMail(m.data)) for m in got if web_links([m]))
+    print("\nthe end of its text body:\n" + welcome.split("<html", 1)[0].rstrip()[-300:])
     done = client.request("POST", path_of(unsubscribe[0]), body=b"List-Unsubscribe=One-Click",
                           headers={"Content-Type": "application/x-www-form-urlencoded"}, cookies=False)
     assert done.status == 200, str(done)

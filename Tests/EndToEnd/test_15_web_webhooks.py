@@ -119,6 +119,7 @@ def test_a_channel_subscribed_on_the_web_is_confirmed_from_the_channel_and_gets_
     [unsubscribe] = links(text, "unsubscribe", base)
     [manage] = links(text, "manage", base)
     assert text.endswith(f"<{unsubscribe}|Unsubscribe> · <{manage}|Manage your reminders>"), text[-400:]
+    print(f"\nthe reminder as posted to the channel:\n{text}")
     page = client.get(unsubscribe)
     assert page.status == 200 and "<button" in page.text, str(page)
     assert page.header("Referrer-Policy") == "no-referrer"
