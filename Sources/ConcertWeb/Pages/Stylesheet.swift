@@ -29,7 +29,7 @@ enum Stylesheet {
         legend{font-weight:700;padding:0 .25rem}
         .choices{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.25rem .75rem}
         .choice{display:flex;align-items:center;gap:.5rem;min-height:44px}
-        .choice input{width:1.25rem;height:1.25rem;margin:0}
+        .choice input{width:1.25rem;height:1.25rem;margin:0;flex:none}
         .field{margin:0 0 1rem}
         .field label{display:block;font-weight:700;margin-bottom:.25rem}
         input[type=email],input[type=url],select{width:100%;max-width:30rem;min-height:44px;font:inherit;padding:.4rem .5rem;border:2px solid var(--line);border-radius:4px;background:#fff;color:var(--ink)}
