@@ -113,3 +113,19 @@ import Testing
         #expect(kept.state == .active)
     }
 }
+
+extension StoreWebResubscribeTests {
+    /// Unsubscribed, subscribed again on the form, then the old page's undo pressed: the undo
+    /// leads to the web subscription the address has, and makes no second one.
+    @Test func anUndoWhenTheAddressHasAWebSubscriptionAgainMakesNoSecond() throws {
+        let database = try database()
+        let first = try confirm(database, request("req-1", cities: ["busan"], offsets: [86_400]))
+        try database.setSubscriptionState(id: first, to: .removed, reason: "unsubscribed on the web", now: now)
+        let again = try confirm(database, request("req-2", cities: ["daegu"], offsets: [3600]))
+        #expect(again != first)
+        #expect(try database.undoRemoval(subscriptionID: first, now: now) == .restored(subscriptionID: again))
+        #expect(try database.subscriptions().filter { $0.state != .removed }.map(\.id) == [again])
+        #expect(try database.subscription(id: again)?.cities == ["daegu"], "the later request's settings stay")
+        #expect(try database.liveSubscriptionID(from: first) == again)
+    }
+}

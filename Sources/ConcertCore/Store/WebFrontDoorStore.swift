@@ -35,7 +35,9 @@ public protocol WebFrontDoorStore: Sendable {
     ) throws -> Subscription
 
     /// A new subscription (source `web`) with the settings of the removed one `id`: `removed` stays
-    /// final. A second undo of the same removal answers the subscription the first one made.
+    /// final. A second undo of the same removal answers the subscription the first one made. When
+    /// the address or channel has a web subscription again (subscribed anew on the form), the undo
+    /// leads to that one, unchanged, and makes no second.
     func undoRemoval(subscriptionID id: String, now: Date) throws -> WebUndoOutcome
 
     /// The subscription a link issued for `id` acts on: `id` itself, or, when it was removed and

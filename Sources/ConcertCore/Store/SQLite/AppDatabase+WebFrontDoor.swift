@@ -286,7 +286,11 @@ extension AppDatabase {
                 channel: removed.channel, cities: removed.cities, offsets: removed.offsets,
                 language: removed.language, label: removed.label)
             let restoredID: String
-            if let same = try Self.sameSubscriptionID(db, as: new) {
+            if let web = try Self.liveWebSubscriptionID(db, of: new.channel) {
+                // The address subscribed again on the form meanwhile: one web subscription per
+                // address, so the undo leads to that one, as it stands.
+                restoredID = web
+            } else if let same = try Self.sameSubscriptionID(db, as: new) {
                 restoredID = same
             } else {
                 restoredID = Subscription.makeID()
