@@ -209,6 +209,28 @@ struct WebFrontDoorStoreTests {
         #expect(try door.undoRemoval(subscriptionID: "sub-none", now: Self.now) == .notFound)
     }
 
+    /// A change back to the settings before brings back the rows the first change skipped (same
+    /// identity, skipped as `changed`), due as planned, rather than leave them skipped.
+    @Test(arguments: StoreEngine.allCases)
+    func aChangeBackRevivesTheRowsTheFirstChangeSkipped(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let door = store.frontDoor
+        let id = try Self.subscribe(store, "lee@example.org")
+        let offsets = [ReminderOffset(seconds: 86_400)]
+        try door.changeSubscription(id: id, cities: ["seoul"], offsets: offsets, language: .en, now: Self.now)
+        try door.changeSubscription(id: id, cities: ["busan"], offsets: offsets, language: .en, now: Self.now)
+        #expect(
+            try ConcertStoreTests.rows(store, where: "subscription_id = '\(id)'") == [
+                "\(id) c-busan r1 reminder 86400 scheduled", "\(id) c-joint r1 reminder 86400 scheduled",
+                "\(id) c-seoul r1 reminder 86400 skipped(changed)",
+            ])
+        #expect(
+            try store.integer(
+                "SELECT COUNT(*) FROM delivery WHERE subscription_id = '\(id)' AND finished_at IS NULL "
+                    + "AND next_attempt_at = due_at AND state = 'scheduled'") == 2)
+        #expect(try store.integer("SELECT SUM(value) FROM counter WHERE name = 'delivery.scheduled'") == 2)
+    }
+
     /// An old link names the subscription it was issued for; after an undo (and another removal and
     /// undo) it leads along the undo records to the live one, and to nothing else.
     @Test(arguments: StoreEngine.allCases)
@@ -270,23 +292,31 @@ struct WebFrontDoorStoreTests {
             WebRateLimit(key: "channel:y", limit: 50, window: .seconds(86_400)),
             WebRateLimit(key: "client:x", limit: 7, window: .seconds(3600)),
         ]
+        // Each instance on a thread of its own: they meet at the first key and the last places.
         let (kept, keys, errors) = try await ThrowawayPostgres.blocking {
             let results = Mutex<(kept: Int, keys: Set<[TokenKey]>, errors: [String])>((0, [], []))
-            DispatchQueue.concurrentPerform(iterations: 40) { index in
-                let instance = instances[index % instances.count]
-                do {
-                    let outcome = try instance.requestWebSubscription(
-                        Self.request("req-\(index)"), limits: index % 2 == 0 ? limits : limits.reversed(),
-                        now: Self.now)
-                    let keys = try instance.webTokenKeys(
-                        now: Self.now, rotation: .standard, candidate: .generate(now: Self.now))
-                    results.withLock {
-                        if outcome == .kept { $0.kept += 1 }
-                        $0.keys.insert(keys)
+            let threads = (0..<instances.count).map { index in
+                Thread {
+                    let instance = instances[index]
+                    do {
+                        let keys = try instance.webTokenKeys(
+                            now: Self.now, rotation: .standard, candidate: .generate(now: Self.now))
+                        results.withLock { $0.keys.insert(keys) }
+                        for request in 0..<10 {
+                            let outcome = try instance.requestWebSubscription(
+                                Self.request("req-\(index)-\(request)"),
+                                limits: index % 2 == 0 ? limits : limits.reversed(), now: Self.now)
+                            if outcome == .kept { results.withLock { $0.kept += 1 } }
+                        }
+                    } catch {
+                        results.withLock { $0.errors.append("\(error)") }
                     }
-                } catch {
-                    results.withLock { $0.errors.append("\(error)") }
                 }
+            }
+            let started = ContinuousClock.now
+            threads.forEach { $0.start() }
+            while !threads.allSatisfy(\.isFinished), ContinuousClock.now - started < .seconds(60) {
+                Thread.sleep(forTimeInterval: 0.01)
             }
             return results.withLock { $0 }
         }
