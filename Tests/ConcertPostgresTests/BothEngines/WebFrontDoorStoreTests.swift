@@ -314,7 +314,7 @@ struct WebFrontDoorStoreTests {
                 }
             }
             let started = ContinuousClock.now
-            threads.forEach { $0.start() }
+            for thread in threads { thread.start() }
             while !threads.allSatisfy(\.isFinished), ContinuousClock.now - started < .seconds(60) {
                 Thread.sleep(forTimeInterval: 0.01)
             }
