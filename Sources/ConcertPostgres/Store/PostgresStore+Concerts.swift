@@ -127,7 +127,10 @@ extension PostgresStore: ConcertStore {
     }
 
     public func usage(ofCities cities: [String], now: Date) throws -> [String: CityUsage] {
-        try pool.withConnection { connection in try Self.usage(connection, ofCities: cities, now: now) }
+        try pool.withConnection { connection in
+            // One snapshot for the subscriptions and the concerts.
+            try connection.transaction(.repeatableRead) { try Self.usage(connection, ofCities: cities, now: now) }
+        }
     }
 
     public func usageOfCities(notIn known: Set<String>, now: Date) throws -> [String: CityUsage] {
