@@ -282,6 +282,31 @@ struct WebFrontDoorStoreTests {
         #expect(byA == byB)
     }
 
+    /// A removal that fails (here a trigger refuses one subscription's) is answered with its error;
+    /// the others in the same batch are removed all the same, in the same transaction.
+    @Test func aRemovalThatFailsLeavesTheOthersOfItsBatchRemoved() async throws {
+        let store = try await Self.open(.postgresql)
+        let door = store.frontDoor
+        let first = try Self.subscribe(store, "kim@example.org")
+        let refused = try Self.subscribe(store, "lee@example.org")
+        let last = try Self.subscribe(store, "park@example.org")
+        try store.execute(
+            """
+            CREATE FUNCTION refuse_removal() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'this one may not go'; END $$;
+            CREATE TRIGGER refuse_removal BEFORE UPDATE ON subscription
+                FOR EACH ROW WHEN (OLD.id = '\(refused)') EXECUTE FUNCTION refuse_removal();
+            """)
+        let outcomes = try door.removeSubscriptions(ids: [first, refused, last], reason: "one click", now: Self.now)
+        #expect(try outcomes[0].get() == .removed(language: .en))
+        #expect(throws: PostgresError.self) { try outcomes[1].get() }
+        #expect(try outcomes[2].get() == .removed(language: .en))
+        #expect(
+            try store.lines("SELECT id || ' ' || state FROM subscription ORDER BY created_at, id").sorted()
+                == ["\(first) removed", "\(last) removed", "\(refused) active"].sorted())
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'scheduled'") == 2)
+    }
+
     /// Requests through several instances at once never take more places than a limit has, and
     /// keys rotated by several instances at once leave one signing key.
     @Test func instancesRacingForTheLastPlacesTakeNoMoreThanTheLimit() async throws {
