@@ -1,7 +1,217 @@
 import ConcertCore
 import Foundation
 
+/// The concerts on PostgreSQL, with the SQLite store's rules (`ConcertdStore`, "The catalog
+/// import"). Every change holds the planning lock (``lockPlanning(_:)``), so that a change made
+/// through one instance and a subscription or another change made through another run one after
+/// the other, as on SQLite.
+extension PostgresStore: ConcertStore {
+    @discardableResult
+    public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
+        try planning { connection in
+            var changes = ConcertChanges()
+            var stored = try Self.storedConcerts(connection).reduce(into: [String: StoredConcert]()) {
+                $0[$1.concert.id] = $1
+            }
+            // The new concerts first, in one statement each for the concerts and their cities; then
+            // each entry in the file's order, so that their rows are planned in that order.
+            let new = catalog.concerts.filter { stored[$0.id] == nil }
+            try Self.insert(connection, new, origin: .catalog, now: now)
+            for concert in catalog.concerts {
+                if let existing = stored.removeValue(forKey: concert.id) {
+                    if existing.origin == .admin {
+                        // Named when the file's entry differs and was edited since the catalog in
+                        // force (every entry, when there is none: at start).
+                        if existing.concert != concert && previous?.concert(id: concert.id) != concert {
+                            changes.keptAdminVersion.append(concert.id)
+                        }
+                        continue
+                    }
+                    try Self.update(connection, from: existing, to: concert, origin: .catalog, now: now, &changes)
+                } else {
+                    changes.added.append(concert.id)
+                    changes.count(
+                        try Self.concertAdded(
+                            connection, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1),
+                            now: now))
+                }
+            }
+            for existing in stored.values.sorted(by: { $0.concert.id < $1.concert.id }) {
+                if existing.origin == .admin {
+                    if previous?.concert(id: existing.concert.id) != nil {
+                        changes.keptAdminVersionOfRemoved.append(existing.concert.id)
+                    }
+                    continue
+                }
+                guard existing.concert.status == .scheduled else { continue }
+                var cancelled = existing.concert
+                cancelled.status = .cancelled
+                cancelled.notes.append("Removed from the catalog file; treated as cancelled.")
+                try Self.update(connection, from: existing, to: cancelled, origin: .catalog, now: now, &changes)
+            }
+            return changes
+        }
+    }
+
+    @discardableResult
+    public func addConcert(_ concert: Concert, now: Date) throws -> ConcertChanges {
+        try planning { connection in
+            if try Self.storedConcert(connection, id: concert.id) != nil {
+                throw StoreError(.conflict, "a concert with id '\(concert.id)' already exists")
+            }
+            try Self.insert(connection, [concert], origin: .admin, now: now)
+            var changes = ConcertChanges()
+            changes.added = [concert.id]
+            changes.count(
+                try Self.concertAdded(
+                    connection, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now))
+            return changes
+        }
+    }
+
+    @discardableResult
+    public func changeConcert(id: String, now: Date, _ change: (inout Concert) throws -> Void) throws
+        -> ConcertChanges
+    {
+        try planning { connection in
+            guard let existing = try Self.storedConcert(connection, id: id) else {
+                throw StoreError(.notFound, "no concert with id '\(id)'")
+            }
+            var concert = existing.concert
+            try change(&concert)
+            var changes = ConcertChanges()
+            guard concert != existing.concert else { return changes }
+            try Self.update(connection, from: existing, to: concert, origin: .admin, now: now, &changes)
+            return changes
+        }
+    }
+
+    @discardableResult
+    public func returnConcertToCatalog(_ catalogVersion: Concert, now: Date) throws -> ConcertChanges {
+        try planning { connection in
+            let id = catalogVersion.id
+            guard let existing = try Self.storedConcert(connection, id: id) else {
+                throw StoreError(.notFound, "no concert with id '\(id)'")
+            }
+            guard existing.origin == .admin else {
+                throw StoreError(.conflict, "concert '\(id)' already follows the catalog file")
+            }
+            var changes = ConcertChanges()
+            try Self.update(connection, from: existing, to: catalogVersion, origin: .catalog, now: now, &changes)
+            return changes
+        }
+    }
+
+    public func concerts() throws -> [StoredConcert] {
+        try pool.withConnection { connection in try Self.storedConcerts(connection) }
+    }
+
+    /// How many concerts are `cancelled`, `upcoming` (not ended at `now`) or `over`, from the
+    /// columns alone (no body decoded).
+    public func concertCounts(now: Date) throws -> [String: Int] {
+        try pool.withConnection { connection in
+            let rows = try connection.query(
+                """
+                SELECT CASE WHEN status = 'cancelled' THEN 'cancelled'
+                    WHEN ends_at > $1 THEN 'upcoming' ELSE 'over' END AS state, COUNT(*)
+                FROM concert GROUP BY 1
+                """, [.integer(now.millis)])
+            var counts: [String: Int] = [:]
+            for row in 0..<rows.count { counts[rows.text(row, 0)] = rows.int(row, 1) }
+            return counts
+        }
+    }
+
+    public func concert(id: String) throws -> StoredConcert? {
+        try pool.withConnection { connection in try Self.storedConcert(connection, id: id) }
+    }
+
+    public func usage(ofCities cities: [String], now: Date) throws -> [String: CityUsage] {
+        try pool.withConnection { connection in
+            // One snapshot for the subscriptions and the concerts.
+            try connection.transaction(.repeatableRead) { try Self.usage(connection, ofCities: cities, now: now) }
+        }
+    }
+
+    public func usageOfCities(notIn known: Set<String>, now: Date) throws -> [String: CityUsage] {
+        try pool.withConnection { connection in
+            // One snapshot for the names and their usage.
+            try connection.transaction(.repeatableRead) {
+                let rows = try connection.query(
+                    """
+                    SELECT city_id FROM subscription_city WHERE NOT (city_id = ANY($1::text[]))
+                    UNION SELECT city_id FROM concert_city WHERE NOT (city_id = ANY($1::text[]))
+                    """, [.array(known.sorted())])
+                return try Self.usage(connection, ofCities: rows.map { rows.text($0, 0) }, now: now)
+            }
+        }
+    }
+
+    /// Subscriptions not removed and admin concerts scheduled and not over, per city of `cities`.
+    private static func usage(_ connection: PostgresConnection, ofCities cities: [String], now: Date) throws
+        -> [String: CityUsage]
+    {
+        guard !cities.isEmpty else { return [:] }
+        var usage: [String: CityUsage] = [:]
+        let subscriptions = try connection.query(
+            """
+            SELECT sc.city_id, COUNT(*) FROM subscription_city sc JOIN subscription s ON s.id = sc.subscription_id
+            WHERE sc.city_id = ANY($1::text[]) AND s.state <> 'removed' GROUP BY sc.city_id
+            """, [.array(cities)])
+        for row in 0..<subscriptions.count {
+            usage[subscriptions.text(row, 0), default: CityUsage()].subscriptions = subscriptions.int(row, 1)
+        }
+        let concerts = try connection.query(
+            """
+            SELECT cc.city_id, c.id FROM concert_city cc JOIN concert c ON c.id = cc.concert_id
+            WHERE cc.city_id = ANY($1::text[]) AND c.origin = 'admin' AND c.status = 'scheduled' AND c.ends_at > $2
+            ORDER BY c.starts_at, c.id
+            """, [.array(cities), .integer(now.millis)])
+        for row in 0..<concerts.count {
+            usage[concerts.text(row, 0), default: CityUsage()].concerts.append(concerts.text(row, 1))
+        }
+        return usage
+    }
+
+    public func concerts(
+        city: String?, endingAfter: Date?, after: ListingPosition.Concert?, limit: Int
+    ) throws -> [(position: ListingPosition.Concert, entry: StoredConcert)] {
+        try pool.withConnection { connection in
+            // One statement text for every filter: a filter not given is a NULL parameter.
+            let rows = try connection.query(
+                """
+                SELECT c.origin, c.revision, c.body, c.starts_at, c.id FROM concert c
+                WHERE (c.starts_at, c.id) > ($1, $2)
+                    AND ($3::bigint IS NULL OR (c.status = 'scheduled' AND c.ends_at > $3))
+                    AND ($4::text IS NULL
+                        OR EXISTS (SELECT 1 FROM concert_city cc WHERE cc.concert_id = c.id AND cc.city_id = $4))
+                ORDER BY c.starts_at, c.id LIMIT $5
+                """,
+                [
+                    .integer(after?.startMillis ?? Int64.min), .text(after?.id ?? ""),
+                    .integer(endingAfter?.millis), .text(city), .integer(Int64(max(0, limit))),
+                ])
+            return try rows.map { row in
+                (
+                    ListingPosition.Concert(startMillis: rows.int64(row, 3), id: rows.text(row, 4)),
+                    try Self.storedConcert(rows, row)
+                )
+            }
+        }
+    }
+}
+
 extension PostgresStore {
+    /// Runs `body` in a transaction that holds the planning lock.
+    func planning<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try pool.withConnection { connection in
+            try connection.transaction {
+                try Self.lockPlanning(connection)
+                return try body(connection)
+            }
+        }
+    }
+
     /// A `concert` row of `origin, revision, body`, decoded.
     static func storedConcert(_ rows: PostgresRows, _ row: Int) throws -> StoredConcert {
         StoredConcert(
@@ -9,16 +219,105 @@ extension PostgresStore {
             origin: StoredConcert.Origin(rawValue: rows.text(row, 0)) ?? .catalog, revision: rows.int(row, 1))
     }
 
+    /// Every stored concert, in start order.
+    static func storedConcerts(_ connection: PostgresConnection) throws -> [StoredConcert] {
+        let rows = try connection.query("SELECT origin, revision, body FROM concert ORDER BY starts_at, id")
+        return try rows.map { try storedConcert(rows, $0) }
+    }
+
+    static func storedConcert(_ connection: PostgresConnection, id: String) throws -> StoredConcert? {
+        let rows = try connection.query("SELECT origin, revision, body FROM concert WHERE id = $1", [.text(id)])
+        return try rows.map { try storedConcert(rows, $0) }.first
+    }
+
     /// The concerts of any of `cities`, earliest first.
     static func storedConcerts(_ connection: PostgresConnection, inCities cities: [String]) throws -> [StoredConcert] {
         guard !cities.isEmpty else { return [] }
-        let marks = (1...cities.count).map { "$\($0)" }.joined(separator: ", ")
         let rows = try connection.query(
             """
-            SELECT c.origin, c.revision, c.body, c.starts_at, c.id FROM concert c
-            WHERE c.id IN (SELECT concert_id FROM concert_city WHERE city_id IN (\(marks)))
+            SELECT c.origin, c.revision, c.body FROM concert c
+            WHERE c.id IN (SELECT concert_id FROM concert_city WHERE city_id = ANY($1::text[]))
             ORDER BY c.starts_at, c.id
-            """, cities.map { .text($0) })
+            """, [.array(cities)])
         return try rows.map { try storedConcert(rows, $0) }
+    }
+
+    /// Inserts new concerts, revision 1, and their cities: one statement for each table.
+    private static func insert(
+        _ connection: PostgresConnection, _ concerts: [Concert], origin: StoredConcert.Origin, now: Date
+    ) throws {
+        guard !concerts.isEmpty else { return }
+        try connection.query(
+            """
+            INSERT INTO concert (id, origin, revision, status, starts_at, ends_at, reminder_deadline,
+                time_announced, body, created_at, updated_at)
+            SELECT id, $2, 1, status, starts_at, ends_at, reminder_deadline, time_announced, body, $9, $9
+            FROM unnest($1::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[])
+                WITH ORDINALITY AS c(id, status, starts_at, ends_at, reminder_deadline, time_announced, body, n)
+            ORDER BY n
+            """,
+            [
+                .array(concerts.map(\.id)), .text(origin.rawValue), .array(concerts.map(\.status.rawValue)),
+                .array(concerts.map { $0.schedule.start.millis }), .array(concerts.map { $0.schedule.end.millis }),
+                .array(concerts.map { $0.schedule.reminderDeadline.millis }),
+                .array(concerts.map { Int64($0.schedule.isTimeAnnounced ? 1 : 0) }),
+                .array(try concerts.map(encode)), .integer(now.millis),
+            ])
+        try setCities(connection, of: concerts)
+    }
+
+    /// Gives each of `concerts` exactly its cities in `concert_city`.
+    private static func setCities(_ connection: PostgresConnection, of concerts: [Concert]) throws {
+        let pairs = concerts.flatMap { concert in concert.cities.map { (concert.id, $0) } }
+        try connection.query(
+            "DELETE FROM concert_city WHERE concert_id = ANY($1::text[])", [.array(concerts.map(\.id))])
+        try connection.query(
+            """
+            INSERT INTO concert_city (city_id, concert_id)
+            SELECT city_id, concert_id FROM unnest($1::text[], $2::text[]) AS p(concert_id, city_id)
+            ON CONFLICT DO NOTHING
+            """, [.array(pairs.map(\.0)), .array(pairs.map(\.1))])
+    }
+
+    private static func update(
+        _ connection: PostgresConnection, from existing: StoredConcert, to concert: Concert,
+        origin: StoredConcert.Origin, now: Date, _ changes: inout ConcertChanges
+    ) throws {
+        guard existing.concert != concert || existing.origin != origin else { return }
+        let revised = existing.concert.announcedFacts != concert.announcedFacts
+        let revision = revised ? existing.revision + 1 : existing.revision
+        try connection.query(
+            """
+            UPDATE concert SET origin = $1, revision = $2, status = $3, starts_at = $4, ends_at = $5,
+                reminder_deadline = $6, time_announced = $7, body = $8, updated_at = $9
+            WHERE id = $10
+            """,
+            [
+                .text(origin.rawValue), .integer(Int64(revision)), .text(concert.status.rawValue),
+                .integer(concert.schedule.start.millis), .integer(concert.schedule.end.millis),
+                .integer(concert.schedule.reminderDeadline.millis),
+                .integer(Int64(concert.schedule.isTimeAnnounced ? 1 : 0)), .text(try encode(concert)),
+                .integer(now.millis), .text(concert.id),
+            ])
+        if existing.concert.cities != concert.cities { try setCities(connection, of: [concert]) }
+        let updated = StoredConcert(concert: concert, origin: origin, revision: revision)
+        if !revised {
+            if existing.concert != concert { changes.updated.append(concert.id) }
+            return
+        }
+        if concert.status == .cancelled && existing.concert.status == .scheduled {
+            changes.cancelled.append(concert.id)
+            changes.count(try concertCancelled(connection, concert: updated, now: now))
+        } else {
+            changes.revised.append(concert.id)
+            changes.count(try concertRevised(connection, from: existing, to: updated, now: now))
+        }
+    }
+
+    /// The concert as the `body` column keeps it: the same JSON as on SQLite.
+    private static func encode(_ concert: Concert) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(concert), as: UTF8.self)
     }
 }

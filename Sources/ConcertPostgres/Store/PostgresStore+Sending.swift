@@ -203,6 +203,11 @@ extension PostgresStore: SendingStore {
     /// another instance took back is left to that instance (its verdict is the one that counts).
     private func record(_ records: [DeliveryRecord], _ connection: PostgresConnection) throws -> Int {
         guard !records.isEmpty else { return 0 }
+        // A 410 disables a subscription and skips its pending rows: a planning change, taken
+        // before any row lock, as every planning transaction takes it.
+        if records.contains(where: { if case .gone = $0.verdict { true } else { false } }) {
+            try Self.lockPlanning(connection)
+        }
         // Every row and its attempt in one statement; what only some verdicts do follows per row.
         let moved = try connection.query(
             """
@@ -317,13 +322,6 @@ extension PostgresStore: SendingStore {
                 return ClaimedDelivery(
                     PendingDelivery(delivery: delivery, subscription: subscription), claimedAs: delivery)
             }
-        }
-    }
-
-    public func concert(id: String) throws -> StoredConcert? {
-        try pool.withConnection { connection in
-            let rows = try connection.query("SELECT origin, revision, body FROM concert WHERE id = $1", [.text(id)])
-            return try rows.map { try Self.storedConcert(rows, $0) }.first
         }
     }
 }

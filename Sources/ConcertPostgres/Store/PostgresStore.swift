@@ -17,14 +17,19 @@ public final class PostgresStore: Sendable {
     /// The outstanding read of `readLiveness`, if any.
     let readProbe = LivenessProbe()
 
-    /// A store over `settings` (not connected until first used, not migrated).
-    public init(settings: PostgresSettings, instanceName: String, leaseSeconds: Int = 300, capacity: Int = 4) {
+    /// A store over `settings` (not connected until first used, not migrated). With `readOnly`,
+    /// every transaction on its connections is read-only: any write fails on the server.
+    public init(
+        settings: PostgresSettings, instanceName: String, leaseSeconds: Int = 300, capacity: Int = 4,
+        readOnly: Bool = false
+    ) {
         self.instanceName = instanceName
         self.leaseSeconds = max(1, leaseSeconds)
         var settings = settings
         settings.applicationName = "concertd/\(instanceName)"
         pool = PostgresPool(settings: settings, capacity: capacity) { connection in
             try connection.query("SELECT set_config('concertd.instance', $1, false)", [.text(instanceName)])
+            if readOnly { try connection.execute("SET default_transaction_read_only = on") }
         }
     }
 
@@ -36,5 +41,12 @@ public final class PostgresStore: Sendable {
         let store = PostgresStore(settings: settings, instanceName: instanceName, leaseSeconds: leaseSeconds)
         try store.migrate()
         return store
+    }
+
+    /// The store only to read it beside running instances (`check-config`), neither creating nor
+    /// migrating anything; nil when the database holds no store yet. Every write fails.
+    public static func openToRead(settings: PostgresSettings, instanceName: String) throws -> PostgresStore? {
+        let store = PostgresStore(settings: settings, instanceName: instanceName, capacity: 1, readOnly: true)
+        return try store.schemaVersion() == 0 ? nil : store
     }
 }

@@ -1,0 +1,30 @@
+import ConcertCore
+import ConcertPostgres
+import Foundation
+import GRDB
+
+extension OpenedStore {
+    /// The store as concertctl's concert commands and the catalog import see it.
+    var concertStore: any ConcertStore {
+        if let sqlite { return sqlite }
+        return postgres!
+    }
+
+    /// The store as the web front door sees it.
+    var frontDoor: any WebFrontDoorStore {
+        if let sqlite { return sqlite }
+        return postgres!
+    }
+
+    /// The first column of each row of a query, as text (NULL as `-`): with the columns joined
+    /// in the query (`a || '|' || b`), what both engines hold can be compared line by line.
+    func lines(_ sql: String) throws -> [String] {
+        if let sqlite {
+            return try sqlite.writer.read { db in try String?.fetchAll(db, sql: sql).map { $0 ?? "-" } }
+        }
+        return try postgres!.pool.withConnection { connection in
+            let rows = try connection.execute(sql)
+            return rows.map { rows.optionalText($0, 0) ?? "-" }
+        }
+    }
+}
