@@ -12,7 +12,8 @@ enum ChannelFactory {
         smtpSince: ContinuousClock.Instant? = nil, webLinks: WebLinks? = nil
     ) -> [String: any Channel] {
         var channels: [String: any Channel] = [
-            "webhook": WebhookChannel(settings: configuration.webhookSettings, renderer: renderer, transport: transport)
+            "webhook": WebhookChannel(
+                settings: configuration.webhookSettings, renderer: renderer, transport: transport, webLinks: webLinks)
         ]
         guard configuration.smtpURL != nil else {
             logger.notice(

@@ -40,6 +40,14 @@ public struct ConfigurationCheck: Sendable {
         if let address = resolved.configuration.webListen, let base = resolved.configuration.effectiveWebBaseURL {
             report.append(
                 "web: the front door at \(address), links to \(base); whether it can be bound is checked at start")
+            // The key accepts yes/true/1 as well: say what the spelling came to.
+            let hosts = resolved.configuration.webWebhookHosts
+            report.append(
+                resolved.configuration.webWebhooks
+                    ? "web: chat channels (web_webhooks) on, webhook URLs on \(hosts.count) hosts (web_webhook_hosts)"
+                    : "web: chat channels (web_webhooks) off")
+        } else if resolved.configuration.webWebhooks {
+            report.append("note: web_webhooks = on has no effect without web_listen")
         }
         checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
         checkTemplates(resolved)

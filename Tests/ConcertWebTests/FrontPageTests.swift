@@ -19,7 +19,9 @@ struct FrontPageTests {
         #expect(page.body.contains("김 교수"))
         // Catalog text is escaped, never markup.
         #expect(page.body.contains("벡스코 &lt;제2전시장&gt;"))
-        #expect(page.body.contains("<h3>세종</h3><p class=\"none\">예정된 콘서트가 없습니다.</p>"))
+        #expect(
+            page.body.contains(
+                "<h3>세종</h3><p class=\"none\">예정된 콘서트가 없습니다. 새 콘서트가 발표되면 구독자에게 알려 드립니다.</p>"))
         #expect(page.headers[.contentLanguage] == "ko")
     }
 

@@ -68,8 +68,8 @@ actor InMemoryWebStore: WebStore {
         return .queued
     }
 
-    func requestLanguage(_ reference: WebReference) -> WebLanguage? {
-        pending[reference]?.request.settings.language
+    func requestSettings(_ reference: WebReference) -> SubscriptionSettings? {
+        pending[reference]?.request.settings
     }
 
     func confirmSubscription(request: WebReference, now: Date) -> ConfirmationOutcome {

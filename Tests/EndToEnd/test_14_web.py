@@ -373,6 +373,81 @@ def test_a_web_confirmation_is_acted_on_at_once_the_subscribed_message_and_a_rem
     assert time.monotonic() - confirmed_at < 30
 
 
+def test_a_second_request_of_one_address_changes_its_web_subscription_and_leaves_the_operators_alone(
+        make_daemon, smtp):
+    """A citizen who sends the form twice (other cities, other offsets) has one web subscription,
+    changed to the second request, whose one-click then stops everything it sends; the mails and
+    the confirmation page name what was asked for; an operator's subscription of the same address
+    stays as it was. The front page says when a city's last concert was held."""
+    port = free_port()
+    daemon = web_daemon(make_daemon, smtp, port)
+    daemon.start("2019-10-24T09:00+09:00", 1)
+    base = f"http://127.0.0.1:{port}"
+    client = WebClient(base)
+    wait_for_listener(client)
+
+    # Daejeon's concert was on 23 October: the page says so, and offers the city saying why.
+    front = client.get("/?lang=en")
+    assert ('<h3>Daejeon</h3><p class="none">Held on <time datetime="2019-10-23T14:00:00+09:00">'
+            in front.text), front.text
+    assert 'Daejeon <span class="hint">(no concert planned)</span></label>' in front.text
+    assert 'Gongju <span class="hint">' not in front.text
+
+    address = "twice@example.org"
+    operators = daemon.ctl_ok("subscribe", "busan", "--email", address, "--before", "1d")
+    operators_id = operators.get("subscription", operators).get("id")
+    assert operators_id, operators
+
+    # The operator's subscription got its own "subscribed" mail: the requests' mails are those with
+    # a confirm link.
+    def requests(count):
+        def found(got):
+            return [ParsedMail(m.data) for m in got if links(bodies(ParsedMail(m.data)), "confirm", base)]
+        return found(smtp.wait_for(lambda got: len(found(got)) >= count, 20, rcpt=address,
+                                   what=f"{count} confirmation requests"))
+
+    assert subscribe_form(client, address, cities=(CITY,), before=("1h",)).status == 303
+    [mail] = requests(1)
+    [first] = links(bodies(mail), "confirm", base)
+    text = bodies(mail)
+    assert "Municipalities: Gongju and Buyeo" in text or "Municipalities: Gongju" in text, text
+    assert "Reminders: 1 hour before each concert" in text, text
+    page = client.get(first)
+    assert "<dt>Reminders</dt><dd>1 hour before</dd>" in page.text, str(page)
+    assert confirm(client, first).status == 200
+    [web] = [s for s in subscriptions_of(daemon, address) if s.get("source") == "web"]
+
+    # Again, other cities and offsets: the same subscription, changed.
+    assert subscribe_form(client, address, cities=(CITY, "daegu"), before=("3h", "30m")).status == 303
+    mail = requests(2)[1]
+    [second] = links(bodies(mail), "confirm", base)
+    assert "Reminders: 3 hours and 30 minutes before each concert" in bodies(mail), bodies(mail)
+    assert confirm(client, second).status == 200
+    listed = subscriptions_of(daemon, address)
+    webs = [s for s in listed if s.get("source") == "web"]
+    assert [s["id"] for s in webs] == [web["id"]], listed
+    assert sorted(webs[0]["cities"]) == sorted([CITY, "daegu"]) and webs[0]["before"] == ["3h", "30m"], webs
+    pending = [r for r in reminder_rows(daemon, web["id"]) if r.get("state") == "scheduled"]
+    assert pending and {r["offset"] for r in pending} <= {"3h", "30m"}, pending
+    [kept] = [s for s in listed if s["id"] == operators_id]
+    assert kept["cities"] == ["busan"] and kept["before"] == ["1d"] and kept["state"] == "active", kept
+
+    # The first request's link names the same subscription; one unsubscribe removes it.
+    assert confirm(client, first).status == 200
+    # The "subscribed" message of the web subscription (the operator's names Busan) carries its links.
+    def web_links(got):
+        return [u for m in got for u in links(bodies(ParsedMail(m.data)), "unsubscribe", base)
+                if "Gongju" in bodies(ParsedMail(m.data)) and not links(bodies(ParsedMail(m.data)), "confirm", base)]
+    got = smtp.wait_for(web_links, 20, rcpt=address, what="the web subscription's own message")
+    unsubscribe = web_links(got)
+    welcome = next(bodies(ParsedMail(m.data)) for m in got if web_links([m]))
+    print("\nthe end of its text body:\n" + welcome.split("<!DOCTYPE", 1)[0].split("<html", 1)[0].rstrip()[-300:])
+    done = client.request("POST", path_of(unsubscribe[0]), body=b"List-Unsubscribe=One-Click",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"}, cookies=False)
+    assert done.status == 200, str(done)
+    assert [s["id"] for s in subscriptions_of(daemon, address)] == [operators_id]
+
+
 def test_links_pulled_from_mail_keep_their_query():
     """The harness's link parser keeps `?lang=` (the daemon's confirmation links carry it), stops
     at a full stop ending the sentence, and `token_of` reads the token without the query."""

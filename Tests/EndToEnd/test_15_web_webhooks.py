@@ -5,7 +5,9 @@ service: `web_webhook_hosts` names the receiver's address and port, and loopback
 `webhook_deny` by default. A channel is subscribed through the real form (a plain HTTP POST with
 the page's CSRF token); the confirmation message arrives at the receiver, in the channel's format
 (Slack's `{"text": …}`), after one 503 that the daemon tries again; its link's GET shows the
-button, its POST confirms; a reminder then arrives on the shifted clock. A host not on the list,
+button, its POST confirms; a reminder then arrives on the shifted clock, ending with the channel's
+unsubscribe and manage links in Slack's syntax, and the unsubscribe link's one-click POST removes
+the channel's subscription. A host not on the list,
 and the feature left off, each get a refusal page, and nothing is posted. The webhook's token
 never appears in a page or in the journal. Confirmation mails are retried the same way: a 451
 from the smarthost is tried again, a 550 is not.
@@ -109,7 +111,25 @@ def test_a_channel_subscribed_on_the_web_is_confirmed_from_the_channel_and_gets_
     wait = max(1, daemon.clock.real_time(DUE_1H) - time.time()) + 15
     got = receiver.wait_for(reminder_sent, wait, route=ROUTE, what="the reminder at the channel")
     [reminder] = [r for r in got if "_reminder_" in (r.idempotency_key or "")]
-    assert "Gongju" in reminder.json()["text"] or "공주" in reminder.json()["text"]
+    text = reminder.json()["text"]
+    assert "Gongju" in text or "공주" in text
+
+    # The reminder ends with the channel's own links in Slack's syntax, so anyone in the channel
+    # can stop the posts: the unsubscribe link's GET shows the button, its one-click POST removes it.
+    [unsubscribe] = links(text, "unsubscribe", base)
+    [manage] = links(text, "manage", base)
+    assert text.endswith(f"<{unsubscribe}|Unsubscribe> · <{manage}|Manage your reminders>"), text[-400:]
+    print(f"\nthe reminder as posted to the channel:\n{text}")
+    page = client.get(unsubscribe)
+    assert page.status == 200 and "<button" in page.text, str(page)
+    assert page.header("Referrer-Policy") == "no-referrer"
+    assert len(confirmed(daemon)) == 1, "the GET unsubscribed"
+    managed = client.get(manage)
+    assert managed.status == 200 and "Gongju" in managed.text, str(managed)
+    done = client.request("POST", path_of(unsubscribe), body=b"List-Unsubscribe=One-Click",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"}, cookies=False)
+    assert done.status == 200, str(done)
+    assert confirmed(daemon) == [], "the one-click did not remove the channel's subscription"
 
     log = daemon.log()
     assert "web subscription requested" in log and "web subscription confirmed" in log

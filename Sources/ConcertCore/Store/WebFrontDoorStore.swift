@@ -19,6 +19,12 @@ public protocol WebFrontDoorStore: Sendable {
 
     /// Turns a pending request into a subscription (source `web`) and plans its reminders, once;
     /// queues the usual confirmation naming the next concert when `confirm` is set.
+    ///
+    /// An address (in any case) or webhook URL has one web subscription: when one not removed
+    /// exists, the request changes it instead (cities, offsets, language and a webhook's format,
+    /// pending reminders planned again from `now`, a paused or disabled one made active) and
+    /// keeps its id, so the links already sent keep working. Subscriptions an operator made
+    /// (source `control` or `import`) are not changed.
     func confirmWebSubscription(requestID: String, confirm: Bool, now: Date) throws -> WebConfirmOutcome
 
     /// Gives a subscription that is not removed new cities, offsets and language: its pending
@@ -29,7 +35,9 @@ public protocol WebFrontDoorStore: Sendable {
     ) throws -> Subscription
 
     /// A new subscription (source `web`) with the settings of the removed one `id`: `removed` stays
-    /// final. A second undo of the same removal answers the subscription the first one made.
+    /// final. A second undo of the same removal answers the subscription the first one made. When
+    /// the address or channel has a web subscription again (subscribed anew on the form), the undo
+    /// leads to that one, unchanged, and makes no second.
     func undoRemoval(subscriptionID id: String, now: Date) throws -> WebUndoOutcome
 
     /// The subscription a link issued for `id` acts on: `id` itself, or, when it was removed and
@@ -41,8 +49,9 @@ public protocol WebFrontDoorStore: Sendable {
     /// the operators' listing; ids not stored are left out.
     func subscriptionSources(ids: [String]) throws -> [String: Subscription.Source]
 
-    /// The language the request to subscribe `id` asked for; nil when there is none by that id.
-    func webRequestLanguage(id: String) throws -> Language?
+    /// What the request to subscribe `id` asked for (its channel, cities, offsets and language),
+    /// for its confirmation page; nil when there is none by that id.
+    func webRequest(id: String) throws -> NewSubscription?
 
     /// The requests to subscribe that are neither confirmed nor expired at `now`.
     func pendingWebRequestCount(now: Date) throws -> Int

@@ -80,16 +80,24 @@ final class DaemonWebStore: WebStore {
         let cities = catalog().cities
         let concerts = try await off { [store] in try store.concerts() }
         var next: [String: Concert] = [:]
-        for stored in concerts where stored.concert.schedule.end > now {
-            for city in stored.concert.cities {
-                if let known = next[city], known.schedule.start <= stored.concert.schedule.start { continue }
-                next[city] = stored.concert
+        var last: [String: Concert] = [:]
+        for stored in concerts {
+            let concert = stored.concert
+            for city in concert.cities {
+                if concert.schedule.end > now {
+                    if let known = next[city], known.schedule.start <= concert.schedule.start { continue }
+                    next[city] = concert
+                } else if concert.status != .cancelled {
+                    if let known = last[city], known.schedule.end >= concert.schedule.end { continue }
+                    last[city] = concert
+                }
             }
         }
         return cities.map { city in
-            CityListing(
-                id: city.id, name: Localized(ko: city.shortName, en: city.englishName),
-                next: next[city.id].map(Self.listing))
+            let upcoming = next[city.id].map(Self.listing)
+            return CityListing(
+                id: city.id, name: Localized(ko: city.shortName, en: city.englishName), next: upcoming,
+                last: upcoming == nil ? last[city.id].map(Self.listing) : nil)
         }
     }
 
@@ -150,6 +158,9 @@ final class DaemonWebStore: WebStore {
         let logger = self.logger
         let masked = request.channel.masked
         let confirmURL = request.confirmURL
+        let catalog = catalog()
+        let cities = request.settings.cities.compactMap(catalog.city(id:))
+        let offsets = request.settings.offsets.compactMap(ReminderOffset.init)
         let attempt: @Sendable (@escaping @Sendable (Verdict) -> Void) -> Void
         // A refusal can quote the address (`550 <kim@example.org>: unknown`): the journal gets it masked.
         let hidden = channel.target
@@ -157,13 +168,16 @@ final class DaemonWebStore: WebStore {
         case .email(let address):
             guard let mail else { return }
             attempt = { done in
-                mail.send(to: address, confirmURL: confirmURL, language: language, now: now, completion: done)
+                mail.send(
+                    to: address, confirmURL: confirmURL, cities: cities, offsets: offsets, language: language,
+                    now: now, completion: done)
             }
         case .webhook(let url, let format, _):
             guard let post else { return }
             attempt = { done in
                 post.send(
-                    to: url, format: format, confirmURL: confirmURL, language: language, now: now, completion: done)
+                    to: url, format: format, confirmURL: confirmURL, cities: cities, offsets: offsets,
+                    language: language, now: now, completion: done)
             }
         }
         retry.run(attempt) { verdict, attempts in
@@ -183,9 +197,13 @@ final class DaemonWebStore: WebStore {
         }
     }
 
-    func requestLanguage(_ reference: WebReference) async throws -> WebLanguage? {
-        let language = try await off { [store] in try store.webRequestLanguage(id: reference.id) }
-        return language.flatMap { WebLanguage(rawValue: $0.rawValue) }
+    func requestSettings(_ reference: WebReference) async throws -> SubscriptionSettings? {
+        let request = try await off { [store] in try store.webRequest(id: reference.id) }
+        return request.map {
+            SubscriptionSettings(
+                cities: $0.cities, offsets: $0.offsets.map(\.description),
+                language: WebLanguage(rawValue: $0.language.rawValue) ?? .ko)
+        }
     }
 
     func confirmSubscription(request: WebReference, now: Date) async throws -> ConfirmationOutcome {

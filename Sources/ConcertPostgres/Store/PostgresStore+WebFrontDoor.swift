@@ -113,14 +113,7 @@ extension PostgresStore: WebFrontDoorStore {
             guard rows.count == 1 else { return .notFound }
             if let confirmed = rows.optionalText(0, 7) { return .alreadyConfirmed(subscriptionID: confirmed) }
             guard rows.int64(0, 6) > now.millis else { return .expired }
-            let target = rows.text(0, 1)
-            let channel: ChannelAddress =
-                rows.text(0, 0) == "email"
-                ? .email(target) : .webhook(url: target, format: rows.optionalText(0, 2) ?? "generic", secret: nil)
-            let new = NewSubscription(
-                channel: channel, cities: rows.text(0, 3).split(separator: ",").map(String.init),
-                offsets: rows.text(0, 4).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init),
-                language: Language(rawValue: rows.text(0, 5)) ?? .ko)
+            let new = Self.webRequest(rows)
             let id: String
             if let same = try Self.sameSubscriptionID(connection, as: new) {
                 // Already subscribed with these settings: confirming changes nothing.
@@ -224,10 +217,11 @@ extension PostgresStore: WebFrontDoorStore {
         }
     }
 
-    public func webRequestLanguage(id: String) throws -> Language? {
+    public func webRequest(id: String) throws -> NewSubscription? {
         try pool.withConnection { connection in
-            let rows = try connection.query("SELECT lang FROM web_request WHERE id = $1", [.text(id)])
-            return rows.count == 1 ? Language(rawValue: rows.text(0, 0)) : nil
+            let rows = try connection.query(
+                "SELECT channel, target, format, cities, offsets, lang FROM web_request WHERE id = $1", [.text(id)])
+            return rows.count == 1 ? Self.webRequest(rows) : nil
         }
     }
 
@@ -320,6 +314,19 @@ extension PostgresStore {
             """,
             [.text(Delivery.SkipReason.removed.rawValue), .integer(now.millis), .array(removing)])
         return outcomes
+    }
+
+    /// The request the first row of `rows` holds, its first columns being `web_request`'s
+    /// (channel, target, format, cities, offsets, lang).
+    private static func webRequest(_ rows: PostgresRows) -> NewSubscription {
+        let target = rows.text(0, 1)
+        let channel: ChannelAddress =
+            rows.text(0, 0) == "email"
+            ? .email(target) : .webhook(url: target, format: rows.optionalText(0, 2) ?? "generic", secret: nil)
+        return NewSubscription(
+            channel: channel, cities: rows.text(0, 3).split(separator: ",").map(String.init),
+            offsets: rows.text(0, 4).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init),
+            language: Language(rawValue: rows.text(0, 5)) ?? .ko)
     }
 
     /// The webhook format of a channel; nil for email.

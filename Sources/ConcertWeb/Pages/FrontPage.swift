@@ -98,7 +98,19 @@ enum FrontPage {
         html.text(city.name[language])
         html.raw("</h3>")
         guard let concert = city.next else {
+            // A city whose concerts are over is still offered: a new concert is announced to its
+            // subscribers.
             html.raw("<p class=\"none\">")
+            if let last = city.last {
+                html.text(words.heldOn)
+                html.raw("<time datetime=\"")
+                html.text(last.machineStart)
+                html.raw("\">")
+                html.text(last.when[language])
+                html.raw("</time>")
+                html.text(words.heldOnEnd)
+                html.raw(" ")
+            }
             html.text(words.noConcert)
             html.raw("</p></li>")
             return
@@ -223,6 +235,11 @@ enum FrontPage {
             html.text(id)
             html.raw("\">")
             html.text(city.name[language])
+            if city.next == nil {
+                html.raw(" <span class=\"hint\">")
+                html.text(words.noConcertChoice)
+                html.raw("</span>")
+            }
             html.raw("</label></div>")
         }
         html.raw("</div></fieldset><fieldset id=\"\(idPrefix)before\"><legend>")

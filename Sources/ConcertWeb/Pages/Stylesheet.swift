@@ -29,13 +29,14 @@ enum Stylesheet {
         legend{font-weight:700;padding:0 .25rem}
         .choices{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.25rem .75rem}
         .choice{display:flex;align-items:center;gap:.5rem;min-height:44px}
-        .choice input{width:1.25rem;height:1.25rem;margin:0}
+        .choice input{width:1.25rem;height:1.25rem;margin:0;flex:none}
         .field{margin:0 0 1rem}
         .field label{display:block;font-weight:700;margin-bottom:.25rem}
         input[type=email],input[type=url],select{width:100%;max-width:30rem;min-height:44px;font:inherit;padding:.4rem .5rem;border:2px solid var(--line);border-radius:4px;background:#fff;color:var(--ink)}
         .hint{color:var(--muted);font-size:.95rem;margin:.25rem 0 0}
         button{font:inherit;font-weight:700;min-height:44px;padding:.5rem 1.25rem;border:2px solid var(--accent);border-radius:4px;background:var(--accent);color:#fff;cursor:pointer}
         button.secondary{background:#fff;color:var(--accent)}
+        button.danger{background:#fff;color:var(--bad);border-color:var(--bad)}
         a.jump{display:inline-block;font-weight:700;min-height:44px;line-height:44px;padding:0 1.25rem;border:2px solid var(--accent);border-radius:4px;background:var(--accent);color:#fff;text-decoration:none}
         .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center}
         .notice{background:var(--soft);border-left:4px solid var(--line);padding:.75rem 1rem}

@@ -1,6 +1,11 @@
 /// The pages reached from a link in a message: confirm, manage, unsubscribe, and what follows them.
 enum TokenPages {
-    static func confirm(token: String, csrf: String, settings: WebSettings, words: Words) -> String {
+    /// The page of a confirmation link: what the request `asked` for (`cities` name its cities)
+    /// and the button.
+    static func confirm(
+        token: String, asked: SubscriptionSettings?, cities: [CityListing], csrf: String, settings: WebSettings,
+        words: Words
+    ) -> String {
         let path = "/confirm/" + token
         return Layout.page(title: words.confirmHeading, words: words, prefix: settings.pathPrefix, path: path) { html in
             html.raw("<h1>")
@@ -8,12 +13,29 @@ enum TokenPages {
             html.raw("</h1><p>")
             html.text(words.confirmText)
             html.raw("</p>")
+            if let asked {
+                askedFor(asked, cities: cities, words: words, html: &html)
+            }
             Layout.form(action: settings.pathPrefix + path, csrf: csrf, language: words.language, html: &html) { html in
                 html.raw("<div class=\"actions\"><button type=\"submit\">")
                 html.text(words.confirmButton)
                 html.raw("</button></div>")
             }
         }
+    }
+
+    /// `Municipalities: Busan, Daegu` and `Reminders: 1 day before, 1 hour before`, as a list of terms.
+    static func askedFor(_ asked: SubscriptionSettings, cities: [CityListing], words: Words, html: inout HTML) {
+        let names = asked.cities.map { id in cities.first { $0.id == id }?.name[words.language] ?? id }
+        html.raw("<dl><dt>")
+        html.text(words.askedCities)
+        html.raw("</dt><dd>")
+        html.text(names.joined(separator: ", "))
+        html.raw("</dd><dt>")
+        html.text(words.askedOffsets)
+        html.raw("</dt><dd>")
+        html.text(asked.offsets.map(words.offset).joined(separator: ", "))
+        html.raw("</dd></dl>")
     }
 
     static func confirmed(
@@ -88,8 +110,20 @@ enum TokenPages {
                     html.raw("<button type=\"submit\" class=\"secondary\" name=\"action\" value=\"resume\">")
                     html.text(words.resumeButton)
                 }
-                html.raw("</button><button type=\"submit\" class=\"secondary\" name=\"action\" value=\"unsubscribe\">")
-                html.text(words.unsubscribeButton)
+                html.raw("</button></div>")
+            }
+            // Unsubscribing is final (an undo makes a new subscription): apart from pause, with
+            // its own heading, words and colour.
+            html.raw("<h2>")
+            html.text(words.unsubscribeForGoodHeading)
+            html.raw("</h2><p>")
+            html.text(words.unsubscribeForGoodText)
+            html.raw("</p>")
+            Layout.form(action: action, csrf: csrf, language: words.language, html: &html) { html in
+                html.raw(
+                    "<div class=\"actions\"><button type=\"submit\" class=\"danger\" name=\"action\" value=\"unsubscribe\">"
+                )
+                html.text(words.unsubscribeForGoodButton)
                 html.raw("</button></div>")
             }
         }

@@ -21,7 +21,16 @@ struct Words {
     var when: String { t("일시", "When") }
     var venue: String { t("장소", "Venue") }
     var speaker: String { t("연사", "Speaker") }
-    var noConcert: String { t("예정된 콘서트가 없습니다.", "No concert is planned.") }
+    var noConcert: String {
+        t(
+            "예정된 콘서트가 없습니다. 새 콘서트가 발표되면 구독자에게 알려 드립니다.",
+            "No concert is planned. Subscribers are told when a new one is announced.")
+    }
+    /// Before and after the date of a city's last concert: `Held on <date>.`
+    var heldOn: String { t("", "Held on ") }
+    var heldOnEnd: String { t("에 열렸습니다.", ".") }
+    /// After a city in the forms' choices when it has no concert ahead.
+    var noConcertChoice: String { t("(예정된 콘서트 없음)", "(no concert planned)") }
     var cancelled: String { t("취소됨", "Cancelled") }
     var subscribeHeading: String { t("알림 받기", "Get reminders") }
     var emailOff: String {
@@ -93,6 +102,8 @@ struct Words {
         t("아래 버튼을 누르면 알림이 시작됩니다.", "Press the button below to start the reminders.")
     }
     var confirmButton: String { t("구독 확인", "Confirm") }
+    var askedCities: String { t("지역", "Municipalities") }
+    var askedOffsets: String { t("알림", "Reminders") }
     var confirmedHeading: String { t("구독이 확인되었습니다", "Subscription confirmed") }
     var confirmedText: String {
         t(
@@ -132,7 +143,15 @@ struct Words {
             "이 구독은 수신 거부되었습니다. 다시 받으려면 새로 신청해 주세요.",
             "This subscription was unsubscribed. To get reminders again, subscribe anew.")
     }
-    var pauseHeading: String { t("일시 중지와 수신 거부", "Pause or unsubscribe") }
+    var pauseHeading: String { t("일시 중지", "Pause") }
+    var unsubscribeForGoodHeading: String { t("수신 거부", "Unsubscribe") }
+    var unsubscribeForGoodText: String {
+        t(
+            "더 이상 알림을 보내지 않습니다. 다시 받으려면 새로 신청해야 합니다. 잠시 쉬려면 위의 일시 중지를 쓰세요.",
+            "No more reminders will be sent; to get them again you subscribe anew. To stop them for a while, pause above."
+        )
+    }
+    var unsubscribeForGoodButton: String { t("수신 거부 (되돌릴 수 없음)", "Unsubscribe for good") }
 
     // Unsubscribe
     var unsubscribeHeading: String { t("수신 거부", "Unsubscribe") }

@@ -3,15 +3,17 @@ import Hummingbird
 
 extension WebFrontDoor {
     /// GET /confirm/TOKEN: a page with the button. Following the link confirms nothing, so mail
-    /// scanners that open links cannot subscribe anyone. In the language the request asked for
-    /// unless `?lang=` names one.
+    /// scanners that open links cannot subscribe anyone. It names the cities and offsets the request
+    /// asked for, in its language unless `?lang=` names one.
     func showConfirm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let (reference, token) = try await reference(context, for: .confirm)
-        let language = try await store.requestLanguage(reference)
+        let asked = try await store.requestSettings(reference)
+        let cities = asked == nil ? [] : try await store.cityListings(now: now())
         let (csrf, setCookie) = try await csrfToken(for: request)
         return page(
             TokenPages.confirm(
-                token: token, csrf: csrf, settings: settings, words: words(request, subscription: language)),
+                token: token, asked: asked, cities: cities, csrf: csrf, settings: settings,
+                words: words(request, subscription: asked?.language)),
             setCookie: setCookie)
     }
 

@@ -13,6 +13,9 @@ struct PageError: Error {
 
     var kind: Kind
     var retryAfter: Duration?
+    /// The language of the subscription the page is about, when known: the page comes in it unless
+    /// `?lang=` names one.
+    var language: WebLanguage?
 
     static let badRequest = PageError(kind: .badRequest)
     static let csrf = PageError(kind: .csrf)
@@ -92,7 +95,7 @@ extension WebFrontDoor {
     }
 
     func errorPage(_ error: PageError, request: Request) -> Response {
-        let words = words(request)
+        let words = words(request, subscription: error.language)
         let (heading, paragraphs) = error.texts(words)
         let html = Layout.message(
             heading: heading, paragraphs: paragraphs, words: words,

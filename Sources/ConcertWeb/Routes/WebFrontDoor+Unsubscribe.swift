@@ -25,7 +25,8 @@ extension WebFrontDoor {
         let (reference, token, _) = try await liveSubscription(context, for: .unsubscribe)
         let body = try await body(of: request)
         guard OneClickBody.isOneClick(contentType: request.headers[.contentType], body: body) else {
-            throw PageError.badRequest
+            // In the subscription's language, as the page of a good one-click is.
+            throw PageError(kind: .badRequest, language: try await store.subscription(reference)?.settings.language)
         }
         let (outcome, language) = try await store.unsubscribeTellingLanguage(reference, now: now())
         return try await unsubscribed(

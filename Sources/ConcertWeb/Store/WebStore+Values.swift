@@ -25,11 +25,14 @@ public struct CityListing: Sendable, Hashable {
     public var name: Localized
     /// Its next concert that has not ended, if any.
     public var next: ConcertListing?
+    /// Without a next one, its last concert, which has ended; nil when it has had none.
+    public var last: ConcertListing?
 
-    public init(id: String, name: Localized, next: ConcertListing?) {
+    public init(id: String, name: Localized, next: ConcertListing?, last: ConcertListing? = nil) {
         self.id = id
         self.name = name
         self.next = next
+        self.last = last
     }
 }
 

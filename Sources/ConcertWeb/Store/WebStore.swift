@@ -23,9 +23,9 @@ public protocol WebStore: Sendable {
         _ request: PendingSubscription, limits: ConfirmationLimits, now: Date
     ) async throws -> SubscriptionRequestOutcome
 
-    /// The language a pending request asked for (its confirmation page's); nil when there is none
-    /// by that reference.
-    func requestLanguage(_ reference: WebReference) async throws -> WebLanguage?
+    /// What a pending request asked for: its cities, offsets and language, which its confirmation
+    /// page shows (in that language); nil when there is none by that reference.
+    func requestSettings(_ reference: WebReference) async throws -> SubscriptionSettings?
 
     /// Turns a pending request into a subscription (source `web`), once.
     func confirmSubscription(request: WebReference, now: Date) async throws -> ConfirmationOutcome

@@ -49,8 +49,8 @@ struct WebFrontDoorStoreTests {
         let door = store.frontDoor
         #expect(try door.requestWebSubscription(Self.request(), limits: [], now: Self.now) == .kept)
         #expect(try door.pendingWebRequestCount(now: Self.now) == 1)
-        #expect(try door.webRequestLanguage(id: "req-aaaaaaaaaaaa") == .en)
-        #expect(try door.webRequestLanguage(id: "req-none") == nil)
+        #expect(try door.webRequest(id: "req-aaaaaaaaaaaa") == Self.request().subscription)
+        #expect(try door.webRequest(id: "req-none") == nil)
         #expect(try store.integer("SELECT COUNT(*) FROM subscription") == 0)
         #expect(try store.integer("SELECT COUNT(*) FROM delivery") == 0)
         let outcome = try door.confirmWebSubscription(requestID: "req-aaaaaaaaaaaa", confirm: true, now: Self.now)

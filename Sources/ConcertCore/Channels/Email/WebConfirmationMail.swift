@@ -17,15 +17,18 @@ public struct WebConfirmationMail: Sendable {
     }
 
     /// Submits the message to `address`; `completion` gets the smarthost's verdict.
+    /// `cities` and `offsets` are what the request asked for; the message names them.
     public func send(
-        to address: String, confirmURL: String, language: Language, now: Date,
-        completion: @escaping @Sendable (Verdict) -> Void
+        to address: String, confirmURL: String, cities: [City] = [], offsets: [ReminderOffset] = [],
+        language: Language, now: Date, completion: @escaping @Sendable (Verdict) -> Void
     ) {
         if let problem = smarthost.envelopeProblem {
             completion(.destinationFailed(error: problem, retryAfter: nil))
             return
         }
-        let bytes = Self.message(settings: settings, to: address, confirmURL: confirmURL, language: language, now: now)
+        let bytes = Self.message(
+            settings: settings, to: address, confirmURL: confirmURL, cities: cities, offsets: offsets,
+            language: language, now: now)
         let smarthost = self.smarthost
         transport.send {
             .mail(smarthost.transfer(of: bytes, to: [address]))
@@ -36,9 +39,10 @@ public struct WebConfirmationMail: Sendable {
 
     /// The whole message: headers and a base64 UTF-8 text body.
     static func message(
-        settings: EmailSettings, to address: String, confirmURL: String, language: Language, now: Date
+        settings: EmailSettings, to address: String, confirmURL: String, cities: [City] = [],
+        offsets: [ReminderOffset] = [], language: Language, now: Date
     ) -> Data {
-        let (subject, body) = words(confirmURL: confirmURL, language: language)
+        let (subject, body) = words(confirmURL: confirmURL, cities: cities, offsets: offsets, language: language)
         let id = "<web-" + RandomID.make(length: 20) + "@" + settings.messageIDDomain + ">"
         var text = [
             MailHeader.field("Date", MailHeader.date(now)),
@@ -56,13 +60,16 @@ public struct WebConfirmationMail: Sendable {
         return Data(text.utf8)
     }
 
-    static func words(confirmURL: String, language: Language) -> (subject: String, body: String) {
-        switch language {
+    static func words(
+        confirmURL: String, cities: [City] = [], offsets: [ReminderOffset] = [], language: Language
+    ) -> (subject: String, body: String) {
+        let asked = Self.asked(cities: cities, offsets: offsets, language: language).map { "\n\n" + $0 } ?? ""
+        return switch language {
         case .ko:
             (
                 "토크콘서트 알림 신청을 확인해 주세요",
                 """
-                스마트시티 토크콘서트 알림을 신청하셨습니다. 아래 링크를 열고 "구독 확인" 단추를 누르면 알림이 시작됩니다.
+                스마트시티 토크콘서트 알림을 신청하셨습니다. 아래 링크를 열고 "구독 확인" 단추를 누르면 알림이 시작됩니다.\(asked)
 
                 \(confirmURL)
 
@@ -73,13 +80,25 @@ public struct WebConfirmationMail: Sendable {
             (
                 "Please confirm your concert reminders",
                 """
-                You asked for reminders of the Smart City talk concerts. Open the link below and press "Confirm" to start them.
+                You asked for reminders of the Smart City talk concerts. Open the link below and press "Confirm" to start them.\(asked)
 
                 \(confirmURL)
 
                 The link works for 48 hours. If you did not ask for this, ignore this message: nothing is sent unless you confirm.
                 """
             )
+        }
+    }
+
+    /// What a request asked for, two lines (`Municipalities: Busan and Daegu`, `Reminders: 7 days
+    /// and 1 day before each concert`); nil when it names no city.
+    static func asked(cities: [City], offsets: [ReminderOffset], language: Language) -> String? {
+        guard !cities.isEmpty else { return nil }
+        let names = MessageWording.cities(cities, in: language)
+        let times = MessageWording.offsets(offsets, in: language)
+        return switch language {
+        case .ko: "지역: \(names)\n알림: 콘서트 \(times)"
+        case .en: "Municipalities: \(names)\nReminders: \(times) before each concert"
         }
     }
 }

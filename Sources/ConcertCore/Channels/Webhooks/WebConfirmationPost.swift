@@ -17,14 +17,16 @@ public struct WebConfirmationPost: Sendable {
     }
 
     /// Posts the message to `url` in `format`; `completion` gets the receiver's verdict.
+    /// `cities` and `offsets` are what the request asked for; the message names them.
     public func send(
-        to url: String, format: String, confirmURL: String, language: Language, now: Date,
-        completion: @escaping @Sendable (Verdict) -> Void
+        to url: String, format: String, confirmURL: String, cities: [City] = [], offsets: [ReminderOffset] = [],
+        language: Language, now: Date, completion: @escaping @Sendable (Verdict) -> Void
     ) {
         let settings = self.settings
         transport.send {
             let request = try Self.request(
-                url: url, format: format, confirmURL: confirmURL, language: language, now: now)
+                url: url, format: format, confirmURL: confirmURL, cities: cities, offsets: offsets,
+                language: language, now: now)
             if let problem = WebhookURL.problem(with: request.url) { throw Problem(description: problem) }
             return .http(request, timeouts: settings.timeouts, deny: settings.deny)
         } completion: { result in
@@ -40,11 +42,15 @@ public struct WebConfirmationPost: Sendable {
     /// The request the format builds for the confirmation text. Only the chat formats are offered on
     /// the web: `generic` needs a signing secret and a concert, and is refused.
     static func request(
-        url: String, format name: String, confirmURL: String, language: Language, now: Date
+        url: String, format name: String, confirmURL: String, cities: [City] = [], offsets: [ReminderOffset] = [],
+        language: Language, now: Date
     ) throws -> HTTPRequest {
         let format = try WebhookFormatRegistry.named(name)
         guard !format.needsSecret else { throw Problem(description: "the \(name) format is not offered on the web") }
-        let (subject, body) = words(confirmURL: confirmURL, language: language)
+        var (subject, body) = words(confirmURL: confirmURL, language: language)
+        if let asked = WebConfirmationMail.asked(cities: cities, offsets: offsets, language: language) {
+            body += "\n" + asked
+        }
         let rendered = RenderedMessage(
             subject: subject, text: subject + "\n\n" + body, html: "", language: language)
         let message = placeholder(url: url, format: name, language: language, now: now)

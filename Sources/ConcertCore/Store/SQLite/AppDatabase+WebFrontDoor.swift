@@ -37,11 +37,25 @@ extension AppDatabase {
         }
     }
 
-    public func webRequestLanguage(id: String) throws -> Language? {
+    public func webRequest(id: String) throws -> NewSubscription? {
         try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT lang FROM web_request WHERE id = ?", arguments: [id])
-                .flatMap(Language.init(rawValue:))
+            try Row.fetchOne(
+                db, sql: "SELECT channel, target, format, cities, offsets, lang FROM web_request WHERE id = ?",
+                arguments: [id]
+            ).map(Self.webRequest)
         }
+    }
+
+    /// The request a `web_request` row of (channel, target, format, cities, offsets, lang) holds.
+    private static func webRequest(_ row: Row) -> NewSubscription {
+        let target: String = row[1]
+        let channel: ChannelAddress =
+            (row[0] as String) == "email"
+            ? .email(target) : .webhook(url: target, format: row[2] ?? "generic", secret: nil)
+        return NewSubscription(
+            channel: channel, cities: (row[3] as String).split(separator: ",").map(String.init),
+            offsets: (row[4] as String).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init),
+            language: Language(rawValue: row[5]) ?? .ko)
     }
 
     public func pendingWebRequestCount(now: Date) throws -> Int {
@@ -119,16 +133,14 @@ extension AppDatabase {
             else { return .notFound }
             if let confirmed: String = row[7] { return .alreadyConfirmed(subscriptionID: confirmed) }
             guard (row[6] as Int64) > now.millis else { return .expired }
-            let target: String = row[1]
-            let channel: ChannelAddress =
-                (row[0] as String) == "email"
-                ? .email(target) : .webhook(url: target, format: row[2] ?? "generic", secret: nil)
-            let new = NewSubscription(
-                channel: channel, cities: (row[3] as String).split(separator: ",").map(String.init),
-                offsets: (row[4] as String).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init),
-                language: Language(rawValue: row[5]) ?? .ko)
+            let new = Self.webRequest(row)
             let id: String
-            if let same = try Self.sameSubscriptionID(db, as: new) {
+            if let web = try Self.liveWebSubscriptionID(db, of: new.channel) {
+                // One web subscription per address or channel: a second request changes it, so
+                // that the one-click link of any of its messages stops them all.
+                try Self.change(db, id: web, to: new, now: now, confirm: confirm)
+                id = web
+            } else if let same = try Self.sameSubscriptionID(db, as: new) {
                 // Already subscribed with these settings: confirming changes nothing.
                 id = same
             } else {
@@ -142,6 +154,43 @@ extension AppDatabase {
             try db.execute(
                 sql: "UPDATE web_request SET subscription_id = ? WHERE id = ?", arguments: [id, requestID])
             return .confirmed(subscriptionID: id)
+        }
+    }
+
+    /// The oldest subscription made on the web and not removed whose address (any case) or
+    /// webhook URL is `channel`'s, if any. Subscriptions an operator made are not looked at.
+    private static func liveWebSubscriptionID(_ db: Database, of channel: ChannelAddress) throws -> String? {
+        let sameTarget: String
+        switch channel {
+        case .email: sameTarget = "lower(target) = lower(?)"
+        case .webhook: sameTarget = "target = ?"
+        }
+        return try String.fetchOne(
+            db,
+            sql: """
+                SELECT id FROM subscription
+                WHERE channel = ? AND \(sameTarget) AND source = 'web' AND state <> 'removed'
+                ORDER BY created_at, id LIMIT 1
+                """,
+            arguments: [channel.channelKind, channel.target])
+    }
+
+    /// Gives the subscription `id` the settings of `new` (cities, offsets, language, and a
+    /// webhook's format): its pending messages are skipped (`changed`) and planned again from
+    /// `now`. A paused or disabled one is made active, as a confirmed request asks for reminders.
+    private static func change(
+        _ db: Database, id: String, to new: NewSubscription, now: Date, confirm: Bool
+    ) throws {
+        if case .webhook(_, let format, _) = new.channel {
+            try db.execute(sql: "UPDATE subscription SET format = ? WHERE id = ?", arguments: [format, id])
+        }
+        let subscription = try change(
+            db, id: id, cities: new.cities, offsets: new.offsets, language: new.language, now: now)
+        if subscription.state != .active {
+            try setSubscriptionState(db, id: id, to: .active, reason: nil, now: now)
+        }
+        if confirm, let changed = try Self.subscription(db, id: id) {
+            try planSubscription(db, changed, after: now, now: now, confirm: true)
         }
     }
 
@@ -174,30 +223,36 @@ extension AppDatabase {
         id: String, cities: [String], offsets: [ReminderOffset], language: Language, now: Date
     ) throws -> Subscription {
         try writer.write { db in
-            guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
-                throw StoreError(.notFound, "no subscription with id '\(id)'")
-            }
-            subscription.cities = cities
-            subscription.offsets = offsets
-            subscription.language = language
-            try db.execute(
-                sql: "UPDATE subscription SET cities = ?, offsets = ?, lang = ?, updated_at = ? WHERE id = ?",
-                arguments: [
-                    cities.joined(separator: ","), offsets.map { String($0.seconds) }.joined(separator: ","),
-                    language.rawValue, now.millis, id,
-                ])
-            try db.execute(sql: "DELETE FROM subscription_city WHERE subscription_id = ?", arguments: [id])
-            for city in cities {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)",
-                    arguments: [city, id])
-            }
-            if subscription.state == .active {
-                try Self.skipPending(db, subscriptionID: id, reason: .changed, now: now)
-                try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
-            }
-            return subscription
+            try Self.change(db, id: id, cities: cities, offsets: offsets, language: language, now: now)
         }
+    }
+
+    private static func change(
+        _ db: Database, id: String, cities: [String], offsets: [ReminderOffset], language: Language, now: Date
+    ) throws -> Subscription {
+        guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
+            throw StoreError(.notFound, "no subscription with id '\(id)'")
+        }
+        subscription.cities = cities
+        subscription.offsets = offsets
+        subscription.language = language
+        try db.execute(
+            sql: "UPDATE subscription SET cities = ?, offsets = ?, lang = ?, updated_at = ? WHERE id = ?",
+            arguments: [
+                cities.joined(separator: ","), offsets.map { String($0.seconds) }.joined(separator: ","),
+                language.rawValue, now.millis, id,
+            ])
+        try db.execute(sql: "DELETE FROM subscription_city WHERE subscription_id = ?", arguments: [id])
+        for city in cities {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)",
+                arguments: [city, id])
+        }
+        if subscription.state == .active {
+            try Self.skipPending(db, subscriptionID: id, reason: .changed, now: now)
+            try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
+        }
+        return subscription
     }
 
     public func liveSubscriptionID(from id: String) throws -> String? {
@@ -231,7 +286,11 @@ extension AppDatabase {
                 channel: removed.channel, cities: removed.cities, offsets: removed.offsets,
                 language: removed.language, label: removed.label)
             let restoredID: String
-            if let same = try Self.sameSubscriptionID(db, as: new) {
+            if let web = try Self.liveWebSubscriptionID(db, of: new.channel) {
+                // The address subscribed again on the form meanwhile: one web subscription per
+                // address, so the undo leads to that one, as it stands.
+                restoredID = web
+            } else if let same = try Self.sameSubscriptionID(db, as: new) {
                 restoredID = same
             } else {
                 restoredID = Subscription.makeID()

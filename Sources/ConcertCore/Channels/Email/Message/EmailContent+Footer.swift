@@ -3,12 +3,8 @@ import Foundation
 extension EmailContent {
     /// This content with the footer's links after the text and the HTML, in `language`: added by
     /// the builder, so templates an operator edited still carry them.
-    func ending(with footer: EmailFooter, language: Language) -> EmailContent {
-        let (unsubscribe, manage) =
-            switch language {
-            case .ko: ("수신 거부", "알림 설정 바꾸기")
-            case .en: ("Unsubscribe", "Manage your reminders")
-            }
+    func ending(with footer: SubscriberLinks, language: Language) -> EmailContent {
+        let (unsubscribe, manage) = SubscriberLinks.labels(language)
         var copy = self
         copy.body += "\n\n-- \n\(unsubscribe): \(footer.unsubscribeURL)\n\(manage): \(footer.manageURL)\n"
         let links =

@@ -1,7 +1,7 @@
 /// Discord "Execute Webhook": `{"content": …, "allowed_mentions": {"parse": []}}`.
 ///
 /// `content` holds at most 2,000 characters: longer text is cut at a whole character and ends with
-/// `…`. `allowed_mentions` with an empty `parse` list is Discord's documented way to make sure text
+/// `…`, before the subscriber's links (Markdown `[words](url)`), which stay whole. `allowed_mentions` with an empty `parse` list is Discord's documented way to make sure text
 /// such as a title containing `@everyone` notifies nobody.
 public struct DiscordWebhook: WebhookFormat {
     public let name = "discord"
@@ -12,7 +12,7 @@ public struct DiscordWebhook: WebhookFormat {
     public func request(for input: WebhookInput) throws(WebhookFormatError) -> HTTPRequest {
         .chatJSON(
             .object([
-                ("content", .string(TextLimit.truncate(input.rendered.text, maxUTF16: Self.maxContent))),
+                ("content", .string(input.textWithLinks(.markdown, maxUTF16: Self.maxContent))),
                 ("allowed_mentions", .object([("parse", .array([]))])),
             ]), for: input)
     }

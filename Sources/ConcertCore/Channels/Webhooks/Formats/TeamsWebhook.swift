@@ -4,17 +4,18 @@
 /// "contentUrl":null,"content":{AdaptiveCard 1.4}}]}`, the shape Microsoft documents for cards sent
 /// to incoming webhooks and that the "Send webhook alerts to a channel" workflow posts. The card
 /// holds one `TextBlock` for the subject (bold) and one per line of the body, all wrapping: a
-/// `TextBlock` does not reliably break lines at `\n`.
+/// `TextBlock` does not reliably break lines at `\n`. The subscriber's links come last, in a block of
+/// their own, as Markdown `[words](url)`, which a `TextBlock` reads.
 public struct TeamsWebhook: WebhookFormat {
     public let name = "teams"
 
     public init() {}
 
     public func request(for input: WebhookInput) throws(WebhookFormatError) -> HTTPRequest {
-        .chatJSON(Self.card(for: input.rendered), for: input)
+        .chatJSON(Self.card(for: input.rendered, links: input.links), for: input)
     }
 
-    static func card(for message: RenderedMessage) -> WebhookJSON {
+    static func card(for message: RenderedMessage, links: SubscriberLinks? = nil) -> WebhookJSON {
         var blocks: [WebhookJSON] = [
             .object([
                 ("type", .string("TextBlock")),
@@ -36,6 +37,14 @@ public struct TeamsWebhook: WebhookFormat {
             if startsParagraph { block.append(("spacing", .string("Medium"))) }
             startsParagraph = false
             blocks.append(.object(block))
+        }
+        if let links {
+            blocks.append(
+                .object([
+                    ("type", .string("TextBlock")),
+                    ("text", .string(links.chatLinks(.markdown, language: message.language))),
+                    ("wrap", .bool(true)), ("spacing", .string("Medium")),
+                ]))
         }
         return .object([
             ("type", .string("message")),

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The request goes to the URL without its query; the body carries `chat_id` (a number, or a string
 /// such as `@channel`), `message_thread_id` when the URL names a forum topic, and `text` (plain, no
-/// `parse_mode`), cut to Telegram's 4,096 characters. The bot token stays in the path, where the API
+/// `parse_mode`), cut to Telegram's 4,096 characters before the subscriber's links (`words: url` lines, which Telegram links). The bot token stays in the path, where the API
 /// expects it; errors show the URL masked.
 public struct TelegramWebhook: WebhookFormat {
     public let name = "telegram"
@@ -28,7 +28,7 @@ public struct TelegramWebhook: WebhookFormat {
         }
         var body: [(key: String, value: WebhookJSON)] = [("chat_id", Self.identifier(target.chatID))]
         if let thread = target.threadID { body.append(("message_thread_id", Self.identifier(thread))) }
-        body.append(("text", .string(TextLimit.truncate(input.rendered.text, maxUTF16: Self.maxText))))
+        body.append(("text", .string(input.textWithLinks(.plain, maxUTF16: Self.maxText))))
         return .chatJSON(.object(body), for: input, url: target.postURL)
     }
 

@@ -63,14 +63,16 @@ public enum WebhookFormatRegistry {
     /// The request of one attempt to deliver `rendered` to `message`'s webhook subscription.
     ///
     /// `attemptTime` is the wall-clock time of the attempt (see `WebhookInput.attemptTime`).
-    public static func request(for message: OutboundMessage, rendered: RenderedMessage, attemptTime: Date)
-        throws(WebhookFormatError) -> HTTPRequest
-    {
+    /// `links` are the subscription's own on the web front door, which the chat formats end with.
+    public static func request(
+        for message: OutboundMessage, rendered: RenderedMessage, attemptTime: Date, links: SubscriberLinks? = nil
+    ) throws(WebhookFormatError) -> HTTPRequest {
         guard case .webhook(let url, let formatName, let secret) = message.subscription.channel else {
             throw .notAWebhook(channel: message.subscription.channel.channelKind)
         }
         let format = try resolve(name: formatName, url: url)
         return try format.request(
-            for: WebhookInput(message: message, rendered: rendered, url: url, secret: secret, attemptTime: attemptTime))
+            for: WebhookInput(
+                message: message, rendered: rendered, url: url, secret: secret, attemptTime: attemptTime, links: links))
     }
 }
