@@ -443,6 +443,19 @@ extension WebFrontDoorStoreTests {
         #expect(try Self.counter(store, "delivery.scheduled") == 3)
     }
 
+    /// An address is one in any case of its letters, those outside ASCII too: the store keeps
+    /// and looks up an address lowercased (``ChannelAddress/target``) on both engines.
+    @Test(arguments: StoreEngine.allCases)
+    func anAddressIsOneInAnyCaseOfItsLettersNonASCIIToo(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let first = try Self.confirm(store, "req-1", .email("Ünal@example.org"), cities: ["busan"], offsets: [86_400])
+        #expect(
+            try Self.confirm(store, "req-2", .email("ünal@EXAMPLE.org"), cities: ["seoul"], offsets: [3600]) == first)
+        #expect(
+            try store.lines("SELECT target || ' ' || cities || ' ' || state FROM subscription")
+                == ["ünal@example.org seoul active"])
+    }
+
     /// A paused or disabled web subscription asked for again is made active with the request's
     /// settings, even when they are the ones it has: its skipped rows that still fit come back.
     @Test(arguments: StoreEngine.allCases)
