@@ -113,16 +113,14 @@ extension PostgresStore: WebFrontDoorStore {
             guard rows.count == 1 else { return .notFound }
             if let confirmed = rows.optionalText(0, 7) { return .alreadyConfirmed(subscriptionID: confirmed) }
             guard rows.int64(0, 6) > now.millis else { return .expired }
-            let target = rows.text(0, 1)
-            let channel: ChannelAddress =
-                rows.text(0, 0) == "email"
-                ? .email(target) : .webhook(url: target, format: rows.optionalText(0, 2) ?? "generic", secret: nil)
-            let new = NewSubscription(
-                channel: channel, cities: rows.text(0, 3).split(separator: ",").map(String.init),
-                offsets: rows.text(0, 4).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init),
-                language: Language(rawValue: rows.text(0, 5)) ?? .ko)
+            let new = Self.webRequest(rows)
             let id: String
-            if let same = try Self.sameSubscriptionID(connection, as: new) {
+            if let web = try Self.liveWebSubscriptionID(connection, of: new.channel) {
+                // One web subscription per address or channel: a second request changes it, so
+                // that the one-click link of any of its messages stops them all.
+                try Self.change(connection, id: web, to: new, now: now, confirm: confirm)
+                id = web
+            } else if let same = try Self.sameSubscriptionID(connection, as: new) {
                 // Already subscribed with these settings: confirming changes nothing.
                 id = same
             } else {
@@ -144,26 +142,7 @@ extension PostgresStore: WebFrontDoorStore {
         id: String, cities: [String], offsets: [ReminderOffset], language: Language, now: Date
     ) throws -> Subscription {
         try planning { connection in
-            guard var subscription = try Self.subscriptionRow(connection, id: id), subscription.state != .removed
-            else {
-                throw StoreError(.notFound, "no subscription with id '\(id)'")
-            }
-            subscription.cities = cities
-            subscription.offsets = offsets
-            subscription.language = language
-            try connection.query(
-                "UPDATE subscription SET cities = $1, offsets = $2, lang = $3, updated_at = $4 WHERE id = $5",
-                [
-                    .text(cities.joined(separator: ",")),
-                    .text(offsets.map { String($0.seconds) }.joined(separator: ",")), .text(language.rawValue),
-                    .integer(now.millis), .text(id),
-                ])
-            try Self.setCities(connection, ofSubscription: id, cities)
-            if subscription.state == .active {
-                try Self.skipPending(connection, subscriptionID: id, reason: .changed, now: now)
-                try Self.planSubscription(connection, subscription, after: now, now: now, confirm: false)
-            }
-            return subscription
+            try Self.change(connection, id: id, cities: cities, offsets: offsets, language: language, now: now)
         }
     }
 
@@ -177,7 +156,11 @@ extension PostgresStore: WebFrontDoorStore {
                 channel: removed.channel, cities: removed.cities, offsets: removed.offsets,
                 language: removed.language, label: removed.label)
             let restoredID: String
-            if let same = try Self.sameSubscriptionID(connection, as: new) {
+            if let web = try Self.liveWebSubscriptionID(connection, of: new.channel) {
+                // The address subscribed again on the form meanwhile: one web subscription per
+                // address, so the undo leads to that one, as it stands.
+                restoredID = web
+            } else if let same = try Self.sameSubscriptionID(connection, as: new) {
                 restoredID = same
             } else {
                 restoredID = Subscription.makeID()
@@ -224,10 +207,11 @@ extension PostgresStore: WebFrontDoorStore {
         }
     }
 
-    public func webRequestLanguage(id: String) throws -> Language? {
+    public func webRequest(id: String) throws -> NewSubscription? {
         try pool.withConnection { connection in
-            let rows = try connection.query("SELECT lang FROM web_request WHERE id = $1", [.text(id)])
-            return rows.count == 1 ? Language(rawValue: rows.text(0, 0)) : nil
+            let rows = try connection.query(
+                "SELECT channel, target, format, cities, offsets, lang FROM web_request WHERE id = $1", [.text(id)])
+            return rows.count == 1 ? Self.webRequest(rows) : nil
         }
     }
 
@@ -322,6 +306,19 @@ extension PostgresStore {
         return outcomes
     }
 
+    /// The request the first row of `rows` holds, its first columns being `web_request`'s
+    /// (channel, target, format, cities, offsets, lang).
+    private static func webRequest(_ rows: PostgresRows) -> NewSubscription {
+        let target = rows.text(0, 1)
+        let channel: ChannelAddress =
+            rows.text(0, 0) == "email"
+            ? .email(target) : .webhook(url: target, format: rows.optionalText(0, 2) ?? "generic", secret: nil)
+        return NewSubscription(
+            channel: channel, cities: rows.text(0, 3).split(separator: ",").map(String.init),
+            offsets: rows.text(0, 4).split(separator: ",").compactMap { Int($0) }.map(ReminderOffset.init),
+            language: Language(rawValue: rows.text(0, 5)) ?? .ko)
+    }
+
     /// The webhook format of a channel; nil for email.
     private static func format(of channel: ChannelAddress) -> String? {
         if case .webhook(_, let format, _) = channel { return format }
@@ -333,6 +330,82 @@ extension PostgresStore {
         let rows = try connection.query(
             "SELECT \(Subscription.columns(of: "s")) FROM subscription s WHERE s.id = $1", [.text(id)])
         return rows.count == 1 ? Subscription(columns: PostgresRow(rows: rows, index: 0), at: 0) : nil
+    }
+
+    /// The oldest subscription made on the web and not removed whose address (in any case) or
+    /// webhook URL is `channel`'s, if any. Subscriptions an operator made are not looked at.
+    ///
+    /// The store keeps an address lowercased (``ChannelAddress/target``); a row kept otherwise
+    /// matches in any case of its ASCII letters, as SQLite's `lower` folds them.
+    private static func liveWebSubscriptionID(_ connection: PostgresConnection, of channel: ChannelAddress) throws
+        -> String?
+    {
+        // Under the "C" collation `lower` folds A-Z alone, whatever the database's locale.
+        let sameTarget: String
+        switch channel {
+        case .email: sameTarget = #"lower(target COLLATE "C") = lower($2 COLLATE "C")"#
+        case .webhook: sameTarget = "target = $2"
+        }
+        let rows = try connection.query(
+            """
+            SELECT id FROM subscription
+            WHERE channel = $1 AND \(sameTarget) AND source = 'web' AND state <> 'removed'
+            ORDER BY created_at, id COLLATE "C" LIMIT 1
+            """, [.text(channel.channelKind), .text(channel.target)])
+        return rows.count == 1 ? rows.text(0, 0) : nil
+    }
+
+    /// Gives the subscription `id` the settings of `new` (cities, offsets, language, and a
+    /// webhook's format): its pending messages are skipped (`changed`) and planned again from
+    /// `now`. A paused or disabled one is made active, as a confirmed request asks for reminders;
+    /// `confirm` queues the usual confirmation.
+    private static func change(
+        _ connection: PostgresConnection, id: String, to new: NewSubscription, now: Date, confirm: Bool
+    ) throws {
+        if case .webhook(_, let format, _) = new.channel {
+            try connection.query("UPDATE subscription SET format = $1 WHERE id = $2", [.text(format), .text(id)])
+        }
+        var subscription = try change(
+            connection, id: id, cities: new.cities, offsets: new.offsets, language: new.language, now: now)
+        if subscription.state != .active {
+            // Made active as resuming makes it: the rows skipped while it was stopped that still
+            // fit come back (``insertDeliveries``), the others stay skipped.
+            try connection.query(
+                "UPDATE subscription SET state = 'active', state_reason = NULL, updated_at = $1 WHERE id = $2",
+                [.integer(now.millis), .text(id)])
+            subscription.state = .active
+            subscription.stateReason = nil
+            try planSubscription(connection, subscription, after: now, now: now, confirm: false)
+        }
+        if confirm {
+            try planSubscription(connection, subscription, after: now, now: now, confirm: true)
+        }
+    }
+
+    /// Gives a subscription that is not removed new cities, offsets and language; an active one has
+    /// its pending messages skipped (`changed`) and planned again from `now`.
+    private static func change(
+        _ connection: PostgresConnection, id: String, cities: [String], offsets: [ReminderOffset],
+        language: Language, now: Date
+    ) throws -> Subscription {
+        guard var subscription = try subscriptionRow(connection, id: id), subscription.state != .removed else {
+            throw StoreError(.notFound, "no subscription with id '\(id)'")
+        }
+        subscription.cities = cities
+        subscription.offsets = offsets
+        subscription.language = language
+        try connection.query(
+            "UPDATE subscription SET cities = $1, offsets = $2, lang = $3, updated_at = $4 WHERE id = $5",
+            [
+                .text(cities.joined(separator: ",")), .text(offsets.map { String($0.seconds) }.joined(separator: ",")),
+                .text(language.rawValue), .integer(now.millis), .text(id),
+            ])
+        try setCities(connection, ofSubscription: id, cities)
+        if subscription.state == .active {
+            try skipPending(connection, subscriptionID: id, reason: .changed, now: now)
+            try planSubscription(connection, subscription, after: now, now: now, confirm: false)
+        }
+        return subscription
     }
 
     /// The id of a subscription not removed that asks for the same as `new` (channel and format,

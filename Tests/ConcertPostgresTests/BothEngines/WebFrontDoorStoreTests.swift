@@ -49,8 +49,8 @@ struct WebFrontDoorStoreTests {
         let door = store.frontDoor
         #expect(try door.requestWebSubscription(Self.request(), limits: [], now: Self.now) == .kept)
         #expect(try door.pendingWebRequestCount(now: Self.now) == 1)
-        #expect(try door.webRequestLanguage(id: "req-aaaaaaaaaaaa") == .en)
-        #expect(try door.webRequestLanguage(id: "req-none") == nil)
+        #expect(try door.webRequest(id: "req-aaaaaaaaaaaa") == Self.request().subscription)
+        #expect(try door.webRequest(id: "req-none") == nil)
         #expect(try store.integer("SELECT COUNT(*) FROM subscription") == 0)
         #expect(try store.integer("SELECT COUNT(*) FROM delivery") == 0)
         let outcome = try door.confirmWebSubscription(requestID: "req-aaaaaaaaaaaa", confirm: true, now: Self.now)
@@ -354,5 +354,218 @@ struct WebFrontDoorStoreTests {
             ])
         #expect(keys.count == 1, "every instance signs with the one key")
         #expect(try store.integer("SELECT COUNT(*) FROM web_token_key") == 1)
+    }
+}
+
+// MARK: One web subscription per address or channel
+
+extension WebFrontDoorStoreTests {
+    /// A request of `channel` kept and confirmed; answers the subscription it led to.
+    static func confirm(
+        _ store: OpenedStore, _ requestID: String, _ channel: ChannelAddress = .email("kim@example.org"),
+        cities: [String], offsets: [Int], language: Language = .en, confirm: Bool = false
+    ) throws -> String {
+        let request = PendingWebRequest(
+            id: requestID,
+            subscription: NewSubscription(
+                channel: channel, cities: cities, offsets: offsets.map(ReminderOffset.init), language: language),
+            expires: now.addingTimeInterval(48 * 3600))
+        #expect(try store.frontDoor.requestWebSubscription(request, limits: [], now: now) == .kept)
+        let outcome = try store.frontDoor.confirmWebSubscription(requestID: requestID, confirm: confirm, now: now)
+        guard case .confirmed(let id) = outcome else { throw StoreError(.invalid, "not confirmed: \(outcome)") }
+        return id
+    }
+
+    /// A subscription an operator made (`source` `control` or `import`), stored as it is, with
+    /// nothing planned for it.
+    static func operatorsSubscription(_ store: OpenedStore, _ id: String, email: String, source: String) throws {
+        try store.execute(
+            """
+            INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang, label,
+                state, state_reason, created_at, updated_at, source)
+            VALUES ('\(id)', 'email', '\(email)', NULL, NULL, 'example.org', 'busan', '86400', 'en', NULL, 'active',
+                NULL, \(now.millis), \(now.millis), '\(source)');
+            INSERT INTO subscription_city (city_id, subscription_id) VALUES ('busan', '\(id)');
+            """)
+    }
+
+    /// Stops a subscription as pausing or disabling it does: its state, and its pending rows
+    /// skipped with that reason.
+    static func stop(_ store: OpenedStore, _ id: String, as state: String) throws {
+        try store.execute(
+            """
+            UPDATE subscription SET state = '\(state)', state_reason = 'stopped by the test', updated_at = \(now.millis)
+            WHERE id = '\(id)';
+            UPDATE delivery SET state = 'skipped', reason = '\(state)', next_attempt_at = NULL,
+                finished_at = \(now.millis)
+            WHERE subscription_id = '\(id)' AND state IN ('scheduled', 'retrying');
+            """)
+    }
+
+    /// A counter's value (0 when it has none).
+    static func counter(_ store: OpenedStore, _ name: String) throws -> Int {
+        try store.integer("SELECT COALESCE(SUM(value), 0) FROM counter WHERE name = '\(name)'")
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aSecondRequestOfTheAddressInAnyCaseChangesItsWebSubscription(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let first = try Self.confirm(store, "req-1", cities: ["busan"], offsets: [86_400])
+        let second = try Self.confirm(
+            store, "req-2", .email("Kim@Example.ORG"), cities: ["seoul"], offsets: [3600], language: .ko,
+            confirm: true)
+        #expect(second == first, "a second subscription was made")
+        // The id, the address as first typed and the source stay; the settings are the request's.
+        #expect(
+            try store.lines(
+                """
+                SELECT id || ' ' || target || ' ' || cities || ' ' || offsets || ' ' || lang || ' ' || state || ' '
+                    || source FROM subscription
+                """) == ["\(first) kim@example.org seoul 3600 ko active web"])
+        #expect(try store.lines("SELECT city_id FROM subscription_city") == ["seoul"])
+        #expect(
+            Set(try ConcertStoreTests.rows(store)) == [
+                "\(first) c-busan r1 reminder 86400 skipped(changed)",
+                "\(first) c-joint r1 reminder 86400 skipped(changed)",
+                "\(first) c-seoul r1 reminder 3600 scheduled", "\(first) c-joint r1 reminder 3600 scheduled",
+                "\(first) c-seoul r1 confirmation 0 scheduled",
+            ])
+        #expect(try Self.counter(store, "delivery.scheduled") == 3)
+        #expect(try Self.counter(store, "subscription.active") == 1)
+        #expect(try Self.counter(store, "subscription_source.web.active") == 1)
+        // Both requests' links name the one subscription.
+        #expect(
+            try store.frontDoor.confirmWebSubscription(requestID: "req-1", confirm: false, now: Self.now)
+                == .alreadyConfirmed(subscriptionID: first))
+        #expect(
+            try store.frontDoor.confirmWebSubscription(requestID: "req-2", confirm: true, now: Self.now)
+                == .alreadyConfirmed(subscriptionID: first))
+        #expect(try Self.counter(store, "delivery.scheduled") == 3)
+    }
+
+    /// An address is one in any case of its letters, those outside ASCII too: the store keeps
+    /// and looks up an address lowercased (``ChannelAddress/target``) on both engines.
+    @Test(arguments: StoreEngine.allCases)
+    func anAddressIsOneInAnyCaseOfItsLettersNonASCIIToo(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let first = try Self.confirm(store, "req-1", .email("Ünal@example.org"), cities: ["busan"], offsets: [86_400])
+        #expect(
+            try Self.confirm(store, "req-2", .email("ünal@EXAMPLE.org"), cities: ["seoul"], offsets: [3600]) == first)
+        #expect(
+            try store.lines("SELECT target || ' ' || cities || ' ' || state FROM subscription")
+                == ["ünal@example.org seoul active"])
+    }
+
+    /// A paused or disabled web subscription asked for again is made active with the request's
+    /// settings, even when they are the ones it has: its skipped rows that still fit come back.
+    @Test(arguments: StoreEngine.allCases)
+    func aPausedOrDisabledWebSubscriptionAskedForAgainIsMadeActive(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let paused = try Self.confirm(store, "req-1", cities: ["busan"], offsets: [86_400])
+        let disabled = try Self.confirm(store, "req-2", .email("lee@example.org"), cities: ["busan"], offsets: [86_400])
+        try Self.stop(store, paused, as: "paused")
+        try Self.stop(store, disabled, as: "disabled")
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'scheduled'") == 0)
+        #expect(try Self.confirm(store, "req-3", cities: ["busan"], offsets: [3600]) == paused)
+        #expect(
+            try Self.confirm(store, "req-4", .email("LEE@example.org"), cities: ["busan"], offsets: [86_400])
+                == disabled)
+        #expect(
+            try store.lines(
+                "SELECT state || ' ' || COALESCE(state_reason, '-') || ' ' || offsets FROM subscription ORDER BY target"
+            ) == ["active - 3600", "active - 86400"])
+        #expect(
+            Set(try ConcertStoreTests.rows(store, where: "subscription_id = '\(paused)'")) == [
+                "\(paused) c-busan r1 reminder 86400 skipped(paused)",
+                "\(paused) c-joint r1 reminder 86400 skipped(paused)",
+                "\(paused) c-busan r1 reminder 3600 scheduled", "\(paused) c-joint r1 reminder 3600 scheduled",
+            ])
+        #expect(
+            Set(try ConcertStoreTests.rows(store, where: "subscription_id = '\(disabled)'")) == [
+                "\(disabled) c-busan r1 reminder 86400 scheduled", "\(disabled) c-joint r1 reminder 86400 scheduled",
+            ])
+        #expect(try Self.counter(store, "subscription.active") == 2)
+        #expect(try Self.counter(store, "subscription.paused") == 0)
+        #expect(try Self.counter(store, "subscription.disabled") == 0)
+        #expect(try Self.counter(store, "delivery.scheduled") == 4)
+    }
+
+    /// A webhook URL is one web subscription too: a second request changes its cities, offsets and
+    /// format. Another URL is another subscription.
+    @Test(arguments: StoreEngine.allCases)
+    func aChannelIsOneWebSubscriptionAndASecondRequestChangesItsFormat(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let url = "https://chat.example.org/hooks/abc"
+        let first = try Self.confirm(
+            store, "req-1", .webhook(url: url, format: "slack", secret: nil), cities: ["busan"], offsets: [86_400])
+        let second = try Self.confirm(
+            store, "req-2", .webhook(url: url, format: "mattermost", secret: nil), cities: ["busan", "seoul"],
+            offsets: [3600])
+        #expect(second == first)
+        #expect(
+            try store.lines("SELECT format || ' ' || cities || ' ' || offsets FROM subscription")
+                == ["mattermost busan,seoul 3600"])
+        let other = try Self.confirm(
+            store, "req-3", .webhook(url: url + "d", format: "slack", secret: nil), cities: ["busan"],
+            offsets: [86_400])
+        #expect(other != first)
+        #expect(try store.integer("SELECT COUNT(*) FROM subscription WHERE state = 'active'") == 2)
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aRemovedWebSubscriptionStaysRemovedAndARequestMakesANewOne(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let first = try Self.confirm(store, "req-1", cities: ["busan"], offsets: [86_400])
+        _ = try store.frontDoor.removeSubscriptions(ids: [first], reason: "one click", now: Self.now)
+        let second = try Self.confirm(store, "req-2", cities: ["busan"], offsets: [3600])
+        #expect(second != first)
+        #expect(
+            try store.lines("SELECT state || ' ' || offsets FROM subscription WHERE id = '\(first)'")
+                == ["removed 86400"])
+    }
+
+    /// Subscriptions an operator made for the address (with concertctl or an import) are not the
+    /// web's: a request makes a web subscription beside them, and the next changes that one.
+    @Test(arguments: StoreEngine.allCases)
+    func anOperatorsSubscriptionsOfTheAddressAreLeftAlone(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        try Self.operatorsSubscription(store, "op-control", email: "kim@example.org", source: "control")
+        try Self.operatorsSubscription(store, "op-import", email: "KIM@example.org", source: "import")
+        let web = try Self.confirm(store, "req-1", cities: ["seoul"], offsets: [3600])
+        #expect(!["op-control", "op-import"].contains(web))
+        #expect(try Self.confirm(store, "req-2", cities: ["seoul"], offsets: [7200]) == web)
+        #expect(
+            try store.lines(
+                "SELECT id || ' ' || source || ' ' || cities || ' ' || offsets || ' ' || state FROM subscription"
+                    + " WHERE id <> '\(web)' ORDER BY id") == [
+                    "op-control control busan 86400 active", "op-import import busan 86400 active",
+                ])
+        #expect(
+            try store.lines("SELECT cities || ' ' || offsets FROM subscription WHERE id = '\(web)'")
+                == ["seoul 7200"])
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE subscription_id LIKE 'op-%'") == 0)
+    }
+
+    /// Unsubscribed, subscribed again on the form, then the old page's undo pressed: the undo leads
+    /// to the web subscription the address has, as it stands, and makes no second one.
+    @Test(arguments: StoreEngine.allCases)
+    func anUndoWhenTheAddressHasAWebSubscriptionAgainLeadsToItAndMakesNoSecond(engine: StoreEngine) async throws {
+        let store = try await Self.open(engine)
+        let door = store.frontDoor
+        let first = try Self.confirm(store, "req-1", cities: ["busan"], offsets: [86_400])
+        _ = try door.removeSubscriptions(ids: [first], reason: "one click", now: Self.now)
+        let again = try Self.confirm(store, "req-2", .email("KIM@example.org"), cities: ["seoul"], offsets: [3600])
+        #expect(again != first)
+        #expect(try door.undoRemoval(subscriptionID: first, now: Self.now) == .restored(subscriptionID: again))
+        #expect(try store.lines("SELECT id FROM subscription WHERE state <> 'removed'") == [again])
+        #expect(
+            try store.lines("SELECT cities || ' ' || offsets FROM subscription WHERE id = '\(again)'")
+                == ["seoul 3600"], "the later request's settings stay")
+        #expect(
+            Set(try ConcertStoreTests.rows(store, where: "subscription_id = '\(again)'")) == [
+                "\(again) c-seoul r1 reminder 3600 scheduled", "\(again) c-joint r1 reminder 3600 scheduled",
+            ])
+        #expect(try door.liveSubscriptionID(from: first) == again)
+        #expect(try door.undoRemoval(subscriptionID: first, now: Self.now) == .alreadyRestored(subscriptionID: again))
     }
 }
