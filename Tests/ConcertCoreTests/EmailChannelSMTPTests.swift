@@ -75,4 +75,44 @@ import Testing
                 == .destinationFailed(
                     error: "the envelope sender 'two words@example.org' is not a plain address", retryAfter: nil))
     }
+
+    @Test func theSmarthostsEnvelopeIsCheckedBeforeTheMessageIsBuilt() async throws {
+        let transport = try CurlTransport()
+        defer { transport.stop(timeout: .seconds(1)) }
+        let channel = EmailChannel(
+            settings: EmailFixtures.settings,
+            smarthost: Smarthost(url: "smtp://127.0.0.1:9", mailFrom: "two words@example.org"),
+            renderer: MessageRenderer(), transport: transport)
+
+        // A webhook subscription's message cannot be built as an email; the smarthost's fault comes first.
+        let verdict = await withCheckedContinuation { continuation in
+            channel.send(.sample(url: "https://example.org/hook")) { continuation.resume(returning: $0) }
+        }
+
+        #expect(
+            verdict
+                == .destinationFailed(
+                    error: "the envelope sender 'two words@example.org' is not a plain address", retryAfter: nil))
+    }
+
+    @Test func aMessageThatCannotBeBuiltIsPermanentWithoutConnecting() async throws {
+        let listener = try CountingListener()
+        let transport = try CurlTransport()
+        defer { transport.stop(timeout: .seconds(1)) }
+        let channel = EmailChannel(
+            settings: EmailFixtures.settings,
+            smarthost: Smarthost(url: "smtp://127.0.0.1:\(listener.port)", mailFrom: "alerts@example.org"),
+            renderer: MessageRenderer(), transport: transport)
+
+        let verdict = await withCheckedContinuation { continuation in
+            channel.send(.sample(url: "https://example.org/hook")) { continuation.resume(returning: $0) }
+        }
+
+        guard case .permanent(let error) = verdict else {
+            Issue.record("expected permanent, got \(verdict)")
+            return
+        }
+        #expect(error.hasPrefix("the message could not be built: "))
+        #expect(listener.connectionsSoFar() == 0)
+    }
 }

@@ -62,14 +62,21 @@ public enum WebhookFormatRegistry {
 
     /// The request of one attempt to deliver `rendered` to `message`'s webhook subscription.
     ///
-    /// `attemptTime` is the wall-clock time of the attempt (see `WebhookInput.attemptTime`).
-    public static func request(for message: OutboundMessage, rendered: RenderedMessage, attemptTime: Date)
-        throws(WebhookFormatError) -> HTTPRequest
-    {
+    /// `attemptTime` is the wall-clock time of the attempt (see `WebhookInput.attemptTime`). A format
+    /// of `preferring` with the subscription's format name builds it in place of the registry's.
+    public static func request(
+        for message: OutboundMessage, rendered: RenderedMessage, attemptTime: Date,
+        preferring formats: [String: any WebhookFormat] = [:]
+    ) throws(WebhookFormatError) -> HTTPRequest {
         guard case .webhook(let url, let formatName, let secret) = message.subscription.channel else {
             throw .notAWebhook(channel: message.subscription.channel.channelKind)
         }
-        let format = try resolve(name: formatName, url: url)
+        let format: any WebhookFormat
+        if let preferred = formats[formatName] {
+            format = preferred
+        } else {
+            format = try resolve(name: formatName, url: url)
+        }
         return try format.request(
             for: WebhookInput(message: message, rendered: rendered, url: url, secret: secret, attemptTime: attemptTime))
     }

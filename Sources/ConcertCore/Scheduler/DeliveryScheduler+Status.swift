@@ -1,4 +1,17 @@
+import Foundation
+
+/// What the scheduler reports: `status`, and the gauges the metrics read from any thread.
 extension DeliveryScheduler {
+    /// What the scheduler is doing, for `status`.
+    public func status() -> SchedulerStatus {
+        queue.sync {
+            SchedulerStatus(
+                now: clock.now(), clockShifted: clock.isShifted, inFlight: inFlight,
+                failingDestinations: policy.failingDestinations,
+                timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault.fault)
+        }
+    }
+
     /// What the metrics read from any thread, without waiting for the scheduler's queue.
     public struct Gauges: Sendable, Hashable {
         /// Sends in progress.
