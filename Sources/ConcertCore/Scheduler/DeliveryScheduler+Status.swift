@@ -1,7 +1,14 @@
 import Foundation
 
-/// What the scheduler reports: `status`, and the gauges the metrics read from any thread.
+/// What the scheduler reports: its activity (for a status line), `status`, and the gauges the
+/// metrics read from any thread.
 extension DeliveryScheduler {
+    /// Called after the scheduler has written records, on its queue: for a status line that
+    /// follows the work without polling.
+    public func onActivity(_ handler: @escaping @Sendable () -> Void) {
+        queue.async { self.activityHandler = handler }
+    }
+
     /// What the scheduler is doing, for `status`.
     public func status() -> SchedulerStatus {
         queue.sync {

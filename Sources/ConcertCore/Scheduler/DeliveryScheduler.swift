@@ -20,8 +20,8 @@ import Synchronization
 /// of (`ClaimedMessages`), the verdicts arriving from any thread (`VerdictInbox`), what each verdict
 /// does to its row and destination (`DeliveryPolicy`), the store's fault (`StoreFaultBackoff`) and
 /// what the journal is told (`DeliveryJournal`). Its extensions hold the verdict records
-/// (`+Records`), `concertctl test` (`+TestSends`), the store's fault (`+StoreFault`), reloads
-/// (`+Reload`) and what `status` and the metrics read (`+Status`); the state
+/// (`+Records`), `concertctl test` (`+TestSends`), the store's fault (`+StoreFault`), what changed
+/// under it (`+Changes`: a wake, a reload) and what `status` and the metrics read (`+Status`); the state
 /// they share is internal rather than private for them, and nothing else in the module touches it.
 ///
 /// All state lives on `queue`, a serial queue; public methods hop onto it. With nothing due the
@@ -128,20 +128,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
             started = true
             sendDue()
             return recovered
-        }
-    }
-
-    /// Called after the scheduler has written records, on its queue: for a status line that
-    /// follows the work without polling.
-    public func onActivity(_ handler: @escaping @Sendable () -> Void) {
-        queue.async { self.activityHandler = handler }
-    }
-
-    /// Something changed in the database (a subscription, a concert, a retry): re-plan now.
-    public func wake() {
-        queue.async {
-            self.forgetMessages()
-            self.sendDue()
         }
     }
 
@@ -355,13 +341,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         } catch {
             verdictArrived(.permanent(error: "the message could not be built: \(error)"))
         }
-    }
-
-    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
-    func forgetMessages() {
-        messages.removeAll()
-        ready.removeAll()
-        catchUp.forgetBounds()
     }
 
     /// Runs a call into the store, noting when it began for `liveness`.

@@ -7,11 +7,6 @@ public struct TransferPreparationError: Error, Sendable {
     public var failure: TransferFailure
     public var message: String
 
-    public init(failure: TransferFailure, message: String) {
-        self.failure = failure
-        self.message = message
-    }
-
     /// The request or message cannot be made, or is refused before sending: nothing about it will
     /// change on a retry (`invalidRequest`).
     public static func invalidRequest(_ message: String) -> TransferPreparationError {

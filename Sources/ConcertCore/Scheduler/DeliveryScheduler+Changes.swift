@@ -1,5 +1,14 @@
-/// A reload: new catalog, channels, limits or retry policy, taken on the scheduler's queue.
+/// What changed under the scheduler, taken on its queue: the outbox (`wake`), or, at a reload, the
+/// catalog, the channels, the limits or the retry policy.
 extension DeliveryScheduler {
+    /// Something changed in the database (a subscription, a concert, a retry): re-plan now.
+    public func wake() {
+        queue.async {
+            self.forgetMessages()
+            self.sendDue()
+        }
+    }
+
     /// Replaces the catalog (cities and info URL used in messages) after a reload.
     public func update(catalog: Catalog) {
         queue.async {
@@ -19,5 +28,12 @@ extension DeliveryScheduler {
             self.forgetMessages()
             self.sendDue()
         }
+    }
+
+    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
+    func forgetMessages() {
+        messages.removeAll()
+        ready.removeAll()
+        catchUp.forgetBounds()
     }
 }
