@@ -6,10 +6,12 @@ extension WebhookSettings {
     /// the daemon's own, in whatever form the receiver echoed them.
     ///
     /// The one place where a webhook verdict is redacted: the reminders' channel and the web front
-    /// door's confirmation post both call it. A `sent` verdict's text is the status alone.
-    public func verdict(of result: TransferResult, hiding secrets: [String]) -> Verdict {
+    /// door's confirmation post both call it. A `sent` verdict's text is the status alone: it is
+    /// returned as it is, and `secrets` is not even evaluated, so that a fan-out's successes
+    /// allocate nothing here.
+    public func verdict(of result: TransferResult, hiding secrets: @autoclosure () -> [String]) -> Verdict {
         let verdict = HTTPVerdict.verdict(of: result, now: Date())
         if case .sent = verdict { return verdict }
-        return verdict.redacted(by: redactor.hiding(secrets))
+        return verdict.redacted(by: redactor.hiding(secrets()))
     }
 }
