@@ -9,29 +9,29 @@ public enum KoreaTime {
 
     /// `2019-10-29T14:00:00+09:00`.
     public static func iso8601(_ date: Date) -> String {
-        let clock = WallClock(date)
-        return clock.date.description
-            + String(format: "T%02d:%02d:%02d+09:00", clock.hour, clock.minute, clock.second)
+        let time = LocalDateTime(date)
+        return time.date.description
+            + String(format: "T%02d:%02d:%02d+09:00", time.hour, time.minute, time.second)
     }
 
     /// The calendar day in Korea on which `date` falls.
     public static func localDate(of date: Date) -> LocalDate {
-        WallClock(date).date
+        LocalDateTime(date).date
     }
 
     /// Hour and minute in Korea.
     public static func timeOfDay(_ date: Date) -> (hour: Int, minute: Int) {
-        let clock = WallClock(date)
-        return (clock.hour, clock.minute)
+        let time = LocalDateTime(date)
+        return (time.hour, time.minute)
     }
 
-    /// A moment as a wall clock at a fixed offset from UTC shows it: Korea's, unless another
+    /// A moment as the date and time of day at a fixed offset from UTC: Korea's, unless another
     /// offset is given (iCalendar stamps its messages in UTC).
     ///
     /// Computed by arithmetic on the offset, without the system's time zone database, locale or
     /// `Calendar` (which costs far more per call), so that texts, headers and calendars never depend
     /// on the machine. Seconds are truncated toward the past.
-    public struct WallClock: Hashable, Sendable {
+    public struct LocalDateTime: Hashable, Sendable {
         public var date: LocalDate
         public var hour: Int
         public var minute: Int

@@ -56,23 +56,48 @@ import Testing
         }
     }
 
-    @Test func anEnvelopeSenderThatIsNotAPlainAddressHoldsTheSmarthost() async throws {
+    /// The smarthost's fault comes before the message's: a message that cannot be built as an
+    /// email (a webhook subscription's) holds the smarthost too, without a connection.
+    @Test(arguments: [false, true])
+    func anEnvelopeSenderThatIsNotAPlainAddressHoldsTheSmarthost(messageCanBeBuilt: Bool) async throws {
         let transport = try CurlTransport()
         defer { transport.stop(timeout: .seconds(1)) }
         let channel = EmailChannel(
             settings: EmailFixtures.settings,
             smarthost: Smarthost(url: "smtp://127.0.0.1:9", mailFrom: "two words@example.org"),
             renderer: MessageRenderer(), transport: transport)
+        let message =
+            messageCanBeBuilt
+            ? EmailFixtures.message(.reminder, language: .ko, key: "k") : .sample(url: "https://example.org/hook")
 
         let verdict = await withCheckedContinuation { continuation in
-            channel.send(EmailFixtures.message(.reminder, language: .ko, key: "k")) {
-                continuation.resume(returning: $0)
-            }
+            channel.send(message) { continuation.resume(returning: $0) }
         }
 
         #expect(
             verdict
                 == .destinationFailed(
                     error: "the envelope sender 'two words@example.org' is not a plain address", retryAfter: nil))
+    }
+
+    @Test func aMessageThatCannotBeBuiltIsPermanentWithoutConnecting() async throws {
+        let listener = try CountingListener()
+        let transport = try CurlTransport()
+        defer { transport.stop(timeout: .seconds(1)) }
+        let channel = EmailChannel(
+            settings: EmailFixtures.settings,
+            smarthost: Smarthost(url: "smtp://127.0.0.1:\(listener.port)", mailFrom: "alerts@example.org"),
+            renderer: MessageRenderer(), transport: transport)
+
+        let verdict = await withCheckedContinuation { continuation in
+            channel.send(.sample(url: "https://example.org/hook")) { continuation.resume(returning: $0) }
+        }
+
+        guard case .permanent(let error) = verdict else {
+            Issue.record("expected permanent, got \(verdict)")
+            return
+        }
+        #expect(error.hasPrefix("the message could not be built: "))
+        #expect(listener.connectionsSoFar() == 0)
     }
 }

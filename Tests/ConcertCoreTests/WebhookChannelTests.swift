@@ -5,17 +5,23 @@ import Testing
 
 /// Webhook verdicts end to end: the channel, the transport and a real HTTP receiver on 127.0.0.1.
 @Suite struct WebhookChannelTests {
-    struct BuildError: Error {}
+    /// A format in place of `generic` (the sample's) that sends a small JSON body, unsigned.
+    struct PlainFormat: WebhookFormat {
+        var name: String { "generic" }
+
+        func request(for input: WebhookInput) throws(WebhookFormatError) -> HTTPRequest {
+            HTTPRequest(
+                url: input.url,
+                headers: [("Content-Type", "application/json"), ("webhook-id", input.message.delivery.idempotencyKey)],
+                body: Data("{\"text\":\"reminder\"}".utf8))
+        }
+    }
 
     /// A channel whose format sends the message's subscription URL with a small JSON body.
     static func channel(_ transport: CurlTransport, timeouts: TransferTimeouts = .webhook) -> WebhookChannel {
-        WebhookChannel(settings: WebhookSettings(timeouts: timeouts), transport: transport) { message in
-            guard case .webhook(let url, _, _) = message.subscription.channel else { throw BuildError() }
-            return HTTPRequest(
-                url: url,
-                headers: [("Content-Type", "application/json"), ("webhook-id", message.delivery.idempotencyKey)],
-                body: Data("{\"text\":\"reminder\"}".utf8))
-        }
+        WebhookChannel(
+            settings: WebhookSettings(timeouts: timeouts), renderer: MessageRenderer(), transport: transport,
+            formats: [PlainFormat()])
     }
 
     static func send(_ channel: WebhookChannel, to url: String) async -> Verdict {
@@ -133,7 +139,8 @@ import Testing
     func aRequestThatCannotBeBuiltIsPermanent() async throws {
         let transport = try CurlTransport()
         defer { transport.stop() }
-        let channel = WebhookChannel(settings: WebhookSettings(), transport: transport) { _ in throw BuildError() }
+        // The sample's subscription has no signing secret, which `generic` requires.
+        let channel = WebhookChannel(settings: WebhookSettings(), renderer: MessageRenderer(), transport: transport)
 
         let outcome = await Self.send(channel, to: "https://example.org/hook")
 

@@ -13,6 +13,15 @@ import Testing
         HTTPRequest(url: url, headers: [("Content-Type", "application/json")], body: Data("{}".utf8))
     }
 
+    /// A format in place of `generic` (the sample's) that posts `{}`, unsigned.
+    struct PlainFormat: WebhookFormat {
+        var name: String { "generic" }
+
+        func request(for input: WebhookInput) throws(WebhookFormatError) -> HTTPRequest {
+            WebhookDenyTests.request(input.url)
+        }
+    }
+
     /// The transport knows nothing of channels: it reports the denied address, and the webhook
     /// channel's verdict words it.
     @Test func aReceiverOnADeniedAddressIsNeverConnectedTo() async throws {
@@ -105,9 +114,9 @@ import Testing
         let listener = try CountingListener()
         let transport = try CurlTransport()
         defer { transport.stop() }
-        let channel = WebhookChannel(settings: WebhookSettings(deny: Self.loopback), transport: transport) { message in
-            Self.request(message.subscription.channel.target)
-        }
+        let channel = WebhookChannel(
+            settings: WebhookSettings(deny: Self.loopback), renderer: MessageRenderer(), transport: transport,
+            formats: [PlainFormat()])
 
         let outcome = await withCheckedContinuation { continuation in
             channel.send(.sample(url: "http://localhost:\(listener.port)/services/T0/B0/XSECRETX")) {

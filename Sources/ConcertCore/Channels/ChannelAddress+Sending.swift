@@ -20,13 +20,4 @@ extension ChannelAddress {
         case .webhook: "this is a bug: webhooks always have one"
         }
     }
-
-    /// The channel as metrics name it: `email`, or the webhook's format (`slack`, `generic`, …),
-    /// one of a fixed set (a subscription's format is checked against it).
-    public var metricsName: String {
-        switch self {
-        case .email: "email"
-        case .webhook(_, let format, _): format
-        }
-    }
 }

@@ -37,3 +37,17 @@ extension Verdict {
         }
     }
 }
+
+extension Verdict {
+    /// The same verdict with its text passed through `redactor`.
+    func redacted(by redactor: SecretRedactor) -> Verdict {
+        switch self {
+        case .sent(let detail): .sent(detail: redactor.redact(detail))
+        case .retryable(let error, let retryAfter): .retryable(error: redactor.redact(error), retryAfter: retryAfter)
+        case .permanent(let error): .permanent(error: redactor.redact(error))
+        case .gone(let error): .gone(error: redactor.redact(error))
+        case .destinationFailed(let error, let retryAfter):
+            .destinationFailed(error: redactor.redact(error), retryAfter: retryAfter)
+        }
+    }
+}

@@ -3,15 +3,27 @@ import Foundation
 /// What a verdict does to its row and to its destination: the retry and destination-health policy.
 ///
 /// A value with no queue, store or clock: the scheduler owns one on its queue, asks it whether a
-/// destination may be sent to, hands it each verdict, and logs and records what it returns.
+/// destination may be sent to, hands it each verdict, and logs and records what it returns
+/// (`record`, in `DeliveryPolicy+Records.swift`).
 /// A message that failed is retried after a backoff (`RetryPolicy`), at least as late as the
 /// receiver asked, until it has used its attempts or the next one would come after its deadline.
 /// A destination that failed as a whole (`destinationFailed`) is held: nothing is sent to it
-/// until its own backoff ends, and its messages wait without spending their attempts.
+/// until its own backoff ends, and its messages wait without spending their attempts. A webhook
+/// host is never held; its runs of failures are followed for `status` (``WebhookHostFailures``).
 struct DeliveryPolicy {
     var retry: RetryPolicy
     /// Destinations that failed as a whole, by name; those with a `retryAt` still ahead are held.
     private(set) var failing: [String: FailingDestination] = [:]
+    /// Webhook hosts whose sends keep failing: shown in `status`, not held.
+    private(set) var webhookHosts = WebhookHostFailures()
+
+    /// What a verdict changed beyond its row, for the journal.
+    struct HealthChange {
+        /// The destination, when the verdict started (or renewed) holding it.
+        var held: FailingDestination?
+        /// The webhook host that started or stopped failing with the verdict.
+        var webhookHost: WebhookHostFailures.Change?
+    }
 
     init(retry: RetryPolicy) {
         self.retry = retry
@@ -28,9 +40,20 @@ struct DeliveryPolicy {
         failing.values.compactMap(\.retryAt).filter { $0 > now }.min()
     }
 
-    /// Forgets every destination's failures (the channels were replaced).
+    /// Forgets every held destination's failures (the channels were replaced).
     mutating func forgetFailures() {
         failing.removeAll()
+    }
+
+    /// The destinations failing now, held or not, by name: for `status`.
+    var failingDestinations: [FailingDestination] {
+        failing.values.sorted { $0.destination < $1.destination }
+            + webhookHosts.failing.filter { failing[$0.destination] == nil }
+    }
+
+    /// How many destinations `failingDestinations` lists, without building it: for the gauges.
+    var failingCount: Int {
+        failing.count + webhookHosts.failingCount { failing[$0] != nil }
     }
 
     /// Notes a verdict on a send to `destination`, a test message's included: any answer clears
@@ -61,47 +84,17 @@ struct DeliveryPolicy {
         return (health.retryAt, startedHolding ? health : nil)
     }
 
-    /// The row's next state after `verdict`, at `now`; `random` gives the backoff's jitter, a
-    /// number in [0, 1), and is called only when a backoff is computed.
-    /// `held` is the destination, when this verdict started (or renewed) holding it.
-    mutating func record(
-        _ item: ClaimedDelivery, _ verdict: Verdict, now: Date, random: () -> Double
-    ) -> (record: DeliveryRecord, held: FailingDestination?) {
-        let delivery = item.delivery
-        var record = DeliveryRecord(
-            delivery: delivery, subscription: item.subscription, verdict: verdict, newState: .failed,
-            nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
-            targetSubscribedTwice: item.targetSubscribedTwice)
+    /// Notes a verdict on `item`'s send in its destination's health: the hold of ``noteHealth(of:_:now:random:)``
+    /// and, for a webhook host, its run of failures.
+    mutating func noteHealth(
+        of item: ClaimedDelivery, _ verdict: Verdict, now: Date, random: () -> Double
+    ) -> (retryAt: Date?, change: HealthChange) {
         let health = noteHealth(of: item.destination, verdict, now: now, random: random)
-        switch verdict {
-        case .sent:
-            record.newState = .sent
-        case .retryable(let error, let retryAfter):
-            let next = now.addingTimeInterval(
-                max(retry.delay(afterFailures: delivery.attempts, random: random()), retryAfter ?? 0))
-            if delivery.attempts >= retry.maximumAttempts {
-                record.error = "\(error) (gave up after \(delivery.attempts) attempts)"
-            } else if let deadline = delivery.deadline, next >= deadline {
-                record.error = "\(error) (no time for another attempt before the concert starts)"
-            } else {
-                record.newState = .retrying
-                record.nextAttempt = next
-                record.error = error
-            }
-        case .permanent(let error), .gone(let error):
-            record.error = error
-        case .destinationFailed(let error, _):
-            let retryAt = health.retryAt ?? now
-            if let deadline = delivery.deadline, retryAt >= deadline {
-                record.newState = .skipped
-                record.reason = .missed
-                record.error = "destination failing until the concert started: \(error)"
-            } else {
-                record.newState = .retrying
-                record.nextAttempt = retryAt
-                record.error = error
-            }
+        var change = HealthChange(held: health.held)
+        if item.subscription.channel.destinationIsSharedHost {
+            change.webhookHost = webhookHosts.note(
+                host: item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
         }
-        return (record, health.held)
+        return (health.retryAt, change)
     }
 }

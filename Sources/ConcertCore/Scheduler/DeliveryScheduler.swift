@@ -10,66 +10,69 @@ import Synchronization
 /// `sendDue` → the catch-up (`CatchUp`, the store's `supersedeStaleReminders`) → `claimBatch`
 /// (due rows read ahead into `ready`) → `claim` (durable before any byte leaves; writes the
 /// records that arrived meanwhile in the same transaction) → `send` (its message from `messages`)
-/// → `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`) →
-/// `sendDueWithRecords()` → `sendDue()` again (the records go with the next claim, or on their
-/// own) → `arm()`.
+/// → `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`,
+/// `DeliveryScheduler+Records.swift`) → `sendDueWithRecords()` → `sendDue()` again (the records go
+/// with the next claim, or on their own) → `arm()`.
 ///
-/// The books it keeps on the way are types of their own: the catch-up's bounds (`CatchUp`), the
-/// rows read ahead (`ReadyDeliveries`), the sends in flight (`InFlightSends`), the messages and
-/// what they are made of (`ClaimedMessages`), the verdicts arriving from any thread
-/// (`VerdictInbox`), what each verdict does to its row and destination (`DeliveryPolicy`,
-/// `WebhookHostFailures`), the store's fault (`StoreFaultBackoff`) and what the journal is told
-/// (`DeliveryJournal`).
+/// This file holds the timer, the claim loop and the in-flight books. The books it keeps on the way
+/// are types of their own: the catch-up's bounds (`CatchUp`), the rows read ahead
+/// (`ReadyDeliveries`), the sends in flight (`InFlightSends`), the messages and what they are made
+/// of (`ClaimedMessages`), the verdicts arriving from any thread (`VerdictInbox`), what each verdict
+/// does to its row and destination (`DeliveryPolicy`), the store's fault (`StoreFaultBackoff`) and
+/// what the journal is told (`DeliveryJournal`). Its extensions hold the verdict records
+/// (`+Records`), `concertctl test` (`+TestSends`), the store's fault (`+StoreFault`), what changed
+/// under it (`+Changes`: a wake, a reload) and what `status` and the metrics read (`+Status`); the state
+/// they share is internal rather than private for them, and nothing else in the module touches it.
 ///
 /// All state lives on `queue`, a serial queue; public methods hop onto it. With nothing due the
 /// timer is disarmed and the scheduler causes no wake-ups at all.
 public final class DeliveryScheduler: @unchecked Sendable {
     package let queue: DispatchQueue
-    private let store: any SendingStore
-    private let clock: any WallClock
-    private let timer: any SchedulerTimer
-    private let logger: Logger
-    private let random: @Sendable () -> Double
+    let store: any SendingStore
+    let clock: any WallClock
+    let timer: any SchedulerTimer
+    let logger: Logger
+    let random: @Sendable () -> Double
 
     // Everything below is confined to `queue`, but for the types meant to be read from any thread.
     private var started = false
     private var stopping = false
     /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
     /// transport stops) are not recorded; their rows stay `sending` and the next start sends them again.
-    private var stopped = false
-    private var activityHandler: (@Sendable () -> Void)?
+    var stopped = false
+    var activityHandler: (@Sendable () -> Void)?
 
     // The timer.
-    private var armedFor: Date?
-    private var timerFires = 0
+    var armedFor: Date?
+    var timerFires = 0
 
     // The claim loop.
-    private var channels: [String: any Channel]
-    private var limits: SendLimits
+    var channels: [String: any Channel]
+    var limits: SendLimits
     /// How far the catch-up has run, and the bounds on what falls due next.
-    private var catchUp = CatchUp()
+    var catchUp = CatchUp()
     /// Due rows read ahead of their claim, queued by destination: a fan-out reads the outbox once per
     /// `readAhead` rows instead of once per round of verdicts. Emptied whenever the outbox changes
     /// under the scheduler (`wake`); a row whose state changed meanwhile fails its claim.
-    private var ready = ReadyDeliveries()
+    var ready = ReadyDeliveries()
     private static let readAhead = 512
     /// The messages of claimed rows, with the catalog and the concerts they are made from.
-    private var messages: ClaimedMessages
+    var messages: ClaimedMessages
     /// The fault while the outbox cannot be read or written, and when to try it again.
-    private var storeFault = StoreFaultBackoff()
+    var storeFault = StoreFaultBackoff()
     /// The queue's store calls and liveness probe, read by `liveness` from any thread.
     let queueWatch = SchedulerQueueWatch()
 
     // The in-flight books.
     /// The sends handed to a channel whose verdict has not been taken yet.
     private var inFlightSends = InFlightSends()
-    private var inFlight: Int { inFlightSends.count }
+    var inFlight: Int { inFlightSends.count }
     /// Verdicts handed over by the channels, from any thread, until the queue takes them.
     private let verdicts = VerdictInbox()
     /// Records of verdicts not yet written: the next claim writes them in its transaction.
-    private var unrecorded: [DeliveryRecord] = []
+    var unrecorded: [DeliveryRecord] = []
     /// Set while a `sendDueWithRecords()` is queued.
-    private var recordQueued = false
+    var recordQueued = false
     /// Called once nothing is in flight, for `shutdown`.
     private var whenIdle: (() -> Void)?
     /// The gauges of `gauges`, written on the queue as they change.
@@ -77,11 +80,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     // The verdicts.
     /// What each verdict does to its row and its destination, and which destinations are held.
-    private var policy: DeliveryPolicy
-    /// Webhook hosts whose sends keep failing: shown in `status`, not held.
-    private var webhookHosts = WebhookHostFailures()
+    var policy: DeliveryPolicy
     /// Logs each verdict, skip and hold, and one summary line per fan-out.
-    private var journal: DeliveryJournal
+    var journal: DeliveryJournal
     /// Told of each send, verdict and final state, for metrics.
     private let observer: (any DeliveryObserver)?
 
@@ -130,41 +131,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// Called after the scheduler has written records, on its queue: for a status line that
-    /// follows the work without polling.
-    public func onActivity(_ handler: @escaping @Sendable () -> Void) {
-        queue.async { self.activityHandler = handler }
-    }
-
-    /// Something changed in the database (a subscription, a concert, a retry): re-plan now.
-    public func wake() {
-        queue.async {
-            self.forgetMessages()
-            self.sendDue()
-        }
-    }
-
-    /// Replaces the catalog (cities and info URL used in messages) after a reload.
-    public func update(catalog: Catalog) {
-        queue.async {
-            self.messages.catalog = catalog
-            self.forgetMessages()
-        }
-    }
-
-    /// Replaces channels and limits after a reload; sends in flight finish on the old channels.
-    public func update(channels: [String: any Channel], limits: SendLimits, retry: RetryPolicy) {
-        queue.async {
-            self.channels = channels
-            self.limits = limits
-            self.policy.retry = retry
-            self.policy.forgetFailures()
-            self.publishGauges()
-            self.forgetMessages()
-            self.sendDue()
-        }
-    }
-
     /// Stops taking new sends, waits up to `grace` seconds for those in flight, records every
     /// verdict that arrived, and returns how many sends were still in flight (they stay
     /// `sending` and are sent again at the next start). Call from any thread but the queue.
@@ -190,72 +156,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
             }
             return inFlight
         }
-    }
-
-    /// What the scheduler is doing, for `status`.
-    public func status() -> SchedulerStatus {
-        queue.sync {
-            SchedulerStatus(
-                now: clock.now(), clockShifted: clock.isShifted, inFlight: inFlight,
-                failingDestinations: policy.failing.values.sorted { $0.destination < $1.destination }
-                    + webhookHosts.failing.filter { policy.failing[$0.destination] == nil },
-                timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault.fault)
-        }
-    }
-
-    /// Sends a test message to a subscription now and reports the channel's verdict. The test
-    /// message is recorded in the outbox but never retried.
-    ///
-    /// The verdict is reported once it is recorded, or, when the outbox cannot be written, kept
-    /// with the other verdicts waiting for the store (`status` shows the fault): the message went.
-    public func sendTest(
-        subscriptionID: String, completion: @escaping @Sendable (Result<Verdict, any Error>) -> Void
-    ) {
-        queue.async {
-            do {
-                let claimed = try self.timedStoreCall {
-                    try self.store.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
-                }
-                self.send(claimed) { verdict in
-                    let now = self.clock.now()
-                    let state: Delivery.State = if case .sent = verdict { .sent } else { .failed }
-                    let record = DeliveryRecord(
-                        delivery: claimed.delivery, subscription: claimed.subscription, verdict: verdict,
-                        newState: state, nextAttempt: nil, reason: nil,
-                        error: state == .sent ? nil : verdict.detail, finishedAt: now)
-                    self.recordTest(record, destination: claimed.destination)
-                    completion(.success(verdict))
-                }
-            } catch {
-                completion(.failure(error))
-            }
-        }
-    }
-
-    /// Records a test message's verdict now (its reply waits for it), then claims what waited for
-    /// the slot it held. When the outbox cannot be written the verdict waits with the others. A
-    /// test message counts towards its destination's health (the smarthost's, a webhook host's)
-    /// like any other send.
-    private func recordTest(_ record: DeliveryRecord, destination: String) {
-        guard !stopped else { return }
-        journal.log(record, destination: destination)
-        noteHealth(of: destination, record.verdict, now: record.finishedAt)
-        if record.subscription.channel.destinationIsSharedHost {
-            noteWebhookHost(
-                destination, deliveryID: record.delivery.id, verdict: record.verdict, now: record.finishedAt)
-        }
-        if storeFault.fault == nil {
-            do {
-                _ = try timedStoreCall { try store.record([record]) }
-            } catch {
-                unrecorded.append(record)
-                storeFailed(error, now: clock.now())
-                return
-            }
-        } else {
-            unrecorded.append(record)
-        }
-        sendDue()
     }
 
     // MARK: - The timer
@@ -296,7 +196,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     ///
     /// While the outbox cannot be written (`storeFault`), nothing is claimed before the retry
     /// time the timer is armed for: records wait in `unrecorded`, and calls in between return at once.
-    private func sendDue(firedFor: Date? = nil) {
+    func sendDue(firedFor: Date? = nil) {
         guard started, !stopping else {
             recordAtStop()
             return
@@ -340,33 +240,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         } catch {
             storeFailed(error, now: now)
         }
-    }
-
-    /// The outbox could not be read or written: keeps the records not yet written, forgets the
-    /// rows read ahead (they are read again), and arms the timer for the next try, backing off.
-    private func storeFailed(_ error: any Error, now: Date) {
-        ready.removeAll()
-        catchUp.nothingDueOutside = nil
-        let message = StoreFault.describe(error)
-        let fault = storeFault.failed(message, now: now)
-        logger.error(
-            "the outbox could not be read or written; nothing is sent until it can, records are kept",
-            metadata: [
-                "error": "\(message)", "failures": "\(fault.failures)", "unrecorded": "\(unrecorded.count)",
-                "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
-            ])
-        armedFor = fault.retryAt
-        timer.arm(at: clock.realDate(when: fault.retryAt))
-        activityHandler?()
-    }
-
-    /// A store call succeeded after a fault.
-    private func storeRecovered() {
-        guard let fault = storeFault.recovered() else { return }
-        logger.notice(
-            "the outbox can be written again",
-            metadata: ["failures": "\(fault.failures)", "since": "\(KoreaTime.iso8601(fault.since))"])
-        activityHandler?()
     }
 
     /// Claims batches until one makes no progress; returns whether due rows wait for a free slot.
@@ -437,7 +310,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     }
 
     /// Hands one claimed row to its channel; `onVerdict` runs on the queue with the verdict.
-    private func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
+    func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
         let destination = item.destination
         inFlightSends.began(to: destination)
         publishedGauges.withLock { $0.inFlight = inFlight }
@@ -470,15 +343,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// Drops cached concerts and shared message parts: the concerts, the catalog or the channels changed.
-    private func forgetMessages() {
-        messages.removeAll()
-        ready.removeAll()
-        catchUp.forgetBounds()
-    }
-
     /// Runs a call into the store, noting when it began for `liveness`.
-    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
+    func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
         try queueWatch.timedStoreCall(body)
     }
 
@@ -499,80 +365,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
     }
 
     /// Writes the gauges read by `gauges`: after sends start, verdicts arrive or holds are dropped.
-    private func publishGauges() {
-        let failing = policy.failing.count + webhookHosts.failingCount { policy.failing[$0] != nil }
-        let gauges = Gauges(inFlight: inFlight, failingDestinations: failing)
+    func publishGauges() {
+        let gauges = Gauges(inFlight: inFlight, failingDestinations: policy.failingCount)
         publishedGauges.withLock { $0 = gauges }
-    }
-
-    /// A verdict arrived: records the row's next state, and queues the record with all those
-    /// that arrive meanwhile, to be written in one transaction.
-    private func record(_ item: ClaimedDelivery, _ verdict: Verdict) {
-        guard !stopped else { return }
-        let record = makeRecord(of: item, verdict, now: clock.now())
-        journal.log(record, destination: item.destination)
-        unrecorded.append(record)
-        if !recordQueued {
-            recordQueued = true
-            queue.async { self.sendDueWithRecords() }
-        }
-    }
-
-    /// Runs `sendDue` for the records that arrived, which writes them: in the transaction of the
-    /// next claim when it finds rows to send, on their own otherwise.
-    private func sendDueWithRecords() {
-        recordQueued = false
-        guard !unrecorded.isEmpty else { return }
-        sendDue()
-        activityHandler?()
-    }
-
-    /// Writes the records that no claim took along; on failure they stay in `unrecorded`. Returns
-    /// whether rows that waited for them became due.
-    @discardableResult
-    private func recordUnrecorded() throws -> Bool {
-        guard !unrecorded.isEmpty else { return false }
-        let woken = try timedStoreCall { try store.record(unrecorded) }
-        unrecorded.removeAll()
-        return woken > 0
-    }
-
-    /// At stop: writes what it can. Records that cannot be written leave their rows
-    /// `sending`, and the next start sends them again.
-    private func recordAtStop() {
-        do {
-            try recordUnrecorded()
-        } catch {
-            logger.error(
-                "could not write delivery records at stop; those deliveries will be sent again at the next start",
-                metadata: ["count": "\(unrecorded.count)", "error": "\(StoreFault.describe(error))"])
-            unrecorded.removeAll()
-        }
-    }
-
-    // MARK: - The verdicts
-
-    /// The record `policy` makes of `verdict`; logs a hold it starts and follows a webhook host's failures.
-    private func makeRecord(of item: ClaimedDelivery, _ verdict: Verdict, now: Date) -> DeliveryRecord {
-        let recorded = policy.record(item, verdict, now: now, random: random)
-        if let held = recorded.held { journal.hold(held) }
-        if item.subscription.channel.destinationIsSharedHost {
-            noteWebhookHost(item.destination, deliveryID: item.delivery.id, verdict: verdict, now: now)
-        }
-        return recorded.record
-    }
-
-    /// Notes a verdict that records no row here (a test message's) in its destination's health.
-    private func noteHealth(of destination: String, _ verdict: Verdict, now: Date) {
-        if let held = policy.noteHealth(of: destination, verdict, now: now, random: random).held { journal.hold(held) }
-    }
-
-    /// Follows a webhook host's run of failures; says so when it starts or stops failing as a whole.
-    private func noteWebhookHost(_ host: String, deliveryID: Int64, verdict: Verdict, now: Date) {
-        guard let change = webhookHosts.note(host: host, deliveryID: deliveryID, verdict: verdict, now: now) else {
-            return
-        }
-        journal.webhookHost(change)
-        activityHandler?()
     }
 }

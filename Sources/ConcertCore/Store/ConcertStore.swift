@@ -2,7 +2,7 @@ import Foundation
 
 /// The concerts: the catalog's and those changed with concertctl. Every change plans the
 /// reminders and notices it implies in the same transaction.
-public protocol ConcertStore: Sendable {
+public protocol ConcertStore: ConcertLookup {
     /// Stores the catalog's concerts: new ones are added, changed ones updated, and catalog
     /// concerts missing from the file cancelled. Concerts changed through concertctl keep that
     /// version (`previous`, the catalog in force before, tells which the file no longer lists).
@@ -27,9 +27,6 @@ public protocol ConcertStore: Sendable {
 
     /// How many concerts are `cancelled`, `upcoming` (not ended at `now`) or `over`.
     func concertCounts(now: Date) throws -> [String: Int]
-
-    /// One concert by id.
-    func concert(id: String) throws -> StoredConcert?
 
     /// The usage of each of `cities` that something still names; cities named by nothing are absent.
     func usage(ofCities cities: [String], now: Date) throws -> [String: CityUsage]

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// A row goes `scheduled`/`retrying` → `sending` (claimed, durable before any byte leaves) →
 /// `sent`, `retrying`, `failed` or `skipped` (recorded).
-public protocol SendingStore: Sendable {
+public protocol SendingStore: ConcertLookup {
     /// Rows left in `sending` by a crash go back to the queue, due now: at-least-once delivery.
     /// Returns how many were recovered.
     func recoverInterruptedSends(now: Date) throws -> Int
@@ -42,9 +42,6 @@ public protocol SendingStore: Sendable {
     /// Records a test message for a subscription as `sending`, about its next concert (or its
     /// latest one when none is upcoming), and returns it ready to send.
     func createTestDelivery(subscriptionID: String, now: Date) throws -> ClaimedDelivery
-
-    /// One concert by id, as the messages about it describe it.
-    func concert(id: String) throws -> StoredConcert?
 }
 
 extension SendingStore {

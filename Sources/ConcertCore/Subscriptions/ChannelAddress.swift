@@ -37,4 +37,14 @@ public enum ChannelAddress: Sendable, Hashable {
         case .webhook(let url, _, _): url
         }
     }
+
+    /// The channel as metrics and the store's finished counters name it: `email`, or the webhook's
+    /// format (`slack`, `generic`, …), one of a fixed set (a subscription's format is checked
+    /// against it).
+    public var metricsName: String {
+        switch self {
+        case .email: "email"
+        case .webhook(_, let format, _): format
+        }
+    }
 }

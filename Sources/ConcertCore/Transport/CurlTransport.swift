@@ -42,14 +42,14 @@ public final class CurlTransport: Sendable {
     }
 
     /// Sends the transfer `build` returns, calling it on the transport thread just before the
-    /// transfer starts; an error it throws is the result (`invalidRequest`, its description).
+    /// transfer starts; the error it throws is the result, and no connection is made.
     ///
     /// HTTP: only `http` and `https` URLs are followed, never a redirect; TLS certificates are
     /// verified; no connection is made to an address the transfer's deny list refuses
     /// (`addressDenied`). SMTP: libcurl dot-stuffs the message and reuses the connection for the
     /// next one; connections to the same smarthost with the same credentials are shared.
     public func send(
-        building build: @escaping @Sendable () throws -> Transfer,
+        building build: @escaping @Sendable () throws(TransferPreparationError) -> Transfer,
         completion: @escaping @Sendable (TransferResult) -> Void
     ) {
         core.submit(TransferJob(build: build, completion: completion))

@@ -4,12 +4,7 @@ import Foundation
 extension EasyHandle {
     /// Sets every option of `job` on this (reset) handle; the handle is then ready for the multi handle.
     func prepare(_ job: TransferJob, configuration: CurlTransport.Configuration) throws(TransferPreparationError) {
-        let transfer: Transfer
-        do {
-            transfer = try job.build()
-        } catch {
-            throw TransferPreparationError(failure: .invalidRequest, message: "\(error)")
-        }
+        let transfer = try job.build()
         completion = job.completion
         errorBuffer[0] = 0
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -34,12 +29,11 @@ extension EasyHandle {
         switch transfer {
         case .http(let request, let timeouts, let deny):
             isMail = false
-            secret = .url(request.url)
+            url = request.url
             try prepareHTTP(request, timeouts: timeouts, userAgent: configuration.userAgent)
             try refuseConnections(to: deny, me: me)
         case .mail(let mail):
             isMail = true
-            secret = .mailCredentials(user: mail.username, password: mail.password)
             try prepareMail(mail, me: me)
         }
     }

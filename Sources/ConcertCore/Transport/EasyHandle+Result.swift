@@ -15,16 +15,12 @@ extension EasyHandle {
             message = "the address \(refused.address) is in \(refused.network), which the deny list refuses"
         } else if code != CURLE_OK {
             let text = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-            message = secret.redactor.redact(cutOff ? "the response body is larger than \(abortLimit) bytes" : text)
+            message = cutOff ? "the response body is larger than \(abortLimit) bytes" : text
         }
         if isMail {
-            let redactor = secret.redactor
             return TransferResult(
                 failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
-                conversation: conversation.map {
-                    if case .reply(let text) = $0 { return .reply(redactor.redact(text)) }
-                    return $0
-                })
+                conversation: conversation)
         }
         return TransferResult(
             failure: failure, curlCode: Int(code.rawValue), message: message, responseCode: responseCode,
@@ -34,8 +30,7 @@ extension EasyHandle {
 
     /// The host of the transfer's URL, as written in it.
     private var urlHost: String? {
-        guard case .url(let url) = secret else { return nil }
-        return URLComponents(string: url)?.host
+        url.flatMap { URLComponents(string: $0)?.host }
     }
 
     /// The value of the last response's header `name`, if it has one.

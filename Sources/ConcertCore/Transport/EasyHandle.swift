@@ -17,9 +17,8 @@ final class EasyHandle {
     /// The callback of the running transfer; `nil` while idle.
     var completion: (@Sendable (TransferResult) -> Void)?
     var isMail = false
-    /// What texts of this transfer must not show: the webhook URL or the SMTP password. The
-    /// redactor is built only when there is a text to redact, off the fast path of a success.
-    var secret = TransferSecret.none
+    /// HTTP: the request's URL, whose host a refused address names.
+    var url: String?
 
     /// The networks this transfer may not connect to, and the first refused address it met.
     var denyList = AddressDenyList.none
@@ -62,7 +61,7 @@ final class EasyHandle {
         headerList = nil
         recipientList = nil
         completion = nil
-        secret = .none
+        url = nil
         denyList = .none
         refused = nil
         body.removeAll(keepingCapacity: true)

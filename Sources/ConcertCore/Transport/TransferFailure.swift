@@ -5,7 +5,8 @@
 public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
     private enum Kind: String, Sendable, Hashable {
         case couldNotResolve, couldNotConnect, timedOut, tls, tlsUnavailable, connectionLost, refusedURL, loginDenied
-        case unexpectedReply, sendFailed, responseTooLarge, invalidRequest, stopped, addressDenied, other
+        case unexpectedReply, sendFailed, responseTooLarge, invalidRequest, destinationUnusable, stopped, addressDenied
+        case other
     }
 
     private let kind: Kind
@@ -36,6 +37,9 @@ public struct TransferFailure: Sendable, Hashable, CustomStringConvertible {
     public static let responseTooLarge = TransferFailure(kind: .responseTooLarge)
     /// The request could not be handed to libcurl (a header with a line break, an empty recipient list).
     public static let invalidRequest = TransferFailure(kind: .invalidRequest)
+    /// The job's settings for its destination cannot be used (an SMTP envelope sender that is not a
+    /// plain address): no connection was made.
+    public static let destinationUnusable = TransferFailure(kind: .destinationUnusable)
     /// Every address of the host is in a network the deny list refuses (`webhook_deny`): no
     /// connection was made, or no request sent over a reused one.
     public static let addressDenied = TransferFailure(kind: .addressDenied)

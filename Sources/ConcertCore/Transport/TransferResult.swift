@@ -3,8 +3,8 @@ import Foundation
 /// What libcurl saw of one transfer: its result code and the server's answer, as received.
 ///
 /// It says nothing of what the answer means (a status that asks for a retry, an SMTP reply that
-/// refuses a recipient): the channels decide that (`HTTPVerdict`, `SMTPVerdict`). Texts in it are
-/// scrubbed of the URL's path and query and of any password.
+/// refuses a recipient): the channels decide that (`HTTPVerdict`, `SMTPVerdict`). Its texts are as
+/// libcurl and the server gave them, secrets included: each channel redacts its verdict.
 public struct TransferResult: Sendable, Hashable {
     /// `nil` when libcurl finished the transfer without error (an HTTP 500 is not a failure here).
     public var failure: TransferFailure?

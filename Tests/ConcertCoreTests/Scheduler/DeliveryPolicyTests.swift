@@ -39,7 +39,7 @@ import Testing
         // 30 s × 2^(3-1) = 120 s, times the jitter factor 0.75.
         #expect(recorded.record.nextAttempt == now + 90)
         #expect(recorded.record.error == "HTTP 503")
-        #expect(recorded.held == nil)
+        #expect(recorded.change.held == nil)
     }
 
     @Test func theReceiversRetryAfterWinsWhenItIsLongerThanTheBackoff() {
@@ -86,9 +86,9 @@ import Testing
         // The destination's first failure: 30 s × 0.75, whatever the message's own attempts.
         #expect(recorded.record.newState == .retrying)
         #expect(recorded.record.nextAttempt == now + 22.5)
-        #expect(recorded.held?.failures == 1)
-        #expect(recorded.held?.retryAt == now + 22.5)
-        #expect(recorded.held?.lastError == "login refused")
+        #expect(recorded.change.held?.failures == 1)
+        #expect(recorded.change.held?.retryAt == now + 22.5)
+        #expect(recorded.change.held?.lastError == "login refused")
         #expect(policy.isHeld("smtp.example", at: now))
         #expect(!policy.isHeld("smtp.example", at: now + 22.5))
         #expect(!policy.isHeld("other.example", at: now))
@@ -107,13 +107,13 @@ import Testing
                 Issue.record("no new backoff while held")
                 return 0
             })
-        #expect(second.held == nil)
+        #expect(second.change.held == nil)
         #expect(second.record.nextAttempt == now + 22.5)
         #expect(policy.failing["smtp.example"]?.failures == 1)
         #expect(policy.failing["smtp.example"]?.lastError == "refused again")
         // Once the hold ends, the next failure counts and doubles the backoff.
         let third = policy.record(claimed(destination: "smtp.example"), failure, now: now + 30, random: jitter)
-        #expect(third.held?.failures == 2)
+        #expect(third.change.held?.failures == 2)
         #expect(third.record.nextAttempt == now + 30 + 45)
     }
 
@@ -148,6 +148,63 @@ import Testing
         #expect(policy.isHeld("smtp.example", at: now))
         let answered = policy.noteHealth(of: "smtp.example", .permanent(error: "550"), now: now + 1, random: jitter)
         #expect(answered.retryAt == nil && answered.held == nil)
+        #expect(!policy.isHeld("smtp.example", at: now + 1))
+    }
+
+    @Test func aWebhookHostFailingForThreeDeliveriesIsListedButNeverHeld() {
+        var policy = DeliveryPolicy(retry: RetryPolicy())
+        var changes: [DeliveryPolicy.HealthChange] = []
+        for id in 1...3 {
+            var item = claimed()
+            item.delivery.id = Int64(id)
+            changes.append(
+                policy.record(item, .retryable(error: "HTTP 503", retryAfter: nil), now: now, random: jitter).change)
+        }
+        #expect(changes.prefix(2).allSatisfy { $0.webhookHost == nil && $0.held == nil })
+        guard case .failing("hooks.example", let run)? = changes[2].webhookHost else {
+            Issue.record("expected the host to start failing, got \(String(describing: changes[2].webhookHost))")
+            return
+        }
+        #expect(run.failures == 3)
+        #expect(!policy.isHeld("hooks.example", at: now))
+        #expect(policy.failingDestinations.map(\.destination) == ["hooks.example"])
+        #expect(policy.failingCount == 1)
+
+        let answered = policy.record(claimed(), .sent(detail: "HTTP 204"), now: now + 1, random: jitter).change
+        guard case .recovered("hooks.example", _)? = answered.webhookHost else {
+            Issue.record("expected the host to recover, got \(String(describing: answered.webhookHost))")
+            return
+        }
+        #expect(policy.failingDestinations.isEmpty)
+        #expect(policy.failingCount == 0)
+    }
+
+    @Test func anEmailDestinationIsHeldNotFollowedAsAWebhookHost() {
+        var policy = DeliveryPolicy(retry: RetryPolicy(initialDelay: 30, maximumDelay: 3600, maximumAttempts: 12))
+        var item = claimed(destination: "smtp.example")
+        item.subscription.channel = .email("citizen@example.org")
+        let recorded = policy.record(
+            item, .destinationFailed(error: "refused", retryAfter: nil), now: now, random: jitter)
+        #expect(recorded.change.held?.destination == "smtp.example")
+        #expect(recorded.change.webhookHost == nil)
+        #expect(policy.failingCount == 1)
+    }
+
+    @Test func aTestMessageIsSentOrFailedNeverRetriedAndCountsTowardsItsDestination() {
+        var policy = DeliveryPolicy(retry: RetryPolicy(initialDelay: 30, maximumDelay: 3600, maximumAttempts: 12))
+        let failed = policy.recordTest(
+            claimed(destination: "smtp.example"), .destinationFailed(error: "refused", retryAfter: nil), now: now,
+            random: jitter)
+        #expect(failed.record.newState == .failed)
+        #expect(failed.record.nextAttempt == nil)
+        #expect(failed.record.error == "refused")
+        #expect(failed.change.held?.failures == 1)
+        #expect(policy.isHeld("smtp.example", at: now))
+
+        let sent = policy.recordTest(
+            claimed(destination: "smtp.example"), .sent(detail: "250 2.0.0 Ok"), now: now + 1, random: jitter)
+        #expect(sent.record.newState == .sent)
+        #expect(sent.record.error == nil)
         #expect(!policy.isHeld("smtp.example", at: now + 1))
     }
 }

@@ -25,10 +25,9 @@ extension Smarthost {
     /// Submits `message` (RFC 5322 bytes with CRLF line ends) to `recipients` through `transport`,
     /// as the email channel does once the message is built, and returns the verdict.
     func send(_ message: Data, to recipients: [String], using transport: CurlTransport) async -> Verdict {
-        let transfer = transfer(of: message, to: recipients)
-        return await withCheckedContinuation { continuation in
-            transport.send(building: { .mail(transfer) }) {
-                continuation.resume(returning: SMTPVerdict.verdict(of: $0))
+        await withCheckedContinuation { continuation in
+            transport.send(building: { .mail(transfer(of: message, to: recipients)) }) {
+                continuation.resume(returning: verdict(of: $0))
             }
         }
     }

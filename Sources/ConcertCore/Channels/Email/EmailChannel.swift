@@ -1,7 +1,8 @@
 import Foundation
 
 /// Sends messages to email subscriptions: the renderer writes the words, the builder the MIME
-/// message with its calendar attachment, and the transport submits it to the smarthost.
+/// message with its calendar attachment, the transport submits it to the smarthost, and the
+/// smarthost's reply becomes a verdict (`Smarthost.verdict(of:)`).
 ///
 /// The message is built on the transport thread, just before its transfer starts (the scheduler's
 /// thread only claims and records), so that a fan-out uses both cores.
@@ -19,32 +20,25 @@ public final class EmailChannel: Channel {
     }
 
     /// Builds and submits `message`. A message that cannot be built is `permanent`; an envelope
-    /// sender the smarthost cannot be given holds the smarthost (`destinationFailed`).
+    /// sender the smarthost cannot be given holds the smarthost (`destinationFailed`). Neither
+    /// makes a connection.
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
-        if let problem = smarthost.envelopeProblem {
-            completion(.destinationFailed(error: problem, retryAfter: nil))
-            return
-        }
         let builder = self.builder
         let renderer = self.renderer
         let smarthost = self.smarthost
-        transport.send {
+        transport.send { () throws(TransferPreparationError) in
+            try smarthost.checkEnvelope()
             let bytes: Data
             let recipient: String
             do {
                 bytes = try builder.build(message, content: EmailContent(renderer.render(message)))
                 recipient = try EmailMessageBuilder.recipient(of: message)
             } catch {
-                throw BuildProblem(description: "the message could not be built: \(error)")
+                throw .invalidRequest("the message could not be built: \(error)")
             }
             return .mail(smarthost.transfer(of: bytes, to: [recipient]))
         } completion: { result in
-            completion(SMTPVerdict.verdict(of: result))
+            completion(smarthost.verdict(of: result))
         }
-    }
-
-    /// Why a message was not submitted (a `permanent` verdict).
-    private struct BuildProblem: Error, CustomStringConvertible {
-        var description: String
     }
 }

@@ -47,13 +47,13 @@ public struct Smarthost: Sendable, Hashable, CustomStringConvertible {
         return text + ", requireTLS: \(requireTLS))"
     }
 
-    /// Why no message can be submitted with this envelope sender, or `nil`: it must be a plain
-    /// address. The configuration's fault, not the message's, so every message is held.
-    public var envelopeProblem: String? {
+    /// Refuses an envelope sender that is not a plain address: the configuration's fault, not the
+    /// message's, so it throws `destinationUnusable` and the smarthost is held. Checked before the
+    /// message is built.
+    func checkEnvelope() throws(TransferPreparationError) {
         guard !mailFrom.isEmpty,
             !mailFrom.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x3C || $0 == 0x3E })
-        else { return "the envelope sender '\(mailFrom)' is not a plain address" }
-        return nil
+        else { throw .destinationUnusable("the envelope sender '\(mailFrom)' is not a plain address") }
     }
 
     /// The submission of `message` (RFC 5322 bytes with CRLF line ends) to `recipients`.

@@ -22,18 +22,16 @@ public struct WebConfirmationMail: Sendable {
         to address: String, confirmURL: String, cities: [City] = [], offsets: [ReminderOffset] = [],
         language: Language, now: Date, completion: @escaping @Sendable (Verdict) -> Void
     ) {
-        if let problem = smarthost.envelopeProblem {
-            completion(.destinationFailed(error: problem, retryAfter: nil))
-            return
-        }
-        let bytes = Self.message(
-            settings: settings, to: address, confirmURL: confirmURL, cities: cities, offsets: offsets,
-            language: language, now: now)
+        let settings = self.settings
         let smarthost = self.smarthost
-        transport.send {
-            .mail(smarthost.transfer(of: bytes, to: [address]))
+        transport.send { () throws(TransferPreparationError) in
+            try smarthost.checkEnvelope()
+            let bytes = Self.message(
+                settings: settings, to: address, confirmURL: confirmURL, cities: cities, offsets: offsets,
+                language: language, now: now)
+            return .mail(smarthost.transfer(of: bytes, to: [address]))
         } completion: { result in
-            completion(SMTPVerdict.verdict(of: result))
+            completion(smarthost.verdict(of: result))
         }
     }
 

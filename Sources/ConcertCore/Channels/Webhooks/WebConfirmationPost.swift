@@ -23,19 +23,19 @@ public struct WebConfirmationPost: Sendable {
         language: Language, now: Date, completion: @escaping @Sendable (Verdict) -> Void
     ) {
         let settings = self.settings
-        transport.send {
-            let request = try Self.request(
-                url: url, format: format, confirmURL: confirmURL, cities: cities, offsets: offsets,
-                language: language, now: now)
-            if let problem = WebhookURL.problem(with: request.url) { throw Problem(description: problem) }
+        transport.send { () throws(TransferPreparationError) in
+            let request: HTTPRequest
+            do {
+                request = try Self.request(
+                    url: url, format: format, confirmURL: confirmURL, cities: cities, offsets: offsets,
+                    language: language, now: now)
+            } catch {
+                throw .invalidRequest("\(error)")
+            }
+            if let problem = WebhookURL.problem(with: request.url) { throw .invalidRequest(problem) }
             return .http(request, timeouts: settings.timeouts, deny: settings.deny)
         } completion: { result in
-            let verdict = HTTPVerdict.verdict(of: result, now: Date())
-            if case .sent = verdict {
-                completion(verdict)
-            } else {
-                completion(verdict.hiding([url], with: settings.redactor))
-            }
+            completion(settings.verdict(of: result, hiding: [url]))
         }
     }
 
@@ -102,21 +102,5 @@ public struct WebConfirmationPost: Sendable {
 
     struct Problem: Error, CustomStringConvertible {
         var description: String
-    }
-}
-
-extension Verdict {
-    /// The same verdict with `secrets` (and the daemon's own) removed from its text by `redactor`.
-    func hiding(_ secrets: [String], with redactor: SecretRedactor) -> Verdict {
-        let redactor = redactor.hiding(secrets)
-        switch self {
-        case .sent(let detail): return .sent(detail: redactor.redact(detail))
-        case .retryable(let error, let retryAfter):
-            return .retryable(error: redactor.redact(error), retryAfter: retryAfter)
-        case .permanent(let error): return .permanent(error: redactor.redact(error))
-        case .gone(let error): return .gone(error: redactor.redact(error))
-        case .destinationFailed(let error, let retryAfter):
-            return .destinationFailed(error: redactor.redact(error), retryAfter: retryAfter)
-        }
     }
 }

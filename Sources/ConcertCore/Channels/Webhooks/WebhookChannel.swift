@@ -1,31 +1,32 @@
 import Foundation
 
-/// Sends messages to webhook subscriptions: the subscription's format builds the request from
-/// the rendered message, the transport POSTs it, and the answer becomes a verdict (`HTTPVerdict`).
+/// Sends messages to webhook subscriptions: the subscription's format builds the request from the
+/// words the renderer writes, the transport POSTs it, and the answer becomes a verdict
+/// (`WebhookSettings.verdict(of:hiding:)`).
 ///
 /// The request is built on the transport thread, just before its transfer starts (the scheduler's
 /// thread only claims and records), so that a fan-out uses both cores.
 public final class WebhookChannel: Channel {
-    /// Builds the HTTP request of one message (URL, headers, body).
-    typealias RequestBuilder = @Sendable (OutboundMessage) throws -> HTTPRequest
-
     private let settings: WebhookSettings
+    private let renderer: MessageRenderer
     private let transport: CurlTransport
-    private let buildRequest: RequestBuilder
+    /// Formats that take the place of the registry's of the same name.
+    private let formats: [String: any WebhookFormat]
+    /// Signs each subscription's unsubscribe and manage links, which the chat formats end with.
+    private let webLinks: WebLinks?
 
-    /// A channel whose requests are the subscriptions' formats (`WebhookFormatRegistry`), with the
-    /// words `renderer` writes.
-    public convenience init(settings: WebhookSettings, renderer: MessageRenderer, transport: CurlTransport) {
-        self.init(settings: settings, transport: transport) { message in
-            try WebhookFormatRegistry.request(for: message, rendered: renderer.render(message), attemptTime: Date())
-        }
-    }
-
-    /// A channel whose requests `buildRequest` makes.
-    init(settings: WebhookSettings, transport: CurlTransport, buildRequest: @escaping RequestBuilder) {
+    /// A channel whose requests are the subscriptions' formats (``WebhookFormatRegistry``), or one of
+    /// `formats` where it has the subscription's format name, ending with the links `webLinks` signs
+    /// (none while it has no key, and none for `generic`, whose receiver is a program).
+    public init(
+        settings: WebhookSettings, renderer: MessageRenderer, transport: CurlTransport,
+        formats: [any WebhookFormat] = [], webLinks: WebLinks? = nil
+    ) {
         self.settings = settings
+        self.renderer = renderer
         self.transport = transport
-        self.buildRequest = buildRequest
+        self.webLinks = webLinks
+        self.formats = Dictionary(formats.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Builds and sends `message`'s request. A request that cannot be built, and a URL that
@@ -35,43 +36,23 @@ public final class WebhookChannel: Channel {
     /// subscription, in whatever form the receiver echoed it: it goes to `last_error`, the `test`
     /// reply and the journal.
     public func send(_ message: OutboundMessage, completion: @escaping @Sendable (Verdict) -> Void) {
-        let buildRequest = self.buildRequest
         let settings = self.settings
-        transport.send {
+        let renderer = self.renderer
+        let formats = self.formats
+        let webLinks = self.webLinks
+        transport.send { () throws(TransferPreparationError) in
             let request: HTTPRequest
             do {
-                request = try buildRequest(message)
+                request = try WebhookFormatRegistry.request(
+                    for: message, rendered: renderer.render(message), attemptTime: Date(),
+                    links: webLinks?.subscriberLinks(for: message.subscription.id), preferring: formats)
             } catch {
-                throw RequestProblem(description: "the request could not be built: \(error)")
+                throw .invalidRequest("the request could not be built: \(error)")
             }
-            if let problem = WebhookURL.problem(with: request.url) { throw RequestProblem(description: problem) }
+            if let problem = WebhookURL.problem(with: request.url) { throw .invalidRequest(problem) }
             return .http(request, timeouts: settings.timeouts, deny: settings.deny)
         } completion: { result in
-            let verdict = HTTPVerdict.verdict(of: result, now: Date())
-            if case .sent = verdict {
-                completion(verdict)
-            } else {
-                completion(verdict.redacted(by: settings.redactor.hiding(message.subscription.channel.secrets)))
-            }
-        }
-    }
-
-    /// Why a message's request was not sent (a `permanent` verdict).
-    private struct RequestProblem: Error, CustomStringConvertible {
-        var description: String
-    }
-}
-
-extension Verdict {
-    /// The same verdict with its text passed through `redactor`.
-    fileprivate func redacted(by redactor: SecretRedactor) -> Verdict {
-        switch self {
-        case .sent(let detail): .sent(detail: redactor.redact(detail))
-        case .retryable(let error, let retryAfter): .retryable(error: redactor.redact(error), retryAfter: retryAfter)
-        case .permanent(let error): .permanent(error: redactor.redact(error))
-        case .gone(let error): .gone(error: redactor.redact(error))
-        case .destinationFailed(let error, let retryAfter):
-            .destinationFailed(error: redactor.redact(error), retryAfter: retryAfter)
+            completion(settings.verdict(of: result, hiding: message.subscription.channel.secrets))
         }
     }
 }

@@ -68,12 +68,12 @@ public enum ICalendar {
             "BEGIN:VEVENT",
             "UID:" + text(uid(concertID: concert.id)),
             "SEQUENCE:\(max(0, message.concert.revision - 1))",
-            "DTSTAMP:" + KoreaTime.WallClock(message.now, offsetSeconds: 0).basic + "Z",
+            "DTSTAMP:" + KoreaTime.LocalDateTime(message.now, offsetSeconds: 0).basic + "Z",
         ]
         switch concert.schedule {
         case .timed(let start, let end):
-            lines.append("DTSTART;TZID=\(timeZoneID):" + KoreaTime.WallClock(start).basic)
-            lines.append("DTEND;TZID=\(timeZoneID):" + KoreaTime.WallClock(end).basic)
+            lines.append("DTSTART;TZID=\(timeZoneID):" + KoreaTime.LocalDateTime(start).basic)
+            lines.append("DTEND;TZID=\(timeZoneID):" + KoreaTime.LocalDateTime(end).basic)
             lines.append("TRANSP:OPAQUE")
         case .dateOnly(let first, let last):
             lines.append("DTSTART;VALUE=DATE:" + first.basic)

@@ -96,7 +96,7 @@ enum MailHeader {
 
     /// `Tue, 29 Oct 2019 14:00:00 +0900`: an RFC 5322 date-time in Korea time.
     static func date(_ instant: Date) -> String {
-        let time = KoreaTime.WallClock(instant)
+        let time = KoreaTime.LocalDateTime(instant)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let day = time.date

@@ -63,14 +63,21 @@ public enum WebhookFormatRegistry {
     /// The request of one attempt to deliver `rendered` to `message`'s webhook subscription.
     ///
     /// `attemptTime` is the wall-clock time of the attempt (see `WebhookInput.attemptTime`).
-    /// `links` are the subscription's own on the web front door, which the chat formats end with.
+    /// `links` are the subscription's own on the web front door, which the chat formats end with. A
+    /// format of `preferring` with the subscription's format name builds it in place of the registry's.
     public static func request(
-        for message: OutboundMessage, rendered: RenderedMessage, attemptTime: Date, links: SubscriberLinks? = nil
+        for message: OutboundMessage, rendered: RenderedMessage, attemptTime: Date, links: SubscriberLinks? = nil,
+        preferring formats: [String: any WebhookFormat] = [:]
     ) throws(WebhookFormatError) -> HTTPRequest {
         guard case .webhook(let url, let formatName, let secret) = message.subscription.channel else {
             throw .notAWebhook(channel: message.subscription.channel.channelKind)
         }
-        let format = try resolve(name: formatName, url: url)
+        let format: any WebhookFormat
+        if let preferred = formats[formatName] {
+            format = preferred
+        } else {
+            format = try resolve(name: formatName, url: url)
+        }
         return try format.request(
             for: WebhookInput(
                 message: message, rendered: rendered, url: url, secret: secret, attemptTime: attemptTime, links: links))
