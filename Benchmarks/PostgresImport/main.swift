@@ -72,5 +72,6 @@ let cpu = cpuSeconds() - startCPU
 let reminders = try store.counters()["delivery.scheduled"] ?? 0
 print(
     String(
-        format: "%d subscriptions, %d reminders in %.2f s: %.0f subscriptions/s, %.0f reminders/s, client CPU %.1f µs/subscription",
+        format:
+            "%d subscriptions, %d reminders in %.2f s: %.0f subscriptions/s, %.0f reminders/s, client CPU %.1f µs/subscription",
         imported, reminders, wall, Double(imported) / wall, Double(reminders) / wall, cpu * 1e6 / Double(imported)))

@@ -70,7 +70,8 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
         self.now = now
         nowMillis = now.millis
         let concerts = try connection.query(
-            "SELECT origin, revision, body FROM concert WHERE status = 'scheduled' ORDER BY starts_at, id COLLATE \"C\"")
+            "SELECT origin, revision, body FROM concert WHERE status = 'scheduled' ORDER BY starts_at, id COLLATE \"C\""
+        )
         var concertsByCity: [String: [StoredConcert]] = [:]
         for row in 0..<concerts.count {
             let stored = try PostgresStore.storedConcert(concerts, row)

@@ -54,10 +54,15 @@ struct DeliveryHistoryStoreTests {
         try opened.subscriptionStore.importSubscriptions(lines, now: now)
         let history = opened.history
         let everything = try history.upcoming(after: nil, limit: 100_000)
-        #expect(everything.count == 300 * StoreFixtures.plannedReminderCount(["busan", "siheung"], offsets: lines[0].offsets))
+        #expect(
+            everything.count == 300
+                * StoreFixtures.plannedReminderCount(["busan", "siheung"], offsets: lines[0].offsets))
         let keys = everything.map { [$0.position.dueMillis, $0.position.id] }
         #expect(keys == keys.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) })
-        #expect(everything.allSatisfy { $0.position.id == $0.entry.id && $0.position.dueMillis == $0.entry.nextAttempt?.millis })
+        #expect(
+            everything.allSatisfy {
+                $0.position.id == $0.entry.id && $0.position.dueMillis == $0.entry.nextAttempt?.millis
+            })
         var paged: [Int64] = []
         var after: ListingPosition.Due?
         while true {
@@ -82,22 +87,28 @@ struct DeliveryHistoryStoreTests {
         let from = now
         let to = try #require(all.map(\.due).sorted().dropFirst(all.count / 2).first)
         let window = try history.pendingDeliveries(from: from, to: to, city: nil, after: nil, limit: 1000)
-        #expect(window.map(\.entry.delivery.id) == all.filter { $0.nextAttempt! >= from && $0.nextAttempt! <= to }.map(\.id))
+        #expect(
+            window.map(\.entry.delivery.id) == all.filter { $0.nextAttempt! >= from && $0.nextAttempt! <= to }.map(\.id)
+        )
         #expect(window.allSatisfy { $0.entry.subscription.id == $0.entry.delivery.subscriptionID })
         // The same address subscribed twice: each row says so.
         #expect(window.allSatisfy { $0.entry.targetSubscribedTwice })
         let siheung = try history.pendingDeliveries(
             from: .distantPast, to: .distantFuture, city: "siheung", after: nil, limit: 1000)
         #expect(!siheung.isEmpty)
-        #expect(siheung.allSatisfy { $0.entry.delivery.concertID == "siheung-2019" && $0.entry.subscription.id == both.id })
         #expect(
-            try history.pendingDeliveries(from: .distantPast, to: .distantFuture, city: "daegu", after: nil, limit: 1000)
-                .allSatisfy { $0.entry.subscription.id == twin.id })
+            siheung.allSatisfy { $0.entry.delivery.concertID == "siheung-2019" && $0.entry.subscription.id == both.id })
+        #expect(
+            try history.pendingDeliveries(
+                from: .distantPast, to: .distantFuture, city: "daegu", after: nil, limit: 1000
+            )
+            .allSatisfy { $0.entry.subscription.id == twin.id })
         // Paged two at a time: the same rows.
         var paged: [Int64] = []
         var after: ListingPosition.Due?
         while true {
-            let page = try history.pendingDeliveries(from: .distantPast, to: .distantFuture, city: nil, after: after, limit: 2)
+            let page = try history.pendingDeliveries(
+                from: .distantPast, to: .distantFuture, city: nil, after: after, limit: 2)
             guard let last = page.last else { break }
             paged += page.map(\.entry.delivery.id)
             after = last.position
@@ -119,7 +130,8 @@ struct DeliveryHistoryStoreTests {
         try opened.sending.record(
             claimed.map {
                 DeliveryRecord(
-                    delivery: $0.delivery, subscription: $0.subscription, verdict: .permanent(error: "550 no such user"),
+                    delivery: $0.delivery, subscription: $0.subscription,
+                    verdict: .permanent(error: "550 no such user"),
                     newState: .failed, nextAttempt: nil, reason: nil, error: "550 no such user", finishedAt: finished)
             })
         let failedID = try #require(claimed.first?.delivery.id)
@@ -140,6 +152,10 @@ struct DeliveryHistoryStoreTests {
         #expect(error.code == .conflict)
         #expect(try history.counters()["delivery.retrying"] == 1)
         #expect(try history.counters()["delivery.failed"] ?? 0 == 0)
+        // Claimed again: its second attempt has no answer yet, so no reply is listed.
+        let again = try opened.sending.dueDeliveries(now: retryAt, limit: 10, excluding: [])
+        #expect(try opened.sending.claim(again, skipping: [], now: retryAt).sending.map(\.delivery.id) == [failedID])
+        #expect(try history.lastReplies(deliveryIDs: [failedID]).isEmpty)
     }
 
     /// A subscription made after some of its reminders' moments passed: those are listed, with
@@ -169,7 +185,8 @@ struct DeliveryHistoryStoreTests {
             try StoreFixtures.email("a@example.org", ["busan"]), now: now)
         _ = try other.createSubscription(try StoreFixtures.email("b@example.org", ["busan"]), now: now)
         try other.setSubscriptionState(id: a.id, to: .paused, now: now)
-        let perSubscription = StoreFixtures.plannedReminderCount(["busan"], offsets: try ReminderOffset.parseList("7d,1d")) + 1
+        let perSubscription =
+            StoreFixtures.plannedReminderCount(["busan"], offsets: try ReminderOffset.parseList("7d,1d")) + 1
         for reader in [opened.history, other as any DeliveryHistoryStore] {
             let counters = try reader.counters().filter { $0.value != 0 && !$0.key.hasPrefix("finished.") }
             #expect(

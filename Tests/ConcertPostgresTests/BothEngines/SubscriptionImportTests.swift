@@ -43,8 +43,9 @@ struct SubscriptionImportTests {
             try StoreFixtures.email("single@example.org", ["busan", "daegu"]), now: now, confirm: false)
         let singleRows = try opened.history.deliveries(subscriptionID: single.id, limit: 100)
         let importedRows = try opened.history.deliveries(subscriptionID: imported[0].id, limit: 100)
-        #expect(singleRows.map { [$0.concertID, "\($0.offset.seconds)", "\($0.due)"] }
-            == importedRows.map { [$0.concertID, "\($0.offset.seconds)", "\($0.due)"] })
+        #expect(
+            singleRows.map { [$0.concertID, "\($0.offset.seconds)", "\($0.due)"] }
+                == importedRows.map { [$0.concertID, "\($0.offset.seconds)", "\($0.due)"] })
     }
 
     /// Ported from StoreSameSubscriptionTests.
@@ -93,7 +94,8 @@ struct SubscriptionImportTests {
             // Line 0 was copied with the first chunk; line 6,400 is still kept.
             for repeated in [0, 6_400] {
                 do {
-                    _ = try importer.add(try StoreFixtures.email("u\(repeated)@example.org", ["siheung"], before: "1d,7d"))
+                    _ = try importer.add(
+                        try StoreFixtures.email("u\(repeated)@example.org", ["siheung"], before: "1d,7d"))
                 } catch let error as StoreError where error.code == .conflict {
                     refused.append((repeated, error.message))
                 }
@@ -127,7 +129,8 @@ struct SubscriptionImportTests {
         #expect(try opened.history.deliveries(limit: 10).isEmpty)
         #expect(try opened.history.counters().filter { $0.value != 0 }.isEmpty)
         // The store takes the next import as usual.
-        #expect(try store.importSubscriptions([try StoreFixtures.email("a@example.org", ["busan"])], now: now).count == 1)
+        #expect(
+            try store.importSubscriptions([try StoreFixtures.email("a@example.org", ["busan"])], now: now).count == 1)
     }
 
     @Test(arguments: StoreEngine.allCases)

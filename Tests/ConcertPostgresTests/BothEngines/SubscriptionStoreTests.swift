@@ -165,7 +165,8 @@ struct SubscriptionStoreTests {
         #expect(positions == positions.sorted() && Set(positions).count == positions.count)
         let busan = try store.subscriptions(city: "busan", after: nil, limit: 10)
         #expect(busan.map(\.entry.id) == [made[0].id, made[4].id])
-        #expect(try store.subscriptions(city: "busan", after: busan[0].position, limit: 10).map(\.entry.id) == [made[4].id])
+        #expect(
+            try store.subscriptions(city: "busan", after: busan[0].position, limit: 10).map(\.entry.id) == [made[4].id])
     }
 
     @Test(arguments: StoreEngine.allCases)
@@ -224,9 +225,10 @@ struct SubscriptionStoreTests {
         let store = opened.subscriptionStore
         let (created, _) = try store.createSubscription(try StoreFixtures.email("a@example.org", ["daegu"]), now: now)
         try store.setSubscriptionState(id: created.id, to: .removed, reason: "unsubscribed", now: now)
-        #expect(try opened.history.deliveries(subscriptionID: created.id, limit: 100).allSatisfy {
-            $0.state == .skipped && $0.reason == .removed
-        })
+        #expect(
+            try opened.history.deliveries(subscriptionID: created.id, limit: 100).allSatisfy {
+                $0.state == .skipped && $0.reason == .removed
+            })
         #expect(try store.subscriptions().isEmpty)
         #expect(try store.subscription(id: created.id)?.state == .removed)
         for id in [created.id, "sub-none"] {
