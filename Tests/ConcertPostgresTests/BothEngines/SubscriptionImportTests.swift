@@ -48,6 +48,25 @@ struct SubscriptionImportTests {
                 == importedRows.map { [$0.concertID, "\($0.offset.seconds)", "\($0.due)"] })
     }
 
+    /// Secrets and labels come back as given, whatever characters they hold (COPY escapes tabs,
+    /// newlines and backslashes), through both ways in.
+    @Test(arguments: StoreEngine.allCases)
+    func secretsAndLabelsAreStoredAsGiven(engine: StoreEngine) async throws {
+        let store = try await opened(engine).subscriptionStore
+        let odd = "a\tb\nc\\d \u{D55C}\u{AE00} '\"%"
+        let lines = [
+            try StoreFixtures.webhook(["busan"], label: odd, secret: "whsec_" + odd),
+            try StoreFixtures.webhook(["daegu"], format: "generic", label: nil, secret: nil),
+        ]
+        let imported = try store.importSubscriptions(lines, now: now)
+        let (created, _) = try store.createSubscription(
+            try StoreFixtures.webhook(["siheung"], label: odd, secret: odd), now: now)
+        for subscription in imported + [created] {
+            #expect(try store.subscription(id: subscription.id) == subscription)
+        }
+        #expect(imported[0].channel == .webhook(url: lines[0].channel.target, format: "slack", secret: "whsec_" + odd))
+    }
+
     /// Ported from StoreSameSubscriptionTests.
     @Test(arguments: StoreEngine.allCases)
     func anImportRefusesALineRepeatingAnEarlierOneOrAStoredOne(engine: StoreEngine) async throws {
