@@ -38,8 +38,9 @@ extension PostgresStore {
 /// The same-subscription check (``SameSubscription``) has to answer for each line as it is added.
 /// The importer reads the targets of the subscriptions not removed once, at its start, as
 /// hashes; a line whose target none has (the common case) needs no lookup. One whose target is
-/// taken is looked up in the database (the stored rows and the chunks already copied) and among
-/// the lines not yet copied, in that order, so the one named is the first made, as on SQLite.
+/// taken is compared with the subscriptions of its channel in the database (the stored rows and
+/// the chunks already copied; one lookup per channel, kept up to date as lines are copied) and
+/// among the lines not yet copied, in that order, so the one named is the first made, as on SQLite.
 final class PostgresSubscriptionImporter: SubscriptionImporting {
     /// Subscriptions kept before they are copied.
     static let chunkSize = 5_000
@@ -47,7 +48,14 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
     private struct Line {
         var id: String
         var new: NewSubscription
+        /// ``channelKey(_:)``.
+        var channel: String
         var offsetsText: String
+
+        var candidate: SameSubscription.Candidate {
+            SameSubscription.Candidate(
+                id: id, cities: new.cities.joined(separator: ","), offsets: offsetsText, state: "active")
+        }
     }
 
     private let connection: PostgresConnection
@@ -58,9 +66,13 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
     private var ids = SequentialIDs()
     /// The hashes of the targets of the subscriptions not removed, those of this import included.
     private var targets: Set<Int> = []
-    /// The lines added and not yet copied, and their indexes by target.
+    /// The lines added and not yet copied, and their indexes by channel (``channelKey(_:)``).
     private var lines: [Line] = []
-    private var linesByTarget: [String: [Int]] = [:]
+    private var linesByChannel: [String: [Int]] = [:]
+    /// The subscriptions in the database (stored before the import, or copied by it) of each
+    /// channel looked up so far, in the order they were made, kept as lines are copied: a channel
+    /// is looked up once, however many lines name it.
+    private var storedCandidates: [String: [SameSubscription.Candidate]] = [:]
     /// Subscriptions and reminders stored so far.
     private(set) var subscriptions = 0
     private var deliveries = 0
@@ -87,24 +99,32 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
 
     func add(_ new: NewSubscription, id given: String?) throws -> String {
         let target = new.channel.target
+        let channel = Self.channelKey(new)
         if !targets.insert(target.hashValue).inserted {
-            try PostgresSubscriptions.refuseSameSubscription(connection, as: new)
-            let waiting = linesByTarget[target, default: []].map { index in
-                let line = lines[index]
-                return SameSubscription.Candidate(
-                    id: line.id, cities: line.new.cities.joined(separator: ","), offsets: line.offsetsText,
-                    state: "active")
-            }
-            if let refusal = SameSubscription.refusal(of: new, among: waiting) {
-                throw refusal
-            }
+            let stored =
+                try storedCandidates[channel]
+                ?? PostgresSubscriptions.sameSubscriptionCandidates(connection, of: new)
+            storedCandidates[channel] = stored
+            let waiting = linesByChannel[channel, default: []].map { lines[$0].candidate }
+            if let refusal = SameSubscription.refusal(of: new, among: stored + waiting) { throw refusal }
         }
         let id = try given ?? nextID()
-        linesByTarget[target, default: []].append(lines.count)
-        lines.append(Line(id: id, new: new, offsetsText: new.offsets.map { String($0.seconds) }.joined(separator: ",")))
+        linesByChannel[channel, default: []].append(lines.count)
+        lines.append(
+            Line(
+                id: id, new: new, channel: channel,
+                offsetsText: new.offsets.map { String($0.seconds) }.joined(separator: ",")))
         subscriptions += 1
         if lines.count >= Self.chunkSize { try copyLines() }
         return id
+    }
+
+    /// What makes two subscriptions candidates for being the same: the channel's kind, its
+    /// target, the webhook's format and the language (``SameSubscription``).
+    private static func channelKey(_ new: NewSubscription) -> String {
+        var format = "-"
+        if case .webhook(_, let f, _) = new.channel { format = "=" + f }
+        return [new.channel.channelKind, new.language.rawValue, format, new.channel.target].joined(separator: "\u{0}")
     }
 
     private func nextID() throws -> String {
@@ -192,8 +212,11 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
                 }
             }
         }
+        for line in lines where storedCandidates[line.channel] != nil {
+            storedCandidates[line.channel]?.append(line.candidate)
+        }
         lines.removeAll(keepingCapacity: true)
-        linesByTarget.removeAll(keepingCapacity: true)
+        linesByChannel.removeAll(keepingCapacity: true)
     }
 
     /// The reminders of a new subscription with `line`'s offsets for `concert`, computed once per

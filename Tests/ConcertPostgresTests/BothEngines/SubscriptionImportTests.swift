@@ -93,6 +93,40 @@ struct SubscriptionImportTests {
         #expect(refused[3]?.contains(added[0]) == true)
     }
 
+    /// Lines of one address that differ in format or language are other subscriptions, in the
+    /// lines not yet copied as among those stored; many lines of one address each cost no more
+    /// than one lookup of it.
+    @Test(arguments: StoreEngine.allCases)
+    func linesOfOneAddressInAnotherFormatOrLanguageAreOtherSubscriptions(engine: StoreEngine) async throws {
+        let store = try await opened(engine).subscriptionStore
+        _ = try store.createSubscription(try StoreFixtures.webhook(["busan"]), now: now)
+        var refused: [Int] = []
+        let cities = ["busan", "daegu", "siheung"]
+        let imported = try store.importSubscriptions(now: now) { importer in
+            var lines = [
+                try StoreFixtures.webhook(["busan"], format: "generic"),
+                try StoreFixtures.webhook(["busan"], lang: .en),
+                try StoreFixtures.webhook(["busan"], format: "generic", lang: .en),
+            ]
+            for first in cities.indices {
+                for second in cities.indices where second > first {
+                    lines.append(try StoreFixtures.webhook([cities[first], cities[second]]))
+                }
+            }
+            lines.append(try StoreFixtures.webhook(["daegu", "busan"], before: "1d,7d"))
+            lines.append(try StoreFixtures.webhook(["busan"], format: "generic", lang: .en, label: "again"))
+            for (number, line) in lines.enumerated() {
+                do {
+                    _ = try importer.add(line)
+                } catch let error as StoreError where error.code == .conflict {
+                    refused.append(number)
+                }
+            }
+        }
+        #expect(imported == 6)
+        #expect(refused == [6, 7])
+    }
+
     /// More lines than the PostgreSQL importer keeps before copying: a repeat of a line already
     /// copied and of one not yet copied are both refused, naming the first.
     @Test(arguments: StoreEngine.allCases)
