@@ -152,6 +152,8 @@ let package = Package(
         .executableTarget(name: "RawCurlMulti", dependencies: ["CCurl"], path: "Benchmarks/RawCurlMulti"),
         .executableTarget(
             name: "PostgresClaims", dependencies: ["ConcertCore", "ConcertPostgres"], path: "Benchmarks/PostgresClaims"),
+        .executableTarget(
+            name: "PostgresImport", dependencies: ["ConcertCore", "ConcertPostgres"], path: "Benchmarks/PostgresImport"),
         .testTarget(
             name: "ConcertCoreTests",
             dependencies: ["CCurl", "ConcertCore", .product(name: "GRDB", package: "GRDB.swift")],

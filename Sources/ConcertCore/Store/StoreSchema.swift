@@ -15,6 +15,7 @@ public enum StoreSchema {
         "v9-finished-delivery-totals",
         "v10-web-front-door",
         "v11-pending-by-subscription",
+        "v12-subscription-position",
     ]
 
     /// The refusal of a store with migrations this code does not know (`unknown`, applied by a

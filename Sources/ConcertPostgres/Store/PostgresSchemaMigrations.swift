@@ -288,5 +288,21 @@ enum PostgresSchemaMigrations {
                 CREATE INDEX delivery_pending_by_subscription ON delivery(subscription_id)
                     WHERE state IN ('scheduled', 'retrying');
                 """),
+        Migration(
+            // A subscription's place in the order of creation (`ListingPosition.Subscription`,
+            // SQLite's `rowid`): numbered by an identity, so rows inserted later (a COPY too, in
+            // its rows' order) get larger numbers; rows already stored are numbered by creation.
+            identifier: "v12-subscription-position",
+            sql: """
+                ALTER TABLE subscription ADD COLUMN position BIGINT;
+                UPDATE subscription s SET position = o.n
+                    FROM (SELECT id, row_number() OVER (ORDER BY created_at, id COLLATE "C") AS n FROM subscription) o
+                    WHERE o.id = s.id;
+                ALTER TABLE subscription ALTER COLUMN position SET NOT NULL;
+                ALTER TABLE subscription ALTER COLUMN position ADD GENERATED ALWAYS AS IDENTITY;
+                SELECT setval(pg_get_serial_sequence('subscription', 'position'), COALESCE(MAX(position), 0) + 1, false)
+                    FROM subscription;
+                CREATE UNIQUE INDEX subscription_by_position ON subscription(position);
+                """),
     ]
 }

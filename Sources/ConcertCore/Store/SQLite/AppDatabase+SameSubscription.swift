@@ -22,24 +22,8 @@ extension AppDatabase {
         statement.bind(3, format)
         statement.bind(4, new.language.rawValue)
         let candidates = try statement.rows(db) { row in
-            (id: row.text(0), cities: row.text(1), offsets: row.text(2), state: row.text(3))
+            SameSubscription.Candidate(id: row.text(0), cities: row.text(1), offsets: row.text(2), state: row.text(3))
         }
-        guard !candidates.isEmpty else { return }
-        let cities = Set(new.cities)
-        let offsets = Set(new.offsets.map(\.seconds))
-        for candidate in candidates
-        where Set(candidate.cities.split(separator: ",").map(String.init)) == cities
-            && Set(candidate.offsets.split(separator: ",").compactMap { Int($0) }) == offsets
-        {
-            let id = candidate.id
-            let advice =
-                switch Subscription.State(rawValue: candidate.state) {
-                case .paused?, .disabled?: "it is \(candidate.state): `concertctl resume \(id)` resumes it"
-                default: "unsubscribe it first to change its label or secret"
-                }
-            throw StoreError(
-                .conflict,
-                "this channel already has the same subscription (cities, reminders and language): \(id); \(advice)")
-        }
+        if let refusal = SameSubscription.refusal(of: new, among: candidates) { throw refusal }
     }
 }

@@ -306,6 +306,10 @@ enum SchemaMigrations {
                         WHERE state IN ('scheduled', 'retrying');
                     """)
         }
+        migrator.registerMigration("v12-subscription-position") { _ in
+            // A subscription's place in the order of creation (`ListingPosition.Subscription`) is
+            // its `rowid` here; PostgreSQL, which has none, adds a column for it.
+        }
         return migrator
     }
 }
