@@ -1,9 +1,9 @@
 /// Everything concertd keeps: concerts, subscriptions and the delivery outbox, behind intent-named
 /// interfaces that expose no database types. `AppDatabase` (SQLite through GRDB) implements them
-/// all; a ``StoreOpener`` opens one, and its engine's errors are read as ``StoreEngineError``s.
+/// all, and `PostgresStore` (ConcertPostgres, through libpq) each of them; a ``StoreOpener`` opens one, and its engine's errors are read as ``StoreEngineError``s.
 ///
 /// The interfaces are synchronous, and a store may block the calling thread. SQLite is
-/// synchronous, and so is libpq, the C client a PostgreSQL store would use; its client CPU per row
+/// synchronous, and so is libpq, the PostgreSQL store's C client; its client CPU per row
 /// is several times lower than PostgresNIO's (BENCHMARKS.md), whose async interface would cost
 /// every reminder that difference. The callers are already threads that may wait: the
 /// scheduler's serial queue, which counts a wait inside a store call as alive (`LivenessCheck`),
