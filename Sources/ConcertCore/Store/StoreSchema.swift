@@ -16,6 +16,7 @@ public enum StoreSchema {
         "v10-web-front-door",
         "v11-pending-by-subscription",
         "v12-subscription-position",
+        "v13-deliveries-by-subscription",
     ]
 
     /// The refusal of a store with migrations this code does not know (`unknown`, applied by a

@@ -304,5 +304,13 @@ enum PostgresSchemaMigrations {
                     FROM subscription;
                 CREATE UNIQUE INDEX subscription_by_position ON subscription(position);
                 """),
+        Migration(
+            // One subscription's rows by its id, whatever their state: an index partial on `state`
+            // is written each time a send moves its row, which v11's was.
+            identifier: "v13-deliveries-by-subscription",
+            sql: """
+                DROP INDEX delivery_pending_by_subscription;
+                CREATE INDEX delivery_by_subscription ON delivery(subscription_id);
+                """),
     ]
 }

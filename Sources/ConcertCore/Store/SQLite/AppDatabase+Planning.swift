@@ -181,8 +181,8 @@ extension AppDatabase {
         try skip.run(db)
     }
 
-    /// Found through `delivery_pending_by_subscription`: without it each removal, pause or change
-    /// read every pending message of every subscription.
+    /// Found through `delivery_by_subscription` (all of the subscription's rows, a few per concert):
+    /// without it each removal, pause or change read every pending message of every subscription.
     static let skipPendingOfSubscription = """
         UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
         WHERE subscription_id = ? AND state IN ('scheduled', 'retrying')

@@ -310,6 +310,16 @@ enum SchemaMigrations {
             // A subscription's place in the order of creation (`ListingPosition.Subscription`) is
             // its `rowid` here; PostgreSQL, which has none, adds a column for it.
         }
+        migrator.registerMigration("v13-deliveries-by-subscription") { db in
+            // One subscription's rows by its id, whatever their state: an index partial on `state`
+            // is written each time a send moves its row (scheduled → sending → its outcome), which
+            // v11's was; one on `subscription_id` alone is written only when a row is inserted.
+            try db.execute(
+                sql: """
+                    DROP INDEX delivery_pending_by_subscription;
+                    CREATE INDEX delivery_by_subscription ON delivery(subscription_id);
+                    """)
+        }
         return migrator
     }
 }
