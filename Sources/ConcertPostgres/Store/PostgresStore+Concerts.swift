@@ -202,16 +202,6 @@ extension PostgresStore: ConcertStore {
 }
 
 extension PostgresStore {
-    /// Runs `body` in a transaction that holds the planning lock.
-    func planning<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try pool.withConnection { connection in
-            try connection.transaction {
-                try Self.lockPlanning(connection)
-                return try body(connection)
-            }
-        }
-    }
-
     /// A `concert` row of `origin, revision, body`, decoded.
     static func storedConcert(_ rows: PostgresRows, _ row: Int) throws -> StoredConcert {
         StoredConcert(

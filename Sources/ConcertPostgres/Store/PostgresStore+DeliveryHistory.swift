@@ -119,7 +119,7 @@ extension PostgresStore: DeliveryHistoryStore {
     public func unplannedReminders(subscriptionID: String) throws -> [UnplannedReminder] {
         try pool.withConnection { connection in
             try connection.transaction(.repeatableRead) {
-                guard let subscription = try PostgresSubscriptions.subscription(connection, id: subscriptionID) else {
+                guard let subscription = try PostgresStore.subscriptionRow(connection, id: subscriptionID) else {
                     return []
                 }
                 let rows = try connection.query(

@@ -255,15 +255,8 @@ extension PostgresStore: SendingStore {
                         .text("the endpoint answered 410 Gone: \(error)"), .integer(record.finishedAt.millis),
                         .text(record.subscription.id),
                     ])
-                try connection.query(
-                    """
-                    UPDATE delivery SET state = 'skipped', reason = $1, next_attempt_at = NULL, finished_at = $2
-                    WHERE subscription_id = $3 AND state IN ('scheduled', 'retrying')
-                    """,
-                    [
-                        .text(Delivery.SkipReason.disabled.rawValue), .integer(record.finishedAt.millis),
-                        .text(record.subscription.id),
-                    ])
+                try Self.skipPending(
+                    connection, subscriptionID: record.subscription.id, reason: .disabled, now: record.finishedAt)
             }
         }
         try moves.count(connection)
