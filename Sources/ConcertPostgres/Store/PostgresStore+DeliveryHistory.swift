@@ -5,7 +5,7 @@ import Foundation
 /// listings, in the same order, as the SQLite store's (``DeliveryHistoryStore``). Pages start
 /// after a position (keyset paging): a row comparison on the index of pending rows
 /// (`delivery_pending`), which PostgreSQL walks from the position directly.
-extension PostgresStore: DeliveryHistoryStore {
+extension PostgresStore {
     public func deliveries(
         state: Delivery.State?, subscriptionID: String?, before: Int64?, limit: Int
     ) throws -> [Delivery] {

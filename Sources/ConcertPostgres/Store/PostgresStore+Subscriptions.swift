@@ -9,7 +9,7 @@ import Foundation
 /// Several instances may create subscriptions at once: each creation, state change and import
 /// takes the planning lock, and a creation its target's lock, before it reads (the lock order of
 /// ``PostgresStore``).
-extension PostgresStore: SubscriptionStore {
+extension PostgresStore {
     public func createSubscription(
         _ new: NewSubscription, now: Date, confirm: Bool, id: String
     ) throws -> (Subscription, nextConcert: StoredConcert?) {

@@ -1,7 +1,8 @@
 import ConcertCore
 import Foundation
 
-/// The web front door's requests, token keys, rate-limit counts and undo records on PostgreSQL,
+/// The web front door's requests, token keys, rate-limit counts and undo records on PostgreSQL
+/// (``WebFrontDoorStore``),
 /// shared by every instance on the database: a request kept through one instance is confirmed
 /// through another, every instance signs with the same key, and a limit counts the requests made
 /// through all of them.
@@ -11,7 +12,7 @@ import Foundation
 /// under the counts' row locks and refusing when a count went past its limit (so two requests
 /// never both take the last place), and every subscription made, changed or removed under the
 /// planning lock, one made under its target's lock too (the lock order of ``PostgresStore``).
-extension PostgresStore: WebFrontDoorStore {
+extension PostgresStore {
     public func webTokenKeys(now: Date, rotation: TokenKeyRotation, candidate: TokenKey) throws -> [TokenKey] {
         try pool.withConnection { connection in
             try connection.transaction {

@@ -2,7 +2,9 @@ import ConcertCore
 import Foundation
 
 /// The store on a PostgreSQL server, shared by every concertd instance given the same
-/// `database_url` (docs/postgresql.md).
+/// `database_url` (docs/postgresql.md): the whole of ``ConcertdStore``, each interface in a file
+/// of its own (`PostgresStore+Sending.swift`, `+Concerts`, `+Subscriptions` with
+/// `+SubscriptionImport`, `+DeliveryHistory`, `+Maintenance` with `+Migrations`, `+WebFrontDoor`).
 ///
 /// Each store call borrows one connection of ``pool`` for its transaction. Every connection says
 /// which instance it serves (`concertd.instance`, `application_name`): the counters keep a row per
@@ -25,7 +27,7 @@ import Foundation
 ///    subscription and inserts its own: `concertctl subscribe` and the web front door's
 ///    confirmation and undo cannot both make one for a target.
 /// 3. **Rows** (`FOR UPDATE`, updates), last.
-public final class PostgresStore: Sendable {
+public final class PostgresStore: ConcertdStore, Sendable {
     public let pool: PostgresPool
     /// This instance's name among those sharing the database.
     public let instanceName: String
