@@ -21,15 +21,7 @@ package enum SameSubscription {
     /// The `conflict` refusing `new` when one of `candidates` (in the order they were made) has
     /// the same set of cities and the same set of offsets; `nil` when none has.
     package static func refusal(of new: NewSubscription, among candidates: [Candidate]) -> StoreError? {
-        guard !candidates.isEmpty else { return nil }
-        let cities = Set(new.cities)
-        let offsets = Set(new.offsets.map(\.seconds))
-        guard
-            let candidate = candidates.first(where: {
-                Set($0.cities.split(separator: ",").map(String.init)) == cities
-                    && Set($0.offsets.split(separator: ",").compactMap { Int($0) }) == offsets
-            })
-        else { return nil }
+        guard let candidate = first(of: new, among: candidates) else { return nil }
         let id = candidate.id
         let advice =
             switch Subscription.State(rawValue: candidate.state) {
@@ -39,5 +31,17 @@ package enum SameSubscription {
         return StoreError(
             .conflict,
             "this channel already has the same subscription (cities, reminders and language): \(id); \(advice)")
+    }
+
+    /// The first of `candidates` (in the order they were made) with the same set of cities and
+    /// the same set of offsets as `new`, if any.
+    package static func first(of new: NewSubscription, among candidates: [Candidate]) -> Candidate? {
+        guard !candidates.isEmpty else { return nil }
+        let cities = Set(new.cities)
+        let offsets = Set(new.offsets.map(\.seconds))
+        return candidates.first {
+            Set($0.cities.split(separator: ",").map(String.init)) == cities
+                && Set($0.offsets.split(separator: ",").compactMap { Int($0) }) == offsets
+        }
     }
 }

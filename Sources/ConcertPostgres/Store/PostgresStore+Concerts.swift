@@ -1,11 +1,11 @@
 import ConcertCore
 import Foundation
 
-/// The concerts on PostgreSQL, with the SQLite store's rules (`ConcertdStore`, "The catalog
-/// import"). Every change holds the planning lock (``lockPlanning(_:)``), so that a change made
+/// The concerts on PostgreSQL (``ConcertStore``), with the SQLite store's rules (`ConcertdStore`,
+/// "The catalog import"). Every change holds the planning lock (``lockPlanning(_:)``), so that a change made
 /// through one instance and a subscription or another change made through another run one after
 /// the other, as on SQLite.
-extension PostgresStore: ConcertStore {
+extension PostgresStore {
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try planning { connection in
@@ -202,16 +202,6 @@ extension PostgresStore: ConcertStore {
 }
 
 extension PostgresStore {
-    /// Runs `body` in a transaction that holds the planning lock.
-    func planning<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try pool.withConnection { connection in
-            try connection.transaction {
-                try Self.lockPlanning(connection)
-                return try body(connection)
-            }
-        }
-    }
-
     /// A `concert` row of `origin, revision, body`, decoded.
     static func storedConcert(_ rows: PostgresRows, _ row: Int) throws -> StoredConcert {
         StoredConcert(

@@ -5,7 +5,7 @@ import Foundation
 /// listings, in the same order, as the SQLite store's (``DeliveryHistoryStore``). Pages start
 /// after a position (keyset paging): a row comparison on the index of pending rows
 /// (`delivery_pending`), which PostgreSQL walks from the position directly.
-extension PostgresStore: DeliveryHistoryStore {
+extension PostgresStore {
     public func deliveries(
         state: Delivery.State?, subscriptionID: String?, before: Int64?, limit: Int
     ) throws -> [Delivery] {
@@ -119,7 +119,7 @@ extension PostgresStore: DeliveryHistoryStore {
     public func unplannedReminders(subscriptionID: String) throws -> [UnplannedReminder] {
         try pool.withConnection { connection in
             try connection.transaction(.repeatableRead) {
-                guard let subscription = try PostgresSubscriptions.subscription(connection, id: subscriptionID) else {
+                guard let subscription = try PostgresStore.subscriptionRow(connection, id: subscriptionID) else {
                     return []
                 }
                 let rows = try connection.query(

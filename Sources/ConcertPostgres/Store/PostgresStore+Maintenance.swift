@@ -1,7 +1,8 @@
 import ConcertCore
 import Foundation
 
-extension PostgresStore: StoreMaintenance {
+/// The schema, size, backup and liveness of the store on PostgreSQL (``StoreMaintenance``).
+extension PostgresStore {
     /// The database's size on the server (`pg_database_size`), everything in it counted.
     public func size() throws -> Int64 {
         try pool.withConnection { connection in

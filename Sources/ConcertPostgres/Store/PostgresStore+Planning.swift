@@ -7,21 +7,37 @@ import Foundation
 /// Set-based: a change reads what its subscribers already got with one statement per concert (not
 /// one per subscriber), and writes every row it plans with one statement (``insertDeliveries``).
 ///
-/// **The planning lock.** The SQLite store has one writer; here transactions run side by side
-/// (`READ COMMITTED`) on several connections and instances. A concert change reads the active
-/// subscriptions of its cities and a new subscription reads the concerts of its cities: run at
-/// once, each would miss the other's uncommitted row, and the subscription would lack the
-/// concert's reminders. So every transaction that plans rows or changes which subscriptions or
-/// concerts are planned for (a concert change, a subscription made, changed, paused, resumed or
-/// removed, a verdict that disables one) first takes ``lockPlanning(_:)``, a transaction-scoped
-/// advisory lock: they run one at a time, as on SQLite. Claims and other verdicts do not take it.
+/// Every transaction that plans rows or changes which subscriptions or concerts are planned for
+/// takes the planning lock (``lockPlanning(_:)``) first, and one that makes a subscription its
+/// target's lock (``lockTarget(_:of:)``) next: the lock order of ``PostgresStore``.
 extension PostgresStore {
     /// The key of the transaction advisory lock every planning transaction holds.
     static let planningLockKey: Int64 = 0x636F_6E63_706C_616E  // "concplan"
+    /// The class of the transaction advisory locks on a channel target
+    /// (`pg_advisory_xact_lock(class, hashtext(target))`): "subs".
+    static let targetLockClass: Int64 = 0x7375_6273
 
     /// Takes the planning lock until the transaction ends; waits while another transaction holds it.
     static func lockPlanning(_ connection: PostgresConnection) throws {
         try connection.query("SELECT pg_advisory_xact_lock($1)", [.integer(planningLockKey)])
+    }
+
+    /// Takes the lock of `channel`'s target until the transaction ends, after the planning lock:
+    /// whatever makes a subscription holds it while it looks for the same one and inserts itself.
+    static func lockTarget(_ connection: PostgresConnection, of channel: ChannelAddress) throws {
+        try connection.query(
+            "SELECT pg_advisory_xact_lock($1::int, hashtext($2))",
+            [.integer(targetLockClass), .text(channel.target)])
+    }
+
+    /// Runs `body` in a transaction that holds the planning lock.
+    func planning<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try pool.withConnection { connection in
+            try connection.transaction {
+                try Self.lockPlanning(connection)
+                return try body(connection)
+            }
+        }
     }
 
     /// Inserts the planned rows in one statement, in their order. A row whose identity exists is

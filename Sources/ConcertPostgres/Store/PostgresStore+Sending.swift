@@ -1,7 +1,7 @@
 import ConcertCore
 import Foundation
 
-/// The outbox as the scheduler sends from it, shared by several instances.
+/// The outbox as the scheduler sends from it (``SendingStore``), shared by several instances.
 ///
 /// A claim takes the due rows with `FOR UPDATE SKIP LOCKED`, so two instances claiming at once
 /// each get rows the other did not lock, never the same one; a claimed row records the instance
@@ -10,7 +10,7 @@ import Foundation
 /// until their leases expire; ``reclaimExpiredLeases()`` (run by any instance) then puts them
 /// back on the queue, due at once: at-least-once delivery, repeats bounded by what the dead
 /// instance had in flight, each with its row's idempotency key.
-extension PostgresStore: SendingStore {
+extension PostgresStore {
     /// Rows this instance held when it stopped (the same `instance_name`), and rows whose lease
     /// expired whoever held them, go back to the queue, due now. Returns how many.
     public func recoverInterruptedSends(now: Date) throws -> Int {
@@ -255,15 +255,8 @@ extension PostgresStore: SendingStore {
                         .text("the endpoint answered 410 Gone: \(error)"), .integer(record.finishedAt.millis),
                         .text(record.subscription.id),
                     ])
-                try connection.query(
-                    """
-                    UPDATE delivery SET state = 'skipped', reason = $1, next_attempt_at = NULL, finished_at = $2
-                    WHERE subscription_id = $3 AND state IN ('scheduled', 'retrying')
-                    """,
-                    [
-                        .text(Delivery.SkipReason.disabled.rawValue), .integer(record.finishedAt.millis),
-                        .text(record.subscription.id),
-                    ])
+                try Self.skipPending(
+                    connection, subscriptionID: record.subscription.id, reason: .disabled, now: record.finishedAt)
             }
         }
         try moves.count(connection)

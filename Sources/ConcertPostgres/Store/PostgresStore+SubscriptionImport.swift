@@ -7,21 +7,17 @@ extension PostgresStore {
     /// throwing; the rows go in with `COPY`, a chunk at a time (``PostgresSubscriptionImporter``).
     /// Returns how many were stored.
     ///
-    /// The import holds the lock every new subscription shares, alone, until it commits: no
-    /// instance creates a subscription meanwhile, so its check for the same subscription reads
-    /// the stored ones once (as on SQLite, where the import is the one writer). The scheduler's
-    /// claims and verdicts go on.
+    /// The import holds the planning lock until it commits (the lock order of ``PostgresStore``):
+    /// no instance creates a subscription or changes a concert meanwhile, so it reads the concerts
+    /// and, for its check for the same subscription, the stored subscriptions once (as on SQLite,
+    /// where the import is the one writer). The scheduler's claims and verdicts go on.
     @discardableResult
     public func importSubscriptions(now: Date, _ body: (any SubscriptionImporting) throws -> Void) throws -> Int {
-        try pool.withConnection { connection in
-            try connection.transaction {
-                try connection.query(
-                    "SELECT pg_advisory_xact_lock($1::bigint)", [.integer(PostgresSubscriptions.importLockKey)])
-                let importer = try PostgresSubscriptionImporter(connection, now: now)
-                try body(importer)
-                try importer.finish()
-                return importer.subscriptions
-            }
+        try planning { connection in
+            let importer = try PostgresSubscriptionImporter(connection, now: now)
+            try body(importer)
+            try importer.finish()
+            return importer.subscriptions
         }
     }
 }
@@ -93,7 +89,7 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
         let stored = try connection.query("SELECT DISTINCT target FROM subscription WHERE state <> 'removed'")
         targets.reserveCapacity(stored.count)
         for row in 0..<stored.count { targets.insert(stored.text(row, 0).hashValue) }
-        ids = SequentialIDs(prefix: try PostgresSubscriptions.freePrefix(connection, avoiding: []))
+        ids = SequentialIDs(prefix: try PostgresStore.freePrefix(connection, avoiding: []))
         lines.reserveCapacity(Self.chunkSize)
     }
 
@@ -103,7 +99,7 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
         if !targets.insert(target.hashValue).inserted {
             let stored =
                 try storedCandidates[channel]
-                ?? PostgresSubscriptions.sameSubscriptionCandidates(connection, of: new)
+                ?? PostgresStore.sameSubscriptionCandidates(connection, of: new)
             storedCandidates[channel] = stored
             let waiting = linesByChannel[channel, default: []].map { lines[$0].candidate }
             if let refusal = SameSubscription.refusal(of: new, among: stored + waiting) { throw refusal }
@@ -129,7 +125,7 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
 
     private func nextID() throws -> String {
         if ids.counter == SequentialIDs.capacity {
-            ids = SequentialIDs(prefix: try PostgresSubscriptions.freePrefix(connection, avoiding: [ids.prefix]))
+            ids = SequentialIDs(prefix: try PostgresStore.freePrefix(connection, avoiding: [ids.prefix]))
         }
         defer { ids.counter += 1 }
         return SequentialIDs.id(prefix: ids.prefix, counter: ids.counter)
@@ -138,7 +134,7 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
     /// Whether no stored subscription has an id of `block` yet: a block reserved before the
     /// transaction began (for a staged import) is checked once inside it.
     func isFree(_ block: SubscriptionIDBlock) throws -> Bool {
-        try !PostgresSubscriptions.prefixIsTaken(connection, block.prefix)
+        try !PostgresStore.prefixIsTaken(connection, block.prefix)
     }
 
     /// Copies the lines kept, then adds what the import stored to this instance's counters.

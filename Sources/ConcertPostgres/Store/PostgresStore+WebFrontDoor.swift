@@ -1,7 +1,8 @@
 import ConcertCore
 import Foundation
 
-/// The web front door's requests, token keys, rate-limit counts and undo records on PostgreSQL,
+/// The web front door's requests, token keys, rate-limit counts and undo records on PostgreSQL
+/// (``WebFrontDoorStore``),
 /// shared by every instance on the database: a request kept through one instance is confirmed
 /// through another, every instance signs with the same key, and a limit counts the requests made
 /// through all of them.
@@ -10,8 +11,8 @@ import Foundation
 /// signing key however many instances rotate together), the rate counts by incrementing first
 /// under the counts' row locks and refusing when a count went past its limit (so two requests
 /// never both take the last place), and every subscription made, changed or removed under the
-/// planning lock (``lockPlanning(_:)``).
-extension PostgresStore: WebFrontDoorStore {
+/// planning lock, one made under its target's lock too (the lock order of ``PostgresStore``).
+extension PostgresStore {
     public func webTokenKeys(now: Date, rotation: TokenKeyRotation, candidate: TokenKey) throws -> [TokenKey] {
         try pool.withConnection { connection in
             try connection.transaction {
@@ -114,6 +115,7 @@ extension PostgresStore: WebFrontDoorStore {
             if let confirmed = rows.optionalText(0, 7) { return .alreadyConfirmed(subscriptionID: confirmed) }
             guard rows.int64(0, 6) > now.millis else { return .expired }
             let new = Self.webRequest(rows)
+            try Self.lockTarget(connection, of: new.channel)
             let id: String
             if let web = try Self.liveWebSubscriptionID(connection, of: new.channel) {
                 // One web subscription per address or channel: a second request changes it, so
@@ -128,7 +130,7 @@ extension PostgresStore: WebFrontDoorStore {
                 let subscription = Subscription(
                     id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
                     createdAt: now)
-                try Self.insertWebSubscription(connection, subscription)
+                try Self.insertSubscription(connection, subscription, source: .web)
                 try Self.planSubscription(connection, subscription, after: now, now: now, confirm: confirm)
             }
             try connection.query(
@@ -155,6 +157,7 @@ extension PostgresStore: WebFrontDoorStore {
             let new = NewSubscription(
                 channel: removed.channel, cities: removed.cities, offsets: removed.offsets,
                 language: removed.language, label: removed.label)
+            try Self.lockTarget(connection, of: new.channel)
             let restoredID: String
             if let web = try Self.liveWebSubscriptionID(connection, of: new.channel) {
                 // The address subscribed again on the form meanwhile: one web subscription per
@@ -167,7 +170,7 @@ extension PostgresStore: WebFrontDoorStore {
                 let subscription = Subscription(
                     id: restoredID, channel: new.channel, cities: new.cities, offsets: new.offsets,
                     language: new.language, label: new.label, createdAt: now)
-                try Self.insertWebSubscription(connection, subscription)
+                try Self.insertSubscription(connection, subscription, source: .web)
                 try Self.planSubscription(connection, subscription, after: now, now: now, confirm: false)
             }
             try connection.query(
@@ -319,19 +322,6 @@ extension PostgresStore {
             language: Language(rawValue: rows.text(0, 5)) ?? .ko)
     }
 
-    /// The webhook format of a channel; nil for email.
-    private static func format(of channel: ChannelAddress) -> String? {
-        if case .webhook(_, let format, _) = channel { return format }
-        return nil
-    }
-
-    /// One subscription by id, removed ones included.
-    private static func subscriptionRow(_ connection: PostgresConnection, id: String) throws -> Subscription? {
-        let rows = try connection.query(
-            "SELECT \(Subscription.columns(of: "s")) FROM subscription s WHERE s.id = $1", [.text(id)])
-        return rows.count == 1 ? Subscription(columns: PostgresRow(rows: rows, index: 0), at: 0) : nil
-    }
-
     /// The oldest subscription made on the web and not removed whose address (in any case) or
     /// webhook URL is `channel`'s, if any. Subscriptions an operator made are not looked at.
     ///
@@ -368,14 +358,8 @@ extension PostgresStore {
         var subscription = try change(
             connection, id: id, cities: new.cities, offsets: new.offsets, language: new.language, now: now)
         if subscription.state != .active {
-            // Made active as resuming makes it: the rows skipped while it was stopped that still
-            // fit come back (``insertDeliveries``), the others stay skipped.
-            try connection.query(
-                "UPDATE subscription SET state = 'active', state_reason = NULL, updated_at = $1 WHERE id = $2",
-                [.integer(now.millis), .text(id)])
-            subscription.state = .active
-            subscription.stateReason = nil
-            try planSubscription(connection, subscription, after: now, now: now, confirm: false)
+            // Made active as resuming makes it.
+            subscription = try setState(connection, id: id, to: .active, reason: nil, now: now)
         }
         if confirm {
             try planSubscription(connection, subscription, after: now, now: now, confirm: true)
@@ -388,7 +372,8 @@ extension PostgresStore {
         _ connection: PostgresConnection, id: String, cities: [String], offsets: [ReminderOffset],
         language: Language, now: Date
     ) throws -> Subscription {
-        guard var subscription = try subscriptionRow(connection, id: id), subscription.state != .removed else {
+        guard var subscription = try subscriptionRow(connection, id: id, locking: true), subscription.state != .removed
+        else {
             throw StoreError(.notFound, "no subscription with id '\(id)'")
         }
         subscription.cities = cities
@@ -406,68 +391,5 @@ extension PostgresStore {
             try planSubscription(connection, subscription, after: now, now: now, confirm: false)
         }
         return subscription
-    }
-
-    /// The id of a subscription not removed that asks for the same as `new` (channel and format,
-    /// cities, offsets and language, as ``SubscriptionStore`` defines the same subscription), if any.
-    private static func sameSubscriptionID(_ connection: PostgresConnection, as new: NewSubscription) throws
-        -> String?
-    {
-        let candidates = try connection.query(
-            """
-            SELECT id, cities, offsets FROM subscription
-            WHERE target = $1 AND channel = $2 AND format IS NOT DISTINCT FROM $3 AND lang = $4 AND state <> 'removed'
-            ORDER BY created_at, id
-            """,
-            [
-                .text(new.channel.target), .text(new.channel.channelKind), .text(format(of: new.channel)),
-                .text(new.language.rawValue),
-            ])
-        let cities = Set(new.cities)
-        let offsets = Set(new.offsets.map(\.seconds))
-        return (0..<candidates.count).first { row in
-            Set(candidates.text(row, 1).split(separator: ",").map(String.init)) == cities
-                && Set(candidates.text(row, 2).split(separator: ",").compactMap { Int($0) }) == offsets
-        }.map { candidates.text($0, 0) }
-    }
-
-    /// Stores a subscription made through the web front door (source `web`), its cities, and its
-    /// counts (inserts are counted by the code that makes them, as on SQLite).
-    private static func insertWebSubscription(_ connection: PostgresConnection, _ subscription: Subscription) throws {
-        var secret: String?
-        if case .webhook(_, _, let s) = subscription.channel { secret = s }
-        try connection.query(
-            """
-            INSERT INTO subscription (id, channel, target, format, secret, destination, cities, offsets, lang,
-                label, state, state_reason, created_at, updated_at, source)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 'web')
-            """,
-            [
-                .text(subscription.id), .text(subscription.channel.channelKind), .text(subscription.channel.target),
-                .text(format(of: subscription.channel)), .text(secret), .text(subscription.channel.destination),
-                .text(subscription.cities.joined(separator: ",")),
-                .text(subscription.offsets.map { String($0.seconds) }.joined(separator: ",")),
-                .text(subscription.language.rawValue), .text(subscription.label), .text(subscription.state.rawValue),
-                .text(subscription.stateReason), .integer(subscription.createdAt.millis),
-            ])
-        try connection.query(
-            "SELECT concertd_count($1, 1), concertd_count($2, 1)",
-            [
-                .text("subscription." + subscription.state.rawValue),
-                .text(Subscription.Source.counterName(.web, subscription.state)),
-            ])
-        try setCities(connection, ofSubscription: subscription.id, subscription.cities)
-    }
-
-    /// Gives a subscription exactly `cities` in `subscription_city`.
-    private static func setCities(_ connection: PostgresConnection, ofSubscription id: String, _ cities: [String])
-        throws
-    {
-        try connection.query("DELETE FROM subscription_city WHERE subscription_id = $1", [.text(id)])
-        try connection.query(
-            """
-            INSERT INTO subscription_city (city_id, subscription_id)
-            SELECT city_id, $1 FROM unnest($2::text[]) AS c(city_id) ON CONFLICT DO NOTHING
-            """, [.text(id), .array(cities)])
     }
 }

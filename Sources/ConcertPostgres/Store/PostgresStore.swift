@@ -2,12 +2,32 @@ import ConcertCore
 import Foundation
 
 /// The store on a PostgreSQL server, shared by every concertd instance given the same
-/// `database_url` (docs/postgresql.md).
+/// `database_url` (docs/postgresql.md): the whole of ``ConcertdStore``, each interface in a file
+/// of its own (`PostgresStore+Sending.swift`, `+Concerts`, `+Subscriptions` with
+/// `+SubscriptionImport`, `+DeliveryHistory`, `+Maintenance` with `+Migrations`, `+WebFrontDoor`).
 ///
 /// Each store call borrows one connection of ``pool`` for its transaction. Every connection says
 /// which instance it serves (`concertd.instance`, `application_name`): the counters keep a row per
 /// instance, and claims record the instance that holds them.
-public final class PostgresStore: Sendable {
+///
+/// **The lock order.** The SQLite store has one writer; here transactions run side by side
+/// (`READ COMMITTED`) on several connections and instances. A concert change reads the active
+/// subscriptions of its cities and a new subscription reads the concerts of its cities: run at
+/// once, each would miss the other's uncommitted row, and the subscription would lack the
+/// concert's reminders. So every transaction takes its locks in this order (none waits for a lock
+/// ranked before one it holds, so these locks cannot deadlock):
+/// 1. **The planning lock** (``lockPlanning(_:)``, one transaction advisory lock), first, by every
+///    transaction that plans rows or changes which subscriptions or concerts are planned for: a
+///    concert change or catalog import, a subscription made (`concertctl subscribe`, a web
+///    confirmation or undo), changed, paused, resumed or removed, the bulk import of
+///    subscriptions (held until it commits), and a verdict that disables one (410). They run one
+///    at a time, as on SQLite. Claims and other verdicts do not take it.
+/// 2. **The target's lock** (``lockTarget(_:of:)``, an advisory lock on the channel target), next,
+///    by every transaction that makes a subscription, held while it looks for the same
+///    subscription and inserts its own: `concertctl subscribe` and the web front door's
+///    confirmation and undo cannot both make one for a target.
+/// 3. **Rows** (`FOR UPDATE`, updates), last.
+public final class PostgresStore: ConcertdStore, Sendable {
     public let pool: PostgresPool
     /// This instance's name among those sharing the database.
     public let instanceName: String

@@ -4,17 +4,17 @@ import Foundation
 import GRDB
 
 extension OpenedStore {
-    /// The store as concertctl's concert commands and the catalog import see it.
-    var concertStore: any ConcertStore {
+    /// The store as the daemon holds it, whatever its engine: every interface of ``ConcertdStore``.
+    var daemonStore: any ConcertdStore {
         if let sqlite { return sqlite }
         return postgres!
     }
 
+    /// The store as concertctl's concert commands and the catalog import see it.
+    var concertStore: any ConcertStore { daemonStore }
+
     /// The store as the web front door sees it.
-    var frontDoor: any WebFrontDoorStore {
-        if let sqlite { return sqlite }
-        return postgres!
-    }
+    var frontDoor: any WebFrontDoorStore { daemonStore }
 
     /// The first column of each row of a query, as text (NULL as `-`): with the columns joined
     /// in the query (`a || '|' || b`), what both engines hold can be compared line by line.

@@ -57,10 +57,7 @@ struct OpenedStore {
     }
 
     /// The store as the scheduler sees it.
-    var sending: any SendingStore {
-        if let sqlite { return sqlite }
-        return postgres!
-    }
+    var sending: any SendingStore { daemonStore }
 
     /// Runs statements written in the SQL both engines speak (fixtures, checks), around the store.
     func execute(_ sql: String) throws {

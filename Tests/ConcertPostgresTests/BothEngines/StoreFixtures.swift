@@ -78,16 +78,10 @@ enum StoreFixtures {
 
 extension OpenedStore {
     /// The store as the control commands' subscription handlers see it.
-    var subscriptionStore: any SubscriptionStore {
-        if let sqlite { return sqlite }
-        return postgres!
-    }
+    var subscriptionStore: any SubscriptionStore { daemonStore }
 
     /// The store as the control commands' history readers see it.
-    var history: any DeliveryHistoryStore {
-        if let sqlite { return sqlite }
-        return postgres!
-    }
+    var history: any DeliveryHistoryStore { daemonStore }
 
     /// The same store opened again, as a second instance named "b" (a second connection to the
     /// same SQLite file).
