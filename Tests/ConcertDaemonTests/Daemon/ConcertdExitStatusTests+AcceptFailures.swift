@@ -33,6 +33,13 @@ extension ConcertdExitStatusTests {
         #expect(status.status == 0, "a client is served once descriptors are free: \(status.error)")
 
         kill(daemon.processIdentifier, SIGTERM)
+        // Bounded: a daemon that does not stop fails this test instead of holding the whole run.
+        let stopBy = Date().addingTimeInterval(30)
+        while daemon.isRunning && Date() < stopBy { usleep(50_000) }
+        if daemon.isRunning {
+            Issue.record("the daemon did not stop within 30 s of SIGTERM")
+            kill(daemon.processIdentifier, SIGKILL)
+        }
         daemon.waitUntilExit()
         let journal = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let failures = journal.split(separator: "\n").filter { $0.contains("control socket cannot accept") }
