@@ -126,6 +126,9 @@ struct TokenPageTests {
         #expect(page.body.contains("value=\"busan\" checked"))
         #expect(page.body.contains("value=\"1d\" checked"))
         #expect(page.body.contains("value=\"7d\"><label"))
+        // The page after unsubscribing offers an undo: the button does not say it cannot be undone.
+        #expect(page.body.contains(">완전히 수신 거부</button>"))
+        #expect(!page.body.contains("되돌릴 수 없음"))
         let csrf = page.csrf!
         let saved = try await web.post(
             "/manage/" + token + "?lang=en",

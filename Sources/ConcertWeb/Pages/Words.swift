@@ -151,7 +151,7 @@ struct Words {
             "No more reminders will be sent; to get them again you subscribe anew. To stop them for a while, pause above."
         )
     }
-    var unsubscribeForGoodButton: String { t("수신 거부 (되돌릴 수 없음)", "Unsubscribe for good") }
+    var unsubscribeForGoodButton: String { t("완전히 수신 거부", "Unsubscribe for good") }
 
     // Unsubscribe
     var unsubscribeHeading: String { t("수신 거부", "Unsubscribe") }
