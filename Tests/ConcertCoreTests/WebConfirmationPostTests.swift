@@ -51,9 +51,10 @@ import Testing
         }
     }
 
-    /// The page's button is named in the message, in both languages.
+    /// The page's button is named in the message, in both languages, with the word the pages use
+    /// for a button (버튼).
     @Test func theMessageNamesThePagesButton() {
-        #expect(WebConfirmationPost.words(confirmURL: Self.confirm, language: .ko).body.contains("\"구독 확인\""))
+        #expect(WebConfirmationPost.words(confirmURL: Self.confirm, language: .ko).body.contains("\"구독 확인\" 버튼"))
         #expect(WebConfirmationPost.words(confirmURL: Self.confirm, language: .en).body.contains("\"Confirm\""))
     }
 }

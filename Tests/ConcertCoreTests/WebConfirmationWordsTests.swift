@@ -19,6 +19,12 @@ import Testing
         #expect(korean.body.contains("지역: 부산·대구\n알림: 콘서트 1일 전, 1시간 전"), "\(korean.body)")
     }
 
+    /// The mail names the page's button with the word the pages use for a button (버튼).
+    @Test func theKoreanMailCallsTheButtonAsThePagesDo() {
+        let korean = WebConfirmationMail.words(confirmURL: "https://x.example/confirm/T", language: .ko)
+        #expect(korean.body.contains("\"구독 확인\" 버튼"), "\(korean.body)")
+    }
+
     @Test func theChatPostNamesThemToo() throws {
         let request = try WebConfirmationPost.request(
             url: "https://hooks.slack.com/services/T/B/x", format: "slack", confirmURL: "https://x.example/confirm/T",

@@ -126,6 +126,9 @@ struct TokenPageTests {
         #expect(page.body.contains("value=\"busan\" checked"))
         #expect(page.body.contains("value=\"1d\" checked"))
         #expect(page.body.contains("value=\"7d\"><label"))
+        // The page after unsubscribing offers an undo: the button does not say it cannot be undone.
+        #expect(page.body.contains(">완전히 수신 거부</button>"))
+        #expect(!page.body.contains("되돌릴 수 없음"))
         let csrf = page.csrf!
         let saved = try await web.post(
             "/manage/" + token + "?lang=en",
@@ -277,7 +280,8 @@ extension TokenPageTests {
             let again = try await web.post(path + "?lang=en", form: [("csrf", form.csrf!)])
             #expect(again.status == .ok, "\(browser)")
             #expect(again.body.contains("This subscription was confirmed before"), "\(browser)")
-            #expect(again.body.contains("Every email we send you has the links"), "\(browser)")
+            #expect(again.body.contains("Every reminder has the links"), "\(browser)")
+            #expect(!again.body.contains("email"), "a channel confirmed twice reads the same page: \(browser)")
             for kind in ["/manage/", "/unsubscribe/", "/undo/"] {
                 #expect(again.link(startingWith: kind) == nil, "\(browser) browser got a \(kind) link")
             }

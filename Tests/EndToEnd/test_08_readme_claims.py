@@ -7,13 +7,47 @@
   full name (`부산광역시`)."
 - A new subscription gets a short confirmation naming its next concert (not with --quiet).
 - "One timer … With nothing due it is disarmed: an idle concertd makes no periodic wake-ups."
+- To try the web form, `scripts/mail-sink.py` shows the confirmation mail's link readable in the
+  terminal (concertd's text is base64, which `python3 -m aiosmtpd -n` prints undecoded).
 """
 import glob
+import os
+import smtplib
+import subprocess
+import sys
 import time
+from email.message import EmailMessage
 
 import pytest
 
 from harness.waiting import poll_until
+from harness.web import free_port
+
+SINK = [sys.executable, os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "mail-sink.py")]
+
+
+def printed_by_sink(command, message):
+    """What a mail sink started with `command` + HOST:PORT prints for one message sent to it."""
+    port = free_port()
+    sink = subprocess.Popen(
+        command + [f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        poll_until(lambda: _accepts(port), timeout=10, what="the mail sink listening")
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            client.send_message(message)
+        time.sleep(0.5)
+    finally:
+        sink.terminate()
+        output, _ = sink.communicate(timeout=10)
+    return output
+
+
+def _accepts(port):
+    try:
+        smtplib.SMTP("127.0.0.1", port, timeout=1).quit()
+        return True
+    except OSError:
+        return False
 
 
 def test_late_subscribers_get_only_the_reminders_still_ahead_and_a_confirmation_at_once(make_daemon, receiver):
@@ -74,3 +108,13 @@ def test_an_idle_daemon_makes_no_periodic_wake_ups(make_daemon, receiver, smtp):
     after = context_switches(daemon.pid)
     woken = {task: after[task] - before.get(task, 0) for task in after if after[task] != before.get(task, 0)}
     assert sum(woken.values()) <= 2, f"context switches in 5 idle seconds, by thread: {woken}"
+
+
+def test_the_mail_sink_the_readme_names_shows_the_confirmation_link_readable():
+    link = "http://127.0.0.1:8080/confirm/AQEWtvKZuP_vQgkrRJlwD99U4oLGH7aMJW8iocwJtPypCM0D42aXTe2K6RDUag?lang=ko"
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "concerts@example.org", "a@example.org", "확인해 주세요"
+    message.set_content(f'아래 링크를 열고 "구독 확인" 버튼을 누르세요.\n\n{link}\n', cte="base64")  # as concertd sends
+    output = printed_by_sink(SINK, message)
+    assert link in output, output
+    assert "구독 확인" in output and "Subject: 확인해 주세요" in output, output

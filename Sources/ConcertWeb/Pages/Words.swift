@@ -113,8 +113,8 @@ struct Words {
     }
     var alreadyConfirmedText: String {
         t(
-            "이미 확인된 구독입니다. 바뀐 것은 없습니다. 설정 변경과 수신 거부 링크는 보내 드리는 메일마다 있습니다.",
-            "This subscription was confirmed before. Nothing changed. Every email we send you has the links to change your settings or unsubscribe."
+            "이미 확인된 구독입니다. 바뀐 것은 없습니다. 설정 변경과 수신 거부 링크는 알림마다 있습니다.",
+            "This subscription was confirmed before. Nothing changed. Every reminder has the links to change your settings or unsubscribe."
         )
     }
     var manageLink: String { t("구독 설정 바꾸기", "Change your settings") }
@@ -151,7 +151,7 @@ struct Words {
             "No more reminders will be sent; to get them again you subscribe anew. To stop them for a while, pause above."
         )
     }
-    var unsubscribeForGoodButton: String { t("수신 거부 (되돌릴 수 없음)", "Unsubscribe for good") }
+    var unsubscribeForGoodButton: String { t("완전히 수신 거부", "Unsubscribe for good") }
 
     // Unsubscribe
     var unsubscribeHeading: String { t("수신 거부", "Unsubscribe") }
