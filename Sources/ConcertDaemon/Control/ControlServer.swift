@@ -72,6 +72,11 @@ public final class ControlServer: @unchecked Sendable {
         source.setCancelHandler { Glibc.close(fd) }
         source.resume()
         listener = source
+        // libdispatch opens a timer's descriptor (a timerfd) the first time a timer of its kind is
+        // armed, and a timer armed when no descriptor can be opened never fires. Pausing the
+        // accept loop when descriptors run out, and the connections' idle timers, rely on one:
+        // arm one now, while descriptors are free, so that the pause always ends.
+        queue.asyncAfter(deadline: .now() + .milliseconds(1)) {}
         logger.info(
             "control socket listening",
             metadata: [
@@ -156,6 +161,14 @@ public final class ControlServer: @unchecked Sendable {
         }
     }
 
+    /// A closed connection has freed a descriptor: accept the clients waiting now rather than at
+    /// the next try.
+    private func resumeAcceptingIfPaused() {
+        guard acceptingPaused, let listener else { return }
+        acceptingPaused = false
+        listener.resume()
+    }
+
     private func admit(_ fd: Int32) {
         guard let peer = PeerCredentials.ofPeer(socket: fd) else {
             logger.warning("control client without peer credentials refused")
@@ -186,6 +199,7 @@ public final class ControlServer: @unchecked Sendable {
             logger: logger
         ) { [weak self] connection in
             self?.connections[connection.number] = nil
+            self?.resumeAcceptingIfPaused()
         }
         connections[connection.number] = connection
         connection.start()
