@@ -45,13 +45,7 @@ struct ConfigurationValueTests {
         ("postgresql://me:hunter2@%2Frun%2Fpostgresql/concertd", "database_password_file"),
     ])
     func aPasswordInAServerURLIsRefusedNamingThatServersKeysWithoutRepeatingIt(text: String, key: String) {
-        let error: ConfigurationValueError?
-        do {
-            if text.hasPrefix("smtp") { _ = try SMTPURL(parsing: text) } else { _ = try DatabaseURL(parsing: text) }
-            error = nil
-        } catch let thrown {
-            error = thrown
-        }
+        let error = Self.refusal(ofServerURL: text)
         #expect(error?.message.contains(key) == true, "\(String(describing: error))")
         #expect(error?.message.contains("hunter2") == false)
     }
@@ -63,14 +57,18 @@ struct ConfigurationValueTests {
         ("postgresql://%zz@h.org/c", "the user name before '@' is not valid percent-encoding"),
     ])
     func theHostPartOfEitherServerURLIsReadTheSameWay(text: String, expected: String) {
-        let error: ConfigurationValueError?
+        let error = Self.refusal(ofServerURL: text)
+        #expect(error?.message.contains(expected) == true, "\(String(describing: error))")
+    }
+
+    /// Why `text` is refused as the smarthost's URL (`smtp…`) or the PostgreSQL server's; nil when accepted.
+    private static func refusal(ofServerURL text: String) -> ConfigurationValueError? {
         do {
             if text.hasPrefix("smtp") { _ = try SMTPURL(parsing: text) } else { _ = try DatabaseURL(parsing: text) }
-            error = nil
-        } catch let thrown {
-            error = thrown
+            return nil
+        } catch {
+            return error
         }
-        #expect(error?.message.contains(expected) == true, "\(String(describing: error))")
     }
 
     @Test func mailboxesAcceptTheDisplayNameForms() throws {
