@@ -154,15 +154,11 @@ public final class ControlServer: @unchecked Sendable {
         guard let listener, !acceptingPaused else { return }
         acceptingPaused = true
         listener.suspend()
-        queue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
-            guard acceptingPaused, let listener = self.listener else { return }
-            acceptingPaused = false
-            listener.resume()
-        }
+        queue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in resumeAcceptingIfPaused() }
     }
 
-    /// A closed connection has freed a descriptor: accept the clients waiting now rather than at
-    /// the next try.
+    /// Accepting again after a pause: at the next try, or as soon as a closed connection has freed
+    /// a descriptor.
     private func resumeAcceptingIfPaused() {
         guard acceptingPaused, let listener else { return }
         acceptingPaused = false
