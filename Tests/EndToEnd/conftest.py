@@ -161,7 +161,8 @@ def pytest_runtest_logreport(report):
 
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):
-        config._e2e_lock = tempfile.mkstemp(prefix="cde-lock-", dir="/tmp")[1]
+        descriptor, config._e2e_lock = tempfile.mkstemp(prefix="cde-lock-", dir="/tmp")
+        os.close(descriptor)
         config._e2e_started = time.monotonic()
     # `timeout` (make e2e) stops pytest with SIGTERM, sent to it and then to its process group:
     # turn the first into an interruption, so that the fixture finalizers still stop every daemon.
