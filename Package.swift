@@ -131,6 +131,8 @@ let package = Package(
             dependencies: [
                 "ConcertCore",
                 "ConcertDaemon",
+                // `concertd migrate-store`: the copy of a SQLite store into PostgreSQL.
+                "ConcertPostgres",
                 "ConcertProtocol",
                 "ConcertShared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -187,7 +189,7 @@ let package = Package(
             name: "ConcertDaemonTests",
             dependencies: [
                 "ConcertDaemon", "ConcertCore", "ConcertMetrics", "ConcertProtocol", "ConcertShared", "concertctl",
-                "concertd",
+                "concertd", "ConcertPostgres", "PostgresTestSupport",
                 // A second connection to a daemon's database: holding its lock, reading a backup.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -29,7 +29,7 @@ struct Concertd: ParsableCommand {
             See also: concertctl(1), systemctl(1), journalctl(1); docs/service.md of the source for the unit.
             """,
         version: "concertd \(ConcertDaemonInfo.version)",
-        subcommands: [Run.self, CheckConfig.self],
+        subcommands: [Run.self, CheckConfig.self, MigrateStore.self],
         defaultSubcommand: Run.self
     )
 

@@ -28,7 +28,10 @@ import Foundation
 /// inode, but its WAL and shared-memory files would be the running daemon's. A second daemon meeting
 /// the database's lock without a pid in the lock file (a hard link elsewhere, a removed lock file)
 /// finds the holder's pid in `/proc/locks`. The lock file stays when the daemon stops.
-final class DatabaseLock: @unchecked Sendable {
+///
+/// `concertd migrate-store` takes the same lock for the time of its copy: a daemon running on the
+/// file refuses the copy, and a daemon started during it refuses to start.
+public final class DatabaseLock: @unchecked Sendable {
     // @unchecked: the descriptors are only touched under `mutex`.
     /// The lock file.
     let path: String
@@ -67,7 +70,7 @@ final class DatabaseLock: @unchecked Sendable {
     /// Throws `.anotherDaemon` naming the holder's pid when another process holds either lock,
     /// `.temporarilyUnavailable` when the disk is full or descriptors or memory are short, and
     /// `.configuration` when the state directory or the database path cannot be used.
-    static func acquire(databasePath: String) throws(Daemon.StartupError) -> DatabaseLock {
+    public static func acquire(databasePath: String) throws(Daemon.StartupError) -> DatabaseLock {
         let directory = (databasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try createDirectories(directory)
@@ -146,7 +149,7 @@ final class DatabaseLock: @unchecked Sendable {
 
     /// Drops both locks (the lock file stays; the database's descriptor stays open until this
     /// object goes away, see above). Safe to call twice.
-    func release() {
+    public func release() {
         mutex.withLock {
             if databaseLocked, databaseDescriptor >= 0 {
                 flock(databaseDescriptor, LOCK_UN)

@@ -17,7 +17,7 @@ public final class AppDatabase: Sendable {
     }
 
     /// A store over `writer` as it is, not migrated.
-    private init(unmigrated writer: any DatabaseWriter) {
+    init(unmigrated writer: any DatabaseWriter) {
         self.writer = writer
     }
 

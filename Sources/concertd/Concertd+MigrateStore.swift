@@ -1,0 +1,112 @@
+import ArgumentParser
+import ConcertCore
+import ConcertDaemon
+import ConcertPostgres
+import ConcertShared
+import Foundation
+
+extension Concertd {
+    struct MigrateStore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "migrate-store",
+            abstract: "Copy a stopped daemon's SQLite store into an empty PostgreSQL database.",
+            discussion: """
+                Copies every table of the store (concerts, the catalog's state, subscriptions with their secrets, \
+                the web front door's requests, keys, rate counts and undo records, the outbox with its attempts, \
+                and the counters) in one transaction, with COPY, keeping ids, idempotency keys and states: no \
+                reminder is sent twice or lost by the move. The target is first migrated to the schema of this \
+                concertd; after the copy the rows of each table are counted on both sides and printed.
+
+                Refuses a SQLite file a running concertd holds (stop it first: the copy takes the daemon's own \
+                lock, so no daemon starts on the file during it), a file whose schema is older or newer than this \
+                concertd's (start this concertd once on it, then stop it), and a target with any row in the \
+                store's tables. A message the stopped daemon was sending is carried with an expired lease: the \
+                first instance to start sends it again, with the same idempotency key.
+
+                The password comes from one of --database-password-file, --database-password-env, \
+                --database-password-credential, or the systemd credential database-password, as the daemon's \
+                database_password_* keys; never from the URL.
+
+                Exit status: 0 copied, 64 usage error, 65 refused (the target holds data, the file's schema is not \
+                this concertd's, the counts differ), 75 try later (a concertd holds the file, the server cannot \
+                be reached), 78 the URL or the password source is wrong.
+                """)
+
+        @Option(
+            help: ArgumentHelp("The SQLite database to copy (the daemon's concertd.sqlite3).", valueName: "sqlite-file")
+        )
+        var from: String
+
+        @Option(
+            help: ArgumentHelp(
+                "The PostgreSQL database to copy into: postgresql://[user@]host[:port]/dbname[?sslmode=…].",
+                valueName: "url"))
+        var to: String
+
+        @Option(
+            help: ArgumentHelp("A file holding the database password (as database_password_file).", valueName: "file"))
+        var databasePasswordFile: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "An environment variable holding the database password (as database_password_env).", valueName: "name"))
+        var databasePasswordEnv: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A systemd credential holding the database password (as database_password_credential).",
+                valueName: "name"))
+        var databasePasswordCredential: String?
+
+        func run() throws {
+            let configuration: DaemonConfiguration
+            do {
+                configuration = try DaemonConfiguration.database(
+                    url: to, urlFlag: "--to", passwordFile: databasePasswordFile, passwordEnv: databasePasswordEnv,
+                    passwordCredential: databasePasswordCredential,
+                    environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw fail(error.problems.map(\.description).joined(separator: "\n"), status: 78)
+            }
+            guard let settings = PostgresStore.settings(for: configuration) else {
+                throw fail("--to names no database", status: 78)
+            }
+            guard FileManager.default.fileExists(atPath: from) else {
+                throw fail("there is no database at \(from)", status: 65)
+            }
+            // The daemon's own lock, held until the copy ends.
+            let lock: DatabaseLock
+            do {
+                lock = try DatabaseLock.acquire(databasePath: from)
+            } catch {
+                throw fail(error.description, status: error.isTemporary ? 75 : 78)
+            }
+            defer { lock.release() }
+            let report: StoreMigration.Report
+            do {
+                report = try StoreMigration.copy(fromSQLite: from, to: settings)
+            } catch {
+                let text = SecretRedactor(configuration: configuration).redact("\(error)")
+                throw fail(text, status: StoreError.isTemporaryFailure(error) ? 75 : 65)
+            }
+            let width = report.tables.map(\.table.count).max() ?? 0
+            print(
+                "copied \(from) into \(settings.url) (schema \(report.schemaVersion)), rows per table, equal on both sides:"
+            )
+            for count in report.tables {
+                print("  " + count.table.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(count.rows)")
+            }
+            if report.interruptedSends > 0 {
+                print(
+                    "\(report.interruptedSends) message(s) were being sent when the daemon stopped: the first instance "
+                        + "to start sends them again, with the same idempotency key")
+            }
+        }
+
+        private func fail(_ message: String, status: Int32) -> ExitCode {
+            let escaped = TerminalEscaping.escaped(message, keepingNewlines: true)
+            FileHandle.standardError.write(Data("concertd migrate-store: \(escaped)\n".utf8))
+            return ExitCode(status)
+        }
+    }
+}
