@@ -8,12 +8,13 @@ import Foundation
 /// The caller holds the SQLite file's lock (the daemon's `DatabaseLock`) for the whole copy: no
 /// daemon may run on the file meanwhile, and none starts on it before the copy ends.
 ///
-/// Steps: the SQLite file must have this code's schema version (``AppDatabase/openToCopy(path:)``);
-/// the target is migrated to the same version (``PostgresStore/migrate()``, each migration in a
-/// transaction of its own, as an instance's start does); then one transaction locks the store's
-/// tables, refuses a target with any row in them, copies each table with `COPY` in the order of
-/// ``tables``, compares each table's rows on both sides, and advances every identity past the
-/// copied values. Any failure rolls the copy back: the target is left migrated and empty.
+/// Steps: the SQLite file must have this code's schema version (``AppDatabase/openToCopy(path:)``)
+/// and no table or column the copy does not know; the target is migrated to the same version
+/// (``PostgresStore/migrate()``, each migration in a transaction of its own, as an instance's
+/// start does); then one transaction locks the store's tables, refuses a target with any row in
+/// them, copies each table with `COPY` in the order of ``tables``, compares each table's rows on
+/// both sides, and advances every identity past the copied values. Any failure rolls the copy
+/// back: the target is left migrated and empty.
 public enum StoreMigration {
     /// How many rows a table has on both sides after the copy.
     public struct TableCount: Sendable, Hashable {
@@ -41,12 +42,13 @@ public enum StoreMigration {
     /// not copy) or the engines' errors, having copied nothing.
     public static func copy(fromSQLite path: String, to settings: PostgresSettings) throws -> Report {
         let source = try AppDatabase.openToCopy(path: path)
+        // Before the target is touched: a file this code cannot copy whole leaves it as it was.
+        try source.readToCopy { source in try checkSource(source, path: path) }
         let target = PostgresStore(settings: settings, instanceName: instanceName, capacity: 1)
         defer { target.pool.closeIdle() }
         let version = try target.migrate()
         return try source.readToCopy { source in
-            try checkSource(source, path: path)
-            return try target.pool.withConnection { connection in
+            try target.pool.withConnection { connection in
                 try connection.transaction {
                     try copyTables(from: source, into: connection, version: version)
                 }
