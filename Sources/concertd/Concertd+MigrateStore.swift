@@ -29,7 +29,7 @@ extension Concertd {
 
                 Exit status: 0 copied, 64 usage error, 65 refused (the target holds data, the file's schema is not \
                 this concertd's, the counts differ), 75 try later (a concertd holds the file, the server cannot \
-                be reached), 78 the URL or the password source is wrong.
+                be reached or refuses the login), 78 the URL or the password source is wrong.
                 """)
 
         @Option(

@@ -72,7 +72,7 @@ import Testing
         // The wrong password: refused by the server, not repeated.
         try "wrong-password\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
         let (denied, _, deniedError) = try tests.run(move, environment: [:], directory: directory)
-        #expect(denied != 0)
+        #expect(denied == 75)
         #expect(deniedError.contains("password"), "\(deniedError)")
     }
 }
