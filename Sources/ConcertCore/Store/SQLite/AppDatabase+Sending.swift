@@ -295,19 +295,19 @@ extension AppDatabase {
             moves.finished(record)
             woken += try wakeTwins(of: record, db)
             attempt.bind(1, record.finishedAt.millis)
-            attempt.bind(2, record.verdict.name)
-            attempt.bind(3, record.verdict.detail)
+            attempt.bind(2, record.outcome.name)
+            attempt.bind(3, record.outcome.detail)
             attempt.bind(4, record.delivery.id)
             attempt.bind(5, record.delivery.attempts)
             try attempt.run(db)
-            if case .gone(let error) = record.verdict {
+            if let reason = record.disablesSubscription {
                 try db.execute(
                     sql: """
                         UPDATE subscription SET state = 'disabled', state_reason = ?, updated_at = ?
                         WHERE id = ? AND state = 'active'
                         """,
                     arguments: [
-                        "the endpoint answered 410 Gone: \(error)", record.finishedAt.millis,
+                        reason, record.finishedAt.millis,
                         record.subscription.id,
                     ])
                 try Self.skipPending(
