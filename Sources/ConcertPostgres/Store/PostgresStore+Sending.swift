@@ -150,7 +150,7 @@ extension PostgresStore {
                         duplicates.append(item)
                         continue
                     case .pending:
-                        let until = now.addingTimeInterval(Self.twinWait)
+                        let until = now.addingTimeInterval(DeliveryTwin.wait)
                         try connection.query(
                             "UPDATE delivery SET next_attempt_at = $1 WHERE id = $2",
                             [.integer(until.millis), .integer(item.delivery.id)])

@@ -116,11 +116,7 @@ extension PostgresStore {
 
     /// A prefix for ``SequentialIDs`` that no stored id starts with, and none of `avoiding`.
     static func freePrefix(_ connection: PostgresConnection, avoiding: Set<String>) throws -> String {
-        var prefix: String
-        repeat {
-            prefix = "sub-" + RandomID.make(length: SequentialIDs.width)
-        } while try avoiding.contains(prefix) || prefixIsTaken(connection, prefix)
-        return prefix
+        try SequentialIDs.freePrefix(avoiding: avoiding) { try prefixIsTaken(connection, $0) }
     }
 
     /// Whether a stored id starts with `prefix`: `starts_with`, not a range of the id index,
