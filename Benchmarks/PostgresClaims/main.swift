@@ -75,7 +75,7 @@ while true {
     claimedTotal += claimed.count
     records = claimed.map {
         DeliveryRecord(
-            delivery: $0.delivery, subscription: $0.subscription, verdict: .sent(detail: "HTTP 204"),
+            delivery: $0.delivery, subscription: $0.subscription, outcome: .sent("HTTP 204"),
             newState: .sent, nextAttempt: nil, reason: nil, error: nil, finishedAt: now)
     }
 }

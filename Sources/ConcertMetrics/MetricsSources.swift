@@ -9,11 +9,11 @@ public struct MetricsSources: Sendable {
     /// The database's size in bytes.
     public var databaseSize: @Sendable () throws -> Int64
     /// Sends in flight and failing destinations, read without waiting for the scheduler's queue.
-    public var scheduler: @Sendable () -> DeliveryScheduler.Gauges
+    public var scheduler: @Sendable () -> SchedulerGauges
 
     public init(
         counters: @escaping @Sendable () throws -> [String: Int], databaseSize: @escaping @Sendable () throws -> Int64,
-        scheduler: @escaping @Sendable () -> DeliveryScheduler.Gauges
+        scheduler: @escaping @Sendable () -> SchedulerGauges
     ) {
         self.counters = counters
         self.databaseSize = databaseSize

@@ -68,7 +68,8 @@ import Testing
             let sent = item.subscription.id == mail.0.id
             return DeliveryRecord(
                 delivery: item.delivery, subscription: item.subscription,
-                verdict: sent ? .sent(detail: "250") : .permanent(error: "HTTP 400"), newState: sent ? .sent : .failed,
+                outcome: sent ? .sent("250") : AttemptOutcome(name: "permanent", detail: "HTTP 400"),
+                newState: sent ? .sent : .failed,
                 nextAttempt: nil, reason: nil, error: sent ? nil : "HTTP 400", finishedAt: now)
         }
         _ = try database.record(records)

@@ -11,7 +11,7 @@ import Testing
 
     static func sources(
         counters: [String: Int] = [:], size: Int64 = 4096, failing: Bool = false,
-        gauges: DeliveryScheduler.Gauges = .init()
+        gauges: SchedulerGauges = .init()
     ) -> MetricsSources {
         MetricsSources(
             counters: {

@@ -3,11 +3,15 @@ import Logging
 
 /// What the scheduler's sends come to, told to the journal and the metrics: each verdict once, at
 /// a level that keeps a fan-out out of the journal, the rows skipped when they came due, the
-/// destinations held, and one summary line per fan-out. Confined to the scheduler's queue.
+/// destinations held, the store's faults, and one summary line per fan-out. Confined to the
+/// scheduler's queue.
+///
+/// The one place the scheduler tells its metrics observer anything (a sink: it calls nothing
+/// back): a send's start and end (``ObservedSend``, made by `sendStarted`) and each retry.
 struct DeliveryJournal {
     let logger: Logger
-    /// Told of each retry, for metrics.
-    let observer: (any DeliveryObserver)?
+    /// Told of each send and retry, for metrics.
+    private let observer: (any DeliveryObserver)?
     /// What the sends since the last summary came to.
     private var tally = SendTally()
 
@@ -16,12 +20,18 @@ struct DeliveryJournal {
         self.observer = observer
     }
 
-    /// Logs one send's verdict: a message sent at `debug`, one to be retried at `notice`, one that
-    /// failed for good at `warning`; the summary line of `summarize` is at `info`.
-    mutating func log(_ record: DeliveryRecord, destination: String?) {
+    /// Tells the observer, if any, that `item` is being sent at `now`; the value returned tells it
+    /// the send ended, from the channel's completion thread.
+    func sendStarted(_ item: ClaimedDelivery, now: () -> Date) -> ObservedSend? {
+        ObservedSend(item, channel: item.subscription.channel.metricsName, observer: observer, now: now)
+    }
+
+    /// Logs one send's record, made from `verdict`: a message sent at `debug`, one to be retried at
+    /// `notice`, one that failed for good at `warning`; the summary line of `summarize` is at `info`.
+    mutating func log(_ record: DeliveryRecord, verdict: Verdict, destination: String?) {
         tally.add(record.newState)
         if let observer, record.newState == .retrying {
-            if case .destinationFailed = record.verdict {
+            if case .destinationFailed = verdict {
                 observer.retryScheduled(reason: .destinationFailed)
             } else {
                 observer.retryScheduled(reason: .retryable)
@@ -38,7 +48,7 @@ struct DeliveryJournal {
         if let destination { metadata["destination"] = "\(destination)" }
         switch record.newState {
         case .sent:
-            metadata["reply"] = "\(record.verdict.detail)"
+            metadata["reply"] = "\(record.outcome.detail)"
             logger.debug("sent", metadata: metadata)
         case .retrying:
             metadata["error"] = "\(record.error ?? "")"
@@ -50,7 +60,7 @@ struct DeliveryJournal {
             logger.notice("send failed; skipped", metadata: metadata)
         default:
             metadata["error"] = "\(record.error ?? "")"
-            if case .gone = record.verdict {
+            if record.disablesSubscription != nil {
                 logger.warning("endpoint is gone; subscription disabled until concertctl resume", metadata: metadata)
             } else {
                 logger.warning("delivery failed", metadata: metadata)
@@ -81,8 +91,17 @@ struct DeliveryJournal {
         }
     }
 
+    /// Logs a hold a verdict started and a webhook host that started or stopped failing as a
+    /// whole; returns whether a webhook host changed (a status line shows it).
+    func note(_ change: DeliveryPolicy.HealthChange) -> Bool {
+        if let held = change.held { hold(held) }
+        guard let host = change.webhookHost else { return false }
+        webhookHost(host)
+        return true
+    }
+
     /// Logs that a destination failed as a whole and its messages are held.
-    func hold(_ held: FailingDestination) {
+    private func hold(_ held: FailingDestination) {
         logger.warning(
             "destination failing; holding its messages",
             metadata: [
@@ -92,7 +111,7 @@ struct DeliveryJournal {
     }
 
     /// Logs that a webhook host started or stopped failing as a whole.
-    func webhookHost(_ change: WebhookHostFailures.Change) {
+    private func webhookHost(_ change: WebhookHostFailures.Change) {
         switch change {
         case .failing(let host, let run):
             logger.warning(
@@ -108,6 +127,23 @@ struct DeliveryJournal {
                     "destination": "\(host)", "failures": "\(run.failures)", "since": "\(KoreaTime.iso8601(run.since))",
                 ])
         }
+    }
+
+    /// Logs that the outbox could not be read or written, with the records kept meanwhile.
+    func storeFailed(_ fault: StoreFault, waitingRecords: Int) {
+        logger.error(
+            "the outbox could not be read or written; nothing is sent until it can, records are kept",
+            metadata: [
+                "error": "\(fault.message)", "failures": "\(fault.failures)", "unrecorded": "\(waitingRecords)",
+                "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
+            ])
+    }
+
+    /// Logs that a store call succeeded after `fault`.
+    func storeRecovered(_ fault: StoreFault) {
+        logger.notice(
+            "the outbox can be written again",
+            metadata: ["failures": "\(fault.failures)", "since": "\(KoreaTime.iso8601(fault.since))"])
     }
 
     /// Logs at `info` what the sends since the last summary came to, once nothing is in flight and

@@ -8,8 +8,9 @@
 /// So the core links no metrics library, a test records the events with a plain type, and each
 /// daemon has its own observer: many daemons in one process (the tests) share no global state.
 ///
-/// Called on the scheduler's queue, and `sendEnded` on the channel's completion thread: an
-/// implementation must be cheap, must not block, and must not call back into the scheduler.
+/// A sink: the scheduler tells it through its journal alone (``DeliveryJournal``), on the
+/// scheduler's queue, and `sendEnded` on the channel's completion thread: an implementation must be
+/// cheap, must not block, and must not call back into the scheduler.
 public protocol DeliveryObserver: Sendable {
     /// A send begins, `lateness` seconds on the scheduler's clock (at least 0) after the moment
     /// its attempt was due.

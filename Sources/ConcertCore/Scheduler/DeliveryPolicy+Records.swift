@@ -9,9 +9,9 @@ extension DeliveryPolicy {
     ) -> (record: DeliveryRecord, change: HealthChange) {
         let delivery = item.delivery
         var record = DeliveryRecord(
-            delivery: delivery, subscription: item.subscription, verdict: verdict, newState: .failed,
+            delivery: delivery, subscription: item.subscription, outcome: AttemptOutcome(verdict), newState: .failed,
             nextAttempt: nil, reason: nil, error: nil, finishedAt: now,
-            targetSubscribedTwice: item.targetSubscribedTwice)
+            disablesSubscription: Self.disabling(after: verdict), targetSubscribedTwice: item.targetSubscribedTwice)
         let health = noteHealth(of: item, verdict, now: now, random: random)
         switch verdict {
         case .sent:
@@ -53,8 +53,23 @@ extension DeliveryPolicy {
         let change = noteHealth(of: item, verdict, now: now, random: random).change
         let state: Delivery.State = if case .sent = verdict { .sent } else { .failed }
         let record = DeliveryRecord(
-            delivery: item.delivery, subscription: item.subscription, verdict: verdict, newState: state,
-            nextAttempt: nil, reason: nil, error: state == .sent ? nil : verdict.detail, finishedAt: now)
+            delivery: item.delivery, subscription: item.subscription, outcome: AttemptOutcome(verdict), newState: state,
+            nextAttempt: nil, reason: nil, error: state == .sent ? nil : verdict.detail, finishedAt: now,
+            disablesSubscription: Self.disabling(after: verdict))
         return (record, change)
+    }
+
+    /// The reason the subscription is disabled after `verdict`: only a gone endpoint (HTTP 410)
+    /// disables it, a test message's included.
+    private static func disabling(after verdict: Verdict) -> String? {
+        guard case .gone(let error) = verdict else { return nil }
+        return "the endpoint answered 410 Gone: \(error)"
+    }
+}
+
+extension AttemptOutcome {
+    /// The attempt's outcome as the store writes it: the verdict's stable name and its text.
+    package init(_ verdict: Verdict) {
+        self.init(name: verdict.name, detail: verdict.detail)
     }
 }

@@ -6,89 +6,84 @@ import Synchronization
 /// Drives the outbox: arms one wall-clock timer for the earliest due row, claims due rows in
 /// batches, hands them to their channel and records each verdict.
 ///
-/// The path of a reminder: `timerFired()` (or something changed: `start`, `wake`, new channels) →
-/// `sendDue` → the catch-up (`CatchUp`, the store's `supersedeStaleReminders`) → `claimBatch`
-/// (due rows read ahead into `ready`) → `claim` (durable before any byte leaves; writes the
-/// records that arrived meanwhile in the same transaction) → `send` (its message from `messages`)
-/// → `Channel.send` → `Verdict` → `takeVerdicts` → `record` (a `DeliveryRecord`,
-/// `DeliveryScheduler+Records.swift`) → `sendDueWithRecords()` → `sendDue()` again (the records go
-/// with the next claim, or on their own) → `arm()`.
+/// One pass of the claim loop (`sendDue`), run when the timer fires, when something changed
+/// (`start`, `wake`, new channels) and once per round of verdicts: the catch-up (`CatchUp`, the
+/// store's `supersedeStaleReminders`) → `claimBatch` (due rows read ahead into `ready`, the store's
+/// `dueDeliveries`) → `claim` (one transaction: the records waiting are written and the rows taken
+/// are marked `sending`, durable before any byte leaves) → `send` (its message from `messages`) →
+/// `Channel.send` → and, when nothing more can be claimed, the records still waiting are written on
+/// their own and the timer is armed (`arm`, the store's `nextDue`). The loop's return leg: a
+/// channel's `Verdict` arrives on any thread (`VerdictInbox`), `takeVerdicts` takes a round of them
+/// on the queue, `record` asks the policy for each row's record (`DeliveryPolicy`, a pure value),
+/// the journal logs it (`DeliveryJournal`, which alone tells the metrics observer), the record
+/// waits in `waitingRecords`, and the next pass writes it.
 ///
-/// This file holds the timer, the claim loop and the in-flight books. The books it keeps on the way
-/// are types of their own: the catch-up's bounds (`CatchUp`), the rows read ahead
-/// (`ReadyDeliveries`), the sends in flight (`InFlightSends`), the messages and what they are made
-/// of (`ClaimedMessages`), the verdicts arriving from any thread (`VerdictInbox`), what each verdict
-/// does to its row and destination (`DeliveryPolicy`), the store's fault (`StoreFaultBackoff`) and
-/// what the journal is told (`DeliveryJournal`). Its extensions hold the verdict records
-/// (`+Records`), `concertctl test` (`+TestSends`), the store's fault (`+StoreFault`), what changed
-/// under it (`+Changes`: a wake, a reload) and what `status` and the metrics read (`+Status`); the state
-/// they share is internal rather than private for them, and nothing else in the module touches it.
+/// This file holds the public entry points, the timer, the claim loop and the in-flight book. The
+/// other books are types of their own, each in its file: the catch-up's bounds (`CatchUp`), the
+/// rows read ahead (`ReadyDeliveries`), the sends in flight (`InFlightSends`), the messages and
+/// what they are made of (`ClaimedMessages`), the verdicts arriving from any thread
+/// (`VerdictInbox`), the records waiting to be written (`WaitingRecords`), what each verdict does
+/// to its row and destination (`DeliveryPolicy`), the store's fault (`StoreFaultBackoff`), what the
+/// journal and the metrics are told (`DeliveryJournal`), and what `liveness` reads from any thread
+/// (`SchedulerQueueWatch`).
 ///
 /// All state lives on `queue`, a serial queue; public methods hop onto it. With nothing due the
 /// timer is disarmed and the scheduler causes no wake-ups at all.
 public final class DeliveryScheduler: @unchecked Sendable {
     package let queue: DispatchQueue
-    let store: any SendingStore
-    let clock: any WallClock
-    let timer: any SchedulerTimer
-    let logger: Logger
-    let random: @Sendable () -> Double
+    private let store: any SendingStore
+    private let clock: any WallClock
+    private let timer: any SchedulerTimer
+    private let logger: Logger
+    private let random: @Sendable () -> Double
 
     // Everything below is confined to `queue`, but for the types meant to be read from any thread.
     private var started = false
     private var stopping = false
     /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
     /// transport stops) are not recorded; their rows stay `sending` and the next start sends them again.
-    var stopped = false
-    var activityHandler: (@Sendable () -> Void)?
+    private var stopped = false
+    private var activityHandler: (@Sendable () -> Void)?
 
     // The timer.
-    var armedFor: Date?
-    var timerFires = 0
+    private var armedFor: Date?
+    private var timerFires = 0
 
     // The claim loop.
-    var channels: [String: any Channel]
-    var limits: SendLimits
+    private var channels: [String: any Channel]
+    private var limits: SendLimits
     /// How far the catch-up has run, and the bounds on what falls due next.
-    var catchUp = CatchUp()
+    private var catchUp = CatchUp()
     /// Due rows read ahead of their claim, queued by destination: a fan-out reads the outbox once per
     /// `readAhead` rows instead of once per round of verdicts. Emptied whenever the outbox changes
     /// under the scheduler (`wake`); a row whose state changed meanwhile fails its claim.
-    var ready = ReadyDeliveries()
+    private var ready = ReadyDeliveries()
     private static let readAhead = 512
     /// The messages of claimed rows, with the catalog and the concerts they are made from.
-    var messages: ClaimedMessages
+    private var messages: ClaimedMessages
     /// The fault while the outbox cannot be read or written, and when to try it again.
-    var storeFault = StoreFaultBackoff()
+    private var storeFault = StoreFaultBackoff()
     /// The queue's store calls and liveness probe, read by `liveness` from any thread.
-    let queueWatch = SchedulerQueueWatch()
+    private let queueWatch = SchedulerQueueWatch()
 
-    // The in-flight books.
+    // The in-flight book.
     /// The sends handed to a channel whose verdict has not been taken yet.
     private var inFlightSends = InFlightSends()
-    var inFlight: Int { inFlightSends.count }
+    private var inFlight: Int { inFlightSends.count }
     /// Verdicts handed over by the channels, from any thread, until the queue takes them.
     private let verdicts = VerdictInbox()
     /// Records of verdicts not yet written: the next claim writes them in its transaction.
-    var unrecorded: [DeliveryRecord] = []
-    /// Set while a `sendDueWithRecords()` is queued.
-    var recordQueued = false
+    private var waitingRecords = WaitingRecords()
     /// Called once nothing is in flight, for `shutdown`.
     private var whenIdle: (() -> Void)?
     /// The gauges of `gauges`, written on the queue as they change.
-    private let publishedGauges = Mutex(Gauges())
+    private let publishedGauges = Mutex(SchedulerGauges())
 
     // The verdicts.
     /// What each verdict does to its row and its destination, and which destinations are held.
-    var policy: DeliveryPolicy
-    /// Logs each verdict, skip and hold, and one summary line per fan-out.
-    var journal: DeliveryJournal
-    /// Told of each send, verdict and final state, for metrics.
-    private let observer: (any DeliveryObserver)?
-
-    /// Sends in flight and failing destinations, readable from any thread without a hop onto the
-    /// queue (a scrape must not wait behind a long store call).
-    public var gauges: Gauges { publishedGauges.withLock { $0 } }
+    private var policy: DeliveryPolicy
+    /// Logs each verdict, skip and hold, and one summary line per fan-out; tells the metrics observer.
+    private var journal: DeliveryJournal
 
     public init(
         store: any SendingStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
@@ -97,7 +92,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         observer: (any DeliveryObserver)? = nil, logger: Logger
     ) {
-        self.observer = observer
         self.journal = DeliveryJournal(logger: logger, observer: observer)
         self.store = store
         self.messages = ClaimedMessages(catalog: catalog)
@@ -158,6 +152,84 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
+    /// Something changed in the database (a subscription, a concert, a retry): re-plan now.
+    public func wake() {
+        queue.async {
+            self.forgetMessages()
+            self.sendDue()
+        }
+    }
+
+    /// Replaces the catalog (cities and info URL used in messages) after a reload.
+    public func update(catalog: Catalog) {
+        queue.async {
+            self.messages.catalog = catalog
+            self.forgetMessages()
+        }
+    }
+
+    /// Replaces channels and limits after a reload; sends in flight finish on the old channels.
+    public func update(channels: [String: any Channel], limits: SendLimits, retry: RetryPolicy) {
+        queue.async {
+            self.channels = channels
+            self.limits = limits
+            self.policy.retry = retry
+            self.policy.forgetFailures()
+            self.publishGauges()
+            self.forgetMessages()
+            self.sendDue()
+        }
+    }
+
+    /// Sends a test message (`concertctl test`) to a subscription now, outside the claim loop, and
+    /// reports the channel's verdict. Recorded in the outbox but never retried; it counts towards
+    /// its destination's health (the smarthost's, a webhook host's) like any other send.
+    ///
+    /// The verdict is reported once the pass that writes its record has run: written, or, when the
+    /// outbox cannot be written, kept with the other records waiting (`status` shows the fault).
+    public func sendTest(
+        subscriptionID: String, completion: @escaping @Sendable (Result<Verdict, any Error>) -> Void
+    ) {
+        queue.async {
+            do {
+                let claimed = try self.timedStoreCall {
+                    try self.store.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
+                }
+                self.send(claimed) { verdict in
+                    self.recordTest(claimed, verdict)
+                    completion(.success(verdict))
+                }
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
+    /// What the scheduler is doing, for `status`.
+    public func status() -> SchedulerStatus {
+        queue.sync {
+            SchedulerStatus(
+                now: clock.now(), clockShifted: clock.isShifted, inFlight: inFlight,
+                failingDestinations: policy.failingDestinations,
+                timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault.fault)
+        }
+    }
+
+    /// Called after the scheduler has written records, on its queue: for a status line that
+    /// follows the work without polling.
+    public func onActivity(_ handler: @escaping @Sendable () -> Void) {
+        queue.async { self.activityHandler = handler }
+    }
+
+    /// Sends in flight and failing destinations, readable from any thread without a hop onto the
+    /// queue (a scrape must not wait behind a long store call).
+    public var gauges: SchedulerGauges { publishedGauges.withLock { $0 } }
+
+    /// Whether the scheduler's queue runs a no-op within `timeout` (the watchdog's condition).
+    public func liveness(timeout: Duration) -> SchedulerLiveness {
+        queueWatch.liveness(of: queue, timeout: timeout)
+    }
+
     // MARK: - The timer
 
     private func timerFired() {
@@ -189,14 +261,15 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     // MARK: - The claim loop
 
-    /// Claims and sends everything due, then arms the timer for what comes next.
+    /// One pass of the claim loop: claims and sends everything due, writing the records waiting,
+    /// then arms the timer for what comes next.
     ///
     /// `firedFor` is the moment the timer was armed for: a shifted clock converted to real time
     /// and back may read a hair earlier when the timer fires, and that moment is due all the same.
     ///
     /// While the outbox cannot be written (`storeFault`), nothing is claimed before the retry
-    /// time the timer is armed for: records wait in `unrecorded`, and calls in between return at once.
-    func sendDue(firedFor: Date? = nil) {
+    /// time the timer is armed for: records stay in `waitingRecords`, and calls in between return at once.
+    private func sendDue(firedFor: Date? = nil) {
         guard started, !stopping else {
             recordAtStop()
             return
@@ -216,11 +289,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
                 }
                 catchUp.ran(upTo: now, nextDue: nextDue)
             }
-            for record in unrecorded where record.newState == .retrying {
-                if let next = record.nextAttempt { catchUp.mayFallDue(at: next) }
-            }
+            for next in waitingRecords.retryTimes { catchUp.mayFallDue(at: next) }
             var waiting = try claimAll(now: now)
-            if try recordUnrecorded() {
+            if try writeWaitingRecords() {
                 // Rows that waited for these verdicts are due: claim them too.
                 catchUp.nothingDueOutside = nil
                 waiting = try claimAll(now: now)
@@ -297,9 +368,9 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
         guard !toSend.isEmpty || !skips.isEmpty else { return (false, !ready.isEmpty) }
         let (sending, putOffUntil, woke, duplicates) = try timedStoreCall {
-            try store.claim(toSend, skipping: skips, recording: unrecorded, now: now)
+            try store.claim(toSend, skipping: skips, recording: waitingRecords.records, now: now)
         }
-        unrecorded.removeAll()
+        waitingRecords.removeAll()
         journal.skips(skips, duplicates: duplicates)
         if let putOffUntil { catchUp.mayFallDue(at: putOffUntil) }
         if woke { catchUp.nothingDueOutside = nil }
@@ -310,12 +381,11 @@ public final class DeliveryScheduler: @unchecked Sendable {
     }
 
     /// Hands one claimed row to its channel; `onVerdict` runs on the queue with the verdict.
-    func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
+    private func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
         let destination = item.destination
         inFlightSends.began(to: destination)
         publishedGauges.withLock { $0.inFlight = inFlight }
-        let observed = ObservedSend(
-            item, channel: item.subscription.channel.metricsName, observer: observer, now: { clock.now() })
+        let observed = journal.sendStarted(item) { clock.now() }
         let verdictArrived: @Sendable (Verdict) -> Void = { [self] verdict in
             observed?.ended(verdict)
             if verdicts.add(VerdictInbox.Entry(destination: destination, verdict: verdict, onVerdict: onVerdict)) {
@@ -343,12 +413,61 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
+    /// Writes the records that no claim took along; on failure they stay waiting. Returns whether
+    /// rows that waited for them became due.
+    private func writeWaitingRecords() throws -> Bool {
+        guard !waitingRecords.isEmpty else { return false }
+        let woken = try timedStoreCall { try store.record(waitingRecords.records) }
+        waitingRecords.removeAll()
+        return woken > 0
+    }
+
+    /// At stop: writes what it can. Records that cannot be written leave their rows
+    /// `sending`, and the next start sends them again.
+    private func recordAtStop() {
+        do {
+            _ = try writeWaitingRecords()
+        } catch {
+            logger.error(
+                "could not write delivery records at stop; those deliveries will be sent again at the next start",
+                metadata: ["count": "\(waitingRecords.count)", "error": "\(StoreFault.describe(error))"])
+            waitingRecords.removeAll()
+        }
+    }
+
+    /// The outbox could not be read or written: keeps the records waiting, forgets the rows read
+    /// ahead (they are read again), and arms the timer for the next try, backing off.
+    private func storeFailed(_ error: any Error, now: Date) {
+        ready.removeAll()
+        catchUp.nothingDueOutside = nil
+        let fault = storeFault.failed(StoreFault.describe(error), now: now)
+        journal.storeFailed(fault, waitingRecords: waitingRecords.count)
+        armedFor = fault.retryAt
+        timer.arm(at: clock.realDate(when: fault.retryAt))
+        activityHandler?()
+    }
+
+    /// A pass of the claim loop succeeded: ends the store's fault, if any.
+    private func storeRecovered() {
+        guard let fault = storeFault.recovered() else { return }
+        journal.storeRecovered(fault)
+        activityHandler?()
+    }
+
+    /// Drops cached concerts, shared message parts and rows read ahead, with the catch-up's bounds:
+    /// the outbox, the concerts, the catalog or the channels changed.
+    private func forgetMessages() {
+        messages.removeAll()
+        ready.removeAll()
+        catchUp.forgetBounds()
+    }
+
     /// Runs a call into the store, noting when it began for `liveness`.
-    func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
+    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
         try queueWatch.timedStoreCall(body)
     }
 
-    // MARK: - The in-flight books
+    // MARK: - The in-flight book and the return leg
 
     /// Takes every verdict that arrived since the last call: one hop onto the queue per round of
     /// verdicts, not one per send.
@@ -364,9 +483,40 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
+    /// A verdict arrived: the policy makes the row's record, the journal logs it, and it waits with
+    /// those that arrive meanwhile for the next pass, which writes them in one transaction.
+    private func record(_ item: ClaimedDelivery, _ verdict: Verdict) {
+        guard !stopped else { return }
+        let recorded = policy.record(item, verdict, now: clock.now(), random: random)
+        if journal.note(recorded.change) { activityHandler?() }
+        journal.log(recorded.record, verdict: verdict, destination: item.destination)
+        if waitingRecords.add(recorded.record) {
+            queue.async { self.sendDueWithRecords() }
+        }
+    }
+
+    /// A test message's verdict: its record is written by a pass run now (its reply waits for it),
+    /// which also claims what waited for the slot it held.
+    private func recordTest(_ item: ClaimedDelivery, _ verdict: Verdict) {
+        guard !stopped else { return }
+        let recorded = policy.recordTest(item, verdict, now: clock.now(), random: random)
+        journal.log(recorded.record, verdict: verdict, destination: item.destination)
+        if journal.note(recorded.change) { activityHandler?() }
+        waitingRecords.addForThisPass(recorded.record)
+        sendDue()
+    }
+
+    /// The pass queued for the records that arrived, which writes them: in the transaction of the
+    /// next claim when it finds rows to send, on their own otherwise.
+    private func sendDueWithRecords() {
+        guard waitingRecords.passRuns() else { return }
+        sendDue()
+        activityHandler?()
+    }
+
     /// Writes the gauges read by `gauges`: after sends start, verdicts arrive or holds are dropped.
-    func publishGauges() {
-        let gauges = Gauges(inFlight: inFlight, failingDestinations: policy.failingCount)
+    private func publishGauges() {
+        let gauges = SchedulerGauges(inFlight: inFlight, failingDestinations: policy.failingCount)
         publishedGauges.withLock { $0 = gauges }
     }
 }

@@ -31,4 +31,14 @@ public struct SequentialIDs {
         }
         return prefix + String(digits)
     }
+
+    /// A random prefix that is none of `avoiding` and that `isTaken` (a store's look-up of its ids)
+    /// says no stored id starts with.
+    package static func freePrefix(avoiding: Set<String>, isTaken: (String) throws -> Bool) rethrows -> String {
+        var prefix: String
+        repeat {
+            prefix = "sub-" + RandomID.make(length: width)
+        } while try avoiding.contains(prefix) || isTaken(prefix)
+        return prefix
+    }
 }

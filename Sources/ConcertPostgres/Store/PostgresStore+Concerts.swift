@@ -1,71 +1,31 @@
 import ConcertCore
 import Foundation
 
-/// The concerts on PostgreSQL (``ConcertStore``), with the SQLite store's rules (`ConcertdStore`,
-/// "The catalog import"). Every change holds the planning lock (``lockPlanning(_:)``), so that a change made
+/// The concerts on PostgreSQL (``ConcertStore``), by the rules both engines share (``ConcertRules``)
+/// over ``PostgresConcertWrites``. Every change holds the planning lock (``lockPlanning(_:)``), so that a change made
 /// through one instance and a subscription or another change made through another run one after
 /// the other, as on SQLite.
 extension PostgresStore {
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try planning { connection in
-            var changes = ConcertChanges()
-            var stored = try Self.storedConcerts(connection).reduce(into: [String: StoredConcert]()) {
-                $0[$1.concert.id] = $1
-            }
+            let stored = try Self.storedConcerts(connection)
             // The new concerts first, in one statement each for the concerts and their cities; then
             // each entry in the file's order, so that their rows are planned in that order.
-            let new = catalog.concerts.filter { stored[$0.id] == nil }
-            try Self.insert(connection, new, origin: .catalog, now: now)
-            for concert in catalog.concerts {
-                if let existing = stored.removeValue(forKey: concert.id) {
-                    if existing.origin == .admin {
-                        // Named when the file's entry differs and was edited since the catalog in
-                        // force (every entry, when there is none: at start).
-                        if existing.concert != concert && previous?.concert(id: concert.id) != concert {
-                            changes.keptAdminVersion.append(concert.id)
-                        }
-                        continue
-                    }
-                    try Self.update(connection, from: existing, to: concert, origin: .catalog, now: now, &changes)
-                } else {
-                    changes.added.append(concert.id)
-                    changes.count(
-                        try Self.concertAdded(
-                            connection, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1),
-                            now: now))
-                }
-            }
-            for existing in stored.values.sorted(by: { $0.concert.id < $1.concert.id }) {
-                if existing.origin == .admin {
-                    if previous?.concert(id: existing.concert.id) != nil {
-                        changes.keptAdminVersionOfRemoved.append(existing.concert.id)
-                    }
-                    continue
-                }
-                guard existing.concert.status == .scheduled else { continue }
-                var cancelled = existing.concert
-                cancelled.status = .cancelled
-                cancelled.notes.append("Removed from the catalog file; treated as cancelled.")
-                try Self.update(connection, from: existing, to: cancelled, origin: .catalog, now: now, &changes)
-            }
-            return changes
+            let known = Set(stored.map(\.concert.id))
+            try Self.insert(connection, catalog.concerts.filter { !known.contains($0.id) }, origin: .catalog, now: now)
+            return try ConcertRules.importCatalog(
+                catalog, over: stored, previous: previous, now: now,
+                PostgresConcertWrites(connection: connection, newConcertsStored: true))
         }
     }
 
     @discardableResult
     public func addConcert(_ concert: Concert, now: Date) throws -> ConcertChanges {
         try planning { connection in
-            if try Self.storedConcert(connection, id: concert.id) != nil {
-                throw StoreError(.conflict, "a concert with id '\(concert.id)' already exists")
-            }
-            try Self.insert(connection, [concert], origin: .admin, now: now)
-            var changes = ConcertChanges()
-            changes.added = [concert.id]
-            changes.count(
-                try Self.concertAdded(
-                    connection, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now))
-            return changes
+            try ConcertRules.add(
+                concert, existing: try Self.storedConcert(connection, id: concert.id), now: now,
+                PostgresConcertWrites(connection: connection))
         }
     }
 
@@ -74,31 +34,18 @@ extension PostgresStore {
         -> ConcertChanges
     {
         try planning { connection in
-            guard let existing = try Self.storedConcert(connection, id: id) else {
-                throw StoreError(.notFound, "no concert with id '\(id)'")
-            }
-            var concert = existing.concert
-            try change(&concert)
-            var changes = ConcertChanges()
-            guard concert != existing.concert else { return changes }
-            try Self.update(connection, from: existing, to: concert, origin: .admin, now: now, &changes)
-            return changes
+            try ConcertRules.change(
+                id: id, existing: try Self.storedConcert(connection, id: id), now: now, change,
+                PostgresConcertWrites(connection: connection))
         }
     }
 
     @discardableResult
     public func returnConcertToCatalog(_ catalogVersion: Concert, now: Date) throws -> ConcertChanges {
         try planning { connection in
-            let id = catalogVersion.id
-            guard let existing = try Self.storedConcert(connection, id: id) else {
-                throw StoreError(.notFound, "no concert with id '\(id)'")
-            }
-            guard existing.origin == .admin else {
-                throw StoreError(.conflict, "concert '\(id)' already follows the catalog file")
-            }
-            var changes = ConcertChanges()
-            try Self.update(connection, from: existing, to: catalogVersion, origin: .catalog, now: now, &changes)
-            return changes
+            try ConcertRules.returnToCatalog(
+                catalogVersion, existing: try Self.storedConcert(connection, id: catalogVersion.id), now: now,
+                PostgresConcertWrites(connection: connection))
         }
     }
 
@@ -233,7 +180,7 @@ extension PostgresStore {
     }
 
     /// Inserts new concerts, revision 1, and their cities: one statement for each table.
-    private static func insert(
+    fileprivate static func insert(
         _ connection: PostgresConnection, _ concerts: [Concert], origin: StoredConcert.Origin, now: Date
     ) throws {
         guard !concerts.isEmpty else { return }
@@ -251,13 +198,13 @@ extension PostgresStore {
                 .array(concerts.map { $0.schedule.start.millis }), .array(concerts.map { $0.schedule.end.millis }),
                 .array(concerts.map { $0.schedule.reminderDeadline.millis }),
                 .array(concerts.map { Int64($0.schedule.isTimeAnnounced ? 1 : 0) }),
-                .array(try concerts.map(encode)), .integer(now.millis),
+                .array(try concerts.map(StoredConcert.body(of:))), .integer(now.millis),
             ])
         try setCities(connection, of: concerts)
     }
 
     /// Gives each of `concerts` exactly its cities in `concert_city`.
-    private static func setCities(_ connection: PostgresConnection, of concerts: [Concert]) throws {
+    fileprivate static func setCities(_ connection: PostgresConnection, of concerts: [Concert]) throws {
         let pairs = concerts.flatMap { concert in concert.cities.map { (concert.id, $0) } }
         try connection.query(
             "DELETE FROM concert_city WHERE concert_id = ANY($1::text[])", [.array(concerts.map(\.id))])
@@ -268,14 +215,21 @@ extension PostgresStore {
             ON CONFLICT DO NOTHING
             """, [.array(pairs.map(\.0)), .array(pairs.map(\.1))])
     }
+}
 
-    private static func update(
-        _ connection: PostgresConnection, from existing: StoredConcert, to concert: Concert,
-        origin: StoredConcert.Origin, now: Date, _ changes: inout ConcertChanges
-    ) throws {
-        guard existing.concert != concert || existing.origin != origin else { return }
-        let revised = existing.concert.announcedFacts != concert.announcedFacts
-        let revision = revised ? existing.revision + 1 : existing.revision
+/// The concert rules' writes (``ConcertRules``) in PostgreSQL's SQL, inside the caller's
+/// transaction. An import stores its new concerts beforehand, all in one statement
+/// (`newConcertsStored`).
+private struct PostgresConcertWrites: ConcertSteps {
+    let connection: PostgresConnection
+    var newConcertsStored = false
+
+    func insert(_ concert: Concert, origin: StoredConcert.Origin, now: Date) throws {
+        guard !newConcertsStored else { return }
+        try PostgresStore.insert(connection, [concert], origin: origin, now: now)
+    }
+
+    func write(_ concert: Concert, origin: StoredConcert.Origin, revision: Int, citiesChanged: Bool, now: Date) throws {
         try connection.query(
             """
             UPDATE concert SET origin = $1, revision = $2, status = $3, starts_at = $4, ends_at = $5,
@@ -286,28 +240,21 @@ extension PostgresStore {
                 .text(origin.rawValue), .integer(Int64(revision)), .text(concert.status.rawValue),
                 .integer(concert.schedule.start.millis), .integer(concert.schedule.end.millis),
                 .integer(concert.schedule.reminderDeadline.millis),
-                .integer(Int64(concert.schedule.isTimeAnnounced ? 1 : 0)), .text(try encode(concert)),
+                .integer(Int64(concert.schedule.isTimeAnnounced ? 1 : 0)), .text(try StoredConcert.body(of: concert)),
                 .integer(now.millis), .text(concert.id),
             ])
-        if existing.concert.cities != concert.cities { try setCities(connection, of: [concert]) }
-        let updated = StoredConcert(concert: concert, origin: origin, revision: revision)
-        if !revised {
-            if existing.concert != concert { changes.updated.append(concert.id) }
-            return
-        }
-        if concert.status == .cancelled && existing.concert.status == .scheduled {
-            changes.cancelled.append(concert.id)
-            changes.count(try concertCancelled(connection, concert: updated, now: now))
-        } else {
-            changes.revised.append(concert.id)
-            changes.count(try concertRevised(connection, from: existing, to: updated, now: now))
-        }
+        if citiesChanged { try PostgresStore.setCities(connection, of: [concert]) }
     }
 
-    /// The concert as the `body` column keeps it: the same JSON as on SQLite.
-    private static func encode(_ concert: Concert) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(concert), as: UTF8.self)
+    func concertAdded(_ concert: StoredConcert, now: Date) throws -> NoticeTally {
+        try PostgresStore.concertAdded(connection, concert: concert, now: now)
+    }
+
+    func concertRevised(from old: StoredConcert, to new: StoredConcert, now: Date) throws -> NoticeTally {
+        try PostgresStore.concertRevised(connection, from: old, to: new, now: now)
+    }
+
+    func concertCancelled(_ concert: StoredConcert, now: Date) throws -> NoticeTally {
+        try PostgresStore.concertCancelled(connection, concert: concert, now: now)
     }
 }

@@ -113,9 +113,8 @@ extension PostgresStore {
         }
     }
 
-    /// The reminders of a subscription's offsets, for the concerts of its cities that had not
-    /// started when it was made, that were never planned (see the SQLite store's): the offsets
-    /// planned are read for all its concerts in one statement.
+    /// The offsets planned are read for all the subscription's concerts in one statement; which
+    /// reminders are missing is `UnplannedReminder.missing`'s rule.
     public func unplannedReminders(subscriptionID: String) throws -> [UnplannedReminder] {
         try pool.withConnection { connection in
             try connection.transaction(.repeatableRead) {
@@ -129,26 +128,10 @@ extension PostgresStore {
                     """, [.text(subscriptionID)])
                 var planned: [String: Set<Int>] = [:]
                 for row in 0..<rows.count { planned[rows.text(row, 0), default: []].insert(rows.int(row, 1)) }
-                var unplanned: [UnplannedReminder] = []
-                for stored in try PostgresStore.storedConcerts(connection, inCities: subscription.cities)
-                where stored.concert.status == .scheduled
-                    && stored.concert.schedule.reminderDeadline > subscription.createdAt
-                {
-                    let wanted = ReminderDueTimes.reminders(
-                        for: stored.concert, offsets: subscription.offsets, after: .distantPast, now: .distantPast)
-                    let plannedOffsets = planned[stored.concert.id] ?? []
-                    for reminder in wanted where !plannedOffsets.contains(reminder.offset.seconds) {
-                        let reason =
-                            reminder.due <= subscription.createdAt
-                            ? "its moment had passed when the subscription was made"
-                            : "its moment had passed when the concert was added or changed"
-                        unplanned.append(
-                            UnplannedReminder(
-                                concertID: stored.concert.id, offset: reminder.offset, due: reminder.due,
-                                reason: reason))
-                    }
-                }
-                return unplanned
+                return UnplannedReminder.missing(
+                    for: subscription,
+                    concerts: try PostgresStore.storedConcerts(connection, inCities: subscription.cities)
+                ) { planned[$0] ?? [] }
             }
         }
     }

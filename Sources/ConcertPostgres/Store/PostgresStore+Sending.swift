@@ -150,7 +150,7 @@ extension PostgresStore {
                         duplicates.append(item)
                         continue
                     case .pending:
-                        let until = now.addingTimeInterval(Self.twinWait)
+                        let until = now.addingTimeInterval(DeliveryTwin.wait)
                         try connection.query(
                             "UPDATE delivery SET next_attempt_at = $1 WHERE id = $2",
                             [.integer(until.millis), .integer(item.delivery.id)])
@@ -205,7 +205,7 @@ extension PostgresStore {
         guard !records.isEmpty else { return 0 }
         // A 410 disables a subscription and skips its pending rows: a planning change, taken
         // before any row lock, as every planning transaction takes it.
-        if records.contains(where: { if case .gone = $0.verdict { true } else { false } }) {
+        if records.contains(where: { $0.disablesSubscription != nil }) {
             try Self.lockPlanning(connection)
         }
         // Every row and its attempt in one statement; what only some verdicts do follows per row.
@@ -234,7 +234,7 @@ extension PostgresStore {
                 .array(records.map(\.error)),
                 .array(records.map { $0.newState.isFinal ? $0.finishedAt.millis : nil }),
                 .array(records.map { Int64($0.delivery.attempts) }), .array(records.map { $0.finishedAt.millis }),
-                .array(records.map { $0.verdict.name }), .array(records.map { $0.verdict.detail }),
+                .array(records.map(\.outcome.name)), .array(records.map(\.outcome.detail)),
                 .text(instanceName),
             ])
         var movedIDs = Set<Int64>()
@@ -245,14 +245,14 @@ extension PostgresStore {
             moves.left(to: record.newState, count: 1)
             moves.finished(record)
             woken += try Self.wakeTwins(of: record, connection)
-            if case .gone(let error) = record.verdict {
+            if let reason = record.disablesSubscription {
                 try connection.query(
                     """
                     UPDATE subscription SET state = 'disabled', state_reason = $1, updated_at = $2
                     WHERE id = $3 AND state = 'active'
                     """,
                     [
-                        .text("the endpoint answered 410 Gone: \(error)"), .integer(record.finishedAt.millis),
+                        .text(reason), .integer(record.finishedAt.millis),
                         .text(record.subscription.id),
                     ])
                 try Self.skipPending(

@@ -94,23 +94,8 @@ extension PostgresStore {
     static func setState(
         _ connection: PostgresConnection, id: String, to state: Subscription.State, reason: String?, now: Date
     ) throws -> Subscription {
-        guard var subscription = try subscriptionRow(connection, id: id, locking: true),
-            subscription.state != .removed
-        else {
-            throw StoreError(.notFound, "no subscription with id '\(id)'")
-        }
-        let previous = subscription.state
-        subscription.state = state
-        subscription.stateReason = reason
-        try connection.query(
-            "UPDATE subscription SET state = $1, state_reason = $2, updated_at = $3 WHERE id = $4",
-            [.text(state.rawValue), .text(reason), .integer(now.millis), .text(id)])
-        if let skipReason = state.skipReason {
-            try skipPending(connection, subscriptionID: id, reason: skipReason, now: now)
-        } else if previous != .active {
-            try planSubscription(connection, subscription, after: now, now: now, confirm: false)
-        }
-        return subscription
+        try SubscriptionRules.setState(
+            id: id, to: state, reason: reason, now: now, PostgresSubscriptionWrites(connection: connection))
     }
 
     /// Gives a subscription exactly `cities` in `subscription_city`.
@@ -131,11 +116,7 @@ extension PostgresStore {
 
     /// A prefix for ``SequentialIDs`` that no stored id starts with, and none of `avoiding`.
     static func freePrefix(_ connection: PostgresConnection, avoiding: Set<String>) throws -> String {
-        var prefix: String
-        repeat {
-            prefix = "sub-" + RandomID.make(length: SequentialIDs.width)
-        } while try avoiding.contains(prefix) || prefixIsTaken(connection, prefix)
-        return prefix
+        try SequentialIDs.freePrefix(avoiding: avoiding) { try prefixIsTaken(connection, $0) }
     }
 
     /// Whether a stored id starts with `prefix`: `starts_with`, not a range of the id index,

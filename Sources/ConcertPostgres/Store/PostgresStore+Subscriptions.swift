@@ -1,8 +1,8 @@
 import ConcertCore
 import Foundation
 
-/// The subscriptions on PostgreSQL, with the SQLite store's rules (``SubscriptionStore``): the
-/// same-subscription refusal, the reminders planned with a subscription, the pending messages of
+/// The subscriptions on PostgreSQL, by the rules both engines share (``SubscriptionRules``, over
+/// ``PostgresSubscriptionWrites``; ``SubscriptionStore``): the same-subscription refusal, the reminders planned with a subscription, the pending messages of
 /// one that stops skipped, and the running counters kept (state moves by the schema's triggers,
 /// inserts by this code, as on SQLite).
 ///
@@ -15,13 +15,8 @@ extension PostgresStore {
     ) throws -> (Subscription, nextConcert: StoredConcert?) {
         try planning { connection in
             try Self.lockTarget(connection, of: new.channel)
-            try Self.refuseSameSubscription(connection, as: new)
-            let subscription = Subscription(
-                id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
-                label: new.label, createdAt: now)
-            try Self.insertSubscription(connection, subscription, source: .control)
-            let next = try Self.planSubscription(connection, subscription, after: now, now: now, confirm: confirm)
-            return (subscription, next)
+            return try SubscriptionRules.create(
+                new, id: id, now: now, confirm: confirm, PostgresSubscriptionWrites(connection: connection))
         }
     }
 

@@ -4,18 +4,9 @@ import Foundation
 /// The same message through another subscription of the same channel, as the SQLite store finds
 /// it (`ConcertdStore`, "the same message").
 extension PostgresStore {
-    /// How long a row waits at most for its twin's verdict before it looks again.
-    static let twinWait: TimeInterval = 900
-
-    enum Twin {
-        case none
-        case sent
-        case pending
-    }
-
-    static func twin(of due: PendingDelivery, _ connection: PostgresConnection) throws -> Twin {
+    static func twin(of due: PendingDelivery, _ connection: PostgresConnection) throws -> DeliveryTwin {
+        guard DeliveryTwin.mayExist(for: due) else { return .none }
         let d = due.delivery
-        guard due.targetSubscribedTwice, d.kind != .confirmation, d.kind != .test else { return .none }
         let rows = try connection.query(
             """
             SELECT COALESCE(bool_or(d2.state = 'sent'), false), COUNT(*)
@@ -24,8 +15,7 @@ extension PostgresStore {
                 AND d2.concert_id = $5 AND d2.concert_revision = $6 AND d2.kind = $7 AND d2.kind <> 'test'
                 AND d2.offset_seconds = $8 AND d2.state IN ('sent', 'sending', 'retrying')
             """, twinParameters(subscription: due.subscription, delivery: d))
-        if rows.bool(0, 0) { return .sent }
-        return rows.int(0, 1) > 0 ? .pending : .none
+        return DeliveryTwin(anySent: rows.bool(0, 0), count: rows.int(0, 1))
     }
 
     /// Rows waiting for `record`'s verdict become due now. Returns how many.

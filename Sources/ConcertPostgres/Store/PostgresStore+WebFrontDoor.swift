@@ -116,23 +116,8 @@ extension PostgresStore {
             guard rows.int64(0, 6) > now.millis else { return .expired }
             let new = Self.webRequest(rows)
             try Self.lockTarget(connection, of: new.channel)
-            let id: String
-            if let web = try Self.liveWebSubscriptionID(connection, of: new.channel) {
-                // One web subscription per address or channel: a second request changes it, so
-                // that the one-click link of any of its messages stops them all.
-                try Self.change(connection, id: web, to: new, now: now, confirm: confirm)
-                id = web
-            } else if let same = try Self.sameSubscriptionID(connection, as: new) {
-                // Already subscribed with these settings: confirming changes nothing.
-                id = same
-            } else {
-                id = Subscription.makeID()
-                let subscription = Subscription(
-                    id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
-                    createdAt: now)
-                try Self.insertSubscription(connection, subscription, source: .web)
-                try Self.planSubscription(connection, subscription, after: now, now: now, confirm: confirm)
-            }
+            let id = try WebSubscriptionRule.confirm(
+                new, confirm: confirm, now: now, PostgresSubscriptionWrites(connection: connection))
             try connection.query(
                 "UPDATE web_request SET subscription_id = $1 WHERE id = $2", [.text(id), .text(requestID)])
             return .confirmed(subscriptionID: id)
@@ -144,7 +129,9 @@ extension PostgresStore {
         id: String, cities: [String], offsets: [ReminderOffset], language: Language, now: Date
     ) throws -> Subscription {
         try planning { connection in
-            try Self.change(connection, id: id, cities: cities, offsets: offsets, language: language, now: now)
+            try WebSubscriptionRule.change(
+                id: id, cities: cities, offsets: offsets, language: language, now: now,
+                PostgresSubscriptionWrites(connection: connection))
         }
     }
 
@@ -154,25 +141,9 @@ extension PostgresStore {
             guard removed.state == .removed else { return .notRemoved }
             let undone = try connection.query("SELECT restored_id FROM web_undo WHERE removed_id = $1", [.text(id)])
             if undone.count == 1 { return .alreadyRestored(subscriptionID: undone.text(0, 0)) }
-            let new = NewSubscription(
-                channel: removed.channel, cities: removed.cities, offsets: removed.offsets,
-                language: removed.language, label: removed.label)
-            try Self.lockTarget(connection, of: new.channel)
-            let restoredID: String
-            if let web = try Self.liveWebSubscriptionID(connection, of: new.channel) {
-                // The address subscribed again on the form meanwhile: one web subscription per
-                // address, so the undo leads to that one, as it stands.
-                restoredID = web
-            } else if let same = try Self.sameSubscriptionID(connection, as: new) {
-                restoredID = same
-            } else {
-                restoredID = Subscription.makeID()
-                let subscription = Subscription(
-                    id: restoredID, channel: new.channel, cities: new.cities, offsets: new.offsets,
-                    language: new.language, label: new.label, createdAt: now)
-                try Self.insertSubscription(connection, subscription, source: .web)
-                try Self.planSubscription(connection, subscription, after: now, now: now, confirm: false)
-            }
+            try Self.lockTarget(connection, of: removed.channel)
+            let restoredID = try WebSubscriptionRule.restore(
+                removed, now: now, PostgresSubscriptionWrites(connection: connection))
             try connection.query(
                 "INSERT INTO web_undo (removed_id, restored_id) VALUES ($1, $2)", [.text(id), .text(restoredID)])
             return .restored(subscriptionID: restoredID)
@@ -327,7 +298,7 @@ extension PostgresStore {
     ///
     /// The store keeps an address lowercased (``ChannelAddress/target``); a row kept otherwise
     /// matches in any case of its ASCII letters, as SQLite's `lower` folds them.
-    private static func liveWebSubscriptionID(_ connection: PostgresConnection, of channel: ChannelAddress) throws
+    fileprivate static func liveWebSubscriptionID(_ connection: PostgresConnection, of channel: ChannelAddress) throws
         -> String?
     {
         // Under the "C" collation `lower` folds A-Z alone, whatever the database's locale.
@@ -344,52 +315,31 @@ extension PostgresStore {
             """, [.text(channel.channelKind), .text(channel.target)])
         return rows.count == 1 ? rows.text(0, 0) : nil
     }
+}
 
-    /// Gives the subscription `id` the settings of `new` (cities, offsets, language, and a
-    /// webhook's format): its pending messages are skipped (`changed`) and planned again from
-    /// `now`. A paused or disabled one is made active, as a confirmed request asks for reminders;
-    /// `confirm` queues the usual confirmation.
-    private static func change(
-        _ connection: PostgresConnection, id: String, to new: NewSubscription, now: Date, confirm: Bool
-    ) throws {
-        if case .webhook(_, let format, _) = new.channel {
-            try connection.query("UPDATE subscription SET format = $1 WHERE id = $2", [.text(format), .text(id)])
-        }
-        var subscription = try change(
-            connection, id: id, cities: new.cities, offsets: new.offsets, language: new.language, now: now)
-        if subscription.state != .active {
-            // Made active as resuming makes it.
-            subscription = try setState(connection, id: id, to: .active, reason: nil, now: now)
-        }
-        if confirm {
-            try planSubscription(connection, subscription, after: now, now: now, confirm: true)
-        }
+/// The web front door rule's own steps (``WebSubscriptionRule``) in PostgreSQL's SQL; the caller's
+/// transaction holds the target's lock.
+extension PostgresSubscriptionWrites: WebSubscriptionSteps {
+    func liveWebSubscriptionID(of channel: ChannelAddress) throws -> String? {
+        try PostgresStore.liveWebSubscriptionID(connection, of: channel)
     }
 
-    /// Gives a subscription that is not removed new cities, offsets and language; an active one has
-    /// its pending messages skipped (`changed`) and planned again from `now`.
-    private static func change(
-        _ connection: PostgresConnection, id: String, cities: [String], offsets: [ReminderOffset],
-        language: Language, now: Date
-    ) throws -> Subscription {
-        guard var subscription = try subscriptionRow(connection, id: id, locking: true), subscription.state != .removed
-        else {
-            throw StoreError(.notFound, "no subscription with id '\(id)'")
-        }
-        subscription.cities = cities
-        subscription.offsets = offsets
-        subscription.language = language
+    func sameSubscriptionID(as new: NewSubscription) throws -> String? {
+        try PostgresStore.sameSubscriptionID(connection, as: new)
+    }
+
+    func writeSettings(of subscription: Subscription, now: Date) throws {
         try connection.query(
             "UPDATE subscription SET cities = $1, offsets = $2, lang = $3, updated_at = $4 WHERE id = $5",
             [
-                .text(cities.joined(separator: ",")), .text(offsets.map { String($0.seconds) }.joined(separator: ",")),
-                .text(language.rawValue), .integer(now.millis), .text(id),
+                .text(subscription.cities.joined(separator: ",")),
+                .text(subscription.offsets.map { String($0.seconds) }.joined(separator: ",")),
+                .text(subscription.language.rawValue), .integer(now.millis), .text(subscription.id),
             ])
-        try setCities(connection, ofSubscription: id, cities)
-        if subscription.state == .active {
-            try skipPending(connection, subscriptionID: id, reason: .changed, now: now)
-            try planSubscription(connection, subscription, after: now, now: now, confirm: false)
-        }
-        return subscription
+        try PostgresStore.setCities(connection, ofSubscription: subscription.id, subscription.cities)
+    }
+
+    func writeFormat(_ format: String, id: String) throws {
+        try connection.query("UPDATE subscription SET format = $1 WHERE id = $2", [.text(format), .text(id)])
     }
 }

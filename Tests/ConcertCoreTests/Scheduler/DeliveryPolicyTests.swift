@@ -67,14 +67,18 @@ import Testing
         #expect(recorded.record.error == "timed out (no time for another attempt before the concert starts)")
     }
 
-    @Test func permanentAndGoneFailWithTheirError() {
+    @Test func permanentAndGoneFailWithTheirErrorAndGoneDisablesTheSubscription() {
         var policy = DeliveryPolicy(retry: RetryPolicy())
         let permanent = policy.record(claimed(), .permanent(error: "HTTP 404"), now: now, random: jitter)
         #expect(permanent.record.newState == .failed)
         #expect(permanent.record.error == "HTTP 404")
+        #expect(permanent.record.outcome == AttemptOutcome(name: "permanent", detail: "HTTP 404"))
+        #expect(permanent.record.disablesSubscription == nil)
         let gone = policy.record(claimed(), .gone(error: "HTTP 410"), now: now, random: jitter)
         #expect(gone.record.newState == .failed)
         #expect(gone.record.error == "HTTP 410")
+        #expect(gone.record.outcome == AttemptOutcome(name: "gone", detail: "HTTP 410"))
+        #expect(gone.record.disablesSubscription == "the endpoint answered 410 Gone: HTTP 410")
     }
 
     @Test func aFailingDestinationIsHeldAndItsMessageWaitsWithoutSpendingAnAttempt() {
@@ -206,5 +210,15 @@ import Testing
         #expect(sent.record.newState == .sent)
         #expect(sent.record.error == nil)
         #expect(!policy.isHeld("smtp.example", at: now + 1))
+    }
+
+    @Test func aTestMessageToAGoneEndpointDisablesItsSubscription() {
+        var policy = DeliveryPolicy(retry: RetryPolicy())
+        let gone = policy.recordTest(claimed(), .gone(error: "HTTP 410"), now: now, random: jitter)
+        #expect(gone.record.newState == .failed)
+        #expect(gone.record.outcome == AttemptOutcome(name: "gone", detail: "HTTP 410"))
+        #expect(gone.record.disablesSubscription == "the endpoint answered 410 Gone: HTTP 410")
+        let sent = policy.recordTest(claimed(), .sent(detail: "HTTP 204"), now: now, random: jitter)
+        #expect(sent.record.disablesSubscription == nil)
     }
 }

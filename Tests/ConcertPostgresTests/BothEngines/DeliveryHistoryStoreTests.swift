@@ -131,7 +131,7 @@ struct DeliveryHistoryStoreTests {
             claimed.map {
                 DeliveryRecord(
                     delivery: $0.delivery, subscription: $0.subscription,
-                    verdict: .permanent(error: "550 no such user"),
+                    outcome: AttemptOutcome(name: "permanent", detail: "550 no such user"),
                     newState: .failed, nextAttempt: nil, reason: nil, error: "550 no such user", finishedAt: finished)
             })
         let failedID = try #require(claimed.first?.delivery.id)

@@ -42,7 +42,7 @@ struct SendingStoreTests {
     static func sent(_ claimed: [ClaimedDelivery], at now: Date) -> [DeliveryRecord] {
         claimed.map {
             DeliveryRecord(
-                delivery: $0.delivery, subscription: $0.subscription, verdict: .sent(detail: "HTTP 204"),
+                delivery: $0.delivery, subscription: $0.subscription, outcome: .sent("HTTP 204"),
                 newState: .sent, nextAttempt: nil, reason: nil, error: nil, finishedAt: now)
         }
     }
@@ -88,16 +88,21 @@ struct SendingStoreTests {
         let claimed = try store.sending.claim(Array(due.prefix(3)), skipping: [], now: Self.now).sending
         #expect(claimed.count == 3)
         let later = Self.now.addingTimeInterval(60)
-        func record(_ index: Int, _ verdict: Verdict, _ state: Delivery.State, next: Date? = nil) -> DeliveryRecord {
+        func record(
+            _ index: Int, _ outcome: AttemptOutcome, _ state: Delivery.State, next: Date? = nil,
+            disabling: String? = nil
+        ) -> DeliveryRecord {
             DeliveryRecord(
-                delivery: claimed[index].delivery, subscription: claimed[index].subscription, verdict: verdict,
-                newState: state, nextAttempt: next, reason: nil, error: state == .sent ? nil : verdict.detail,
-                finishedAt: Self.now)
+                delivery: claimed[index].delivery, subscription: claimed[index].subscription, outcome: outcome,
+                newState: state, nextAttempt: next, reason: nil, error: state == .sent ? nil : outcome.detail,
+                finishedAt: Self.now, disablesSubscription: disabling)
         }
         try store.sending.record([
-            record(0, .sent(detail: "HTTP 204"), .sent),
-            record(1, .retryable(error: "HTTP 503", retryAfter: nil), .retrying, next: later),
-            record(2, .gone(error: "HTTP 410"), .failed),
+            record(0, .sent("HTTP 204"), .sent),
+            record(1, AttemptOutcome(name: "retryable", detail: "HTTP 503"), .retrying, next: later),
+            record(
+                2, AttemptOutcome(name: "gone", detail: "HTTP 410"), .failed,
+                disabling: "the endpoint answered 410 Gone: HTTP 410"),
         ])
         #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'sent'") == 1)
         #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'failed'") == 1)
@@ -126,8 +131,9 @@ struct SendingStoreTests {
         try store.sending.record([
             DeliveryRecord(
                 delivery: claimed[0].delivery, subscription: claimed[0].subscription,
-                verdict: .gone(error: "HTTP 410"), newState: .failed, nextAttempt: nil, reason: nil,
-                error: "HTTP 410", finishedAt: Self.now.addingTimeInterval(2))
+                outcome: AttemptOutcome(name: "gone", detail: "HTTP 410"), newState: .failed, nextAttempt: nil,
+                reason: nil, error: "HTTP 410", finishedAt: Self.now.addingTimeInterval(2),
+                disablesSubscription: "the endpoint answered 410 Gone: HTTP 410")
         ])
         #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'scheduled'") == 1)
         #expect(try store.integer("SELECT COUNT(*) FROM subscription WHERE state = 'active'") == 1)

@@ -10,41 +10,8 @@ extension AppDatabase {
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try writer.write { db in
-            var changes = ConcertChanges()
-            var stored = try Self.storedConcerts(db).reduce(into: [String: StoredConcert]()) { $0[$1.concert.id] = $1 }
-            for concert in catalog.concerts {
-                if let existing = stored.removeValue(forKey: concert.id) {
-                    if existing.origin == .admin {
-                        // Named when the file's entry differs and was edited since the catalog in
-                        // force (every entry, when there is none: at start).
-                        if existing.concert != concert && previous?.concert(id: concert.id) != concert {
-                            changes.keptAdminVersion.append(concert.id)
-                        }
-                        continue
-                    }
-                    try Self.update(db, from: existing, to: concert, origin: .catalog, now: now, changes: &changes)
-                } else {
-                    try Self.insert(db, concert, origin: .catalog, now: now)
-                    changes.added.append(concert.id)
-                    changes.count(
-                        try Self.concertAdded(
-                            db, concert: StoredConcert(concert: concert, origin: .catalog, revision: 1), now: now))
-                }
-            }
-            for existing in stored.values.sorted(by: { $0.concert.id < $1.concert.id }) {
-                if existing.origin == .admin {
-                    if previous?.concert(id: existing.concert.id) != nil {
-                        changes.keptAdminVersionOfRemoved.append(existing.concert.id)
-                    }
-                    continue
-                }
-                guard existing.concert.status == .scheduled else { continue }
-                var cancelled = existing.concert
-                cancelled.status = .cancelled
-                cancelled.notes.append("Removed from the catalog file; treated as cancelled.")
-                try Self.update(db, from: existing, to: cancelled, origin: .catalog, now: now, changes: &changes)
-            }
-            return changes
+            try ConcertRules.importCatalog(
+                catalog, over: try Self.storedConcerts(db), previous: previous, now: now, SQLiteConcertWrites(db: db))
         }
     }
 
@@ -52,54 +19,30 @@ extension AppDatabase {
     @discardableResult
     public func addConcert(_ concert: Concert, now: Date) throws -> ConcertChanges {
         try writer.write { db in
-            if try Self.storedConcert(db, id: concert.id) != nil {
-                throw StoreError(.conflict, "a concert with id '\(concert.id)' already exists")
-            }
-            try Self.insert(db, concert, origin: .admin, now: now)
-            var changes = ConcertChanges()
-            changes.added = [concert.id]
-            changes.count(
-                try Self.concertAdded(
-                    db, concert: StoredConcert(concert: concert, origin: .admin, revision: 1), now: now))
-            return changes
+            try ConcertRules.add(
+                concert, existing: try Self.storedConcert(db, id: concert.id), now: now, SQLiteConcertWrites(db: db))
         }
     }
 
-    /// Changes a concert through concertctl (reschedule, new venue, cancellation). From then on a
-    /// catalog reload keeps this version. A change that leaves the concert as it was writes
-    /// nothing: the concert keeps following the catalog if it did, and nobody is told.
+    /// Changes a concert through concertctl (reschedule, new venue, cancellation), as
+    /// `ConcertRules.change` says.
     @discardableResult
     public func changeConcert(id: String, now: Date, _ change: (inout Concert) throws -> Void) throws -> ConcertChanges
     {
         try writer.write { db in
-            guard let existing = try Self.storedConcert(db, id: id) else {
-                throw StoreError(.notFound, "no concert with id '\(id)'")
-            }
-            var concert = existing.concert
-            try change(&concert)
-            var changes = ConcertChanges()
-            guard concert != existing.concert else { return changes }
-            try Self.update(db, from: existing, to: concert, origin: .admin, now: now, changes: &changes)
-            return changes
+            try ConcertRules.change(
+                id: id, existing: try Self.storedConcert(db, id: id), now: now, change, SQLiteConcertWrites(db: db))
         }
     }
 
-    /// Gives a concert changed through concertctl back to the catalog: `catalogVersion` (the
-    /// catalog's entry of the same id) replaces it, subscribers are told as for a catalog change,
-    /// and later reloads apply the file's edits to it again.
+    /// Gives a concert changed through concertctl back to the catalog, as
+    /// `ConcertRules.returnToCatalog` says.
     @discardableResult
     public func returnConcertToCatalog(_ catalogVersion: Concert, now: Date) throws -> ConcertChanges {
         try writer.write { db in
-            let id = catalogVersion.id
-            guard let existing = try Self.storedConcert(db, id: id) else {
-                throw StoreError(.notFound, "no concert with id '\(id)'")
-            }
-            guard existing.origin == .admin else {
-                throw StoreError(.conflict, "concert '\(id)' already follows the catalog file")
-            }
-            var changes = ConcertChanges()
-            try Self.update(db, from: existing, to: catalogVersion, origin: .catalog, now: now, changes: &changes)
-            return changes
+            try ConcertRules.returnToCatalog(
+                catalogVersion, existing: try Self.storedConcert(db, id: catalogVersion.id), now: now,
+                SQLiteConcertWrites(db: db))
         }
     }
 
@@ -150,8 +93,13 @@ extension AppDatabase {
             arguments: StatementArguments(cities)
         ).map(StoredConcert.init(row:))
     }
+}
 
-    private static func insert(_ db: Database, _ concert: Concert, origin: StoredConcert.Origin, now: Date) throws {
+/// The concert rules' writes (``ConcertRules``) in SQLite's SQL, inside the caller's transaction.
+private struct SQLiteConcertWrites: ConcertSteps {
+    let db: Database
+
+    func insert(_ concert: Concert, origin: StoredConcert.Origin, now: Date) throws {
         try db.execute(
             sql: """
                 INSERT INTO concert (id, origin, revision, status, starts_at, ends_at, reminder_deadline,
@@ -161,22 +109,12 @@ extension AppDatabase {
             arguments: [
                 concert.id, origin.rawValue, concert.status.rawValue, concert.schedule.start.millis,
                 concert.schedule.end.millis, concert.schedule.reminderDeadline.millis,
-                concert.schedule.isTimeAnnounced, try encode(concert), now.millis, now.millis,
+                concert.schedule.isTimeAnnounced, try StoredConcert.body(of: concert), now.millis, now.millis,
             ])
-        for city in concert.cities {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO concert_city (city_id, concert_id) VALUES (?, ?)",
-                arguments: [city, concert.id])
-        }
+        try insertCities(of: concert)
     }
 
-    private static func update(
-        _ db: Database, from existing: StoredConcert, to concert: Concert, origin: StoredConcert.Origin,
-        now: Date, changes: inout ConcertChanges
-    ) throws {
-        guard existing.concert != concert || existing.origin != origin else { return }
-        let revised = existing.concert.announcedFacts != concert.announcedFacts
-        let revision = revised ? existing.revision + 1 : existing.revision
+    func write(_ concert: Concert, origin: StoredConcert.Origin, revision: Int, citiesChanged: Bool, now: Date) throws {
         try db.execute(
             sql: """
                 UPDATE concert SET origin = ?, revision = ?, status = ?, starts_at = ?, ends_at = ?,
@@ -186,33 +124,31 @@ extension AppDatabase {
             arguments: [
                 origin.rawValue, revision, concert.status.rawValue, concert.schedule.start.millis,
                 concert.schedule.end.millis, concert.schedule.reminderDeadline.millis,
-                concert.schedule.isTimeAnnounced, try encode(concert), now.millis, concert.id,
+                concert.schedule.isTimeAnnounced, try StoredConcert.body(of: concert), now.millis, concert.id,
             ])
-        if existing.concert.cities != concert.cities {
+        if citiesChanged {
             try db.execute(sql: "DELETE FROM concert_city WHERE concert_id = ?", arguments: [concert.id])
-            for city in concert.cities {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO concert_city (city_id, concert_id) VALUES (?, ?)",
-                    arguments: [city, concert.id])
-            }
-        }
-        let updated = StoredConcert(concert: concert, origin: origin, revision: revision)
-        if !revised {
-            if existing.concert != concert { changes.updated.append(concert.id) }
-            return
-        }
-        if concert.status == .cancelled && existing.concert.status == .scheduled {
-            changes.cancelled.append(concert.id)
-            changes.count(try Self.concertCancelled(db, concert: updated, now: now))
-        } else {
-            changes.revised.append(concert.id)
-            changes.count(try Self.concertRevised(db, from: existing, to: updated, now: now))
+            try insertCities(of: concert)
         }
     }
 
-    private static func encode(_ concert: Concert) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(concert), as: UTF8.self)
+    private func insertCities(of concert: Concert) throws {
+        for city in concert.cities {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO concert_city (city_id, concert_id) VALUES (?, ?)",
+                arguments: [city, concert.id])
+        }
+    }
+
+    func concertAdded(_ concert: StoredConcert, now: Date) throws -> NoticeTally {
+        try AppDatabase.concertAdded(db, concert: concert, now: now)
+    }
+
+    func concertRevised(from old: StoredConcert, to new: StoredConcert, now: Date) throws -> NoticeTally {
+        try AppDatabase.concertRevised(db, from: old, to: new, now: now)
+    }
+
+    func concertCancelled(_ concert: StoredConcert, now: Date) throws -> NoticeTally {
+        try AppDatabase.concertCancelled(db, concert: concert, now: now)
     }
 }

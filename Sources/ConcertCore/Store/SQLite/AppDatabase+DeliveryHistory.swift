@@ -48,39 +48,21 @@ extension AppDatabase {
         }
     }
 
-    /// The reminders of a subscription's offsets, for the concerts of its cities that had not
-    /// started when it was made, that were never planned: their moment had passed when the
-    /// subscription was made, or when the concert was added or changed. Reminders merged into
-    /// another falling on the same moment (a date-only concert) do not count.
     public func unplannedReminders(subscriptionID: String) throws -> [UnplannedReminder] {
         try writer.read { db in
             guard let subscription = try Self.subscription(db, id: subscriptionID) else { return [] }
-            var unplanned: [UnplannedReminder] = []
-            for stored in try Self.storedConcerts(db, inCities: subscription.cities)
-            where stored.concert.status == .scheduled
-                && stored.concert.schedule.reminderDeadline > subscription.createdAt
-            {
-                let planned = Set(
+            return try UnplannedReminder.missing(
+                for: subscription, concerts: try Self.storedConcerts(db, inCities: subscription.cities)
+            ) { concertID in
+                Set(
                     try Int.fetchAll(
                         db,
                         sql: """
                             SELECT DISTINCT offset_seconds FROM delivery
-                            WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder' AND kind <> 'test'
+                            WHERE subscription_id = ? AND concert_id = ? AND kind = 'reminder'
                             """,
-                        arguments: [subscription.id, stored.concert.id]))
-                let wanted = ReminderDueTimes.reminders(
-                    for: stored.concert, offsets: subscription.offsets, after: .distantPast, now: .distantPast)
-                for reminder in wanted where !planned.contains(reminder.offset.seconds) {
-                    let reason =
-                        reminder.due <= subscription.createdAt
-                        ? "its moment had passed when the subscription was made"
-                        : "its moment had passed when the concert was added or changed"
-                    unplanned.append(
-                        UnplannedReminder(
-                            concertID: stored.concert.id, offset: reminder.offset, due: reminder.due, reason: reason))
-                }
+                        arguments: [subscription.id, concertID]))
             }
-            return unplanned
         }
     }
 

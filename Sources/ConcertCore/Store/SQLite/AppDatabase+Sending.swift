@@ -94,20 +94,6 @@ extension AppDatabase {
         }
     }
 
-    /// How long a row waits at most for the same message's verdict through another
-    /// subscription before it looks again (the verdict itself wakes it sooner, `record`).
-    static let twinWait: TimeInterval = 900
-
-    /// The same message to the same channel through another subscription: what became of it.
-    enum Twin {
-        /// None, or none that was sent or may still be: this row is sent.
-        case none
-        /// Sent: this row is a duplicate.
-        case sent
-        /// Being sent or to be retried: this row waits for its verdict.
-        case pending
-    }
-
     /// The twin of a due row: a row of another subscription with the same target, format and
     /// language, for the same concert revision, kind and offset: the same message, word for word
     /// but for the cities a joint concert's message names. Confirmations (each confirms its own
@@ -118,9 +104,9 @@ extension AppDatabase {
     /// index `delivery_identity` (not `delivery_by_concert`, which has fewer of the columns). Left to itself (no
     /// ANALYZE statistics) SQLite may walk every sent row of the concert for each message: quadratic
     /// in a fan-out.
-    static func twin(of due: PendingDelivery, _ db: Database) throws -> Twin {
+    static func twin(of due: PendingDelivery, _ db: Database) throws -> DeliveryTwin {
+        guard DeliveryTwin.mayExist(for: due) else { return .none }
         let d = due.delivery
-        guard due.targetSubscribedTwice, d.kind != .confirmation, d.kind != .test else { return .none }
         let statement = try BoundStatement(
             db,
             cached: """
@@ -132,7 +118,7 @@ extension AppDatabase {
                 """)
         bindTwin(statement, subscription: due.subscription, delivery: d, from: 1)
         let (sent, count) = try statement.rows(db) { ($0.bool(0), $0.int(1)) }.first ?? (false, 0)
-        return sent ? .sent : count > 0 ? .pending : .none
+        return DeliveryTwin(anySent: sent, count: count)
     }
 
     /// Binds the 8 parameters of a twin query from `first` on: the target, the subscription to
@@ -178,7 +164,7 @@ extension AppDatabase {
     ///
     /// A row whose message another subscription of the same channel already sent (`twin(of:_:)`)
     /// is skipped as a duplicate; one whose twin is being sent or retried waits for that verdict
-    /// (at most `twinWait`): sent, it is a duplicate; failed, it is sent instead.
+    /// (at most `DeliveryTwin.wait`): sent, it is a duplicate; failed, it is sent instead.
     public func claim(
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
@@ -223,7 +209,7 @@ extension AppDatabase {
                     duplicates.append(item)
                     continue
                 case .pending:
-                    let until = now.addingTimeInterval(Self.twinWait)
+                    let until = now.addingTimeInterval(DeliveryTwin.wait)
                     let putOff = try BoundStatement(
                         db,
                         cached:
@@ -295,19 +281,19 @@ extension AppDatabase {
             moves.finished(record)
             woken += try wakeTwins(of: record, db)
             attempt.bind(1, record.finishedAt.millis)
-            attempt.bind(2, record.verdict.name)
-            attempt.bind(3, record.verdict.detail)
+            attempt.bind(2, record.outcome.name)
+            attempt.bind(3, record.outcome.detail)
             attempt.bind(4, record.delivery.id)
             attempt.bind(5, record.delivery.attempts)
             try attempt.run(db)
-            if case .gone(let error) = record.verdict {
+            if let reason = record.disablesSubscription {
                 try db.execute(
                     sql: """
                         UPDATE subscription SET state = 'disabled', state_reason = ?, updated_at = ?
                         WHERE id = ? AND state = 'active'
                         """,
                     arguments: [
-                        "the endpoint answered 410 Gone: \(error)", record.finishedAt.millis,
+                        reason, record.finishedAt.millis,
                         record.subscription.id,
                     ])
                 try Self.skipPending(

@@ -11,13 +11,7 @@ extension AppDatabase {
         _ new: NewSubscription, now: Date, confirm: Bool, id: String
     ) throws -> (Subscription, nextConcert: StoredConcert?) {
         try writer.write { db in
-            try Self.refuseSameSubscription(db, as: new)
-            let subscription = Subscription(
-                id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
-                label: new.label, createdAt: now)
-            try Self.insert(db, subscription, source: .control)
-            let next = try Self.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
-            return (subscription, next)
+            try SubscriptionRules.create(new, id: id, now: now, confirm: confirm, SQLiteSubscriptionWrites(db: db))
         }
     }
 
@@ -56,26 +50,7 @@ extension AppDatabase {
     static func setSubscriptionState(
         _ db: Database, id: String, to state: Subscription.State, reason: String?, now: Date
     ) throws -> Subscription {
-        guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
-            throw StoreError(.notFound, "no subscription with id '\(id)'")
-        }
-        let previous = subscription.state
-        subscription.state = state
-        subscription.stateReason = reason
-        // Prepared once per connection: with its triggers, compiling it costs more than running it.
-        let update = try BoundStatement(
-            db, cached: "UPDATE subscription SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?")
-        update.bind(1, state.rawValue)
-        update.bind(2, reason)
-        update.bind(3, now.millis)
-        update.bind(4, id)
-        try update.run(db)
-        if let reason = state.skipReason {
-            try Self.skipPending(db, subscriptionID: id, reason: reason, now: now)
-        } else if previous != .active {
-            _ = try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
-        }
-        return subscription
+        try SubscriptionRules.setState(id: id, to: state, reason: reason, now: now, SQLiteSubscriptionWrites(db: db))
     }
 
     static func insert(_ db: Database, _ subscription: Subscription, source: Subscription.Source) throws {

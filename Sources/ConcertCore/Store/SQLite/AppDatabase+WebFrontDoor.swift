@@ -133,24 +133,8 @@ extension AppDatabase {
             else { return .notFound }
             if let confirmed: String = row[7] { return .alreadyConfirmed(subscriptionID: confirmed) }
             guard (row[6] as Int64) > now.millis else { return .expired }
-            let new = Self.webRequest(row)
-            let id: String
-            if let web = try Self.liveWebSubscriptionID(db, of: new.channel) {
-                // One web subscription per address or channel: a second request changes it, so
-                // that the one-click link of any of its messages stops them all.
-                try Self.change(db, id: web, to: new, now: now, confirm: confirm)
-                id = web
-            } else if let same = try Self.sameSubscriptionID(db, as: new) {
-                // Already subscribed with these settings: confirming changes nothing.
-                id = same
-            } else {
-                id = Subscription.makeID()
-                let subscription = Subscription(
-                    id: id, channel: new.channel, cities: new.cities, offsets: new.offsets, language: new.language,
-                    createdAt: now)
-                try Self.insert(db, subscription, source: .web)
-                try Self.planSubscription(db, subscription, after: now, now: now, confirm: confirm)
-            }
+            let id = try WebSubscriptionRule.confirm(
+                Self.webRequest(row), confirm: confirm, now: now, SQLiteSubscriptionWrites(db: db))
             try db.execute(
                 sql: "UPDATE web_request SET subscription_id = ? WHERE id = ?", arguments: [id, requestID])
             return .confirmed(subscriptionID: id)
@@ -159,7 +143,7 @@ extension AppDatabase {
 
     /// The oldest subscription made on the web and not removed whose address (any case) or
     /// webhook URL is `channel`'s, if any. Subscriptions an operator made are not looked at.
-    private static func liveWebSubscriptionID(_ db: Database, of channel: ChannelAddress) throws -> String? {
+    fileprivate static func liveWebSubscriptionID(_ db: Database, of channel: ChannelAddress) throws -> String? {
         let sameTarget: String
         switch channel {
         case .email: sameTarget = "lower(target) = lower(?)"
@@ -175,27 +159,8 @@ extension AppDatabase {
             arguments: [channel.channelKind, channel.target])
     }
 
-    /// Gives the subscription `id` the settings of `new` (cities, offsets, language, and a
-    /// webhook's format): its pending messages are skipped (`changed`) and planned again from
-    /// `now`. A paused or disabled one is made active, as a confirmed request asks for reminders.
-    private static func change(
-        _ db: Database, id: String, to new: NewSubscription, now: Date, confirm: Bool
-    ) throws {
-        if case .webhook(_, let format, _) = new.channel {
-            try db.execute(sql: "UPDATE subscription SET format = ? WHERE id = ?", arguments: [format, id])
-        }
-        let subscription = try change(
-            db, id: id, cities: new.cities, offsets: new.offsets, language: new.language, now: now)
-        if subscription.state != .active {
-            try setSubscriptionState(db, id: id, to: .active, reason: nil, now: now)
-        }
-        if confirm, let changed = try Self.subscription(db, id: id) {
-            try planSubscription(db, changed, after: now, now: now, confirm: true)
-        }
-    }
-
     /// The id of a subscription not removed that asks for the same as `new`, if any.
-    private static func sameSubscriptionID(_ db: Database, as new: NewSubscription) throws -> String? {
+    fileprivate static func sameSubscriptionID(_ db: Database, as new: NewSubscription) throws -> String? {
         do {
             try refuseSameSubscription(db, as: new)
             return nil
@@ -223,36 +188,10 @@ extension AppDatabase {
         id: String, cities: [String], offsets: [ReminderOffset], language: Language, now: Date
     ) throws -> Subscription {
         try writer.write { db in
-            try Self.change(db, id: id, cities: cities, offsets: offsets, language: language, now: now)
+            try WebSubscriptionRule.change(
+                id: id, cities: cities, offsets: offsets, language: language, now: now, SQLiteSubscriptionWrites(db: db)
+            )
         }
-    }
-
-    private static func change(
-        _ db: Database, id: String, cities: [String], offsets: [ReminderOffset], language: Language, now: Date
-    ) throws -> Subscription {
-        guard var subscription = try Self.subscription(db, id: id), subscription.state != .removed else {
-            throw StoreError(.notFound, "no subscription with id '\(id)'")
-        }
-        subscription.cities = cities
-        subscription.offsets = offsets
-        subscription.language = language
-        try db.execute(
-            sql: "UPDATE subscription SET cities = ?, offsets = ?, lang = ?, updated_at = ? WHERE id = ?",
-            arguments: [
-                cities.joined(separator: ","), offsets.map { String($0.seconds) }.joined(separator: ","),
-                language.rawValue, now.millis, id,
-            ])
-        try db.execute(sql: "DELETE FROM subscription_city WHERE subscription_id = ?", arguments: [id])
-        for city in cities {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)",
-                arguments: [city, id])
-        }
-        if subscription.state == .active {
-            try Self.skipPending(db, subscriptionID: id, reason: .changed, now: now)
-            try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
-        }
-        return subscription
     }
 
     public func liveSubscriptionID(from id: String) throws -> String? {
@@ -282,27 +221,41 @@ extension AppDatabase {
             {
                 return .alreadyRestored(subscriptionID: restored)
             }
-            let new = NewSubscription(
-                channel: removed.channel, cities: removed.cities, offsets: removed.offsets,
-                language: removed.language, label: removed.label)
-            let restoredID: String
-            if let web = try Self.liveWebSubscriptionID(db, of: new.channel) {
-                // The address subscribed again on the form meanwhile: one web subscription per
-                // address, so the undo leads to that one, as it stands.
-                restoredID = web
-            } else if let same = try Self.sameSubscriptionID(db, as: new) {
-                restoredID = same
-            } else {
-                restoredID = Subscription.makeID()
-                let subscription = Subscription(
-                    id: restoredID, channel: new.channel, cities: new.cities, offsets: new.offsets,
-                    language: new.language, label: new.label, createdAt: now)
-                try Self.insert(db, subscription, source: .web)
-                try Self.planSubscription(db, subscription, after: now, now: now, confirm: false)
-            }
+            let restoredID = try WebSubscriptionRule.restore(removed, now: now, SQLiteSubscriptionWrites(db: db))
             try db.execute(
                 sql: "INSERT INTO web_undo (removed_id, restored_id) VALUES (?, ?)", arguments: [id, restoredID])
             return .restored(subscriptionID: restoredID)
         }
+    }
+}
+
+/// The web front door rule's own steps (``WebSubscriptionRule``) in SQLite's SQL.
+extension SQLiteSubscriptionWrites: WebSubscriptionSteps {
+    func liveWebSubscriptionID(of channel: ChannelAddress) throws -> String? {
+        try AppDatabase.liveWebSubscriptionID(db, of: channel)
+    }
+
+    func sameSubscriptionID(as new: NewSubscription) throws -> String? {
+        try AppDatabase.sameSubscriptionID(db, as: new)
+    }
+
+    func writeSettings(of subscription: Subscription, now: Date) throws {
+        try db.execute(
+            sql: "UPDATE subscription SET cities = ?, offsets = ?, lang = ?, updated_at = ? WHERE id = ?",
+            arguments: [
+                subscription.cities.joined(separator: ","),
+                subscription.offsets.map { String($0.seconds) }.joined(separator: ","), subscription.language.rawValue,
+                now.millis, subscription.id,
+            ])
+        try db.execute(sql: "DELETE FROM subscription_city WHERE subscription_id = ?", arguments: [subscription.id])
+        for city in subscription.cities {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO subscription_city (city_id, subscription_id) VALUES (?, ?)",
+                arguments: [city, subscription.id])
+        }
+    }
+
+    func writeFormat(_ format: String, id: String) throws {
+        try db.execute(sql: "UPDATE subscription SET format = ? WHERE id = ?", arguments: [format, id])
     }
 }

@@ -18,11 +18,7 @@ extension SequentialIDs {
 
     /// A prefix no stored id starts with, and none of `avoiding`.
     static func freePrefix(_ db: Database, avoiding: Set<String>) throws -> String {
-        var prefix: String
-        repeat {
-            prefix = "sub-" + RandomID.make(length: Self.width)
-        } while try avoiding.contains(prefix) || prefixIsTaken(prefix, db)
-        return prefix
+        try freePrefix(avoiding: avoiding) { try prefixIsTaken($0, db) }
     }
 
     /// Whether a stored id starts with `prefix` (`~` sorts after every character of the alphabet).
