@@ -28,9 +28,20 @@ public final class Daemon: @unchecked Sendable {
     let configFile: String?
     let overrides: ConfigurationOverrides
     let resolver: ConfigurationResolver
-    private let lock = NSLock()
+    let lock = NSLock()
+    /// Held by a reload from its catalog import until the scheduler has the new catalog, and by
+    /// ``followCatalogInForce()``: the two do not interleave.
+    let catalogChange = NSLock()
     private var resolvedConfiguration: ResolvedConfiguration
-    private var currentCatalog: Catalog
+    /// The catalog in force: the store's (``currentCatalogInForce``), what the daemon reminds of.
+    var currentCatalog: Catalog
+    /// The store's record of the catalog in force as last read (start, reload, follow).
+    var currentCatalogInForce: CatalogInForce?
+    /// The version of the catalog file as last read (start, reload): the catalog in force's
+    /// unless a shared store keeps another (``CatalogAtStart``).
+    var catalogFileVersion: String
+    /// What `begin` does with the file.
+    private let catalogAtStart: CatalogAtStart
     private var currentRenderer: MessageRenderer
     private var pinger: WatchdogPinger?
     private var statusTimer: (any DispatchSourceTimer)?
@@ -132,6 +143,18 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError.store(error)
         }
+        let atStart: CatalogAtStart
+        let anchor: ClockAnchor
+        do {
+            atStart = Self.catalogAtStart(
+                file: catalog, inForce: try database.catalogInForce(), shared: database.sharedByInstances)
+            anchor = try database.anchorClock(resolved.configuration.clockShift)
+        } catch let error as StoreError where error.code == .invalid {
+            // Flags that differ from those of the instances running on a shared store.
+            throw StartupError(.configuration, "--clock-start, --clock-rate: \(error.message)")
+        } catch {
+            throw StartupError.store(error)
+        }
         var metrics: DaemonMetrics?
         if resolved.configuration.metricsListen != nil {
             metrics = DaemonMetrics(version: ConcertDaemonInfo.version, startedAt: Date())
@@ -142,16 +165,23 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError(.temporarilyUnavailable, "libcurl could not be set up: \(error)")
         }
-        let clock: any WallClock = resolved.configuration.clockShift.map { $0.makeClock() } ?? SystemClock()
-        if let shift = resolved.configuration.clockShift {
+        let clock = anchor.makeClock()
+        if let shift = anchor.shift {
+            var metadata: Logger.Metadata = [
+                "clock.now": "\(KoreaTime.iso8601(clock.now()))", "clock.rate": "\(shift.rate)",
+            ]
+            if !anchor.followedInstances.isEmpty {
+                metadata["clock.follows"] = "\(anchor.followedInstances.joined(separator: ","))"
+            }
             logger.warning(
                 "SHIFTED CLOCK: concertd runs on a clock that is not the system's; do not use this in production",
-                metadata: [
-                    "clock.now": "\(KoreaTime.iso8601(clock.now()))", "clock.rate": "\(shift.rate)",
-                ])
+                metadata: metadata)
         }
+        var inForceCatalog = catalog
+        if case .keepInForce(let inForce) = atStart { inForceCatalog = inForce.catalog }
         let daemon = Daemon(
-            options: options, resolver: resolver, resolved: resolved, catalog: catalog, database: database,
+            options: options, resolver: resolver, resolved: resolved, catalog: inForceCatalog,
+            catalogAtStart: atStart, catalogFileVersion: catalog.version, database: database,
             databaseLock: databaseLock, transport: transport, clock: clock, metrics: metrics, logSettings: logSettings,
             logger: logger)
         try daemon.begin()
@@ -160,8 +190,9 @@ public final class Daemon: @unchecked Sendable {
 
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
-        database: any ConcertdStore, databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock,
-        metrics: DaemonMetrics?, logSettings: LogSettings, logger: Logger
+        catalogAtStart: CatalogAtStart, catalogFileVersion: String, database: any ConcertdStore,
+        databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock, metrics: DaemonMetrics?,
+        logSettings: LogSettings, logger: Logger
     ) {
         self.metrics = metrics
         self.transport = transport
@@ -172,6 +203,8 @@ public final class Daemon: @unchecked Sendable {
         self.resolver = resolver
         self.resolvedConfiguration = resolved
         self.currentCatalog = catalog
+        self.catalogAtStart = catalogAtStart
+        self.catalogFileVersion = catalogFileVersion
         self.database = database
         self.clock = clock
         self.logSettings = logSettings
@@ -218,11 +251,23 @@ public final class Daemon: @unchecked Sendable {
             stopMetricsServer()
             throw error
         }
-        let changes: ConcertChanges
         let recovered: Int
         do {
-            changes = try database.importCatalog(catalog, now: clock.now())
-            logCatalogChanges(changes)
+            switch catalogAtStart {
+            case .importFile:
+                logCatalogChanges(try database.importCatalog(catalog, now: clock.now()))
+            case .fileInForce:
+                break
+            case .keepInForce(let inForce):
+                logger.warning(
+                    "\(Self.catalogFileNotImported(path: resolved.paths.catalogPath, fileVersion: catalogFileVersion, inForce: inForce))",
+                    metadata: [
+                        "catalog": "\(resolved.paths.catalogPath)", "catalog.file_version": "\(catalogFileVersion)",
+                        "catalog.version": "\(inForce.version)",
+                    ])
+            }
+            let inForce = try database.catalogInForce()
+            lock.withLock { currentCatalogInForce = inForce }
             try warnOfCitiesNotInCatalog()
             recovered = try scheduler.start()
         } catch {
@@ -385,21 +430,30 @@ public final class Daemon: @unchecked Sendable {
                 metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
+        catalogChange.lock()
+        defer { catalogChange.unlock() }
         try refuseDroppingCitiesInUse(newCatalog, path: newResolved.paths.catalogPath, requester: requester)
         let old = resolved
         let changes: ConcertChanges
+        let now = clock.now()
         do {
-            changes = try database.importCatalog(newCatalog, now: clock.now(), previous: catalog)
+            changes = try database.importCatalog(newCatalog, now: now, previous: catalog)
         } catch {
             logger.error(
                 "reload could not store the catalog", metadata: requester.metadata.merging(["error": "\(error)"]) { $1 }
             )
             throw .store(error, "the catalog could not be stored")
         }
+        // The store's record names the instance; the import's own values when it cannot be read.
+        let inForce =
+            (try? database.catalogInForce())
+            ?? CatalogInForce(catalog: newCatalog, version: newCatalog.version, takenAt: now)
         let (newRenderer, templateProblems) = Self.makeRenderer(newResolved, logger: logger)
         lock.withLock {
             resolvedConfiguration = newResolved
             currentCatalog = newCatalog
+            currentCatalogInForce = inForce
+            catalogFileVersion = newCatalog.version
             currentRenderer = newRenderer
         }
         logSettings.apply(newResolved.configuration)

@@ -9,6 +9,7 @@ extension PostgresStore {
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try planning { connection in
+            try recordCatalogInForce(connection, catalog, now: now)
             var changes = ConcertChanges()
             var stored = try Self.storedConcerts(connection).reduce(into: [String: StoredConcert]()) {
                 $0[$1.concert.id] = $1

@@ -21,6 +21,8 @@ public struct StatusResult: Codable, Sendable, Hashable {
     public var web: WebListenerStatus?
     /// Where the metrics listener listens (`metrics_listen`); absent when it is off.
     public var metrics: MetricsListenerStatus?
+    /// The catalog in force and the catalog file; absent from an older daemon's answer.
+    public var catalog: CatalogStatus?
 
     public init(
         version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
@@ -46,6 +48,41 @@ public struct StatusResult: Codable, Sendable, Hashable {
         case storeError = "store_error"
         case web
         case metrics
+        case catalog
+    }
+}
+
+/// The catalog in force (kept in the database) and the daemon's catalog file, as `status` shows
+/// them. They differ when instances share a PostgreSQL store and this one's file is not the catalog
+/// in force: the file was not imported, and `concertctl reload` takes it.
+public struct CatalogStatus: Codable, Sendable, Hashable {
+    /// The version of the catalog in force: 16 hex digits of a hash of what it says.
+    public var version: String
+    /// When it was made the catalog in force (ISO 8601, the daemon's clock); absent when unknown.
+    public var takenAt: String?
+    /// The instance that made it the catalog in force, on a shared store.
+    public var takenBy: String?
+    /// The catalog file this daemon reads.
+    public var file: String
+    /// The file's version when last read (start, reload).
+    public var fileVersion: String
+
+    public init(version: String, takenAt: String? = nil, takenBy: String? = nil, file: String, fileVersion: String) {
+        self.version = version
+        self.takenAt = takenAt
+        self.takenBy = takenBy
+        self.file = file
+        self.fileVersion = fileVersion
+    }
+
+    /// Whether the file is the catalog in force.
+    public var fileInForce: Bool { fileVersion == version }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, file
+        case takenAt = "taken_at"
+        case takenBy = "taken_by"
+        case fileVersion = "file_version"
     }
 }
 

@@ -10,6 +10,7 @@ extension AppDatabase {
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try writer.write { db in
+            try Self.recordCatalogInForce(db, catalog, now: now)
             var changes = ConcertChanges()
             var stored = try Self.storedConcerts(db).reduce(into: [String: StoredConcert]()) { $0[$1.concert.id] = $1 }
             for concert in catalog.concerts {
