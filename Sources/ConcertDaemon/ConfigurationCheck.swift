@@ -91,6 +91,14 @@ public struct ConfigurationCheck: Sendable {
     ) {
         do {
             guard let store = try Daemon.storeOpener(databasePath: databasePath).openToRead() else { return }
+            do {
+                report.append(
+                    Daemon.catalogInForceReport(
+                        try store.catalogInForce(), file: catalog, shared: store.sharedByInstances))
+            } catch {
+                // A database of an older schema keeps none: the start migrates it, then imports.
+                report.append("catalog in force: not kept by this database's schema yet; a start imports this file")
+            }
             let usage = try store.usageOfCities(notIn: Set(catalog.cities.map(\.id)), now: now)
             for (id, used) in usage.sorted(by: { $0.key < $1.key }) where !used.isEmpty {
                 problems.append(

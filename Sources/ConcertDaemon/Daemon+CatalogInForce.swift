@@ -32,6 +32,27 @@ extension Daemon {
             + "takes the file and the others follow"
     }
 
+    /// check-config's line on the catalog in force in the store against the file, and what a
+    /// start does with the file (``catalogAtStart(file:inForce:shared:)``).
+    static func catalogInForceReport(_ inForce: CatalogInForce?, file: Catalog, shared: Bool) -> String {
+        let fileVersion = file.version
+        guard let inForce else {
+            return "catalog in force: none in the database yet; a start imports this file (version \(fileVersion))"
+        }
+        let taken =
+            "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
+        switch catalogAtStart(file: file, inForce: inForce, shared: shared) {
+        case .importFile where inForce.version == fileVersion, .fileInForce:
+            return "catalog in force: version \(inForce.version), this file's (\(taken))"
+        case .importFile:
+            return "catalog in force: version \(inForce.version); this file is version \(fileVersion): "
+                + "a start or reload imports it"
+        case .keepInForce:
+            return "catalog in force: version \(inForce.version) (\(taken)); this file is version \(fileVersion): "
+                + "a start keeps the database's catalog; concertctl reload takes the file"
+        }
+    }
+
     /// Takes the catalog in force from the store when it is not the one this daemon holds: another
     /// instance's reload made a new one. The scheduler renders with it from then on and is woken
     /// for the reminders and notices that reload planned. Returns whether it changed.

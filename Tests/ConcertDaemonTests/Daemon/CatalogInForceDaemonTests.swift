@@ -103,6 +103,43 @@ import Testing
         #expect(subscribe.status == 0, "\(subscribe.error)")
     }
 
+    /// check-config compares the file with the catalog in force in the database, and says what a
+    /// start will do with it.
+    @Test func checkConfigSaysWhetherTheFileIsTheCatalogInForce() async throws {
+        let (daemon, catalogPath, shipped, directory) = try cities.daemonWithEditableCatalog()
+        defer {
+            daemon.remove()
+            directory.remove()
+        }
+        let arguments = ["--catalog", catalogPath, "--state-dir", daemon.directory + "/state"]
+        let same = try CheckConfigTests().checkConfig(arguments, directory: daemon.directory)
+        #expect(same.status == 0, "\(same.output)\(same.error)")
+        #expect(
+            same.output.contains("catalog in force: version \(Self.shipped.version), this file's"), "\(same.output)")
+        try shipped.replacingOccurrences(of: "2019-10-25T18:00+09:00", with: "2019-10-25T17:00+09:00").write(
+            toFile: catalogPath, atomically: true, encoding: .utf8)
+        let edited = try CatalogLoader().load(path: catalogPath)
+        let differs = try CheckConfigTests().checkConfig(arguments, directory: daemon.directory)
+        #expect(differs.status == 0, "\(differs.output)\(differs.error)")
+        #expect(
+            differs.output.contains(
+                "catalog in force: version \(Self.shipped.version); this file is version \(edited.version): a start or reload imports it"
+            ), "\(differs.output)")
+    }
+
+    @Test func theCheckConfigLineOfASharedStoreSaysAStartKeepsTheDatabasesCatalog() {
+        let inForce = CatalogInForce(
+            catalog: Self.withTestville, version: Self.withTestville.version,
+            takenAt: Date(timeIntervalSince1970: 1_571_583_600), takenBy: "east-1")
+        let line = Daemon.catalogInForceReport(inForce, file: Self.shipped, shared: true)
+        #expect(
+            line.contains("version \(Self.withTestville.version)") && line.contains("by instance east-1"), "\(line)")
+        #expect(line.contains("this file is version \(Self.shipped.version)"), "\(line)")
+        #expect(line.contains("a start keeps the database's catalog; concertctl reload takes the file"), "\(line)")
+        #expect(
+            Daemon.catalogInForceReport(nil, file: Self.shipped, shared: true).contains("a start imports this file"))
+    }
+
     @Test func aStartTakesItsFileUnlessASharedStoreKeepsAnotherCatalog() throws {
         let file = Self.shipped
         let other = CatalogInForce(catalog: Self.withTestville, version: Self.withTestville.version, takenAt: Date())
