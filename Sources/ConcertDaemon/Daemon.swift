@@ -148,6 +148,10 @@ public final class Daemon: @unchecked Sendable {
         do {
             atStart = Self.catalogAtStart(
                 file: catalog, inForce: try database.catalogInForce(), shared: database.sharedByInstances)
+        } catch {
+            throw StartupError.store(error)
+        }
+        do {
             anchor = try database.anchorClock(resolved.configuration.clockShift)
         } catch let error as StoreError where error.code == .invalid {
             // Flags that differ from those of the instances running on a shared store.
