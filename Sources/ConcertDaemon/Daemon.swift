@@ -1,5 +1,6 @@
 import ConcertCore
 import ConcertMetrics
+import ConcertPostgres
 import ConcertWeb
 import Dispatch
 import Foundation
@@ -12,11 +13,19 @@ import NIOPosix
 public final class Daemon: @unchecked Sendable {
     // @unchecked: mutable state (`resolved`, `catalog`, `reloads`) is only touched under `lock`.
     public let startedAt: Date
-    /// The store, through its interfaces, opened by ``storeOpener(databasePath:)``.
+    /// The store, through its interfaces, opened by ``storeOpener(_:databasePath:)``.
     public let database: any ConcertdStore
-    /// Held from before the database is opened until `stop` returns: one daemon per database.
-    let databaseLock: DatabaseLock
+    /// The SQLite file's lock, held from before the database is opened until `stop` returns: one
+    /// daemon per file. None on PostgreSQL, where instances share the database (each under its
+    /// own `instance_name`, which `PostgresStoreOpener` refuses when a live session uses it).
+    let databaseLock: DatabaseLock?
     public let scheduler: DeliveryScheduler
+    /// On PostgreSQL, takes back the sends of instances that died while this one runs.
+    let leaseReclaimer: LeaseReclaimer?
+    /// On PostgreSQL, wakes the scheduler when another instance changed what is due, and takes
+    /// the catalog in force when another instance's reload changed it. Made by `begin` (it calls
+    /// back into the daemon), under `lock`.
+    private var storeChangeListener: StoreChangeListener?
     /// Whether the scheduler and the database still answer: the watchdog's condition.
     let liveness: LivenessCheck
     /// The one libcurl transport: a thread running the multi loop, shared by every channel.
@@ -132,14 +141,15 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
-        if let problem = storeProblem(resolved.configuration, databasePath: resolved.paths.databasePath) {
-            throw StartupError(.configuration, problems: [problem])
-        }
-        // Before the database is opened: a second daemon must not migrate or recover it either.
-        let databaseLock = try DatabaseLock.acquire(databasePath: resolved.paths.databasePath)
+        // Before a SQLite file is opened: a second daemon must not migrate or recover it either.
+        let databaseLock =
+            resolved.configuration.databaseURL == nil
+            ? try DatabaseLock.acquire(databasePath: resolved.paths.databasePath) : nil
         let database: any ConcertdStore
         do {
-            database = try storeOpener(databasePath: resolved.paths.databasePath).open()
+            database = try storeOpener(resolved.configuration, databasePath: resolved.paths.databasePath).open()
+        } catch let error as InstanceNameInUse {
+            throw StartupError(.anotherDaemon, error.description)
         } catch {
             throw StartupError.store(error)
         }
@@ -195,7 +205,7 @@ public final class Daemon: @unchecked Sendable {
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
         catalogAtStart: CatalogAtStart, catalogFileVersion: String, database: any ConcertdStore,
-        databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock, metrics: DaemonMetrics?,
+        databaseLock: DatabaseLock?, transport: CurlTransport, clock: any WallClock, metrics: DaemonMetrics?,
         logSettings: LogSettings, logger: Logger
     ) {
         self.metrics = metrics
@@ -225,6 +235,13 @@ public final class Daemon: @unchecked Sendable {
                 for: configuration, renderer: renderer, transport: transport, logger: logger, webLinks: webLinks),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             observer: metrics, logger: logger)
+        let scheduler = self.scheduler
+        self.leaseReclaimer = (database as? PostgresStore).map { store in
+            LeaseReclaimer(
+                store: store, period: LeaseReclaimer.period(forLease: store.leaseSeconds), clock: clock,
+                logger: logger
+            ) { scheduler.wake() }
+        }
         // Each part gets a third of the ping interval to answer, at most 5 s.
         let pingInterval = WatchdogPinger.interval(environment: options.environment) ?? .seconds(15)
         let liveness = LivenessCheck(
@@ -306,13 +323,32 @@ public final class Daemon: @unchecked Sendable {
         logger.info(
             "concertd started",
             metadata: [
-                "database": "\(resolved.paths.databasePath)", "schema": "\(schema)",
+                "database": "\(Self.storeLocation(configuration, databasePath: resolved.paths.databasePath))",
+                "instance": "\(configuration.databaseURL == nil ? "" : configuration.effectiveInstanceName)",
+                "schema": "\(schema)",
                 "catalog": "\(resolved.paths.catalogPath)", "concerts": "\(catalog.concerts.count)",
                 "config": "\(resolved.file ?? "built-in defaults")", "recovered": "\(recovered)",
                 "socket": "\(resolved.paths.socketPath)",
                 "metrics.address": "\(metricsAddress.map(\.description) ?? "off")",
                 "web.address": "\(webAddress.map(\.description) ?? "off")",
             ])
+        leaseReclaimer?.start()
+        if let store = database as? PostgresStore {
+            let listener = StoreChangeListener(
+                store: store, logger: logger,
+                onCatalog: { [weak self] in
+                    guard let self else { return }
+                    do {
+                        try self.followCatalogInForce()
+                    } catch {
+                        self.logger.warning(
+                            "the catalog in force could not be read; the catalog held stays in force",
+                            metadata: ["error": "\(error)"])
+                    }
+                }, wake: { [scheduler = self.scheduler] in scheduler.wake() })
+            lock.withLock { storeChangeListener = listener }
+            listener.start()
+        }
         pinger?.start()
         notifier.ready(status: statusLine())
         startStatusUpdates()
@@ -500,10 +536,13 @@ public final class Daemon: @unchecked Sendable {
         statusTimer?.cancel()
         pinger?.stop()
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+        leaseReclaimer?.stop()
+        lock.withLock { storeChangeListener }?.stop()
         let left = scheduler.shutdown(grace: seconds)
         transport.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])
-        databaseLock.release()
+        databaseLock?.release()
+        (database as? PostgresStore)?.close()
         return left
     }
 

@@ -40,6 +40,7 @@ extension DaemonControlHandler {
             if let address = daemon.metricsAddress {
                 result.metrics = MetricsListenerStatus(listen: address.description)
             }
+            result.store = Daemon.storeStatus(daemon.resolved)
             let (inForce, fileVersion) = daemon.catalogStatus
             result.catalog = CatalogStatus(
                 version: inForce?.version ?? daemon.catalog.version,

@@ -10,6 +10,7 @@ extension PostgresStore {
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try planning { connection in
             try recordCatalogInForce(connection, catalog, now: now)
+            try StoreChangeNotice.send(.catalog, connection)
             var changes = ConcertChanges()
             var stored = try Self.storedConcerts(connection).reduce(into: [String: StoredConcert]()) {
                 $0[$1.concert.id] = $1
