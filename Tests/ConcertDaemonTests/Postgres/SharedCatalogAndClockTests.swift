@@ -44,6 +44,15 @@ import Testing
         #expect(kept["taken_by"] as? String == "a")
         #expect(kept["file_version"] as? String == edited.version)
         #expect(await changes.ctl(b, "status").output.contains("NOT imported: concertctl reload takes it"))
+        // check-config says the same before a start.
+        let checks = CheckConfigTests()
+        let check = try checks.checkConfig(
+            [try checks.postgresConfig(url, in: directory), "--catalog", editedPath], directory: directory.directory)
+        #expect(check.status == 0, "\(check.output)\(check.error)")
+        #expect(
+            check.output.contains(
+                "by instance a); this file is version \(edited.version): a start keeps the database's catalog; concertctl reload takes the file"
+            ), "\(check.output)")
 
         // A reload on b takes its file; a follows it, told by b's notice.
         #expect(await changes.ctl(b, "reload").status == 0)
