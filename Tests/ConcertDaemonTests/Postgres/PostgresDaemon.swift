@@ -1,6 +1,7 @@
 import ConcertCore
 import ConcertPostgres
 import Foundation
+import Logging
 import PostgresTestSupport
 
 @testable import ConcertDaemon
@@ -16,11 +17,14 @@ extension TestDaemon {
     /// Starts a daemon on `url` as `instance` (on a thread of its own: starting blocks).
     static func onPostgres(
         _ url: DatabaseURL, instance: String, more: String = "", clockStart: String = "2019-10-20T00:00",
-        clockRate: String? = nil, catalog: String? = nil
+        clockRate: String? = nil, catalog: String? = nil, logSettings: LogSettings = LogSettings(),
+        logger: Logger = .quiet
     ) async throws -> TestDaemon {
         let config = postgresConfig(url, instance: instance, more: more)
         return try await ThrowawayPostgres.blocking {
-            try TestDaemon(clockStart: clockStart, clockRate: clockRate, config: config, catalog: catalog)
+            try TestDaemon(
+                clockStart: clockStart, clockRate: clockRate, config: config, catalog: catalog,
+                logSettings: logSettings, logger: logger)
         }
     }
 

@@ -1,6 +1,7 @@
 import ConcertCore
 import ConcertPostgres
 import Foundation
+import Logging
 import PostgresTestSupport
 import Testing
 
@@ -34,8 +35,23 @@ import Testing
         let url = try await ThrowawayPostgres.shared().makeDatabase()
         let a = try await TestDaemon.onPostgres(url, instance: "a")
         defer { a.remove() }
-        let b = try await TestDaemon.onPostgres(url, instance: "b", catalog: editedPath)
+        let captured = CapturedLines()
+        let settings = LogSettings()
+        let sink = captured.sink
+        let logger = Logger(label: "concertd") {
+            DaemonLogHandler(label: $0, settings: settings, environment: [:], metadataProvider: nil, write: sink)
+        }
+        let b = try await TestDaemon.onPostgres(
+            url, instance: "b", catalog: editedPath, logSettings: settings, logger: logger)
         defer { b.remove() }
+        // One journal line says which version is in force, which the file has, and what takes it.
+        let line = captured.all.filter { $0.contains("catalog file not imported") }
+        #expect(line.count == 1, "\(captured.all)")
+        #expect(line.first?.contains("warning") == true, "\(line)")
+        #expect(line.first?.contains("\(editedPath) is version \(edited.version)") == true, "\(line)")
+        #expect(line.first?.contains("catalog in force is version \(shipped.version)") == true, "\(line)")
+        #expect(line.first?.contains("by instance a") == true, "\(line)")
+        #expect(line.first?.contains("concertctl reload") == true, "\(line)")
         // b's file differs from the catalog a imported: b keeps the database's and says so.
         #expect(b.daemon.catalog.version == shipped.version)
         #expect(try await changes.concert(b, "busan-2019")["end"] as? String == "2019-10-25T18:00:00+09:00")
