@@ -1,5 +1,6 @@
 import ConcertCore
 import ConcertMetrics
+import ConcertPostgres
 import ConcertWeb
 import Dispatch
 import Foundation
@@ -12,11 +13,19 @@ import NIOPosix
 public final class Daemon: @unchecked Sendable {
     // @unchecked: mutable state (`resolved`, `catalog`, `reloads`) is only touched under `lock`.
     public let startedAt: Date
-    /// The store, through its interfaces, opened by ``storeOpener(databasePath:)``.
+    /// The store, through its interfaces, opened by ``storeOpener(_:databasePath:)``.
     public let database: any ConcertdStore
-    /// Held from before the database is opened until `stop` returns: one daemon per database.
-    let databaseLock: DatabaseLock
+    /// The SQLite file's lock, held from before the database is opened until `stop` returns: one
+    /// daemon per file. None on PostgreSQL, where instances share the database (each under its
+    /// own `instance_name`, which `PostgresStoreOpener` refuses when a live session uses it).
+    let databaseLock: DatabaseLock?
     public let scheduler: DeliveryScheduler
+    /// On PostgreSQL, takes back the sends of instances that died while this one runs.
+    let leaseReclaimer: LeaseReclaimer?
+    /// On PostgreSQL, wakes the scheduler when another instance changed what is due, and takes
+    /// the catalog in force when another instance's reload changed it. Made by `begin` (it calls
+    /// back into the daemon), under `lock`.
+    private var storeChangeListener: StoreChangeListener?
     /// Whether the scheduler and the database still answer: the watchdog's condition.
     let liveness: LivenessCheck
     /// The one libcurl transport: a thread running the multi loop, shared by every channel.
@@ -28,9 +37,20 @@ public final class Daemon: @unchecked Sendable {
     let configFile: String?
     let overrides: ConfigurationOverrides
     let resolver: ConfigurationResolver
-    private let lock = NSLock()
+    let lock = NSLock()
+    /// Held by a reload from its catalog import until the scheduler has the new catalog, and by
+    /// ``followCatalogInForce()``: the two do not interleave.
+    let catalogChange = NSLock()
     private var resolvedConfiguration: ResolvedConfiguration
-    private var currentCatalog: Catalog
+    /// The catalog in force: the store's (``currentCatalogInForce``), what the daemon reminds of.
+    var currentCatalog: Catalog
+    /// The store's record of the catalog in force as last read (start, reload, follow).
+    var currentCatalogInForce: CatalogInForce?
+    /// The version of the catalog file as last read (start, reload): the catalog in force's
+    /// unless a shared store keeps another (``CatalogAtStart``).
+    var catalogFileVersion: String
+    /// What `begin` does with the file.
+    private let catalogAtStart: CatalogAtStart
     private var currentRenderer: MessageRenderer
     private var pinger: WatchdogPinger?
     private var statusTimer: (any DispatchSourceTimer)?
@@ -121,14 +141,31 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
-        if let problem = storeProblem(resolved.configuration, databasePath: resolved.paths.databasePath) {
-            throw StartupError(.configuration, problems: [problem])
-        }
-        // Before the database is opened: a second daemon must not migrate or recover it either.
-        let databaseLock = try DatabaseLock.acquire(databasePath: resolved.paths.databasePath)
+        // Before a SQLite file is opened: a second daemon must not migrate or recover it either.
+        let databaseLock =
+            resolved.configuration.databaseURL == nil
+            ? try DatabaseLock.acquire(databasePath: resolved.paths.databasePath) : nil
         let database: any ConcertdStore
         do {
-            database = try storeOpener(databasePath: resolved.paths.databasePath).open()
+            database = try storeOpener(resolved.configuration, databasePath: resolved.paths.databasePath).open()
+        } catch let error as InstanceNameInUse {
+            throw StartupError(.anotherDaemon, error.description)
+        } catch {
+            throw StartupError.store(error)
+        }
+        let atStart: CatalogAtStart
+        let anchor: ClockAnchor
+        do {
+            atStart = Self.catalogAtStart(
+                file: catalog, inForce: try database.catalogInForce(), shared: database.sharedByInstances)
+        } catch {
+            throw StartupError.store(error)
+        }
+        do {
+            anchor = try database.anchorClock(resolved.configuration.clockShift)
+        } catch let error as StoreError where error.code == .invalid {
+            // Flags that differ from those of the instances running on a shared store.
+            throw StartupError(.configuration, "--clock-start, --clock-rate: \(error.message)")
         } catch {
             throw StartupError.store(error)
         }
@@ -142,16 +179,23 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError(.temporarilyUnavailable, "libcurl could not be set up: \(error)")
         }
-        let clock: any WallClock = resolved.configuration.clockShift.map { $0.makeClock() } ?? SystemClock()
-        if let shift = resolved.configuration.clockShift {
+        let clock = anchor.makeClock()
+        if let shift = anchor.shift {
+            var metadata: Logger.Metadata = [
+                "clock.now": "\(KoreaTime.iso8601(clock.now()))", "clock.rate": "\(shift.rate)",
+            ]
+            if !anchor.followedInstances.isEmpty {
+                metadata["clock.follows"] = "\(anchor.followedInstances.joined(separator: ","))"
+            }
             logger.warning(
                 "SHIFTED CLOCK: concertd runs on a clock that is not the system's; do not use this in production",
-                metadata: [
-                    "clock.now": "\(KoreaTime.iso8601(clock.now()))", "clock.rate": "\(shift.rate)",
-                ])
+                metadata: metadata)
         }
+        var inForceCatalog = catalog
+        if case .keepInForce(let inForce) = atStart { inForceCatalog = inForce.catalog }
         let daemon = Daemon(
-            options: options, resolver: resolver, resolved: resolved, catalog: catalog, database: database,
+            options: options, resolver: resolver, resolved: resolved, catalog: inForceCatalog,
+            catalogAtStart: atStart, catalogFileVersion: catalog.version, database: database,
             databaseLock: databaseLock, transport: transport, clock: clock, metrics: metrics, logSettings: logSettings,
             logger: logger)
         try daemon.begin()
@@ -160,8 +204,9 @@ public final class Daemon: @unchecked Sendable {
 
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
-        database: any ConcertdStore, databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock,
-        metrics: DaemonMetrics?, logSettings: LogSettings, logger: Logger
+        catalogAtStart: CatalogAtStart, catalogFileVersion: String, database: any ConcertdStore,
+        databaseLock: DatabaseLock?, transport: CurlTransport, clock: any WallClock, metrics: DaemonMetrics?,
+        logSettings: LogSettings, logger: Logger
     ) {
         self.metrics = metrics
         self.transport = transport
@@ -172,6 +217,8 @@ public final class Daemon: @unchecked Sendable {
         self.resolver = resolver
         self.resolvedConfiguration = resolved
         self.currentCatalog = catalog
+        self.catalogAtStart = catalogAtStart
+        self.catalogFileVersion = catalogFileVersion
         self.database = database
         self.clock = clock
         self.logSettings = logSettings
@@ -188,6 +235,13 @@ public final class Daemon: @unchecked Sendable {
                 for: configuration, renderer: renderer, transport: transport, logger: logger, webLinks: webLinks),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             observer: metrics, logger: logger)
+        let scheduler = self.scheduler
+        self.leaseReclaimer = (database as? PostgresStore).map { store in
+            LeaseReclaimer(
+                store: store, period: LeaseReclaimer.period(forLease: store.leaseSeconds), clock: clock,
+                logger: logger
+            ) { scheduler.wake() }
+        }
         // Each part gets a third of the ping interval to answer, at most 5 s.
         let pingInterval = WatchdogPinger.interval(environment: options.environment) ?? .seconds(15)
         let liveness = LivenessCheck(
@@ -218,11 +272,23 @@ public final class Daemon: @unchecked Sendable {
             stopMetricsServer()
             throw error
         }
-        let changes: ConcertChanges
         let recovered: Int
         do {
-            changes = try database.importCatalog(catalog, now: clock.now())
-            logCatalogChanges(changes)
+            switch catalogAtStart {
+            case .importFile:
+                logCatalogChanges(try database.importCatalog(catalog, now: clock.now()))
+            case .fileInForce:
+                break
+            case .keepInForce(let inForce):
+                logger.warning(
+                    "\(Self.catalogFileNotImported(path: resolved.paths.catalogPath, fileVersion: catalogFileVersion, inForce: inForce))",
+                    metadata: [
+                        "catalog": "\(resolved.paths.catalogPath)", "catalog.file_version": "\(catalogFileVersion)",
+                        "catalog.version": "\(inForce.version)",
+                    ])
+            }
+            let inForce = try database.catalogInForce()
+            lock.withLock { currentCatalogInForce = inForce }
             try warnOfCitiesNotInCatalog()
             recovered = try scheduler.start()
         } catch {
@@ -257,13 +323,32 @@ public final class Daemon: @unchecked Sendable {
         logger.info(
             "concertd started",
             metadata: [
-                "database": "\(resolved.paths.databasePath)", "schema": "\(schema)",
+                "database": "\(Self.storeLocation(configuration, databasePath: resolved.paths.databasePath))",
+                "instance": "\(configuration.databaseURL == nil ? "" : configuration.effectiveInstanceName)",
+                "schema": "\(schema)",
                 "catalog": "\(resolved.paths.catalogPath)", "concerts": "\(catalog.concerts.count)",
                 "config": "\(resolved.file ?? "built-in defaults")", "recovered": "\(recovered)",
                 "socket": "\(resolved.paths.socketPath)",
                 "metrics.address": "\(metricsAddress.map(\.description) ?? "off")",
                 "web.address": "\(webAddress.map(\.description) ?? "off")",
             ])
+        leaseReclaimer?.start()
+        if let store = database as? PostgresStore {
+            let listener = StoreChangeListener(
+                store: store, logger: logger,
+                onCatalog: { [weak self] in
+                    guard let self else { return }
+                    do {
+                        try self.followCatalogInForce()
+                    } catch {
+                        self.logger.warning(
+                            "the catalog in force could not be read; the catalog held stays in force",
+                            metadata: ["error": "\(error)"])
+                    }
+                }, wake: { [scheduler = self.scheduler] in scheduler.wake() })
+            lock.withLock { storeChangeListener = listener }
+            listener.start()
+        }
         pinger?.start()
         notifier.ready(status: statusLine())
         startStatusUpdates()
@@ -385,21 +470,30 @@ public final class Daemon: @unchecked Sendable {
                 metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
+        catalogChange.lock()
+        defer { catalogChange.unlock() }
         try refuseDroppingCitiesInUse(newCatalog, path: newResolved.paths.catalogPath, requester: requester)
         let old = resolved
         let changes: ConcertChanges
+        let now = clock.now()
         do {
-            changes = try database.importCatalog(newCatalog, now: clock.now(), previous: catalog)
+            changes = try database.importCatalog(newCatalog, now: now, previous: catalog)
         } catch {
             logger.error(
                 "reload could not store the catalog", metadata: requester.metadata.merging(["error": "\(error)"]) { $1 }
             )
             throw .store(error, "the catalog could not be stored")
         }
+        // The store's record names the instance; the import's own values when it cannot be read.
+        let inForce =
+            (try? database.catalogInForce())
+            ?? CatalogInForce(catalog: newCatalog, version: newCatalog.version, takenAt: now)
         let (newRenderer, templateProblems) = Self.makeRenderer(newResolved, logger: logger)
         lock.withLock {
             resolvedConfiguration = newResolved
             currentCatalog = newCatalog
+            currentCatalogInForce = inForce
+            catalogFileVersion = newCatalog.version
             currentRenderer = newRenderer
         }
         logSettings.apply(newResolved.configuration)
@@ -442,10 +536,13 @@ public final class Daemon: @unchecked Sendable {
         statusTimer?.cancel()
         pinger?.stop()
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+        leaseReclaimer?.stop()
+        lock.withLock { storeChangeListener }?.stop()
         let left = scheduler.shutdown(grace: seconds)
         transport.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])
-        databaseLock.release()
+        databaseLock?.release()
+        (database as? PostgresStore)?.close()
         return left
     }
 

@@ -80,7 +80,7 @@ struct DaemonFlags: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help:
-            "Start the scheduler's clock at this moment, 2000 to 2099 (ISO 8601, e.g. 2019-10-21T00:00+09:00). Testing only."
+            "Start the scheduler's clock at this moment, 2000 to 2099 (ISO 8601, e.g. 2019-10-21T00:00+09:00). Testing only. Instances sharing a PostgreSQL database run on the clock of the first one started and must be given the same --clock-start and --clock-rate (other flags are refused at start)."
     )
     var clockStart: String?
 

@@ -3,7 +3,8 @@ import Foundation
 /// A clock that started at a chosen moment and optionally runs `rate` times faster than real time.
 ///
 /// `concertd --clock-start 2019-10-21T00:00+09:00 --clock-rate 3600` replays the 2019 season
-/// with an hour passing each real second. Never persisted: every start chooses its clock.
+/// with an hour passing each real second. Where it starts is its ``ClockAnchor``: a SQLite daemon's
+/// own at every start, or on a shared store the one the first instance stored.
 public struct ShiftedClock: WallClock {
     public let start: Date
     public let rate: Double

@@ -3,8 +3,9 @@ import Foundation
 /// The shifted scheduler clock asked for by `--clock-start` and `--clock-rate`.
 ///
 /// Only flags set it, never the configuration file: a daemon left on a shifted clock by a
-/// forgotten line would send every reminder at the wrong moment. It is chosen afresh at every
-/// start and kept across reloads.
+/// forgotten line would send every reminder at the wrong moment. It is kept across reloads. A
+/// SQLite daemon's clock starts afresh at every start; instances sharing a PostgreSQL store
+/// follow the anchor of those running with the same flags (``StoreMaintenance/anchorClock(_:)``).
 public struct ClockShift: Sendable, Hashable {
     /// The moment the clock reads at start-up; `nil` starts from the real time and only changes the rate.
     public var start: Date?

@@ -6,8 +6,12 @@ public protocol ConcertStore: ConcertLookup {
     /// Stores the catalog's concerts: new ones are added, changed ones updated, and catalog
     /// concerts missing from the file cancelled. Concerts changed through concertctl keep that
     /// version (`previous`, the catalog in force before, tells which the file no longer lists).
+    /// `catalog` becomes the catalog in force (``catalogInForce()``) in the same transaction.
     @discardableResult
     func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges
+
+    /// The catalog the last import made the one in force, with its version; nil before the first.
+    func catalogInForce() throws -> CatalogInForce?
 
     /// Adds a concert through concertctl.
     @discardableResult

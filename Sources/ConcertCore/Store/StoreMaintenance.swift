@@ -26,4 +26,17 @@ public protocol StoreMaintenance: Sendable {
 
     /// Whether the store answers a read within `timeout`, even while a long write holds it.
     func readLiveness(timeout: Duration) -> LivenessReport
+
+    /// Whether several daemons may share this store at once (a server engine); a SQLite file
+    /// serves one. A shared store keeps what the instances must agree on: the catalog in force
+    /// (a start does not replace it with its own file) and the clock's anchor.
+    var sharedByInstances: Bool { get }
+
+    /// The anchor of the clock a starting daemon runs on, given its `--clock-start` and
+    /// `--clock-rate` (`shift`; nil for neither). A store one daemon owns keeps none: every start
+    /// anchors its clock at that moment. A shared store keeps the anchor of the instances running
+    /// on it: the first stores its own (its flags and the real instant it began, on the server's
+    /// clock); one started while others run follows theirs when its flags are the same, and is
+    /// refused (a ``StoreError`` of code `invalid` naming both) when they differ.
+    func anchorClock(_ shift: ClockShift?) throws -> ClockAnchor
 }

@@ -17,6 +17,7 @@ public enum StoreSchema {
         "v11-pending-by-subscription",
         "v12-subscription-position",
         "v13-deliveries-by-subscription",
+        "v14-catalog-in-force-and-clock-anchor",
     ]
 
     /// The refusal of a store with migrations this code does not know (`unknown`, applied by a

@@ -40,6 +40,12 @@ extension DaemonControlHandler {
             if let address = daemon.metricsAddress {
                 result.metrics = MetricsListenerStatus(listen: address.description)
             }
+            result.store = Daemon.storeStatus(daemon.resolved)
+            let (inForce, fileVersion) = daemon.catalogStatus
+            result.catalog = CatalogStatus(
+                version: inForce?.version ?? daemon.catalog.version,
+                takenAt: inForce.map { KoreaTime.iso8601($0.takenAt) },
+                takenBy: inForce?.takenBy, file: daemon.resolved.paths.catalogPath, fileVersion: fileVersion)
             return result
         }
         router.register(ControlMethods.reload) { _, peer in

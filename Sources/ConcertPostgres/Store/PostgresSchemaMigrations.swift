@@ -312,5 +312,29 @@ enum PostgresSchemaMigrations {
                 DROP INDEX delivery_pending_by_subscription;
                 CREATE INDEX delivery_by_subscription ON delivery(subscription_id);
                 """),
+        Migration(
+            // The catalog in force, one row every instance reads (`taken_by` the instance that
+            // imported it), and the clock's anchor shared by the instances running with the same
+            // `--clock-start` and `--clock-rate` (`PostgresStore+ClockAnchor.swift`): `real_start`
+            // on the server's clock, `instances` those that run on it.
+            identifier: "v14-catalog-in-force-and-clock-anchor",
+            sql: """
+                CREATE TABLE catalog_in_force (
+                    id INT PRIMARY KEY CHECK (id = 1),
+                    version TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    taken_at BIGINT NOT NULL,
+                    taken_by TEXT
+                );
+                CREATE TABLE clock_anchor (
+                    id INT PRIMARY KEY CHECK (id = 1),
+                    shifted BOOLEAN NOT NULL,
+                    flag_start BIGINT,
+                    rate DOUBLE PRECISION NOT NULL,
+                    clock_start BIGINT NOT NULL,
+                    real_start TIMESTAMPTZ NOT NULL,
+                    instances TEXT[] NOT NULL
+                );
+                """),
     ]
 }

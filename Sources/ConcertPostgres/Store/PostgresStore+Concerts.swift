@@ -9,6 +9,8 @@ extension PostgresStore {
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try planning { connection in
+            try recordCatalogInForce(connection, catalog, now: now)
+            try StoreChangeNotice.send(.catalog, connection)
             let stored = try Self.storedConcerts(connection)
             // The new concerts first, in one statement each for the concerts and their cities; then
             // each entry in the file's order, so that their rows are planned in that order.

@@ -21,6 +21,11 @@ public struct StatusResult: Codable, Sendable, Hashable {
     public var web: WebListenerStatus?
     /// Where the metrics listener listens (`metrics_listen`); absent when it is off.
     public var metrics: MetricsListenerStatus?
+    /// The store the daemon keeps its data in and this instance's name; absent from a daemon
+    /// older than this member.
+    public var store: StoreStatus?
+    /// The catalog in force and the catalog file; absent from an older daemon's answer.
+    public var catalog: CatalogStatus?
 
     public init(
         version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
@@ -46,6 +51,75 @@ public struct StatusResult: Codable, Sendable, Hashable {
         case storeError = "store_error"
         case web
         case metrics
+        case store
+        case catalog
+    }
+}
+
+/// Where the daemon keeps its data: the engine, the SQLite file or the PostgreSQL database (host,
+/// port and name; never a user or password), and the name this instance goes by among those
+/// sharing a PostgreSQL database (`instance_name`).
+public struct StoreStatus: Codable, Sendable, Hashable {
+    /// `sqlite` or `postgresql`.
+    public var engine: String
+    /// The SQLite file; absent on PostgreSQL.
+    public var path: String?
+    /// The PostgreSQL server's host (a name, an address, or a socket directory) and port, and the
+    /// database's name; absent on SQLite.
+    public var host: String?
+    public var port: Int?
+    public var database: String?
+    public var instanceName: String
+
+    public init(
+        engine: String, path: String? = nil, host: String? = nil, port: Int? = nil, database: String? = nil,
+        instanceName: String
+    ) {
+        self.engine = engine
+        self.path = path
+        self.host = host
+        self.port = port
+        self.database = database
+        self.instanceName = instanceName
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case engine, path, host, port, database
+        case instanceName = "instance_name"
+    }
+}
+
+/// The catalog in force (kept in the database) and the daemon's catalog file, as `status` shows
+/// them. They differ when instances share a PostgreSQL store and this one's file is not the catalog
+/// in force: the file was not imported, and `concertctl reload` takes it.
+public struct CatalogStatus: Codable, Sendable, Hashable {
+    /// The version of the catalog in force: 16 hex digits of a hash of what it says.
+    public var version: String
+    /// When it was made the catalog in force (ISO 8601, the daemon's clock); absent when unknown.
+    public var takenAt: String?
+    /// The instance that made it the catalog in force, on a shared store.
+    public var takenBy: String?
+    /// The catalog file this daemon reads.
+    public var file: String
+    /// The file's version when last read (start, reload).
+    public var fileVersion: String
+
+    public init(version: String, takenAt: String? = nil, takenBy: String? = nil, file: String, fileVersion: String) {
+        self.version = version
+        self.takenAt = takenAt
+        self.takenBy = takenBy
+        self.file = file
+        self.fileVersion = fileVersion
+    }
+
+    /// Whether the file is the catalog in force.
+    public var fileInForce: Bool { fileVersion == version }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, file
+        case takenAt = "taken_at"
+        case takenBy = "taken_by"
+        case fileVersion = "file_version"
     }
 }
 

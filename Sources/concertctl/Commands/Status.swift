@@ -6,7 +6,7 @@ extension ConcertCtl {
         static let configuration = CommandConfiguration(
             abstract: "Show the daemon's version, uptime, clock, counts, listeners and what is failing.",
             discussion:
-                "Counts come from the daemon's running counters. The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. A warning is printed when the daemon speaks another protocol version."
+                "Counts come from the daemon's running counters. The store's line gives its engine (sqlite or postgresql), where it is (the SQLite file, or the PostgreSQL server's host and port and the database's name) and this instance's name (instance_name). The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. The catalog line gives the version of the catalog in force and the catalog file, and says when the file is not the one in force (instances sharing a PostgreSQL database keep the database's catalog: concertctl reload takes the file). A warning is printed when the daemon speaks another protocol version."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -33,6 +33,21 @@ extension ConcertCtl {
                 }
                 if let metrics = status.metrics {
                     out.line("metrics        \(metrics.listen)")
+                }
+                if let catalog = status.catalog {
+                    if catalog.fileInForce {
+                        out.line("catalog        \(catalog.version) (\(catalog.file))")
+                    } else {
+                        let taken =
+                            (catalog.takenAt.map { ", taken \(Display.time($0))" } ?? "")
+                            + (catalog.takenBy.map { " by \($0)" } ?? "")
+                        out.line(
+                            "catalog        \(catalog.version) in force\(taken); the file \(catalog.file) is \(catalog.fileVersion), NOT imported: concertctl reload takes it"
+                        )
+                    }
+                }
+                if let store = status.store {
+                    out.line("store          \(Display.store(store)), instance \(store.instanceName)")
                 }
                 if status.failingDestinations.isEmpty {
                     out.line("failing        none")

@@ -10,6 +10,7 @@ extension AppDatabase {
     @discardableResult
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try writer.write { db in
+            try Self.recordCatalogInForce(db, catalog, now: now)
             try ConcertRules.importCatalog(
                 catalog, over: try Self.storedConcerts(db), previous: previous, now: now, SQLiteConcertWrites(db: db))
         }

@@ -320,6 +320,21 @@ enum SchemaMigrations {
                     CREATE INDEX delivery_by_subscription ON delivery(subscription_id);
                     """)
         }
+        migrator.registerMigration("v14-catalog-in-force-and-clock-anchor") { db in
+            // The catalog in force (`ConcertStore.catalogInForce`), written by every catalog import.
+            // No clock anchor: a SQLite file serves one daemon, and each start anchors its own
+            // clock (`StoreMaintenance.anchorClock`); PostgreSQL adds `clock_anchor`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE catalog_in_force (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        version TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        taken_at INTEGER NOT NULL,
+                        taken_by TEXT
+                    );
+                    """)
+        }
         return migrator
     }
 }

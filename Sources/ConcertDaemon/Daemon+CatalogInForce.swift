@@ -1,0 +1,89 @@
+import ConcertCore
+import Foundation
+
+/// What a start does with its catalog file, given the catalog in force in the store.
+enum CatalogAtStart: Equatable {
+    /// Import the file: the store has no catalog yet, or it is a SQLite file, which one daemon
+    /// owns and whose operator edits the file and restarts to take it, as always.
+    case importFile
+    /// The file is the catalog in force already (a shared store): nothing to import.
+    case fileInForce
+    /// A shared store keeps another catalog: it stays in force and the file is not imported. A
+    /// stale file on one instance would otherwise cancel the concerts it lacks and tell every
+    /// subscriber; `concertctl reload` is how a new catalog is taken.
+    case keepInForce(CatalogInForce)
+}
+
+extension Daemon {
+    /// What a start with the catalog `file` does, given the store's catalog in force and whether
+    /// instances share the store (``StoreMaintenance/sharedByInstances``).
+    static func catalogAtStart(file: Catalog, inForce: CatalogInForce?, shared: Bool) -> CatalogAtStart {
+        guard shared, let inForce else { return .importFile }
+        return inForce.version == file.version ? .fileInForce : .keepInForce(inForce)
+    }
+
+    /// The journal line of a start that keeps the database's catalog: both versions, and what
+    /// takes the file.
+    static func catalogFileNotImported(path: String, fileVersion: String, inForce: CatalogInForce) -> String {
+        let taken =
+            "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
+        return "catalog file not imported: \(path) is version \(fileVersion), the database's catalog in force is "
+            + "version \(inForce.version) (\(taken)) and stays in force; `concertctl reload` on one instance "
+            + "takes the file and the others follow"
+    }
+
+    /// check-config's line on the catalog in force in the store against the file, and what a
+    /// start does with the file (``catalogAtStart(file:inForce:shared:)``).
+    static func catalogInForceReport(_ inForce: CatalogInForce?, file: Catalog, shared: Bool) -> String {
+        let fileVersion = file.version
+        guard let inForce else {
+            return "catalog in force: none in the database yet; a start imports this file (version \(fileVersion))"
+        }
+        let taken =
+            "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
+        switch catalogAtStart(file: file, inForce: inForce, shared: shared) {
+        case .importFile where inForce.version == fileVersion, .fileInForce:
+            return "catalog in force: version \(inForce.version), this file's (\(taken))"
+        case .importFile:
+            return "catalog in force: version \(inForce.version); this file is version \(fileVersion): "
+                + "a start or reload imports it"
+        case .keepInForce:
+            return "catalog in force: version \(inForce.version) (\(taken)); this file is version \(fileVersion): "
+                + "a start keeps the database's catalog; concertctl reload takes the file"
+        }
+    }
+
+    /// Takes the catalog in force from the store when it is not the one this daemon holds: another
+    /// instance's reload made a new one. The scheduler renders with it from then on and is woken
+    /// for the reminders and notices that reload planned. Returns whether it changed.
+    ///
+    /// Called when another instance says the catalog changed (a `NOTIFY` of the catalog's kind,
+    /// on a store instances share); a daemon's own reload needs no call.
+    @discardableResult
+    public func followCatalogInForce() throws -> Bool {
+        catalogChange.lock()
+        defer { catalogChange.unlock() }
+        guard let inForce = try database.catalogInForce() else { return false }
+        let changed = lock.withLock { () -> Bool in
+            guard currentCatalogInForce?.version != inForce.version else { return false }
+            currentCatalog = inForce.catalog
+            currentCatalogInForce = inForce
+            return true
+        }
+        guard changed else { return false }
+        scheduler.update(catalog: inForce.catalog)
+        scheduler.wake()
+        logger.notice(
+            "catalog in force changed by another instance; following it",
+            metadata: [
+                "catalog.version": "\(inForce.version)", "catalog.taken_by": "\(inForce.takenBy ?? "-")",
+                "concerts": "\(inForce.catalog.concerts.count)",
+            ])
+        return true
+    }
+
+    /// The catalog in force and the file, as `status` shows them.
+    var catalogStatus: (inForce: CatalogInForce?, fileVersion: String) {
+        lock.withLock { (currentCatalogInForce, catalogFileVersion) }
+    }
+}
