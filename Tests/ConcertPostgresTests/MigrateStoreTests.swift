@@ -60,8 +60,9 @@ struct MigrateStoreTests {
         let claimed = try store.claim(due, skipping: [], now: at).sending
         func record(_ index: Int, _ verdict: Verdict, _ state: Delivery.State, next: Date? = nil) -> DeliveryRecord {
             DeliveryRecord(
-                delivery: claimed[index].delivery, subscription: claimed[index].subscription, verdict: verdict,
-                newState: state, nextAttempt: next, reason: nil, error: state == .sent ? nil : verdict.detail,
+                delivery: claimed[index].delivery, subscription: claimed[index].subscription,
+                outcome: AttemptOutcome(verdict), newState: state, nextAttempt: next, reason: nil,
+                error: state == .sent ? nil : verdict.detail,
                 finishedAt: at)
         }
         try store.record([
@@ -165,6 +166,7 @@ struct MigrateStoreTests {
         #expect(after.pendingRequest == before.pendingRequest && before.pendingRequest != nil)
         #expect(after.sources == before.sources)
         #expect(after.live == before.live)
+        #expect(try postgres.catalogInForce() == (try sqlite.catalogInForce()) && (try sqlite.catalogInForce()) != nil)
         let signed = ChannelAddress.webhook(
             url: "https://hooks.example.org/concerts", format: "generic",
             secret: "whsec_c2lnbmluZyBzZWNyZXQgb2YgdGhlIGhvb2s=")

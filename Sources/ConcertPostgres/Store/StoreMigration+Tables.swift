@@ -78,7 +78,16 @@ extension StoreMigration {
         Table(name: "web_token_key", columns: ["id", "secret", "created_at"], order: "id"),
         Table(name: "web_rate_count", columns: ["key", "window_end", "count"], order: "key, window_end"),
         Table(name: "web_undo", columns: ["removed_id", "restored_id"], order: "removed_id"),
+        // The catalog the moved installation had in force: the first instance to start on the
+        // target compares its file with it, as after any start.
+        Table(
+            name: "catalog_in_force", columns: ["id", "version", "body", "taken_at", "taken_by"], order: "id"),
     ]
+
+    /// The store's tables only PostgreSQL has, left empty by the copy (and refused if the target
+    /// holds rows in them): `clock_anchor`, the shifted clock instances share, which the first
+    /// instance to start with `--clock-start` writes.
+    static let postgresOnlyTables = ["clock_anchor"]
 }
 
 extension StoreCellValue {

@@ -79,7 +79,7 @@ public enum StoreMigration {
     private static func copyTables(
         from source: StoreCopySource, into connection: PostgresConnection, version: Int
     ) throws -> Report {
-        let names = tables.map(\.name)
+        let names = tables.map(\.name) + postgresOnlyTables
         try checkTarget(connection)
         // Nothing else writes the store's tables until the copy commits (instances already running
         // on the target wait), and the emptiness read below stays true.
@@ -133,7 +133,7 @@ public enum StoreMigration {
             ORDER BY table_name
             """)
         let present = Set(rows.map { rows.text($0, 0) })
-        let copied = Set(tables.map(\.name))
+        let copied = Set(tables.map(\.name) + postgresOnlyTables)
         guard present == copied else {
             throw StoreError(
                 .invalid,

@@ -67,8 +67,10 @@ extension ConcertdExitStatusTests {
         defer { if daemon.isRunning { daemon.terminate() } }
         #expect(receiver.receive(timeout: 20)?.hasPrefix("READY=1") == true)
         let folder = "/proc/\(daemon.processIdentifier)/fd"
+        // libdispatch opens a timerfd on its manager thread after the timer is armed: on a loaded
+        // machine that can take a while after READY, so the count is awaited for up to 10 s.
         var timerfds = 0
-        for _ in 0..<40 where timerfds < 2 {
+        for _ in 0..<200 where timerfds < 2 {
             timerfds =
                 (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { name in
                     (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + name))
