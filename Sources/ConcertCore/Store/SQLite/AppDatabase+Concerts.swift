@@ -11,7 +11,7 @@ extension AppDatabase {
     public func importCatalog(_ catalog: Catalog, now: Date, previous: Catalog?) throws -> ConcertChanges {
         try writer.write { db in
             try Self.recordCatalogInForce(db, catalog, now: now)
-            try ConcertRules.importCatalog(
+            return try ConcertRules.importCatalog(
                 catalog, over: try Self.storedConcerts(db), previous: previous, now: now, SQLiteConcertWrites(db: db))
         }
     }
