@@ -153,6 +153,9 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError.store(error)
         }
+        // A start refused from here on ends the store's sessions, so its instance_name is free.
+        var started = false
+        defer { if !started { (database as? PostgresStore)?.close() } }
         let atStart: CatalogAtStart
         let anchor: ClockAnchor
         do {
@@ -199,6 +202,7 @@ public final class Daemon: @unchecked Sendable {
             databaseLock: databaseLock, transport: transport, clock: clock, metrics: metrics, logSettings: logSettings,
             logger: logger)
         try daemon.begin()
+        started = true
         return daemon
     }
 
@@ -239,8 +243,11 @@ public final class Daemon: @unchecked Sendable {
         self.leaseReclaimer = (database as? PostgresStore).map { store in
             LeaseReclaimer(
                 store: store, period: LeaseReclaimer.period(forLease: store.leaseSeconds), clock: clock,
-                logger: logger
-            ) { scheduler.wake() }
+                logger: logger,
+                armedFor: {
+                    let status = scheduler.status()
+                    return status.inFlight > 0 ? nil : status.timerArmedFor ?? .distantFuture
+                }, wake: { scheduler.wake() })
         }
         // Each part gets a third of the ping interval to answer, at most 5 s.
         let pingInterval = WatchdogPinger.interval(environment: options.environment) ?? .seconds(15)
