@@ -99,7 +99,7 @@ FISH_COMPLETION_DIR ?= $(DATADIR)/fish/vendor_completions.d
 # A copy of the configuration as shipped: how the next install and uninstall tell an edited file.
 CONFIG_DIST_DIR ?= $(DATADIR)/concertd/dist
 # The Swift runtime is linked in, so the installed binaries need only Debian's libcurl4 and
-# libsqlite3-0, not the toolchain that built them.
+# libsqlite3-0 (and concertd libpq5), not the toolchain that built them.
 INSTALL_SWIFT_FLAGS ?= -c release --static-swift-stdlib
 # NO_BUILD=1 installs what `make install-build` built earlier (build as yourself, install as root).
 NO_BUILD ?=

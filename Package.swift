@@ -119,6 +119,9 @@ let package = Package(
             dependencies: [
                 "ConcertCore",
                 "ConcertMetrics",
+                // The PostgreSQL store (`database_url`): concertd links libpq; concertctl does not
+                // link ConcertDaemon, so it stays free of it.
+                "ConcertPostgres",
                 "ConcertProtocol",
                 "ConcertShared",
                 "ConcertWeb",
@@ -186,8 +189,8 @@ let package = Package(
         .testTarget(
             name: "ConcertDaemonTests",
             dependencies: [
-                "ConcertDaemon", "ConcertCore", "ConcertMetrics", "ConcertProtocol", "ConcertShared", "concertctl",
-                "concertd",
+                "ConcertDaemon", "ConcertCore", "ConcertMetrics", "ConcertPostgres", "ConcertProtocol", "ConcertShared",
+                "PostgresTestSupport", "concertctl", "concertd",
                 // A second connection to a daemon's database: holding its lock, reading a backup.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOPosix", package: "swift-nio"),

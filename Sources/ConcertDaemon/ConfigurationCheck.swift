@@ -31,9 +31,6 @@ public struct ConfigurationCheck: Sendable {
             problems += configurationProblems.map(\.description)
         }
         report += resolved.notes.map { "note: \($0)" }
-        if let problem = Daemon.storeProblem(resolved.configuration, databasePath: resolved.paths.databasePath) {
-            problems.append(problem)
-        }
         if let address = resolved.configuration.metricsListen {
             report.append("metrics: /metrics and /healthz at \(address); whether it can be bound is checked at start")
         }
@@ -73,7 +70,8 @@ public struct ConfigurationCheck: Sendable {
                 "catalog: \(path) (\(origin)) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
             )
             checkCitiesInUse(
-                catalog, catalogPath: path, databasePath: resolved.paths.databasePath,
+                catalog, catalogPath: path, configuration: resolved.configuration,
+                databasePath: resolved.paths.databasePath,
                 now: resolved.configuration.clockShift?.makeClock().now() ?? Date())
         } catch {
             report.append("catalog: \(path) (\(origin)) has \(Self.count(error.problems.count))")
@@ -87,18 +85,21 @@ public struct ConfigurationCheck: Sendable {
     /// over is judged by the clock the daemon would run on (`--clock-start`), as its reload and
     /// start do: by the system's clock, a concert of a shifted test run would be left out.
     private mutating func checkCitiesInUse(
-        _ catalog: Catalog, catalogPath: String, databasePath: String, now: Date
+        _ catalog: Catalog, catalogPath: String, configuration: DaemonConfiguration, databasePath: String, now: Date
     ) {
+        let location = Daemon.storeLocation(configuration, databasePath: databasePath)
         do {
-            guard let store = try Daemon.storeOpener(databasePath: databasePath).openToRead() else { return }
+            guard let store = try Daemon.storeOpener(configuration, databasePath: databasePath).openToRead() else {
+                return
+            }
             let usage = try store.usageOfCities(notIn: Set(catalog.cities.map(\.id)), now: now)
             for (id, used) in usage.sorted(by: { $0.key < $1.key }) where !used.isEmpty {
                 problems.append(
-                    "\(catalogPath): city '\(id)' is not in the catalog, but \(Daemon.usageText(used)) in \(databasePath) still name it; a reload refuses this catalog (keep the city, or unsubscribe and cancel them first)"
+                    "\(catalogPath): city '\(id)' is not in the catalog, but \(Daemon.usageText(used)) in \(location) still name it; a reload refuses this catalog (keep the city, or unsubscribe and cancel them first)"
                 )
             }
         } catch {
-            report.append("note: the cities in use could not be checked in \(databasePath): \(error)")
+            report.append("note: the cities in use could not be checked in \(location): \(error)")
         }
     }
 

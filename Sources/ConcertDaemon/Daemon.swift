@@ -1,5 +1,6 @@
 import ConcertCore
 import ConcertMetrics
+import ConcertPostgres
 import ConcertWeb
 import Dispatch
 import Foundation
@@ -12,10 +13,12 @@ import NIOPosix
 public final class Daemon: @unchecked Sendable {
     // @unchecked: mutable state (`resolved`, `catalog`, `reloads`) is only touched under `lock`.
     public let startedAt: Date
-    /// The store, through its interfaces, opened by ``storeOpener(databasePath:)``.
+    /// The store, through its interfaces, opened by ``storeOpener(_:databasePath:)``.
     public let database: any ConcertdStore
-    /// Held from before the database is opened until `stop` returns: one daemon per database.
-    let databaseLock: DatabaseLock
+    /// The SQLite file's lock, held from before the database is opened until `stop` returns: one
+    /// daemon per file. None on PostgreSQL, where instances share the database (each under its
+    /// own `instance_name`, which `PostgresStoreOpener` refuses when a live session uses it).
+    let databaseLock: DatabaseLock?
     public let scheduler: DeliveryScheduler
     /// Whether the scheduler and the database still answer: the watchdog's condition.
     let liveness: LivenessCheck
@@ -121,14 +124,15 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
-        if let problem = storeProblem(resolved.configuration, databasePath: resolved.paths.databasePath) {
-            throw StartupError(.configuration, problems: [problem])
-        }
-        // Before the database is opened: a second daemon must not migrate or recover it either.
-        let databaseLock = try DatabaseLock.acquire(databasePath: resolved.paths.databasePath)
+        // Before a SQLite file is opened: a second daemon must not migrate or recover it either.
+        let databaseLock =
+            resolved.configuration.databaseURL == nil
+            ? try DatabaseLock.acquire(databasePath: resolved.paths.databasePath) : nil
         let database: any ConcertdStore
         do {
-            database = try storeOpener(databasePath: resolved.paths.databasePath).open()
+            database = try storeOpener(resolved.configuration, databasePath: resolved.paths.databasePath).open()
+        } catch let error as InstanceNameInUse {
+            throw StartupError(.anotherDaemon, error.description)
         } catch {
             throw StartupError.store(error)
         }
@@ -160,7 +164,7 @@ public final class Daemon: @unchecked Sendable {
 
     private init(
         options: Options, resolver: ConfigurationResolver, resolved: ResolvedConfiguration, catalog: Catalog,
-        database: any ConcertdStore, databaseLock: DatabaseLock, transport: CurlTransport, clock: any WallClock,
+        database: any ConcertdStore, databaseLock: DatabaseLock?, transport: CurlTransport, clock: any WallClock,
         metrics: DaemonMetrics?, logSettings: LogSettings, logger: Logger
     ) {
         self.metrics = metrics
@@ -257,7 +261,9 @@ public final class Daemon: @unchecked Sendable {
         logger.info(
             "concertd started",
             metadata: [
-                "database": "\(resolved.paths.databasePath)", "schema": "\(schema)",
+                "database": "\(Self.storeLocation(configuration, databasePath: resolved.paths.databasePath))",
+                "instance": "\(configuration.databaseURL == nil ? "" : configuration.effectiveInstanceName)",
+                "schema": "\(schema)",
                 "catalog": "\(resolved.paths.catalogPath)", "concerts": "\(catalog.concerts.count)",
                 "config": "\(resolved.file ?? "built-in defaults")", "recovered": "\(recovered)",
                 "socket": "\(resolved.paths.socketPath)",
@@ -445,7 +451,8 @@ public final class Daemon: @unchecked Sendable {
         let left = scheduler.shutdown(grace: seconds)
         transport.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])
-        databaseLock.release()
+        databaseLock?.release()
+        (database as? PostgresStore)?.close()
         return left
     }
 

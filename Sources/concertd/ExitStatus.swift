@@ -4,9 +4,10 @@ import ConcertDaemon
 /// `RestartPreventExitStatus=64 78` reads: systemd restarts the daemon after a temporary failure
 /// and leaves it stopped after one that only a person can mend.
 enum ExitStatus: Int32 {
-    /// `EX_TEMPFAIL`: another concertd holds the database, the database is locked by another
-    /// program, the disk is full, the control socket is answered by a live daemon, the metrics
-    /// or web address is in use: try later.
+    /// `EX_TEMPFAIL`: another concertd holds the database (or its PostgreSQL `instance_name`), the
+    /// database is locked by another program or its server cannot be reached, the disk is full,
+    /// the control socket is answered by a live daemon, the metrics or web address is in use: try
+    /// later.
     case temporaryFailure = 75
     /// `EX_CONFIG`: the configuration, the catalog or the database (newer schema, failed
     /// migration, damaged) is wrong, or the descriptor limit is too low to run; restarting would
@@ -21,12 +22,12 @@ enum ExitStatus: Int32 {
     static let summary = """
         Exit status: 0 stopped on SIGTERM or SIGINT, or check-config found no problem, \
         64 usage error (a flag unknown or missing its value), \
-        \(temporaryFailure.rawValue) cannot start now: another concertd holds the database, another program \
-        keeps it locked, the disk is full, the control socket is answered by a live daemon or metrics_listen's or web_listen's \
+        \(temporaryFailure.rawValue) cannot start now: another concertd holds the database (on PostgreSQL: \
+        uses this instance_name), another program keeps it locked, the PostgreSQL server cannot be reached, the disk is full, the control socket is answered by a live daemon or metrics_listen's or web_listen's \
         address is in use; systemd starts \
         concertd again, \
         \(configurationError.rawValue) refusing to start, or check-config found problems: the configuration \
-        (database_url included, which this concertd cannot open yet; at start also a metrics_listen or web_listen \
+        (at start also a metrics_listen or web_listen \
         address that is not this machine's, which check-config does not bind), the catalog, or a database written \
         by a newer concertd or whose migration failed, or fewer than 64 \
         file descriptors allowed (LimitNOFILE=, ulimit -n).

@@ -63,6 +63,12 @@ public final class PostgresStore: ConcertdStore, Sendable {
         return store
     }
 
+    /// Closes the idle connections, so that the server sees this instance's sessions end (a
+    /// restart under the same `instance_name` is then not refused). A later call connects again.
+    public func close() {
+        pool.closeIdle()
+    }
+
     /// The store only to read it beside running instances (`check-config`), neither creating nor
     /// migrating anything; nil when the database holds no store yet. Every write fails.
     public static func openToRead(settings: PostgresSettings, instanceName: String) throws -> PostgresStore? {

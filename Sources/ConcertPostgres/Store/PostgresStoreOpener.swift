@@ -1,0 +1,107 @@
+import ConcertCore
+import Foundation
+
+/// The PostgreSQL store a daemon's configuration names (`database_url`), opened as its
+/// ``StoreOpener``: several instances share the database, each under its own `instance_name`.
+///
+/// What instances must not share is the name: a restarted instance takes back the rows its
+/// earlier life held under it (``PostgresStore/recoverInterruptedSends(now:)``), so a second live
+/// instance of one name would take back the first one's sends in flight. ``open()`` refuses a name
+/// a live session holds (``InstanceNameInUse``).
+public struct PostgresStoreOpener: StoreOpener {
+    public let settings: PostgresSettings
+    public let instanceName: String
+    /// The lease of a claim (``PostgresStore/leaseSeconds(httpTimeout:smtpTimeout:)``).
+    public let leaseSeconds: Int
+
+    /// The store `configuration` names; nil when `database_url` is unset (the store is SQLite).
+    public init?(configuration: DaemonConfiguration) {
+        guard let settings = PostgresStore.settings(for: configuration) else { return nil }
+        self.settings = settings
+        instanceName = configuration.effectiveInstanceName
+        leaseSeconds = PostgresStore.leaseSeconds(
+            httpTimeout: configuration.httpTimeout, smtpTimeout: configuration.smtpTimeout)
+    }
+
+    /// Connects, refuses an `instance_name` a live session uses, and migrates. A server that cannot
+    /// be reached now is a temporary ``StoreError`` (systemd starts the unit again).
+    public func open() throws -> any ConcertdStore {
+        do {
+            return try Self.holdingInstanceName(settings, instanceName) {
+                try PostgresStore.open(settings: settings, instanceName: instanceName, leaseSeconds: leaseSeconds)
+            }
+        } catch let error as PostgresError {
+            throw StoreError(
+                .cannotOpen, "the PostgreSQL store \(Self.describe(settings.url)) cannot be opened: \(error)",
+                isTemporary: error.isTemporary)
+        }
+    }
+
+    public func openToRead() throws -> (any ConcertdStore)? {
+        do {
+            return try PostgresStore.openToRead(settings: settings, instanceName: instanceName)
+        } catch let error as PostgresError {
+            throw StoreError(
+                .cannotOpen, "the PostgreSQL store \(Self.describe(settings.url)) cannot be read: \(error)",
+                isTemporary: error.isTemporary)
+        }
+    }
+
+    /// `host:port/name`: where the store is, never who connects nor with what password.
+    public static func describe(_ url: DatabaseURL) -> String {
+        let host = url.host.contains(":") ? "[\(url.host)]" : url.host
+        return "\(host):\(url.effectivePort)/\(url.database)"
+    }
+
+    /// The class of the transaction advisory lock on an instance name: "inst".
+    static let instanceLockClass: Int64 = 0x696E_7374
+
+    /// Runs `open` (which connects the store's own sessions, `application_name` `concertd/NAME`)
+    /// after checking, under a lock on the name, that no live session uses `name`. The lock
+    /// (a transaction advisory lock on a connection of its own, named apart) makes two instances
+    /// starting together with one name take turns: the second finds the first one's sessions.
+    static func holdingInstanceName<T>(
+        _ settings: PostgresSettings, _ name: String, _ open: () throws -> T
+    ) throws -> T {
+        var guardSettings = settings
+        guardSettings.applicationName = "concertd-start/\(name)"
+        let connection = try PostgresConnection(guardSettings)
+        defer { connection.close() }
+        return try connection.transaction {
+            try connection.query(
+                "SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(instanceLockClass), .text(name)])
+            let holders = try connection.query(
+                """
+                SELECT pid, coalesce(host(client_addr), 'a local socket'),
+                    to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                FROM pg_stat_activity
+                WHERE application_name = $1 AND pid <> pg_backend_pid() AND datname = current_database()
+                ORDER BY backend_start LIMIT 1
+                """, [.text(String(settings.applicationName.prefix(63)))])
+            if holders.count > 0 {
+                throw InstanceNameInUse(
+                    instanceName: name, database: describe(settings.url), pid: holders.int(0, 0),
+                    client: holders.text(0, 1), since: holders.text(0, 2))
+            }
+            return try open()
+        }
+    }
+}
+
+/// A start refused: a live session of the database already serves an instance of this name.
+public struct InstanceNameInUse: Error, CustomStringConvertible, Sendable {
+    public var instanceName: String
+    /// `host:port/name` of the database.
+    public var database: String
+    /// The server process of the other instance's session, where it connects from, and since when.
+    public var pid: Int
+    public var client: String
+    public var since: String
+
+    public var description: String {
+        "instance_name '\(instanceName)' is in use: a live session of \(database) (server pid \(pid), from \(client), "
+            + "connected since \(since)) is another concertd of that name, and two instances of one name would take "
+            + "back each other's sends; give this instance another instance_name, or stop the other one (the session "
+            + "of an instance that died ends when the server notices its connection closed)"
+    }
+}
