@@ -59,7 +59,8 @@ def test_a_subscription_made_through_one_instance_is_sent_by_another(make_instan
     for daemon in (one, two):
         assert daemon.status()["counts"]["deliveries"].get("scheduled", 0) == 0
 
-    made = one.subscribe("daegu", webhook=receiver.url("/made-on-one"), format="generic", before="1h")
+    made = one.subscribe(
+        "daegu", webhook=receiver.url("/made-on-one"), format="generic", before="1h", quiet=True)
     # `two` has its timer armed for nothing: only a notice from the database tells it of the new row.
     assert one.stop() == 0, one.log()[-3000:]
     assert two.clock.now() < DUE, "the subscription and the stop took until the due time"
