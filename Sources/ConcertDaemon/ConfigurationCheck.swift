@@ -46,7 +46,8 @@ public struct ConfigurationCheck: Sendable {
         } else if resolved.configuration.webWebhooks {
             report.append("note: web_webhooks = on has no effect without web_listen")
         }
-        checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
+        let catalog = checkCatalog(resolved, refused: Set(configurationProblems.compactMap(\.key)))
+        checkStore(resolved, catalog: catalog.map { ($0, resolved.paths.catalogPath) })
         checkTemplates(resolved)
         // Paths, keys and values quoted from the files: shown as concertctl shows them.
         report = report.map { TerminalEscaping.escaped($0) }
@@ -59,7 +60,8 @@ public struct ConfigurationCheck: Sendable {
         return isSet ? "set by \(key) or \(flag)" : "the default"
     }
 
-    private mutating func checkCatalog(_ resolved: ResolvedConfiguration, refused: Set<String>) {
+    /// The catalog, when it is valid.
+    private mutating func checkCatalog(_ resolved: ResolvedConfiguration, refused: Set<String>) -> Catalog? {
         let path = resolved.paths.catalogPath
         let origin = Self.origin(
             of: "catalog", flag: "--catalog", isSet: resolved.configuration.catalogPath != nil,
@@ -69,29 +71,62 @@ public struct ConfigurationCheck: Sendable {
             report.append(
                 "catalog: \(path) (\(origin)) is valid (\(catalog.concerts.count) concerts, \(catalog.cities.count) cities)"
             )
-            checkCitiesInUse(
-                catalog, catalogPath: path, configuration: resolved.configuration,
-                databasePath: resolved.paths.databasePath,
-                now: resolved.configuration.clockShift?.makeClock().now() ?? Date())
+            return catalog
         } catch {
             report.append("catalog: \(path) (\(origin)) has \(Self.count(error.problems.count))")
             problems += error.description.split(separator: "\n").map(String.init)
+            return nil
         }
     }
 
-    /// A city the catalog lacks but the database's subscriptions or concerts changed with
-    /// concertctl name: a reload would refuse this catalog (a start logs a warning). The
-    /// database is read-only here, and skipped when it does not exist yet. Whether a concert is
-    /// over is judged by the clock the daemon would run on (`--clock-start`), as its reload and
-    /// start do: by the system's clock, a concert of a shifted test run would be left out.
-    private mutating func checkCitiesInUse(
-        _ catalog: Catalog, catalogPath: String, configuration: DaemonConfiguration, databasePath: String, now: Date
-    ) {
+    /// The store the daemon would open, read-only (so it can be read beside a running daemon):
+    /// its schema version, refused when a newer concertd wrote it, and every city the catalog
+    /// lacks but its subscriptions or concerts changed with concertctl name (a reload would refuse
+    /// this catalog; a start logs a warning). Whether a concert is over is judged by the clock the
+    /// daemon would run on (`--clock-start`), as its reload and start do.
+    ///
+    /// A SQLite file that does not exist yet, or a PostgreSQL database without a store, is
+    /// reported and left alone. A SQLite file this user cannot read is a note (check-config is
+    /// often run by another user than the daemon's); a PostgreSQL server that cannot be reached or
+    /// refuses the connection is a problem, unless its password is a service credential, which a
+    /// shell cannot read.
+    private mutating func checkStore(_ resolved: ResolvedConfiguration, catalog: (Catalog, path: String)?) {
+        let configuration = resolved.configuration
+        let databasePath = resolved.paths.databasePath
         let location = Daemon.storeLocation(configuration, databasePath: databasePath)
+        let known = StoreSchema.migrations.count
+        let instance = configuration.databaseURL == nil ? "" : " (instance \(configuration.effectiveInstanceName))"
+        let store: any ConcertdStore
+        let version: Int
         do {
-            guard let store = try Daemon.storeOpener(configuration, databasePath: databasePath).openToRead() else {
+            guard let opened = try Daemon.storeOpener(configuration, databasePath: databasePath).openToRead() else {
+                report.append("database: \(location)\(instance) holds no store yet; the first start creates it")
                 return
             }
+            store = opened
+            version = try store.schemaVersion()
+        } catch {
+            let unreadableCredential =
+                configuration.databasePasswordCredential != nil && configuration.databasePassword == nil
+            if configuration.databaseURL != nil && !unreadableCredential {
+                problems.append("database: \(error)")
+            } else {
+                report.append("note: the database \(location) could not be read: \(error)")
+            }
+            return
+        }
+        if version > known {
+            problems.append(
+                "database: \(location) has schema version \(version), newer than this concertd's \(known): a newer concertd wrote it, and this one refuses to start on it"
+            )
+            return
+        }
+        report.append(
+            "database: \(location)\(instance): schema version \(version)"
+                + (version < known ? " (a start migrates it to \(known))" : ""))
+        guard let (catalog, catalogPath) = catalog else { return }
+        let now = configuration.clockShift?.makeClock().now() ?? Date()
+        do {
             let usage = try store.usageOfCities(notIn: Set(catalog.cities.map(\.id)), now: now)
             for (id, used) in usage.sorted(by: { $0.key < $1.key }) where !used.isEmpty {
                 problems.append(

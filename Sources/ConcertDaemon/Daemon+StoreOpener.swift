@@ -1,5 +1,6 @@
 import ConcertCore
 import ConcertPostgres
+import ConcertProtocol
 
 extension Daemon {
     /// The store the daemon and `check-config` open: the one place that picks the engine. The
@@ -14,5 +15,22 @@ extension Daemon {
     static func storeLocation(_ configuration: DaemonConfiguration, databasePath: String) -> String {
         guard let url = configuration.databaseURL else { return databasePath }
         return "postgresql://" + PostgresStoreOpener.describe(url)
+    }
+}
+
+extension Daemon {
+    /// The store as `status` shows it: the engine, the SQLite file or the PostgreSQL database's
+    /// host, port and name (never a user or password), and this instance's name. The
+    /// configuration's `database_url` is read at start only, so the running one's.
+    static func storeStatus(_ resolved: ResolvedConfiguration) -> StoreStatus {
+        let configuration = resolved.configuration
+        guard let url = configuration.databaseURL else {
+            return StoreStatus(
+                engine: "sqlite", path: resolved.paths.databasePath,
+                instanceName: configuration.effectiveInstanceName)
+        }
+        return StoreStatus(
+            engine: "postgresql", host: url.host, port: url.effectivePort, database: url.database,
+            instanceName: configuration.effectiveInstanceName)
     }
 }

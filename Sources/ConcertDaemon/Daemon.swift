@@ -20,6 +20,8 @@ public final class Daemon: @unchecked Sendable {
     /// own `instance_name`, which `PostgresStoreOpener` refuses when a live session uses it).
     let databaseLock: DatabaseLock?
     public let scheduler: DeliveryScheduler
+    /// On PostgreSQL, takes back the sends of instances that died while this one runs.
+    let leaseReclaimer: LeaseReclaimer?
     /// Whether the scheduler and the database still answer: the watchdog's condition.
     let liveness: LivenessCheck
     /// The one libcurl transport: a thread running the multi loop, shared by every channel.
@@ -198,6 +200,13 @@ public final class Daemon: @unchecked Sendable {
                 for: configuration, renderer: renderer, transport: transport, logger: logger, webLinks: webLinks),
             clock: clock, limits: configuration.sendLimits, retry: configuration.retryPolicy,
             observer: metrics, logger: logger)
+        let scheduler = self.scheduler
+        self.leaseReclaimer = (database as? PostgresStore).map { store in
+            LeaseReclaimer(
+                store: store, period: LeaseReclaimer.period(forLease: store.leaseSeconds), clock: clock,
+                logger: logger
+            ) { scheduler.wake() }
+        }
         // Each part gets a third of the ping interval to answer, at most 5 s.
         let pingInterval = WatchdogPinger.interval(environment: options.environment) ?? .seconds(15)
         let liveness = LivenessCheck(
@@ -276,6 +285,7 @@ public final class Daemon: @unchecked Sendable {
                 "metrics.address": "\(metricsAddress.map(\.description) ?? "off")",
                 "web.address": "\(webAddress.map(\.description) ?? "off")",
             ])
+        leaseReclaimer?.start()
         pinger?.start()
         notifier.ready(status: statusLine())
         startStatusUpdates()
@@ -454,6 +464,7 @@ public final class Daemon: @unchecked Sendable {
         statusTimer?.cancel()
         pinger?.stop()
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+        leaseReclaimer?.stop()
         let left = scheduler.shutdown(grace: seconds)
         transport.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])

@@ -27,8 +27,11 @@ struct PostgresStoreOpenerTests {
         #expect(throws: InstanceNameInUse.self) { _ = try opener.open() }
         let other = try #require(PostgresStoreOpener(configuration: configuration(url, instance: "west-1")))
         (try other.open() as? PostgresStore)?.close()
-        // A reader (`check-config`) beside the running instance is not refused.
-        #expect(try opener.openToRead() != nil)
+        // A reader (`check-config`) beside the running instance is not refused, nor counts as
+        // the instance it reads as.
+        let reader = try #require(try opener.openToRead() as? PostgresStore)
+        defer { reader.close() }
+        _ = try reader.schemaVersion()
         first.close()
         (try opener.open() as? PostgresStore)?.close()
     }

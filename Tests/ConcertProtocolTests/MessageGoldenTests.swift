@@ -85,6 +85,24 @@ struct MessageGoldenTests {
         )
     }
 
+    @Test func statusWithItsStore() throws {
+        var status = StatusResult(
+            version: "0.1.0", uptimeSeconds: 60,
+            clock: ClockStatus(now: "2019-10-25T09:00:00+09:00", shifted: false, rate: 1),
+            counts: StatusCounts(concerts: [:], subscriptions: [:], deliveries: [:]))
+        status.store = StoreStatus(
+            engine: "postgresql", host: "db.example.org", port: 5432, database: "concertd", instanceName: "east-1")
+        try expectGolden(
+            status,
+            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":2,"store":{"database":"concertd","engine":"postgresql","host":"db.example.org","instance_name":"east-1","port":5432},"uptime_seconds":60,"version":"0.1.0"}"#
+        )
+        status.store = StoreStatus(engine: "sqlite", path: "/var/lib/concertd/concertd.sqlite3", instanceName: "box")
+        try expectGolden(
+            status,
+            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":2,"store":{"engine":"sqlite","instance_name":"box","path":"/var/lib/concertd/concertd.sqlite3"},"uptime_seconds":60,"version":"0.1.0"}"#
+        )
+    }
+
     @Test func cities() throws {
         try expectGolden(
             CitiesResult(cities: [

@@ -40,6 +40,7 @@ extension DaemonControlHandler {
             if let address = daemon.metricsAddress {
                 result.metrics = MetricsListenerStatus(listen: address.description)
             }
+            result.store = Daemon.storeStatus(daemon.resolved)
             return result
         }
         router.register(ControlMethods.reload) { _, peer in

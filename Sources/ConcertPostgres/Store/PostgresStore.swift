@@ -46,7 +46,8 @@ public final class PostgresStore: ConcertdStore, Sendable {
         self.instanceName = instanceName
         self.leaseSeconds = max(1, leaseSeconds)
         var settings = settings
-        settings.applicationName = "concertd/\(instanceName)"
+        // A reader (`check-config`) goes by another name: it must not count as the live instance.
+        settings.applicationName = readOnly ? "concertd-read/\(instanceName)" : "concertd/\(instanceName)"
         pool = PostgresPool(settings: settings, capacity: capacity) { connection in
             try connection.query("SELECT set_config('concertd.instance', $1, false)", [.text(instanceName)])
             if readOnly { try connection.execute("SET default_transaction_read_only = on") }

@@ -21,6 +21,9 @@ public struct StatusResult: Codable, Sendable, Hashable {
     public var web: WebListenerStatus?
     /// Where the metrics listener listens (`metrics_listen`); absent when it is off.
     public var metrics: MetricsListenerStatus?
+    /// The store the daemon keeps its data in and this instance's name; absent from a daemon
+    /// older than this member.
+    public var store: StoreStatus?
 
     public init(
         version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
@@ -46,6 +49,40 @@ public struct StatusResult: Codable, Sendable, Hashable {
         case storeError = "store_error"
         case web
         case metrics
+        case store
+    }
+}
+
+/// Where the daemon keeps its data: the engine, the SQLite file or the PostgreSQL database (host,
+/// port and name; never a user or password), and the name this instance goes by among those
+/// sharing a PostgreSQL database (`instance_name`).
+public struct StoreStatus: Codable, Sendable, Hashable {
+    /// `sqlite` or `postgresql`.
+    public var engine: String
+    /// The SQLite file; absent on PostgreSQL.
+    public var path: String?
+    /// The PostgreSQL server's host (a name, an address, or a socket directory) and port, and the
+    /// database's name; absent on SQLite.
+    public var host: String?
+    public var port: Int?
+    public var database: String?
+    public var instanceName: String
+
+    public init(
+        engine: String, path: String? = nil, host: String? = nil, port: Int? = nil, database: String? = nil,
+        instanceName: String
+    ) {
+        self.engine = engine
+        self.path = path
+        self.host = host
+        self.port = port
+        self.database = database
+        self.instanceName = instanceName
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case engine, path, host, port, database
+        case instanceName = "instance_name"
     }
 }
 

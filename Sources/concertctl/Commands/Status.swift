@@ -6,7 +6,7 @@ extension ConcertCtl {
         static let configuration = CommandConfiguration(
             abstract: "Show the daemon's version, uptime, clock, counts, listeners and what is failing.",
             discussion:
-                "Counts come from the daemon's running counters. The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. A warning is printed when the daemon speaks another protocol version."
+                "Counts come from the daemon's running counters. The store's line gives its engine (sqlite or postgresql), where it is (the SQLite file, or the PostgreSQL server's host and port and the database's name) and this instance's name (instance_name). The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. A warning is printed when the daemon speaks another protocol version."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -33,6 +33,9 @@ extension ConcertCtl {
                 }
                 if let metrics = status.metrics {
                     out.line("metrics        \(metrics.listen)")
+                }
+                if let store = status.store {
+                    out.line("store          \(Display.store(store)), instance \(store.instanceName)")
                 }
                 if status.failingDestinations.isEmpty {
                     out.line("failing        none")

@@ -42,6 +42,14 @@ enum Display {
         return korean ? text.ko : text.en
     }
 
+    /// `sqlite /var/lib/concertd/concertd.sqlite3`, `postgresql db.example.org:5432/concertd`: the
+    /// engine and where the store is (an IPv6 address in brackets).
+    static func store(_ store: StoreStatus) -> String {
+        if let path = store.path { return "\(store.engine) \(path)" }
+        let host = store.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "?"
+        return "\(store.engine) \(host):\(store.port.map(String.init) ?? "?")/\(store.database ?? "?")"
+    }
+
     /// `3d 4h`, `5m 2s`: an uptime at a glance.
     static func duration(seconds: Int) -> String {
         let days = seconds / 86_400
