@@ -22,6 +22,8 @@ public final class Daemon: @unchecked Sendable {
     public let scheduler: DeliveryScheduler
     /// On PostgreSQL, takes back the sends of instances that died while this one runs.
     let leaseReclaimer: LeaseReclaimer?
+    /// On PostgreSQL, wakes the scheduler when another instance changed what is due.
+    let storeChangeListener: StoreChangeListener?
     /// Whether the scheduler and the database still answer: the watchdog's condition.
     let liveness: LivenessCheck
     /// The one libcurl transport: a thread running the multi loop, shared by every channel.
@@ -207,6 +209,9 @@ public final class Daemon: @unchecked Sendable {
                 logger: logger
             ) { scheduler.wake() }
         }
+        self.storeChangeListener = (database as? PostgresStore).map { store in
+            StoreChangeListener(store: store, logger: logger) { scheduler.wake() }
+        }
         // Each part gets a third of the ping interval to answer, at most 5 s.
         let pingInterval = WatchdogPinger.interval(environment: options.environment) ?? .seconds(15)
         let liveness = LivenessCheck(
@@ -286,6 +291,7 @@ public final class Daemon: @unchecked Sendable {
                 "web.address": "\(webAddress.map(\.description) ?? "off")",
             ])
         leaseReclaimer?.start()
+        storeChangeListener?.start()
         pinger?.start()
         notifier.ready(status: statusLine())
         startStatusUpdates()
@@ -465,6 +471,7 @@ public final class Daemon: @unchecked Sendable {
         pinger?.stop()
         let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
         leaseReclaimer?.stop()
+        storeChangeListener?.stop()
         let left = scheduler.shutdown(grace: seconds)
         transport.stop(timeout: .seconds(1))
         logger.info("concertd stopped", metadata: ["in_flight_left": "\(left)"])

@@ -153,15 +153,20 @@ extension PostgresStore {
         }
     }
 
+    /// Makes a failed delivery due again at `now`, and tells the other instances
+    /// (``StoreChangeNotice``) when it commits.
     public func retryDelivery(id: Int64, now: Date) throws {
         try pool.withConnection { connection in
-            let rows = try connection.query(
-                """
-                UPDATE delivery SET state = 'retrying', next_attempt_at = $1, finished_at = NULL
-                WHERE id = $2 AND state = 'failed'
-                """, [.integer(now.millis), .integer(id)])
-            if rows.changes == 0 {
-                throw StoreError(.conflict, "delivery \(id) does not exist or has not failed")
+            try connection.transaction {
+                let rows = try connection.query(
+                    """
+                    UPDATE delivery SET state = 'retrying', next_attempt_at = $1, finished_at = NULL
+                    WHERE id = $2 AND state = 'failed'
+                    """, [.integer(now.millis), .integer(id)])
+                if rows.changes == 0 {
+                    throw StoreError(.conflict, "delivery \(id) does not exist or has not failed")
+                }
+                try StoreChangeNotice.send(.deliveries, connection)
             }
         }
     }

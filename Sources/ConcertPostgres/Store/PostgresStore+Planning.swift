@@ -18,8 +18,13 @@ extension PostgresStore {
     static let targetLockClass: Int64 = 0x7375_6273
 
     /// Takes the planning lock until the transaction ends; waits while another transaction holds it.
+    ///
+    /// Whoever takes it changes planned rows or whom they are planned for: it also tells the other
+    /// instances (``StoreChangeNotice``, kind `deliveries`) when the transaction commits, so that
+    /// each re-plans and re-arms its timer; the same statement, no round trip more.
     static func lockPlanning(_ connection: PostgresConnection) throws {
-        try connection.query("SELECT pg_advisory_xact_lock($1)", [.integer(planningLockKey)])
+        try connection.query(
+            "SELECT pg_advisory_xact_lock($1), \(StoreChangeNotice.sql(.deliveries))", [.integer(planningLockKey)])
     }
 
     /// Takes the lock of `channel`'s target until the transaction ends, after the planning lock:
