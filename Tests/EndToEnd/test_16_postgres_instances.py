@@ -63,9 +63,12 @@ def wait_until_all_sent(daemons, timeout):
 
 def test_a_subscription_made_through_one_instance_is_sent_by_another(make_instances, shared_database, receiver):
     one, two = make_instances(2)
-    start_together([one, two], DUE - dt.timedelta(seconds=12), 1)
-    for daemon in (one, two):
-        assert daemon.status()["counts"]["deliveries"].get("scheduled", 0) == 0
+    start_together([one, two], DUE - dt.timedelta(seconds=8), 1)
+    for daemon, name in ((one, "i1"), (two, "i2")):
+        status = daemon.status()
+        assert status["counts"]["deliveries"].get("scheduled", 0) == 0
+        assert status["store"] == {"engine": "postgresql", "host": "127.0.0.1", "port": shared_database.cluster.port,
+                                   "database": "concertd", "instance_name": name}, status["store"]
 
     made = one.subscribe(
         "daegu", webhook=receiver.url("/made-on-one"), format="generic", before="1h", quiet=True)
