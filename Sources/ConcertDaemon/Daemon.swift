@@ -146,6 +146,9 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw StartupError.store(error)
         }
+        // A start refused from here on ends the store's sessions, so its instance_name is free.
+        var started = false
+        defer { if !started { (database as? PostgresStore)?.close() } }
         var metrics: DaemonMetrics?
         if resolved.configuration.metricsListen != nil {
             metrics = DaemonMetrics(version: ConcertDaemonInfo.version, startedAt: Date())
@@ -169,6 +172,7 @@ public final class Daemon: @unchecked Sendable {
             databaseLock: databaseLock, transport: transport, clock: clock, metrics: metrics, logSettings: logSettings,
             logger: logger)
         try daemon.begin()
+        started = true
         return daemon
     }
 

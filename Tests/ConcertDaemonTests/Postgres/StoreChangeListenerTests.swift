@@ -63,6 +63,32 @@ import Testing
     }
 }
 
+extension StoreChangeListenerTests {
+    /// Notices sent while the listening connection was lost are lost: when it is made again, the
+    /// scheduler is woken to read the store afresh.
+    @Test func aListenerConnectedAgainAfterTheServerCameBackWakesTheScheduler() async throws {
+        let cluster = try await ThrowawayPostgres.start()
+        defer { cluster.destroy() }
+        let url = try await cluster.makeDatabase()
+        let store = try PostgresStore.open(settings: PostgresSettings(url: url), instanceName: "me")
+        defer { store.close() }
+        let wakes = WakeCount()
+        let listener = StoreChangeListener(
+            store: store, logger: .quiet, backoff: PostgresListener.Backoff(initial: 0.1, maximum: 0.5)
+        ) { wakes.add() }
+        listener.start()
+        defer { listener.stop() }
+        try await wakes.wait(for: 1)
+        #expect(wakes.count == 1, "woken once when it first listened")
+        try await cluster.stopServer()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(wakes.count == 1, "nothing to read while the server is away")
+        try await cluster.startServer()
+        try await wakes.wait(for: 2, timeout: .seconds(20))
+        #expect(wakes.count == 2, "woken again when it listens again")
+    }
+}
+
 /// How many times a listener woke its scheduler.
 final class WakeCount: @unchecked Sendable {
     // @unchecked: `value` is guarded by `lock`.
