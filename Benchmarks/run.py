@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make bench`: the benchmarks of issue 10.
+"""`make bench`: the benchmarks of issue 10, and issue 18's PostgreSQL scenario (benchlib/postgres.py).
 
 Installs its peers when run as root (Debian's nginx-light and hyperfine; Apprise from PyPI into a venv
 under .build/) and unpacks postfix's smtp-sink from Debian's package under .build/ without installing
@@ -7,7 +7,7 @@ postfix (which would remove exim4, the tests' MTA). It builds release binaries, 
 smtp-sink as plain processes on free 127.0.0.1 ports, runs the scenarios, prints one line per figure, and writes the
 figures into BENCHMARKS.md. Not a test: CI neither runs it nor fails on it.
 
-  python3 Benchmarks/run.py                      everything at the issue's sizes (about 15 minutes)
+  python3 Benchmarks/run.py                      everything at the issues' sizes (about 22 minutes)
   python3 Benchmarks/run.py --quick              smaller sizes, a few minutes; BENCHMARKS.md says so
   python3 Benchmarks/run.py --only fanout,timer  some scenarios (raw apprise fanout cycle email timer scale import
                                                  web postgres)
