@@ -210,8 +210,11 @@ public final class Daemon: @unchecked Sendable {
         self.leaseReclaimer = (database as? PostgresStore).map { store in
             LeaseReclaimer(
                 store: store, period: LeaseReclaimer.period(forLease: store.leaseSeconds), clock: clock,
-                logger: logger
-            ) { scheduler.wake() }
+                logger: logger,
+                armedFor: {
+                    let status = scheduler.status()
+                    return status.inFlight > 0 ? nil : status.timerArmedFor ?? .distantFuture
+                }, wake: { scheduler.wake() })
         }
         self.storeChangeListener = (database as? PostgresStore).map { store in
             StoreChangeListener(store: store, logger: logger) { scheduler.wake() }

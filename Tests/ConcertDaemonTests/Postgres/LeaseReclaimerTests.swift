@@ -34,8 +34,8 @@ import Testing
         defer { alive.close() }
         let wakes = Atomic<Int>(0)
         let reclaimer = LeaseReclaimer(
-            store: alive, period: .milliseconds(200), clock: ManualClock(Self.now), logger: .quiet
-        ) { wakes.add(1, ordering: .relaxed) }
+            store: alive, period: .milliseconds(200), clock: ManualClock(Self.now), logger: .quiet,
+            armedFor: { nil }, wake: { wakes.add(1, ordering: .relaxed) })
         reclaimer.start()
         defer { reclaimer.stop() }
         var pending: [PendingDelivery] = []
@@ -45,6 +45,39 @@ import Testing
         }
         #expect(pending.map(\.delivery.id) == due.map(\.delivery.id), "the dead instance's row came back")
         #expect(wakes.load(ordering: .relaxed) == 1, "woken once, for the one time rows came back")
+    }
+
+    /// A retry an instance scheduled before it died is no one's lease: the tick wakes the
+    /// scheduler when the store holds a row due before the moment its timer is armed for.
+    @Test func aRowDueBeforeTheArmedTimerWakesTheSchedulerOnce() async throws {
+        let url = try await ThrowawayPostgres.shared().makeDatabase()
+        let store = try PostgresStore.open(settings: PostgresSettings(url: url), instanceName: "alive")
+        defer { store.close() }
+        try store.addConcert(
+            Concert(
+                id: "c1", cities: ["busan"],
+                schedule: .timed(
+                    start: Self.now.addingTimeInterval(30 * 86400), end: Self.now.addingTimeInterval(30 * 86400 + 3600))
+            ),
+            now: Self.now)
+        _ = try store.createSubscription(
+            NewSubscription(channel: .email("a@example.org"), cities: ["busan"]), now: Self.now, confirm: false)
+        // The subscription's first reminder, 29 days on; the timer armed for a day later.
+        let first = try #require(try store.nextDue(after: Self.now))
+        let clock = ManualClock(Self.now)
+        let armed = Mutex<Date?>(first.addingTimeInterval(86400))
+        let wakes = Atomic<Int>(0)
+        let reclaimer = LeaseReclaimer(
+            store: store, period: .milliseconds(200), clock: clock, logger: .quiet,
+            armedFor: { armed.withLock { $0 } }, wake: { wakes.add(1, ordering: .relaxed) })
+        reclaimer.start()
+        defer { reclaimer.stop() }
+        for _ in 0..<50 where wakes.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(wakes.load(ordering: .relaxed) == 1)
+        // Re-armed for that row: no more wakes.
+        armed.withLock { $0 = first }
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(wakes.load(ordering: .relaxed) == 1)
     }
 
     @Test func theCheckRunsAFewTimesWithinALease() {
