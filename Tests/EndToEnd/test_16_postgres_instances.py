@@ -147,7 +147,8 @@ def test_kill_9_of_one_instance_mid_fanout_the_others_send_its_reminders(make_in
     assert all(n <= 2 for n in repeated.values()), repeated
     print(f"\nkilled i2 after {before_kill} of {COUNT} arrived, holding {held} rows "
           f"(lease {lease_left:.0f} s left); "
-          f"sent by the others {taken_back_after:.1f} s after the leases expired; {repeats} sent again; "
+          f"sent by the others {taken_back_after:.1f} s after the leases were ended (or, waited for, had "
+          f"{lease_left:.0f} s left); {repeats} sent again; "
           f"attempts {shared_database.attempts_by_instance()}")
 
 
