@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make bench`: the benchmarks of issue 10.
+"""`make bench`: the benchmarks of issue 10, and issue 18's PostgreSQL scenario (benchlib/postgres.py).
 
 Installs its peers when run as root (Debian's nginx-light and hyperfine; Apprise from PyPI into a venv
 under .build/) and unpacks postfix's smtp-sink from Debian's package under .build/ without installing
@@ -7,9 +7,10 @@ postfix (which would remove exim4, the tests' MTA). It builds release binaries, 
 smtp-sink as plain processes on free 127.0.0.1 ports, runs the scenarios, prints one line per figure, and writes the
 figures into BENCHMARKS.md. Not a test: CI neither runs it nor fails on it.
 
-  python3 Benchmarks/run.py                      everything at the issue's sizes (about 15 minutes)
+  python3 Benchmarks/run.py                      everything at the issues' sizes (about 22 minutes)
   python3 Benchmarks/run.py --quick              smaller sizes, a few minutes; BENCHMARKS.md says so
-  python3 Benchmarks/run.py --only fanout,timer  some scenarios (raw apprise fanout email timer scale import web)
+  python3 Benchmarks/run.py --only fanout,timer  some scenarios (raw apprise fanout cycle email timer scale import
+                                                 web postgres)
 """
 import argparse
 import datetime
@@ -24,11 +25,12 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 from benchlib import machine, proc, report, scenarios, sinks  # noqa: E402
+from benchlib import postgres as pgbench  # noqa: E402
 from benchlib.figures import Results  # noqa: E402
 
 import web_bench  # noqa: E402
 
-SCENARIOS = ["raw", "apprise", "fanout", "cycle", "email", "timer", "scale", "import", "web"]
+SCENARIOS = ["raw", "apprise", "fanout", "cycle", "email", "timer", "scale", "import", "web", "postgres"]
 
 
 def sh(command, **kwargs):
@@ -69,6 +71,7 @@ def build():
     sh(["swift", "build", "-c", "release", "--product", "concertctl"], cwd=ROOT)
     sh(["swift", "build", "-c", "release", "--product", "RawCurlMulti"], cwd=ROOT)
     sh(["swift", "build", "-c", "release", "--product", "SchedulerCycle"], cwd=ROOT)
+    sh(["swift", "build", "-c", "release", "--product", "PostgresImport"], cwd=ROOT)
     return subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True,
                           text=True, check=True).stdout.strip()
 
@@ -131,6 +134,18 @@ def main():
         if "import" in only:
             for mix in ("today", "generic"):
                 scenarios.import_mix(ctx, scale_size, mix)
+        if "postgres" in only:
+            # Issue 18: fan-out with one and two instances on one PostgreSQL server, the COPY import.
+            server = pgbench.Server(root)
+            results.note("PostgreSQL", f"server {server.version} (Debian), a cluster of the run's own on the same "
+                         "cores, default durability (fsync, synchronous_commit on)")
+            try:
+                one = pgbench.fanout(ctx, server, fanout_sizes[-1], 1)
+                pgbench.fanout(ctx, server, fanout_sizes[-1], 2, one_instance_rate=one)
+                pgbench.copy_import(ctx, server, scale_size)
+            finally:
+                ctx.stop_all()
+                server.stop()
         if "web" in only:
             # The web front door (issue 17): wrk on the front page, one-click unsubscribes, idle wake-ups.
             web_bench.scenario(ctx, seconds=5 if args.quick else 10, subscriptions=2_000 if args.quick else 5_000,

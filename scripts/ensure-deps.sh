@@ -13,7 +13,8 @@
 #                                 PostgreSQL 15's server (postgresql-15), whose initdb and postgres the store
 #                                 tests run as their own throwaway cluster (Tests/EndToEnd/harness/postgres.py);
 #                                 the package's service is neither started nor enabled.
-#   scripts/ensure-deps.sh bench  the run dependencies, plus wrk (the web front door's load generator)
+#   scripts/ensure-deps.sh bench  the run dependencies, plus wrk (the web front door's load generator) and
+#                                 postgresql-15 (the PostgreSQL scenario's throwaway cluster)
 set -euo pipefail
 mode=${1:-run}
 
@@ -130,12 +131,12 @@ fi
 # folder, postgres on a free 127.0.0.1 port, as the package's postgres user when root). The
 # package's own cluster "main" (which its install makes) is not used: the service is neither started
 # nor enabled, so nothing listens on 5432 because of it.
-if [ "$mode" = test ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+if { [ "$mode" = test ] || [ "$mode" = bench ]; } && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-        echo "concertd's store tests need PostgreSQL 15: sudo apt-get install --no-install-recommends postgresql-15 postgresql-client-15" >&2
+        echo "concertd's store tests and benchmarks need PostgreSQL 15: sudo apt-get install --no-install-recommends postgresql-15 postgresql-client-15" >&2
         exit 1
     fi
-    echo "installing PostgreSQL 15 for the store tests (its service is neither started nor enabled): postgresql-15" >&2
+    echo "installing PostgreSQL 15 for the store tests and benchmarks (its service is neither started nor enabled): postgresql-15" >&2
     install_without_services postgresql postgresql-15 postgresql-client-15
 fi
 

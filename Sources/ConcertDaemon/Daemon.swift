@@ -142,9 +142,15 @@ public final class Daemon: @unchecked Sendable {
             throw StartupError(.catalog, problems: error.description.split(separator: "\n").map(String.init))
         }
         // Before a SQLite file is opened: a second daemon must not migrate or recover it either.
-        let databaseLock =
-            resolved.configuration.databaseURL == nil
-            ? try DatabaseLock.acquire(databasePath: resolved.paths.databasePath) : nil
+        // On PostgreSQL the state directory holds no database but a bulk import's staged lines:
+        // made here all the same, so that a missing or unusable one stops the start, not an import.
+        let databaseLock: DatabaseLock?
+        if resolved.configuration.databaseURL == nil {
+            databaseLock = try DatabaseLock.acquire(databasePath: resolved.paths.databasePath)
+        } else {
+            try DatabaseLock.createDirectories(resolved.paths.stateDirectory)
+            databaseLock = nil
+        }
         let database: any ConcertdStore
         do {
             database = try storeOpener(resolved.configuration, databasePath: resolved.paths.databasePath).open()

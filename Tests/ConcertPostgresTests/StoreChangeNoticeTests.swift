@@ -71,8 +71,9 @@ struct StoreChangeNoticeTests {
         try store.record(
             claimed.map {
                 DeliveryRecord(
-                    delivery: $0.delivery, subscription: $0.subscription, verdict: .permanent(error: "HTTP 400"),
-                    newState: .failed, nextAttempt: nil, reason: nil, error: "HTTP 400", finishedAt: Self.now)
+                    delivery: $0.delivery, subscription: $0.subscription,
+                    outcome: AttemptOutcome(.permanent(error: "HTTP 400")), newState: .failed, nextAttempt: nil,
+                    reason: nil, error: "HTTP 400", finishedAt: Self.now)
             })
         #expect(try await heard.take() == [])
         try store.setSubscriptionState(id: made.id, to: .paused, now: Self.now)

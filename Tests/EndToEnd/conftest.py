@@ -19,6 +19,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from harness.daemon import LIVE_PROCESSES, REPO, Concertd  # noqa: E402
+from harness.instances import SharedDatabase  # noqa: E402
+from harness.postgres import PostgresCluster  # noqa: E402
+from harness.postgres import skip_reason as postgres_skip_reason  # noqa: E402
 from harness.receiver import WebhookReceiver  # noqa: E402
 from harness.smtp import SmtpServer  # noqa: E402
 
@@ -97,6 +100,44 @@ def make_daemon(binaries, workdir, request):
                 pass
         if report is not None and report.failed and daemon.log_path:
             print(f"\n--- last lines of {daemon.log_path} ---\n" + "\n".join(daemon.log().splitlines()[-60:]))
+
+
+# --- several instances on one PostgreSQL server (issue 18) ---
+
+
+@pytest.fixture
+def postgres(request):
+    """A throwaway PostgreSQL 15 cluster of this test's own (harness/postgres.py): Debian's initdb
+    into a temporary folder, a free port on 127.0.0.1, as the `postgres` user when run as root;
+    destroyed at the end. Skipped, naming why, only where PostgreSQL cannot run (the reasons of
+    Tests/PostgresTestSupport/ThrowawayPostgres.unavailableReason)."""
+    reason = postgres_skip_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL cannot run here: {reason}")
+    cluster = PostgresCluster()
+    yield cluster
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(f"\n--- last lines of {cluster.log_path} ---\n" + "\n".join(cluster.log().splitlines()[-30:]))
+    cluster.destroy()
+
+
+@pytest.fixture
+def shared_database(postgres, workdir):
+    """A database on that cluster for concertd: its own role (with a password in a 0600 file)."""
+    return SharedDatabase(postgres, workdir)
+
+
+@pytest.fixture
+def make_instances(shared_database, make_daemon):
+    """`make_instances(3, config={...})`: concertd instances `i1`, `i2`, … on the shared database,
+    each with its own folder, socket and `instance_name`; stopped before the cluster is (the
+    fixtures are torn down in the reverse order of these arguments)."""
+    def make(count, config=None, first=1):
+        names = [f"i{n}" for n in range(first, first + count)]
+        return [make_daemon(name, config=shared_database.settings(name) | (config or {})) for name in names]
+
+    return make
 
 
 # --- two scenarios at a time (pytest-xdist), the timing-strict ones alone ---

@@ -210,7 +210,7 @@ public final class DatabaseLock: @unchecked Sendable {
     }
 
     /// Creates `directory` and its missing parents, mode 0700.
-    private static func createDirectories(_ directory: String) throws(Daemon.StartupError) {
+    static func createDirectories(_ directory: String) throws(Daemon.StartupError) {
         var info = stat()
         if stat(directory, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {

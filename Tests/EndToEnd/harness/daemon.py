@@ -105,6 +105,14 @@ class Concertd:
 
     def start(self, clock_start, clock_rate=1, extra=(), ready_timeout=30):
         """Starts concertd and waits until its control socket answers `status`."""
+        self.launch(clock_start, clock_rate, extra)
+        return self.wait_ready(clock_start, clock_rate, ready_timeout)
+
+    def launch(self, clock_start, clock_rate=1, extra=()):
+        """Starts the concertd process without waiting for it: `wait_ready` (with the same clock) next.
+
+        Several daemons launched one after the other, then waited for, start within milliseconds.
+        """
         assert self.process is None or self.process.poll() is not None, "concertd is already running"
         self.starts += 1
         self.log_path = self.workdir / f"concertd-{self.starts}.log"
@@ -114,6 +122,10 @@ class Concertd:
             env=self.env, cwd=self.workdir, preexec_fn=_die_with_the_test_process)
         log.close()
         LIVE_PROCESSES.add(self.process)
+        return self
+
+    def wait_ready(self, clock_start, clock_rate=1, ready_timeout=30):
+        """Waits until the launched daemon answers `status`; reads its clock's start from its log."""
         start = kst(clock_start) if isinstance(clock_start, str) else clock_start
 
         def ready():
