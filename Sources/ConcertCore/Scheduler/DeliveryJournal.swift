@@ -101,7 +101,7 @@ struct DeliveryJournal {
     }
 
     /// Logs that a destination failed as a whole and its messages are held.
-    private func hold(_ held: FailingDestination) {
+    private func hold(_ held: DestinationFailureRun) {
         logger.warning(
             "destination failing; holding its messages",
             metadata: [
