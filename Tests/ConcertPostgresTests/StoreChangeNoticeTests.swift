@@ -71,7 +71,8 @@ struct StoreChangeNoticeTests {
         try store.record(
             claimed.map {
                 DeliveryRecord(
-                    delivery: $0.delivery, subscription: $0.subscription, verdict: .permanent(error: "HTTP 400"),
+                    delivery: $0.delivery, subscription: $0.subscription,
+                    outcome: AttemptOutcome(name: "permanent", detail: "HTTP 400"),
                     newState: .failed, nextAttempt: nil, reason: nil, error: "HTTP 400", finishedAt: Self.now)
             })
         #expect(try await heard.take() == [])
