@@ -5,6 +5,8 @@ import Foundation
 package protocol SendingSteps {
     /// The twin of a due row (``DeliveryTwin``): another subscription's row with the same message.
     func twin(of due: PendingDelivery) throws -> DeliveryTwin
+    /// Makes due now the rows waiting for `record`'s verdict (``DeliveryTwin``); returns how many.
+    func wakeTwins(of record: DeliveryRecord) throws -> Int
     /// Skips a pending row with `reason`.
     func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason, now: Date) throws
     /// Makes a pending row due at `until`.
@@ -48,13 +50,22 @@ package enum SendingRules {
         return (putOffUntil, duplicates)
     }
 
-    /// After a recorded verdict that disables its subscription (a webhook answering `410 Gone`):
-    /// the subscription is disabled and its pending messages skipped.
-    package static func disableIfGone(_ record: DeliveryRecord, _ steps: some SendingSteps) throws {
-        guard let reason = record.disablesSubscription else { return }
-        let id = record.subscription.id
-        try steps.disable(subscriptionID: id, reason: reason, now: record.finishedAt)
-        try steps.skipPending(subscriptionID: id, reason: .disabled, now: record.finishedAt)
+    /// What follows a verdict written to its `moved` row: the move counted into `moves`, the rows
+    /// waiting for this verdict made due (returned: how many), and, for a verdict that disables its
+    /// subscription (a webhook answering `410 Gone`), the subscription disabled and its pending
+    /// messages skipped.
+    package static func recorded(
+        _ record: DeliveryRecord, moved: Int, into moves: inout StateMoveCounts, _ steps: some SendingSteps
+    ) throws -> Int {
+        moves.left(to: record.newState, count: moved)
+        moves.finished(record)
+        let woken = try steps.wakeTwins(of: record)
+        if let reason = record.disablesSubscription {
+            let id = record.subscription.id
+            try steps.disable(subscriptionID: id, reason: reason, now: record.finishedAt)
+            try steps.skipPending(subscriptionID: id, reason: .disabled, now: record.finishedAt)
+        }
+        return woken
     }
 
     /// The subscription a test message goes to, and the concert it talks about: the next one

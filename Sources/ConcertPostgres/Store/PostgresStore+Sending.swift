@@ -225,10 +225,8 @@ extension PostgresStore {
         var woken = 0
         var moves = StateMoveCounts()
         for record in records where movedIDs.contains(record.delivery.id) {
-            moves.left(to: record.newState, count: 1)
-            moves.finished(record)
-            woken += try Self.wakeTwins(of: record, connection)
-            try SendingRules.disableIfGone(record, PostgresSendingSteps(connection: connection))
+            woken += try SendingRules.recorded(
+                record, moved: 1, into: &moves, PostgresSendingSteps(connection: connection))
         }
         try moves.count(connection)
         return woken
@@ -281,6 +279,10 @@ private struct PostgresSendingSteps: SendingSteps {
 
     func twin(of due: PendingDelivery) throws -> DeliveryTwin {
         try PostgresStore.twin(of: due, connection)
+    }
+
+    func wakeTwins(of record: DeliveryRecord) throws -> Int {
+        try PostgresStore.wakeTwins(of: record, connection)
     }
 
     func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason, now: Date) throws {

@@ -246,16 +246,13 @@ extension AppDatabase {
             // A row no longer `sending` was moved meanwhile (the start's recovery): its verdict
             // is ignored whole, the attempt and a 410's disabling with it (the store's contract).
             guard moved > 0 else { continue }
-            moves.left(to: record.newState, count: moved)
-            moves.finished(record)
-            woken += try wakeTwins(of: record, db)
             attempt.bind(1, record.finishedAt.millis)
             attempt.bind(2, record.outcome.name)
             attempt.bind(3, record.outcome.detail)
             attempt.bind(4, record.delivery.id)
             attempt.bind(5, record.delivery.attempts)
             try attempt.run(db)
-            try SendingRules.disableIfGone(record, SQLiteSendingSteps(db: db))
+            woken += try SendingRules.recorded(record, moved: moved, into: &moves, SQLiteSendingSteps(db: db))
         }
         try moves.count(db)
         return woken
@@ -328,6 +325,10 @@ private struct SQLiteSendingSteps: SendingSteps {
 
     func twin(of due: PendingDelivery) throws -> DeliveryTwin {
         try AppDatabase.twin(of: due, db)
+    }
+
+    func wakeTwins(of record: DeliveryRecord) throws -> Int {
+        try AppDatabase.wakeTwins(of: record, db)
     }
 
     func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason, now: Date) throws {
