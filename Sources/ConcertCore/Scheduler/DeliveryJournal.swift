@@ -134,7 +134,7 @@ struct DeliveryJournal {
         logger.error(
             "the outbox could not be read or written; nothing is sent until it can, records are kept",
             metadata: [
-                "error": "\(fault.message)", "failures": "\(fault.failures)", "unrecorded": "\(waitingRecords)",
+                "error": "\(fault.message)", "failures": "\(fault.failures)", "waiting_records": "\(waitingRecords)",
                 "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
             ])
     }

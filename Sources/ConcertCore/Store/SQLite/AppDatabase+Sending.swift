@@ -283,13 +283,6 @@ extension AppDatabase {
     }
 }
 
-extension StateMoveCounts {
-    /// Writes the changes into the SQLite store's one counter row per name.
-    func count(_ db: Database) throws {
-        for (name, delta) in changes { try Counters.add(db, name, delta) }
-    }
-}
-
 extension AppDatabase {
     /// Records a test message for a subscription as `sending`, about its next concert (or its
     /// latest one when none is upcoming), and returns it ready to send.
