@@ -270,7 +270,7 @@ public final class Daemon: @unchecked Sendable {
 
     /// Whether the daemon is alive: its scheduler runs and its database answers a read, neither
     /// needing the write lock (`LivenessCheck`). What the watchdog pings on.
-    public func checkLiveness() -> LivenessReport {
+    func checkLiveness() -> LivenessReport {
         liveness.run()
     }
 

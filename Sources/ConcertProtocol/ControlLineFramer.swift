@@ -27,7 +27,7 @@ public struct ControlLineFramer: Sendable {
     }
 
     /// The bytes of an incomplete line held until its newline arrives.
-    public var bufferedByteCount: Int { partial.count }
+    package var bufferedByteCount: Int { partial.count }
 
     /// Adds bytes read from the connection; returns the frames they complete, in order.
     public mutating func append(_ bytes: some Collection<UInt8>) -> [Frame] {

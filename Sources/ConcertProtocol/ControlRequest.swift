@@ -67,7 +67,7 @@ public struct ControlRequest: Sendable, Hashable {
     }
 
     /// Whether the request expects no reply.
-    public var isNotification: Bool { id == nil }
+    package var isNotification: Bool { id == nil }
 
     /// The typed parameters of `method`, or an `invalid_params` error naming the field at fault.
     ///

@@ -15,9 +15,3 @@ public struct LocalizedText: Codable, Sendable, Hashable {
         }
     }
 }
-
-/// The language a subscriber receives messages in.
-public enum Language: String, Codable, Sendable, CaseIterable {
-    case ko
-    case en
-}

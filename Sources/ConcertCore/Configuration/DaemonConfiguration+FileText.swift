@@ -1,11 +1,10 @@
 import Foundation
 
 extension DaemonConfiguration {
-    /// Every key with its value, one `key = value` line each, as the loader reads them back.
-    ///
-    /// For `concertd check-config` to show the configuration in force. The password itself never
-    /// appears, only the key that says where it is read from.
-    public func fileText() -> String {
+    /// Every key with its value, one `key = value` line each, as the loader reads them back: what
+    /// the tests write to load a configuration again. The password itself never appears, only the
+    /// key that says where it is read from.
+    func fileText() -> String {
         Self.keys.map { key in
             let value = key.render(self)
             return value.isEmpty ? "\(key.name) =" : "\(key.name) = \(Self.quotedIfNeeded(value))"

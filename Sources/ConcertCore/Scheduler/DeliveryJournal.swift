@@ -101,7 +101,7 @@ struct DeliveryJournal {
     }
 
     /// Logs that a destination failed as a whole and its messages are held.
-    private func hold(_ held: FailingDestination) {
+    private func hold(_ held: DestinationFailureRun) {
         logger.warning(
             "destination failing; holding its messages",
             metadata: [
@@ -134,7 +134,7 @@ struct DeliveryJournal {
         logger.error(
             "the outbox could not be read or written; nothing is sent until it can, records are kept",
             metadata: [
-                "error": "\(fault.message)", "failures": "\(fault.failures)", "unrecorded": "\(waitingRecords)",
+                "error": "\(fault.message)", "failures": "\(fault.failures)", "waiting_records": "\(waitingRecords)",
                 "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
             ])
     }

@@ -13,14 +13,14 @@ import Foundation
 struct DeliveryPolicy {
     var retry: RetryPolicy
     /// Destinations that failed as a whole, by name; those with a `retryAt` still ahead are held.
-    private(set) var failing: [String: FailingDestination] = [:]
+    private(set) var failing: [String: DestinationFailureRun] = [:]
     /// Webhook hosts whose sends keep failing: shown in `status`, not held.
     private(set) var webhookHosts = WebhookHostFailures()
 
     /// What a verdict changed beyond its row, for the journal.
     struct HealthChange {
         /// The destination, when the verdict started (or renewed) holding it.
-        var held: FailingDestination?
+        var held: DestinationFailureRun?
         /// The webhook host that started or stopped failing with the verdict.
         var webhookHost: WebhookHostFailures.Change?
     }
@@ -46,7 +46,7 @@ struct DeliveryPolicy {
     }
 
     /// The destinations failing now, held or not, by name: for `status`.
-    var failingDestinations: [FailingDestination] {
+    var failingDestinations: [DestinationFailureRun] {
         failing.values.sorted { $0.destination < $1.destination }
             + webhookHosts.failing.filter { failing[$0.destination] == nil }
     }
@@ -62,7 +62,7 @@ struct DeliveryPolicy {
     /// renewed) the hold. `random` is called only when a backoff is computed.
     mutating func noteHealth(
         of destination: String, _ verdict: Verdict, now: Date, random: () -> Double
-    ) -> (retryAt: Date?, held: FailingDestination?) {
+    ) -> (retryAt: Date?, held: DestinationFailureRun?) {
         guard case .destinationFailed(let error, let retryAfter) = verdict else {
             failing[destination] = nil
             return (nil, nil)
@@ -70,7 +70,7 @@ struct DeliveryPolicy {
         var startedHolding = false
         var health =
             failing[destination]
-            ?? FailingDestination(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
+            ?? DestinationFailureRun(destination: destination, since: now, failures: 0, lastError: error, retryAt: now)
         if let retryAt = health.retryAt, retryAt > now {
             // Sent before the destination was held: the failure is already counted.
         } else {

@@ -18,8 +18,8 @@ import Synchronization
 /// the journal logs it (`DeliveryJournal`, which alone tells the metrics observer), the record
 /// waits in `waitingRecords`, and the next pass writes it.
 ///
-/// This file holds the public entry points, the timer, the claim loop and the in-flight book. The
-/// other books are types of their own, each in its file: the catch-up's bounds (`CatchUp`), the
+/// This file holds the timer, the claim loop and the in-flight book; `DeliveryScheduler+Control`
+/// the scheduler's life, reload and test send, and what status and metrics read. The other books are types of their own, each in its file: the catch-up's bounds (`CatchUp`), the
 /// rows read ahead (`ReadyDeliveries`), the sends in flight (`InFlightSends`), the messages and
 /// what they are made of (`ClaimedMessages`), the verdicts arriving from any thread
 /// (`VerdictInbox`), the records waiting to be written (`WaitingRecords`), what each verdict does
@@ -31,27 +31,24 @@ import Synchronization
 /// timer is disarmed and the scheduler causes no wake-ups at all.
 public final class DeliveryScheduler: @unchecked Sendable {
     package let queue: DispatchQueue
-    private let store: any SendingStore
-    private let clock: any WallClock
-    private let timer: any SchedulerTimer
-    private let logger: Logger
-    private let random: @Sendable () -> Double
+    let store: any SendingStore
+    let clock: any WallClock
+    let timer: any SchedulerTimer
+    let logger: Logger
+    let random: @Sendable () -> Double
 
     // Everything below is confined to `queue`, but for the types meant to be read from any thread.
-    private var started = false
-    private var stopping = false
-    /// Set when `shutdown` has returned: verdicts arriving later (a transfer aborted as the
-    /// transport stops) are not recorded; their rows stay `sending` and the next start sends them again.
-    private var stopped = false
-    private var activityHandler: (@Sendable () -> Void)?
+    /// Where the scheduler is in its life: passes run only while it is `running`.
+    var phase = Phase.created
+    var activityHandler: (@Sendable () -> Void)?
 
     // The timer.
-    private var armedFor: Date?
-    private var timerFires = 0
+    var armedFor: Date?
+    var timerFires = 0
 
     // The claim loop.
-    private var channels: [String: any Channel]
-    private var limits: SendLimits
+    var channels: [String: any Channel]
+    var limits: SendLimits
     /// How far the catch-up has run, and the bounds on what falls due next.
     private var catchUp = CatchUp()
     /// Due rows read ahead of their claim, queued by destination: a fan-out reads the outbox once per
@@ -60,30 +57,30 @@ public final class DeliveryScheduler: @unchecked Sendable {
     private var ready = ReadyDeliveries()
     private static let readAhead = 512
     /// The messages of claimed rows, with the catalog and the concerts they are made from.
-    private var messages: ClaimedMessages
+    var messages: ClaimedMessages
     /// The fault while the outbox cannot be read or written, and when to try it again.
-    private var storeFault = StoreFaultBackoff()
+    var storeFault = StoreFaultBackoff()
     /// The queue's store calls and liveness probe, read by `liveness` from any thread.
-    private let queueWatch = SchedulerQueueWatch()
+    let queueWatch = SchedulerQueueWatch()
 
     // The in-flight book.
     /// The sends handed to a channel whose verdict has not been taken yet.
     private var inFlightSends = InFlightSends()
-    private var inFlight: Int { inFlightSends.count }
+    var inFlight: Int { inFlightSends.count }
     /// Verdicts handed over by the channels, from any thread, until the queue takes them.
     private let verdicts = VerdictInbox()
     /// Records of verdicts not yet written: the next claim writes them in its transaction.
-    private var waitingRecords = WaitingRecords()
+    var waitingRecords = WaitingRecords()
     /// Called once nothing is in flight, for `shutdown`.
-    private var whenIdle: (() -> Void)?
+    var whenIdle: (() -> Void)?
     /// The gauges of `gauges`, written on the queue as they change.
-    private let publishedGauges = Mutex(SchedulerGauges())
+    let publishedGauges = Mutex(SchedulerGauges())
 
     // The verdicts.
     /// What each verdict does to its row and its destination, and which destinations are held.
-    private var policy: DeliveryPolicy
+    var policy: DeliveryPolicy
     /// Logs each verdict, skip and hold, and one summary line per fan-out; tells the metrics observer.
-    private var journal: DeliveryJournal
+    var journal: DeliveryJournal
 
     public init(
         store: any SendingStore, catalog: Catalog, channels: [String: any Channel], clock: any WallClock,
@@ -104,130 +101,6 @@ public final class DeliveryScheduler: @unchecked Sendable {
         self.random = random
         self.logger = logger
         self.timer.setHandler { [weak self] in self?.timerFired() }
-    }
-
-    // MARK: - Public API
-
-    /// Recovers rows a crash left in `sending`, then sends what is due and arms the timer.
-    /// Returns how many interrupted sends were queued again.
-    @discardableResult
-    public func start() throws -> Int {
-        try queue.sync {
-            let recovered = try timedStoreCall { try store.recoverInterruptedSends(now: clock.now()) }
-            if recovered > 0 {
-                logger.warning(
-                    "re-sending deliveries interrupted by the last stop (at-least-once)",
-                    metadata: ["count": "\(recovered)"])
-            }
-            started = true
-            sendDue()
-            return recovered
-        }
-    }
-
-    /// Stops taking new sends, waits up to `grace` seconds for those in flight, records every
-    /// verdict that arrived, and returns how many sends were still in flight (they stay
-    /// `sending` and are sent again at the next start). Call from any thread but the queue.
-    @discardableResult
-    public func shutdown(grace: TimeInterval) -> Int {
-        let idleSignal = DispatchSemaphore(value: 0)
-        let idle = queue.sync { () -> Bool in
-            stopping = true
-            timer.arm(at: nil)
-            if inFlight == 0 { return true }
-            whenIdle = { idleSignal.signal() }
-            return false
-        }
-        if !idle { _ = idleSignal.wait(timeout: .now() + grace) }
-        return queue.sync {
-            whenIdle = nil
-            sendDueWithRecords()
-            stopped = true
-            if inFlight > 0 {
-                logger.warning(
-                    "stopping with sends in flight; they will be sent again at the next start",
-                    metadata: ["count": "\(inFlight)"])
-            }
-            return inFlight
-        }
-    }
-
-    /// Something changed in the database (a subscription, a concert, a retry): re-plan now.
-    public func wake() {
-        queue.async {
-            self.forgetMessages()
-            self.sendDue()
-        }
-    }
-
-    /// Replaces the catalog (cities and info URL used in messages) after a reload.
-    public func update(catalog: Catalog) {
-        queue.async {
-            self.messages.catalog = catalog
-            self.forgetMessages()
-        }
-    }
-
-    /// Replaces channels and limits after a reload; sends in flight finish on the old channels.
-    public func update(channels: [String: any Channel], limits: SendLimits, retry: RetryPolicy) {
-        queue.async {
-            self.channels = channels
-            self.limits = limits
-            self.policy.retry = retry
-            self.policy.forgetFailures()
-            self.publishGauges()
-            self.forgetMessages()
-            self.sendDue()
-        }
-    }
-
-    /// Sends a test message (`concertctl test`) to a subscription now, outside the claim loop, and
-    /// reports the channel's verdict. Recorded in the outbox but never retried; it counts towards
-    /// its destination's health (the smarthost's, a webhook host's) like any other send.
-    ///
-    /// The verdict is reported once the pass that writes its record has run: written, or, when the
-    /// outbox cannot be written, kept with the other records waiting (`status` shows the fault).
-    public func sendTest(
-        subscriptionID: String, completion: @escaping @Sendable (Result<Verdict, any Error>) -> Void
-    ) {
-        queue.async {
-            do {
-                let claimed = try self.timedStoreCall {
-                    try self.store.createTestDelivery(subscriptionID: subscriptionID, now: self.clock.now())
-                }
-                self.send(claimed) { verdict in
-                    self.recordTest(claimed, verdict)
-                    completion(.success(verdict))
-                }
-            } catch {
-                completion(.failure(error))
-            }
-        }
-    }
-
-    /// What the scheduler is doing, for `status`.
-    public func status() -> SchedulerStatus {
-        queue.sync {
-            SchedulerStatus(
-                now: clock.now(), clockShifted: clock.isShifted, inFlight: inFlight,
-                failingDestinations: policy.failingDestinations,
-                timerArmedFor: armedFor, timerFires: timerFires, storeFault: storeFault.fault)
-        }
-    }
-
-    /// Called after the scheduler has written records, on its queue: for a status line that
-    /// follows the work without polling.
-    public func onActivity(_ handler: @escaping @Sendable () -> Void) {
-        queue.async { self.activityHandler = handler }
-    }
-
-    /// Sends in flight and failing destinations, readable from any thread without a hop onto the
-    /// queue (a scrape must not wait behind a long store call).
-    public var gauges: SchedulerGauges { publishedGauges.withLock { $0 } }
-
-    /// Whether the scheduler's queue runs a no-op within `timeout` (the watchdog's condition).
-    public func liveness(timeout: Duration) -> SchedulerLiveness {
-        queueWatch.liveness(of: queue, timeout: timeout)
     }
 
     // MARK: - The timer
@@ -269,8 +142,8 @@ public final class DeliveryScheduler: @unchecked Sendable {
     ///
     /// While the outbox cannot be written (`storeFault`), nothing is claimed before the retry
     /// time the timer is armed for: records stay in `waitingRecords`, and calls in between return at once.
-    private func sendDue(firedFor: Date? = nil) {
-        guard started, !stopping else {
+    func sendDue(firedFor: Date? = nil) {
+        guard phase == .running else {
             recordAtStop()
             return
         }
@@ -381,7 +254,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     }
 
     /// Hands one claimed row to its channel; `onVerdict` runs on the queue with the verdict.
-    private func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
+    func send(_ item: ClaimedDelivery, onVerdict: @escaping @Sendable (Verdict) -> Void) {
         let destination = item.destination
         inFlightSends.began(to: destination)
         publishedGauges.withLock { $0.inFlight = inFlight }
@@ -456,14 +329,14 @@ public final class DeliveryScheduler: @unchecked Sendable {
 
     /// Drops cached concerts, shared message parts and rows read ahead, with the catch-up's bounds:
     /// the outbox, the concerts, the catalog or the channels changed.
-    private func forgetMessages() {
+    func forgetMessages() {
         messages.removeAll()
         ready.removeAll()
         catchUp.forgetBounds()
     }
 
     /// Runs a call into the store, noting when it began for `liveness`.
-    private func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
+    func timedStoreCall<T>(_ body: () throws -> T) rethrows -> T {
         try queueWatch.timedStoreCall(body)
     }
 
@@ -486,7 +359,7 @@ public final class DeliveryScheduler: @unchecked Sendable {
     /// A verdict arrived: the policy makes the row's record, the journal logs it, and it waits with
     /// those that arrive meanwhile for the next pass, which writes them in one transaction.
     private func record(_ item: ClaimedDelivery, _ verdict: Verdict) {
-        guard !stopped else { return }
+        guard phase != .stopped else { return }
         let recorded = policy.record(item, verdict, now: clock.now(), random: random)
         if journal.note(recorded.change) { activityHandler?() }
         journal.log(recorded.record, verdict: verdict, destination: item.destination)
@@ -495,27 +368,16 @@ public final class DeliveryScheduler: @unchecked Sendable {
         }
     }
 
-    /// A test message's verdict: its record is written by a pass run now (its reply waits for it),
-    /// which also claims what waited for the slot it held.
-    private func recordTest(_ item: ClaimedDelivery, _ verdict: Verdict) {
-        guard !stopped else { return }
-        let recorded = policy.recordTest(item, verdict, now: clock.now(), random: random)
-        journal.log(recorded.record, verdict: verdict, destination: item.destination)
-        if journal.note(recorded.change) { activityHandler?() }
-        waitingRecords.addForThisPass(recorded.record)
-        sendDue()
-    }
-
     /// The pass queued for the records that arrived, which writes them: in the transaction of the
     /// next claim when it finds rows to send, on their own otherwise.
-    private func sendDueWithRecords() {
+    func sendDueWithRecords() {
         guard waitingRecords.passRuns() else { return }
         sendDue()
         activityHandler?()
     }
 
     /// Writes the gauges read by `gauges`: after sends start, verdicts arrive or holds are dropped.
-    private func publishGauges() {
+    func publishGauges() {
         let gauges = SchedulerGauges(inFlight: inFlight, failingDestinations: policy.failingCount)
         publishedGauges.withLock { $0 = gauges }
     }

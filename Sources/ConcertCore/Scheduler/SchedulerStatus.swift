@@ -5,7 +5,7 @@ public struct SchedulerStatus: Sendable {
     public var now: Date
     public var clockShifted: Bool
     public var inFlight: Int
-    public var failingDestinations: [FailingDestination]
+    public var failingDestinations: [DestinationFailureRun]
     /// When the timer will next fire (scheduler clock), `nil` when disarmed.
     public var timerArmedFor: Date?
     /// How often the timer has fired since start.

@@ -56,9 +56,9 @@ struct WebhookHostFailures {
     }
 
     /// The hosts failing now, by name.
-    var failing: [FailingDestination] {
+    var failing: [DestinationFailureRun] {
         runs.filter(\.value.isFailing).map { host, run in
-            FailingDestination(
+            DestinationFailureRun(
                 destination: host, since: run.since, failures: run.failures, lastError: run.lastError, retryAt: nil)
         }.sorted { $0.destination < $1.destination }
     }

@@ -2,7 +2,7 @@ extension ChannelAddress {
     /// The channel as listings, logs and errors may show it: an email address as it is; a webhook
     /// as its format and masked URL (`slack https://hooks.slack.com/services/***`), never its
     /// token or signing secret.
-    public var redactedDescription: String {
+    var redactedDescription: String {
         switch self {
         case .email(let address): address
         case .webhook(let url, let format, _): "\(format) \(SecretRedactor.mask(url: url))"

@@ -104,7 +104,7 @@ public final class ControlServer: @unchecked Sendable {
     }
 
     /// How many clients are connected now.
-    public var connectionCount: Int {
+    var connectionCount: Int {
         queue.sync { connections.count }
     }
 

@@ -43,8 +43,6 @@ public final class PostgresRows {
 
     public func int(_ row: Int, _ column: Int) -> Int { Int(int64(row, column)) }
 
-    public func optionalInt(_ row: Int, _ column: Int) -> Int? { optionalInt64(row, column).map(Int.init) }
-
     public func bool(_ row: Int, _ column: Int) -> Bool {
         UInt8(bitPattern: PQgetvalue(result, Int32(row), Int32(column)).pointee) == UInt8(ascii: "t")
     }

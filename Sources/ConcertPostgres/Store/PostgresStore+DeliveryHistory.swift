@@ -54,10 +54,7 @@ extension PostgresStore {
     ) throws -> [(position: ListingPosition.Due, entry: PendingDelivery)] {
         try pool.withConnection { connection in
             var sql = """
-                SELECT \(Delivery.columns(of: "d")), \(Subscription.columns(of: "s")), s.destination,
-                    EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id),
-                    d.next_attempt_at
-                FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+                SELECT \(PendingDelivery.columnList), d.next_attempt_at \(PendingDelivery.tables)
                 WHERE d.state IN ('scheduled', 'retrying') AND (d.next_attempt_at, d.id) > ($1, $2)
                     AND d.next_attempt_at >= $3 AND d.next_attempt_at <= $4
                 """
@@ -75,7 +72,7 @@ extension PostgresStore {
             }
             sql += " ORDER BY d.next_attempt_at, d.id LIMIT $5"
             let rows = try connection.query(sql, parameters)
-            let keyColumn = Int(Delivery.columnCount + Subscription.columnCount + 2)
+            let keyColumn = Int(PendingDelivery.columnCount)
             return rows.map { row in
                 (
                     ListingPosition.Due(dueMillis: rows.int64(row, keyColumn), id: rows.int64(row, 0)),

@@ -120,9 +120,8 @@ extension PostgresStore {
         try pool.withConnection { connection in
             try connection.transaction {
                 let woken = try record(records, connection)
-                for (delivery, reason) in skips {
-                    try Self.skip(connection, delivery.id, reason, now: now)
-                }
+                let steps = PostgresSendingSteps(connection: connection)
+                for (delivery, reason) in skips { try steps.skip(delivery, reason, now: now) }
                 // The rows still pending that no other instance is claiming right now: each is
                 // locked until this transaction ends, and one locked elsewhere is left to its claimer.
                 let ids = due.map { String($0.delivery.id) }.joined(separator: ",")
@@ -138,26 +137,10 @@ extension PostgresStore {
                 }
                 var moves = StateMoveCounts()
                 var claiming: [PendingDelivery] = []
-                var putOffUntil: Date?
-                var duplicates: [PendingDelivery] = []
-                for item in due {
-                    guard let from = held[item.delivery.id] else { continue }
-                    switch try Self.twin(of: item, connection) {
-                    case .none:
-                        break
-                    case .sent:
-                        try Self.skip(connection, item.delivery.id, .duplicate, now: now)
-                        duplicates.append(item)
-                        continue
-                    case .pending:
-                        let until = now.addingTimeInterval(DeliveryTwin.wait)
-                        try connection.query(
-                            "UPDATE delivery SET next_attempt_at = $1 WHERE id = $2",
-                            [.integer(until.millis), .integer(item.delivery.id)])
-                        putOffUntil = min(putOffUntil ?? until, until)
-                        continue
-                    }
-                    moves.entered(from: from)
+                let (putOffUntil, duplicates) = try SendingRules.claim(
+                    due.filter { held[$0.delivery.id] != nil }, now: now, steps
+                ) { item in
+                    moves.entered(from: held[item.delivery.id] ?? .scheduled)
                     claiming.append(item)
                 }
                 // All the rows claimed, and their attempts, in one statement.
@@ -242,22 +225,8 @@ extension PostgresStore {
         var woken = 0
         var moves = StateMoveCounts()
         for record in records where movedIDs.contains(record.delivery.id) {
-            moves.left(to: record.newState, count: 1)
-            moves.finished(record)
-            woken += try Self.wakeTwins(of: record, connection)
-            if let reason = record.disablesSubscription {
-                try connection.query(
-                    """
-                    UPDATE subscription SET state = 'disabled', state_reason = $1, updated_at = $2
-                    WHERE id = $3 AND state = 'active'
-                    """,
-                    [
-                        .text(reason), .integer(record.finishedAt.millis),
-                        .text(record.subscription.id),
-                    ])
-                try Self.skipPending(
-                    connection, subscriptionID: record.subscription.id, reason: .disabled, now: record.finishedAt)
-            }
+            woken += try SendingRules.recorded(
+                record, moved: 1, into: &moves, PostgresSendingSteps(connection: connection))
         }
         try moves.count(connection)
         return woken
@@ -277,23 +246,8 @@ extension PostgresStore {
     public func createTestDelivery(subscriptionID: String, now: Date) throws -> ClaimedDelivery {
         try pool.withConnection { connection in
             try connection.transaction {
-                let subscriptionRows = try connection.query(
-                    "SELECT \(Subscription.columns(of: "s")), s.destination FROM subscription s WHERE s.id = $1",
-                    [.text(subscriptionID)])
-                guard subscriptionRows.count == 1 else {
-                    throw StoreError(.notFound, "no subscription with id '\(subscriptionID)'")
-                }
-                let subscription = Subscription(columns: PostgresRow(rows: subscriptionRows, index: 0), at: 0)
-                guard subscription.state != .removed else {
-                    throw StoreError(.notFound, "no subscription with id '\(subscriptionID)'")
-                }
-                let concerts = try Self.storedConcerts(connection, inCities: subscription.cities)
-                guard
-                    let concert = concerts.first(where: { $0.concert.schedule.reminderDeadline > now })
-                        ?? concerts.last
-                else {
-                    throw StoreError(.notFound, "subscription '\(subscriptionID)' has no concert to talk about")
-                }
+                let (subscription, concert) = try SendingRules.testMessage(
+                    subscriptionID: subscriptionID, now: now, PostgresSendingSteps(connection: connection))
                 let inserted = try connection.query(
                     """
                     INSERT INTO delivery (subscription_id, concert_id, concert_revision, kind, offset_seconds, due_at,
@@ -316,5 +270,47 @@ extension PostgresStore {
                     PendingDelivery(delivery: delivery, subscription: subscription), claimedAs: delivery)
             }
         }
+    }
+}
+
+/// PostgreSQL's steps of the sending rules, inside one transaction.
+private struct PostgresSendingSteps: SendingSteps {
+    let connection: PostgresConnection
+
+    func twin(of due: PendingDelivery) throws -> DeliveryTwin {
+        try PostgresStore.twin(of: due, connection)
+    }
+
+    func wakeTwins(of record: DeliveryRecord) throws -> Int {
+        try PostgresStore.wakeTwins(of: record, connection)
+    }
+
+    func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason, now: Date) throws {
+        try PostgresStore.skip(connection, delivery.id, reason, now: now)
+    }
+
+    func putOff(_ delivery: Delivery, until: Date) throws {
+        try connection.query(
+            "UPDATE delivery SET next_attempt_at = $1 WHERE id = $2", [.integer(until.millis), .integer(delivery.id)])
+    }
+
+    func disable(subscriptionID: String, reason: String, now: Date) throws {
+        try connection.query(
+            """
+            UPDATE subscription SET state = 'disabled', state_reason = $1, updated_at = $2
+            WHERE id = $3 AND state = 'active'
+            """, [.text(reason), .integer(now.millis), .text(subscriptionID)])
+    }
+
+    func skipPending(subscriptionID: String, reason: Delivery.SkipReason, now: Date) throws {
+        try PostgresStore.skipPending(connection, subscriptionID: subscriptionID, reason: reason, now: now)
+    }
+
+    func subscription(id: String) throws -> Subscription? {
+        try PostgresStore.subscriptionRow(connection, id: id)
+    }
+
+    func storedConcerts(inCities cities: [String]) throws -> [StoredConcert] {
+        try PostgresStore.storedConcerts(connection, inCities: cities)
     }
 }

@@ -89,12 +89,7 @@ extension AppDatabase {
         from: Date, to: Date, city: String?, after: ListingPosition.Due?, limit: Int
     ) throws -> [(position: ListingPosition.Due, entry: PendingDelivery)] {
         try writer.read { db in
-            let select = """
-                SELECT \(Delivery.columns(of: "d")), \(Subscription.columns(of: "s")), s.destination,
-                    EXISTS (SELECT 1 FROM subscription twin WHERE twin.target = s.target AND twin.id <> s.id),
-                    d.next_attempt_at
-                FROM delivery d JOIN subscription s ON s.id = d.subscription_id
-                """
+            let select = "SELECT \(PendingDelivery.columnList), d.next_attempt_at \(PendingDelivery.tables)"
             var conditions = " AND d.next_attempt_at >= ? AND d.next_attempt_at <= ?"
             if city != nil {
                 conditions += """
@@ -105,7 +100,7 @@ extension AppDatabase {
             }
             var conditionArguments: StatementArguments = [from.millis, to.millis]
             if let city { conditionArguments += [city, city] }
-            let keyColumn = Delivery.columnCount + Subscription.columnCount + 2
+            let keyColumn = PendingDelivery.columnCount
             return try Self.pendingPage(
                 db, select: select, conditions: conditions, conditionArguments: conditionArguments, after: after,
                 limit: limit

@@ -171,19 +171,8 @@ extension AppDatabase {
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
         try writer.write { db in
             let woken = try Self.record(records, db)
-            let skipStatement = try BoundStatement(
-                db,
-                cached: """
-                    UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
-                    WHERE id = ? AND state IN ('scheduled', 'retrying')
-                    """)
-            func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason) throws {
-                skipStatement.bind(1, reason.rawValue)
-                skipStatement.bind(2, now.millis)
-                skipStatement.bind(3, delivery.id)
-                try skipStatement.run(db)
-            }
-            for (delivery, reason) in skips { try skip(delivery, reason) }
+            let steps = SQLiteSendingSteps(db: db)
+            for (delivery, reason) in skips { try steps.skip(delivery, reason, now: now) }
             // One state at a time, so that the move is counted from the state the row was in.
             let markStatement = try BoundStatement(
                 db, cached: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = ?")
@@ -198,34 +187,14 @@ extension AppDatabase {
             )
             var sending: [ClaimedDelivery] = []
             sending.reserveCapacity(due.count)
-            var putOffUntil: Date?
-            var duplicates: [PendingDelivery] = []
-            for item in due {
-                switch try Self.twin(of: item, db) {
-                case .none:
-                    break
-                case .sent:
-                    try skip(item.delivery, .duplicate)
-                    duplicates.append(item)
-                    continue
-                case .pending:
-                    let until = now.addingTimeInterval(DeliveryTwin.wait)
-                    let putOff = try BoundStatement(
-                        db,
-                        cached:
-                            "UPDATE delivery SET next_attempt_at = ? WHERE id = ? AND state IN ('scheduled', 'retrying')"
-                    )
-                    putOff.bind(1, until.millis)
-                    putOff.bind(2, item.delivery.id)
-                    try putOff.run(db)
-                    putOffUntil = min(putOffUntil ?? until, until)
-                    continue
-                }
+            // Each row is marked `sending` before the next row's twin is read: a later row of the
+            // same batch sees it as its twin being sent.
+            let (putOffUntil, duplicates) = try SendingRules.claim(due, now: now, steps) { item in
                 let read = item.delivery.state == .retrying ? Delivery.State.retrying : .scheduled
                 var from = read
                 if try !mark(item.delivery, from: read) {
                     from = read == .retrying ? .scheduled : .retrying
-                    guard try mark(item.delivery, from: from) else { continue }
+                    guard try mark(item.delivery, from: from) else { return }
                 }
                 moves.entered(from: from)
                 var claimed = item.delivery
@@ -277,29 +246,13 @@ extension AppDatabase {
             // A row no longer `sending` was moved meanwhile (the start's recovery): its verdict
             // is ignored whole, the attempt and a 410's disabling with it (the store's contract).
             guard moved > 0 else { continue }
-            moves.left(to: record.newState, count: moved)
-            moves.finished(record)
-            woken += try wakeTwins(of: record, db)
             attempt.bind(1, record.finishedAt.millis)
             attempt.bind(2, record.outcome.name)
             attempt.bind(3, record.outcome.detail)
             attempt.bind(4, record.delivery.id)
             attempt.bind(5, record.delivery.attempts)
             try attempt.run(db)
-            if let reason = record.disablesSubscription {
-                try db.execute(
-                    sql: """
-                        UPDATE subscription SET state = 'disabled', state_reason = ?, updated_at = ?
-                        WHERE id = ? AND state = 'active'
-                        """,
-                    arguments: [
-                        reason, record.finishedAt.millis,
-                        record.subscription.id,
-                    ])
-                try Self.skipPending(
-                    db, subscriptionID: record.subscription.id, reason: .disabled,
-                    now: record.finishedAt)
-            }
+            woken += try SendingRules.recorded(record, moved: moved, into: &moves, SQLiteSendingSteps(db: db))
         }
         try moves.count(db)
         return woken
@@ -330,27 +283,13 @@ extension AppDatabase {
     }
 }
 
-extension StateMoveCounts {
-    /// Writes the changes into the SQLite store's one counter row per name.
-    func count(_ db: Database) throws {
-        for (name, delta) in changes { try Counters.add(db, name, delta) }
-    }
-}
-
 extension AppDatabase {
     /// Records a test message for a subscription as `sending`, about its next concert (or its
     /// latest one when none is upcoming), and returns it ready to send.
     public func createTestDelivery(subscriptionID: String, now: Date) throws -> ClaimedDelivery {
         try writer.write { db in
-            guard let subscription = try Self.subscription(db, id: subscriptionID), subscription.state != .removed
-            else {
-                throw StoreError(.notFound, "no subscription with id '\(subscriptionID)'")
-            }
-            let concerts = try Self.storedConcerts(db, inCities: subscription.cities)
-            guard let concert = concerts.first(where: { $0.concert.schedule.reminderDeadline > now }) ?? concerts.last
-            else {
-                throw StoreError(.notFound, "subscription '\(subscriptionID)' has no concert to talk about")
-            }
+            let (subscription, concert) = try SendingRules.testMessage(
+                subscriptionID: subscriptionID, now: now, SQLiteSendingSteps(db: db))
             // Its idempotency key is `test_<subscription>_<id>` (`Delivery.idempotencyKey`).
             try db.execute(
                 sql: """
@@ -370,5 +309,60 @@ extension AppDatabase {
             // Made `sending`: claimed as it is made, never pending.
             return ClaimedDelivery(PendingDelivery(delivery: delivery, subscription: subscription), claimedAs: delivery)
         }
+    }
+}
+
+/// The SQLite store's steps of the sending rules, inside one write transaction.
+private struct SQLiteSendingSteps: SendingSteps {
+    let db: Database
+
+    func twin(of due: PendingDelivery) throws -> DeliveryTwin {
+        try AppDatabase.twin(of: due, db)
+    }
+
+    func wakeTwins(of record: DeliveryRecord) throws -> Int {
+        try AppDatabase.wakeTwins(of: record, db)
+    }
+
+    func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason, now: Date) throws {
+        let statement = try BoundStatement(
+            db,
+            cached: """
+                UPDATE delivery SET state = 'skipped', reason = ?, next_attempt_at = NULL, finished_at = ?
+                WHERE id = ? AND state IN ('scheduled', 'retrying')
+                """)
+        statement.bind(1, reason.rawValue)
+        statement.bind(2, now.millis)
+        statement.bind(3, delivery.id)
+        try statement.run(db)
+    }
+
+    func putOff(_ delivery: Delivery, until: Date) throws {
+        let statement = try BoundStatement(
+            db, cached: "UPDATE delivery SET next_attempt_at = ? WHERE id = ? AND state IN ('scheduled', 'retrying')")
+        statement.bind(1, until.millis)
+        statement.bind(2, delivery.id)
+        try statement.run(db)
+    }
+
+    func disable(subscriptionID: String, reason: String, now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE subscription SET state = 'disabled', state_reason = ?, updated_at = ?
+                WHERE id = ? AND state = 'active'
+                """,
+            arguments: [reason, now.millis, subscriptionID])
+    }
+
+    func skipPending(subscriptionID: String, reason: Delivery.SkipReason, now: Date) throws {
+        try AppDatabase.skipPending(db, subscriptionID: subscriptionID, reason: reason, now: now)
+    }
+
+    func subscription(id: String) throws -> Subscription? {
+        try AppDatabase.subscription(db, id: id)
+    }
+
+    func storedConcerts(inCities cities: [String]) throws -> [StoredConcert] {
+        try AppDatabase.storedConcerts(db, inCities: cities)
     }
 }

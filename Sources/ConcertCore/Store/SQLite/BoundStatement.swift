@@ -91,35 +91,6 @@ struct BoundStatement {
     }
 }
 
-/// A type decoded from a row by column position (`SQLiteColumns`): `columnNames` are the columns
-/// its decoder reads, in that order, so that a query names them as `columns(of:)` gives them.
-package protocol PositionalColumns {
-    static var columnNames: [String] { get }
-}
-
-extension PositionalColumns {
-    /// `columnNames`, each qualified by `table` (a table's name or alias), for a SELECT list.
-    package static func columns(of table: String) -> String {
-        columnNames.map { "\(table).\($0)" }.joined(separator: ", ")
-    }
-
-    package static var columnCount: Int32 { Int32(columnNames.count) }
-}
-
-/// A result row read by column position, as the decoders of deliveries and subscriptions read it:
-/// the outbox's statements through SQLite's C API (`SQLiteColumns`), the listings through GRDB
-/// (`Row`).
-package protocol PositionalRow {
-    func isNull(_ index: Int32) -> Bool
-    func int64(_ index: Int32) -> Int64
-    func int(_ index: Int32) -> Int
-    func optionalInt64(_ index: Int32) -> Int64?
-    func bool(_ index: Int32) -> Bool
-    /// The column as text (`""` for NULL).
-    func text(_ index: Int32) -> String
-    func optionalText(_ index: Int32) -> String?
-}
-
 /// The columns of the row a `BoundStatement` query stands on, read by position. Valid only
 /// inside the `rows` closure that received it.
 struct SQLiteColumns: PositionalRow {

@@ -3,7 +3,7 @@ import Foundation
 /// A destination failing as a whole (refused connection to the smarthost, failed login, a
 /// webhook host that answers none of several messages): since when, how often, the last error,
 /// and until when it is held.
-public struct FailingDestination: Sendable, Hashable {
+public struct DestinationFailureRun: Sendable, Hashable {
     /// The destination's name (``ChannelAddress/destination``).
     public var destination: String
     /// When its run of failures began.
