@@ -40,13 +40,4 @@ extension PostgresStore {
             .text(d.kind.rawValue), .integer(Int64(d.offset.seconds)),
         ]
     }
-
-    /// Skips a row still pending.
-    static func skip(_ connection: PostgresConnection, _ id: Int64, _ reason: Delivery.SkipReason, now: Date) throws {
-        try connection.query(
-            """
-            UPDATE delivery SET state = 'skipped', reason = $1, next_attempt_at = NULL, finished_at = $2
-            WHERE id = $3 AND state IN ('scheduled', 'retrying')
-            """, [.text(reason.rawValue), .integer(now.millis), .integer(id)])
-    }
 }
