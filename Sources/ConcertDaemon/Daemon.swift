@@ -368,7 +368,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// A one-line summary for systemd's `STATUS=`.
-    public func statusLine() -> String {
+    private func statusLine() -> String {
         let status = scheduler.status()
         let counters: [String: Int]
         do {
@@ -565,21 +565,5 @@ public final class Daemon: @unchecked Sendable {
         guard !changes.isEmpty || !changes.keptAdminVersion.isEmpty else { return }
         logger.info("catalog imported", metadata: changes.journalMetadata)
         for warning in changes.catalogWarnings { logger.warning("\(warning)") }
-    }
-}
-
-extension DaemonConfiguration {
-    /// The scheduler's limits from `max_in_flight` and `max_in_flight_per_destination`.
-    public var sendLimits: SendLimits {
-        SendLimits(maximumInFlight: maxInFlight, maximumPerDestination: maxInFlightPerDestination)
-    }
-
-    /// The retry policy from `retry_initial`, `retry_max` and `retry_max_attempts`.
-    public var retryPolicy: RetryPolicy {
-        func seconds(_ duration: Duration) -> TimeInterval {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
-        return RetryPolicy(
-            initialDelay: seconds(retryInitial), maximumDelay: seconds(retryMax), maximumAttempts: retryMaxAttempts)
     }
 }

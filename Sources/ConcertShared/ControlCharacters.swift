@@ -12,7 +12,7 @@ extension Unicode.Scalar {
     /// or a bidirectional control (Unicode's Bidi_Control: U+061C, U+200E, U+200F, the embeddings
     /// and overrides U+202A–U+202E, the isolates U+2066–U+2069), which reorders the text shown
     /// around it: `U+202E` makes "concert" display as "trecnoc" and can spoof a name.
-    public var isControlCharacter: Bool {
+    var isControlCharacter: Bool {
         switch value {
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
         case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true

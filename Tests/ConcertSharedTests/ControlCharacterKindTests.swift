@@ -1,5 +1,6 @@
-import ConcertShared
 import Testing
+
+@testable import ConcertShared
 
 @Suite struct ControlCharacterKindTests {
     /// An error names the kind the docs name: a bidirectional control is not called a control character.

@@ -21,6 +21,12 @@ package enum DeliveryTwin {
         due.targetSubscribedTwice && due.delivery.kind != .confirmation && due.delivery.kind != .test
     }
 
+    /// Whether `record`'s verdict wakes the rows waiting for it: a final one (a retry leaves them
+    /// waiting) of a target another subscription has.
+    package static func verdictWakes(_ record: DeliveryRecord) -> Bool {
+        record.targetSubscribedTwice && record.newState != .retrying
+    }
+
     /// The twin of a row whose possible twins number `count`, `anySent` when one of them was sent.
     package init(anySent: Bool, count: Int) {
         self = anySent ? .sent : count > 0 ? .pending : .none

@@ -3,9 +3,11 @@ import Foundation
 /// What the sending rules need of an engine, inside the transaction of one claim, verdict or test
 /// message: its reads and writes, in the engine's SQL.
 package protocol SendingSteps {
-    /// The twin of a due row (``DeliveryTwin``): another subscription's row with the same message.
+    /// The twin of a due row that may have one (``DeliveryTwin/mayExist(for:)``): another
+    /// subscription's row with the same message.
     func twin(of due: PendingDelivery) throws -> DeliveryTwin
-    /// Makes due now the rows waiting for `record`'s verdict (``DeliveryTwin``); returns how many.
+    /// Makes due now the rows waiting for `record`'s verdict, one that wakes them
+    /// (``DeliveryTwin/verdictWakes(_:)``); returns how many.
     func wakeTwins(of record: DeliveryRecord) throws -> Int
     /// Skips a pending row with `reason`.
     func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason, now: Date) throws
@@ -35,7 +37,7 @@ package enum SendingRules {
         var putOffUntil: Date?
         var duplicates: [PendingDelivery] = []
         for item in due {
-            switch try steps.twin(of: item) {
+            switch DeliveryTwin.mayExist(for: item) ? try steps.twin(of: item) : .none {
             case .none:
                 try claim(item)
             case .sent:
@@ -59,7 +61,7 @@ package enum SendingRules {
     ) throws -> Int {
         moves.left(to: record.newState, count: moved)
         moves.finished(record)
-        let woken = try steps.wakeTwins(of: record)
+        let woken = DeliveryTwin.verdictWakes(record) ? try steps.wakeTwins(of: record) : 0
         if let reason = record.disablesSubscription {
             let id = record.subscription.id
             try steps.disable(subscriptionID: id, reason: reason, now: record.finishedAt)

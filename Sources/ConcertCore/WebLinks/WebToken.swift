@@ -35,7 +35,7 @@ public enum WebToken {
     static let nonceBytes = 8
     static let byteCount = 1 + 1 + 4 + nonceBytes + subjectBytes + 16
     /// The length of a token's text.
-    public static let textLength = (byteCount * 4 + 2) / 3
+    package static let textLength = (byteCount * 4 + 2) / 3
     private static let macLabel = Array("concertd web token v1 mac".utf8)
     private static let padLabel = Array("concertd web token v1 pad".utf8)
     private static let nonceLabel = Array("concertd web token v1 nonce".utf8)

@@ -2,7 +2,7 @@ import ConcertCore
 import Foundation
 
 /// The concerts on PostgreSQL (``ConcertStore``), by the rules both engines share (``ConcertRules``)
-/// over ``PostgresConcertWrites``. Every change holds the planning lock (``lockPlanning(_:)``), so that a change made
+/// over ``PostgresConcertSteps``. Every change holds the planning lock (``lockPlanning(_:)``), so that a change made
 /// through one instance and a subscription or another change made through another run one after
 /// the other, as on SQLite.
 extension PostgresStore {
@@ -18,7 +18,7 @@ extension PostgresStore {
             try Self.insert(connection, catalog.concerts.filter { !known.contains($0.id) }, origin: .catalog, now: now)
             return try ConcertRules.importCatalog(
                 catalog, over: stored, previous: previous, now: now,
-                PostgresConcertWrites(connection: connection, newConcertsStored: true))
+                PostgresConcertSteps(connection: connection, newConcertsStored: true))
         }
     }
 
@@ -27,7 +27,7 @@ extension PostgresStore {
         try planning { connection in
             try ConcertRules.add(
                 concert, existing: try Self.storedConcert(connection, id: concert.id), now: now,
-                PostgresConcertWrites(connection: connection))
+                PostgresConcertSteps(connection: connection))
         }
     }
 
@@ -38,7 +38,7 @@ extension PostgresStore {
         try planning { connection in
             try ConcertRules.change(
                 id: id, existing: try Self.storedConcert(connection, id: id), now: now, change,
-                PostgresConcertWrites(connection: connection))
+                PostgresConcertSteps(connection: connection))
         }
     }
 
@@ -47,7 +47,7 @@ extension PostgresStore {
         try planning { connection in
             try ConcertRules.returnToCatalog(
                 catalogVersion, existing: try Self.storedConcert(connection, id: catalogVersion.id), now: now,
-                PostgresConcertWrites(connection: connection))
+                PostgresConcertSteps(connection: connection))
         }
     }
 
@@ -222,7 +222,7 @@ extension PostgresStore {
 /// The concert rules' writes (``ConcertRules``) in PostgreSQL's SQL, inside the caller's
 /// transaction. An import stores its new concerts beforehand, all in one statement
 /// (`newConcertsStored`).
-private struct PostgresConcertWrites: ConcertSteps {
+private struct PostgresConcertSteps: ConcertSteps {
     let connection: PostgresConnection
     var newConcertsStored = false
 

@@ -286,7 +286,11 @@ private struct PostgresSendingSteps: SendingSteps {
     }
 
     func skip(_ delivery: Delivery, _ reason: Delivery.SkipReason, now: Date) throws {
-        try PostgresStore.skip(connection, delivery.id, reason, now: now)
+        try connection.query(
+            """
+            UPDATE delivery SET state = 'skipped', reason = $1, next_attempt_at = NULL, finished_at = $2
+            WHERE id = $3 AND state IN ('scheduled', 'retrying')
+            """, [.text(reason.rawValue), .integer(now.millis), .integer(delivery.id)])
     }
 
     func putOff(_ delivery: Delivery, until: Date) throws {

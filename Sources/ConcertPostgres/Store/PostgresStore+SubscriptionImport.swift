@@ -35,8 +35,7 @@ extension PostgresStore {
 ///
 /// Subscriptions are kept until ``chunkSize`` have been added, then written with three `COPY`s
 /// (subscriptions, their cities, their reminders): no statement per row. The reminders are
-/// ``DeliveryPlanner``'s for a new subscription, taken from ``ReminderDueTimes`` once per concert
-/// and set of offsets, as the SQLite importer does; ids are ``SequentialIDs``, so every row's
+/// ``ImportedReminders``', the same on every engine; ids are ``SequentialIDs``, so every row's
 /// id and position ascend in the order added, as on SQLite.
 ///
 /// The same-subscription check (``SameSubscription``) has to answer for each line as it is added.
@@ -63,10 +62,8 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
     }
 
     private let connection: PostgresConnection
-    private let now: Date
     private let nowMillis: Int64
-    private let concertsByCity: [String: [StoredConcert]]
-    private var plans: [String: [ReminderDueTimes.PlannedReminder]] = [:]
+    private var reminders: ImportedReminders
     private var ids = SequentialIDs()
     /// The hashes of the targets of the subscriptions not removed, those of this import included.
     private var targets: Set<Int> = []
@@ -83,17 +80,12 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
 
     init(_ connection: PostgresConnection, now: Date) throws {
         self.connection = connection
-        self.now = now
         nowMillis = now.millis
         let concerts = try connection.query(
             "SELECT origin, revision, body FROM concert WHERE status = 'scheduled' ORDER BY starts_at, id COLLATE \"C\""
         )
-        var concertsByCity: [String: [StoredConcert]] = [:]
-        for row in 0..<concerts.count {
-            let stored = try PostgresStore.storedConcert(concerts, row)
-            for city in stored.concert.cities { concertsByCity[city, default: []].append(stored) }
-        }
-        self.concertsByCity = concertsByCity
+        reminders = ImportedReminders(
+            concerts: try (0..<concerts.count).map { try PostgresStore.storedConcert(concerts, $0) }, now: now)
         let stored = try connection.query("SELECT DISTINCT target FROM subscription WHERE state <> 'removed'")
         targets.reserveCapacity(stored.count)
         for row in 0..<stored.count { targets.insert(stored.text(row, 0).hashValue) }
@@ -199,20 +191,14 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
             """
         ) { writer in
             for line in lines {
-                var seen: Set<String> = []
-                for city in line.new.cities {
-                    for concert in concertsByCity[city] ?? [] where seen.insert(concert.concert.id).inserted {
-                        let deadline = PostgresValue.integer(concert.concert.schedule.reminderDeadline.millis)
-                        for reminder in plan(concert, line) {
-                            let due = PostgresValue.integer(reminder.due.millis)
-                            try writer.append([
-                                .text(line.id), .text(concert.concert.id), .integer(Int64(concert.revision)),
-                                "reminder", .integer(Int64(reminder.offset.seconds)), due, deadline, "scheduled", due,
-                                createdAt,
-                            ])
-                            deliveries += 1
-                        }
-                    }
+                try reminders.rows(of: line.new, offsetsText: line.offsetsText) { reminder in
+                    let due = PostgresValue.integer(reminder.dueMillis)
+                    try writer.append([
+                        .text(line.id), .text(reminder.concertID), .integer(reminder.concertRevision), "reminder",
+                        .integer(reminder.offsetSeconds), due, .integer(reminder.deadlineMillis), "scheduled", due,
+                        createdAt,
+                    ])
+                    deliveries += 1
                 }
             }
         }
@@ -221,15 +207,5 @@ final class PostgresSubscriptionImporter: SubscriptionImporting {
         }
         lines.removeAll(keepingCapacity: true)
         linesByChannel.removeAll(keepingCapacity: true)
-    }
-
-    /// The reminders of a new subscription with `line`'s offsets for `concert`, computed once per
-    /// concert and set of offsets.
-    private func plan(_ concert: StoredConcert, _ line: Line) -> [ReminderDueTimes.PlannedReminder] {
-        let key = "\(concert.concert.id)|\(line.offsetsText)"
-        if let plan = plans[key] { return plan }
-        let plan = ReminderDueTimes.reminders(for: concert.concert, offsets: line.new.offsets, after: now, now: now)
-        plans[key] = plan
-        return plan
     }
 }

@@ -95,7 +95,7 @@ extension PostgresStore {
         _ connection: PostgresConnection, id: String, to state: Subscription.State, reason: String?, now: Date
     ) throws -> Subscription {
         try SubscriptionRules.setState(
-            id: id, to: state, reason: reason, now: now, PostgresSubscriptionWrites(connection: connection))
+            id: id, to: state, reason: reason, now: now, PostgresSubscriptionSteps(connection: connection))
     }
 
     /// Gives a subscription exactly `cities` in `subscription_city`.

@@ -2,7 +2,7 @@ import ConcertCore
 import Foundation
 
 /// The subscriptions on PostgreSQL, by the rules both engines share (``SubscriptionRules``, over
-/// ``PostgresSubscriptionWrites``; ``SubscriptionStore``): the same-subscription refusal, the reminders planned with a subscription, the pending messages of
+/// ``PostgresSubscriptionSteps``; ``SubscriptionStore``): the same-subscription refusal, the reminders planned with a subscription, the pending messages of
 /// one that stops skipped, and the running counters kept (state moves by the schema's triggers,
 /// inserts by this code, as on SQLite).
 ///
@@ -16,7 +16,7 @@ extension PostgresStore {
         try planning { connection in
             try Self.lockTarget(connection, of: new.channel)
             return try SubscriptionRules.create(
-                new, id: id, now: now, confirm: confirm, PostgresSubscriptionWrites(connection: connection))
+                new, id: id, now: now, confirm: confirm, PostgresSubscriptionSteps(connection: connection))
         }
     }
 

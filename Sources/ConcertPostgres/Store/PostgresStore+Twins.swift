@@ -1,11 +1,10 @@
 import ConcertCore
 import Foundation
 
-/// The same message through another subscription of the same channel, as the SQLite store finds
-/// it (`ConcertdStore`, "the same message").
+/// The same message through another subscription of the same channel, as PostgreSQL finds it
+/// (`ConcertdStore`, "the same message"; ``SendingRules`` asks only where one may exist).
 extension PostgresStore {
     static func twin(of due: PendingDelivery, _ connection: PostgresConnection) throws -> DeliveryTwin {
-        guard DeliveryTwin.mayExist(for: due) else { return .none }
         let d = due.delivery
         let rows = try connection.query(
             """
@@ -20,7 +19,6 @@ extension PostgresStore {
 
     /// Rows waiting for `record`'s verdict become due now. Returns how many.
     static func wakeTwins(of record: DeliveryRecord, _ connection: PostgresConnection) throws -> Int {
-        guard record.targetSubscribedTwice, record.newState != .retrying else { return 0 }
         let now = record.finishedAt.millis
         return try connection.query(
             """
@@ -41,14 +39,5 @@ extension PostgresStore {
             .text(subscription.language.rawValue), .text(d.concertID), .integer(Int64(d.concertRevision)),
             .text(d.kind.rawValue), .integer(Int64(d.offset.seconds)),
         ]
-    }
-
-    /// Skips a row still pending.
-    static func skip(_ connection: PostgresConnection, _ id: Int64, _ reason: Delivery.SkipReason, now: Date) throws {
-        try connection.query(
-            """
-            UPDATE delivery SET state = 'skipped', reason = $1, next_attempt_at = NULL, finished_at = $2
-            WHERE id = $3 AND state IN ('scheduled', 'retrying')
-            """, [.text(reason.rawValue), .integer(now.millis), .integer(id)])
     }
 }

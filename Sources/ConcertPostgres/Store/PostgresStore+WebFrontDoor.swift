@@ -117,7 +117,7 @@ extension PostgresStore {
             let new = Self.webRequest(rows)
             try Self.lockTarget(connection, of: new.channel)
             let id = try WebSubscriptionRule.confirm(
-                new, confirm: confirm, now: now, PostgresSubscriptionWrites(connection: connection))
+                new, confirm: confirm, now: now, PostgresSubscriptionSteps(connection: connection))
             try connection.query(
                 "UPDATE web_request SET subscription_id = $1 WHERE id = $2", [.text(id), .text(requestID)])
             return .confirmed(subscriptionID: id)
@@ -131,7 +131,7 @@ extension PostgresStore {
         try planning { connection in
             try WebSubscriptionRule.change(
                 id: id, cities: cities, offsets: offsets, language: language, now: now,
-                PostgresSubscriptionWrites(connection: connection))
+                PostgresSubscriptionSteps(connection: connection))
         }
     }
 
@@ -143,7 +143,7 @@ extension PostgresStore {
             if undone.count == 1 { return .alreadyRestored(subscriptionID: undone.text(0, 0)) }
             try Self.lockTarget(connection, of: removed.channel)
             let restoredID = try WebSubscriptionRule.restore(
-                removed, now: now, PostgresSubscriptionWrites(connection: connection))
+                removed, now: now, PostgresSubscriptionSteps(connection: connection))
             try connection.query(
                 "INSERT INTO web_undo (removed_id, restored_id) VALUES ($1, $2)", [.text(id), .text(restoredID)])
             return .restored(subscriptionID: restoredID)
@@ -319,7 +319,7 @@ extension PostgresStore {
 
 /// The web front door rule's own steps (``WebSubscriptionRule``) in PostgreSQL's SQL; the caller's
 /// transaction holds the target's lock.
-extension PostgresSubscriptionWrites: WebSubscriptionSteps {
+extension PostgresSubscriptionSteps: WebSubscriptionSteps {
     func liveWebSubscriptionID(of channel: ChannelAddress) throws -> String? {
         try PostgresStore.liveWebSubscriptionID(connection, of: channel)
     }

@@ -12,7 +12,7 @@ extension AppDatabase {
         try writer.write { db in
             try Self.recordCatalogInForce(db, catalog, now: now)
             return try ConcertRules.importCatalog(
-                catalog, over: try Self.storedConcerts(db), previous: previous, now: now, SQLiteConcertWrites(db: db))
+                catalog, over: try Self.storedConcerts(db), previous: previous, now: now, SQLiteConcertSteps(db: db))
         }
     }
 
@@ -21,7 +21,7 @@ extension AppDatabase {
     public func addConcert(_ concert: Concert, now: Date) throws -> ConcertChanges {
         try writer.write { db in
             try ConcertRules.add(
-                concert, existing: try Self.storedConcert(db, id: concert.id), now: now, SQLiteConcertWrites(db: db))
+                concert, existing: try Self.storedConcert(db, id: concert.id), now: now, SQLiteConcertSteps(db: db))
         }
     }
 
@@ -32,7 +32,7 @@ extension AppDatabase {
     {
         try writer.write { db in
             try ConcertRules.change(
-                id: id, existing: try Self.storedConcert(db, id: id), now: now, change, SQLiteConcertWrites(db: db))
+                id: id, existing: try Self.storedConcert(db, id: id), now: now, change, SQLiteConcertSteps(db: db))
         }
     }
 
@@ -43,7 +43,7 @@ extension AppDatabase {
         try writer.write { db in
             try ConcertRules.returnToCatalog(
                 catalogVersion, existing: try Self.storedConcert(db, id: catalogVersion.id), now: now,
-                SQLiteConcertWrites(db: db))
+                SQLiteConcertSteps(db: db))
         }
     }
 
@@ -97,7 +97,7 @@ extension AppDatabase {
 }
 
 /// The concert rules' writes (``ConcertRules``) in SQLite's SQL, inside the caller's transaction.
-private struct SQLiteConcertWrites: ConcertSteps {
+private struct SQLiteConcertSteps: ConcertSteps {
     let db: Database
 
     func insert(_ concert: Concert, origin: StoredConcert.Origin, now: Date) throws {

@@ -96,8 +96,8 @@ extension AppDatabase {
 
     /// The twin of a due row: a row of another subscription with the same target, format and
     /// language, for the same concert revision, kind and offset: the same message, word for word
-    /// but for the cities a joint concert's message names. Confirmations (each confirms its own
-    /// subscription) and test messages have none.
+    /// but for the cities a joint concert's message names. Asked only of a row that may have one
+    /// (`DeliveryTwin.mayExist`: not a confirmation, not a test message).
     ///
     /// The plan is pinned: `CROSS JOIN` takes the subscriptions of the target first (index
     /// `subscription_by_target`), `kind <> 'test'` lets each one's row be found through the partial
@@ -105,7 +105,6 @@ extension AppDatabase {
     /// ANALYZE statistics) SQLite may walk every sent row of the concert for each message: quadratic
     /// in a fan-out.
     static func twin(of due: PendingDelivery, _ db: Database) throws -> DeliveryTwin {
-        guard DeliveryTwin.mayExist(for: due) else { return .none }
         let d = due.delivery
         let statement = try BoundStatement(
             db,
@@ -138,9 +137,9 @@ extension AppDatabase {
     }
 
     /// Rows waiting for the verdict of `record` (`twin(of:_:)`) become due now: sent, they are
-    /// duplicates; failed or skipped, one of them is sent in its place. Returns how many.
+    /// duplicates; failed or skipped, one of them is sent in its place. Asked only after a verdict
+    /// that wakes them (`DeliveryTwin.verdictWakes`). Returns how many.
     static func wakeTwins(of record: DeliveryRecord, _ db: Database) throws -> Int {
-        guard record.targetSubscribedTwice, record.newState != .retrying else { return 0 }
         let statement = try BoundStatement(
             db,
             cached: """

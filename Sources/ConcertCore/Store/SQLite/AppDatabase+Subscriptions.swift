@@ -11,7 +11,7 @@ extension AppDatabase {
         _ new: NewSubscription, now: Date, confirm: Bool, id: String
     ) throws -> (Subscription, nextConcert: StoredConcert?) {
         try writer.write { db in
-            try SubscriptionRules.create(new, id: id, now: now, confirm: confirm, SQLiteSubscriptionWrites(db: db))
+            try SubscriptionRules.create(new, id: id, now: now, confirm: confirm, SQLiteSubscriptionSteps(db: db))
         }
     }
 
@@ -50,7 +50,7 @@ extension AppDatabase {
     static func setSubscriptionState(
         _ db: Database, id: String, to state: Subscription.State, reason: String?, now: Date
     ) throws -> Subscription {
-        try SubscriptionRules.setState(id: id, to: state, reason: reason, now: now, SQLiteSubscriptionWrites(db: db))
+        try SubscriptionRules.setState(id: id, to: state, reason: reason, now: now, SQLiteSubscriptionSteps(db: db))
     }
 
     static func insert(_ db: Database, _ subscription: Subscription, source: Subscription.Source) throws {

@@ -134,7 +134,7 @@ extension AppDatabase {
             if let confirmed: String = row[7] { return .alreadyConfirmed(subscriptionID: confirmed) }
             guard (row[6] as Int64) > now.millis else { return .expired }
             let id = try WebSubscriptionRule.confirm(
-                Self.webRequest(row), confirm: confirm, now: now, SQLiteSubscriptionWrites(db: db))
+                Self.webRequest(row), confirm: confirm, now: now, SQLiteSubscriptionSteps(db: db))
             try db.execute(
                 sql: "UPDATE web_request SET subscription_id = ? WHERE id = ?", arguments: [id, requestID])
             return .confirmed(subscriptionID: id)
@@ -189,7 +189,7 @@ extension AppDatabase {
     ) throws -> Subscription {
         try writer.write { db in
             try WebSubscriptionRule.change(
-                id: id, cities: cities, offsets: offsets, language: language, now: now, SQLiteSubscriptionWrites(db: db)
+                id: id, cities: cities, offsets: offsets, language: language, now: now, SQLiteSubscriptionSteps(db: db)
             )
         }
     }
@@ -221,7 +221,7 @@ extension AppDatabase {
             {
                 return .alreadyRestored(subscriptionID: restored)
             }
-            let restoredID = try WebSubscriptionRule.restore(removed, now: now, SQLiteSubscriptionWrites(db: db))
+            let restoredID = try WebSubscriptionRule.restore(removed, now: now, SQLiteSubscriptionSteps(db: db))
             try db.execute(
                 sql: "INSERT INTO web_undo (removed_id, restored_id) VALUES (?, ?)", arguments: [id, restoredID])
             return .restored(subscriptionID: restoredID)
@@ -230,7 +230,7 @@ extension AppDatabase {
 }
 
 /// The web front door rule's own steps (``WebSubscriptionRule``) in SQLite's SQL.
-extension SQLiteSubscriptionWrites: WebSubscriptionSteps {
+extension SQLiteSubscriptionSteps: WebSubscriptionSteps {
     func liveWebSubscriptionID(of channel: ChannelAddress) throws -> String? {
         try AppDatabase.liveWebSubscriptionID(db, of: channel)
     }

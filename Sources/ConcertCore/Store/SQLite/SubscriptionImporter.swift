@@ -5,11 +5,9 @@ import GRDB
 /// `AppDatabase.importSubscriptions(now:_:)`.
 ///
 /// Reuses prepared statements, binding their values with SQLite's C API (`BoundStatement`: GRDB's
-/// `StatementArguments`, an array of boxed values per row, make the import a fifth slower),
-/// computes each concert's reminder plan once per set of offsets, and counts the rows it inserts
-/// once at the end (`Counters`) instead of per row. The plan is ``DeliveryPlanner``'s for a new
-/// subscription (no reminder sent yet, no confirmation), taken from ``ReminderDueTimes`` directly so
-/// that it is shared by every subscription with the same offsets.
+/// `StatementArguments`, an array of boxed values per row, make the import a fifth slower), and
+/// counts the rows it inserts once at the end (`Counters`) instead of per row. The reminders are
+/// ``ImportedReminders``', the same on every engine.
 final class SubscriptionImporter: SubscriptionImporting {
     /// The page cache of the import transaction, in KiB. Ascending ids (`SequentialIDs`) keep
     /// the pages an import changes few: 32 MiB imports 1,000,000 subscriptions as fast as 256 MiB
@@ -17,13 +15,11 @@ final class SubscriptionImporter: SubscriptionImporting {
     static let cacheKiB = 32_768
 
     private let db: Database
-    private let now: Date
     private let nowMillis: Int64
-    private let concertsByCity: [String: [StoredConcert]]
+    private var reminders: ImportedReminders
     private let insertSubscription: BoundStatement
     private let insertCity: BoundStatement
     private let insertDelivery: BoundStatement
-    private var plans: [String: [ReminderDueTimes.PlannedReminder]] = [:]
     private var ids: SequentialIDs
     /// Subscriptions and reminders inserted so far.
     private(set) var subscriptions = 0
@@ -31,13 +27,8 @@ final class SubscriptionImporter: SubscriptionImporting {
 
     init(_ db: Database, now: Date) throws {
         self.db = db
-        self.now = now
         nowMillis = now.millis
-        var concertsByCity: [String: [StoredConcert]] = [:]
-        for stored in try AppDatabase.storedConcerts(db) where stored.concert.status == .scheduled {
-            for city in stored.concert.cities { concertsByCity[city, default: []].append(stored) }
-        }
-        self.concertsByCity = concertsByCity
+        reminders = ImportedReminders(concerts: try AppDatabase.storedConcerts(db), now: now)
         ids = try SequentialIDs(db)
         insertSubscription = try BoundStatement(
             db,
@@ -85,37 +76,23 @@ final class SubscriptionImporter: SubscriptionImporting {
         s.bind(11, nowMillis)
         s.bind(12, nowMillis)
         try s.run(db)
-        var seen: Set<String> = []
         for city in new.cities {
             insertCity.bind(1, city)
             insertCity.bind(2, id)
             try insertCity.run(db)
-            for concert in concertsByCity[city] ?? [] where seen.insert(concert.concert.id).inserted {
-                let planKey = "\(concert.concert.id)|\(offsetsText)"
-                let plan =
-                    plans[planKey]
-                    ?? {
-                        let computed = ReminderDueTimes.reminders(
-                            for: concert.concert, offsets: new.offsets, after: now, now: now)
-                        plans[planKey] = computed
-                        return computed
-                    }()
-                let deadline = concert.concert.schedule.reminderDeadline.millis
-                let d = insertDelivery
-                for reminder in plan {
-                    let due = reminder.due.millis
-                    d.bind(1, id)
-                    d.bind(2, concert.concert.id)
-                    d.bind(3, Int64(concert.revision))
-                    d.bind(4, Int64(reminder.offset.seconds))
-                    d.bind(5, due)
-                    d.bind(6, deadline)
-                    d.bind(7, due)
-                    d.bind(8, nowMillis)
-                    try d.run(db)
-                    deliveries += 1
-                }
-            }
+        }
+        let d = insertDelivery
+        try reminders.rows(of: new, offsetsText: offsetsText) { reminder in
+            d.bind(1, id)
+            d.bind(2, reminder.concertID)
+            d.bind(3, reminder.concertRevision)
+            d.bind(4, reminder.offsetSeconds)
+            d.bind(5, reminder.dueMillis)
+            d.bind(6, reminder.deadlineMillis)
+            d.bind(7, reminder.dueMillis)
+            d.bind(8, nowMillis)
+            try d.run(db)
+            deliveries += 1
         }
         subscriptions += 1
         return id

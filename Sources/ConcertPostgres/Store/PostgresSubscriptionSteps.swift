@@ -4,7 +4,7 @@ import Foundation
 /// The subscription rules' steps (``SubscriptionRules``, ``WebSubscriptionRule``) in PostgreSQL's
 /// SQL, inside the caller's transaction (which holds the planning lock, and the target's lock
 /// where a subscription is made).
-struct PostgresSubscriptionWrites: SubscriptionSteps {
+struct PostgresSubscriptionSteps: SubscriptionSteps {
     let connection: PostgresConnection
 
     func subscriptionToChange(id: String) throws -> Subscription? {

@@ -3,7 +3,7 @@ import GRDB
 
 /// The subscription rules' steps (``SubscriptionRules``, ``WebSubscriptionRule``) in SQLite's SQL,
 /// inside the caller's transaction.
-struct SQLiteSubscriptionWrites: SubscriptionSteps {
+struct SQLiteSubscriptionSteps: SubscriptionSteps {
     let db: Database
 
     func subscriptionToChange(id: String) throws -> Subscription? {
