@@ -52,6 +52,29 @@ package final class LivenessProbe: @unchecked Sendable {
     }
 }
 
+extension LivenessProbe {
+    /// Whether a store answers `read` within `timeout`: the read runs on a thread of its own, and
+    /// while one is unanswered no other is started. Each engine gives only its read.
+    package func checkStoreRead(timeout: Duration, _ read: @escaping @Sendable () throws -> Void) -> LivenessReport {
+        let answer = check(timeout: timeout) { reply in
+            DispatchQueue.global().async {
+                do {
+                    try read()
+                    reply(nil)
+                } catch {
+                    reply("the database cannot be read: \(StoreFault.describe(error))")
+                }
+            }
+        }
+        switch answer {
+        case .answered(nil): return LivenessReport()
+        case .answered(let problem?): return LivenessReport(problems: [problem])
+        case .waiting(let seconds):
+            return LivenessReport(problems: ["the database has not answered a read for \(Int(seconds)) s"])
+        }
+    }
+}
+
 extension Duration {
     /// The duration in seconds, for `Date` arithmetic.
     var seconds: Double {

@@ -22,24 +22,9 @@ extension PostgresStore {
     /// Whether the server answers a read within `timeout`, on a connection of the pool, from a
     /// thread of its own; while one read is unanswered no other is started.
     public func readLiveness(timeout: Duration) -> LivenessReport {
-        let answer = readProbe.check(timeout: timeout) { reply in
-            let pool = self.pool
-            DispatchQueue.global().async {
-                do {
-                    try pool.withConnection { connection in _ = try connection.query("SELECT 1 FROM counter LIMIT 1") }
-                    reply(nil)
-                } catch let error as PostgresError {
-                    reply("the database cannot be read: \(error.storeMessage)")
-                } catch {
-                    reply("the database cannot be read: \(error)")
-                }
-            }
-        }
-        switch answer {
-        case .answered(nil): return LivenessReport()
-        case .answered(let problem?): return LivenessReport(problems: [problem])
-        case .waiting(let seconds):
-            return LivenessReport(problems: ["the database has not answered a read for \(Int(seconds)) s"])
+        let pool = self.pool
+        return readProbe.checkStoreRead(timeout: timeout) {
+            try pool.withConnection { connection in _ = try connection.query("SELECT 1 FROM counter LIMIT 1") }
         }
     }
 }
