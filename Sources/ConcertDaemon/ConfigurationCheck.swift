@@ -105,6 +105,10 @@ public struct ConfigurationCheck: Sendable {
             }
             store = opened
             version = try store.schemaVersion()
+        } catch let error as StoreMoved {
+            // Readable, but moved into PostgreSQL: a start on it would send its reminders again.
+            problems.append("database: \(error)")
+            return
         } catch {
             let unreadableCredential =
                 configuration.databasePasswordCredential != nil && configuration.databasePassword == nil

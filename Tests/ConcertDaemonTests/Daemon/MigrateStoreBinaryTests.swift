@@ -64,10 +64,39 @@ import Testing
         #expect(try target.subscription(id: subscription)?.channel.channelKind == "webhook")
         #expect(try target.concerts().count == counts["concert"])
 
-        // Moved once: the target now holds data.
+        let place = PostgresStoreOpener.describe(url)
+        #expect(output.contains("into postgresql://\(place) "), "host, port and name, no user: \(output)")
+        #expect(output.contains("concertd migrate-store --undo-mark \(database)"), "\(output)")
+
+        // The file is marked as moved: a daemon and check-config on it refuse it, saying where the
+        // store went and how to use the file again; a second move refuses it before the server.
+        let start = [
+            "--catalog", TestDaemon.catalogPath, "--state-dir", directory + "/state", "--socket",
+            directory + "/again.sock",
+        ]
+        for arguments in [start, ["check-config"] + start] {
+            let (refused, _, refusal) = try tests.run(arguments, environment: [:], directory: directory)
+            #expect(refused == 78, "\(arguments[0]): \(refusal)")
+            #expect(refusal.contains("was moved to postgresql://\(place)"), "\(refusal)")
+            #expect(refusal.contains("--undo-mark \(database)"), "\(refusal)")
+            #expect(!refusal.contains(password) && !refusal.contains(role), "\(refusal)")
+        }
+        let (moved, _, movedError) = try tests.run(move, environment: [:], directory: directory)
+        #expect(moved == 65, "\(movedError)")
+        #expect(movedError.contains("was moved to postgresql://\(place)"), "\(movedError)")
+
+        // Taken off, the file is the store it was: a move again finds the target holding data.
+        let (undone, undoOutput, undoError) = try tests.run(
+            ["migrate-store", "--undo-mark", database], environment: [:], directory: directory)
+        #expect(undone == 0, "\(undoError)")
+        #expect(undoOutput.contains("took the mark off \(database)"), "\(undoOutput)")
+        #expect(try AppDatabase.open(path: database).subscription(id: subscription) != nil)
         let (again, _, againError) = try tests.run(move, environment: [:], directory: directory)
         #expect(again == 65)
         #expect(againError.contains("already holds a store"), "\(againError)")
+        let (mixed, _, _) = try tests.run(
+            ["migrate-store", "--undo-mark", database, "--from", database], environment: [:], directory: directory)
+        #expect(mixed == 64)
 
         // The wrong password: refused by the server, not repeated.
         try "wrong-password\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)

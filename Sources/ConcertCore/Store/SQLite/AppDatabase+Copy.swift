@@ -17,16 +17,18 @@ package enum StoreCellValue: Sendable, Hashable {
 package struct StoreCopySource {
     fileprivate let db: Database
 
-    /// The tables of the store: every table but SQLite's own (`sqlite_…`) and the migrations'
-    /// record (`grdb_migrations`, which the target keeps in its own form), by name.
+    /// The tables of the store: every table but SQLite's own (`sqlite_…`), the migrations'
+    /// record (`grdb_migrations`, which the target keeps in its own form) and the mark of a move
+    /// (`store_moved`, the file's own), by name.
     package func tableNames() throws -> [String] {
         try String.fetchAll(
             db,
             sql: """
                 SELECT name FROM sqlite_schema
                 WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'grdb_migrations'
+                    AND name <> ?
                 ORDER BY name
-                """)
+                """, arguments: [AppDatabase.movedMarkTable])
     }
 
     /// The columns of `table`, in the table's order.
@@ -64,7 +66,7 @@ package struct StoreCopySource {
 extension AppDatabase {
     /// Opens the SQLite file at `path` to be copied into another store, not migrated, and refuses
     /// a file whose schema is not this code's (older: the daemon migrates it at its next start;
-    /// newer: a newer concertd wrote it). The caller holds the file's lock (`DatabaseLock`), so
+    /// newer: a newer concertd wrote it) and a file already moved (``StoreMoved``). The caller holds the file's lock (`DatabaseLock`), so
     /// no daemon writes to it meanwhile. The connection may write (SQLite recovers a write-ahead
     /// log left by a daemon that was killed), but nothing here does.
     package static func openToCopy(path: String) throws -> AppDatabase {
@@ -75,7 +77,12 @@ extension AppDatabase {
         let applied: Set<String>
         do {
             database = AppDatabase(unmigrated: try DatabaseQueue(path: path, configuration: Configuration()))
-            applied = try database.writer.read { db in try SchemaMigrations.migrator.appliedIdentifiers(db) }
+            applied = try database.writer.read { db in
+                try refuseIfMoved(db, path: path)
+                return try SchemaMigrations.migrator.appliedIdentifiers(db)
+            }
+        } catch let error as StoreMoved {
+            throw error
         } catch {
             throw StoreError(
                 .cannotOpen, "cannot read the database at \(path): \(error)",

@@ -49,6 +49,8 @@ public final class AppDatabase: Sendable {
                 .cannotOpen, "cannot open the database at \(path): \(error)",
                 isTemporary: StoreError.isTemporaryFailure(error))
         }
+        // Before any migration: a file moved into PostgreSQL is left exactly as it was copied.
+        try pool.read { db in try refuseIfMoved(db, path: path) }
         do {
             return try AppDatabase(pool)
         } catch var error as StoreError {
@@ -63,7 +65,9 @@ public final class AppDatabase: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         var configuration = Configuration()
         configuration.readonly = true
-        return AppDatabase(unmigrated: try DatabaseQueue(path: path, configuration: configuration))
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.read { db in try refuseIfMoved(db, path: path) }
+        return AppDatabase(unmigrated: queue)
     }
 
     /// An empty in-memory database, for tests and previews.
