@@ -23,6 +23,11 @@ public protocol DeliveryHistoryStore: Sendable {
     /// The answers to the last attempts of `deliveryIDs` that got one, by delivery id.
     func lastReplies(deliveryIDs: [Int64]) throws -> [Int64: AttemptReply]
 
+    /// The instance that made the last attempt of each of `deliveryIDs` that has one, by
+    /// delivery id: the one sending it now, for a row in `sending`. Empty on a store one daemon
+    /// keeps alone (SQLite), whose attempts name no instance.
+    func lastAttemptInstances(deliveryIDs: [Int64]) throws -> [Int64: String]
+
     /// The reminders of a subscription's offsets that were never planned (their moment had passed).
     func unplannedReminders(subscriptionID: String) throws -> [UnplannedReminder]
 

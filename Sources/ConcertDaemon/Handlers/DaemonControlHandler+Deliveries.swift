@@ -56,11 +56,20 @@ extension DaemonControlHandler {
         }
     }
 
-    /// The listing's rows with the answers to their last attempts.
+    /// The listing's rows with the answers to their last attempts and, on a store several
+    /// instances share, the instance that made each.
     static func deliveryInfos(_ list: [Delivery], daemon: Daemon) throws(ControlError) -> [DeliveryInfo] {
-        let replies = try store {
-            try daemon.database.lastReplies(deliveryIDs: list.filter { $0.attempts > 0 }.map(\.id))
+        let tried = list.filter { $0.attempts > 0 }.map(\.id)
+        let (replies, instances) = try store {
+            (
+                try daemon.database.lastReplies(deliveryIDs: tried),
+                try daemon.database.lastAttemptInstances(deliveryIDs: tried)
+            )
         }
-        return list.map { DeliveryInfo($0, reply: replies[$0.id], daemon: daemon) }
+        return list.map { delivery in
+            var info = DeliveryInfo(delivery, reply: replies[delivery.id], daemon: daemon)
+            info.instance = instances[delivery.id]
+            return info
+        }
     }
 }

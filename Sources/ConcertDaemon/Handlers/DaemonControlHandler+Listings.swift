@@ -75,7 +75,8 @@ extension DaemonControlHandler {
                 }
             }
             return DeliveriesResult(
-                deliveries: try deliveryInfos(entries, daemon: daemon), cursor: cursor, notPlanned: notPlanned)
+                deliveries: try deliveryInfos(entries, daemon: daemon), cursor: cursor, notPlanned: notPlanned,
+                sharedByInstances: daemon.database.sharedByInstances ? true : nil)
         }
         router.register(ControlMethods.preview) { params, _ in
             let now = daemon.clock.now()

@@ -110,6 +110,24 @@ extension PostgresStore {
         }
     }
 
+    /// The instance named in the last attempt of each of `deliveryIDs` (`attempt.instance`, written
+    /// at the claim, so a row in `sending` names the one sending it); rows copied by
+    /// `migrate-store` from SQLite name none. One statement however many ids.
+    public func lastAttemptInstances(deliveryIDs: [Int64]) throws -> [Int64: String] {
+        guard !deliveryIDs.isEmpty else { return [:] }
+        return try pool.withConnection { connection in
+            let rows = try connection.query(
+                """
+                SELECT a.delivery_id, a.instance FROM delivery d
+                JOIN attempt a ON a.delivery_id = d.id AND a.number = d.attempts
+                WHERE d.id = ANY($1::bigint[]) AND a.instance IS NOT NULL
+                """, [.array(deliveryIDs)])
+            var instances: [Int64: String] = [:]
+            for row in 0..<rows.count { instances[rows.int64(row, 0)] = rows.text(row, 1) }
+            return instances
+        }
+    }
+
     /// The offsets planned are read for all the subscription's concerts in one statement; which
     /// reminders are missing is `UnplannedReminder.missing`'s rule.
     public func unplannedReminders(subscriptionID: String) throws -> [UnplannedReminder] {

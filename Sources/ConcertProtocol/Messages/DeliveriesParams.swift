@@ -40,16 +40,24 @@ public struct DeliveriesResult: PagedResult, Hashable {
     /// With `deliveries --subscription`: the reminders of its offsets that have no row, and why
     /// (on the first page only).
     public var notPlanned: [UnplannedReminderInfo]?
+    /// With `deliveries`: true when several instances share the store (PostgreSQL), whose rows
+    /// name the instance of their last attempt (``DeliveryInfo/instance``); absent on SQLite.
+    public var sharedByInstances: Bool?
 
-    public init(deliveries: [DeliveryInfo], cursor: String? = nil, notPlanned: [UnplannedReminderInfo]? = nil) {
+    public init(
+        deliveries: [DeliveryInfo], cursor: String? = nil, notPlanned: [UnplannedReminderInfo]? = nil,
+        sharedByInstances: Bool? = nil
+    ) {
         self.deliveries = deliveries
         self.cursor = cursor
         self.notPlanned = notPlanned
+        self.sharedByInstances = sharedByInstances
     }
 
     private enum CodingKeys: String, CodingKey {
         case deliveries, cursor
         case notPlanned = "not_planned"
+        case sharedByInstances = "shared_by_instances"
     }
 
     public static let itemsKey = "deliveries"

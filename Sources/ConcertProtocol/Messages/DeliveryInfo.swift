@@ -24,11 +24,14 @@ public struct DeliveryInfo: Codable, Sendable, Hashable {
     public var reply: String?
     /// The status code of that answer: the HTTP status, or the SMTP reply code.
     public var replyCode: Int?
+    /// The instance that made the last attempt (the one sending it, for a row in `sending`), on a
+    /// store several instances share (PostgreSQL); absent on SQLite and for a row never tried.
+    public var instance: String?
 
     public init(
         id: Int64, subscription: String, concert: String, kind: String = "reminder", offset: String, due: String,
         state: String, attempts: Int = 0, lastError: String? = nil, reason: String? = nil, nextAttempt: String? = nil,
-        finished: String? = nil, reply: String? = nil, replyCode: Int? = nil
+        finished: String? = nil, reply: String? = nil, replyCode: Int? = nil, instance: String? = nil
     ) {
         self.id = id
         self.subscription = subscription
@@ -44,10 +47,11 @@ public struct DeliveryInfo: Codable, Sendable, Hashable {
         self.finished = finished
         self.reply = reply
         self.replyCode = replyCode
+        self.instance = instance
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, subscription, concert, kind, offset, due, state, attempts, reason, finished, reply
+        case id, subscription, concert, kind, offset, due, state, attempts, reason, finished, reply, instance
         case lastError = "last_error"
         case nextAttempt = "next_attempt"
         case replyCode = "reply_code"

@@ -27,12 +27,18 @@ extension ConcertCtl {
 
         func run(in context: CommandContext) async throws {
             var table = PagedTable.deliveries(showErrors: true)
+            // On a store several instances share, the rows name the instance of their last attempt:
+            // the first reply says so, and the table gets its column.
             let params = DeliveriesParams(state: state?.rawValue, subscription: subscription)
             var first: DeliveriesResult?
             let listed = try await listPages(ControlMethods.deliveries, params, in: context, firstPage: &first) {
-                deliveries, before in
+                deliveries, before, firstPage in
+                let instances = firstPage.sharedByInstances == true
+                if before == 0 && instances { table = PagedTable.deliveries(showErrors: true, instances: true) }
                 if !deliveries.isEmpty {
-                    context.output.line(table.render(PagedTable.rows(deliveries, showErrors: true), before: before))
+                    context.output.line(
+                        table.render(
+                            PagedTable.rows(deliveries, showErrors: true, instances: instances), before: before))
                 }
             }
             guard !global.json else { return }

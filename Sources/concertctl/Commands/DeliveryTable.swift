@@ -22,16 +22,25 @@ extension PagedTable {
         }
     }
 
-    static func deliveries(showErrors: Bool) -> PagedTable {
-        showErrors
-            ? PagedTable(
+    /// With `instances` (a store several instances share), INSTANCE names the one that made the
+    /// last attempt, before REPLY.
+    static func deliveries(showErrors: Bool, instances: Bool = false) -> PagedTable {
+        switch (showErrors, instances) {
+        case (true, true):
+            PagedTable(
+                "ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT", "ATTEMPTS", "INSTANCE",
+                "REPLY", "LAST ERROR")
+        case (true, false):
+            PagedTable(
                 "ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT", "ATTEMPTS", "REPLY",
                 "LAST ERROR")
-            : PagedTable("ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT")
+        case (false, _):
+            PagedTable("ID", "DUE", "STATE", "WHEN", "KIND", "OFFSET", "SUBSCRIPTION", "CONCERT")
+        }
     }
 
-    /// The cells of `deliveries`, one row each, for ``deliveries(showErrors:)``.
-    static func rows(_ deliveries: [DeliveryInfo], showErrors: Bool) -> [[String]] {
+    /// The cells of `deliveries`, one row each, for ``deliveries(showErrors:instances:)``.
+    static func rows(_ deliveries: [DeliveryInfo], showErrors: Bool, instances: Bool = false) -> [[String]] {
         deliveries.map { delivery in
             let when =
                 delivery.nextAttempt.map { "next " + Display.time($0) } ?? delivery.finished.map { Display.time($0) }
@@ -42,7 +51,11 @@ extension PagedTable {
                 Display.offset(delivery),
                 delivery.subscription, delivery.concert,
             ]
-            if showErrors { cells += [String(delivery.attempts), delivery.reply ?? "", delivery.lastError ?? ""] }
+            if showErrors {
+                cells.append(String(delivery.attempts))
+                if instances { cells.append(delivery.instance ?? "") }
+                cells += [delivery.reply ?? "", delivery.lastError ?? ""]
+            }
             return cells
         }
     }

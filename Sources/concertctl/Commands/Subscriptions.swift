@@ -23,7 +23,7 @@ extension ConcertCtl {
             var first: SubscriptionsResult?
             let listed = try await listPages(
                 ControlMethods.subscriptions, SubscriptionsParams(city: city), in: context, firstPage: &first
-            ) { subscriptions, before in
+            ) { subscriptions, before, _ in
                 let rows = subscriptions.map { subscription in
                     [
                         subscription.id, subscription.state, subscription.source ?? "",

@@ -31,15 +31,18 @@ extension PagedListingCommand {
         page: (_ entries: [Result.Item], _ before: Int) -> Void
     ) async throws -> Int {
         var first: Result?
-        return try await listPages(method, params, in: context, firstPage: &first, page: page)
+        return try await listPages(method, params, in: context, firstPage: &first) { entries, before, _ in
+            page(entries, before)
+        }
     }
 
     /// As ``listPages(_:_:in:page:)``, also handing back the first reply, whose members other than
-    /// the entries and the cursor (such as `not_planned`) describe the whole listing; with
-    /// `--json` they are written after the entries.
+    /// the entries and the cursor (such as `not_planned`, `shared_by_instances`) describe the whole
+    /// listing, to `page` with each page and to the caller; with `--json` they are written after
+    /// the entries.
     func listPages<Params: PagedParams, Result: PagedResult>(
         _ method: ControlMethod<Params, Result>, _ params: Params, in context: CommandContext,
-        firstPage: inout Result?, page: (_ entries: [Result.Item], _ before: Int) -> Void
+        firstPage: inout Result?, page: (_ entries: [Result.Item], _ before: Int, _ firstPage: Result) -> Void
     ) async throws -> Int {
         var params = params
         var listed = 0
@@ -48,6 +51,7 @@ extension PagedListingCommand {
         while true {
             params.limit = min(ListingPaging.pageSize, (limit ?? Int.max) - listed)
             let (result, raw) = try await call(method, params, in: context)
+            let first = firstPage ?? result
             if firstPage == nil {
                 firstPage = result
                 if case .object(let members) = raw {
@@ -61,7 +65,7 @@ extension PagedListingCommand {
                 }
                 json?.write(entries)
             } else {
-                page(result.items, listed)
+                page(result.items, listed, first)
             }
             listed += result.items.count
             guard let cursor = result.cursor, listed < (limit ?? Int.max), !result.items.isEmpty else { break }

@@ -141,6 +141,11 @@ struct DeliveryHistoryStoreTests {
         #expect(replies[failedID]?.finishedAt == finished)
         #expect(replies[failedID]?.detail == "550 no such user")
         #expect(try history.lastReplies(deliveryIDs: []).isEmpty)
+        // Which instance made the attempt: PostgreSQL's instances share the store and each names
+        // its attempts; a SQLite file has one daemon, and names none.
+        let expectedInstances: [Int64: String] = engine == .postgresql ? [failedID: "a"] : [:]
+        #expect(try history.lastAttemptInstances(deliveryIDs: [failedID, 999_999]) == expectedInstances)
+        #expect(try history.lastAttemptInstances(deliveryIDs: []).isEmpty)
         #expect(try history.counters()["finished.failed.confirmation.email"] == 1)
 
         let retryAt = now.addingTimeInterval(60)
@@ -156,6 +161,8 @@ struct DeliveryHistoryStoreTests {
         let again = try opened.sending.dueDeliveries(now: retryAt, limit: 10, excluding: [])
         #expect(try opened.sending.claim(again, skipping: [], now: retryAt).sending.map(\.delivery.id) == [failedID])
         #expect(try history.lastReplies(deliveryIDs: [failedID]).isEmpty)
+        // The attempt in flight names who is sending it.
+        #expect(try history.lastAttemptInstances(deliveryIDs: [failedID]) == expectedInstances)
     }
 
     /// A subscription made after some of its reminders' moments passed: those are listed, with

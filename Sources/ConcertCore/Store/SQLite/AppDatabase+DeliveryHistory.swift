@@ -66,6 +66,9 @@ extension AppDatabase {
         }
     }
 
+    /// None: the file serves one daemon, and its attempts name no instance.
+    public func lastAttemptInstances(deliveryIDs: [Int64]) throws -> [Int64: String] { [:] }
+
     /// The answers to the last attempts of `deliveryIDs` that got one (an attempt cut short by a
     /// stop has none), by delivery id.
     public func lastReplies(deliveryIDs: [Int64]) throws -> [Int64: AttemptReply] {
