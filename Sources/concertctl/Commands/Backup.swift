@@ -14,7 +14,9 @@ extension ConcertCtl {
                 over the socket into FILE: created mode 0600, owned by whoever runs concertctl, never over an \
                 existing file, and given its name only once complete and on disk. Only root and the daemon's \
                 user may take a backup: it holds every webhook URL and signing secret. On a terminal, progress \
-                is shown on standard error. See docs/service.md for restoring one.
+                is shown on standard error. See docs/service.md for restoring one. A store on PostgreSQL \
+                (database_url) is not copied: the daemon refuses (exit 1, conflict), naming the pg_dump command \
+                for its database.
                 """)
 
         @OptionGroup var global: GlobalOptions
