@@ -6,7 +6,8 @@ import Foundation
 /// It hides, in any free text:
 /// - every URL: http(s) ones as ``WebhookURL/masked(_:)`` shows them (scheme, host, a masked
 ///   path: chat webhook URLs carry their token in the path or query), `smtp://user:password@…`
-///   without its password, any other scheme without its user information, path or query;
+///   without its password, `postgresql://` as the store is named everywhere (`host:port/name`,
+///   no user, password or query), any other scheme without its user information, path or query;
 /// - Standard Webhooks signing secrets (`whsec_…`), Telegram bot tokens (`123456:AA…`),
 ///   `Bearer` tokens and `sig=`, `token=`, `key=`, `secret=`, `password=` parameters;
 /// - every known secret (the SMTP password; a subscription's webhook URL and signing secret)
@@ -65,7 +66,8 @@ public struct SecretRedactor: Sendable {
     }
 
     /// A URL as it may be shown: scheme, host and port, with its user's password, its path and
-    /// its query masked (`https://hooks.slack.com/services/***`, `smtp://me@mail.example.com:587`).
+    /// its query masked (`https://hooks.slack.com/services/***`, `smtp://me@mail.example.com:587`);
+    /// a PostgreSQL store's as `postgresql://host:port/name`.
     public static func mask(url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return WebhookURL.masked(url) }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
@@ -85,9 +87,27 @@ public struct SecretRedactor: Sendable {
             }
             let tail = rest[authorityEnd...]
             return "\(scheme)://\(user)\(authority)" + (tail.isEmpty || tail == "/" ? "" : "/***")
+        case "postgresql", "postgres":
+            return maskDatabase(url[schemeEnd.upperBound...])
         default:
             return WebhookURL.masked(url)
         }
+    }
+
+    /// A PostgreSQL URL after its `://` as the store is named in the journal, `status` and
+    /// `check-config`: `postgresql://host:port/name`, the port PostgreSQL's 5432 when none is
+    /// given; the user information (a password in it was refused, but an error may quote it) and
+    /// the query are left out. The database's name is no secret.
+    private static func maskDatabase(_ rest: Substring) -> String {
+        let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let bracketed = authority.hasPrefix("[")
+        let hasPort = bracketed ? authority.contains("]:") : authority.contains(":")
+        var path = rest[authorityEnd...]
+        if path.hasPrefix("/") { path = path.dropFirst() } else { path = "" }
+        let name = path.prefix { !"?#/".contains($0) }
+        return "postgresql://\(authority)" + (hasPort ? "" : ":5432") + "/\(name)"
     }
 
     // MARK: What a secret hides

@@ -135,6 +135,26 @@ struct SecretRedactorTests {
             SecretRedactor().redact(text) == "Login denied (535) at smtp://me%40x.org:<redacted>@mail.example.org:465")
     }
 
+    /// A PostgreSQL URL is shown as the journal, `status` and `check-config` name the store:
+    /// `postgresql://host:port/name`, with no user, no password (refused in database_url, but an
+    /// error may quote one) and no query.
+    @Test func aPostgreSQLURLIsShownAsHostPortAndDatabase() {
+        #expect(
+            SecretRedactor.mask(url: "postgresql://concertd@db.example.org:5433/concertd?sslmode=require")
+                == "postgresql://db.example.org:5433/concertd")
+        #expect(
+            SecretRedactor.mask(url: "postgres://mover:hunter2@db.example.org/concertd")
+                == "postgresql://db.example.org:5432/concertd")
+        #expect(SecretRedactor.mask(url: "postgresql://[::1]:6543/store") == "postgresql://[::1]:6543/store")
+        #expect(
+            SecretRedactor.mask(url: "postgresql://concertd@%2Frun%2Fpostgresql/concertd")
+                == "postgresql://%2Frun%2Fpostgresql:5432/concertd")
+        let text = "cannot connect to PostgreSQL at postgresql://me:s3cret-pw@127.0.0.1:40261/db_17: refused"
+        #expect(
+            SecretRedactor().redact(text)
+                == "cannot connect to PostgreSQL at postgresql://127.0.0.1:40261/db_17: refused")
+    }
+
     @Test func knownSecretsAreScrubbedFromFreeTextAlsoPercentEncoded() {
         let redactor = SecretRedactor(knownSecrets: ["p@ss word!"])
         #expect(redactor.redact("AUTH PLAIN p@ss word! rejected") == "AUTH PLAIN <redacted> rejected")
