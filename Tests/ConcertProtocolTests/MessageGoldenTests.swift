@@ -251,6 +251,15 @@ struct MessageGoldenTests {
                 ]),
             #"{"deliveries":[{"attempts":1,"concert":"c","due":"2019-10-29T13:00:00+09:00","finished":"2019-10-29T13:00:01+09:00","id":7,"kind":"reminder","offset":"1h","reply":"HTTP 204","reply_code":204,"state":"sent","subscription":"s"},{"attempts":1,"concert":"c","due":"2019-10-28T14:00:00+09:00","id":8,"kind":"reminder","last_error":"HTTP 503","next_attempt":"2019-10-28T14:00:30+09:00","offset":"1d","reply":"HTTP 503","reply_code":503,"state":"retrying","subscription":"s"}],"not_planned":[{"concert":"c","due":"2019-10-22T14:00:00+09:00","offset":"7d","reason":"its moment had passed when the subscription was made"}]}"#
         )
+        try expectGolden(
+            DeliveriesResult(
+                deliveries: [
+                    DeliveryInfo(
+                        id: 9, subscription: "s", concert: "c", offset: "1h", due: "2019-10-29T13:00:00+09:00",
+                        state: "sending", attempts: 1, instance: "east-1")
+                ], sharedByInstances: true),
+            #"{"deliveries":[{"attempts":1,"concert":"c","due":"2019-10-29T13:00:00+09:00","id":9,"instance":"east-1","kind":"reminder","offset":"1h","state":"sending","subscription":"s"}],"shared_by_instances":true}"#
+        )
         try expectGolden(DeliveryIDParams(id: 42), #"{"id":42}"#)
         try expectGolden(
             RetryResult(
