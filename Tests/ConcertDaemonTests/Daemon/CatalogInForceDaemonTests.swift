@@ -135,7 +135,9 @@ import Testing
         #expect(
             line.contains("version \(Self.withTestville.version)") && line.contains("by instance east-1"), "\(line)")
         #expect(line.contains("this file is version \(Self.shipped.version)"), "\(line)")
-        #expect(line.contains("a start keeps the database's catalog; concertctl reload takes the file"), "\(line)")
+        #expect(
+            line.contains("a start keeps the database's catalog; concertctl reload --take-file takes the file"),
+            "\(line)")
         #expect(
             Daemon.catalogInForceReport(nil, file: Self.shipped, shared: true).contains("a start imports this file"))
     }
