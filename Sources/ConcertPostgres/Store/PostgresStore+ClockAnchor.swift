@@ -23,13 +23,6 @@ extension PostgresStore {
         try pool.withConnection { connection in
             try connection.transaction {
                 try connection.query("SELECT pg_advisory_xact_lock($1)", [.integer(Self.clockLockKey)])
-                // This host's clock against the server's: the anchor's real instant is the server's.
-                let before = Date()
-                let serverNow = Date(
-                    millis: try connection.query("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
-                        .int64(0, 0))
-                let after = Date()
-                let skew = before.addingTimeInterval(after.timeIntervalSince(before) / 2).timeIntervalSince(serverNow)
                 // The anchor's instances other than this one's name (its earlier life) whose life
                 // still has a session: a new life of one, connected but not yet anchored, does not
                 // count. Other flags than theirs wait a moment for those sessions to go: an
@@ -43,6 +36,14 @@ extension PostgresStore {
                     Thread.sleep(forTimeInterval: 0.1)
                     rows = try anchorRow(connection)
                 }
+                // This host's clock against the server's, after any wait: the anchor's real instant is the
+                // server's.
+                let before = Date()
+                let serverNow = Date(
+                    millis: try connection.query("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+                        .int64(0, 0))
+                let after = Date()
+                let skew = before.addingTimeInterval(after.timeIntervalSince(before) / 2).timeIntervalSince(serverNow)
                 if rows.count == 1, let running = rows.optionalText(0, 5) {
                     let theirs = Self.flags(of: rows)
                     let names = running.split(separator: ",").map(String.init)
