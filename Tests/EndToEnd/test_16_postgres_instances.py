@@ -197,8 +197,9 @@ def test_a_reload_of_an_unchanged_file_keeps_the_newer_catalog_another_instance_
     edited = tmp_path / "edited.json5"
     edited.write_text(CATALOG.read_text().replace("2019-10-25T18:00+09:00", "2019-10-25T17:00+09:00"))
     two.catalog = edited
-    start_together([one, two], DUE - dt.timedelta(days=5), 1)
-    # `two` started beside `one`'s catalog: its file was not imported.
+    # One after the other: `two` starts beside the catalog `one` imported, and does not import its file.
+    one.start(DUE - dt.timedelta(days=5), 1)
+    two.start(DUE - dt.timedelta(days=5), 1)
     catalog = two.status()["catalog"]
     assert catalog["file_version"] != catalog["version"], catalog
     taken = two.ctl("reload", "--take-file", json_output=False)
