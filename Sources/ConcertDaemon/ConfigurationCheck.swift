@@ -1,4 +1,5 @@
 import ConcertCore
+import ConcertPostgres
 import ConcertShared
 import Foundation
 
@@ -128,6 +129,22 @@ public struct ConfigurationCheck: Sendable {
         report.append(
             "database: \(location)\(instance): schema version \(version)"
                 + (version < known ? " (a start migrates it to \(known))" : ""))
+        if let postgres = store as? PostgresStore {
+            do {
+                if let holder = try postgres.pool.withConnection({
+                    try PostgresStoreOpener.liveSession(
+                        of: postgres.instanceName,
+                        database: configuration.databaseURL.map { PostgresStoreOpener.describe($0) } ?? location, on: $0
+                    )
+                }) {
+                    report.append(
+                        "note: a start of this instance is refused while this session lasts (all is well when it "
+                            + "is this instance, running): \(holder)")
+                }
+            } catch {
+                report.append("note: whether a live session uses instance_name could not be read: \(error)")
+            }
+        }
         guard let (catalog, catalogPath) = catalog else { return }
         do {
             report.append(

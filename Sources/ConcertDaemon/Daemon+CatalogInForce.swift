@@ -28,8 +28,42 @@ extension Daemon {
         let taken =
             "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
         return "catalog file not imported: \(path) is version \(fileVersion), the database's catalog in force is "
-            + "version \(inForce.version) (\(taken)) and stays in force; `concertctl reload` on one instance "
-            + "takes the file and the others follow"
+            + "version \(inForce.version) (\(taken)) and stays in force; `concertctl reload --take-file` on one "
+            + "instance takes the file and the others follow"
+    }
+
+    /// The catalog in force a reload keeps instead of importing `file`, if any: on a store
+    /// instances share, when the file is the one this instance last read (`lastRead`, at its start
+    /// or last reload) and another catalog is in force. Another instance took that catalog since,
+    /// and this file is older news: importing it would put the older catalog back for every
+    /// instance and send its change notices again. An edited file, `--take-file`, or a SQLite
+    /// store (whose file is the only catalog) imports the file.
+    static func catalogKeptAtReload(
+        file: Catalog, lastRead: String, inForce: CatalogInForce?, shared: Bool, takeFile: Bool
+    ) -> CatalogInForce? {
+        guard shared, !takeFile, let inForce, file.version == lastRead, inForce.version != file.version else {
+            return nil
+        }
+        return inForce
+    }
+
+    /// The reply and journal line of a reload that kept the catalog in force: which version, taken
+    /// when and by which instance, that the file is unchanged, and what takes it anyway.
+    static func catalogKeptLine(path: String, fileVersion: String, inForce: CatalogInForce) -> String {
+        let taken =
+            "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
+        return "catalog in force kept: version \(inForce.version) (\(taken)); \(path) is version \(fileVersion), "
+            + "unchanged since this instance last read it, and was not imported; `concertctl reload --take-file` "
+            + "imports it anyway (every instance then follows it)"
+    }
+
+    /// The record of the catalog in force for a daemon holding `held`: the store's (`read`) when
+    /// it is that catalog, else one of `held` itself. Another instance's import may have committed
+    /// between this daemon's import and its read: recording that one would make
+    /// ``followCatalogInForce()`` see nothing to follow while the daemon holds another catalog.
+    static func record(of held: Catalog, read: CatalogInForce?, takenAt: Date, takenBy: String?) -> CatalogInForce {
+        if let read, read.version == held.version { return read }
+        return CatalogInForce(catalog: held, version: held.version, takenAt: takenAt, takenBy: takenBy)
     }
 
     /// check-config's line on the catalog in force in the store against the file, and what a
@@ -49,7 +83,7 @@ extension Daemon {
                 + "a start or reload imports it"
         case .keepInForce:
             return "catalog in force: version \(inForce.version) (\(taken)); this file is version \(fileVersion): "
-                + "a start keeps the database's catalog; concertctl reload takes the file"
+                + "a start keeps the database's catalog; concertctl reload --take-file takes the file"
         }
     }
 
@@ -65,7 +99,7 @@ extension Daemon {
         defer { catalogChange.unlock() }
         guard let inForce = try database.catalogInForce() else { return false }
         let changed = lock.withLock { () -> Bool in
-            guard currentCatalogInForce?.version != inForce.version else { return false }
+            guard currentCatalog.version != inForce.version else { return false }
             currentCatalog = inForce.catalog
             currentCatalogInForce = inForce
             return true

@@ -49,6 +49,10 @@ public final class Daemon: @unchecked Sendable {
     /// The version of the catalog file as last read (start, reload): the catalog in force's
     /// unless a shared store keeps another (``CatalogAtStart``).
     var catalogFileVersion: String
+    /// This instance's name on a store instances share, as its records of the catalog name it.
+    var instanceNameIfShared: String? {
+        database.sharedByInstances ? resolved.configuration.effectiveInstanceName : nil
+    }
     /// What `begin` does with the file.
     private let catalogAtStart: CatalogAtStart
     private var currentRenderer: MessageRenderer
@@ -300,7 +304,9 @@ public final class Daemon: @unchecked Sendable {
                         "catalog.version": "\(inForce.version)",
                     ])
             }
-            let inForce = try database.catalogInForce()
+            let read = try database.catalogInForce()
+            let held = catalog
+            let inForce = Self.record(of: held, read: read, takenAt: clock.now(), takenBy: instanceNameIfShared)
             lock.withLock { currentCatalogInForce = inForce }
             try warnOfCitiesNotInCatalog()
             recovered = try scheduler.start()
@@ -447,11 +453,16 @@ public final class Daemon: @unchecked Sendable {
     public struct ReloadSummary: Sendable {
         public var changes: ConcertChanges
         public var restartNeeded: [String]
+        /// Why the catalog file was not imported (``catalogKeptLine(path:fileVersion:inForce:)``),
+        /// when a reload kept the catalog in force.
+        public var catalogKept: String?
         /// Broken templates (built-in text used instead), keys that need a restart, and catalog
         /// edits not applied to concerts changed with concertctl.
         public var warnings: [String]
         public var description: String {
-            var text = "configuration and catalog reloaded: \(changes.summary)"
+            var text =
+                catalogKept.map { "configuration reloaded; \($0)" }
+                ?? "configuration and catalog reloaded: \(changes.summary)"
             if !restartNeeded.isEmpty {
                 text += "; these keys take effect at the next start: " + restartNeeded.joined(separator: ", ")
             }
@@ -462,7 +473,11 @@ public final class Daemon: @unchecked Sendable {
     /// Re-reads the configuration and the catalog (SIGHUP, `concertctl reload`). A broken new
     /// configuration or catalog is rejected with the reason and the old one stays in force;
     /// nothing in flight is dropped. Either way the journal gets one line naming `requester`.
-    public func reload(requestedBy requester: Requester) throws(StartupError) -> ReloadSummary {
+    ///
+    /// On a store instances share, a catalog file unchanged since this instance last read it
+    /// does not replace another catalog in force unless `takeFile` (``catalogKeptAtReload(file:lastRead:inForce:shared:takeFile:)``):
+    /// the daemon takes the one in force, the configuration is reloaded, and the reply says why.
+    public func reload(requestedBy requester: Requester, takeFile: Bool = false) throws(StartupError) -> ReloadSummary {
         notifier.reloading(status: "reloading configuration and catalog")
         defer { notifier.ready(status: statusLine()) }
         let newResolved: ResolvedConfiguration
@@ -485,33 +500,58 @@ public final class Daemon: @unchecked Sendable {
         }
         catalogChange.lock()
         defer { catalogChange.unlock() }
-        try refuseDroppingCitiesInUse(newCatalog, path: newResolved.paths.catalogPath, requester: requester)
+        let catalogPath = newResolved.paths.catalogPath
+        let kept: CatalogInForce?
+        do {
+            kept =
+                database.sharedByInstances
+                ? Self.catalogKeptAtReload(
+                    file: newCatalog, lastRead: lock.withLock { catalogFileVersion },
+                    inForce: try database.catalogInForce(), shared: true, takeFile: takeFile) : nil
+        } catch {
+            logger.error(
+                "reload could not read the catalog in force",
+                metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
+            throw .store(error, "the catalog in force could not be read")
+        }
         let old = resolved
         let changes: ConcertChanges
         let now = clock.now()
-        do {
-            changes = try database.importCatalog(newCatalog, now: now, previous: catalog)
-        } catch {
-            logger.error(
-                "reload could not store the catalog", metadata: requester.metadata.merging(["error": "\(error)"]) { $1 }
-            )
-            throw .store(error, "the catalog could not be stored")
+        let inForce: CatalogInForce
+        if let kept {
+            changes = ConcertChanges()
+            inForce = kept
+            logger.warning(
+                "\(Self.catalogKeptLine(path: catalogPath, fileVersion: newCatalog.version, inForce: kept))",
+                metadata: requester.metadata.merging([
+                    "catalog": "\(catalogPath)", "catalog.file_version": "\(newCatalog.version)",
+                    "catalog.version": "\(kept.version)",
+                ]) { $1 })
+        } else {
+            try refuseDroppingCitiesInUse(newCatalog, path: catalogPath, requester: requester)
+            do {
+                changes = try database.importCatalog(newCatalog, now: now, previous: catalog)
+            } catch {
+                logger.error(
+                    "reload could not store the catalog",
+                    metadata: requester.metadata.merging(["error": "\(error)"]) { $1 })
+                throw .store(error, "the catalog could not be stored")
+            }
+            // The store's record names the instance; the import's own values when it cannot be read.
+            inForce = Self.record(
+                of: newCatalog, read: try? database.catalogInForce(), takenAt: now, takenBy: instanceNameIfShared)
         }
-        // The store's record names the instance; the import's own values when it cannot be read.
-        let inForce =
-            (try? database.catalogInForce())
-            ?? CatalogInForce(catalog: newCatalog, version: newCatalog.version, takenAt: now)
         let (newRenderer, templateProblems) = Self.makeRenderer(newResolved, logger: logger)
         lock.withLock {
             resolvedConfiguration = newResolved
-            currentCatalog = newCatalog
+            currentCatalog = inForce.catalog
             currentCatalogInForce = inForce
             catalogFileVersion = newCatalog.version
             currentRenderer = newRenderer
         }
         logSettings.apply(newResolved.configuration)
         let configuration = newResolved.configuration
-        scheduler.update(catalog: newCatalog)
+        scheduler.update(catalog: inForce.catalog)
         scheduler.update(
             channels: ChannelFactory.channels(
                 for: configuration, renderer: newRenderer, transport: transport, logger: logger, smtpSince: .now,
@@ -521,11 +561,15 @@ public final class Daemon: @unchecked Sendable {
         let restartNeeded = old.configuration.keysRequiringRestart(toBecome: configuration)
         let summary = ReloadSummary(
             changes: changes, restartNeeded: restartNeeded,
+            catalogKept: kept.map {
+                Self.catalogKeptLine(path: catalogPath, fileVersion: newCatalog.version, inForce: $0)
+            },
             warnings: templateProblems.map { "template: \($0)" }
                 + restartNeeded.map { "\($0) takes effect at the next start" } + changes.catalogWarnings
                 + emailTurnedOffWarning(from: old.configuration, to: configuration, requester: requester))
         logger.notice(
-            "configuration and catalog reloaded",
+            kept == nil
+                ? "configuration and catalog reloaded" : "configuration reloaded; the catalog file not imported",
             metadata: changes.journalMetadata.merging(requester.metadata) { $1 }.merging([
                 "restart_needed": "\(restartNeeded.joined(separator: ","))"
             ]) { $1 })

@@ -43,7 +43,7 @@ public enum ControlMethods {
     public static let retry = ControlMethod<DeliveryIDParams, RetryResult>("retry")
     public static let test = ControlMethod<SubscriptionIDParams, TestResult>("test")
     public static let preview = ControlMethod<PreviewParams, PreviewResult>("preview")
-    public static let reload = ControlMethod<NoParams, ReloadResult>("reload")
+    public static let reload = ControlMethod<ReloadParams, ReloadResult>("reload")
     public static let subscribeBulkProgress = ControlMethod<SubscribeBulkProgressParams, SubscribeBulkProgressResult>(
         "subscribe.bulk.progress")
     public static let backup = ControlMethod<NoParams, BackupResult>("backup")

@@ -16,6 +16,9 @@ instance with its own state folder, control socket and `instance_name`, all with
   clock (`UPDATE … SET lease_expires_at = now()`), unless `CONCERTD_E2E_REAL_LEASE=1`, which waits.
 - The same with PostgreSQL stopped for ten seconds in the middle: the instances keep running,
   reconnect, and every reminder arrives after the server is back.
+- One catalog: a `reload --take-file` on one instance is followed by the other, whose own file
+  did not change since it last read it: its SIGHUP and its `reload` keep the newer catalog in
+  force and say so.
 
 None checks timing to the second: they run beside other scenarios (no `solo` mark), and every
 wait is for a condition, bounded.
@@ -27,6 +30,7 @@ import signal
 import time
 
 from harness.clock import kst
+from harness.daemon import CATALOG
 from harness.instances import instances_with_fanout, start_together
 from harness.receiver import Answer
 from harness.waiting import poll_until, sleep_until
@@ -186,3 +190,33 @@ def test_postgres_stopped_for_ten_seconds_mid_fanout_every_reminder_arrives(
           "was away; "
           f"the rest {finished_after:.1f} s after it was back; {repeats} sent again")
 
+
+
+def test_a_reload_of_an_unchanged_file_keeps_the_newer_catalog_another_instance_took(make_instances, tmp_path):
+    one, two = make_instances(2)
+    edited = tmp_path / "edited.json5"
+    edited.write_text(CATALOG.read_text().replace("2019-10-25T18:00+09:00", "2019-10-25T17:00+09:00"))
+    two.catalog = edited
+    # One after the other: `two` starts beside the catalog `one` imported, and does not import its file.
+    one.start(DUE - dt.timedelta(days=5), 1)
+    two.start(DUE - dt.timedelta(days=5), 1)
+    catalog = two.status()["catalog"]
+    assert catalog["file_version"] != catalog["version"], catalog
+    taken = two.ctl("reload", "--take-file", json_output=False)
+    assert taken.returncode == 0, str(taken)
+    newer = two.status()["catalog"]["version"]
+    assert newer == catalog["file_version"]
+    poll_until(lambda: one.status()["catalog"]["version"] == newer, timeout=10, what="one following two's catalog")
+
+    # `one`'s file is what it read at its start: SIGHUP keeps the newer catalog, in the journal.
+    one.signal(signal.SIGHUP)
+    poll_until(lambda: "catalog in force kept" in one.log(), timeout=10, what="the journal line of the kept catalog")
+    assert "--take-file" in one.log()
+    kept = one.ctl("reload", json_output=False)
+    assert kept.returncode == 0, str(kept)
+    assert f"catalog in force kept: version {newer}" in kept.stdout and "by instance i2" in kept.stdout, str(kept)
+    assert "concertctl reload --take-file" in kept.stdout, str(kept)
+    for daemon in (one, two):
+        assert daemon.status()["catalog"]["version"] == newer
+    busan = [c for c in one.ctl_ok("concerts", "--all")["concerts"] if c["id"] == "busan-2019"]
+    assert busan and busan[0]["end"] == "2019-10-25T17:00:00+09:00", busan

@@ -632,7 +632,7 @@ _concertctl_preview() {
 
 _concertctl_reload() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--take-file --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __concertctl_offer_flags_options 0

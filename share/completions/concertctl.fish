@@ -61,7 +61,7 @@ function __concertctl_parse_tokens -S
         case 'preview'
             __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'from=' 'to=' 'city=' 'limit=' 'version' 'h/help'
         case 'reload'
-            __concertctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
+            __concertctl_parse_subcommand 0 'take-file' 'socket=' 'json' 'timeout=' 'version' 'h/help'
         case 'backup'
             __concertctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'version' 'h/help'
         case 'help'
@@ -263,6 +263,7 @@ complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" limit' -l 'limit' -d 'At most this many (default: all).' -rfka ''
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" version' -l 'version' -d 'Show the version.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl preview" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" take-file' -l 'take-file' -d 'Import the catalog file even when it is unchanged and another catalog is in force.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CONCERTD_SOCKET, else the daemon\'s default path).' -rF
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" json' -l 'json' -d 'Print the daemon\'s answer as one JSON document instead of text.'
 complete -c 'concertctl' -n '__concertctl_should_offer_completions_for_flags_or_options "concertctl reload" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s reply, from 0.1 to 3600 (default 60). Long work (an import\'s commit, a backup) waits as long as the daemon keeps answering within this time.' -rfka ''

@@ -48,9 +48,9 @@ extension DaemonControlHandler {
                 takenBy: inForce?.takenBy, file: daemon.resolved.paths.catalogPath, fileVersion: fileVersion)
             return result
         }
-        router.register(ControlMethods.reload) { _, peer in
+        router.register(ControlMethods.reload) { params, peer in
             do {
-                let summary = try daemon.reload(requestedBy: .peer(peer))
+                let summary = try daemon.reload(requestedBy: .peer(peer), takeFile: params.takeFile == true)
                 return ReloadResult(summary: summary.description, warnings: summary.warnings)
             } catch {
                 throw ControlError.configError("\(error)")

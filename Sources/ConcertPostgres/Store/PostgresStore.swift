@@ -31,6 +31,8 @@ public final class PostgresStore: ConcertdStore, Sendable {
     public let pool: PostgresPool
     /// This instance's name among those sharing the database.
     public let instanceName: String
+    /// This store's life (``newLife()``), in its sessions' `application_name`.
+    public let life: String
     /// How long a claimed row stays this instance's (on the server's clock) before another
     /// instance may take it back: longer than the longest send (`http_timeout`, `smtp_timeout`).
     public let leaseSeconds: Int
@@ -44,10 +46,13 @@ public final class PostgresStore: ConcertdStore, Sendable {
         readOnly: Bool = false
     ) {
         self.instanceName = instanceName
+        let life = Self.newLife()
+        self.life = life
         self.leaseSeconds = max(1, leaseSeconds)
         var settings = settings
         // A reader (`check-config`) goes by another name: it must not count as the live instance.
-        settings.applicationName = readOnly ? "concertd-read/\(instanceName)" : "concertd/\(instanceName)"
+        settings.applicationName =
+            readOnly ? "concertd-read/\(instanceName)" : Self.applicationName(instance: instanceName, life: life)
         pool = PostgresPool(settings: settings, capacity: capacity) { connection in
             try connection.query("SELECT set_config('concertd.instance', $1, false)", [.text(instanceName)])
             if readOnly { try connection.execute("SET default_transaction_read_only = on") }

@@ -70,21 +70,34 @@ public struct PostgresStoreOpener: StoreOpener {
         return try connection.transaction {
             try connection.query(
                 "SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(instanceLockClass), .text(name)])
-            let holders = try connection.query(
-                """
-                SELECT pid, coalesce(host(client_addr), 'a local socket'),
-                    to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-                FROM pg_stat_activity
-                WHERE application_name = $1 AND pid <> pg_backend_pid() AND datname = current_database()
-                ORDER BY backend_start LIMIT 1
-                """, [.text(String(settings.applicationName.prefix(63)))])
-            if holders.count > 0 {
-                throw InstanceNameInUse(
-                    instanceName: name, database: describe(settings.url), pid: holders.int(0, 0),
-                    client: holders.text(0, 1), since: holders.text(0, 2))
+            if let holder = try liveSession(of: name, database: describe(settings.url), on: connection) {
+                throw holder
             }
             return try open()
         }
+    }
+}
+
+extension PostgresStoreOpener {
+    /// The oldest live session of the database, other than `connection`'s, that serves an instance
+    /// named `name` (``PostgresStore/servesInstance(_:)``), as the refusal of a start under that
+    /// name gives it; nil when there is none.
+    public static func liveSession(
+        of name: String, database: String, on connection: PostgresConnection
+    ) throws -> InstanceNameInUse? {
+        let holders = try connection.query(
+            """
+            SELECT pid, coalesce(host(client_addr), 'a local socket'),
+                to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM pg_stat_activity
+            WHERE \(PostgresStore.servesInstance("$1::text")) AND pid <> pg_backend_pid()
+                AND datname = current_database()
+            ORDER BY backend_start LIMIT 1
+            """, [.text(name)])
+        guard holders.count > 0 else { return nil }
+        return InstanceNameInUse(
+            instanceName: name, database: database, pid: holders.int(0, 0), client: holders.text(0, 1),
+            since: holders.text(0, 2))
     }
 }
 

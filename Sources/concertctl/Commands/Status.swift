@@ -42,7 +42,7 @@ extension ConcertCtl {
                             (catalog.takenAt.map { ", taken \(Display.time($0))" } ?? "")
                             + (catalog.takenBy.map { " by \($0)" } ?? "")
                         out.line(
-                            "catalog        \(catalog.version) in force\(taken); the file \(catalog.file) is \(catalog.fileVersion), NOT imported: concertctl reload takes it"
+                            "catalog        \(catalog.version) in force\(taken); the file \(catalog.file) is \(catalog.fileVersion), NOT imported: concertctl reload --take-file takes it"
                         )
                     }
                 }

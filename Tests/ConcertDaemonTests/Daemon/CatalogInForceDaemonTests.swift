@@ -103,6 +103,39 @@ import Testing
         #expect(subscribe.status == 0, "\(subscribe.error)")
     }
 
+    /// SQLite's file is the only catalog: a reload takes it even when unchanged since the daemon
+    /// last read it and another catalog is in force; so does the rule for a shared store with
+    /// `--take-file` or an edited file.
+    @Test func aSQLiteReloadTakesItsUnchangedFileOverAnotherCatalogInForce() async throws {
+        let (daemon, _, _, directory) = try cities.daemonWithEditableCatalog()
+        defer {
+            daemon.remove()
+            directory.remove()
+        }
+        try daemon.sqlite.importCatalog(Self.withTestville, now: daemon.daemon.clock.now(), previous: Self.shipped)
+        #expect(try daemon.daemon.followCatalogInForce() == true)
+        let reload = await changes.ctl(daemon, "reload")
+        #expect(reload.status == 0, "\(reload.error)")
+        #expect(!reload.output.contains("catalog in force kept"), "\(reload.output)")
+        #expect(try daemon.sqlite.catalogInForce()?.version == Self.shipped.version)
+        #expect(daemon.daemon.catalog == Self.shipped)
+        let other = CatalogInForce(catalog: Self.withTestville, version: Self.withTestville.version, takenAt: Date())
+        let file = Self.shipped
+        let rule = { (lastRead: String, shared: Bool, takeFile: Bool) in
+            Daemon.catalogKeptAtReload(
+                file: file, lastRead: lastRead, inForce: other, shared: shared, takeFile: takeFile)
+        }
+        #expect(rule(file.version, true, false) == other)
+        #expect(rule(file.version, false, false) == nil)
+        #expect(rule(file.version, true, true) == nil)
+        #expect(rule("0123456789abcdef", true, false) == nil)
+        #expect(
+            Daemon.catalogKeptAtReload(
+                file: file, lastRead: file.version,
+                inForce: CatalogInForce(catalog: file, version: file.version, takenAt: Date()), shared: true,
+                takeFile: false) == nil)
+    }
+
     /// check-config compares the file with the catalog in force in the database, and says what a
     /// start will do with it.
     @Test func checkConfigSaysWhetherTheFileIsTheCatalogInForce() async throws {
@@ -135,7 +168,9 @@ import Testing
         #expect(
             line.contains("version \(Self.withTestville.version)") && line.contains("by instance east-1"), "\(line)")
         #expect(line.contains("this file is version \(Self.shipped.version)"), "\(line)")
-        #expect(line.contains("a start keeps the database's catalog; concertctl reload takes the file"), "\(line)")
+        #expect(
+            line.contains("a start keeps the database's catalog; concertctl reload --take-file takes the file"),
+            "\(line)")
         #expect(
             Daemon.catalogInForceReport(nil, file: Self.shipped, shared: true).contains("a start imports this file"))
     }

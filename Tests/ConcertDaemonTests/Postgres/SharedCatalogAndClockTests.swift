@@ -59,7 +59,7 @@ import Testing
         #expect(kept["version"] as? String == shipped.version)
         #expect(kept["taken_by"] as? String == "a")
         #expect(kept["file_version"] as? String == edited.version)
-        #expect(await changes.ctl(b, "status").output.contains("NOT imported: concertctl reload takes it"))
+        #expect(await changes.ctl(b, "status").output.contains("NOT imported: concertctl reload --take-file takes it"))
         // check-config says the same before a start.
         let checks = CheckConfigTests()
         let check = try checks.checkConfig(
@@ -67,11 +67,11 @@ import Testing
         #expect(check.status == 0, "\(check.output)\(check.error)")
         #expect(
             check.output.contains(
-                "by instance a); this file is version \(edited.version): a start keeps the database's catalog; concertctl reload takes the file"
+                "by instance a); this file is version \(edited.version): a start keeps the database's catalog; concertctl reload --take-file takes the file"
             ), "\(check.output)")
 
-        // A reload on b takes its file; a follows it, told by b's notice.
-        #expect(await changes.ctl(b, "reload").status == 0)
+        // A reload with --take-file on b takes its file; a follows it, told by b's notice.
+        #expect(await changes.ctl(b, "reload", "--take-file").status == 0)
         #expect(try await changes.concert(a, "busan-2019")["end"] as? String == "2019-10-25T17:00:00+09:00")
         let deadline = ContinuousClock.now + .seconds(10)
         while a.daemon.catalog.version != edited.version, ContinuousClock.now < deadline {
@@ -83,6 +83,98 @@ import Testing
         #expect(followed["taken_by"] as? String == "b")
         #expect(followed["file_version"] as? String == shipped.version)
         #expect(try await catalogStatus(b)["file_version"] as? String == edited.version)
+    }
+
+    /// A reload on an instance whose file did not change since it last read it keeps a newer
+    /// catalog another instance made the one in force; `--take-file`, or an edited file, takes it.
+    @Test func aReloadOfAnUnchangedFileKeepsTheCatalogInForce() async throws {
+        let shipped = try CatalogLoader().load(path: TestDaemon.catalogPath)
+        let directory = TemporarySocket()
+        defer { directory.remove() }
+        let (editedPath, edited) = try editedCatalog(in: directory)
+        let url = try await ThrowawayPostgres.shared().makeDatabase()
+        let captured = CapturedLines()
+        let settings = LogSettings()
+        let sink = captured.sink
+        let logger = Logger(label: "concertd") {
+            DaemonLogHandler(label: $0, settings: settings, environment: [:], metadataProvider: nil, write: sink)
+        }
+        let aFile = directory.directory + "/a.json5"
+        try FileManager.default.copyItem(atPath: TestDaemon.catalogPath, toPath: aFile)
+        let a = try await TestDaemon.onPostgres(
+            url, instance: "a", catalog: aFile, logSettings: settings, logger: logger)
+        defer { a.remove() }
+        let b = try await TestDaemon.onPostgres(url, instance: "b", catalog: editedPath)
+        defer { b.remove() }
+        #expect(await changes.ctl(b, "reload", "--take-file").status == 0)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while a.daemon.catalog.version != edited.version, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(a.daemon.catalog.version == edited.version)
+
+        // a's file is what a read at its start: its reload keeps b's catalog, and says so.
+        let kept = await changes.ctl(a, "reload")
+        #expect(kept.status == 0, "\(kept.error)")
+        let reply = kept.output + kept.error
+        #expect(reply.contains("catalog in force kept: version \(edited.version)"), "\(reply)")
+        #expect(reply.contains("by instance b"), "\(reply)")
+        #expect(
+            reply.contains("\(aFile) is version \(shipped.version), unchanged since this instance last read it"),
+            "\(reply)")
+        #expect(reply.contains("concertctl reload --take-file"), "\(reply)")
+        #expect(try a.postgres.catalogInForce()?.version == edited.version)
+        #expect(a.daemon.catalog.version == edited.version)
+        #expect(try await changes.concert(a, "busan-2019")["end"] as? String == "2019-10-25T17:00:00+09:00")
+        let journal = captured.all.filter { $0.contains("catalog in force kept") }
+        #expect(journal.count == 1, "\(captured.all)")
+        #expect(journal.first?.contains("--take-file") == true, "\(journal)")
+        // A SIGHUP's reload does the same.
+        _ = try a.daemon.reload(requestedBy: .signal("SIGHUP"))
+        #expect(try a.postgres.catalogInForce()?.version == edited.version)
+
+        // --take-file takes the file all the same.
+        #expect(await changes.ctl(a, "reload", "--take-file").status == 0)
+        #expect(try a.postgres.catalogInForce()?.version == shipped.version)
+        #expect(try await changes.concert(a, "busan-2019")["end"] as? String == "2019-10-25T18:00:00+09:00")
+
+        // b's file unchanged: kept; then edited on b's machine: taken.
+        #expect(await changes.ctl(b, "reload").status == 0)
+        #expect(try b.postgres.catalogInForce()?.version == shipped.version)
+        try String(contentsOfFile: editedPath, encoding: .utf8)
+            .replacingOccurrences(of: "2019-10-25T17:00+09:00", with: "2019-10-25T16:00+09:00")
+            .write(toFile: editedPath, atomically: true, encoding: .utf8)
+        let reEdited = try CatalogLoader().load(path: editedPath)
+        #expect(await changes.ctl(b, "reload").status == 0)
+        #expect(try b.postgres.catalogInForce()?.version == reEdited.version)
+    }
+
+    /// A start that kept the database's catalog read its file: a plain reload keeps it too, and
+    /// the start's journal line and `status` name what takes the file.
+    @Test func aStartThatKeptTheDatabasesCatalogNamesTakeFile() async throws {
+        let shipped = try CatalogLoader().load(path: TestDaemon.catalogPath)
+        let directory = TemporarySocket()
+        defer { directory.remove() }
+        let (editedPath, edited) = try editedCatalog(in: directory)
+        let url = try await ThrowawayPostgres.shared().makeDatabase()
+        let a = try await TestDaemon.onPostgres(url, instance: "a")
+        defer { a.remove() }
+        let captured = CapturedLines()
+        let settings = LogSettings()
+        let sink = captured.sink
+        let logger = Logger(label: "concertd") {
+            DaemonLogHandler(label: $0, settings: settings, environment: [:], metadataProvider: nil, write: sink)
+        }
+        let b = try await TestDaemon.onPostgres(
+            url, instance: "b", catalog: editedPath, logSettings: settings, logger: logger)
+        defer { b.remove() }
+        let line = captured.all.filter { $0.contains("catalog file not imported") }
+        #expect(line.first?.contains("concertctl reload --take-file") == true, "\(line)")
+        #expect(await changes.ctl(b, "status").output.contains("NOT imported: concertctl reload --take-file takes it"))
+        #expect(await changes.ctl(b, "reload").status == 0)
+        #expect(try b.postgres.catalogInForce()?.version == shipped.version)
+        #expect(await changes.ctl(b, "reload", "--take-file").status == 0)
+        #expect(try b.postgres.catalogInForce()?.version == edited.version)
     }
 
     @Test func anInstanceStartedWithTheSameClockFlagsRunsOnTheFirstOnesClock() async throws {

@@ -123,3 +123,45 @@ struct ClockAnchorTests {
         #expect(again.realStart > first.realStart)
     }
 }
+
+/// Every instance restarted at once with new clock flags: neither another instance's new life,
+/// connected but not yet anchored, nor the session of a stopped one the server still lists for a
+/// moment, counts as an instance running on the old anchor.
+@Suite(.timeLimit(.minutes(3)))
+struct ClockAnchorRestartTests {
+    static let replay = ClockAnchorTests.replay
+    static let rate60 = ClockShift(start: replay.start, rate: 60)
+
+    @Test func anotherInstancesNewLifeNotYetAnchoredDoesNotHoldTheOldAnchor() async throws {
+        let store = try await StoreEngine.postgresql.openNew()
+        let oldA = try #require(store.postgres)
+        let oldB = try ClockAnchorTests.secondInstance(store, "b")
+        _ = try oldA.anchorClock(Self.replay)
+        #expect(try oldB.anchorClock(Self.replay).followedInstances == ["a"])
+        oldA.close()
+        oldB.close()
+        try await Task.sleep(for: .milliseconds(200))
+        // b's new life has connected (its store is open), but not yet anchored when a's does.
+        let newB = try ClockAnchorTests.secondInstance(store, "b")
+        let newA = try ClockAnchorTests.secondInstance(store, "a")
+        let a = try newA.anchorClock(Self.rate60)
+        #expect(a.followedInstances.isEmpty)
+        #expect(a.shift == Self.rate60)
+        #expect(try newB.anchorClock(Self.rate60).followedInstances == ["a"])
+    }
+
+    @Test func aStoppedInstancesSessionStillListedIsWaitedFor() async throws {
+        let store = try await StoreEngine.postgresql.openNew()
+        let oldA = try #require(store.postgres)
+        _ = try oldA.anchorClock(Self.replay)
+        // a's session goes a moment after b's start looked: b waits for it, then anchors anew.
+        let closing = Task {
+            try await Task.sleep(for: .milliseconds(700))
+            oldA.close()
+        }
+        let b = try ClockAnchorTests.secondInstance(store, "b").anchorClock(Self.rate60)
+        try await closing.value
+        #expect(b.followedInstances.isEmpty)
+        #expect(b.shift == Self.rate60)
+    }
+}
