@@ -29,7 +29,7 @@ extension Concertd {
 
                 Exit status: 0 copied, 64 usage error, 65 refused (the target holds data, the file's schema is not \
                 this concertd's, the counts differ), 75 try later (a concertd holds the file, the server cannot \
-                be reached or refuses the login), 78 the URL or the password source is wrong.
+                be reached), 78 the URL or the password source is wrong, or the server refuses the login.
                 """)
 
         @Option(
@@ -87,7 +87,9 @@ extension Concertd {
                 report = try StoreMigration.copy(fromSQLite: from, to: settings)
             } catch {
                 let text = SecretRedactor(configuration: configuration).redact("\(error)")
-                throw fail(text, status: StoreError.isTemporaryFailure(error) ? 75 : 65)
+                // A login the server refuses needs a person, as a wrong URL does.
+                let refused = (error as? PostgresError)?.kind == .loginRefused
+                throw fail(text, status: refused ? 78 : StoreError.isTemporaryFailure(error) ? 75 : 65)
             }
             let width = report.tables.map(\.table.count).max() ?? 0
             print(

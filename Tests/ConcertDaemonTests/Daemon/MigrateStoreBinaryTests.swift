@@ -69,10 +69,10 @@ import Testing
         #expect(again == 65)
         #expect(againError.contains("already holds a store"), "\(againError)")
 
-        // The wrong password: refused by the server, not repeated.
+        // The wrong password: refused by the server, not repeated; a person must mend it (78).
         try "wrong-password\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
         let (denied, _, deniedError) = try tests.run(move, environment: [:], directory: directory)
-        #expect(denied == 75)
+        #expect(denied == 78)
         #expect(deniedError.contains("password"), "\(deniedError)")
     }
 }
