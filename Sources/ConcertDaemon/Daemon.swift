@@ -26,6 +26,8 @@ public final class Daemon: @unchecked Sendable {
     /// the catalog in force when another instance's reload changed it. Made by `begin` (it calls
     /// back into the daemon), under `lock`.
     private var storeChangeListener: StoreChangeListener?
+    /// `status`'s reads of the store, bounded in time (`DaemonControlHandler.statusReport`).
+    let statusReads = StatusReadRunner()
     /// Whether the scheduler and the database still answer: the watchdog's condition.
     let liveness: LivenessCheck
     /// The one libcurl transport: a thread running the multi loop, shared by every channel.
@@ -364,7 +366,12 @@ public final class Daemon: @unchecked Sendable {
                             "the catalog in force could not be read; the catalog held stays in force",
                             metadata: ["error": "\(error)"])
                     }
-                }, wake: { [scheduler = self.scheduler] in scheduler.wake() })
+                },
+                // Waits until the scheduler has taken the wake: notices heard meanwhile make one more.
+                wake: { [scheduler = self.scheduler] in
+                    scheduler.wake()
+                    scheduler.queue.sync {}
+                })
             lock.withLock { storeChangeListener = listener }
             listener.start()
         }

@@ -36,8 +36,8 @@ extension Concertd {
                 Exit status: 0 copied (or the mark taken off), 64 usage error, 65 refused (the target holds data, \
                 the file's schema is not this concertd's, the file was already moved, the counts differ), 74 copied \
                 but the file could not be marked (move it out of the state folder), 75 try later (a concertd holds \
-                the file, the server cannot be reached or refuses the login), 78 the URL or the password source is \
-                wrong.
+                the file, the server cannot be reached), 78 the URL or the password source is wrong, or the server \
+                refuses the login.
                 """)
 
         @Option(
@@ -118,7 +118,9 @@ extension Concertd {
                 report = try StoreMigration.copy(fromSQLite: from, to: settings)
             } catch {
                 let text = SecretRedactor(configuration: configuration).redact("\(error)")
-                throw fail(text, status: StoreError.isTemporaryFailure(error) ? 75 : 65)
+                // A login the server refuses needs a person, as a wrong URL does.
+                let refused = (error as? PostgresError)?.kind == .loginRefused
+                throw fail(text, status: refused ? 78 : StoreError.isTemporaryFailure(error) ? 75 : 65)
             }
             let destination = PostgresStoreOpener.describe(settings.url)
             let width = report.tables.map(\.table.count).max() ?? 0

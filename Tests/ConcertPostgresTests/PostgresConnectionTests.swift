@@ -173,11 +173,57 @@ struct PostgresConnectionTests {
                 _ = try PostgresConnection(PostgresSettings(url: url, password: wrong))
                 Issue.record("connected with password \(String(describing: wrong))")
             } catch let error as PostgresError {
-                #expect(error.kind == .connectionLost)
+                // Only a person can mend it: a start stops (78) rather than being retried.
+                #expect(error.kind == .loginRefused, "\(error)")
+                #expect(!error.isTemporary)
+                // No password: libpq's own refusal, with no SQLSTATE; a wrong one: the server's.
+                #expect(error.sqlState == (wrong == nil ? nil : "28P01"), "\(error)")
                 #expect(error.message.contains("password"), "\(error)")
                 #expect(!error.message.contains(password))
             }
         }
+    }
+
+    /// The server's refusal of a login is told apart by its SQLSTATE (the same in every
+    /// language the server speaks), not by its words: an unknown role, a database that does not
+    /// exist. The message reads as libpq's default one, without the code after the severity.
+    @Test func aLoginTheServerRefusesIsLoginRefusedWithItsSQLState() async throws {
+        let cluster = try await ThrowawayPostgres.shared()
+        let url = try await cluster.makeDatabase()
+        var noRole = url
+        noRole.user = "nobody_such_role"
+        var noDatabase = url
+        noDatabase.database = "no_such_database"
+        for (target, state, words) in [
+            (noRole, "28000", "nobody_such_role"), (noDatabase, "3D000", "no_such_database"),
+        ] {
+            do {
+                _ = try PostgresConnection(PostgresSettings(url: target))
+                Issue.record("connected to \(target)")
+            } catch let error as PostgresError {
+                #expect(error.kind == .loginRefused, "\(error)")
+                #expect(error.sqlState == state, "\(error)")
+                #expect(error.message.contains(words), "\(error)")
+                #expect(!error.message.contains("\(state):"), "\(error)")
+                #expect(!error.message.contains("LOCATION"), "\(error)")
+            }
+        }
+    }
+
+    @Test func theSQLStateOfAVerboseConnectionMessageIsFoundAndTakenOut() {
+        let text = """
+            connection to server at "127.0.0.1", port 5432 failed: FATAL:  28P01: password authentication failed for user "u"
+            LOCATION:  auth_failed, auth.c:326
+
+            """
+        #expect(PostgresConnection.startupSQLState(in: text) == "28P01")
+        #expect(
+            PostgresConnection.withoutSQLState(text)
+                == #"connection to server at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "u""#
+        )
+        #expect(PostgresConnection.startupSQLState(in: "connection refused\n\tIs the server running") == nil)
+        #expect(PostgresError.kind(ofStartupSQLState: "53300") == .unavailable)
+        #expect(PostgresError.kind(ofStartupSQLState: "57P03") == .connectionLost)
     }
 
     @Test func aServerThatIsNotThereIsAConnectionErrorNamingTheURL() async throws {

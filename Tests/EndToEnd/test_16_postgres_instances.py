@@ -15,6 +15,7 @@ instance with its own state folder, control socket and `instance_name`, all with
   300 s (`PostgresStore.leaseSeconds`): the test ends the dead instance's leases on the database's
   clock (`UPDATE … SET lease_expires_at = now()`), unless `CONCERTD_E2E_REAL_LEASE=1`, which waits.
 - The same with PostgreSQL stopped for ten seconds in the middle: the instances keep running,
+  `status` answers on each at once, naming the store unreachable and its counts not read, they
   reconnect, and every reminder arrives after the server is back.
 - One catalog: a `reload --take-file` on one instance is followed by the other, whose own file
   did not change since it last read it: its SIGHUP and its `reload` keep the newer catalog in
@@ -167,6 +168,19 @@ def test_postgres_stopped_for_ten_seconds_mid_fanout_every_reminder_arrives(
     stopped = time.time()
     before_outage = len(receiver.requests())
     assert before_outage < COUNT, "the fan-out was over before the server stopped"
+    # `status` answers during the outage, from each instance's memory, naming the store's fault.
+    time.sleep(2)
+    for daemon in daemons:
+        asked = time.monotonic()
+        text = daemon.ctl("status", json_output=False, timeout=20)
+        answered_in = time.monotonic() - asked
+        assert text.returncode == 0, str(text)
+        assert answered_in < 5, f"{daemon.workdir.name}: status took {answered_in:.1f} s during the outage"
+        assert "UNREACHABLE since" in text.stdout, text.stdout
+        assert "not read: the store cannot be reached" in text.stdout, text.stdout
+        document = daemon.status()
+        assert document["store"]["unreachable_since"] and document["store"]["unreachable_reason"], document
+        assert "counts" in document["not_read"], document
     sleep_until(stopped + 10)
     during_outage = len(receiver.requests()) - before_outage
     exited = [f"{d.workdir.name} (exit {d.process.returncode})" for d in daemons if not d.running]
@@ -179,6 +193,9 @@ def test_postgres_stopped_for_ten_seconds_mid_fanout_every_reminder_arrives(
     finished_after = time.monotonic() - back
     wait_until_all_sent(daemons, COUNT, timeout=60)
     assert all(d.running for d in daemons)
+    for daemon in daemons:
+        document = daemon.status()
+        assert "unreachable_since" not in document["store"] and "not_read" not in document, document
 
     got = receiver.requests()
     requests, distinct, repeated = arrival_summary(got)

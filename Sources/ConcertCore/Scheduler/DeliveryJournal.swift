@@ -130,14 +130,23 @@ struct DeliveryJournal {
     }
 
     /// Logs that the outbox could not be read or written, with the records kept meanwhile.
+    ///
+    /// The first failure is logged; then a reminder every ``storeFaultReminderEvery`` failures
+    /// (with the wait at its most, 60 s, every five minutes), not one per try.
     func storeFailed(_ fault: StoreFault, waitingRecords: Int) {
+        guard fault.failures == 1 || fault.failures % Self.storeFaultReminderEvery == 0 else { return }
         logger.error(
-            "the outbox could not be read or written; nothing is sent until it can, records are kept",
+            fault.failures == 1
+                ? "the outbox could not be read or written; nothing is sent until it can, records are kept"
+                : "the outbox still cannot be read or written; nothing is sent until it can, records are kept",
             metadata: [
                 "error": "\(fault.message)", "failures": "\(fault.failures)", "waiting_records": "\(waitingRecords)",
                 "retry_at": "\(KoreaTime.iso8601(fault.retryAt))",
             ])
     }
+
+    /// Failed tries of the outbox between two reminders in the journal.
+    static let storeFaultReminderEvery = 5
 
     /// Logs that a store call succeeded after `fault`.
     func storeRecovered(_ fault: StoreFault) {

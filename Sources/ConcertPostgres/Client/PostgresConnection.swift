@@ -15,8 +15,13 @@ public final class PostgresConnection {
     /// Whether a transaction is open (``transaction(_:)``).
     public private(set) var inTransaction = false
 
-    /// Connects, or throws a `.connectionLost` error with libpq's reason (refused, timed out,
-    /// authentication failed, TLS required or not verified).
+    /// Connects, or throws: `.loginRefused` when the server refused the login (password, role,
+    /// `pg_hba.conf`, database), `.unavailable` when it has no connection to spare, else
+    /// `.connectionLost` with libpq's reason (refused, timed out, TLS required or not verified).
+    ///
+    /// libpq gives no SQLSTATE for a failed connection but in its message, and only in verbose
+    /// form: the connection is started (`PQconnectStartParams`), set to verbose errors, and
+    /// polled to its end here, within `connect_timeout` for each attempt.
     public init(_ settings: PostgresSettings) throws {
         let pairs = settings.keywords
         for (keyword, value) in pairs where value.utf8.contains(0) {
@@ -24,17 +29,89 @@ public final class PostgresConnection {
         }
         let connection = withCStringArray(pairs.map(\.0)) { keywords in
             withCStringArray(pairs.map(\.1)) { values in
-                PQconnectdbParams(keywords, values, 0)
+                PQconnectStartParams(keywords, values, 0)
             }
         }
         guard let connection else { throw PostgresError(.connectionLost, "libpq could not allocate a connection") }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let reason = Self.connectionMessage(connection)
+        PQsetErrorVerbosity(connection, PQERRORS_VERBOSE)
+        let timedOut = Self.finishConnecting(connection, timeoutSeconds: max(2, settings.connectTimeoutSeconds))
+        guard !timedOut, PQstatus(connection) == CONNECTION_OK else {
+            let text = PQerrorMessage(connection).map { String(cString: $0) } ?? ""
+            // The server asked for a password and none was given: refused before any SQLSTATE.
+            let needsPassword = !timedOut && PQconnectionNeedsPassword(connection) == 1
             PQfinish(connection)
+            let state = Self.startupSQLState(in: text)
+            let reason = timedOut ? "timeout expired" : Self.oneLine(Self.withoutSQLState(text))
             throw PostgresError(
-                .connectionLost, "cannot connect to PostgreSQL at \(settings.url.description): \(reason)")
+                state.map(PostgresError.kind(ofStartupSQLState:)) ?? (needsPassword ? .loginRefused : .connectionLost),
+                "cannot connect to PostgreSQL at \(settings.url.description): \(reason)", sqlState: state)
         }
+        PQsetErrorVerbosity(connection, PQERRORS_DEFAULT)
         handle = connection
+    }
+
+    /// Polls a started connection until it is made or failed; true when an attempt took longer
+    /// than `timeoutSeconds` (libpq's `connect_timeout`, counted again for each socket it opens).
+    private static func finishConnecting(_ connection: OpaquePointer, timeoutSeconds: Int) -> Bool {
+        var state = PGRES_POLLING_WRITING
+        var socket = PQsocket(connection)
+        var deadline = ContinuousClock.now + .seconds(timeoutSeconds)
+        while PQstatus(connection) != CONNECTION_BAD {
+            switch state {
+            case PGRES_POLLING_OK, PGRES_POLLING_FAILED: return false
+            default: break
+            }
+            let events = Int16(state == PGRES_POLLING_READING ? POLLIN : POLLOUT)
+            var descriptor = pollfd(fd: socket, events: events, revents: 0)
+            let left = deadline - ContinuousClock.now
+            let milliseconds = max(
+                0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready == 0 { return true }
+            if ready < 0 && errno != EINTR { return false }
+            state = PQconnectPoll(connection)
+            let now = PQsocket(connection)
+            if now != socket {
+                socket = now
+                deadline = ContinuousClock.now + .seconds(timeoutSeconds)
+            }
+        }
+        return false
+    }
+
+    /// The SQLSTATE in a verbose connection message (`FATAL:  28P01: password authentication
+    /// failed…`), the last one when libpq tried more than once: the severity, two spaces, five
+    /// digits or capital letters, a colon.
+    static func startupSQLState(in text: String) -> String? {
+        var found: String?
+        for line in text.split(whereSeparator: \.isNewline) {
+            var rest = Substring(line)
+            while let range = rest.range(of: ":  ") {
+                let after = rest[range.upperBound...]
+                let code = after.prefix(5)
+                if code.count == 5, after.dropFirst(5).hasPrefix(":"),
+                    code.allSatisfy({ ("0"..."9").contains($0) || ("A"..."Z").contains($0) })
+                {
+                    found = String(code)
+                }
+                rest = after
+            }
+        }
+        return found
+    }
+
+    /// A verbose connection message as the default one reads: without the SQLSTATE after the
+    /// severity, and without the lines naming the server's source file (`LOCATION:`).
+    static func withoutSQLState(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+            var line = String(line)
+            if let state = startupSQLState(in: line), let range = line.range(of: ":  \(state): ") {
+                line.replaceSubrange(range, with: ":  ")
+            } else if line.hasPrefix("LOCATION:") {
+                return nil
+            }
+            return line
+        }.joined(separator: "\n")
     }
 
     deinit { close() }
@@ -129,7 +206,11 @@ public final class PostgresConnection {
 
     /// libpq's last connection message, on one line.
     static func connectionMessage(_ handle: OpaquePointer) -> String {
-        let text = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
+        oneLine(PQerrorMessage(handle).map { String(cString: $0) } ?? "")
+    }
+
+    /// A message of several lines on one.
+    static func oneLine(_ text: String) -> String {
         let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: "; ")
         return line.isEmpty ? "no reason given" : line

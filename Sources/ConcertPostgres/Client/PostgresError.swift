@@ -9,6 +9,10 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         /// The connection is gone or could not be made (server down, restarting, network,
         /// authentication): a new connection later may succeed.
         case connectionLost
+        /// The server refused the login: a wrong or missing password, an unknown role, no
+        /// `pg_hba.conf` entry, a database that does not exist or may not be connected to. Only a
+        /// person can mend it (SQLSTATE 28000, 28P01, 3D000, 42501 while connecting).
+        case loginRefused
         /// A unique, foreign-key, check or not-null constraint refused the change.
         case constraint
         /// A serialization failure or deadlock: the transaction can be run again as it is.
@@ -51,11 +55,25 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// The kind of failure an SQLSTATE names when the server sends it before the session began:
+    /// a refused login, a server short of connections, or one that cannot take connections now.
+    static func kind(ofStartupSQLState state: String) -> Kind {
+        switch state {
+        case "3D000", "42501": return .loginRefused  // no such database, no CONNECT privilege
+        default: break
+        }
+        switch state.prefix(2) {
+        case "28": return .loginRefused  // invalid authorization: password, role, pg_hba.conf
+        case "53": return .unavailable  // too many connections
+        default: return .connectionLost
+        }
+    }
+
     /// Whether waiting and trying again may succeed.
     public var isTemporary: Bool {
         switch kind {
         case .connectionLost, .serialization, .unavailable: true
-        case .constraint, .invalidValue, .other: false
+        case .loginRefused, .constraint, .invalidValue, .other: false
         }
     }
 

@@ -21,10 +21,24 @@ extension PostgresStore {
 
     /// Whether the server answers a read within `timeout`, on a connection of the pool, from a
     /// thread of its own; while one read is unanswered no other is started.
+    ///
+    /// A server out of reach or refusing the login (``PostgresPool/outage``) is a note, not a
+    /// problem: the daemon is alive, keeps the verdicts it holds and tries again, and a restart
+    /// by the watchdog would lose them and bring the server back no sooner.
     public func readLiveness(timeout: Duration) -> LivenessReport {
         let pool = self.pool
-        return readProbe.checkStoreRead(timeout: timeout) {
-            try pool.withConnection { connection in _ = try connection.query("SELECT 1 FROM counter LIMIT 1") }
+        var report = readProbe.checkStoreRead(timeout: timeout) {
+            do {
+                try pool.withConnection { connection in _ = try connection.query("SELECT 1 FROM counter LIMIT 1") }
+            } catch let error as PostgresError where error.kind == .connectionLost || error.kind == .loginRefused {
+                return  // the outage, recorded by the pool, is reported below
+            }
         }
+        if let outage = pool.outage {
+            let seconds = Int(Date().timeIntervalSince(outage.since))
+            report.notes.append(
+                "the PostgreSQL server cannot be reached (for \(seconds) s): \(outage.error); waiting for it")
+        }
+        return report
     }
 }

@@ -26,6 +26,10 @@ public struct StatusResult: Codable, Sendable, Hashable {
     public var store: StoreStatus?
     /// The catalog in force and the catalog file; absent from an older daemon's answer.
     public var catalog: CatalogStatus?
+    /// The parts of the answer that need the store and could not be read from it (the store out
+    /// of reach: `store.unreachable_since` says since when): `counts`, `next_due`,
+    /// `web.pending_requests`. Their members hold nothing read. Absent when all was read.
+    public var notRead: [String]?
 
     public init(
         version: String, protocolVersion: Int = ProtocolVersion.current, uptimeSeconds: Int, clock: ClockStatus,
@@ -53,6 +57,7 @@ public struct StatusResult: Codable, Sendable, Hashable {
         case metrics
         case store
         case catalog
+        case notRead = "not_read"
     }
 }
 
@@ -70,6 +75,11 @@ public struct StoreStatus: Codable, Sendable, Hashable {
     public var port: Int?
     public var database: String?
     public var instanceName: String
+    /// Since when the store's server cannot be reached or refuses this instance (ISO 8601, the
+    /// daemon's clock), from what the daemon last met; absent while it answers.
+    public var unreachableSince: String?
+    /// Why: the last failure's reason, secrets masked; absent while it answers.
+    public var unreachableReason: String?
 
     public init(
         engine: String, path: String? = nil, host: String? = nil, port: Int? = nil, database: String? = nil,
@@ -86,6 +96,8 @@ public struct StoreStatus: Codable, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case engine, path, host, port, database
         case instanceName = "instance_name"
+        case unreachableSince = "unreachable_since"
+        case unreachableReason = "unreachable_reason"
     }
 }
 

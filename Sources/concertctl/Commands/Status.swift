@@ -6,7 +6,7 @@ extension ConcertCtl {
         static let configuration = CommandConfiguration(
             abstract: "Show the daemon's version, uptime, clock, counts, listeners and what is failing.",
             discussion:
-                "Counts come from the daemon's running counters. The store's line gives its engine (sqlite or postgresql), where it is (the SQLite file, or the PostgreSQL server's host and port and the database's name) and this instance's name (instance_name). The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. The catalog line gives the version of the catalog in force and the catalog file, and says when the file is not the one in force (instances sharing a PostgreSQL database keep the database's catalog: concertctl reload takes the file). A warning is printed when the daemon speaks another protocol version."
+                "Counts come from the daemon's running counters. The store's line gives its engine (sqlite or postgresql), where it is (the SQLite file, or the PostgreSQL server's host and port and the database's name) and this instance's name (instance_name). The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. The catalog line gives the version of the catalog in force and the catalog file, and says when the file is not the one in force (instances sharing a PostgreSQL database keep the database's catalog: concertctl reload takes the file). While the store cannot be reached, the store's line says since when and why, and the counts, the requests waiting and the next reminder due are shown as not read: the rest comes from the daemon's memory. A warning is printed when the daemon speaks another protocol version."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -22,12 +22,17 @@ extension ConcertCtl {
                 out.line(
                     "clock          \(Display.time(clock.now, seconds: true))\(clock.shifted ? "  SHIFTED, rate \(Display.number(clock.rate))x" : "")"
                 )
-                out.line("concerts       \(Display.counts(status.counts.concerts))")
-                out.line("subscriptions  \(Display.counts(status.counts.subscriptions))")
-                out.line("deliveries     \(Display.counts(status.counts.deliveries))")
+                let notRead = Set(status.notRead ?? [])
+                let unread = "not read: the store cannot be reached"
+                let counts = notRead.contains("counts")
+                out.line("concerts       \(counts ? unread : Display.counts(status.counts.concerts))")
+                out.line("subscriptions  \(counts ? unread : Display.counts(status.counts.subscriptions))")
+                out.line("deliveries     \(counts ? unread : Display.counts(status.counts.deliveries))")
                 if let web = status.web {
                     out.line("web            \(web.listen) (links: \(web.baseURL))")
-                    if let pending = web.pendingRequests {
+                    if notRead.contains("web.pending_requests") {
+                        out.line("web requests   \(unread)")
+                    } else if let pending = web.pendingRequests {
                         out.line("web requests   \(Display.plural(pending, "request")) waiting for confirmation")
                     }
                 }
@@ -47,7 +52,11 @@ extension ConcertCtl {
                     }
                 }
                 if let store = status.store {
-                    out.line("store          \(Display.store(store)), instance \(store.instanceName)")
+                    let away = store.unreachableSince.map { since in
+                        " — UNREACHABLE since \(Display.time(since, seconds: true))"
+                            + (store.unreachableReason.map { ": \($0)" } ?? "")
+                    }
+                    out.line("store          \(Display.store(store)), instance \(store.instanceName)\(away ?? "")")
                 }
                 if status.failingDestinations.isEmpty {
                     out.line("failing        none")
@@ -63,7 +72,9 @@ extension ConcertCtl {
                         "DATABASE ERROR \(error.message) since \(Display.time(error.since)); \(Display.plural(error.failures, "try")) failed, next at \(Display.time(error.retryingAt)); nothing is sent until it clears"
                     )
                 }
-                if let next = status.nextDue {
+                if notRead.contains("next_due") {
+                    out.line("next due       \(unread)")
+                } else if let next = status.nextDue {
                     out.line("next due       \(Display.nextDue(next))")
                 } else {
                     out.line("next due       nothing scheduled")

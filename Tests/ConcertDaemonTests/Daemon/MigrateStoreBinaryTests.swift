@@ -98,10 +98,10 @@ import Testing
             ["migrate-store", "--undo-mark", database, "--from", database], environment: [:], directory: directory)
         #expect(mixed == 64)
 
-        // The wrong password: refused by the server, not repeated.
+        // The wrong password: refused by the server, not repeated; a person must mend it (78).
         try "wrong-password\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
         let (denied, _, deniedError) = try tests.run(move, environment: [:], directory: directory)
-        #expect(denied == 75)
+        #expect(denied == 78)
         #expect(deniedError.contains("password"), "\(deniedError)")
     }
 }

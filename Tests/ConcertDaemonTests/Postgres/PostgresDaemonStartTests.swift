@@ -86,4 +86,33 @@ extension ConcertdExitStatusTests {
         #expect(exit.error.contains("127.0.0.1:\(port)/concertd cannot be opened"), "\(exit.error)")
         #expect(!FileManager.default.fileExists(atPath: socket.directory + "/state/concertd.sqlite3"))
     }
+
+    /// A login the server refuses needs a person (a wrong password, an unknown role, a database
+    /// that does not exist): 78, which the unit does not restart every 5 s, with the reason.
+    @Test func aDaemonWhoseLoginThePostgreSQLServerRefusesExits78() async throws {
+        let cluster = try await ThrowawayPostgres.shared()
+        let url = try await cluster.makeDatabase()
+        let password = "pw-\(UUID().uuidString.prefix(8))"
+        try await cluster.createRole("refused_user", password: password)
+        let socket = TemporarySocket()
+        defer { socket.remove() }
+        try "not-\(password)\n".write(toFile: socket.directory + "/pw", atomically: true, encoding: .utf8)
+        let host = "127.0.0.1:\(url.effectivePort)"
+        for (target, words) in [
+            ("postgresql://\(url.user ?? "postgres")@\(host)/no_such_database", "no_such_database"),
+            ("postgresql://refused_user@\(host)/\(url.database)", "password authentication failed"),
+        ] {
+            let config = socket.directory + "/concertd.conf"
+            try "database_url = \(target)\ndatabase_password_file = \(socket.directory)/pw\n".write(
+                toFile: config, atomically: true, encoding: .utf8)
+            let exit = try await ThrowawayPostgres.blocking { [self] in
+                try run(
+                    ["--config", config] + daemonArguments(state: socket.directory + "/state", socket: socket.path),
+                    directory: socket.directory)
+            }
+            #expect(exit.status == 78, "\(target): \(exit.error)")
+            #expect(exit.error.contains(words), "\(exit.error)")
+            #expect(!exit.error.contains(password))
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import ConcertCore
 import ConcertPostgres
 import Foundation
+import Logging
 import PostgresTestSupport
 import Testing
 
@@ -49,6 +50,8 @@ import Testing
         try await wakes.wait(for: 1)  // connected
         let other = PostgresStore(settings: PostgresSettings(url: url), instanceName: "other")
         defer { other.close() }
+        // One at a time, each given time to wake it: notices heard together make one wake.
+        var expected = 1
         for (sender, kind) in [(store, "deliveries"), (other, "deliveries"), (store, "catalog"), (other, "newer-kind")]
         {
             try sender.pool.withConnection { connection in
@@ -56,9 +59,11 @@ import Testing
                     "SELECT pg_notify($1, $2)",
                     [.text(StoreChangeNotice.channel), .text("\(kind) \(sender.instanceName)")])
             }
+            if sender === other { expected += 1 }
+            try await wakes.wait(for: expected)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(wakes.count == expected, "after \(kind) from \(sender.instanceName)")
         }
-        try await wakes.wait(for: 3)
-        try await Task.sleep(for: .milliseconds(300))
         #expect(wakes.count == 3, "the two notices of the other instance woke it, its own did not")
     }
 }
@@ -100,5 +105,105 @@ final class WakeCount: @unchecked Sendable {
     func wait(for count: Int, timeout: Duration = .seconds(10)) async throws {
         let deadline = ContinuousClock.now + timeout
         while self.count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    }
+}
+
+extension StoreChangeListenerTests {
+    /// A burst of notices from another instance wakes this one's scheduler a few times, not once
+    /// per notice: a wake not yet taken absorbs the next.
+    @Test func aBurstOfAThousandNoticesWakesTheSchedulerAFewTimes() async throws {
+        let url = try await ThrowawayPostgres.shared().makeDatabase()
+        let store = try PostgresStore.open(settings: PostgresSettings(url: url), instanceName: "me")
+        defer { store.close() }
+        let wakes = WakeCount()
+        // The wake for the first notice is held (a scheduler busy with a round) while the burst arrives.
+        let held = DispatchSemaphore(value: 0)
+        let listener = StoreChangeListener(store: store, logger: .quiet) {
+            wakes.add()
+            if wakes.count == 2 { held.wait() }
+        }
+        listener.start()
+        defer { listener.stop() }
+        try await wakes.wait(for: 1)  // connected
+        let other = PostgresStore(settings: PostgresSettings(url: url), instanceName: "other")
+        defer { other.close() }
+        let notify = { @Sendable (count: Int) throws in
+            try other.pool.withConnection { connection in
+                for index in 0..<count {
+                    _ = try connection.query(
+                        "SELECT pg_notify($1, $2)",
+                        [.text(StoreChangeNotice.channel), .text("deliveries other \(index)")])
+                }
+            }
+        }
+        try notify(1)
+        try await wakes.wait(for: 2)
+        try notify(1000)
+        try await Task.sleep(for: .milliseconds(500))
+        held.signal()
+        try await wakes.wait(for: 3)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(wakes.count >= 3 && wakes.count <= 5, "\(wakes.count) wakes for 1,001 notices and a connection")
+    }
+
+    /// While the server is away the listener tries again every fraction of a second: the journal
+    /// hears of the loss once, with the reason, and of the return once, with how long it was away.
+    @Test func aLostListeningConnectionIsLoggedOnceAndItsReturnOnce() async throws {
+        let cluster = try await ThrowawayPostgres.start()
+        defer { cluster.destroy() }
+        let url = try await cluster.makeDatabase()
+        let store = try PostgresStore.open(settings: PostgresSettings(url: url), instanceName: "me")
+        defer { store.close() }
+        let lines = LoggedLines()
+        let wakes = WakeCount()
+        let listener = StoreChangeListener(
+            store: store, logger: lines.logger, backoff: PostgresListener.Backoff(initial: 0.05, maximum: 0.1)
+        ) { wakes.add() }
+        listener.start()
+        defer { listener.stop() }
+        try await wakes.wait(for: 1)
+        try await cluster.stopServer()
+        try await Task.sleep(for: .seconds(2))  // about twenty attempts
+        try await cluster.startServer()
+        try await wakes.wait(for: 2, timeout: .seconds(20))
+        try await Task.sleep(for: .milliseconds(200))
+        let warnings = lines.all.filter { $0.level == .warning }
+        #expect(warnings.count == 1, "\(warnings.map(\.message))")
+        #expect(warnings.first?.metadata["error"] != nil)
+        let back = lines.all.filter { $0.level == .notice && $0.message.contains("again") }
+        #expect(back.count == 1, "\(lines.all.map(\.message))")
+        #expect(back.first?.metadata["away_seconds"] != nil)
+    }
+}
+
+/// What a logger was given, for tests of what reaches the journal.
+final class LoggedLines: @unchecked Sendable {
+    // @unchecked: `entries` is guarded by `lock`.
+    struct Entry {
+        var level: Logger.Level
+        var message: String
+        var metadata: Logger.Metadata
+    }
+
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+    var all: [Entry] { lock.withLock { entries } }
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(lines: self) }
+    }
+
+    struct Handler: LogHandler {
+        let lines: LoggedLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let entry = Entry(level: event.level, message: "\(event.message)", metadata: event.metadata ?? [:])
+            lines.lock.withLock { lines.entries.append(entry) }
+        }
     }
 }

@@ -31,6 +31,8 @@ struct StoreMaintenanceTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    /// A server that is gone is a note, not a problem: the daemon stays alive for the watchdog
+    /// (a restart would lose the verdicts it holds and bring the server back no sooner).
     @Test func aServerThatIsGoneMakesTheLivenessReportNameTheDatabase() async throws {
         let cluster = try await ThrowawayPostgres.start()
         defer { cluster.destroy() }
@@ -39,8 +41,8 @@ struct StoreMaintenanceTests {
         #expect(store.readLiveness(timeout: .seconds(10)).isAlive)
         try await cluster.stopServer()
         let report = store.readLiveness(timeout: .seconds(20))
-        #expect(!report.isAlive)
-        #expect(report.problems.first?.contains("the database cannot be read") == true, "\(report)")
+        #expect(report.isAlive, "\(report)")
+        #expect(report.notes.first?.contains("the PostgreSQL server cannot be reached") == true, "\(report)")
         try await cluster.startServer()
         #expect(store.readLiveness(timeout: .seconds(10)).isAlive)
     }
