@@ -66,9 +66,17 @@ public protocol SubscriptionImporting: AnyObject {
 
     /// Whether no stored subscription has an id of `block` yet.
     func isFree(_ block: SubscriptionIDBlock) throws -> Bool
+
+    /// Announces subscriptions about to be added (some or all of them, in any order), so that
+    /// an engine can look up at once what their checks need rather than at each ``add(_:id:)``.
+    /// Optional: a subscription added without it is checked all the same.
+    func prepare(toAdd subscriptions: [NewSubscription]) throws
 }
 
 extension SubscriptionImporting {
+    /// Nothing to look up ahead: the engine checks each subscription as it is added.
+    public func prepare(toAdd subscriptions: [NewSubscription]) throws {}
+
     /// Stores one subscription with a new id; see ``add(_:id:)``.
     public func add(_ new: NewSubscription) throws -> String {
         try add(new, id: nil)
@@ -101,6 +109,7 @@ extension SubscriptionStore {
         var stored: [Subscription] = []
         stored.reserveCapacity(subscriptions.count)
         try importSubscriptions(now: now) { importer in
+            try importer.prepare(toAdd: subscriptions)
             for new in subscriptions {
                 let id = try importer.add(new, id: nil)
                 stored.append(

@@ -46,6 +46,9 @@ extension DaemonControlHandler {
                     }
                     created.append(BulkCreatedSubscription(line: record.line, id: id, secret: record.generatedSecret))
                 }
+            } before: { importer throws(ControlError) in
+                // The request's lines at once: a store looks up what their checks need in one go.
+                try store { try importer.prepare(toAdd: checked.accepted.map(\.subscription)) }
             }
             return SubscribeBulkResult(
                 imported: imported, created: created,

@@ -38,6 +38,9 @@ public final class PostgresStore: ConcertdStore, Sendable {
     public let leaseSeconds: Int
     /// The outstanding read of `readLiveness`, if any.
     let readProbe = LivenessProbe()
+    /// Where the new ids of this store's last bulk import stopped, for the next one to continue
+    /// (``PostgresSubscriptionImporter``).
+    let importIDs = ImportIDs()
 
     /// A store over `settings` (not connected until first used, not migrated). With `readOnly`,
     /// every transaction on its connections is read-only: any write fails on the server.
