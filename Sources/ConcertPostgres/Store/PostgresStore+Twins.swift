@@ -4,12 +4,28 @@ import Foundation
 /// The same message through another subscription of the same channel, as PostgreSQL finds it
 /// (`ConcertdStore`, "the same message"; ``SendingRules`` asks only where one may exist).
 extension PostgresStore {
+    /// The class of the transaction advisory locks on a message (`pg_try_advisory_xact_lock(class,
+    /// hashtext(message))`): "twin".
+    static let messageLockClass: Int64 = 0x7477_696E
+
     /// The rows of `batch`, claimed before `due` in the same claim and not yet written `sending`,
-    /// count as twins being sent.
+    /// count as twins being sent. So does a row of the same message another instance is claiming
+    /// right now, whose `sending` this transaction cannot see before that claim commits: the claim
+    /// that reads a message's twins holds the message's lock until it ends, and one that finds the
+    /// lock taken waits for that verdict as for any twin being sent (or, one sent already found,
+    /// is a duplicate). A lock never waited for takes
+    /// no part in the lock order (``lockPlanning(_:)``); two messages whose keys collide make a
+    /// row wait (at most ``DeliveryTwin/wait``) for nothing.
     static func twin(
         of due: PendingDelivery, _ connection: PostgresConnection, claimedBefore batch: ClaimedInBatch? = nil
     ) throws -> DeliveryTwin {
         let d = due.delivery
+        let parameters = twinParameters(subscription: due.subscription, delivery: d)
+        // The message's key: every parameter but the subscription (the second).
+        let key = parameters.enumerated().filter { $0.offset != 1 }.map { $0.element.textForm ?? "" }.joined(
+            separator: "|")
+        let locked = try connection.query(
+            "SELECT pg_try_advisory_xact_lock($1::int, hashtext($2))", [.integer(messageLockClass), .text(key)])
         let rows = try connection.query(
             """
             SELECT COALESCE(bool_or(d2.state = 'sent'), false), COUNT(*)
@@ -17,8 +33,10 @@ extension PostgresStore {
             WHERE s2.target = $1 AND s2.id <> $2 AND s2.format IS NOT DISTINCT FROM $3 AND s2.lang = $4
                 AND d2.concert_id = $5 AND d2.concert_revision = $6 AND d2.kind = $7 AND d2.kind <> 'test'
                 AND d2.offset_seconds = $8 AND d2.state IN ('sent', 'sending', 'retrying')
-            """, twinParameters(subscription: due.subscription, delivery: d))
-        return DeliveryTwin(anySent: rows.bool(0, 0), count: rows.int(0, 1) + (batch?.twins(of: due) ?? 0))
+            """, parameters)
+        let claimedElsewhere = locked.bool(0, 0) ? 0 : 1
+        return DeliveryTwin(
+            anySent: rows.bool(0, 0), count: rows.int(0, 1) + (batch?.twins(of: due) ?? 0) + claimedElsewhere)
     }
 
     /// Rows waiting for `record`'s verdict become due now. Returns how many.

@@ -1,5 +1,8 @@
 import ConcertCore
+import ConcertPostgres
 import Foundation
+import PostgresTestSupport
+import Synchronization
 import Testing
 
 /// The same message through two subscriptions of one channel (`ConcertdStore`, "the same
@@ -49,7 +52,7 @@ struct DeliveryTwinStoreTests {
                     'scheduled', 0, \(t - 60_000), \(t))
                 """)
         }
-        return try store.sending.dueDeliveries(now: now, limit: 100, excluding: []).sorted {
+        return try store.sending.dueDeliveries(now: now, limit: 1_000, excluding: []).sorted {
             $0.delivery.id < $1.delivery.id
         }
     }
@@ -214,5 +217,44 @@ struct DeliveryTwinStoreTests {
         let second = try store.sending.claim([due[1]], skipping: [], now: Self.now)
         #expect(second.sending.map(\.subscription.id) == ["s2"])
         #expect(second.duplicates.isEmpty)
+    }
+
+    // MARK: Several instances on one PostgreSQL database
+
+    /// Instances claiming at the same moment each see the other's claim only once it commits: the
+    /// twin of a row another instance is claiming right now is waited for as one being sent,
+    /// never sent beside it (on SQLite one writer makes the claims serial).
+    @Test func twinsClaimedByInstancesAtOnceAreSentOnce() async throws {
+        let store = try await StoreEngine.postgresql.openNew()
+        let pairs = 100
+        let twins = (0..<pairs).flatMap { index in
+            let target = "https://hooks.example.org/pair\(index)"
+            return [Twin(id: "a\(index)", target: target), Twin(id: "b\(index)", target: target)]
+        }
+        let due = try Self.insert(store, twins)
+        #expect(due.count == 2 * pairs)
+        let settings = try #require(store.postgres).pool.settings
+        let instances = try ["a", "b"].map { try PostgresStore.open(settings: settings, instanceName: $0) }
+        let errors = try await ThrowawayPostgres.blocking {
+            let errors = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: instances.count) { index in
+                // Instance a claims the rows of the subscriptions a…, b those of b…: each pair's
+                // twins are claimed at the same moment by two instances.
+                let prefix = index == 0 ? "a" : "b"
+                do {
+                    _ = try instances[index].claim(
+                        due.filter { $0.subscription.id.hasPrefix(prefix) }, skipping: [], now: Self.now)
+                } catch {
+                    errors.withLock { $0.append("\(error)") }
+                }
+            }
+            return errors.withLock { $0 }
+        }
+        #expect(errors.isEmpty)
+        let sending = try store.lines(
+            "SELECT s.target FROM delivery d JOIN subscription s ON s.id = d.subscription_id WHERE d.state = 'sending'")
+        #expect(sending.count == Set(sending).count, "a message was claimed twice")
+        #expect(sending.count == pairs, "each message is claimed once; its twin waits")
+        #expect(try store.integer("SELECT COUNT(*) FROM delivery WHERE state = 'scheduled'") == pairs)
     }
 }
