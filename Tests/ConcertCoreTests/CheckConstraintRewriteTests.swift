@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func aDatabaseOfSchemaV5StillRefusesWhatItRefusedAndKeepsItsRows() throws {
-        let path = try StoreMigrationTests.olderDatabase(upTo: "v5-lean-state-changes")
+        let path = try SQLiteMigrationTests.olderDatabase(upTo: "v5-lean-state-changes")
         let database = try AppDatabase.open(path: path)
         #expect(try database.subscription(id: "sub-old")?.state == .active)
         try database.writer.write { db in
@@ -95,7 +95,7 @@ import Testing
     /// A schema-v5 database, its `subscription` definition replaced by `subscription` when given,
     /// then `rows` run with CHECK constraints ignored.
     func damagedV5Database(subscription: String? = nil, rows: String? = nil) throws -> DatabaseQueue {
-        let queue = try DatabaseQueue(path: try StoreMigrationTests.olderDatabase(upTo: "v5-lean-state-changes"))
+        let queue = try DatabaseQueue(path: try SQLiteMigrationTests.olderDatabase(upTo: "v5-lean-state-changes"))
         if let subscription {
             try queue.writeWithoutTransaction { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0

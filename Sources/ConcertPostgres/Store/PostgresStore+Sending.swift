@@ -120,7 +120,8 @@ extension PostgresStore {
         try pool.withConnection { connection in
             try connection.transaction {
                 let woken = try record(records, connection)
-                let steps = PostgresSendingSteps(connection: connection)
+                let batch = ClaimedInBatch()
+                let steps = PostgresSendingSteps(connection: connection, batch: batch)
                 for (delivery, reason) in skips { try steps.skip(delivery, reason, now: now) }
                 // The rows still pending that no other instance is claiming right now: each is
                 // locked until this transaction ends, and one locked elsewhere is left to its claimer.
@@ -142,6 +143,7 @@ extension PostgresStore {
                 ) { item in
                     moves.entered(from: held[item.delivery.id] ?? .scheduled)
                     claiming.append(item)
+                    batch.add(item)
                 }
                 // All the rows claimed, and their attempts, in one statement.
                 let claimed = try connection.query(
@@ -276,9 +278,11 @@ extension PostgresStore {
 /// PostgreSQL's steps of the sending rules, inside one transaction.
 private struct PostgresSendingSteps: SendingSteps {
     let connection: PostgresConnection
+    /// The rows the claim in progress has taken so far (none outside a claim).
+    var batch: ClaimedInBatch? = nil
 
     func twin(of due: PendingDelivery) throws -> DeliveryTwin {
-        try PostgresStore.twin(of: due, connection)
+        try PostgresStore.twin(of: due, connection, claimedBefore: batch)
     }
 
     func wakeTwins(of record: DeliveryRecord) throws -> Int {

@@ -28,3 +28,33 @@ extension OpenedStore {
         }
     }
 }
+
+extension OpenedStore {
+    /// Makes the insert into `table` that would hold more than `rows` rows fail, as a full disk or
+    /// a lost connection would stop a transaction midway: a trigger in each engine's SQL.
+    func interruptInserts(into table: String, after rows: Int) throws {
+        if sqlite != nil {
+            try execute(
+                """
+                CREATE TRIGGER interrupt BEFORE INSERT ON \(table)
+                WHEN (SELECT COUNT(*) FROM \(table)) >= \(rows)
+                BEGIN SELECT RAISE(ABORT, 'interrupted by the test'); END
+                """)
+        } else {
+            try execute(
+                """
+                CREATE FUNCTION interrupt() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF (SELECT COUNT(*) FROM \(table)) >= \(rows) THEN RAISE EXCEPTION 'interrupted by the test'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER interrupt BEFORE INSERT ON \(table) FOR EACH ROW EXECUTE FUNCTION interrupt();
+                """)
+        }
+    }
+
+    /// How many rows `table` holds.
+    func count(_ table: String) throws -> Int {
+        try integer("SELECT COUNT(*) FROM \(table)")
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 
 /// Opening and migrating a store through the interface alone (`StoreOpener`, `StoreMaintenance`),
 /// as the daemon and `check-config` do, on real SQLite files.
-@Suite struct StoreOpenerTests {
+@Suite struct SQLiteStoreOpenerTests {
     func opener(_ path: String) -> any StoreOpener { SQLiteStoreOpener(path: path) }
 
     /// Adds a migration this code does not know to the database at `path`, as a newer concertd would.
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func aStoreOpenedToReadIsNeitherMigratedNorWritten() throws {
-        let path = try StoreMigrationTests.olderDatabase(upTo: "v1-concerts-subscriptions")
+        let path = try SQLiteMigrationTests.olderDatabase(upTo: "v1-concerts-subscriptions")
         let store = try #require(try opener(path).openToRead())
         #expect(try store.schemaVersion() == 1, "not migrated")
         let error = #expect(throws: (any Error).self) {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import ConcertCore
 
-@Suite struct StoreMigrationTests {
+@Suite struct SQLiteMigrationTests {
     @Test func freshDatabaseIsCreatedInWALModeAtTheLatestSchema() throws {
         let directory = Fixtures.temporaryDirectory()
         let path = directory + "/state/concertd.sqlite3"
@@ -97,7 +97,7 @@ import Testing
     @Test func databaseFromANewerVersionIsRefusedWithTheReason() throws {
         let path = Fixtures.temporaryDirectory() + "/concertd.sqlite3"
         _ = try AppDatabase.open(path: path)
-        try StoreOpenerTests.addMigrationFromTheFuture(path)
+        try SQLiteStoreOpenerTests.addMigrationFromTheFuture(path)
         #expect {
             try AppDatabase.open(path: path)
         } throws: { error in
@@ -113,5 +113,25 @@ import Testing
         try first.importCatalog(Fixtures.catalog, now: Fixtures.korea("2019-10-01T00:00"))
         let second = try AppDatabase.open(path: path)
         #expect(try second.concerts().count == 15)
+    }
+}
+
+extension SQLiteMigrationTests {
+    /// Schema v8: subscriptions made before it say they were made `unknown`ly, and are counted so.
+    @Test func rowsMadeBeforeV8AreUnknownAndCounted() throws {
+        let path = try Self.olderDatabase(upTo: "v7-normalized-webhook-targets")
+        let database = try AppDatabase.open(path: path)
+        let sources = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, source FROM subscription").reduce(into: [String: String]()) {
+                $0[$1[0]] = $1[1]
+            }
+        }
+        #expect(sources == ["sub-old": "unknown"])
+        func sourceCounters() throws -> [String: Int] {
+            try database.counters().filter { $0.key.hasPrefix("subscription_source.") && $0.value != 0 }
+        }
+        #expect(try sourceCounters() == ["subscription_source.unknown.active": 1])
+        _ = try database.setSubscriptionState(id: "sub-old", to: .paused, now: Fixtures.korea("2019-10-01T00:00"))
+        #expect(try sourceCounters() == ["subscription_source.unknown.paused": 1])
     }
 }
