@@ -117,7 +117,12 @@ extension PostgresStore {
         _ due: [PendingDelivery], skipping skips: [(Delivery, Delivery.SkipReason)],
         recording records: [DeliveryRecord], now: Date
     ) throws -> (sending: [ClaimedDelivery], putOffUntil: Date?, woke: Bool, duplicates: [PendingDelivery]) {
-        try pool.withConnection { connection in
+        if skips.isEmpty && Self.followsNoRule(due, records) {
+            return try pool.withConnection { connection in
+                (try round(recording: records, claiming: due, connection, now: now), nil, false, [])
+            }
+        }
+        return try pool.withConnection { connection in
             try connection.transaction {
                 let woken = try record(records, connection)
                 let batch = ClaimedInBatch()
@@ -179,9 +184,114 @@ extension PostgresStore {
     @discardableResult
     public func record(_ records: [DeliveryRecord]) throws -> Int {
         guard !records.isEmpty else { return 0 }
+        if Self.followsNoRule([], records) {
+            return try pool.withConnection { connection in
+                _ = try round(recording: records, connection)
+                return 0
+            }
+        }
         return try pool.withConnection { connection in
             try connection.transaction { try record(records, connection) }
         }
+    }
+
+    /// Whether no claim of `due` and no verdict of `records` calls for a rule of ``SendingRules``
+    /// beyond the moves themselves: no row can have a twin (its target is subscribed once), and no
+    /// verdict wakes twins or disables a subscription. Then ``round(recording:claiming:_:now:)``
+    /// writes them all in one statement.
+    private static func followsNoRule(_ due: [PendingDelivery], _ records: [DeliveryRecord]) -> Bool {
+        !due.contains(where: DeliveryTwin.mayExist(for:))
+            && !records.contains { DeliveryTwin.verdictWakes($0) || $0.disablesSubscription != nil }
+    }
+
+    /// A round of the scheduler in one statement, and so one transaction and one round trip: the
+    /// verdicts of rows this instance still holds written with their attempts, the `due` rows no
+    /// other instance is claiming right now locked (`FOR UPDATE SKIP LOCKED`) and claimed with a
+    /// lease and an attempt row, and the counters of both moved. Only for rows that follow no
+    /// rule (``followsNoRule(_:_:)``); the others go through ``SendingRules`` in a transaction.
+    ///
+    /// A row the verdicts move is `sending` in the statement's snapshot, so the claim never takes
+    /// it in the same statement.
+    private func round(
+        recording records: [DeliveryRecord], claiming due: [PendingDelivery] = [], _ connection: PostgresConnection,
+        now: Date? = nil
+    ) throws -> [ClaimedDelivery] {
+        let claimed = try connection.query(
+            """
+            WITH verdict AS (
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
+                    $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[])
+                AS v(id, state, reason, next_attempt_at, last_error, finished_at, attempt, attempt_finished_at,
+                    outcome, detail, finished_counter)
+            ), moved AS (
+                UPDATE delivery d SET state = v.state, reason = v.reason, next_attempt_at = v.next_attempt_at,
+                    last_error = v.last_error, finished_at = v.finished_at, claimed_by = NULL, lease_expires_at = NULL
+                FROM verdict v WHERE d.id = v.id AND d.state = 'sending' AND d.claimed_by = $12
+                RETURNING d.id, v.state, v.finished_counter
+            ), attempted AS (
+                UPDATE attempt a SET finished_at = v.attempt_finished_at, outcome = v.outcome, detail = v.detail
+                FROM verdict v JOIN moved ON moved.id = v.id
+                WHERE a.delivery_id = v.id AND a.number = v.attempt
+            ), locked AS (
+                SELECT id, state FROM delivery
+                WHERE id = ANY($13::bigint[]) AND state IN ('scheduled', 'retrying')
+                FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE delivery d SET state = 'sending', attempts = d.attempts + 1, claimed_by = $12,
+                    lease_expires_at = now() + make_interval(secs => $14)
+                FROM locked WHERE d.id = locked.id
+                RETURNING d.id, d.attempts, locked.state AS was
+            ), started AS (
+                INSERT INTO attempt (delivery_id, number, started_at, outcome, instance)
+                SELECT id, attempts, $15, 'sending', $12 FROM claimed
+            ), moves (name, delta) AS (
+                SELECT 'delivery.sending', -1 FROM moved WHERE state <> 'sending'
+                UNION ALL SELECT 'delivery.' || state, 1 FROM moved WHERE state <> 'sending'
+                UNION ALL SELECT finished_counter, 1 FROM moved WHERE finished_counter IS NOT NULL
+                UNION ALL SELECT 'delivery.' || was, -1 FROM claimed
+                UNION ALL SELECT 'delivery.sending', 1 FROM claimed
+            ), counted AS (
+                INSERT INTO counter (name, instance, value)
+                SELECT name, COALESCE(NULLIF(current_setting('concertd.instance', true), ''), '-'), sum(delta)
+                FROM moves GROUP BY name HAVING sum(delta) <> 0 ORDER BY name
+                ON CONFLICT (name, instance) DO UPDATE SET value = counter.value + EXCLUDED.value
+            )
+            SELECT id, attempts FROM claimed
+            """,
+            Self.verdictParameters(records) + [
+                .text(instanceName), .array(due.map { $0.delivery.id }), .integer(Int64(leaseSeconds)),
+                .integer(now?.millis),
+            ])
+        var attempts: [Int64: Int] = [:]
+        for row in 0..<claimed.count { attempts[claimed.int64(row, 0)] = claimed.int(row, 1) }
+        return due.compactMap { item in
+            guard let number = attempts[item.delivery.id] else { return nil }
+            var row = item.delivery
+            row.attempts = number
+            row.state = .sending
+            return ClaimedDelivery(item, claimedAs: row)
+        }
+    }
+
+    /// The verdicts as the arrays `$1`…`$11` of ``round(recording:claiming:_:now:)`` unnests: the
+    /// row, its new state and what goes with it, the attempt's end, and the finished total a final
+    /// state counts in (``FinishedDeliveryCount``).
+    private static func verdictParameters(_ records: [DeliveryRecord]) -> [PostgresValue] {
+        [
+            .array(records.map { $0.delivery.id }), .array(records.map { $0.newState.rawValue }),
+            .array(records.map { $0.reason?.rawValue }), .array(records.map { $0.nextAttempt?.millis }),
+            .array(records.map(\.error)),
+            .array(records.map { $0.newState.isFinal ? $0.finishedAt.millis : nil }),
+            .array(records.map { Int64($0.delivery.attempts) }), .array(records.map { $0.finishedAt.millis }),
+            .array(records.map(\.outcome.name)), .array(records.map(\.outcome.detail)),
+            .array(
+                records.map { record -> String? in
+                    guard record.newState.isFinal else { return nil }
+                    return FinishedDeliveryCount.counterName(
+                        state: record.newState, kind: record.delivery.kind,
+                        channel: record.subscription.channel.metricsName)
+                }),
+        ]
     }
 
     /// Writes verdicts of rows this instance still holds; a row whose lease expired and that
@@ -198,13 +308,13 @@ extension PostgresStore {
             """
             WITH verdict AS (
                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
-                    $7::bigint[], $8::bigint[], $9::text[], $10::text[])
+                    $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[])
                 AS v(id, state, reason, next_attempt_at, last_error, finished_at, attempt, attempt_finished_at,
-                    outcome, detail)
+                    outcome, detail, finished_counter)
             ), moved AS (
                 UPDATE delivery d SET state = v.state, reason = v.reason, next_attempt_at = v.next_attempt_at,
                     last_error = v.last_error, finished_at = v.finished_at, claimed_by = NULL, lease_expires_at = NULL
-                FROM verdict v WHERE d.id = v.id AND d.state = 'sending' AND d.claimed_by = $11
+                FROM verdict v WHERE d.id = v.id AND d.state = 'sending' AND d.claimed_by = $12
                 RETURNING d.id
             ), attempted AS (
                 UPDATE attempt a SET finished_at = v.attempt_finished_at, outcome = v.outcome, detail = v.detail
@@ -212,16 +322,7 @@ extension PostgresStore {
                 WHERE a.delivery_id = v.id AND a.number = v.attempt
             )
             SELECT id FROM moved
-            """,
-            [
-                .array(records.map { $0.delivery.id }), .array(records.map { $0.newState.rawValue }),
-                .array(records.map { $0.reason?.rawValue }), .array(records.map { $0.nextAttempt?.millis }),
-                .array(records.map(\.error)),
-                .array(records.map { $0.newState.isFinal ? $0.finishedAt.millis : nil }),
-                .array(records.map { Int64($0.delivery.attempts) }), .array(records.map { $0.finishedAt.millis }),
-                .array(records.map(\.outcome.name)), .array(records.map(\.outcome.detail)),
-                .text(instanceName),
-            ])
+            """, Self.verdictParameters(records) + [.text(instanceName)])
         var movedIDs = Set<Int64>()
         for row in 0..<moved.count { movedIDs.insert(moved.int64(row, 0)) }
         var woken = 0

@@ -141,6 +141,70 @@ struct SendingStoreTests {
         #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE outcome = 'gone'") == 0)
     }
 
+    /// The running counters through rounds that write verdicts in the claim of the next rows, as
+    /// the scheduler does: every state's counter moves with its rows (a row claimed again from
+    /// `retrying` included), and each final verdict counts in its finished total.
+    @Test(arguments: StoreEngine.allCases)
+    func roundsOfVerdictsAndClaimsMoveTheCountersWithTheRows(engine: StoreEngine) async throws {
+        let store = try await engine.openNew()
+        try Self.insertDueReminders(store, count: 6)
+        let sending = store.sending
+        let history = store.daemonStore
+        // Rows inserted by hand are not counted: the counters are compared by how they move.
+        func states() throws -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for line in try store.lines("SELECT state || '|' || COUNT(*) FROM delivery GROUP BY state") {
+                let parts = line.split(separator: "|")
+                counts["delivery." + parts[0]] = Int(parts[1])
+            }
+            return counts
+        }
+        let statesBefore = try states()
+        let countersBefore = try history.counters()
+        func expectCountersMovedWithTheRows(sent: Int, failed: Int) throws {
+            let (now, counters) = (try states(), try history.counters())
+            for state in Delivery.State.allCases {
+                let name = "delivery." + state.rawValue
+                #expect(
+                    counters[name, default: 0] - countersBefore[name, default: 0]
+                        == now[name, default: 0] - statesBefore[name, default: 0], "\(name)")
+            }
+            #expect(counters["finished.sent.reminder.generic", default: 0] == sent)
+            #expect(counters["finished.failed.reminder.generic", default: 0] == failed)
+        }
+        let due = try sending.dueDeliveries(now: Self.now, limit: 10, excluding: [])
+        let first = try sending.claim(Array(due.prefix(3)), skipping: [], now: Self.now).sending
+        #expect(first.count == 3)
+        let verdicts = [
+            Self.record(first[0], .sent("HTTP 204"), .sent),
+            Self.record(first[1], AttemptOutcome(name: "retryable", detail: "HTTP 503"), .retrying, next: Self.now),
+            Self.record(first[2], AttemptOutcome(name: "permanent", detail: "HTTP 400"), .failed),
+        ]
+        let second = try sending.claim(
+            Array(due.dropFirst(3)), skipping: [], recording: verdicts, now: Self.now
+        ).sending
+        #expect(second.count == 3)
+        try expectCountersMovedWithTheRows(sent: 1, failed: 1)
+        let retry = try sending.dueDeliveries(now: Self.now, limit: 10, excluding: [])
+        #expect(retry.map(\.delivery.id) == [first[1].delivery.id])
+        let third = try sending.claim(
+            retry, skipping: [], recording: Self.sent(second, at: Self.now), now: Self.now
+        ).sending
+        #expect(third.map(\.delivery.attempts) == [2])
+        try expectCountersMovedWithTheRows(sent: 4, failed: 1)
+        try sending.record(Self.sent(third, at: Self.now))
+        try expectCountersMovedWithTheRows(sent: 5, failed: 1)
+        #expect(try store.integer("SELECT COUNT(*) FROM attempt WHERE finished_at IS NULL") == 0)
+    }
+
+    static func record(
+        _ claimed: ClaimedDelivery, _ outcome: AttemptOutcome, _ state: Delivery.State, next: Date? = nil
+    ) -> DeliveryRecord {
+        DeliveryRecord(
+            delivery: claimed.delivery, subscription: claimed.subscription, outcome: outcome, newState: state,
+            nextAttempt: next, reason: nil, error: state == .sent ? nil : outcome.detail, finishedAt: now)
+    }
+
     // MARK: Several instances on one PostgreSQL database
 
     @Test func aRowAnotherInstanceIsClaimingIsSkippedNotWaitedFor() async throws {
