@@ -114,7 +114,8 @@ public struct ConfigurationCheck: Sendable {
             let unreadableCredential =
                 configuration.databasePasswordCredential != nil && configuration.databasePassword == nil
             if configuration.databaseURL != nil && !unreadableCredential {
-                problems.append("database: \(error)")
+                // The client quotes the URL as written: shown as the database is named everywhere.
+                problems.append("database: " + SecretRedactor(configuration: configuration).redact("\(error)"))
             } else {
                 report.append("note: the database \(location) could not be read: \(error)")
             }

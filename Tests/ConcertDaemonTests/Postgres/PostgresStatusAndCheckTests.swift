@@ -103,6 +103,7 @@ extension CheckConfigTests {
         let cluster = try await ThrowawayPostgres.shared()
         var url = try await cluster.makeDatabase()
         url.port = try await cluster.closedPort()
+        url.user = "checker"
         let folder = TemporarySocket()
         defer { folder.remove() }
         let config = try postgresConfig(url, in: folder)
@@ -110,5 +111,7 @@ extension CheckConfigTests {
         #expect(checked.status == 78)
         #expect(
             checked.error.contains("127.0.0.1:\(url.effectivePort)/\(url.database) cannot be read"), "\(checked.error)")
+        // The database as it is named everywhere: host, port and name, not who connects.
+        #expect(!checked.error.contains("checker@"), "\(checked.error)")
     }
 }
