@@ -135,7 +135,7 @@ public struct ConfigurationCheck: Sendable {
                 if let holder = try postgres.pool.withConnection({
                     try PostgresStoreOpener.liveSession(
                         of: postgres.instanceName,
-                        database: configuration.databaseURL.map { PostgresStoreOpener.describe($0) } ?? location, on: $0
+                        database: configuration.databaseURL.map { $0.serverDescription } ?? location, on: $0
                     )
                 }) {
                     report.append(

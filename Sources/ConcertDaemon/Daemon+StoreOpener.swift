@@ -14,7 +14,7 @@ extension Daemon {
     /// PostgreSQL database's host, port and name (never a user or password).
     static func storeLocation(_ configuration: DaemonConfiguration, databasePath: String) -> String {
         guard let url = configuration.databaseURL else { return databasePath }
-        return "postgresql://" + PostgresStoreOpener.describe(url)
+        return "postgresql://" + url.serverDescription
     }
 }
 

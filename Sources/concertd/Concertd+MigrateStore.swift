@@ -122,7 +122,7 @@ extension Concertd {
                 let refused = (error as? PostgresError)?.kind == .loginRefused
                 throw fail(text, status: refused ? 78 : StoreError.isTemporaryFailure(error) ? 75 : 65)
             }
-            let destination = PostgresStoreOpener.describe(settings.url)
+            let destination = settings.url.serverDescription
             let width = report.tables.map(\.table.count).max() ?? 0
             print(
                 "copied \(from) into postgresql://\(destination) (schema \(report.schemaVersion)), rows per table, "

@@ -226,15 +226,18 @@ struct PostgresConnectionTests {
         #expect(PostgresError.kind(ofStartupSQLState: "57P03") == .connectionLost)
     }
 
-    @Test func aServerThatIsNotThereIsAConnectionErrorNamingTheURL() async throws {
+    /// The database is named as everywhere else, `postgresql://HOST:PORT/NAME`: not the user nor
+    /// the TLS settings of the URL as written.
+    @Test func aServerThatIsNotThereIsAConnectionErrorNamingTheDatabase() async throws {
         let port = try await ThrowawayPostgres.shared().closedPort()
-        let url = try DatabaseURL(parsing: "postgresql://nobody@127.0.0.1:\(port)/none")
+        let url = try DatabaseURL(parsing: "postgresql://nobody@127.0.0.1:\(port)/none?sslmode=disable")
         do {
             _ = try PostgresConnection(PostgresSettings(url: url))
             Issue.record("connected to a closed port")
         } catch let error as PostgresError {
             #expect(error.kind == .connectionLost)
-            #expect(error.message.contains("postgresql://nobody@127.0.0.1:\(port)/none"))
+            #expect(error.message.contains("postgresql://127.0.0.1:\(port)/none:"), "\(error)")
+            #expect(!error.message.contains("nobody") && !error.message.contains("sslmode"), "\(error)")
             #expect(error.message.contains("refused"), "\(error)")
         }
     }

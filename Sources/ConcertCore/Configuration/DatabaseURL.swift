@@ -44,6 +44,12 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     /// The port connected to.
     public var effectivePort: Int { port ?? 5432 }
 
+    /// The database as `HOST:PORT/NAME`, how concertd names it in messages, `status` and the
+    /// journal: never the user, the password or the TLS settings.
+    public var serverDescription: String {
+        "\(host.contains(":") ? "[\(host)]" : host):\(effectivePort)/\(database)"
+    }
+
     /// The URL as written, with the user but never a password.
     public var description: String {
         var text = "postgresql://"

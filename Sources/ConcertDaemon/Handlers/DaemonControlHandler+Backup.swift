@@ -33,7 +33,7 @@ extension DaemonControlHandler {
         if let user = url.user { command += ["-U", user] }
         command += ["-d", url.database, "-f", "concertd-$(date +%F).dump"]
         let quoted = command.enumerated().map { $0.offset == command.count - 1 ? $0.element : shellQuoted($0.element) }
-        return "the store is on PostgreSQL (postgresql://\(PostgresStoreOpener.describe(url))), and concertctl backup "
+        return "the store is on PostgreSQL (postgresql://\(url.serverDescription)), and concertctl backup "
             + "copies only a SQLite store: back the database up with the server's tools while the instances run, "
             + "such as `\(quoted.joined(separator: " "))` (the password from ~/.pgpass or PGPASSWORD, never on the "
             + "command line; restore with pg_restore into an empty database), or base backups with WAL archiving"

@@ -31,9 +31,7 @@ public struct PostgresStoreOpener: StoreOpener {
                 try PostgresStore.open(settings: settings, instanceName: instanceName, leaseSeconds: leaseSeconds)
             }
         } catch let error as PostgresError {
-            throw StoreError(
-                .cannotOpen, "the PostgreSQL store \(Self.describe(settings.url)) cannot be opened: \(error)",
-                isTemporary: error.isTemporary)
+            throw storeError(error, "cannot be opened")
         }
     }
 
@@ -41,16 +39,15 @@ public struct PostgresStoreOpener: StoreOpener {
         do {
             return try PostgresStore.openToRead(settings: settings, instanceName: instanceName)
         } catch let error as PostgresError {
-            throw StoreError(
-                .cannotOpen, "the PostgreSQL store \(Self.describe(settings.url)) cannot be read: \(error)",
-                isTemporary: error.isTemporary)
+            throw storeError(error, "cannot be read")
         }
     }
 
-    /// `host:port/name`: where the store is, never who connects nor with what password.
-    public static func describe(_ url: DatabaseURL) -> String {
-        let host = url.host.contains(":") ? "[\(url.host)]" : url.host
-        return "\(host):\(url.effectivePort)/\(url.database)"
+    /// The store's failure, naming the database once: a failure to connect names it already.
+    private func storeError(_ error: PostgresError, _ what: String) -> StoreError {
+        let place = settings.url.serverDescription
+        let store = error.message.contains(place) ? "the PostgreSQL store" : "the PostgreSQL store \(place)"
+        return StoreError(.cannotOpen, "\(store) \(what): \(error)", isTemporary: error.isTemporary)
     }
 
     /// The class of the transaction advisory lock on an instance name: "inst".
@@ -70,7 +67,7 @@ public struct PostgresStoreOpener: StoreOpener {
         return try connection.transaction {
             try connection.query(
                 "SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(instanceLockClass), .text(name)])
-            if let holder = try liveSession(of: name, database: describe(settings.url), on: connection) {
+            if let holder = try liveSession(of: name, database: settings.url.serverDescription, on: connection) {
                 throw holder
             }
             return try open()

@@ -64,7 +64,7 @@ import Testing
         #expect(try target.subscription(id: subscription)?.channel.channelKind == "webhook")
         #expect(try target.concerts().count == counts["concert"])
 
-        let place = PostgresStoreOpener.describe(url)
+        let place = url.serverDescription
         #expect(output.contains("into postgresql://\(place) "), "host, port and name, no user: \(output)")
         #expect(output.contains("concertd migrate-store --undo-mark \(database)"), "\(output)")
 
