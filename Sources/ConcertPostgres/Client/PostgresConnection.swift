@@ -44,7 +44,8 @@ public final class PostgresConnection {
             let reason = timedOut ? "timeout expired" : Self.oneLine(Self.withoutSQLState(text))
             throw PostgresError(
                 state.map(PostgresError.kind(ofStartupSQLState:)) ?? (needsPassword ? .loginRefused : .connectionLost),
-                "cannot connect to PostgreSQL at postgresql://\(settings.url.serverDescription): \(reason)", sqlState: state)
+                "cannot connect to PostgreSQL at postgresql://\(settings.url.serverDescription): \(reason)",
+                sqlState: state)
         }
         PQsetErrorVerbosity(connection, PQERRORS_DEFAULT)
         handle = connection

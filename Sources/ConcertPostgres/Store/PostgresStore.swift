@@ -27,6 +27,9 @@ import Foundation
 ///    subscription and inserts its own: `concertctl subscribe` and the web front door's
 ///    confirmation and undo cannot both make one for a target.
 /// 3. **Rows** (`FOR UPDATE`, updates), last.
+///
+/// A claim's lock on a message whose twins it reads (``twin(of:_:claimedBefore:)``) is only ever
+/// tried, never waited for, and so has no rank.
 public final class PostgresStore: ConcertdStore, Sendable {
     public let pool: PostgresPool
     /// This instance's name among those sharing the database.
