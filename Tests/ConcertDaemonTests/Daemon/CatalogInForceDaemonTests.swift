@@ -136,6 +136,25 @@ import Testing
                 takeFile: false) == nil)
     }
 
+    /// Another instance's import committing between this daemon's import and its read of the
+    /// record: the daemon records its own catalog, and a later follow takes the other one.
+    @Test func aFollowAfterARecordReadPastTheDaemonsOwnImportTakesTheCatalogInForce() async throws {
+        let (daemon, _, _, directory) = try cities.daemonWithEditableCatalog()
+        defer {
+            daemon.remove()
+            directory.remove()
+        }
+        try daemon.sqlite.importCatalog(Self.withTestville, now: daemon.daemon.clock.now(), previous: Self.shipped)
+        let read = try daemon.sqlite.catalogInForce()
+        let record = Daemon.record(of: Self.shipped, read: read, takenAt: Date(), takenBy: "a")
+        #expect(record.version == Self.shipped.version && record.takenBy == "a")
+        #expect(Daemon.record(of: Self.withTestville, read: read, takenAt: Date(), takenBy: "a") == read)
+        // The daemon holds the shipped catalog while its record is, wrongly, the newer one's.
+        daemon.daemon.lock.withLock { daemon.daemon.currentCatalogInForce = read }
+        #expect(try daemon.daemon.followCatalogInForce() == true)
+        #expect(daemon.daemon.catalog == Self.withTestville)
+    }
+
     /// check-config compares the file with the catalog in force in the database, and says what a
     /// start will do with it.
     @Test func checkConfigSaysWhetherTheFileIsTheCatalogInForce() async throws {
