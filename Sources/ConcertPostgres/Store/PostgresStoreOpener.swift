@@ -43,11 +43,11 @@ public struct PostgresStoreOpener: StoreOpener {
         }
     }
 
-    /// The store's failure, naming the database once: a failure to connect names it already.
+    /// The store's failure, naming the database as everywhere (`HOST:PORT/NAME`).
     private func storeError(_ error: PostgresError, _ what: String) -> StoreError {
-        let place = settings.url.serverDescription
-        let store = error.message.contains(place) ? "the PostgreSQL store" : "the PostgreSQL store \(place)"
-        return StoreError(.cannotOpen, "\(store) \(what): \(error)", isTemporary: error.isTemporary)
+        StoreError(
+            .cannotOpen, "the PostgreSQL store \(settings.url.serverDescription) \(what): \(error)",
+            isTemporary: error.isTemporary)
     }
 
     /// The class of the transaction advisory lock on an instance name: "inst".

@@ -164,7 +164,12 @@ struct RunningCounterTests {
         #expect(first == first.sorted())
         #expect(Set(first + second).count == 80)
         #expect(first[0].count == Subscription.makeID().count && first[0].hasPrefix("sub-"))
-        #expect(first[0].prefix(9) != second[0].prefix(9), "each import has its own prefix")
+        // SQLite draws a prefix for each import; PostgreSQL continues its last import's prefix
+        // while no other subscription took it (a request of `subscribe --from` is an import).
+        switch engine {
+        case .sqlite: #expect(first[0].prefix(9) != second[0].prefix(9), "each import has its own prefix")
+        case .postgresql: #expect(second == second.sorted() && first.last! < second[0], "the ids continue")
+        }
     }
 
     @Test(arguments: StoreEngine.allCases)
