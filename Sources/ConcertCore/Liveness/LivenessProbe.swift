@@ -8,6 +8,10 @@ import Foundation
 package final class LivenessProbe: @unchecked Sendable {
     // @unchecked: `askedAt` and `problem` are only touched while holding `condition`.
     private let condition = NSCondition()
+    /// Where a store's read runs: a serial queue of its own, not a global one (the first work
+    /// item on a global concurrent queue starts libdispatch's worker pool monitor, which then wakes
+    /// the daemon every second). One read is outstanding at a time anyway.
+    let readQueue = DispatchQueue(label: "concertd.liveness-read")
     private var askedAt: ContinuousClock.Instant?
     private var problem: String?
 
@@ -57,7 +61,7 @@ extension LivenessProbe {
     /// while one is unanswered no other is started. Each engine gives only its read.
     package func checkStoreRead(timeout: Duration, _ read: @escaping @Sendable () throws -> Void) -> LivenessReport {
         let answer = check(timeout: timeout) { reply in
-            DispatchQueue.global().async {
+            readQueue.async {
                 do {
                     try read()
                     reply(nil)

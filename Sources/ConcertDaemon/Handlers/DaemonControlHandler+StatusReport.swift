@@ -114,6 +114,10 @@ final class StatusReadRunner: @unchecked Sendable {
     // @unchecked: `outstanding` is guarded by `lock`.
     private let lock = NSLock()
     private var outstanding: (started: ContinuousClock.Instant, done: DispatchSemaphore, result: ResultBox)?
+    /// A serial queue of its own, not a global one: the first work item on a global concurrent
+    /// queue starts libdispatch's worker pool monitor, which then wakes the daemon every second
+    /// (the idle daemon's end-to-end check sees it).
+    private let queue = DispatchQueue(label: "concertd.status-reads")
 
     enum Outcome {
         case read(StatusReads)
@@ -133,7 +137,7 @@ final class StatusReadRunner: @unchecked Sendable {
             let started = (ContinuousClock.now, DispatchSemaphore(value: 0), ResultBox())
             outstanding = started
             let (_, done, box) = started
-            DispatchQueue.global().async { [self] in
+            queue.async { [self] in
                 box.value = Result { try reads() }
                 lock.withLock { outstanding = nil }
                 done.signal()

@@ -18,6 +18,10 @@ public final class PostgresPool: @unchecked Sendable {
     public let settings: PostgresSettings
     public let capacity: Int
     private let condition = NSCondition()
+    /// Where ``probeInBackground()`` connects: a serial queue of its own, not a global one (the
+    /// first work item on a global concurrent queue starts libdispatch's worker pool monitor, which
+    /// then wakes the daemon every second).
+    private let probeQueue = DispatchQueue(label: "concertd.postgres-probe")
     private var idle: [PostgresConnection] = []
     private var open = 0
     private let prepare: @Sendable (PostgresConnection) throws -> Void
@@ -99,7 +103,7 @@ public final class PostgresPool: @unchecked Sendable {
     /// connecting already), so that a caller answering from ``outage`` alone learns it is over.
     public func probeInBackground() {
         guard condition.withLock({ outageState != nil && connecting == 0 }) else { return }
-        DispatchQueue.global().async { [self] in
+        probeQueue.async { [self] in
             try? withConnection { connection in _ = try connection.execute("SELECT 1") }
         }
     }
