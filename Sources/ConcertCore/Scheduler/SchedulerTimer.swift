@@ -24,10 +24,10 @@ public final class DispatchWallTimer: SchedulerTimer, @unchecked Sendable {
         source = DispatchSource.makeTimerSource(flags: [], queue: queue)
         source.schedule(wallDeadline: .distantFuture, repeating: .never, leeway: leeway)
         source.activate()
-        // libdispatch opens the wall clock's timerfd when a wall-clock timer is first armed, and a
-        // timer armed when no descriptor can be opened never fires: arm one now, while descriptors
-        // are free, so that an arming during a fan-out that holds them all still fires.
-        queue.asyncAfter(wallDeadline: .now() + .milliseconds(1)) {}
+        // A timer armed when no descriptor can be opened for its clock's timerfd never fires: hold
+        // the timerfds now, while descriptors are free, so that an arming during a fan-out that
+        // holds them all still fires.
+        DispatchClockDescriptors.hold()
     }
 
     deinit {

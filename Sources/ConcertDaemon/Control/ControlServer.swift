@@ -1,3 +1,4 @@
+import ConcertCore
 import ConcertProtocol
 import Dispatch
 import Glibc
@@ -72,11 +73,11 @@ public final class ControlServer: @unchecked Sendable {
         source.setCancelHandler { Glibc.close(fd) }
         source.resume()
         listener = source
-        // libdispatch opens a timer's descriptor (a timerfd) the first time a timer of its kind is
-        // armed, and a timer armed when no descriptor can be opened never fires. Pausing the
-        // accept loop when descriptors run out, and the connections' idle timers, rely on one:
-        // arm one now, while descriptors are free, so that the pause always ends.
-        queue.asyncAfter(deadline: .now() + .milliseconds(1)) {}
+        // Pausing the accept loop when descriptors run out, and the connections' idle timers, are
+        // uptime-clock Dispatch timers: a timer armed when no descriptor can be opened for its
+        // clock's timerfd never fires. Hold the timerfds now, while descriptors are free, so that
+        // the pause always ends.
+        DispatchClockDescriptors.hold()
         logger.info(
             "control socket listening",
             metadata: [

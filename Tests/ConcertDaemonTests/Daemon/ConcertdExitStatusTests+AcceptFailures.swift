@@ -50,12 +50,14 @@ extension ConcertdExitStatusTests {
         #expect(journal.contains("control socket accepting again"), "\(journal.suffix(2000))")
     }
 
-    /// The pause above ends by a Dispatch timer, and libdispatch opens a timer's descriptor (a
-    /// timerfd) when a timer of its kind is first armed: armed only once descriptors have run out,
-    /// it never fires, and the daemon stops accepting for good (seen under load: no timerfd among
-    /// the hung daemon's descriptors). The daemon arms one of each clock it uses at start, while
-    /// descriptors are free: the control socket's pause (uptime) and the scheduler's timer (wall
-    /// clock), whose first arming may come when a fan-out holds every descriptor.
+    /// The pause above ends by a Dispatch timer, and libdispatch opens a clock's timer descriptor
+    /// (a timerfd) only when it sets the kernel timer for a timer of that clock not yet due: one
+    /// first armed once descriptors have run out never fires, and the daemon stops accepting for
+    /// good (seen under load: no timerfd among the hung daemon's descriptors). A timer 1 ms ahead
+    /// is often due before libdispatch gets to it on a loaded machine and opens nothing. The daemon
+    /// keeps one timer of each clock it uses armed far ahead for its whole life: the control
+    /// socket's pause (uptime, CLOCK_MONOTONIC) and the scheduler's timer (wall, CLOCK_REALTIME),
+    /// whose first arming may come when a fan-out holds every descriptor.
     @Test func aStartedDaemonAlreadyHoldsItsTimerDescriptor() throws {
         let socket = TemporarySocket()
         defer { socket.remove() }
@@ -66,18 +68,48 @@ extension ConcertdExitStatusTests {
             environment: ["NOTIFY_SOCKET": receiver.notifySocket], directory: socket.directory)
         defer { if daemon.isRunning { daemon.terminate() } }
         #expect(receiver.receive(timeout: 20)?.hasPrefix("READY=1") == true)
-        let folder = "/proc/\(daemon.processIdentifier)/fd"
-        // libdispatch opens a timerfd on its manager thread after the timer is armed: on a loaded
-        // machine that can take a while after READY, so the count is awaited for up to 10 s.
-        var timerfds = 0
-        for _ in 0..<200 where timerfds < 2 {
-            timerfds =
-                (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { name in
-                    (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + name))
-                        == "anon_inode:[timerfd]"
-                }.count
-            if timerfds < 2 { usleep(50_000) }
+        let pid = daemon.processIdentifier
+        // libdispatch opens the timerfds on its manager thread after the timers are armed: on a
+        // loaded machine that can take a while after READY, so they are awaited for up to 10 s.
+        let both: Set<Int> = [0, 1]
+        var clocks = armedTimerClocks(of: pid)
+        let until = Date().addingTimeInterval(10)
+        while !clocks.isSuperset(of: both) && Date() < until {
+            usleep(50_000)
+            clocks = armedTimerClocks(of: pid)
         }
-        #expect(timerfds >= 2, "\(timerfds) timerfds among the daemon's descriptors, not one per clock")
+        #expect(clocks.isSuperset(of: both), "clock ids of the daemon's armed timerfds: \(clocks.sorted())")
+        // They last: a client's connection arms and cancels an uptime timer, and time passes.
+        let served = try runCtlBinary(["status", "--socket", socket.path, "--timeout", "5"])
+        #expect(served.status == 0, "\(served.error)")
+        usleep(1_500_000)
+        let later = armedTimerClocks(of: pid)
+        #expect(later.isSuperset(of: both), "clock ids of its armed timerfds 1.5 s later: \(later.sorted())")
+    }
+
+    /// The clock ids (0 CLOCK_REALTIME, 1 CLOCK_MONOTONIC, 7 CLOCK_BOOTTIME) of the armed timerfds
+    /// among a process's descriptors; a timerfd whose `it_value` is zero is disarmed and left out.
+    private func armedTimerClocks(of pid: pid_t) -> Set<Int> {
+        let folder = "/proc/\(pid)/fd"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return Set(
+            names.compactMap { name -> Int? in
+                guard
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + name))
+                        == "anon_inode:[timerfd]",
+                    let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(name)", encoding: .utf8)
+                else { return nil }
+                let fields = Dictionary(
+                    info.split(separator: "\n").map { line -> (String, String) in
+                        let parts = line.split(separator: ":", maxSplits: 1)
+                        return (
+                            String(parts[0]),
+                            parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+                        )
+                    }, uniquingKeysWith: { first, _ in first })
+                guard fields["it_value"] != "(0, 0)", let clock = fields["clockid"].flatMap({ Int($0) })
+                else { return nil }
+                return clock
+            })
     }
 }
