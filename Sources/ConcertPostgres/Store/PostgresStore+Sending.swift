@@ -217,47 +217,33 @@ extension PostgresStore {
         now: Date? = nil
     ) throws -> [ClaimedDelivery] {
         let claimed = try connection.query(
-            """
-            WITH verdict AS (
-                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
-                    $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[])
-                AS v(id, state, reason, next_attempt_at, last_error, finished_at, attempt, attempt_finished_at,
-                    outcome, detail, finished_counter)
-            ), moved AS (
-                UPDATE delivery d SET state = v.state, reason = v.reason, next_attempt_at = v.next_attempt_at,
-                    last_error = v.last_error, finished_at = v.finished_at, claimed_by = NULL, lease_expires_at = NULL
-                FROM verdict v WHERE d.id = v.id AND d.state = 'sending' AND d.claimed_by = $12
-                RETURNING d.id, v.state, v.finished_counter
-            ), attempted AS (
-                UPDATE attempt a SET finished_at = v.attempt_finished_at, outcome = v.outcome, detail = v.detail
-                FROM verdict v JOIN moved ON moved.id = v.id
-                WHERE a.delivery_id = v.id AND a.number = v.attempt
-            ), locked AS (
-                SELECT id, state FROM delivery
-                WHERE id = ANY($13::bigint[]) AND state IN ('scheduled', 'retrying')
-                FOR UPDATE SKIP LOCKED
-            ), claimed AS (
-                UPDATE delivery d SET state = 'sending', attempts = d.attempts + 1, claimed_by = $12,
-                    lease_expires_at = now() + make_interval(secs => $14)
-                FROM locked WHERE d.id = locked.id
-                RETURNING d.id, d.attempts, locked.state AS was
-            ), started AS (
-                INSERT INTO attempt (delivery_id, number, started_at, outcome, instance)
-                SELECT id, attempts, $15, 'sending', $12 FROM claimed
-            ), moves (name, delta) AS (
-                SELECT 'delivery.sending', -1 FROM moved WHERE state <> 'sending'
-                UNION ALL SELECT 'delivery.' || state, 1 FROM moved WHERE state <> 'sending'
-                UNION ALL SELECT finished_counter, 1 FROM moved WHERE finished_counter IS NOT NULL
-                UNION ALL SELECT 'delivery.' || was, -1 FROM claimed
-                UNION ALL SELECT 'delivery.sending', 1 FROM claimed
-            ), counted AS (
-                INSERT INTO counter (name, instance, value)
-                SELECT name, COALESCE(NULLIF(current_setting('concertd.instance', true), ''), '-'), sum(delta)
-                FROM moves GROUP BY name HAVING sum(delta) <> 0 ORDER BY name
-                ON CONFLICT (name, instance) DO UPDATE SET value = counter.value + EXCLUDED.value
-            )
-            SELECT id, attempts FROM claimed
-            """,
+            Self.writingVerdicts(returning: "d.id, v.state, v.finished_counter") + """
+                , locked AS (
+                    SELECT id, state FROM delivery
+                    WHERE id = ANY($13::bigint[]) AND state IN ('scheduled', 'retrying')
+                    FOR UPDATE SKIP LOCKED
+                ), claimed AS (
+                    UPDATE delivery d SET state = 'sending', attempts = d.attempts + 1, claimed_by = $12,
+                        lease_expires_at = now() + make_interval(secs => $14)
+                    FROM locked WHERE d.id = locked.id
+                    RETURNING d.id, d.attempts, locked.state AS was
+                ), started AS (
+                    INSERT INTO attempt (delivery_id, number, started_at, outcome, instance)
+                    SELECT id, attempts, $15, 'sending', $12 FROM claimed
+                ), moves (name, delta) AS (
+                    SELECT 'delivery.sending', -1 FROM moved WHERE state <> 'sending'
+                    UNION ALL SELECT 'delivery.' || state, 1 FROM moved WHERE state <> 'sending'
+                    UNION ALL SELECT finished_counter, 1 FROM moved WHERE finished_counter IS NOT NULL
+                    UNION ALL SELECT 'delivery.' || was, -1 FROM claimed
+                    UNION ALL SELECT 'delivery.sending', 1 FROM claimed
+                ), counted AS (
+                    INSERT INTO counter (name, instance, value)
+                    SELECT name, COALESCE(NULLIF(current_setting('concertd.instance', true), ''), '-'), sum(delta)
+                    FROM moves GROUP BY name HAVING sum(delta) <> 0 ORDER BY name
+                    ON CONFLICT (name, instance) DO UPDATE SET value = counter.value + EXCLUDED.value
+                )
+                SELECT id, attempts FROM claimed
+                """,
             Self.verdictParameters(records) + [
                 .text(instanceName), .array(due.map { $0.delivery.id }), .integer(Int64(leaseSeconds)),
                 .integer(now?.millis),
@@ -271,6 +257,29 @@ extension PostgresStore {
             row.state = .sending
             return ClaimedDelivery(item, claimedAs: row)
         }
+    }
+
+    /// The start of a statement writing a round's verdicts (`$1`…`$11`, ``verdictParameters(_:)``)
+    /// for the rows instance `$12` still holds: the `verdict`, `moved` (what it returns named by
+    /// `returning`) and `attempted` parts, ready for a `,` and more parts or a final `SELECT`.
+    private static func writingVerdicts(returning: String) -> String {
+        """
+            WITH verdict AS (
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
+                    $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[])
+                AS v(id, state, reason, next_attempt_at, last_error, finished_at, attempt, attempt_finished_at,
+                    outcome, detail, finished_counter)
+            ), moved AS (
+                UPDATE delivery d SET state = v.state, reason = v.reason, next_attempt_at = v.next_attempt_at,
+                    last_error = v.last_error, finished_at = v.finished_at, claimed_by = NULL, lease_expires_at = NULL
+                FROM verdict v WHERE d.id = v.id AND d.state = 'sending' AND d.claimed_by = $12
+                RETURNING \(returning)
+            ), attempted AS (
+                UPDATE attempt a SET finished_at = v.attempt_finished_at, outcome = v.outcome, detail = v.detail
+                FROM verdict v JOIN moved ON moved.id = v.id
+                WHERE a.delivery_id = v.id AND a.number = v.attempt
+            )
+        """
     }
 
     /// The verdicts as the arrays `$1`…`$11` of ``round(recording:claiming:_:now:)`` unnests: the
@@ -305,24 +314,10 @@ extension PostgresStore {
         }
         // Every row and its attempt in one statement; what only some verdicts do follows per row.
         let moved = try connection.query(
-            """
-            WITH verdict AS (
-                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
-                    $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[])
-                AS v(id, state, reason, next_attempt_at, last_error, finished_at, attempt, attempt_finished_at,
-                    outcome, detail, finished_counter)
-            ), moved AS (
-                UPDATE delivery d SET state = v.state, reason = v.reason, next_attempt_at = v.next_attempt_at,
-                    last_error = v.last_error, finished_at = v.finished_at, claimed_by = NULL, lease_expires_at = NULL
-                FROM verdict v WHERE d.id = v.id AND d.state = 'sending' AND d.claimed_by = $12
-                RETURNING d.id
-            ), attempted AS (
-                UPDATE attempt a SET finished_at = v.attempt_finished_at, outcome = v.outcome, detail = v.detail
-                FROM verdict v JOIN moved ON moved.id = v.id
-                WHERE a.delivery_id = v.id AND a.number = v.attempt
-            )
-            SELECT id FROM moved
-            """, Self.verdictParameters(records) + [.text(instanceName)])
+            Self.writingVerdicts(returning: "d.id") + """
+
+                SELECT id FROM moved
+                """, Self.verdictParameters(records) + [.text(instanceName)])
         var movedIDs = Set<Int64>()
         for row in 0..<moved.count { movedIDs.insert(moved.int64(row, 0)) }
         var woken = 0
