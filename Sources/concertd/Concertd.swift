@@ -60,7 +60,11 @@ struct DaemonFlags: ParsableArguments {
     @Option(help: "Configuration file (default: /etc/concertd/concertd.conf when it exists).")
     var config: String?
 
-    @Option(help: "State directory holding the SQLite database.")
+    @Option(
+        help: """
+            State directory: the SQLite database and its lock; with database_url (PostgreSQL), only the \
+            staged lines of a large concertctl subscribe --from import, and a start still creates it.
+            """)
     var stateDir: String?
 
     @Option(help: "Path of the control socket.")

@@ -28,8 +28,10 @@ enum ExitStatus: Int32 {
         concertd again, \
         \(configurationError.rawValue) refusing to start, or check-config found problems: the configuration \
         (at start also a metrics_listen or web_listen \
-        address that is not this machine's, which check-config does not bind), the catalog, or a database written \
-        by a newer concertd or whose migration failed, or fewer than 64 \
+        address that is not this machine's, which check-config does not bind), the catalog, a database written \
+        by a newer concertd or whose migration failed, a PostgreSQL server refusing the login (a wrong \
+        password, an unknown role, no pg_hba.conf entry, a database that does not exist), a SQLite file \
+        that concertd migrate-store marked as moved to PostgreSQL, or fewer than 64 \
         file descriptors allowed (LimitNOFILE=, ulimit -n).
         """
 

@@ -27,7 +27,8 @@ extension DaemonControlHandler {
 
     /// Why `backup` copies no PostgreSQL store and what to run instead: `pg_dump` with the store's
     /// host, port, user and database (the password never: it comes from `~/.pgpass` or
-    /// `PGPASSWORD`), and `pg_restore` to bring it back. Only the daemon's user and root read it.
+    /// `PGPASSWORD`), in a subshell with `umask 077` so the dump, which holds the signing secrets, is
+    /// 0600; and `pg_restore` to bring it back. Only the daemon's user and root read it.
     static func postgresBackupAdvice(_ url: DatabaseURL) -> String {
         var command = ["pg_dump", "-Fc", "-h", url.host, "-p", String(url.effectivePort)]
         if let user = url.user { command += ["-U", user] }
@@ -35,7 +36,8 @@ extension DaemonControlHandler {
         let quoted = command.enumerated().map { $0.offset == command.count - 1 ? $0.element : shellQuoted($0.element) }
         return "the store is on PostgreSQL (postgresql://\(url.serverDescription)), and concertctl backup "
             + "copies only a SQLite store: back the database up with the server's tools while the instances run, "
-            + "such as `\(quoted.joined(separator: " "))` (the password from ~/.pgpass or PGPASSWORD, never on the "
+            + "such as `(umask 077; \(quoted.joined(separator: " ")))` (umask 077: the dump holds every webhook URL and "
+            + "signing secret; the password from ~/.pgpass or PGPASSWORD, never on the "
             + "command line; restore with pg_restore into an empty database), or base backups with WAL archiving"
     }
 

@@ -4,7 +4,13 @@ import ConcertProtocol
 extension ConcertCtl {
     struct Deliveries: PagedListingCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the delivery log, newest first, with attempts and the last error.")
+            abstract: "Show the delivery log, newest first, with attempts and the last error.",
+            discussion: """
+                On a PostgreSQL store instances share (database_url), an INSTANCE column, before REPLY, \
+                names the instance (instance_name) of each row's last attempt: the one sending it, for a \
+                row in sending. A row not yet tried, or copied from SQLite by concertd migrate-store, \
+                names none. On SQLite the column is not shown. --json gives it as each row's instance.
+                """)
 
         enum State: String, ExpressibleByArgument, CaseIterable {
             case scheduled, sending, sent, retrying, failed, skipped
