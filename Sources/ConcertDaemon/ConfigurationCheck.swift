@@ -101,6 +101,17 @@ public struct ConfigurationCheck: Sendable {
         let version: Int
         do {
             guard let opened = try Daemon.storeOpener(configuration, databasePath: databasePath).openToRead() else {
+                if let settings = PostgresStore.settings(for: configuration) {
+                    // The first start creates the store: the role must be allowed to.
+                    let reader = PostgresStore(
+                        settings: settings, instanceName: configuration.effectiveInstanceName, capacity: 1,
+                        readOnly: true)
+                    defer { reader.close() }
+                    if let refusal = try reader.creationRefusal() {
+                        problems.append("database: \(location)\(instance) holds no store yet, and \(refusal)")
+                        return
+                    }
+                }
                 report.append("database: \(location)\(instance) holds no store yet; the first start creates it")
                 return
             }
