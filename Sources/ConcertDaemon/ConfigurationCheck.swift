@@ -87,7 +87,8 @@ public struct ConfigurationCheck: Sendable {
     /// daemon would run on (`--clock-start`), as its reload and start do.
     ///
     /// A SQLite file that does not exist yet, or a PostgreSQL database without a store, is
-    /// reported and left alone. A SQLite file this user cannot read is a note (check-config is
+    /// reported and left alone; the latter is a problem when the role may not create the store's
+    /// tables there (``PostgresStore/creationRefusal()``), as the first start would fail. A SQLite file this user cannot read is a note (check-config is
     /// often run by another user than the daemon's); a PostgreSQL server that cannot be reached or
     /// refuses the connection is a problem, unless its password is a service credential, which a
     /// shell cannot read.
