@@ -22,4 +22,9 @@ static inline const char *clibpq_result_constraint(const PGresult *result) {
     return PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
 }
 
+/// The severity of a result or notice, never translated (`FATAL`, `WARNING`, `NOTICE`), or NULL.
+static inline const char *clibpq_result_severity(const PGresult *result) {
+    return PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
+}
+
 #endif

@@ -87,7 +87,8 @@ public struct ConfigurationCheck: Sendable {
     /// daemon would run on (`--clock-start`), as its reload and start do.
     ///
     /// A SQLite file that does not exist yet, or a PostgreSQL database without a store, is
-    /// reported and left alone. A SQLite file this user cannot read is a note (check-config is
+    /// reported and left alone; the latter is a problem when the role may not create the store's
+    /// tables there (``PostgresStore/creationRefusal()``), as the first start would fail. A SQLite file this user cannot read is a note (check-config is
     /// often run by another user than the daemon's); a PostgreSQL server that cannot be reached or
     /// refuses the connection is a problem, unless its password is a service credential, which a
     /// shell cannot read.
@@ -101,6 +102,17 @@ public struct ConfigurationCheck: Sendable {
         let version: Int
         do {
             guard let opened = try Daemon.storeOpener(configuration, databasePath: databasePath).openToRead() else {
+                if let settings = PostgresStore.settings(for: configuration) {
+                    // The first start creates the store: the role must be allowed to.
+                    let reader = PostgresStore(
+                        settings: settings, instanceName: configuration.effectiveInstanceName, capacity: 1,
+                        readOnly: true)
+                    defer { reader.close() }
+                    if let refusal = try reader.creationRefusal() {
+                        problems.append("database: \(location)\(instance) holds no store yet, and \(refusal)")
+                        return
+                    }
+                }
                 report.append("database: \(location)\(instance) holds no store yet; the first start creates it")
                 return
             }

@@ -116,8 +116,56 @@ extension Daemon {
         return true
     }
 
-    /// The catalog in force and the file, as `status` shows them.
-    var catalogStatus: (inForce: CatalogInForce?, fileVersion: String) {
-        lock.withLock { (currentCatalogInForce, catalogFileVersion) }
+    /// The catalog in force and the file, as `status` shows them: the file as it is now
+    /// (``CatalogFileLook``), or as last read with why it cannot be read now.
+    var catalogStatus: (inForce: CatalogInForce?, fileVersion: String, fileProblem: String?) {
+        let (inForce, lastRead) = lock.withLock { (currentCatalogInForce, catalogFileVersion) }
+        switch catalogFileLook.version(of: resolved.paths.catalogPath) {
+        case .success(let version): return (inForce, version, nil)
+        case .failure(let problem): return (inForce, lastRead, problem.text)
+        }
+    }
+}
+
+/// The catalog file's version as it is now, for `status`: read and hashed again only when its
+/// inode, size or time of change differ from the last look, so a `status` costs a `stat` while
+/// the file stays as it is. Bounded as every read of it (`FileContents`: no FIFO, at most 64 MiB).
+final class CatalogFileLook: @unchecked Sendable {
+    // @unchecked: `last` is guarded by `lock`.
+    struct Problem: Error { var text: String }
+    private struct Identity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var changed: timespec
+        static func == (a: Self, b: Self) -> Bool {
+            a.device == b.device && a.inode == b.inode && a.size == b.size
+                && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+        }
+    }
+    private let lock = NSLock()
+    private var last: (path: String, identity: Identity, result: Result<String, Problem>)?
+
+    func version(of path: String) -> Result<String, Problem> {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return .failure(Problem(text: "cannot read the file: \(String(cString: strerror(errno)))"))
+        }
+        let identity = Identity(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            changed: info.st_ctim)
+        if let last = lock.withLock({ last }), last.path == path, last.identity == identity { return last.result }
+        let result: Result<String, Problem>
+        do {
+            result = .success(try CatalogLoader().load(path: path).version)
+        } catch {
+            let problems = error.problems
+            result = .failure(
+                Problem(
+                    text: problems.count == 1
+                        ? problems[0] : "it has \(problems.count) problems (concertd check-config lists them)"))
+        }
+        lock.withLock { last = (path, identity, result) }
+        return result
     }
 }

@@ -20,14 +20,12 @@ extension Daemon {
 
 extension Daemon {
     /// The store as `status` shows it: the engine, the SQLite file or the PostgreSQL database's
-    /// host, port and name (never a user or password), and this instance's name. The
+    /// host, port and name (never a user or password), and on PostgreSQL this instance's name. The
     /// configuration's `database_url` is read at start only, so the running one's.
     static func storeStatus(_ resolved: ResolvedConfiguration) -> StoreStatus {
         let configuration = resolved.configuration
         guard let url = configuration.databaseURL else {
-            return StoreStatus(
-                engine: "sqlite", path: resolved.paths.databasePath,
-                instanceName: configuration.effectiveInstanceName)
+            return StoreStatus(engine: "sqlite", path: resolved.paths.databasePath)
         }
         return StoreStatus(
             engine: "postgresql", host: url.host, port: url.effectivePort, database: url.database,

@@ -51,6 +51,8 @@ public final class Daemon: @unchecked Sendable {
     /// The version of the catalog file as last read (start, reload): the catalog in force's
     /// unless a shared store keeps another (``CatalogAtStart``).
     var catalogFileVersion: String
+    /// The catalog file as it is now, for `status`.
+    let catalogFileLook = CatalogFileLook()
     /// This instance's name on a store instances share, as its records of the catalog name it.
     var instanceNameIfShared: String? {
         database.sharedByInstances ? resolved.configuration.effectiveInstanceName : nil

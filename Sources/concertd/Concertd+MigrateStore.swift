@@ -37,7 +37,8 @@ extension Concertd {
                 the file's schema is not this concertd's, the file was already moved, the counts differ), 74 copied \
                 but the file could not be marked (move it out of the state folder), 75 try later (a concertd holds \
                 the file, the server cannot be reached), 78 the URL or the password source is wrong, or the server \
-                refuses the login.
+                refuses the login, or the role may not create the store's tables (grant it CREATE on the schema, or \
+                make it the database's owner).
                 """)
 
         @Option(
@@ -108,7 +109,7 @@ extension Concertd {
             // The daemon's own lock, held until the copy ends.
             let lock: DatabaseLock
             do {
-                lock = try DatabaseLock.acquire(databasePath: from)
+                lock = try DatabaseLock.acquire(databasePath: from, for: .migrateStore)
             } catch {
                 throw fail(error.description, status: error.isTemporary ? 75 : 78)
             }
@@ -116,8 +117,13 @@ extension Concertd {
             let report: StoreMigration.Report
             do {
                 report = try StoreMigration.copy(fromSQLite: from, to: settings)
+            } catch let error as StoreCreationRefused {
+                // A privilege to grant needs a person, as a refused login does.
+                throw fail("\(error)", status: 78)
             } catch {
-                let text = SecretRedactor(configuration: configuration).redact("\(error)")
+                var text = SecretRedactor(configuration: configuration).redact("\(error)")
+                let place = "postgresql://\(settings.url.serverDescription)"
+                if error is PostgresError && !text.contains(place) { text = "\(place): \(text)" }
                 // A login the server refuses needs a person, as a wrong URL does.
                 let refused = (error as? PostgresError)?.kind == .loginRefused
                 throw fail(text, status: refused ? 78 : StoreError.isTemporaryFailure(error) ? 75 : 65)
@@ -157,7 +163,7 @@ extension Concertd {
             }
             let lock: DatabaseLock
             do {
-                lock = try DatabaseLock.acquire(databasePath: path)
+                lock = try DatabaseLock.acquire(databasePath: path, for: .migrateStore)
             } catch {
                 throw fail(error.description, status: error.isTemporary ? 75 : 78)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConcertCore
 import ConcertDaemon
+import ConcertPostgres
 import ConcertShared
 import Foundation
 import Logging
@@ -134,6 +135,13 @@ extension Concertd {
             let settings = LogSettings()
             LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, settings: settings) }
             let logger = Logger(label: "concertd")
+            // What a PostgreSQL server says outside a reply goes to the journal, not bare to stderr.
+            PostgresNotices.setHandler { notice in
+                logger.log(
+                    level: notice.severity == "WARNING" ? .warning : .debug,
+                    "the PostgreSQL server said: \(notice.message)",
+                    metadata: ["severity": "\(notice.severity)", "sqlstate": "\(notice.sqlState ?? "-")"])
+            }
             let signals = SignalHandling(logger: logger)
             let daemon: Daemon
             do {

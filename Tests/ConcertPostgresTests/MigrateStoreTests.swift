@@ -232,6 +232,31 @@ struct MigrateStoreTests {
         #expect(try store.pool.withConnection { try $0.execute("SELECT COUNT(*) FROM concert").int(0, 0) } == 0)
     }
 
+    @Test func aRoleThatMayNotCreateTheStoreIsRefusedWithTheFix() async throws {
+        try ThrowawayPostgres.requireAvailable()
+        let (path, _) = try Self.populatedSQLite()
+        let cluster = try await ThrowawayPostgres.shared()
+        // The superuser owns the database: a role owning nothing has no CREATE on public.
+        var url = try await cluster.makeDatabase()
+        let role = "mover_nocreate\(ProcessInfo.processInfo.processIdentifier)"
+        let password = "pw-\(UUID().uuidString.prefix(8))"
+        try await cluster.createRole(role, password: password)
+        let superuser = try PostgresConnection(PostgresSettings(url: url))
+        defer { superuser.close() }
+        url.user = role
+        let settings = PostgresSettings(url: url, password: Secret(password))
+        let refused = try #require(throws: StoreCreationRefused.self) {
+            try StoreMigration.copy(fromSQLite: path, to: settings)
+        }
+        #expect(refused.description.contains("postgresql://\(url.serverDescription)"), "\(refused)")
+        #expect(refused.description.contains("GRANT CREATE ON SCHEMA public TO \(role)"), "\(refused)")
+        #expect(try PostgresStore(settings: settings, instanceName: "a").schemaVersion() == 0)
+
+        try superuser.execute("GRANT CREATE ON SCHEMA public TO \(role)")
+        let report = try StoreMigration.copy(fromSQLite: path, to: settings)
+        #expect(report.schemaVersion == StoreSchema.migrations.count)
+    }
+
     @Test func aFileOfAnotherSchemaVersionIsRefused() async throws {
         try ThrowawayPostgres.requireAvailable()
         let (path, sqlite) = try Self.populatedSQLite()

@@ -96,10 +96,10 @@ struct MessageGoldenTests {
             status,
             #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":2,"store":{"database":"concertd","engine":"postgresql","host":"db.example.org","instance_name":"east-1","port":5432},"uptime_seconds":60,"version":"0.1.0"}"#
         )
-        status.store = StoreStatus(engine: "sqlite", path: "/var/lib/concertd/concertd.sqlite3", instanceName: "box")
+        status.store = StoreStatus(engine: "sqlite", path: "/var/lib/concertd/concertd.sqlite3")
         try expectGolden(
             status,
-            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":2,"store":{"engine":"sqlite","instance_name":"box","path":"/var/lib/concertd/concertd.sqlite3"},"uptime_seconds":60,"version":"0.1.0"}"#
+            #"{"clock":{"now":"2019-10-25T09:00:00+09:00","rate":1,"shifted":false},"counts":{"concerts":{},"deliveries":{},"subscriptions":{}},"failing_destinations":[],"protocol":2,"store":{"engine":"sqlite","path":"/var/lib/concertd/concertd.sqlite3"},"uptime_seconds":60,"version":"0.1.0"}"#
         )
     }
 

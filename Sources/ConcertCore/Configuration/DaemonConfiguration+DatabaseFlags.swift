@@ -27,7 +27,18 @@ extension DaemonConfiguration {
                 return nil
             }
         }
-        draft.configuration.databaseURL = parse("database_url", url, .databaseURL)
+        do {
+            draft.configuration.databaseURL = try ConfigurationValueFormat<DatabaseURL>.databaseURL.parse(url)
+        } catch {
+            // The daemon's refusal of a password in the URL names its keys; this command's are flags.
+            let inURL = error.message == URLAuthority.passwordInURL("database_password").message
+            draft.problem(
+                "database_url",
+                inURL
+                    ? "the URL must not contain a password; give it with --database-password-file, "
+                        + "--database-password-env or --database-password-credential"
+                    : error.message)
+        }
         draft.configuration.databasePasswordFile = parse(
             "database_password_file", passwordFile.map(Self.absolute), .absolutePath)
         draft.configuration.databasePasswordEnv = parse("database_password_env", passwordEnv, .environmentName)

@@ -83,11 +83,12 @@ extension DaemonControlHandler {
             storeStatus.unreachableReason = daemon.redact(readFault)
         }
         result.store = storeStatus
-        let (inForce, fileVersion) = daemon.catalogStatus
+        let (inForce, fileVersion, fileProblem) = daemon.catalogStatus
         result.catalog = CatalogStatus(
             version: inForce?.version ?? daemon.catalog.version,
             takenAt: inForce.map { KoreaTime.iso8601($0.takenAt) },
-            takenBy: inForce?.takenBy, file: daemon.resolved.paths.catalogPath, fileVersion: fileVersion)
+            takenBy: inForce?.takenBy, file: daemon.resolved.paths.catalogPath, fileVersion: fileVersion,
+            fileProblem: fileProblem.map { daemon.redact($0) })
         if reads == nil { result.notRead = parts }
         return result
     }

@@ -70,7 +70,17 @@ public final class DatabaseLock: @unchecked Sendable {
     /// Throws `.anotherDaemon` naming the holder's pid when another process holds either lock,
     /// `.temporarilyUnavailable` when the disk is full or descriptors or memory are short, and
     /// `.configuration` when the state directory or the database path cannot be used.
-    public static func acquire(databasePath: String) throws(Daemon.StartupError) -> DatabaseLock {
+    /// Who takes the lock, for the refusal's advice.
+    public enum Taker: Sendable {
+        /// A daemon, to run on the database.
+        case daemon
+        /// `concertd migrate-store`, to copy the file or take its mark off.
+        case migrateStore
+    }
+
+    public static func acquire(databasePath: String, for taker: Taker = .daemon) throws(Daemon.StartupError)
+        -> DatabaseLock
+    {
         let directory = (databasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try createDirectories(directory)
@@ -81,7 +91,9 @@ public final class DatabaseLock: @unchecked Sendable {
             return Daemon.StartupError(
                 .anotherDaemon,
                 "another concertd\(holder) holds \(path), the lock of the database \(databasePath); "
-                    + "stop it first: two daemons on one database would each take the other's reminders")
+                    + (taker == .daemon
+                        ? "stop it first: two daemons on one database would each take the other's reminders"
+                        : "stop the daemon first: the copy needs the file unchanged"))
         }
         let databaseFD: Int32
         do {
@@ -90,8 +102,11 @@ public final class DatabaseLock: @unchecked Sendable {
                 return Daemon.StartupError(
                     .anotherDaemon,
                     "another concertd\(holder) holds the database \(databasePath) (the same file, by whatever "
-                        + "path or hard link); stop it first: two daemons on one database would each take the "
-                        + "other's reminders and damage its write-ahead log")
+                        + "path or hard link); "
+                        + (taker == .daemon
+                            ? "stop it first: two daemons on one database would each take the other's reminders "
+                                + "and damage its write-ahead log"
+                            : "stop the daemon first: the copy needs the file unchanged"))
             }
         } catch {
             close(fd)

@@ -20,9 +20,10 @@ import Logging
 /// heard meanwhile are absorbed into one more wake. A burst of a thousand subscriptions made
 /// through another instance wakes this one a few times, not a thousand.
 ///
-/// **The journal.** A lost connection is logged once, with the reason; its return once, with how
-/// long it was away; in between, a reminder at most every ``reminderInterval``, however often the
-/// listener tries to connect.
+/// **The journal.** A lost connection is logged once, with the reason (the server's, when it
+/// ended the session); its return once, with how long it was away; in between, each other kind of
+/// failure a connection attempt meets once (a login refused after the server went away), and a
+/// reminder at most every ``reminderInterval``, however often the listener tries to connect.
 final class StoreChangeListener: Sendable {
     let instanceName: String
     private let listener: PostgresListener
@@ -70,7 +71,19 @@ final class StoreChangeListener: Sendable {
                 wakeOnce()
             case .disconnected(let error, _):
                 let now = Date()
-                if let lost = state.lostAt {
+                let reason = error.kind
+                if let lost = state.lostAt, !state.reasons.contains(reason) {
+                    // Another reason while away (the server gone, then the login refused): once each.
+                    state.reasons.insert(reason)
+                    state.remindedAt = now
+                    logger.warning(
+                        error.kind == .loginRefused
+                            ? "still not hearing the other instances' changes: PostgreSQL refuses the listening connection's login"
+                            : "still not hearing the other instances' changes: the listening connection to PostgreSQL cannot be made",
+                        metadata: [
+                            "error": "\(error)", "away_seconds": "\(Int(now.timeIntervalSince(lost).rounded()))",
+                        ])
+                } else if let lost = state.lostAt {
                     guard now.timeIntervalSince(state.remindedAt ?? lost) >= reminderInterval else { return }
                     state.remindedAt = now
                     logger.warning(
@@ -81,6 +94,7 @@ final class StoreChangeListener: Sendable {
                 } else {
                     state.lostAt = now
                     state.remindedAt = nil
+                    state.reasons = [reason]
                     logger.warning(
                         "not hearing the other instances' changes: the listening connection to PostgreSQL is lost; retrying",
                         metadata: ["error": "\(error)"])
@@ -110,4 +124,6 @@ private final class ListeningState: @unchecked Sendable {
     /// When the listening connection was lost, nil while listening.
     var lostAt: Date?
     var remindedAt: Date?
+    /// The kinds of failure logged while away (lost, login refused, no connection to spare), each once.
+    var reasons: Set<PostgresError.Kind> = []
 }

@@ -12,15 +12,21 @@ extension PostgresConnection {
     /// The connection's socket, to wait on for notifications; -1 when closed.
     public var socket: Int32 { (try? liveHandle()).map(PQsocket) ?? -1 }
 
-    /// Reads what the server has sent without blocking. Returns `false` when the connection is
-    /// gone (it is then closed).
-    public func consumeInput() -> Bool {
-        guard let handle = try? liveHandle() else { return false }
-        guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else {
-            close()
-            return false
+    /// Reads what the server has sent without blocking. Throws the connection's loss, with the
+    /// server's reason when it gave one, when the connection is gone (it is then closed).
+    public func consumeInput() throws(PostgresError) {
+        guard let handle = try? liveHandle() else {
+            throw PostgresError(.connectionLost, "the connection to PostgreSQL is closed")
         }
-        return true
+        let consumed = PQconsumeInput(handle) == 1
+        // Parses what was read, even from a connection just lost (libpq keeps it): notifications
+        // are queued, and the FATAL a server sends before closing reaches the notice receiver.
+        _ = PQisBusy(handle)
+        guard consumed, PQstatus(handle) == CONNECTION_OK else {
+            let error = lostError()
+            close()
+            throw error
+        }
     }
 
     /// The notifications read so far (by ``consumeInput()`` or by any query on this connection),

@@ -14,6 +14,8 @@ public final class PostgresConnection {
     private var prepared: [String: String] = [:]
     /// Whether a transaction is open (``transaction(_:)``).
     public private(set) var inTransaction = false
+    /// What the server said as it ended the session (``PostgresNotices``), for the lost error.
+    private let sessionEnd = SessionEndBox()
 
     /// Connects, or throws: `.loginRefused` when the server refused the login (password, role,
     /// `pg_hba.conf`, database), `.unavailable` when it has no connection to spare, else
@@ -33,6 +35,9 @@ public final class PostgresConnection {
             }
         }
         guard let connection else { throw PostgresError(.connectionLost, "libpq could not allocate a connection") }
+        // Not libpq's default, which prints on standard error: the journal gets only concertd's lines.
+        PQsetNoticeReceiver(
+            connection, { postgresNoticeReceived($0, $1) }, Unmanaged.passUnretained(sessionEnd).toOpaque())
         PQsetErrorVerbosity(connection, PQERRORS_VERBOSE)
         let timedOut = Self.finishConnecting(connection, timeoutSeconds: max(2, settings.connectTimeoutSeconds))
         guard !timedOut, PQstatus(connection) == CONNECTION_OK else {
@@ -200,7 +205,13 @@ public final class PostgresConnection {
         return PostgresError(kind, message, sqlState: state, constraint: constraint)
     }
 
-    private func lostError() -> PostgresError {
+    /// The connection's loss, with the reason the server gave when it ended the session (its
+    /// `FATAL`, with its SQLSTATE), else libpq's.
+    func lostError() -> PostgresError {
+        if let notice = sessionEnd.notice {
+            return PostgresError(
+                .connectionLost, "the connection to PostgreSQL was lost: \(notice.message)", sqlState: notice.sqlState)
+        }
         let reason = handle.map(Self.connectionMessage) ?? "the connection is closed"
         return PostgresError(.connectionLost, "the connection to PostgreSQL was lost: \(reason)")
     }

@@ -105,10 +105,7 @@ public final class PostgresListener: @unchecked Sendable {
 
     private func readable() {
         guard let connection, !stopped else { return }
-        guard connection.consumeInput() else {
-            return lost(
-                PostgresError(.connectionLost, "the listening connection to PostgreSQL was lost"))
-        }
+        do { try connection.consumeInput() } catch { return lost(error) }
         deliverPending()
     }
 

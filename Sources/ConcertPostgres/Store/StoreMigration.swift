@@ -39,13 +39,16 @@ public enum StoreMigration {
 
     /// Copies the SQLite store at `path` into the PostgreSQL database of `settings`; throws a
     /// ``StoreError`` (`.conflict`: the target holds data; `.invalid`: a schema this code does
-    /// not copy) or the engines' errors, having copied nothing.
+    /// not copy), ``StoreCreationRefused`` (the role may not create the store's tables) or the
+    /// engines' errors, having copied nothing.
     public static func copy(fromSQLite path: String, to settings: PostgresSettings) throws -> Report {
         let source = try AppDatabase.openToCopy(path: path)
         // Before the target is touched: a file this code cannot copy whole leaves it as it was.
         try source.readToCopy { source in try checkSource(source, path: path) }
         let target = PostgresStore(settings: settings, instanceName: instanceName, capacity: 1)
         defer { target.pool.closeIdle() }
+        // A role that may not create the store is named with the fix, before anything is created.
+        if try target.schemaVersion() == 0, let refusal = try target.creationRefusal() { throw refusal }
         let version = try target.migrate()
         return try source.readToCopy { source in
             try target.pool.withConnection { connection in

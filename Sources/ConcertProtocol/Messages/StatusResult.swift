@@ -74,7 +74,8 @@ public struct StoreStatus: Codable, Sendable, Hashable {
     public var host: String?
     public var port: Int?
     public var database: String?
-    public var instanceName: String
+    /// This instance's `instance_name`; absent on SQLite, where there is one instance.
+    public var instanceName: String?
     /// Since when the store's server cannot be reached or refuses this instance (ISO 8601, the
     /// daemon's clock), from what the daemon last met; absent while it answers.
     public var unreachableSince: String?
@@ -83,7 +84,7 @@ public struct StoreStatus: Codable, Sendable, Hashable {
 
     public init(
         engine: String, path: String? = nil, host: String? = nil, port: Int? = nil, database: String? = nil,
-        instanceName: String
+        instanceName: String? = nil
     ) {
         self.engine = engine
         self.path = path
@@ -113,15 +114,22 @@ public struct CatalogStatus: Codable, Sendable, Hashable {
     public var takenBy: String?
     /// The catalog file this daemon reads.
     public var file: String
-    /// The file's version when last read (start, reload).
+    /// The file's version as it is now; when it cannot be read or used now, as last read (start,
+    /// reload), and `fileProblem` says why.
     public var fileVersion: String
+    /// Why the file cannot be read or used now (missing, unreadable, invalid); absent when it can.
+    public var fileProblem: String?
 
-    public init(version: String, takenAt: String? = nil, takenBy: String? = nil, file: String, fileVersion: String) {
+    public init(
+        version: String, takenAt: String? = nil, takenBy: String? = nil, file: String, fileVersion: String,
+        fileProblem: String? = nil
+    ) {
         self.version = version
         self.takenAt = takenAt
         self.takenBy = takenBy
         self.file = file
         self.fileVersion = fileVersion
+        self.fileProblem = fileProblem
     }
 
     /// Whether the file is the catalog in force.
@@ -132,6 +140,7 @@ public struct CatalogStatus: Codable, Sendable, Hashable {
         case takenAt = "taken_at"
         case takenBy = "taken_by"
         case fileVersion = "file_version"
+        case fileProblem = "file_problem"
     }
 }
 

@@ -6,7 +6,7 @@ extension ConcertCtl {
         static let configuration = CommandConfiguration(
             abstract: "Show the daemon's version, uptime, clock, counts, listeners and what is failing.",
             discussion:
-                "Counts come from the daemon's running counters. The store's line gives its engine (sqlite or postgresql), where it is (the SQLite file, or the PostgreSQL server's host and port and the database's name) and this instance's name (instance_name). The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. The catalog line gives the version of the catalog in force and the catalog file, and says when the file is not the one in force (instances sharing a PostgreSQL database keep the database's catalog: concertctl reload --take-file takes the file, and a plain reload takes it once it is edited). While the store cannot be reached, the store's line says since when and why, and the counts, the requests waiting and the next reminder due are shown as not read: the rest comes from the daemon's memory. A warning is printed when the daemon speaks another protocol version."
+                "Counts come from the daemon's running counters. The store's line gives its engine (sqlite or postgresql), where it is (the SQLite file, or the PostgreSQL server's host and port and the database's name) and, on PostgreSQL, this instance's name (instance_name). The web front door's line gives its address, the address of its links and the requests to subscribe waiting for confirmation; the metrics listener's gives its address. The catalog line gives the version of the catalog in force and the catalog file, and says when the file, as it is now, is not the one in force or cannot be read (instances sharing a PostgreSQL database keep the database's catalog: concertctl reload --take-file takes the file, and a plain reload takes it once it is edited; on SQLite a plain reload takes it). While the store cannot be reached, the store's line says since when and why, the failing line names the store, and the counts, the requests waiting and the next reminder due are shown as not read: the rest comes from the daemon's memory. A warning is printed when the daemon speaks another protocol version."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -40,14 +40,20 @@ extension ConcertCtl {
                     out.line("metrics        \(metrics.listen)")
                 }
                 if let catalog = status.catalog {
-                    if catalog.fileInForce {
+                    if let problem = catalog.fileProblem {
+                        out.line(
+                            "catalog        \(catalog.version) in force; the file \(catalog.file) cannot be read now: \(problem)"
+                        )
+                    } else if catalog.fileInForce {
                         out.line("catalog        \(catalog.version) (\(catalog.file))")
                     } else {
                         let taken =
                             (catalog.takenAt.map { ", taken \(Display.time($0))" } ?? "")
                             + (catalog.takenBy.map { " by \($0)" } ?? "")
+                        // On SQLite a plain reload takes the file; on a shared store an edited one.
+                        let takes = status.store?.engine == "sqlite" ? "reload" : "reload --take-file"
                         out.line(
-                            "catalog        \(catalog.version) in force\(taken); the file \(catalog.file) is \(catalog.fileVersion), NOT imported: concertctl reload --take-file takes it"
+                            "catalog        \(catalog.version) in force\(taken); the file \(catalog.file) is \(catalog.fileVersion), NOT imported: concertctl \(takes) takes it"
                         )
                     }
                 }
@@ -56,9 +62,15 @@ extension ConcertCtl {
                         " — UNREACHABLE since \(Display.time(since, seconds: true))"
                             + (store.unreachableReason.map { ": \($0)" } ?? "")
                     }
-                    out.line("store          \(Display.store(store)), instance \(store.instanceName)\(away ?? "")")
+                    let instance = store.instanceName.map { ", instance \($0)" } ?? ""
+                    out.line("store          \(Display.store(store))\(instance)\(away ?? "")")
                 }
-                if status.failingDestinations.isEmpty {
+                // While the store fails, nothing is sent: "none" would say all is well.
+                if status.store?.unreachableSince != nil {
+                    out.line("failing        the store (see store)")
+                } else if status.storeError != nil {
+                    out.line("failing        the store (see DATABASE ERROR)")
+                } else if status.failingDestinations.isEmpty {
                     out.line("failing        none")
                 }
                 for failing in status.failingDestinations {

@@ -52,6 +52,9 @@ struct DatabaseFlagsTests {
     @Test func problemsNameTheirFlagAndNeverThePassword() {
         let inURL = problems { () throws(ConfigurationError) in try database(url: "postgresql://a:\(password)@h/d") }
         #expect(inURL.count == 1 && inURL[0].hasPrefix("command line: --to: "), "\(inURL)")
+        // This command's password sources are flags, not the daemon's keys.
+        #expect(inURL.first?.contains("--database-password-file") == true, "\(inURL)")
+        #expect(inURL.first?.contains("database_password_file") == false, "\(inURL)")
         #expect(!inURL.joined().contains(password))
         let unset = problems { () throws(ConfigurationError) in try database(env: "DB_PW") }
         #expect(unset.count == 1 && unset[0].hasPrefix("command line: --database-password-env: "), "\(unset)")

@@ -46,6 +46,37 @@ import Testing
         #expect(try daemon.sqlite.catalogInForce()?.version == Self.shipped.version)
     }
 
+    /// `status` reads the file as it is now: an edit not yet taken shows, a file restored to the
+    /// version in force shows it in force again, and a missing file is named as such.
+    @Test func statusShowsTheFileAsItIsNow() async throws {
+        let (daemon, catalogPath, shipped, directory) = try cities.daemonWithEditableCatalog()
+        defer {
+            daemon.remove()
+            directory.remove()
+        }
+        try shipped.replacingOccurrences(of: "2019-10-25T18:00+09:00", with: "2019-10-25T17:00+09:00").write(
+            toFile: catalogPath, atomically: true, encoding: .utf8)
+        let edited = try CatalogLoader().load(path: catalogPath)
+        let changed = try await status(daemon)
+        #expect(changed["version"] as? String == Self.shipped.version)
+        #expect(changed["file_version"] as? String == edited.version, "\(changed)")
+        // On SQLite a plain reload takes an edited file.
+        #expect(await changes.ctl(daemon, "status").output.contains("NOT imported: concertctl reload takes it"))
+
+        try shipped.write(toFile: catalogPath, atomically: true, encoding: .utf8)
+        let restored = try await status(daemon)
+        #expect(restored["file_version"] as? String == Self.shipped.version, "\(restored)")
+        #expect(restored["file_problem"] == nil)
+        #expect(!(await changes.ctl(daemon, "status").output.contains("NOT imported")))
+
+        try FileManager.default.removeItem(atPath: catalogPath)
+        let missing = try await status(daemon)
+        #expect(missing["file_version"] as? String == Self.shipped.version)
+        #expect((missing["file_problem"] as? String)?.contains("No such file") == true, "\(missing)")
+        let text = await changes.ctl(daemon, "status").output
+        #expect(text.contains("the file \(catalogPath) cannot be read now: "), "\(text)")
+    }
+
     /// What a SQLite operator does today: edit the file, restart; the edit is taken at start.
     @Test func aSQLiteDaemonTakesItsEditedFileAtStart() async throws {
         let (first, catalogPath, shipped, directory) = try cities.daemonWithEditableCatalog()

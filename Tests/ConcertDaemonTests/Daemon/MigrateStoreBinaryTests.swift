@@ -35,6 +35,8 @@ import Testing
         let (held, _, heldError) = try tests.run(move, environment: [:], directory: directory)
         #expect(held == 75, "\(heldError)")
         #expect(heldError.contains("another concertd (pid \(daemon.process.processIdentifier))"), "\(heldError)")
+        #expect(heldError.contains("stop the daemon first: the copy needs the file unchanged"), "\(heldError)")
+        #expect(!heldError.contains("two daemons"), "\(heldError)")
         let target = PostgresStore(
             settings: PostgresSettings(url: url, password: Secret(password)), instanceName: "check")
         #expect(try target.schemaVersion() == 0)
@@ -103,5 +105,29 @@ import Testing
         let (denied, _, deniedError) = try tests.run(move, environment: [:], directory: directory)
         #expect(denied == 78)
         #expect(deniedError.contains("password"), "\(deniedError)")
+    }
+
+    /// A role that may not create the store's tables: named with the database and the fix, 78.
+    @Test func aRoleWithoutCreateOnTheSchemaNeedsAPerson() async throws {
+        try ThrowawayPostgres.requireAvailable()
+        let server = try await ThrowawayPostgres.shared()
+        var url = try await server.makeDatabase()
+        let role = "nocreate_bin\(ProcessInfo.processInfo.processIdentifier)"
+        let password = "pg-pa55-never-shown"
+        try await server.createRole(role, password: password)
+        url.user = role
+        let folder = TemporarySocket()
+        defer { folder.remove() }
+        let database = folder.directory + "/concertd.sqlite3"
+        _ = try AppDatabase.open(path: database)
+        let passwordFile = folder.directory + "/db-password"
+        try (password + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let (status, _, error) = try ConcertdBinaryTests().run(
+            ["migrate-store", "--from", database, "--to", url.description, "--database-password-file", passwordFile],
+            environment: [:], directory: folder.directory)
+        #expect(status == 78, "\(error)")
+        #expect(error.contains("postgresql://\(url.serverDescription)"), "\(error)")
+        #expect(error.contains("GRANT CREATE ON SCHEMA public TO \(role)"), "\(error)")
+        #expect(!error.contains(password))
     }
 }

@@ -44,14 +44,20 @@ import Testing
         for text in [run.output, json.output] { #expect(!text.contains("pw-not-shown-9")) }
     }
 
-    @Test func statusNamesTheSQLiteFile() throws {
+    /// On SQLite there is one instance: no instance_name (it needs database_url).
+    @Test func statusNamesTheSQLiteFileAndNoInstance() async throws {
         let daemon = try TestDaemon()
         defer { daemon.remove() }
         let store = try #require(try status(daemon).store)
         #expect(store.engine == "sqlite")
         #expect(store.path == daemon.stateDirectory + "/concertd.sqlite3")
         #expect(store.host == nil && store.port == nil && store.database == nil)
-        #expect(store.instanceName == daemon.daemon.resolved.configuration.effectiveInstanceName)
+        #expect(store.instanceName == nil)
+        let run = await runCtl(["--socket", daemon.socketPath, "status"])
+        let line = run.output.split(separator: "\n").first { $0.hasPrefix("store ") }
+        #expect(line == "store          sqlite \(daemon.stateDirectory)/concertd.sqlite3", "\(run.output)")
+        let json = await runCtl(["--socket", daemon.socketPath, "status", "--json"])
+        #expect(!json.output.contains("instance_name"), "\(json.output)")
     }
 }
 

@@ -174,6 +174,42 @@ extension StoreChangeListenerTests {
         #expect(back.count == 1, "\(lines.all.map(\.message))")
         #expect(back.first?.metadata["away_seconds"] != nil)
     }
+
+    /// The operator changes the role's password and ends its sessions: the loss is logged with the
+    /// server's reason, and the refused login of the next attempt once, with its SQLSTATE.
+    @Test func aLoginRefusedWhileAwayIsLoggedOnceWithItsReason() async throws {
+        let cluster = try await ThrowawayPostgres.shared()
+        var url = try await cluster.makeDatabase()
+        let role = "listener\(ProcessInfo.processInfo.processIdentifier)"
+        let password = "pw-\(UUID().uuidString.prefix(8))"
+        try await cluster.createRole(role, password: password)
+        let superuser = try PostgresConnection(PostgresSettings(url: url))
+        defer { superuser.close() }
+        try superuser.execute("ALTER DATABASE \"\(url.database)\" OWNER TO \(role)")
+        url.user = role
+        let store = try PostgresStore.open(
+            settings: PostgresSettings(url: url, password: Secret(password)), instanceName: "me")
+        defer { store.close() }
+        let lines = LoggedLines()
+        let wakes = WakeCount()
+        let listener = StoreChangeListener(
+            store: store, logger: lines.logger, backoff: PostgresListener.Backoff(initial: 0.05, maximum: 0.1)
+        ) { wakes.add() }
+        listener.start()
+        defer { listener.stop() }
+        try await wakes.wait(for: 1)
+        try superuser.execute("ALTER ROLE \(role) PASSWORD 'changed-\(password)'")
+        try superuser.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [.text(role)])
+        try await Task.sleep(for: .seconds(2))  // about twenty attempts, each refused
+        let warnings = lines.all.filter { $0.level == .warning }
+        #expect(warnings.count == 2, "\(warnings.map { "\($0.message) \($0.metadata)" })")
+        let loss = "\(warnings.first?.metadata["error"] ?? "")"
+        #expect(loss.contains("terminating connection due to administrator command (PostgreSQL 57P01)"), "\(loss)")
+        #expect(warnings.last?.message.contains("refuses the listening connection's login") == true)
+        let refusal = "\(warnings.last?.metadata["error"] ?? "")"
+        #expect(refusal.contains("password authentication failed") && refusal.contains("28P01"), "\(refusal)")
+    }
 }
 
 /// What a logger was given, for tests of what reaches the journal.

@@ -56,6 +56,8 @@ import Testing
                 "store          postgresql 127.0.0.1:\(url.effectivePort)/\(url.database), instance east-1 — UNREACHABLE since "
             ),
             "\(text.output)")
+        #expect(text.output.contains("failing        the store (see store)"), "\(text.output)")
+        #expect(!text.output.contains("failing        none"), "\(text.output)")
         #expect(text.output.contains("concerts       not read: the store cannot be reached"), "\(text.output)")
         #expect(text.output.contains("next due       not read: the store cannot be reached"), "\(text.output)")
         let json = await runCtl(["--socket", daemon.socketPath, "status", "--json"])
