@@ -10,7 +10,7 @@ enum CatalogAtStart: Equatable {
     case fileInForce
     /// A shared store keeps another catalog: it stays in force and the file is not imported. A
     /// stale file on one instance would otherwise cancel the concerts it lacks and tell every
-    /// subscriber; `concertctl reload` is how a new catalog is taken.
+    /// subscriber; `concertctl reload` takes an edited file, `reload --take-file` any file.
     case keepInForce(CatalogInForce)
 }
 

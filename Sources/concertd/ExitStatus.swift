@@ -10,8 +10,9 @@ enum ExitStatus: Int32 {
     /// later.
     case temporaryFailure = 75
     /// `EX_CONFIG`: the configuration, the catalog or the database (newer schema, failed
-    /// migration, damaged) is wrong, or the descriptor limit is too low to run; restarting would
-    /// only fill the journal.
+    /// migration, damaged, a SQLite file `migrate-store` moved, a PostgreSQL login the server
+    /// refuses) is wrong, or the descriptor limit is too low to run; restarting would only fill
+    /// the journal.
     case configurationError = 78
 
     init(_ error: Daemon.StartupError) {
