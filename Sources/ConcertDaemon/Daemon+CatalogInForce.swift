@@ -25,11 +25,15 @@ extension Daemon {
     /// The journal line of a start that keeps the database's catalog: both versions, and what
     /// takes the file.
     static func catalogFileNotImported(path: String, fileVersion: String, inForce: CatalogInForce) -> String {
-        let taken =
-            "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
+        let taken = takenDescription(inForce)
         return "catalog file not imported: \(path) is version \(fileVersion), the database's catalog in force is "
             + "version \(inForce.version) (\(taken)) and stays in force; `concertctl reload --take-file` on one "
             + "instance takes the file and the others follow"
+    }
+
+    /// When and by which instance the catalog in force was taken, as the journal lines say it.
+    private static func takenDescription(_ inForce: CatalogInForce) -> String {
+        "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
     }
 
     /// The catalog in force a reload keeps instead of importing `file`, if any: on a store
@@ -50,8 +54,7 @@ extension Daemon {
     /// The reply and journal line of a reload that kept the catalog in force: which version, taken
     /// when and by which instance, that the file is unchanged, and what takes it anyway.
     static func catalogKeptLine(path: String, fileVersion: String, inForce: CatalogInForce) -> String {
-        let taken =
-            "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
+        let taken = takenDescription(inForce)
         return "catalog in force kept: version \(inForce.version) (\(taken)); \(path) is version \(fileVersion), "
             + "unchanged since this instance last read it, and was not imported; `concertctl reload --take-file` "
             + "imports it anyway (every instance then follows it)"
@@ -73,8 +76,7 @@ extension Daemon {
         guard let inForce else {
             return "catalog in force: none in the database yet; a start imports this file (version \(fileVersion))"
         }
-        let taken =
-            "taken \(KoreaTime.iso8601(inForce.takenAt))" + (inForce.takenBy.map { " by instance \($0)" } ?? "")
+        let taken = takenDescription(inForce)
         switch catalogAtStart(file: file, inForce: inForce, shared: shared) {
         case .importFile where inForce.version == fileVersion, .fileInForce:
             return "catalog in force: version \(inForce.version), this file's (\(taken))"
